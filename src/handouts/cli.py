@@ -1,0 +1,173 @@
+"""The command line: parse options, call the library, print results. No work happens here."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from handouts import __version__
+from handouts.errors import ContentError, HandoutsError
+
+log = logging.getLogger("handouts")
+
+
+def _version_message() -> str:
+    return (f"handouts {__version__} from {Path(__file__).parent} "
+            f"(Python {sys.version.split()[0]})")
+
+
+def content_option(func):
+    return click.option("--content", "content_dir", type=click.Path(path_type=Path),
+                        envvar="HANDOUTS_CONTENT", default=None,
+                        help="Content folder (default: ./content).")(func)
+
+
+def _content_dir(ctx: click.Context, value: Path | None) -> Path:
+    return value or ctx.obj.get("content") or Path("content")
+
+
+def _load(content_dir: Path):
+    from handouts.content import load_library
+
+    library, diagnostics = load_library(content_dir)
+    for warning in diagnostics.warnings:
+        click.echo(str(warning), err=True)
+    return library
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, message=_version_message())
+@content_option
+@click.option("--debug", is_flag=True, help="Show Python tracebacks of internal errors.")
+@click.pass_context
+def cli(ctx: click.Context, content_dir: Path | None, debug: bool) -> None:
+    """Make PDF patient handouts and aftercare sheets from the content folder."""
+    ctx.ensure_object(dict)
+    ctx.obj.update(content=content_dir, debug=debug)
+    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING,
+                        format="%(levelname)s: %(message)s")
+
+
+@cli.command()
+@click.option("--lang", "langs", multiple=True, metavar="CODE", help="Language (repeatable).")
+@click.option("--condition", "conditions", multiple=True, metavar="SLUG",
+              help="Condition (repeatable).")
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(["handout", "aftercare"]),
+              help="Document kind (repeatable).")
+@click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True)
+@click.option("--large-print", is_flag=True, help="Body text 18 pt; page budgets doubled.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: number of CPUs).")
+@click.option("--force", is_flag=True, help="Rebuild even if nothing changed.")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("out"),
+              show_default=True)
+@content_option
+@click.pass_context
+def build(ctx, langs, conditions, kinds, paper, large_print, jobs, force, out_dir, content_dir):
+    """Build every condition x language x kind into OUT (only what changed)."""
+    from handouts.build import Options, build as run_build, plan
+
+    library = _load(_content_dir(ctx, content_dir))
+    selected = plan(library, langs, conditions, kinds)
+    options = Options(paper, large_print)
+    summary = run_build(library, out_dir, selected, options, force=force)
+    for relative, message in summary.failed:
+        click.echo(f"failed: {relative}: {message}", err=True)
+    click.echo(f"built {len(summary.built)}, skipped {len(summary.skipped)} (unchanged), "
+               f"failed {len(summary.failed)} -> {out_dir}")
+    if summary.failed:
+        ctx.exit(1)
+
+
+@cli.command()
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@content_option
+@click.pass_context
+def check(ctx, strict, content_dir):
+    """Validate all content; print every problem as path:line:col."""
+    from handouts.content import load
+
+    loaded = load(_content_dir(ctx, content_dir))
+    for diagnostic in loaded.diagnostics:
+        click.echo(str(diagnostic), err=True)
+    errors, warnings = len(loaded.diagnostics.errors), len(loaded.diagnostics.warnings)
+    click.echo(f"{errors} error(s), {warnings} warning(s)")
+    if errors or (strict and warnings):
+        ctx.exit(1)
+
+
+@cli.command(name="list")
+@content_option
+@click.pass_context
+def list_command(ctx, content_dir):
+    """Show conditions x languages with each translation's state."""
+    from handouts.content import load
+
+    loaded = load(_content_dir(ctx, content_dir))
+    for diagnostic in loaded.diagnostics.errors:
+        click.echo(str(diagnostic), err=True)
+    if loaded.library is None:
+        raise ContentError(list(loaded.diagnostics.errors))
+    library = loaded.library
+    source = library.settings.source_language
+    states = {(t.lang, t.piece): t for t in loaded.translations}
+    langs = sorted(library.languages)
+    width = max(len(s) for s in [*library.conditions, "shared files", "condition"]) + 2
+    click.echo("condition".ljust(width) + "".join(lang.ljust(10) for lang in langs))
+    for slug in library.conditions:
+        row = slug.ljust(width)
+        for lang in langs:
+            record = states.get((lang, f"conditions/{slug}.yaml"))
+            row += ("source" if lang == source else record.state if record else "?").ljust(10)
+        click.echo(row)
+    for lang in langs:
+        shared = [t for t in loaded.translations if t.lang == lang and "/" not in t.piece]
+        if shared:
+            click.echo(f"{lang} shared files: " + ", ".join(f"{t.piece} {t.state}" for t in shared))
+
+
+@cli.command(name="mark-translated")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@content_option
+@click.pass_context
+def mark_translated(ctx, paths, content_dir):
+    """Record that translation file(s) now match their source text."""
+    from handouts.content import load
+    from handouts.translation import record_hash
+
+    loaded = load(_content_dir(ctx, content_dir))
+    by_path = {t.path.resolve(): t for t in loaded.translations}
+    for path in paths:
+        record = by_path.get(path.resolve())
+        if record is None:
+            raise HandoutsError(f"{path} is not a translation file under the content folder")
+        if not record.exists:
+            raise HandoutsError(f"{path} does not exist yet: translate it first")
+        if record.missing_keys:
+            raise HandoutsError(f"{path} still lacks {', '.join(record.missing_keys)}")
+        changed = record_hash(path, record.source_hash)
+        click.echo(f"{path}: {'marked up to date' if changed else 'already up to date'}")
+
+
+def main() -> None:
+    try:
+        # Without standalone mode click returns ctx.exit() codes instead of exiting.
+        code = cli.main(standalone_mode=False, prog_name="handouts")
+        sys.exit(code if isinstance(code, int) else 0)
+    except click.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(1)
+    except click.ClickException as exc:   # usage errors exit 2, ours exit 1
+        exc.show()
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # an internal error: say so in one line unless debugging
+        if "--debug" in sys.argv[1:]:
+            raise
+        click.echo(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)",
+                   err=True)
+        sys.exit(1)

@@ -1,0 +1,171 @@
+"""Compose documents from the validated library: which blocks, in which order, with which text."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from handouts import document as d
+from handouts.model import Condition, Language, Library
+
+KINDS = ("handout", "aftercare")
+PAGE_BUDGET = {"handout": 2, "aftercare": 1}
+
+
+@dataclass(frozen=True)
+class Personal:
+    """What a practitioner adds to an aftercare sheet. Never written to out/ or metadata."""
+
+    patient: str | None = None
+    date: datetime.date | None = None
+    practitioner: str | None = None
+    next_visit: datetime.datetime | None = None
+    note: str | None = None
+    points: tuple[str, ...] | None = None      # WHO codes treated today
+
+
+def map_link(query: str) -> str:
+    return "https://www.google.com/maps/search/?api=1&query=" + quote(query, safe="")
+
+
+def mailto_link(email: str, subject: str) -> str:
+    return f"mailto:{email}?subject={quote(subject, safe='')}"
+
+
+def compose(library: Library, lang: str, slug: str, kind: str,
+            personal: Personal | None = None) -> d.Document:
+    language = library.languages[lang]
+    condition = language.conditions[slug]
+    if kind == "handout":
+        blocks = _handout_blocks(library, language, condition)
+    else:
+        blocks = _aftercare_blocks(library, language, condition, personal)
+    labels = language.labels
+    style = language.style
+    title = condition.title if kind == "handout" else f"{language.aftercare.title}: {condition.title}"
+    return d.Document(
+        lang=lang, kind=kind, title=title,
+        subject=condition.summary if kind == "handout" else language.aftercare.intro,
+        author=language.clinic.name,
+        keywords=f"{slug}, {kind}, {lang}",
+        header=(language.clinic.name,
+                labels.handout_label if kind == "handout" else labels.aftercare_label),
+        typography=d.Typography(
+            font=style.font, body_size=style.body_size, leading=style.leading,
+            words=style.line_breaking.words,
+            no_line_start=style.line_breaking.no_line_start or "",
+            no_line_end=style.line_breaking.no_line_end or "",
+            units=tuple(style.line_breaking.units)),
+        footer=_footer(library, language, condition),
+        page_budget=PAGE_BUDGET[kind],
+        blocks=blocks,
+    )
+
+
+def _footer(library: Library, language: Language, condition: Condition) -> d.Footer:
+    labels = language.labels
+    reviewed = None
+    if condition.review is not None:
+        reviewed = labels.reviewed.format(version=library.settings.content_version,
+                                          date=condition.review.date.isoformat())
+    return d.Footer(
+        clinic_name=language.clinic.name,
+        address=language.clinic.address,
+        email=library.clinic.email,
+        page_label=labels.page,
+        reviewed=reviewed,
+        codes=((map_link(library.clinic.map_query), labels.qr_map),
+               (mailto_link(library.clinic.email, labels.mailto_subject), labels.qr_email)),
+    )
+
+
+def _handout_blocks(library: Library, language: Language, condition: Condition) -> list:
+    labels = language.labels
+    blocks: list = [d.Title(labels.handout_label, condition.title, condition.summary)]
+    blocks += [d.Heading(labels.what_it_is), *map(d.Paragraph, condition.what_it_is)]
+    blocks.append(d.Columns(
+        (d.Heading(labels.symptoms), d.Bullets(tuple(condition.symptoms))),
+        (d.Heading(labels.causes), d.Bullets(tuple(condition.causes)))))
+    blocks += [d.Heading(labels.how_acupuncture_may_help),
+               *map(d.Paragraph, condition.how_acupuncture_may_help)]
+    blocks += [d.Heading(labels.what_to_expect), d.Bullets(tuple(condition.what_to_expect))]
+    blocks += [d.Heading(labels.self_care), d.Bullets(tuple(condition.self_care))]
+    blocks.append(points_figure(library, language, condition, compact=False))
+    blocks.append(_red_flags(language, condition))
+    blocks.append(d.Paragraph(condition.disclaimer, muted=True))
+    return blocks
+
+
+def _red_flags(language: Language, condition: Condition) -> d.Alert:
+    labels = language.labels
+    return d.Alert(labels.see_a_doctor, (
+        (labels.see_a_doctor_urgent, tuple(condition.see_a_doctor.urgent)),
+        (labels.see_a_doctor_soon, tuple(condition.see_a_doctor.soon)),
+    ))
+
+
+def _aftercare_blocks(library: Library, language: Language, condition: Condition,
+                      personal: Personal | None) -> list:
+    labels = language.labels
+    care = language.aftercare
+    blocks: list = [d.Title(labels.aftercare_label, care.title, condition.title)]
+    if personal is not None:
+        rows = personal_rows(language, personal)
+        if rows:
+            blocks.append(d.Fields(tuple(rows)))
+    blocks.append(d.Paragraph(care.intro))
+    blocks.append(d.Columns(
+        (d.Heading(labels.aftercare_normal), d.Bullets(tuple(care.normal)),
+         d.Heading(labels.aftercare_condition.format(title=condition.title)),
+         d.Bullets(tuple(condition.aftercare))),
+        (d.Heading(labels.aftercare_do), d.Bullets(tuple(care.do)),
+         d.Heading(labels.aftercare_avoid), d.Bullets(tuple(care.avoid)))))
+    treated = personal.points if personal is not None else None
+    blocks.append(points_figure(library, language, condition, compact=True, treated=treated))
+    if personal is not None and personal.note:
+        blocks += [d.Heading(labels.note), d.Paragraph(personal.note)]
+    blocks.append(d.Alert(labels.aftercare_contact, (("", tuple(care.contact)),)))
+    return blocks
+
+
+def personal_rows(language: Language, personal: Personal) -> list[tuple[str, str]]:
+    """Personal fields as (label, value), dates in the patient's language."""
+    from babel.dates import format_date, format_time  # only personal sheets need Babel
+
+    labels = language.labels
+    locale = language.code.replace("-", "_")
+    rows = []
+    if personal.patient:
+        rows.append((labels.patient, personal.patient))
+    if personal.date:
+        rows.append((labels.date, format_date(personal.date, "long", locale=locale)))
+    if personal.practitioner:
+        rows.append((labels.practitioner, personal.practitioner))
+    if personal.next_visit:
+        when = personal.next_visit
+        rows.append((labels.next_visit, f"{format_date(when.date(), 'full', locale=locale)} "
+                                        f"{format_time(when.time(), 'short', locale=locale)}"))
+    return rows
+
+
+def points_figure(library: Library, language: Language, condition: Condition, *,
+                  compact: bool, treated: tuple[str, ...] | None = None) -> d.PointsFigure:
+    """Numbered markers on the views the condition's points need, and the matching legend."""
+    labels = language.labels
+    markers: dict[str, list[d.Marker]] = {}
+    legend = []
+    shown = [(p.code, p.why) for p in condition.points]
+    # A practitioner may treat points beyond the condition's usual ones: show them too.
+    shown += [(code, None) for code in treated or () if code not in {c for c, _ in shown}]
+    for number, (code, why) in enumerate(shown, start=1):
+        entry = library.registry[code]
+        text = language.points[code]
+        emphasis = "normal" if treated is None else ("highlight" if code in treated else "faint")
+        markers.setdefault(entry.view, []).append(d.Marker(number, entry.x, entry.y, emphasis))
+        legend.append(d.LegendEntry(number, code, text.name, text.reading,
+                                    text.location, why, emphasis))
+    views = tuple(d.View(view, library.views[view], labels.views[view], tuple(ms))
+                  for view, ms in markers.items())
+    heading = labels.treated_points if treated else labels.points
+    return d.PointsFigure(heading, views, tuple(legend), labels.points_bilateral, compact)

@@ -1,0 +1,370 @@
+"""Load the content folder into a validated Library; every problem is one Diagnostic."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import string
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from handouts import model
+from handouts.errors import Diagnostics, HandoutsError, Mark
+from handouts.fontfiles import font_families
+from handouts.schema import build, convert, suggest
+from handouts.translation import TRANSLATED_FROM, source_hash
+from handouts.yamlsrc import Map, Text, load_yaml
+
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+NOT_LANGUAGES = {"diagrams"}
+
+# Placeholders each label may use; anything else in braces is a content error.
+LABEL_FIELDS = {
+    "aftercare_condition": {"title"}, "page": {"page", "pages"}, "reviewed": {"version", "date"},
+    "email_subject_handout": {"title", "clinic"}, "email_subject_aftercare": {"clinic", "title"},
+    "email_greeting": {"patient"}, "email_body_handout": {"title", "clinic"},
+    "email_body_aftercare": {"title", "clinic"},
+}
+
+# Per-language files: (relative path, model class, what a missing translation falls back to).
+LANGUAGE_FILES = [
+    ("clinic.yaml", model.ClinicText),
+    ("ui.yaml", model.Labels),
+    ("aftercare.yaml", model.Aftercare),
+]
+
+
+@dataclass
+class TranslationFile:
+    """One translated file and how it relates to its source."""
+
+    lang: str
+    piece: str                      # e.g. "ui.yaml", "conditions/sciatica.yaml"
+    path: Path
+    exists: bool
+    recorded_hash: str | None = None
+    source_hash: str | None = None
+    missing_keys: list[str] = field(default_factory=list)
+
+    @property
+    def state(self) -> str:
+        if not self.exists:
+            return "missing"
+        if self.missing_keys:
+            return "partial"
+        if self.recorded_hash != self.source_hash:
+            return "stale"
+        return "ok"
+
+
+@dataclass
+class Loaded:
+    """The outcome of loading: the library (None when errors), diagnostics and translation states."""
+
+    library: model.Library | None
+    diagnostics: Diagnostics
+    translations: list[TranslationFile]
+
+
+def find_content(root: Path) -> Path:
+    if not (root / "handouts.yaml").is_file():
+        raise HandoutsError(
+            f"no content found in '{root}' (expected {root / 'handouts.yaml'}); "
+            "run from the repository root or pass --content DIR")
+    return root
+
+
+def load(root: Path) -> Loaded:
+    """Read and validate everything under `root`; never raises for content problems."""
+    root = find_content(root)
+    loader = _Loader(root)
+    library = loader.run()
+    return Loaded(library if not loader.diags.errors else None, loader.diags, loader.translations)
+
+
+def load_library(root: Path) -> tuple[model.Library, Diagnostics]:
+    """Load, raising ContentError if anything is wrong; warnings are returned."""
+    loaded = load(root)
+    loaded.diagnostics.raise_if_errors()
+    return loaded.library, loaded.diagnostics
+
+
+class _Loader:
+    def __init__(self, root: Path):
+        self.root = root
+        self.diags = Diagnostics()
+        self.translations: list[TranslationFile] = []
+        self._raw: dict[Path, Any] = {}
+        self.source_points: dict[str, list[str]] = {}   # slug -> codes, from the source language
+
+    # -- reading ---------------------------------------------------------------------------
+    def raw(self, path: Path) -> Any:
+        """Parsed YAML of one file (cached), or None if it is broken."""
+        if path not in self._raw:
+            data = load_yaml(path, self.diags)
+            if data is not None and not isinstance(data, Map):
+                self.diags.error(Mark(str(path)), "expected a mapping of keys at the top of the file")
+                data = None
+            self._raw[path] = data
+        return self._raw[path]
+
+    def build_file(self, path: Path, cls: type, what: str) -> Any:
+        data = self.raw(path)
+        if data is None:
+            if path.exists() and not self.diags.errors:
+                self.diags.error(Mark(str(path)), "file is empty")
+            return None
+        return build(cls, data, data.mark, self.diags, what)
+
+    def required(self, name: str, cls: type) -> Any:
+        path = self.root / name
+        if not path.is_file():
+            self.diags.error(Mark(str(path)), f"missing file {name}")
+            return None
+        return self.build_file(path, cls, name)
+
+    # -- the whole library ------------------------------------------------------------------
+    def run(self) -> model.Library | None:
+        settings = self.required("handouts.yaml", model.Settings)
+        clinic = self.required("clinic.yaml", model.ClinicData)
+        registry = self.required("points.yaml", model.Registry)
+        if clinic and not EMAIL.match(clinic.email):
+            self.diags.error(clinic.email.mark, f"'{clinic.email}' is not an email address")
+        views = {p.stem: p for p in sorted((self.root / "diagrams").glob("*.svg"))}
+        aliases = self.check_registry(registry, views) if registry else {}
+        codes = self.language_codes()
+        if settings is None or registry is None:
+            return None
+        source = str(settings.source_language)
+        if source not in codes:
+            self.diags.error(settings.source_language.mark,
+                             f"source language '{source}' has no folder {self.root / source}")
+            return None
+        languages = {}
+        source_lang = self.load_language(source, None, registry.points, aliases)
+        if source_lang is None:
+            return None
+        languages[source] = source_lang
+        for code in codes:
+            if code != source:
+                lang = self.load_language(code, source, registry.points, aliases)
+                if lang is not None:
+                    languages[code] = lang
+        if self.diags.errors:
+            return None
+        return model.Library(self.root, settings, clinic, registry.points, aliases, languages, views)
+
+    def language_codes(self) -> list[str]:
+        codes = []
+        for entry in sorted(self.root.iterdir()):
+            if not entry.is_dir() or entry.name in NOT_LANGUAGES or entry.name.startswith("."):
+                continue
+            if not LANGUAGE_CODE.match(entry.name):
+                self.diags.error(Mark(str(entry)), f"'{entry.name}' is not a language code",
+                                 "language folders are named by BCP 47 codes such as en or ja")
+                continue
+            codes.append(entry.name)
+        return codes
+
+    def check_registry(self, registry: model.Registry, views: dict[str, Path]) -> dict[str, str]:
+        data = self.raw(self.root / "points.yaml")["points"]
+        aliases: dict[str, str] = {}
+        for code, entry in registry.points.items():
+            mark = data.key_marks[code]
+            if code != code.upper():
+                self.diags.error(mark, f"point code '{code}' must be upper case",
+                                 f"write {code.upper()}")
+            for alias in entry.aliases:
+                alias_key = alias.upper()
+                if alias_key in registry.points or alias_key in aliases:
+                    self.diags.error(alias.mark, f"alias '{alias}' is already a code or alias")
+                aliases[alias_key] = code
+            if entry.view is not None:
+                if entry.view not in views:
+                    self.diags.error(entry.view.mark, f"point {code}: no diagram view '{entry.view}'",
+                                     suggest(entry.view, views) or
+                                     f"views are the SVG files in {self.root / 'diagrams'}")
+                if entry.x is None or entry.y is None:
+                    self.diags.error(mark, f"point {code} has a view but no x and y position")
+        return aliases
+
+    # -- one language -------------------------------------------------------------------------
+    def piece(self, code: str, source: str | None, relative: str, cls: type) -> Any:
+        """Load one per-language file; a translation falls back to the source where it lacks."""
+        path = self.root / code / relative
+        if source is None:
+            if not path.is_file():
+                self.diags.error(Mark(str(path)), f"missing file {code}/{relative}")
+                return None
+            data = self.raw(path)
+            return None if data is None else convert(cls, data, data.mark, self.diags, relative)
+        source_path = self.root / source / relative
+        source_data = self.raw(source_path)
+        if source_data is None:
+            return None
+        record = TranslationFile(code, relative, path, path.is_file(),
+                                 source_hash=source_hash(source_data))
+        self.translations.append(record)
+        if not record.exists:
+            self.diags.warning(Mark(str(path)), f"no {code} translation of {source}/{relative}; "
+                                                f"using the {source} text",
+                               f"translate {source_path} into {path}")
+            return convert(cls, source_data, source_data.mark, self.diags, relative)
+        data = self.raw(path)
+        if data is None:
+            return None
+        recorded = data.get(TRANSLATED_FROM)
+        record.recorded_hash = str(recorded) if recorded is not None else None
+        merged = Map(data)
+        merged.mark, merged.key_marks = data.mark, dict(data.key_marks)
+        merged.value_marks = dict(data.value_marks)
+        merged.pop(TRANSLATED_FROM, None)
+        for key, value in source_data.items():
+            if key not in merged and key != TRANSLATED_FROM:
+                record.missing_keys.append(key)
+                merged[key] = value
+                merged.key_marks[key] = source_data.key_marks[key]
+                merged.value_marks[key] = source_data.value_marks[key]
+        if record.missing_keys:
+            self.diags.warning(data.mark, f"{code}/{relative} lacks {', '.join(record.missing_keys)}; "
+                                          f"using the {source} text",
+                               f"translate them from {source_path}")
+        elif record.recorded_hash != record.source_hash:
+            self.diags.warning(data.mark, f"{code}/{relative} is stale: {source}/{relative} "
+                                          "changed since it was translated",
+                               f"update it, then run: handouts mark-translated {path}")
+        return convert(cls, merged, merged.mark, self.diags, relative)
+
+    def load_language(self, code: str, source: str | None, registry: dict, aliases: dict):
+        folder = self.root / code
+        style_path = folder / "language.yaml"
+        if style_path.is_file():
+            style = self.build_file(style_path, model.LanguageStyle, "language.yaml")
+        else:
+            self.diags.error(Mark(str(style_path)), f"missing file {code}/language.yaml",
+                             "copy it from another language and set the font and line breaking")
+            style = None
+        if style is not None:
+            self.check_style(style)
+        clinic = self.piece(code, source, "clinic.yaml", model.ClinicText)
+        labels = self.piece(code, source, "ui.yaml", model.Labels)
+        aftercare = self.piece(code, source, "aftercare.yaml", model.Aftercare)
+        points = self.point_texts(code, source, registry)
+        conditions = self.conditions(code, source, registry, aliases)
+        if labels is not None:
+            self.check_labels(labels)
+        for slug, condition in (conditions or {}).items():
+            for point in condition.points if points is not None else ():
+                if point.code not in points:
+                    self.diags.error(point.code.mark, f"point {point.code} has no text in "
+                                     f"{code}/points.yaml", "add its name, location and use")
+            used_views = {registry[p.code].view for p in condition.points} - {None}
+            for view in sorted(used_views - set(labels.views if labels else used_views)):
+                self.diags.error(None, f"{code}/ui.yaml: views: no caption for view '{view}'")
+        parts = (style, clinic, labels, aftercare, points, conditions)
+        if any(part is None for part in parts):
+            return None
+        return model.Language(code, style, clinic, labels, points, aftercare, conditions)
+
+    def check_style(self, style: model.LanguageStyle) -> None:
+        families = font_families()
+        if style.font not in families:
+            self.diags.error(style.font.mark, f"unknown font family '{style.font}'",
+                             suggest(style.font, families) or f"known: {', '.join(families)}")
+        if style.body_size < 12:
+            self.diags.error(None, f"body_size {style.body_size} is below 12 pt")
+
+    def check_labels(self, labels: model.Labels) -> None:
+        for name, allowed in LABEL_FIELDS.items():
+            text = getattr(labels, name)
+            try:
+                used = {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
+            except ValueError as exc:
+                self.diags.error(text.mark, f"{name}: {exc}", "write a literal brace as {{ or }}")
+                continue
+            for unknown in sorted(used - allowed):
+                self.diags.error(text.mark, f"{name}: unknown placeholder {{{unknown}}}",
+                                 f"allowed here: {', '.join('{' + a + '}' for a in sorted(allowed))}")
+
+    def point_texts(self, code: str, source: str | None, registry: dict):
+        texts = self.piece(code, source, "points.yaml", dict[str, model.PointText])
+        if texts is None:
+            return None
+        data = self.raw(self.root / (source or code) / "points.yaml")
+        own = self.raw(self.root / code / "points.yaml") or data
+        for point_code in texts:
+            if point_code not in registry:
+                mark = (own.key_marks.get(point_code) if own else None) or Mark(str(self.root))
+                self.diags.error(mark, f"unknown point code '{point_code}'",
+                                 suggest(point_code, registry) or "add it to content/points.yaml")
+        return texts
+
+    def conditions(self, code: str, source: str | None, registry: dict, aliases: dict):
+        folder = self.root / code / "conditions"
+        own_slugs = sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
+        if source is None:
+            slugs = own_slugs
+            if not slugs:
+                self.diags.error(Mark(str(folder)), "no conditions found",
+                                 "add conditions/<slug>.yaml files")
+        else:
+            source_folder = self.root / source / "conditions"
+            slugs = sorted(p.stem for p in source_folder.glob("*.yaml"))
+            for extra in sorted(set(own_slugs) - set(slugs)):
+                self.diags.error(Mark(str(folder / f"{extra}.yaml")),
+                                 f"condition '{extra}' has no {source} source file",
+                                 suggest(extra, slugs) or f"add {source_folder / (extra + '.yaml')}")
+        result = {}
+        for slug in slugs:
+            if not SLUG.match(slug):
+                self.diags.error(Mark(str(folder / f"{slug}.yaml")),
+                                 f"'{slug}' is not a valid condition name",
+                                 "use lower-case words joined by hyphens, e.g. leg-pain")
+                continue
+            condition = self.piece(code, source, f"conditions/{slug}.yaml", model.Condition)
+            if condition is None:
+                continue
+            result[slug] = self.resolve_points(condition, registry, aliases, code, slug)
+        return result if len(result) == len(slugs) else None
+
+    def resolve_points(self, condition, registry, aliases, code, slug):
+        """Replace aliases by WHO codes; unknown codes are errors with a hint."""
+        resolved = []
+        for point in condition.points:
+            key = point.code.strip().upper()
+            canonical = key if key in registry else aliases.get(key)
+            if canonical is None:
+                close = difflib.get_close_matches(key, [*registry, *aliases], n=1, cutoff=0.6)
+                hint = f"did you mean {aliases.get(close[0], close[0])}?" if close else None
+                self.diags.error(point.code.mark, f"unknown point code '{point.code}'",
+                                 hint or "known codes: " + ", ".join(sorted(registry)))
+                continue
+            if canonical != point.code:
+                point = model.ConditionPoint(_retext(point.code, canonical), point.why)
+            if registry[canonical].view is None:
+                self.diags.error(point.code.mark,
+                                 f"point {canonical} has no diagram position in content/points.yaml",
+                                 "add view, x and y to the registry entry")
+            resolved.append(point)
+        codes = [p.code for p in resolved]
+        if len(set(codes)) != len(codes):
+            self.diags.error(condition.points[0].code.mark, f"{slug}: a point is listed twice")
+        source_codes = self.source_points.get(slug)
+        if source_codes is not None and codes != source_codes and len(resolved) == len(condition.points):
+            self.diags.error(condition.points[0].code.mark,
+                             f"{code}/conditions/{slug}.yaml lists points {', '.join(codes)}; "
+                             f"the source lists {', '.join(source_codes)}",
+                             "a translation uses the same points, in the same order")
+        if source_codes is None:
+            self.source_points[slug] = codes
+        return condition.__class__(**{**condition.__dict__, "points": resolved})
+
+
+def _retext(original: Text, value: str) -> Text:
+    """A replacement value that keeps the original's place in the file."""
+    text = Text(value)
+    text.__dict__.update(original.__dict__)
+    return text

@@ -1,0 +1,124 @@
+"""Platform-neutral document blocks: what compose produces and render draws."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Title:
+    label: str
+    text: str
+    subtitle: str | None = None
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: str
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    muted: bool = False
+
+
+@dataclass(frozen=True)
+class Bullets:
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Two blocks side by side (each a list of blocks)."""
+
+    left: tuple
+    right: tuple
+
+
+@dataclass(frozen=True)
+class Alert:
+    """A visually distinct box: heading, then lead-in lines each followed by bullets."""
+
+    heading: str
+    parts: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+@dataclass(frozen=True)
+class Marker:
+    number: int
+    x: float           # in the view's SVG units
+    y: float
+    emphasis: str = "normal"   # "normal", "highlight" (treated) or "faint" (not treated)
+
+
+@dataclass(frozen=True)
+class View:
+    id: str
+    svg: Path
+    caption: str
+    markers: tuple[Marker, ...]
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    number: int
+    code: str
+    name: str
+    reading: str | None
+    location: str | None
+    why: str | None
+    emphasis: str = "normal"
+
+
+@dataclass(frozen=True)
+class PointsFigure:
+    heading: str
+    views: tuple[View, ...]
+    legend: tuple[LegendEntry, ...]
+    note: str
+    compact: bool = False      # aftercare: smaller views, one-line legend
+
+
+@dataclass(frozen=True)
+class Fields:
+    """Personal details: label/value rows."""
+
+    rows: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Footer:
+    clinic_name: str
+    address: str
+    email: str
+    page_label: str            # with {page} and {pages}
+    reviewed: str | None
+    codes: tuple[tuple[str, str], ...]   # (QR payload, caption)
+
+
+@dataclass(frozen=True)
+class Typography:
+    font: str
+    body_size: float
+    leading: float
+    words: bool
+    no_line_start: str
+    no_line_end: str
+    units: tuple[str, ...]
+
+
+@dataclass
+class Document:
+    lang: str
+    kind: str                  # "handout" or "aftercare"
+    title: str                 # PDF metadata: never personal data
+    subject: str
+    author: str
+    keywords: str
+    header: tuple[str, str]    # (clinic name, label)
+    typography: Typography
+    footer: Footer
+    page_budget: int
+    blocks: list = field(default_factory=list)

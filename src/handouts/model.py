@@ -1,0 +1,215 @@
+"""The content model: one dataclass per content file (the schema) and the resolved library.
+
+Field docs are the reference for content editors; `handouts check` prints them as hints when a
+required key is missing.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from handouts.schema import doc
+from handouts.yamlsrc import Text
+
+
+# content/handouts.yaml ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class Settings:
+    source_language: Text = doc("code of the language translations are made from, e.g. en")
+    content_version: Text = doc("version of the content, printed in every handout footer")
+
+
+# content/clinic.yaml -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class ClinicData:
+    email: Text = doc("the clinic's email address (sender of emails, mailto QR code)")
+    map_query: Text = doc("what the map QR code searches for: the clinic's address")
+
+
+# content/points.yaml -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class PointEntry:
+    meridian: Text = doc("meridian name, e.g. Liver")
+    aliases: list[Text] = doc("other codes in common use, e.g. [LV3]", default_factory=list)
+    bilateral: bool = doc("the point exists on both sides of the body", default=True)
+    view: Text | None = doc("the diagram view the point is drawn on", default=None)
+    x: float | None = doc("x position in the view's SVG user units", default=None)
+    y: float | None = doc("y position in the view's SVG user units", default=None)
+
+
+@dataclass(frozen=True)
+class Registry:
+    points: dict[str, PointEntry] = doc("WHO code -> point entry")
+
+
+# content/<lang>/language.yaml ----------------------------------------------------------------
+@dataclass(frozen=True)
+class LineBreaking:
+    words: bool = doc("true: break lines only at spaces; false: between any two characters")
+    no_line_start: Text | None = doc("characters that must not begin a line", default=None)
+    no_line_end: Text | None = doc("characters that must not end a line", default=None)
+    units: list[Text] = doc("units kept together with the number before them", default_factory=list)
+
+
+@dataclass(frozen=True)
+class LanguageStyle:
+    name: Text = doc("the language's own name, e.g. 日本語")
+    font: Text = doc("font family from fonts/fonts.yaml")
+    leading: float = doc("line height as a multiple of the font size, e.g. 1.45")
+    line_breaking: LineBreaking = doc("line breaking rules")
+    body_size: float = doc("body text size in points (at least 12)", default=12.0)
+
+
+# content/<lang>/clinic.yaml ------------------------------------------------------------------
+@dataclass(frozen=True)
+class ClinicText:
+    name: Text = doc("clinic name as written in this language")
+    address: Text = doc("clinic address as written in this language")
+
+
+# content/<lang>/ui.yaml ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Labels:
+    handout_label: Text = doc("small label above a handout title")
+    aftercare_label: Text = doc("small label above an aftercare sheet title")
+    what_it_is: Text = doc("heading")
+    symptoms: Text = doc("heading")
+    causes: Text = doc("heading")
+    how_acupuncture_may_help: Text = doc("heading")
+    what_to_expect: Text = doc("heading")
+    points: Text = doc("heading of the acupoint diagram")
+    points_bilateral: Text = doc("note under the diagram: points exist on both sides")
+    self_care: Text = doc("heading")
+    see_a_doctor: Text = doc("heading of the red-flag box")
+    see_a_doctor_soon: Text = doc("lead-in to non-urgent red flags")
+    see_a_doctor_urgent: Text = doc("lead-in to urgent red flags")
+    aftercare_normal: Text = doc("heading")
+    aftercare_do: Text = doc("heading")
+    aftercare_avoid: Text = doc("heading")
+    aftercare_condition: Text = doc("heading; {title} is the condition")
+    aftercare_contact: Text = doc("heading")
+    patient: Text = doc("personal field label")
+    date: Text = doc("personal field label")
+    practitioner: Text = doc("personal field label")
+    next_visit: Text = doc("personal field label")
+    note: Text = doc("personal field label")
+    treated_points: Text = doc("personal field label")
+    page: Text = doc("footer page number; {page} and {pages}")
+    qr_map: Text = doc("caption under the map QR code")
+    qr_email: Text = doc("caption under the email QR code")
+    mailto_subject: Text = doc("subject prefilled by the email QR code")
+    reviewed: Text = doc("footer line; {version} and {date}")
+    email_subject_handout: Text = doc("email subject; {title}, {clinic}")
+    email_subject_aftercare: Text = doc("email subject; {clinic}")
+    email_greeting: Text = doc("email greeting; {patient}")
+    email_greeting_anonymous: Text = doc("email greeting without a name")
+    email_body_handout: Text = doc("email text; {title}")
+    email_body_aftercare: Text = doc("email text")
+    email_closing: Text = doc("email closing line before the signature")
+    views: dict[str, Text] = doc("diagram view id -> caption")
+
+
+# content/<lang>/points.yaml --------------------------------------------------------------------
+@dataclass(frozen=True)
+class PointText:
+    name: Text = doc("point name in this language")
+    location: Text = doc("where the point is, in plain words")
+    use: Text = doc("what the point is used for")
+    reading: Text | None = doc("reading of the name (Japanese: kana)", default=None)
+
+
+# content/<lang>/aftercare.yaml -----------------------------------------------------------------
+@dataclass(frozen=True)
+class Aftercare:
+    title: Text = doc("title of the aftercare sheet")
+    intro: Text = doc("one sentence")
+    normal: list[Text] = doc("what is normal after treatment and for how long")
+    do: list[Text] = doc("what to do")
+    avoid: list[Text] = doc("what to avoid")
+    contact: list[Text] = doc("when to contact the clinic or a doctor")
+
+
+# content/<lang>/conditions/<slug>.yaml ----------------------------------------------------------
+@dataclass(frozen=True)
+class ConditionPoint:
+    code: Text = doc("WHO point code from content/points.yaml, e.g. GB30")
+    why: Text = doc("why this point is used for this condition")
+
+
+@dataclass(frozen=True)
+class RedFlags:
+    soon: list[Text] = doc("see your doctor soon if ...")
+    urgent: list[Text] = doc("get medical help right away if ...")
+
+
+@dataclass(frozen=True)
+class Review:
+    by: Text = doc("who reviewed the content")
+    date: datetime.date = doc("when, e.g. 2026-11-21")
+
+
+@dataclass(frozen=True)
+class Condition:
+    title: Text = doc("condition name")
+    summary: Text = doc("one or two sentences")
+    what_it_is: list[Text] = doc("paragraphs")
+    symptoms: list[Text] = doc("list")
+    causes: list[Text] = doc("list")
+    how_acupuncture_may_help: list[Text] = doc("paragraphs; honest: 'may help'")
+    what_to_expect: list[Text] = doc("list")
+    points: list[ConditionPoint] = doc("the acupoints used, with why")
+    self_care: list[Text] = doc("list")
+    see_a_doctor: RedFlags = doc("red flags: every condition must say when to see a doctor")
+    aftercare: list[Text] = doc("condition-specific aftercare")
+    disclaimer: Text = doc("one line: this handout does not replace medical advice")
+    review: Review | None = doc("who reviewed the content and when", default=None)
+
+
+# The resolved library ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Point:
+    """A registry point with its texts in one language."""
+
+    code: str
+    entry: PointEntry
+    text: PointText
+
+
+@dataclass
+class Language:
+    code: str
+    style: LanguageStyle
+    clinic: ClinicText
+    labels: Labels
+    points: dict[str, PointText]
+    aftercare: Aftercare
+    conditions: dict[str, Condition]
+
+
+@dataclass
+class Library:
+    """All content, validated: what compose and render work from."""
+
+    root: Path
+    settings: Settings
+    clinic: ClinicData
+    registry: dict[str, PointEntry]
+    aliases: dict[str, str]
+    languages: dict[str, Language]
+    views: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def conditions(self) -> list[str]:
+        return sorted(self.languages[self.settings.source_language].conditions)
+
+    def canonical_code(self, code: str) -> str | None:
+        """WHO code for a code or alias (case-insensitive), or None."""
+        upper = code.strip().upper()
+        if upper in self.registry:
+            return upper
+        return self.aliases.get(upper)
+
+    def point(self, lang: str, code: str) -> Point:
+        return Point(code, self.registry[code], self.languages[lang].points[code])

@@ -1,0 +1,1 @@
+"""Rendering: platform-neutral document blocks to PDF bytes (the only reportlab users)."""

@@ -1,0 +1,135 @@
+"""Body views (SVG via svglib) drawn side by side, with numbered point markers and labels."""
+
+from __future__ import annotations
+
+import functools
+import math
+from pathlib import Path
+
+from reportlab.graphics import renderPDF
+from reportlab.lib.colors import Color, black, white
+from reportlab.platypus import Flowable
+
+from handouts.document import Marker, View
+from handouts.linebreak import wrap
+from handouts.render.text import TextStyle
+
+FAINT = Color(0.62, 0.62, 0.62)
+LABEL_RADIUS = 7.0
+DOT_RADIUS = 2.0
+LABEL_DISTANCE = 15.0
+GAP = 10.0
+CAPTION_MAX = 110.0   # points; longer captions wrap
+
+
+@functools.cache
+def load_view(path: Path):
+    """The SVG as a reportlab Drawing, parsed once per process."""
+    from svglib.svglib import svg2rlg  # svglib pulls in lxml; only diagrams need it
+
+    drawing = svg2rlg(str(path))
+    if drawing is None:
+        raise ValueError(f"cannot read diagram {path}")
+    return drawing
+
+
+def label_positions(points: list[tuple[float, float]], bounds: tuple[float, float, float, float],
+                    centre_x: float, radius: float = LABEL_RADIUS,
+                    distance: float = LABEL_DISTANCE) -> list[tuple[float, float]]:
+    """Place one label circle per point so that no label overlaps another label or a dot."""
+    x0, y0, x1, y1 = bounds
+    placed: list[tuple[float, float]] = []
+    for px, py in points:
+        outward = -1.0 if px < centre_x else 1.0
+        angles = [0, 30, -30, 60, -60, 90, -90, 120, -120, 150, -150, 180]
+        best = None
+        for reach in (distance, distance * 1.5, distance * 2.0, distance * 2.6):
+            for angle in angles:
+                rad = math.radians(angle)
+                cx = px + outward * reach * math.cos(rad)
+                cy = py + reach * math.sin(rad)
+                if not (x0 + radius <= cx <= x1 - radius and y0 + radius <= cy <= y1 - radius):
+                    continue
+                clear_labels = all(math.dist((cx, cy), q) >= 2 * radius + 1.5 for q in placed)
+                clear_dots = all(math.dist((cx, cy), q) >= radius + DOT_RADIUS + 1.5 for q in points)
+                if clear_labels and clear_dots:
+                    best = (cx, cy)
+                    break
+            if best:
+                break
+        placed.append(best or (px + outward * distance, py))
+    return placed
+
+
+class DiagramRow(Flowable):
+    """Views side by side at a common height, each with a caption underneath."""
+
+    def __init__(self, views: tuple[View, ...], max_height: float, caption: TextStyle,
+                 number: TextStyle):
+        super().__init__()
+        self.views, self.max_height = views, max_height
+        self.caption, self.number = caption, number
+        self.drawings = [load_view(view.svg) for view in views]
+
+    def _slots(self, height: float) -> list[float]:
+        """Width of each view's slot: the view plus room for labels, or its caption if wider."""
+        return [max(height * dr.width / dr.height + 2 * LABEL_DISTANCE,
+                    min(self.caption.width(view.caption) + 4, CAPTION_MAX))
+                for view, dr in zip(self.views, self.drawings)]
+
+    def wrap(self, avail_width, avail_height):
+        height = self.max_height
+        while height > 20 and sum(self._slots(height)) + GAP * (len(self.views) - 1) > avail_width:
+            height *= 0.95
+        self.view_height, self.width = height, avail_width
+        self.captions = [wrap(view.caption, slot, self.caption.width, self.caption.rules)
+                         for view, slot in zip(self.views, self._slots(height))]
+        self.caption_height = max(len(lines) for lines in self.captions) * self.caption.leading + 2
+        self.height = self.view_height + self.caption_height
+        return avail_width, self.height
+
+    def draw(self):
+        canvas = self.canv
+        h = self.view_height
+        slots = self._slots(h)
+        x = (self.width - sum(slots) - GAP * (len(slots) - 1)) / 2
+        base = self.caption_height
+        for view, drawing, slot, caption in zip(self.views, self.drawings, slots, self.captions):
+            scale = h / drawing.height
+            left = x + (slot - drawing.width * scale) / 2
+            canvas.saveState()
+            canvas.translate(left, base)
+            canvas.scale(scale, scale)
+            renderPDF.draw(drawing, canvas, 0, 0, showBoundary=False)
+            canvas.restoreState()
+            self._markers(view.markers, left, base, scale, drawing.height,
+                          (x, base, x + slot, base + h))
+            canvas.setFillColor(black)
+            canvas.setFont(self.caption.font_name, self.caption.size)
+            for index, line in enumerate(caption):
+                top = base - 2 - index * self.caption.leading
+                canvas.drawCentredString(x + slot / 2, self.caption.baseline(top), line)
+            x += slot + GAP
+
+    def _markers(self, markers: tuple[Marker, ...], left, base, scale, view_height, bounds):
+        canvas = self.canv
+        points = [(left + m.x * scale, base + (view_height - m.y) * scale) for m in markers]
+        centre = (bounds[0] + bounds[2]) / 2
+        labels = label_positions(points, bounds, centre)
+        # Faint markers first, so highlighted ones are drawn on top of them.
+        order = sorted(range(len(markers)), key=lambda i: markers[i].emphasis != "faint")
+        for i in order:
+            marker, (px, py), (lx, ly) = markers[i], points[i], labels[i]
+            ink = FAINT if marker.emphasis == "faint" else black
+            canvas.setStrokeColor(ink)
+            canvas.setFillColor(ink)
+            canvas.setLineWidth(0.8)
+            canvas.line(px, py, lx, ly)
+            canvas.circle(px, py, DOT_RADIUS, stroke=0, fill=1)
+            filled = marker.emphasis == "highlight"
+            canvas.setLineWidth(1.6 if filled else 1.0)
+            canvas.setFillColor(black if filled else white)
+            canvas.circle(lx, ly, LABEL_RADIUS, stroke=1, fill=1)
+            canvas.setFillColor(white if filled else ink)
+            canvas.setFont(self.number.font_name, self.number.size)
+            canvas.drawCentredString(lx, ly - self.number.size * 0.35, str(marker.number))

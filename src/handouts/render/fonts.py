@@ -1,0 +1,36 @@
+"""Register each font family with reportlab once per process."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+from handouts.fontfiles import font_path
+
+
+@dataclass(frozen=True)
+class FontPair:
+    regular: str
+    bold: str
+    ascent: float   # fraction of the font size above the baseline
+    descent: float  # fraction below (positive)
+
+    def width(self, text: str, size: float, bold: bool = False) -> float:
+        return pdfmetrics.stringWidth(text, self.bold if bold else self.regular, size)
+
+
+@functools.cache
+def family(name: str) -> FontPair:
+    """Load a family's regular and bold TrueType files (subset and embedded in every PDF)."""
+    names = []
+    for weight in ("regular", "bold"):
+        font_name = f"{name}-{weight.capitalize()}"
+        pdfmetrics.registerFont(TTFont(font_name, str(font_path(name, weight))))
+        names.append(font_name)
+    pdfmetrics.registerFontFamily(name, normal=names[0], bold=names[1],
+                                  italic=names[0], boldItalic=names[1])
+    face = pdfmetrics.getFont(names[0]).face
+    return FontPair(names[0], names[1], face.ascent / 1000, -face.descent / 1000)

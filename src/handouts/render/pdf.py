@@ -1,0 +1,294 @@
+"""Document blocks -> PDF bytes: page template, styles from the language's typography, dispatch."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from reportlab import rl_config
+from reportlab.lib.colors import Color, black
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Flowable, Frame, KeepTogether,
+                                PageTemplate, Spacer, Table, TableStyle)
+
+from handouts import document as d
+from handouts.linebreak import BreakRules
+from handouts.render import qr
+from handouts.render.diagram import DiagramRow
+from handouts.render.fonts import family
+from handouts.render.text import TextBlock, TextStyle
+
+rl_config.invariant = 1          # byte-identical output: fixed IDs, dates from SOURCE_DATE_EPOCH
+
+PAPER = {"a4": A4, "letter": LETTER}
+MUTED = Color(0.25, 0.25, 0.25)
+RULE = Color(0.35, 0.35, 0.35)
+TINT = Color(0.93, 0.93, 0.93)
+MARGIN = 15 * mm          # left and right: office printers keep 5 mm or more
+TOP = 10 * mm
+BOTTOM = 8 * mm
+QR_SIZE = 20 * mm         # the smallest size that still scans easily from paper
+
+
+@dataclass
+class Styles:
+    """Every text style of a document, derived from the language's typography data."""
+
+    body: TextStyle
+    muted: TextStyle
+    strong: TextStyle
+    heading: TextStyle
+    title: TextStyle
+    label: TextStyle
+    small: TextStyle
+    small_bold: TextStyle
+    number: TextStyle
+
+    @classmethod
+    def for_typography(cls, t: d.Typography, scale: float = 1.0) -> Styles:
+        fonts = family(t.font)
+        rules = BreakRules(t.words, frozenset(t.no_line_start), frozenset(t.no_line_end), t.units)
+        size = t.body_size * scale
+
+        def style(factor: float, bold: bool = False, color: Color = black) -> TextStyle:
+            s = size * factor
+            return TextStyle(fonts, s, s * t.leading, rules, bold, color)
+
+        return cls(body=style(1), muted=style(1, color=MUTED), strong=style(1, True),
+                   heading=style(1.2, True), title=style(1.7, True), label=style(1, color=MUTED),
+                   small=style(10 / 12), small_bold=style(10 / 12, True),
+                   number=style(9 / 12, True))
+
+
+class _Renderer:
+    def __init__(self, doc: d.Document, styles: Styles, width: float):
+        self.doc, self.s, self.width = doc, styles, width
+
+    def flowables(self, blocks) -> list[Flowable]:
+        result: list[Flowable] = []
+        for block in blocks:
+            result.extend(self.DISPATCH[type(block)](self, block))
+        return result
+
+    def title(self, b: d.Title):
+        s = self.s
+        out = [TextBlock(b.text, s.title, space_after=2)]
+        if b.subtitle:
+            out.append(TextBlock(b.subtitle, s.body, space_after=2))
+        return out
+
+    def heading(self, b: d.Heading):
+        block = TextBlock(b.text, self.s.heading, space_before=self.s.body.size * 0.5)
+        block.keepWithNext = True
+        return [block]
+
+    def paragraph(self, b: d.Paragraph):
+        return [TextBlock(b.text, self.s.muted if b.muted else self.s.body, space_after=3)]
+
+    def bullets(self, b: d.Bullets):
+        return [TextBlock(item, self.s.body, bullet="•", space_after=1) for item in b.items]
+
+    def columns(self, b: d.Columns):
+        half = (self.width - 6 * mm) / 2
+        table = Table([[self.flowables(b.left), self.flowables(b.right)]],
+                      colWidths=[half + 6 * mm, half])
+        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                   ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                   ("RIGHTPADDING", (0, 0), (0, -1), 6 * mm),
+                                   ("RIGHTPADDING", (1, 0), (1, -1), 0),
+                                   ("TOPPADDING", (0, 0), (-1, -1), 0),
+                                   ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
+        return [table]
+
+    def alert(self, b: d.Alert):
+        s = self.s
+        inner: list[Flowable] = [TextBlock("! " + b.heading, s.heading, space_after=2)]
+        for lead, items in b.parts:
+            if lead:
+                inner.append(TextBlock(lead, s.strong, space_before=3))
+            inner.extend(TextBlock(item, s.body, bullet="•") for item in items)
+        box = Table([[inner]], colWidths=[self.width])
+        box.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 2, black),
+                                 ("BACKGROUND", (0, 0), (-1, -1), TINT),
+                                 ("LEFTPADDING", (0, 0), (-1, -1), 8),
+                                 ("RIGHTPADDING", (0, 0), (-1, -1), 8),
+                                 ("TOPPADDING", (0, 0), (-1, -1), 6),
+                                 ("BOTTOMPADDING", (0, 0), (-1, -1), 8)]))
+        return [Spacer(1, 8), box]
+
+    def fields(self, b: d.Fields):
+        s = self.s
+        cells = [[TextBlock(value, s.body, lead=(label, s.strong))] for label, value in b.rows]
+        if len(cells) % 2:
+            cells.append([])
+        rows = [cells[i:i + 2] for i in range(0, len(cells), 2)]
+        table = Table(rows, colWidths=[self.width / 2] * 2)
+        table.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 1, black),
+                                   ("LINEBELOW", (0, 0), (-1, -2), 0.4, RULE),
+                                   ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                   ("LEFTPADDING", (0, 0), (-1, -1), 6),
+                                   ("TOPPADDING", (0, 0), (-1, -1), 2),
+                                   ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]))
+        return [Spacer(1, 2), table, Spacer(1, 4)]
+
+    def points(self, b: d.PointsFigure):
+        s = self.s
+        head = self.heading(d.Heading(b.heading))
+        note = TextBlock(b.note, s.muted, space_before=2, space_after=4)
+        if b.compact:
+            # Aftercare: views on the left, a one-line-per-point legend on the right.
+            legend_width = self.width * 0.42
+            row = DiagramRow(b.views, 46 * mm, s.small, s.number)
+            legend = [self.legend_entry(e, True, legend_width) for e in b.legend]
+            table = Table([[row, [*legend, note]]],
+                          colWidths=[self.width - legend_width, legend_width])
+            table.setStyle(_PLAIN)
+            return [KeepTogether([*head, table])]
+        height = 56 * mm
+        row = DiagramRow(b.views, height, s.small, s.number)
+        legend = [self.legend_entry(e, False, self.width) for e in b.legend]
+        return [CondPageBreak(height + 60), KeepTogether([*head, row, note]), *legend]
+
+    def legend_entry(self, e: d.LegendEntry, compact: bool, width: float) -> Flowable:
+        s = self.s
+        name = f"{e.code}  {e.name}" + (f"（{e.reading}）" if e.reading else "")
+        if compact:
+            lines = [TextBlock(name, s.strong if e.emphasis == "highlight" else s.body)]
+        else:
+            # Where, then why, as one paragraph after the bold name: two short sentences.
+            text = " ".join(t for t in (e.location, e.why) if t)
+            lines = [TextBlock(text, s.body, lead=(name, s.strong))]
+        badge = _Badge(e.number, s.number, e.emphasis)
+        table = Table([[badge, lines]], colWidths=[22, width - 22])
+        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                   ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                   ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                                   ("TOPPADDING", (0, 0), (-1, -1), 0),
+                                   ("BOTTOMPADDING", (0, 0), (-1, -1), 3 if compact else 5)]))
+        return table
+
+    DISPATCH = {d.Title: title, d.Heading: heading, d.Paragraph: paragraph, d.Bullets: bullets,
+                d.Columns: columns, d.Alert: alert, d.Fields: fields, d.PointsFigure: points}
+
+
+_PLAIN = TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                     ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                     ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)])
+
+
+class _Badge(Flowable):
+    """The numbered circle of a legend entry, matching the marker on the diagram."""
+
+    def __init__(self, number: int, style: TextStyle, emphasis: str):
+        super().__init__()
+        self.number, self.style, self.emphasis = number, style, emphasis
+
+    def wrap(self, avail_width, avail_height):
+        return 16, 16
+
+    def draw(self):
+        from handouts.render.diagram import FAINT, LABEL_RADIUS
+
+        c = self.canv
+        filled = self.emphasis == "highlight"
+        ink = FAINT if self.emphasis == "faint" else black
+        c.setStrokeColor(ink)
+        c.setLineWidth(1.6 if filled else 1.0)
+        c.setFillColor(black if filled else Color(1, 1, 1))
+        c.circle(8, 8, LABEL_RADIUS, stroke=1, fill=1)
+        c.setFillColor(Color(1, 1, 1) if filled else ink)
+        c.setFont(self.style.font_name, self.style.size)
+        c.drawCentredString(8, 8 - self.style.size * 0.35, str(self.number))
+
+
+def _numbered_canvas(doc: d.Document, styles: Styles, paper):
+    """A canvas that draws header and footer after layout, when the page count is known."""
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._pages = []
+
+        def showPage(self):
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            total = len(self._pages)
+            for number, state in enumerate(self._pages, start=1):
+                self.__dict__.update(state)
+                _page_furniture(self, doc, styles, paper, number, total)
+                Canvas.showPage(self)
+            Canvas.save(self)
+
+    return NumberedCanvas
+
+
+def _page_furniture(c: Canvas, doc: d.Document, s: Styles, paper, number: int, total: int):
+    width, height = paper
+    f = doc.footer
+    c.saveState()
+    # Header: clinic name and document label, with a rule under them.
+    top = height - TOP
+    c.setFillColor(black)
+    c.setFont(s.strong.font_name, s.strong.size)
+    c.drawString(MARGIN, top - s.strong.size, doc.header[0])
+    c.setFont(s.label.font_name, s.label.size)
+    c.setFillColor(MUTED)
+    c.drawRightString(width - MARGIN, top - s.label.size, doc.header[1])
+    c.setStrokeColor(RULE)
+    c.setLineWidth(0.8)
+    c.line(MARGIN, top - s.strong.size - 6, width - MARGIN, top - s.strong.size - 6)
+    # Footer: clinic address and email as text, page x of y, two QR codes with captions.
+    bottom = BOTTOM
+    rule_y = bottom + _footer_height(s)
+    c.line(MARGIN, rule_y, width - MARGIN, rule_y)
+    page = f.page_label.format(page=number, pages=total)
+    lines = [(s.small_bold, f.clinic_name), (s.small, f.address), (s.small, f.email),
+             (s.small, f"{page}   {f.reviewed}" if f.reviewed else page)]
+    y = rule_y - 3
+    for style, text in lines:
+        c.setFillColor(black)
+        c.setFont(style.font_name, style.size)
+        c.drawString(MARGIN, style.baseline(y), text)
+        y -= style.leading
+    x = width - MARGIN - QR_SIZE
+    for payload, caption in reversed(f.codes):
+        qr_y = bottom + s.small.leading
+        qr.draw(c, payload, x, qr_y, QR_SIZE)
+        c.setFillColor(black)
+        c.setFont(s.small.font_name, s.small.size)
+        c.drawCentredString(x + QR_SIZE / 2, s.small.baseline(qr_y - 1), caption)
+        x -= QR_SIZE + 14 * mm
+    c.restoreState()
+
+
+def _footer_height(s: Styles) -> float:
+    return QR_SIZE + s.small.leading + 6
+
+
+def _header_height(s: Styles) -> float:
+    return s.strong.size + 12
+
+
+def render(doc: d.Document, paper: str = "a4", scale: float = 1.0) -> tuple[bytes, int]:
+    """Lay out and draw the document; returns the PDF bytes and the page count."""
+    size = PAPER[paper]
+    styles = Styles.for_typography(doc.typography, scale)
+    buffer = io.BytesIO()
+    frame_bottom = BOTTOM + _footer_height(styles) + 3 * mm
+    frame_top = size[1] - TOP - _header_height(styles)
+    frame = Frame(MARGIN, frame_bottom, size[0] - 2 * MARGIN, frame_top - frame_bottom,
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
+    template = BaseDocTemplate(
+        buffer, pagesize=size, title=doc.title, author=doc.author, subject=doc.subject,
+        keywords=doc.keywords, creator="handouts", producer="handouts", lang=doc.lang,
+        initialFontName=styles.body.font_name, invariant=1,
+        leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=MARGIN)
+    template.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    renderer = _Renderer(doc, styles, frame._width)
+    template.build(renderer.flowables(doc.blocks),
+                   canvasmaker=_numbered_canvas(doc, styles, size))
+    return buffer.getvalue(), template.page

@@ -1,0 +1,50 @@
+"""QR codes drawn as vector rectangles; each payload is encoded once per process."""
+
+from __future__ import annotations
+
+import functools
+
+import qrcode
+import qrcode.constants
+
+
+@functools.cache
+def matrix(payload: str) -> tuple[tuple[bool, ...], ...]:
+    """The QR module matrix (no quiet zone) for a payload."""
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
+    code.add_data(payload)
+    code.make(fit=True)
+    return tuple(tuple(row) for row in code.get_matrix())
+
+
+@functools.cache
+def runs(payload: str) -> tuple[tuple[int, int, int], ...]:
+    """Dark modules merged into horizontal runs: (row, first column, length)."""
+    result = []
+    for r, row in enumerate(matrix(payload)):
+        c = 0
+        while c < len(row):
+            if row[c]:
+                start = c
+                while c < len(row) and row[c]:
+                    c += 1
+                result.append((r, start, c - start))
+            else:
+                c += 1
+    return tuple(result)
+
+
+def draw(canvas, payload: str, x: float, y: float, size: float) -> None:
+    """Draw the code with its lower-left corner at (x, y), `size` wide, on a white quiet zone."""
+    count = len(matrix(payload))
+    module = size / count
+    quiet = 4 * module
+    canvas.saveState()
+    canvas.setFillColorRGB(1, 1, 1)
+    canvas.rect(x - quiet, y - quiet, size + 2 * quiet, size + 2 * quiet, stroke=0, fill=1)
+    canvas.setFillColorRGB(0, 0, 0)
+    path = canvas.beginPath()
+    for r, c, length in runs(payload):
+        path.rect(x + c * module, y + size - (r + 1) * module, length * module, module)
+    canvas.drawPath(path, stroke=0, fill=1)
+    canvas.restoreState()

@@ -1,0 +1,136 @@
+"""Read YAML safely and keep where every value came from (file, line, column)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from handouts.errors import Diagnostics, Mark
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class Text(str):
+    """A string from a content file that knows its place in the source."""
+
+    path: str
+    source: str
+    start: int
+    end: int
+    line: int
+    column: int
+
+    @property
+    def mark(self) -> Mark:
+        return Mark(self.path, self.line, self.column)
+
+    def mark_of(self, index: int) -> Mark:
+        """Where character `index` of this value stands in the file (best effort)."""
+        char = self[index]
+        occurrence = self[:index].count(char)
+        pos = self.start - 1
+        for _ in range(occurrence + 1):
+            pos = self.source.find(char, pos + 1, self.end)
+            if pos < 0:
+                return self.mark
+        line = self.source.count("\n", 0, pos) + 1
+        column = pos - (self.source.rfind("\n", 0, pos) + 1) + 1
+        return Mark(self.path, line, column)
+
+
+def plain_text(value: str, path: str = "<text>") -> Text:
+    """A Text made in code (tests, fallbacks) rather than read from a file."""
+    text = Text(value)
+    text.path, text.source, text.start, text.end = path, value, 0, len(value)
+    text.line = text.column = 1
+    return text
+
+
+class Map(dict):
+    """A YAML mapping that remembers the marks of its keys and values."""
+
+    mark: Mark
+    key_marks: dict[str, Mark]
+    value_marks: dict[str, Mark]
+
+
+class Seq(list):
+    """A YAML sequence that remembers the marks of its items."""
+
+    mark: Mark
+    item_marks: list[Mark]
+
+
+def _mark(path: str, yaml_mark) -> Mark:
+    return Mark(path, yaml_mark.line + 1, yaml_mark.column + 1)
+
+
+def load_yaml(path: Path, diagnostics: Diagnostics, source: str | None = None) -> Any:
+    """Parse one YAML file; problems go to `diagnostics` and the result is None."""
+    name = str(path)
+    if source is None:
+        try:
+            source = path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            diagnostics.error(Mark(name), f"file is not UTF-8 text ({exc.reason})",
+                              "save the file as UTF-8")
+            return None
+        except OSError as exc:
+            diagnostics.error(Mark(name), f"cannot read file: {exc.strerror or exc}")
+            return None
+    loader = _Loader(source)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        return _convert(node, loader, name, source, diagnostics)
+    except yaml.MarkedYAMLError as exc:
+        where = exc.problem_mark or exc.context_mark
+        message = exc.problem or "invalid YAML"
+        if exc.context:
+            message = f"{message} ({exc.context})"
+        diagnostics.error(_mark(name, where) if where else Mark(name), f"YAML syntax: {message}",
+                          "check indentation, colons and quotes on this line or the one before")
+        return None
+    except yaml.YAMLError as exc:
+        diagnostics.error(Mark(name), f"YAML error: {exc}")
+        return None
+    finally:
+        loader.dispose()
+
+
+def _convert(node, loader, path: str, source: str, diagnostics: Diagnostics) -> Any:
+    if isinstance(node, yaml.MappingNode):
+        result = Map()
+        result.mark, result.key_marks, result.value_marks = _mark(path, node.start_mark), {}, {}
+        for key_node, value_node in node.value:
+            key_mark = _mark(path, key_node.start_mark)
+            if not isinstance(key_node, yaml.ScalarNode):
+                diagnostics.error(key_mark, "a key must be a plain word, not a list or mapping")
+                continue
+            key = str(loader.construct_object(key_node))
+            if key in result:
+                diagnostics.error(key_mark, f"duplicate key '{key}'",
+                                  f"first given at line {result.key_marks[key].line}")
+                continue
+            result[key] = _convert(value_node, loader, path, source, diagnostics)
+            result.key_marks[key] = key_mark
+            result.value_marks[key] = _mark(path, value_node.start_mark)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        result = Seq()
+        result.mark, result.item_marks = _mark(path, node.start_mark), []
+        for item in node.value:
+            result.append(_convert(item, loader, path, source, diagnostics))
+            result.item_marks.append(_mark(path, item.start_mark))
+        return result
+    value = loader.construct_object(node)
+    if isinstance(value, str):
+        text = Text(value)
+        text.path, text.source = path, source
+        text.start, text.end = node.start_mark.index, node.end_mark.index
+        text.line, text.column = node.start_mark.line + 1, node.start_mark.column + 1
+        return text
+    return value
