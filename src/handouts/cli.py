@@ -140,16 +140,20 @@ def mark_translated(ctx, paths, content_dir):
 
     loaded = load(_content_dir(ctx, content_dir))
     by_path = {t.path.resolve(): t for t in loaded.translations}
+    problems = []
     for path in paths:
         record = by_path.get(path.resolve())
         if record is None:
-            raise HandoutsError(f"{path} is not a translation file under the content folder")
-        if not record.exists:
-            raise HandoutsError(f"{path} does not exist yet: translate it first")
-        if record.missing_keys:
-            raise HandoutsError(f"{path} still lacks {', '.join(record.missing_keys)}")
-        changed = record_hash(path, record.source_hash)
-        click.echo(f"{path}: {'marked up to date' if changed else 'already up to date'}")
+            problems.append(f"{path} is not a translation file under the content folder")
+        elif not record.exists:
+            problems.append(f"{path} does not exist yet: translate it first")
+        elif record.missing_keys:
+            problems.append(f"{path} still lacks {', '.join(record.missing_keys)}")
+        else:
+            changed = record_hash(path, record.source_hash)
+            click.echo(f"{path}: {'marked up to date' if changed else 'already up to date'}")
+    if problems:
+        raise HandoutsError("; ".join(problems))
 
 
 def main() -> None:

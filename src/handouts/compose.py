@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -82,7 +83,8 @@ def _footer(library: Library, language: Language, condition: Condition) -> d.Foo
 
 def _handout_blocks(library: Library, language: Language, condition: Condition) -> list:
     labels = language.labels
-    blocks: list = [d.Title(labels.handout_label, condition.title, condition.summary)]
+    blocks: list = [d.Title(labels.handout_label, condition.title, condition.summary),
+                    d.Paragraph(condition.disclaimer, muted=True)]
     blocks += [d.Heading(labels.what_it_is), *map(d.Paragraph, condition.what_it_is)]
     blocks.append(d.Columns(
         (d.Heading(labels.symptoms), d.Bullets(tuple(condition.symptoms))),
@@ -90,10 +92,10 @@ def _handout_blocks(library: Library, language: Language, condition: Condition) 
     blocks += [d.Heading(labels.how_acupuncture_may_help),
                *map(d.Paragraph, condition.how_acupuncture_may_help)]
     blocks += [d.Heading(labels.what_to_expect), d.Bullets(tuple(condition.what_to_expect))]
-    blocks += [d.Heading(labels.self_care), d.Bullets(tuple(condition.self_care))]
-    blocks.append(points_figure(library, language, condition, compact=False))
+    figure = points_figure(library, language, condition, compact=False)
+    self_care = (d.Heading(labels.self_care), d.Bullets(tuple(condition.self_care)))
+    blocks.append(dataclasses.replace(figure, beside=self_care))
     blocks.append(_red_flags(language, condition))
-    blocks.append(d.Paragraph(condition.disclaimer, muted=True))
     return blocks
 
 

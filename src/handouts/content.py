@@ -232,9 +232,14 @@ class _Loader:
             self.diags.warning(data.mark, f"{code}/{relative} lacks {', '.join(record.missing_keys)}; "
                                           f"using the {source} text",
                                f"translate them from {source_path}")
+        elif record.recorded_hash is None:
+            self.diags.warning(data.mark, f"{code}/{relative} does not record which {source} "
+                                          f"text it was translated from",
+                               f"if it is up to date, run: handouts mark-translated {path}")
         elif record.recorded_hash != record.source_hash:
-            self.diags.warning(data.mark, f"{code}/{relative} is stale: {source}/{relative} "
-                                          "changed since it was translated",
+            self.diags.warning(data.value_marks[TRANSLATED_FROM],
+                               f"{code}/{relative} is stale: {source}/{relative} "
+                               "changed since it was translated",
                                f"update it, then run: handouts mark-translated {path}")
         return convert(cls, merged, merged.mark, self.diags, relative)
 

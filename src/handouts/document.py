@@ -79,6 +79,7 @@ class PointsFigure:
     legend: tuple[LegendEntry, ...]
     note: str
     compact: bool = False      # aftercare: smaller views, one-line legend
+    beside: tuple = ()         # blocks that may sit beside the views when they leave room
 
 
 @dataclass(frozen=True)

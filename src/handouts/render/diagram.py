@@ -24,13 +24,29 @@ CAPTION_MAX = 110.0   # points; longer captions wrap
 
 @functools.cache
 def load_view(path: Path):
-    """The SVG as a reportlab Drawing, parsed once per process."""
+    """The SVG as a reportlab Drawing, parsed once per process.
+
+    svglib converts the SVG's px to points (x 0.75); registry positions are in SVG units, so the
+    drawing is scaled back to the SVG's own units here.
+    """
     from svglib.svglib import svg2rlg  # svglib pulls in lxml; only diagrams need it
 
     drawing = svg2rlg(str(path))
     if drawing is None:
         raise ValueError(f"cannot read diagram {path}")
+    view_box = [float(v) for v in _view_box(path)]
+    factor = view_box[2] / drawing.width
+    drawing.scale(factor, factor)
+    drawing.width, drawing.height = view_box[2], view_box[3]
     return drawing
+
+
+def _view_box(path: Path) -> list[str]:
+    import xml.etree.ElementTree as ET
+
+    root = ET.parse(path).getroot()
+    box = root.get("viewBox")
+    return box.replace(",", " ").split() if box else ["0", "0", root.get("width"), root.get("height")]
 
 
 def label_positions(points: list[tuple[float, float]], bounds: tuple[float, float, float, float],
@@ -77,6 +93,10 @@ class DiagramRow(Flowable):
                     min(self.caption.width(view.caption) + 4, CAPTION_MAX))
                 for view, dr in zip(self.views, self.drawings)]
 
+    def natural_width(self) -> float:
+        """Width the views take at their full height."""
+        return sum(self._slots(self.max_height)) + GAP * (len(self.views) - 1)
+
     def wrap(self, avail_width, avail_height):
         height = self.max_height
         while height > 20 and sum(self._slots(height)) + GAP * (len(self.views) - 1) > avail_width:
@@ -100,6 +120,8 @@ class DiagramRow(Flowable):
             canvas.saveState()
             canvas.translate(left, base)
             canvas.scale(scale, scale)
+            # Without this the renderer's default state selects Helvetica (never embedded).
+            drawing.initialFontName = self.caption.font_name
             renderPDF.draw(drawing, canvas, 0, 0, showBoundary=False)
             canvas.restoreState()
             self._markers(view.markers, left, base, scale, drawing.height,

@@ -66,6 +66,18 @@ class _Renderer:
     def __init__(self, doc: d.Document, styles: Styles, width: float):
         self.doc, self.s, self.width = doc, styles, width
 
+    def table(self, rows, widths, *commands) -> Table:
+        """A layout table: no padding, top-aligned, and our font (reportlab's default cell
+        font is Helvetica, which would be referenced in the PDF without being embedded)."""
+        table = Table(rows, colWidths=widths)
+        table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), self.s.body.font_name, 10),
+                                   ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                   ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                   ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                                   ("TOPPADDING", (0, 0), (-1, -1), 0),
+                                   ("BOTTOMPADDING", (0, 0), (-1, -1), 0), *commands]))
+        return table
+
     def flowables(self, blocks) -> list[Flowable]:
         result: list[Flowable] = []
         for block in blocks:
@@ -92,31 +104,24 @@ class _Renderer:
 
     def columns(self, b: d.Columns):
         half = (self.width - 6 * mm) / 2
-        table = Table([[self.flowables(b.left), self.flowables(b.right)]],
-                      colWidths=[half + 6 * mm, half])
-        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
-                                   ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                   ("RIGHTPADDING", (0, 0), (0, -1), 6 * mm),
-                                   ("RIGHTPADDING", (1, 0), (1, -1), 0),
-                                   ("TOPPADDING", (0, 0), (-1, -1), 0),
-                                   ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
-        return [table]
+        return [self.table([[self.flowables(b.left), self.flowables(b.right)]],
+                           [half + 6 * mm, half], ("RIGHTPADDING", (0, 0), (0, -1), 6 * mm))]
 
     def alert(self, b: d.Alert):
         s = self.s
         inner: list[Flowable] = [TextBlock("! " + b.heading, s.heading, space_after=2)]
         for lead, items in b.parts:
             if lead:
-                inner.append(TextBlock(lead, s.strong, space_before=3))
+                inner.append(TextBlock(lead, s.strong, space_before=2))
             inner.extend(TextBlock(item, s.body, bullet="•") for item in items)
-        box = Table([[inner]], colWidths=[self.width])
-        box.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 2, black),
-                                 ("BACKGROUND", (0, 0), (-1, -1), TINT),
-                                 ("LEFTPADDING", (0, 0), (-1, -1), 8),
-                                 ("RIGHTPADDING", (0, 0), (-1, -1), 8),
-                                 ("TOPPADDING", (0, 0), (-1, -1), 6),
-                                 ("BOTTOMPADDING", (0, 0), (-1, -1), 8)]))
-        return [Spacer(1, 8), box]
+        box = self.table([[inner]], [self.width],
+                         ("BOX", (0, 0), (-1, -1), 2, black),
+                         ("BACKGROUND", (0, 0), (-1, -1), TINT),
+                         ("LEFTPADDING", (0, 0), (-1, -1), 8),
+                         ("RIGHTPADDING", (0, 0), (-1, -1), 8),
+                         ("TOPPADDING", (0, 0), (-1, -1), 4),
+                         ("BOTTOMPADDING", (0, 0), (-1, -1), 6))
+        return [Spacer(1, 6), box]
 
     def fields(self, b: d.Fields):
         s = self.s
@@ -124,13 +129,12 @@ class _Renderer:
         if len(cells) % 2:
             cells.append([])
         rows = [cells[i:i + 2] for i in range(0, len(cells), 2)]
-        table = Table(rows, colWidths=[self.width / 2] * 2)
-        table.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 1, black),
-                                   ("LINEBELOW", (0, 0), (-1, -2), 0.4, RULE),
-                                   ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                                   ("LEFTPADDING", (0, 0), (-1, -1), 6),
-                                   ("TOPPADDING", (0, 0), (-1, -1), 2),
-                                   ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]))
+        table = self.table(rows, [self.width / 2] * 2,
+                           ("BOX", (0, 0), (-1, -1), 1, black),
+                           ("LINEBELOW", (0, 0), (-1, -2), 0.4, RULE),
+                           ("LEFTPADDING", (0, 0), (-1, -1), 6),
+                           ("TOPPADDING", (0, 0), (-1, -1), 2),
+                           ("BOTTOMPADDING", (0, 0), (-1, -1), 2))
         return [Spacer(1, 2), table, Spacer(1, 4)]
 
     def points(self, b: d.PointsFigure):
@@ -142,14 +146,20 @@ class _Renderer:
             legend_width = self.width * 0.42
             row = DiagramRow(b.views, 46 * mm, s.small, s.number)
             legend = [self.legend_entry(e, True, legend_width) for e in b.legend]
-            table = Table([[row, [*legend, note]]],
-                          colWidths=[self.width - legend_width, legend_width])
-            table.setStyle(_PLAIN)
+            table = self.table([[row, [*legend, note]]], [self.width - legend_width, legend_width])
             return [KeepTogether([*head, table])]
         height = 56 * mm
         row = DiagramRow(b.views, height, s.small, s.number)
         legend = [self.legend_entry(e, False, self.width) for e in b.legend]
-        return [CondPageBreak(height + 60), KeepTogether([*head, row, note]), *legend]
+        views_width = max(row.natural_width(), self.width * 0.45)
+        beside = self.flowables(b.beside)
+        if beside and views_width <= self.width * 0.62:
+            # Narrow views leave room: put the companion blocks (self-care) to their left.
+            table = self.table([[beside, [*head, row, note]]],
+                               [self.width - views_width - 6 * mm, views_width + 6 * mm],
+                               ("LEFTPADDING", (1, 0), (1, 0), 6 * mm))
+            return [table, *legend]
+        return [*beside, CondPageBreak(height + 60), KeepTogether([*head, row, note]), *legend]
 
     def legend_entry(self, e: d.LegendEntry, compact: bool, width: float) -> Flowable:
         s = self.s
@@ -161,21 +171,11 @@ class _Renderer:
             text = " ".join(t for t in (e.location, e.why) if t)
             lines = [TextBlock(text, s.body, lead=(name, s.strong))]
         badge = _Badge(e.number, s.number, e.emphasis)
-        table = Table([[badge, lines]], colWidths=[22, width - 22])
-        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
-                                   ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                   ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                                   ("TOPPADDING", (0, 0), (-1, -1), 0),
-                                   ("BOTTOMPADDING", (0, 0), (-1, -1), 3 if compact else 5)]))
-        return table
+        return self.table([[badge, lines]], [22, width - 22],
+                          ("BOTTOMPADDING", (0, 0), (-1, -1), 2))
 
     DISPATCH = {d.Title: title, d.Heading: heading, d.Paragraph: paragraph, d.Bullets: bullets,
                 d.Columns: columns, d.Alert: alert, d.Fields: fields, d.PointsFigure: points}
-
-
-_PLAIN = TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
-                     ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                     ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)])
 
 
 class _Badge(Flowable):

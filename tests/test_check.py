@@ -1,0 +1,122 @@
+"""`handouts check` on broken copies of the content: precise places, exit 1, no traceback."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from helpers import copy_content, run_cli
+
+
+def check(content):
+    return run_cli("check", "--content", str(content))
+
+
+def edit(path, old, new):
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def line_of(path, needle):
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if needle in line:
+            return number
+    raise AssertionError(needle)
+
+
+def assert_reported(result, path, line, message_pattern):
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    pattern = rf"{re.escape(str(path))}:{line}:\d+: error: .*{message_pattern}"
+    assert re.search(pattern, result.stderr), result.stderr
+
+
+def test_bundled_content_passes(tmp_path):
+    result = check(copy_content(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "0 error(s)" in result.stdout
+
+
+def test_yaml_syntax_error(tmp_path):
+    content = copy_content(tmp_path)
+    path = content / "en" / "conditions" / "sciatica.yaml"
+    edit(path, "title: Sciatica", "title: [Sciatica")
+    assert_reported(check(content), path, line_of(path, "[Sciatica") + 1, "YAML syntax")
+
+
+def test_unknown_key_with_hint(tmp_path):
+    content = copy_content(tmp_path)
+    path = content / "en" / "conditions" / "leg-pain.yaml"
+    edit(path, "\nsummary:", "\nsumary:")
+    result = check(content)
+    assert_reported(result, path, line_of(path, "sumary:"), "unknown key 'sumary'")
+    assert "did you mean 'summary'?" in result.stderr
+
+
+def test_missing_required_field(tmp_path):
+    content = copy_content(tmp_path)
+    path = content / "ja" / "ui.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text("\n".join(line for line in text.splitlines()
+                              if not line.startswith("qr_email:")) + "\n", encoding="utf-8")
+    # A translation missing a key falls back to English with a warning ...
+    result = check(content)
+    assert result.returncode == 0
+    assert "qr_email" in result.stderr and "warning" in result.stderr
+    # ... but the source language must have every required key.
+    path = content / "en" / "aftercare.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"^intro:.*\n", "", text, flags=re.MULTILINE), encoding="utf-8")
+    assert_reported(check(content), path, 1, "missing required key 'intro'")
+
+
+def test_unknown_point_code_with_hint(tmp_path):
+    content = copy_content(tmp_path)
+    path = content / "en" / "conditions" / "sciatica.yaml"
+    edit(path, "code: GB30", "code: GB31")
+    edit(path, "code: BL40", "code: LV03")
+    result = check(content)
+    assert_reported(result, path, line_of(path, "GB31"), "unknown point code 'GB31'")
+    assert_reported(result, path, line_of(path, "LV03"), r"unknown point code 'LV03'.*did you mean LR3\?")
+
+
+def test_alias_is_accepted(tmp_path):
+    content = copy_content(tmp_path)
+    path = content / "en" / "conditions" / "leg-pain.yaml"
+    edit(path, "code: LR3", "code: LV3")
+    result = check(content)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("value,message", [
+    ("title: 42", "expected text"),
+    ("title: ''", "text is empty"),
+    ("title:\n  - a list", "expected text"),
+])
+def test_wrong_types(tmp_path, value, message):
+    content = copy_content(tmp_path)
+    path = content / "en" / "conditions" / "sciatica.yaml"
+    edit(path, "title: Sciatica", value)
+    assert_reported(check(content), path, line_of(path, "title:") + (1 if "\n" in value else 0),
+                    message)
+
+
+def test_unknown_language_and_condition_in_build(tmp_path):
+    result = run_cli("build", "--lang", "fr", "--out", str(tmp_path))
+    assert result.returncode == 1 and "unknown language 'fr'" in result.stderr
+    result = run_cli("build", "--condition", "sciatic", "--out", str(tmp_path))
+    assert result.returncode == 1 and "did you mean 'sciatica'" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not any(tmp_path.iterdir())
+
+
+def test_missing_content_folder_is_a_clear_error(tmp_path):
+    result = run_cli("check", "--content", str(tmp_path / "nowhere"))
+    assert result.returncode == 1
+    assert "no content found" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_usage_error_exits_2():
+    assert run_cli("build", "--kind", "poster").returncode == 2
