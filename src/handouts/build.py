@@ -108,16 +108,21 @@ def read_manifest(out_dir: Path) -> dict:
         return {"documents": {}}
 
 
-def render_one(library: Library, job: Job, options: Options) -> tuple[bytes, int]:
-    """Compose and render one generic document (no personal data)."""
+def render_one(library: Library, job: Job, options: Options = Options(),
+               personal=None) -> tuple[bytes, int]:
+    """Compose and render one document; a page budget overrun is an error naming how far over."""
     from handouts.compose import compose
     from handouts.render.pdf import render
 
-    doc = compose(library, job.lang, job.slug, job.kind)
+    doc = compose(library, job.lang, job.slug, job.kind, personal)
     data, pages = render(doc, options.paper, options.scale)
-    if pages > doc.page_budget * (2 if options.large_print else 1):
-        raise HandoutsError(f"{job.relative_path(options)}: {pages} pages, over the budget of "
-                            f"{doc.page_budget}")
+    budget = doc.page_budget * (2 if options.large_print else 1)
+    if pages > budget:
+        if personal is not None and personal.note:
+            raise HandoutsError(f"the note ({len(personal.note)} characters) does not fit on the "
+                                f"one-page sheet: it needs {pages} pages; shorten the note")
+        raise HandoutsError(f"{job.relative_path(options)}: {pages} pages, {pages - budget} over "
+                            f"the budget of {budget}")
     return data, pages
 
 

@@ -156,6 +156,98 @@ def mark_translated(ctx, paths, content_dir):
         raise HandoutsError("; ".join(problems))
 
 
+def personal_options(func):
+    """The personal fields shared by `aftercare` and `email`."""
+    options = [
+        click.option("--patient", metavar="NAME", help="Patient name (never stored in out/)."),
+        click.option("--date", metavar="YYYY-MM-DD", help="Session date."),
+        click.option("--points", metavar="CODE,CODE...", help="Points treated (codes or aliases)."),
+        click.option("--next", "next_visit", metavar='"YYYY-MM-DD HH:MM"', help="Next appointment."),
+        click.option("--practitioner", metavar="NAME", help="Practitioner's name."),
+        click.option("--note", metavar="TEXT", help="A personal note (wraps; must fit the page)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _personal_pdf(ctx, content_dir, lang, condition, kind, fields):
+    from handouts.build import Job, plan, render_one
+    from handouts.personal import personal_details
+
+    library = _load(_content_dir(ctx, content_dir))
+    plan(library, [lang], [condition], [kind])          # unknown language/condition: clear error
+    personal = personal_details(library, lang, **fields)
+    data, _ = render_one(library, Job(lang, condition, kind), personal=personal)
+    return data, library, personal
+
+
+def _refuse_out_dir(path: Path) -> None:
+    """Personal sheets never go to out/, which is shared and published by CI."""
+    out = Path("out").resolve()
+    if path.resolve() == out or out in path.resolve().parents:
+        raise HandoutsError(f"{path}: personal sheets are not written to out/ "
+                            "(choose another folder)")
+
+
+@cli.command()
+@click.option("--lang", required=True, metavar="CODE")
+@click.option("--condition", required=True, metavar="SLUG")
+@personal_options
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="The PDF file to write.")
+@content_option
+@click.pass_context
+def aftercare(ctx, lang, condition, output, content_dir, **fields):
+    """Write one personal aftercare sheet to FILE.pdf."""
+    from handouts.output import write_atomic
+
+    if output.suffix.lower() != ".pdf":
+        raise HandoutsError(f"{output}: the output file must end in .pdf")
+    _refuse_out_dir(output)
+    data, _, _ = _personal_pdf(ctx, content_dir, lang, condition, "aftercare", fields)
+    write_atomic(output, data, mode=0o600)
+    click.echo(f"wrote {output} ({len(data) // 1024} KB)")
+
+
+@cli.command()
+@click.option("--to", "to", required=True, metavar="ADDRESS", help="Patient's email address.")
+@click.option("--lang", required=True, metavar="CODE")
+@click.option("--condition", required=True, metavar="SLUG")
+@click.option("--kind", type=click.Choice(["handout", "aftercare"]), default="handout",
+              show_default=True)
+@personal_options
+@click.option("--eml", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the message to this file instead of sending it.")
+@click.option("--dry-run", is_flag=True, help="Print what would be sent; send nothing.")
+@content_option
+@click.pass_context
+def email(ctx, to, lang, condition, kind, eml, dry_run, content_dir, **fields):
+    """Email a handout or personal aftercare sheet (SMTP from HANDOUTS_SMTP_*)."""
+    from handouts import mail
+    from handouts.compose import email_text
+
+    recipient = mail.validate_address(to)
+    mail.check_header_value("--patient", fields.get("patient") or "")
+    if eml is not None:
+        _refuse_out_dir(eml)
+    config = None if (eml or dry_run) else mail.SmtpConfig.from_env()
+    data, library, personal = _personal_pdf(ctx, content_dir, lang, condition, kind, fields)
+    text = email_text(library, lang, condition, kind, personal.patient)
+    message = mail.build_message(sender=library.clinic.email,
+                                 sender_name=library.languages[lang].clinic.name,
+                                 to=recipient, text=text, attachment=data)
+    if dry_run:
+        click.echo(f"to: {recipient}\nsubject: {text.subject}\n"
+                   f"attachment: {text.attachment_name} ({len(data)} bytes)\nnot sent (dry run)")
+    elif eml is not None:
+        mail.write_eml(message, eml)
+        click.echo(f"wrote {eml}")
+    else:
+        mail.send(message, config)
+        click.echo(f"sent to {recipient}")
+
+
 def main() -> None:
     try:
         # Without standalone mode click returns ctx.exit() codes instead of exiting.

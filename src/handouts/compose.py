@@ -111,29 +111,29 @@ def _aftercare_blocks(library: Library, language: Language, condition: Condition
                       personal: Personal | None) -> list:
     labels = language.labels
     care = language.aftercare
-    blocks: list = [d.Title(labels.aftercare_label, care.title, condition.title)]
-    if personal is not None:
-        rows = personal_rows(language, personal)
-        if rows:
-            blocks.append(d.Fields(tuple(rows)))
-    blocks.append(d.Paragraph(care.intro))
+    # The condition is named in the heading of its own advice, so no subtitle is needed.
+    blocks: list = [d.Title(labels.aftercare_label, care.title)]
+    rows = personal_rows(language, personal) if personal is not None else []
+    note = (labels.note, personal.note) if personal is not None and personal.note else None
+    if rows or note:
+        blocks.append(d.Fields(tuple(rows), note))
+    else:
+        blocks.append(d.Paragraph(care.intro))   # the personal box takes its place
     blocks.append(d.Columns(
         (d.Heading(labels.aftercare_normal), d.Bullets(tuple(care.normal)),
-         d.Heading(labels.aftercare_condition.format(title=condition.title)),
-         d.Bullets(tuple(condition.aftercare))),
-        (d.Heading(labels.aftercare_do), d.Bullets(tuple(care.do)),
+         d.Heading(labels.aftercare_do), d.Bullets(tuple(care.do))),
+        (d.Heading(labels.aftercare_condition.format(title=condition.title)),
+         d.Bullets(tuple(condition.aftercare)),
          d.Heading(labels.aftercare_avoid), d.Bullets(tuple(care.avoid)))))
     treated = personal.points if personal is not None else None
     blocks.append(points_figure(library, language, condition, compact=True, treated=treated))
-    if personal is not None and personal.note:
-        blocks += [d.Heading(labels.note), d.Paragraph(personal.note)]
     blocks.append(d.Alert(labels.aftercare_contact, (("", tuple(care.contact)),)))
     return blocks
 
 
 def personal_rows(language: Language, personal: Personal) -> list[tuple[str, str]]:
     """Personal fields as (label, value), dates in the patient's language."""
-    from babel.dates import format_date, format_time  # only personal sheets need Babel
+    from babel.dates import format_date, format_skeleton, format_time  # only personal sheets
 
     labels = language.labels
     locale = language.code.replace("-", "_")
@@ -146,24 +146,34 @@ def personal_rows(language: Language, personal: Personal) -> list[tuple[str, str
         rows.append((labels.practitioner, personal.practitioner))
     if personal.next_visit:
         when = personal.next_visit
-        rows.append((labels.next_visit, f"{format_date(when.date(), 'full', locale=locale)} "
+        # Weekday included: "Sat, November 28, 2026 2:30 PM" / "2026年11月28日(土) 14:30".
+        rows.append((labels.next_visit, f"{format_skeleton('yMMMMEd', when, locale=locale)} "
                                         f"{format_time(when.time(), 'short', locale=locale)}"))
     return rows
 
 
 def points_figure(library: Library, language: Language, condition: Condition, *,
                   compact: bool, treated: tuple[str, ...] | None = None) -> d.PointsFigure:
-    """Numbered markers on the views the condition's points need, and the matching legend."""
+    """Numbered markers on the views the condition's points need, and the matching legend.
+
+    On a personal sheet (`treated` given) the treated points are numbered and listed; the
+    condition's other points stay on the diagram as faint, unnumbered dots.
+    """
     labels = language.labels
     markers: dict[str, list[d.Marker]] = {}
     legend = []
     shown = [(p.code, p.why) for p in condition.points]
     # A practitioner may treat points beyond the condition's usual ones: show them too.
     shown += [(code, None) for code in treated or () if code not in {c for c, _ in shown}]
-    for number, (code, why) in enumerate(shown, start=1):
+    number = 0
+    for code, why in shown:
         entry = library.registry[code]
         text = language.points[code]
         emphasis = "normal" if treated is None else ("highlight" if code in treated else "faint")
+        if emphasis == "faint":
+            markers.setdefault(entry.view, []).append(d.Marker(0, entry.x, entry.y, emphasis))
+            continue
+        number += 1
         markers.setdefault(entry.view, []).append(d.Marker(number, entry.x, entry.y, emphasis))
         legend.append(d.LegendEntry(number, code, text.name, text.reading,
                                     text.location, why, emphasis))
@@ -171,3 +181,43 @@ def points_figure(library: Library, language: Language, condition: Condition, *,
                   for view, ms in markers.items())
     heading = labels.treated_points if treated else labels.points
     return d.PointsFigure(heading, views, tuple(legend), labels.points_bilateral, compact)
+
+
+@dataclass(frozen=True)
+class EmailText:
+    """What an email says, in the patient's language (MIME and SMTP live in handouts.mail)."""
+
+    subject: str
+    paragraphs: tuple[str, ...]
+    signature: tuple[str, ...]
+    attachment_name: str
+
+
+def email_text(library: Library, lang: str, slug: str, kind: str,
+               patient: str | None = None) -> EmailText:
+    language = library.languages[lang]
+    labels, clinic = language.labels, language.clinic
+    title = language.conditions[slug].title
+    fields = {"title": title, "clinic": clinic.name}
+    if kind == "handout":
+        subject = labels.email_subject_handout.format(**fields)
+        body = labels.email_body_handout.format(**fields)
+        document_label = labels.handout_label
+    else:
+        subject = labels.email_subject_aftercare.format(**fields)
+        body = labels.email_body_aftercare.format(**fields)
+        document_label = labels.aftercare_label
+    greeting = (labels.email_greeting.format(patient=patient) if patient
+                else labels.email_greeting_anonymous)
+    return EmailText(
+        subject=subject,
+        paragraphs=(greeting, body, labels.email_closing),
+        signature=(clinic.name, clinic.address, library.clinic.email),
+        attachment_name=safe_filename(f"{title} - {document_label}") + ".pdf",
+    )
+
+
+def safe_filename(name: str) -> str:
+    """A file name without path separators or control characters (any script is kept)."""
+    cleaned = "".join("-" if c in '/\\:*?"<>|' or ord(c) < 32 else c for c in name)
+    return " ".join(cleaned.split()).strip(". ") or "document"

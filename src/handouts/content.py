@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 import string
 from dataclasses import dataclass, field
@@ -12,7 +11,7 @@ from typing import Any
 from handouts import model
 from handouts.errors import Diagnostics, HandoutsError, Mark
 from handouts.fontfiles import font_families
-from handouts.schema import build, convert, suggest
+from handouts.schema import build, convert, suggest, suggest_code
 from handouts.translation import TRANSLATED_FROM, source_hash
 from handouts.yamlsrc import Map, Text, load_yaml
 
@@ -342,8 +341,7 @@ class _Loader:
             key = point.code.strip().upper()
             canonical = key if key in registry else aliases.get(key)
             if canonical is None:
-                close = difflib.get_close_matches(key, [*registry, *aliases], n=1, cutoff=0.6)
-                hint = f"did you mean {aliases.get(close[0], close[0])}?" if close else None
+                hint = suggest_code(key, registry, aliases)
                 self.diags.error(point.code.mark, f"unknown point code '{point.code}'",
                                  hint or "known codes: " + ", ".join(sorted(registry)))
                 continue

@@ -47,7 +47,7 @@ class Alert:
 
 @dataclass(frozen=True)
 class Marker:
-    number: int
+    number: int        # 0: a faint, unnumbered dot (a point not treated today)
     x: float           # in the view's SVG units
     y: float
     emphasis: str = "normal"   # "normal", "highlight" (treated) or "faint" (not treated)
@@ -84,9 +84,10 @@ class PointsFigure:
 
 @dataclass(frozen=True)
 class Fields:
-    """Personal details: label/value rows."""
+    """Personal details: label/value pairs, and a free-text note across the whole box."""
 
     rows: tuple[tuple[str, str], ...]
+    note: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)

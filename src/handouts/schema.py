@@ -28,6 +28,12 @@ def suggest(word: str, choices) -> str | None:
     return f"did you mean '{close[0]}'?" if close else None
 
 
+def suggest_code(code: str, registry, aliases: dict[str, str]) -> str | None:
+    """A 'did you mean' hint for a point code: a close code, or the code of a close alias."""
+    close = difflib.get_close_matches(code.strip().upper(), [*registry, *aliases], n=1, cutoff=0.6)
+    return f"did you mean {aliases.get(close[0], close[0])}?" if close else None
+
+
 def _describe(value: Any) -> str:
     if value is None:
         return "nothing"

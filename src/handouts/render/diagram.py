@@ -51,9 +51,11 @@ def _view_box(path: Path) -> list[str]:
 
 def label_positions(points: list[tuple[float, float]], bounds: tuple[float, float, float, float],
                     centre_x: float, radius: float = LABEL_RADIUS,
-                    distance: float = LABEL_DISTANCE) -> list[tuple[float, float]]:
+                    distance: float = LABEL_DISTANCE,
+                    obstacles: list[tuple[float, float]] = ()) -> list[tuple[float, float]]:
     """Place one label circle per point so that no label overlaps another label or a dot."""
     x0, y0, x1, y1 = bounds
+    dots = [*points, *obstacles]
     placed: list[tuple[float, float]] = []
     for px, py in points:
         outward = -1.0 if px < centre_x else 1.0
@@ -67,7 +69,7 @@ def label_positions(points: list[tuple[float, float]], bounds: tuple[float, floa
                 if not (x0 + radius <= cx <= x1 - radius and y0 + radius <= cy <= y1 - radius):
                     continue
                 clear_labels = all(math.dist((cx, cy), q) >= 2 * radius + 1.5 for q in placed)
-                clear_dots = all(math.dist((cx, cy), q) >= radius + DOT_RADIUS + 1.5 for q in points)
+                clear_dots = all(math.dist((cx, cy), q) >= radius + DOT_RADIUS + 1.5 for q in dots)
                 if clear_labels and clear_dots:
                     best = (cx, cy)
                     break
@@ -136,15 +138,19 @@ class DiagramRow(Flowable):
     def _markers(self, markers: tuple[Marker, ...], left, base, scale, view_height, bounds):
         canvas = self.canv
         points = [(left + m.x * scale, base + (view_height - m.y) * scale) for m in markers]
+        numbered = [i for i, m in enumerate(markers) if m.number]
         centre = (bounds[0] + bounds[2]) / 2
-        labels = label_positions(points, bounds, centre)
-        # Faint markers first, so highlighted ones are drawn on top of them.
-        order = sorted(range(len(markers)), key=lambda i: markers[i].emphasis != "faint")
-        for i in order:
-            marker, (px, py), (lx, ly) = markers[i], points[i], labels[i]
-            ink = FAINT if marker.emphasis == "faint" else black
-            canvas.setStrokeColor(ink)
-            canvas.setFillColor(ink)
+        labels = label_positions([points[i] for i in numbered], bounds, centre, obstacles=points)
+        # Faint, unnumbered dots first, so numbered markers are drawn on top of them.
+        canvas.setStrokeColor(FAINT)
+        canvas.setLineWidth(1.0)
+        for marker, (px, py) in zip(markers, points):
+            if not marker.number:
+                canvas.circle(px, py, DOT_RADIUS + 1, stroke=1, fill=0)
+        for i, (lx, ly) in zip(numbered, labels):
+            marker, (px, py) = markers[i], points[i]
+            canvas.setStrokeColor(black)
+            canvas.setFillColor(black)
             canvas.setLineWidth(0.8)
             canvas.line(px, py, lx, ly)
             canvas.circle(px, py, DOT_RADIUS, stroke=0, fill=1)
@@ -152,6 +158,6 @@ class DiagramRow(Flowable):
             canvas.setLineWidth(1.6 if filled else 1.0)
             canvas.setFillColor(black if filled else white)
             canvas.circle(lx, ly, LABEL_RADIUS, stroke=1, fill=1)
-            canvas.setFillColor(white if filled else ink)
+            canvas.setFillColor(white if filled else black)
             canvas.setFont(self.number.font_name, self.number.size)
             canvas.drawCentredString(lx, ly - self.number.size * 0.35, str(marker.number))

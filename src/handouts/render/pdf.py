@@ -10,10 +10,12 @@ from reportlab.lib.colors import Color, black
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus.doctemplate import LayoutError
 from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Flowable, Frame, KeepTogether,
                                 PageTemplate, Spacer, Table, TableStyle)
 
 from handouts import document as d
+from handouts.errors import HandoutsError
 from handouts.linebreak import BreakRules
 from handouts.render import qr
 from handouts.render.diagram import DiagramRow
@@ -129,12 +131,18 @@ class _Renderer:
         if len(cells) % 2:
             cells.append([])
         rows = [cells[i:i + 2] for i in range(0, len(cells), 2)]
-        table = self.table(rows, [self.width / 2] * 2,
+        spans = []
+        if b.note:
+            label, text = b.note
+            rows.append([[TextBlock(text, s.body, lead=(label, s.strong))], []])
+            spans.append(("SPAN", (0, len(rows) - 1), (1, len(rows) - 1)))
+        table = self.table(rows, [self.width * 0.42, self.width * 0.58],
                            ("BOX", (0, 0), (-1, -1), 1, black),
                            ("LINEBELOW", (0, 0), (-1, -2), 0.4, RULE),
                            ("LEFTPADDING", (0, 0), (-1, -1), 6),
+                           ("RIGHTPADDING", (0, 0), (-1, -1), 6),
                            ("TOPPADDING", (0, 0), (-1, -1), 2),
-                           ("BOTTOMPADDING", (0, 0), (-1, -1), 2))
+                           ("BOTTOMPADDING", (0, 0), (-1, -1), 3), *spans)
         return [Spacer(1, 2), table, Spacer(1, 4)]
 
     def points(self, b: d.PointsFigure):
@@ -144,7 +152,7 @@ class _Renderer:
         if b.compact:
             # Aftercare: views on the left, a one-line-per-point legend on the right.
             legend_width = self.width * 0.42
-            row = DiagramRow(b.views, 46 * mm, s.small, s.number)
+            row = DiagramRow(b.views, 40 * mm, s.small, s.number)
             legend = [self.legend_entry(e, True, legend_width) for e in b.legend]
             table = self.table([[row, [*legend, note]]], [self.width - legend_width, legend_width])
             return [KeepTogether([*head, table])]
@@ -172,7 +180,7 @@ class _Renderer:
             lines = [TextBlock(text, s.body, lead=(name, s.strong))]
         badge = _Badge(e.number, s.number, e.emphasis)
         return self.table([[badge, lines]], [22, width - 22],
-                          ("BOTTOMPADDING", (0, 0), (-1, -1), 2))
+                          ("BOTTOMPADDING", (0, 0), (-1, -1), 0 if compact else 2))
 
     DISPATCH = {d.Title: title, d.Heading: heading, d.Paragraph: paragraph, d.Bullets: bullets,
                 d.Columns: columns, d.Alert: alert, d.Fields: fields, d.PointsFigure: points}
@@ -289,6 +297,11 @@ def render(doc: d.Document, paper: str = "a4", scale: float = 1.0) -> tuple[byte
         leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=MARGIN)
     template.addPageTemplates([PageTemplate(id="page", frames=[frame])])
     renderer = _Renderer(doc, styles, frame._width)
-    template.build(renderer.flowables(doc.blocks),
-                   canvasmaker=_numbered_canvas(doc, styles, size))
+    try:
+        template.build(renderer.flowables(doc.blocks),
+                       canvasmaker=_numbered_canvas(doc, styles, size))
+    except LayoutError:
+        # A single block taller than a whole page (e.g. an enormous note).
+        raise HandoutsError(f"{doc.lang} {doc.kind} '{doc.title}': a block is taller than a "
+                            "page; shorten the text") from None
     return buffer.getvalue(), template.page
