@@ -91,9 +91,18 @@ def check(ctx, strict, content_dir):
     from handouts.content import load
 
     loaded = load(_content_dir(ctx, content_dir))
-    for diagnostic in loaded.diagnostics:
+    diagnostics = list(loaded.diagnostics)
+    if loaded.library is not None:
+        from handouts.checks import run_checks
+
+        found, figures = run_checks(loaded.library)
+        diagnostics += found
+        for line in figures:
+            click.echo(line)
+    for diagnostic in diagnostics:
         click.echo(str(diagnostic), err=True)
-    errors, warnings = len(loaded.diagnostics.errors), len(loaded.diagnostics.warnings)
+    errors = sum(d.is_error for d in diagnostics)
+    warnings = len(diagnostics) - errors
     click.echo(f"{errors} error(s), {warnings} warning(s)")
     if errors or (strict and warnings):
         ctx.exit(1)

@@ -19,6 +19,7 @@ from handouts.yamlsrc import Text
 class Settings:
     source_language: Text = doc("code of the language translations are made from, e.g. en")
     content_version: Text = doc("version of the content, printed in every handout footer")
+    review_max_months: int = doc("warn when a condition's review is older than this", default=24)
 
 
 # content/clinic.yaml -----------------------------------------------------------------------
@@ -54,12 +55,26 @@ class LineBreaking:
 
 
 @dataclass(frozen=True)
+class PlainLanguage:
+    forbidden: list[Text] = doc("claims a handout must never make, e.g. cure, guarantee",
+                                default_factory=list)
+    max_grade: float | None = doc("highest Flesch-Kincaid grade per document (English)",
+                                  default=None)
+    max_sentence_length: float | None = doc("highest average sentence length in characters "
+                                            "(Japanese)", default=None)
+    max_kanji_ratio: float | None = doc("highest share of kanji among all characters (Japanese)",
+                                        default=None)
+
+
+@dataclass(frozen=True)
 class LanguageStyle:
     name: Text = doc("the language's own name, e.g. 日本語")
     font: Text = doc("font family from fonts/fonts.yaml")
     leading: float = doc("line height as a multiple of the font size, e.g. 1.45")
     line_breaking: LineBreaking = doc("line breaking rules")
     body_size: float = doc("body text size in points (at least 12)", default=12.0)
+    plain_language: PlainLanguage = doc("readability limits and forbidden claims",
+                                        default_factory=PlainLanguage)
 
 
 # content/<lang>/clinic.yaml ------------------------------------------------------------------
