@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 from pathlib import Path
@@ -68,18 +69,36 @@ def cli(ctx: click.Context, content_dir: Path | None, debug: bool) -> None:
 @click.pass_context
 def build(ctx, langs, conditions, kinds, paper, large_print, jobs, force, out_dir, content_dir):
     """Build every condition x language x kind into OUT (only what changed)."""
-    from handouts.build import Options, build as run_build, plan
+    import time
 
-    library = _load(_content_dir(ctx, content_dir))
-    selected = plan(library, langs, conditions, kinds)
+    from handouts.build import Options, build as run_build, catalogue, plan
+
+    started = time.perf_counter()
     options = Options(paper, large_print)
-    summary = run_build(library, out_dir, selected, options, force=force)
+    root = _content_dir(ctx, content_dir)
+    total = len(plan(catalogue(root), langs, conditions, kinds))
+    with _progress(total) as advance:
+        summary = run_build(root, out_dir, langs, conditions, kinds, options, workers=jobs,
+                            force=force, progress=advance)
+    for warning in summary.warnings:
+        click.echo(str(warning), err=True)
     for relative, message in summary.failed:
         click.echo(f"failed: {relative}: {message}", err=True)
     click.echo(f"built {len(summary.built)}, skipped {len(summary.skipped)} (unchanged), "
-               f"failed {len(summary.failed)} -> {out_dir}")
+               f"failed {len(summary.failed)} in {time.perf_counter() - started:.1f} s -> {out_dir}")
     if summary.failed:
         ctx.exit(1)
+
+
+@contextlib.contextmanager
+def _progress(total: int):
+    """click's progress bar on a terminal; nothing in CI, where the summary line says it all."""
+    if not sys.stderr.isatty() or total < 2:
+        yield lambda job: None
+        return
+    with click.progressbar(length=total, label="building", file=sys.stderr,
+                           item_show_func=lambda job: job and f"{job.lang}/{job.slug}-{job.kind}") as bar:
+        yield lambda job: bar.update(1, job)
 
 
 @cli.command()

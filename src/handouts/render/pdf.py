@@ -18,6 +18,7 @@ from handouts import document as d
 from handouts.errors import HandoutsError
 from handouts.linebreak import BreakRules
 from handouts.render import qr
+from handouts.render.columns import SideBySide
 from handouts.render.diagram import DiagramRow
 from handouts.render.fonts import family
 from handouts.render.text import TextBlock, TextStyle
@@ -32,6 +33,7 @@ MARGIN = 15 * mm          # left and right: office printers keep 5 mm or more
 TOP = 10 * mm
 BOTTOM = 8 * mm
 QR_SIZE = 20 * mm         # the smallest size that still scans easily from paper
+QUIET_ZONE = 3 * mm       # nothing is drawn this close to a QR code (4 modules and more)
 
 
 @dataclass
@@ -52,16 +54,20 @@ class Styles:
     def for_typography(cls, t: d.Typography, scale: float = 1.0) -> Styles:
         fonts = family(t.font)
         rules = BreakRules(t.words, frozenset(t.no_line_start), frozenset(t.no_line_end), t.units)
-        size = t.body_size * scale
 
-        def style(factor: float, bold: bool = False, color: Color = black) -> TextStyle:
-            s = size * factor
+        def style(factor: float, bold: bool = False, color: Color = black,
+                  grow: float = scale) -> TextStyle:
+            s = t.body_size * factor * grow
             return TextStyle(fonts, s, s * t.leading, rules, bold, color)
+
+        # Large print enlarges the reading text fully; footer, captions and marker numbers a
+        # little, so that the fixed parts of the page (QR codes, diagrams) keep their place.
+        small = min(scale, 1.2)
 
         return cls(body=style(1), muted=style(1, color=MUTED), strong=style(1, True),
                    heading=style(1.2, True), title=style(1.7, True), label=style(1, color=MUTED),
-                   small=style(10 / 12), small_bold=style(10 / 12, True),
-                   number=style(9 / 12, True))
+                   small=style(10 / 12, grow=small), small_bold=style(10 / 12, True, grow=small),
+                   number=style(9 / 12, True, grow=small))
 
 
 class _Renderer:
@@ -106,8 +112,7 @@ class _Renderer:
 
     def columns(self, b: d.Columns):
         half = (self.width - 6 * mm) / 2
-        return [self.table([[self.flowables(b.left), self.flowables(b.right)]],
-                           [half + 6 * mm, half], ("RIGHTPADDING", (0, 0), (0, -1), 6 * mm))]
+        return [SideBySide(self.flowables(b.left), self.flowables(b.right), (half, half), 6 * mm)]
 
     def alert(self, b: d.Alert):
         s = self.s
@@ -274,7 +279,7 @@ def _page_furniture(c: Canvas, doc: d.Document, s: Styles, paper, number: int, t
 
 
 def _footer_height(s: Styles) -> float:
-    return QR_SIZE + s.small.leading + 6
+    return QR_SIZE + s.small.leading + QUIET_ZONE
 
 
 def _header_height(s: Styles) -> float:

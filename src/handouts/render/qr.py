@@ -35,13 +35,12 @@ def runs(payload: str) -> tuple[tuple[int, int, int], ...]:
 
 
 def draw(canvas, payload: str, x: float, y: float, size: float) -> None:
-    """Draw the code with its lower-left corner at (x, y), `size` wide, on a white quiet zone."""
-    count = len(matrix(payload))
-    module = size / count
-    quiet = 4 * module
+    """Draw the code with its lower-left corner at (x, y), `size` wide.
+
+    The page is white: the caller keeps a quiet zone of at least 4 modules free around it.
+    """
+    module = size / len(matrix(payload))
     canvas.saveState()
-    canvas.setFillColorRGB(1, 1, 1)
-    canvas.rect(x - quiet, y - quiet, size + 2 * quiet, size + 2 * quiet, stroke=0, fill=1)
     canvas.setFillColorRGB(0, 0, 0)
     path = canvas.beginPath()
     for r, c, length in runs(payload):

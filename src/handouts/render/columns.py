@@ -1,0 +1,67 @@
+"""Two columns of flowables side by side that, unlike a table row, can split across pages."""
+
+from __future__ import annotations
+
+from reportlab.platypus import Flowable
+
+
+def _fill(flowables: list[Flowable], width: float, height: float):
+    """Take from `flowables` what fits in `height`: (fitting part, rest, height used)."""
+    taken: list[Flowable] = []
+    used = 0.0
+    for index, flowable in enumerate(flowables):
+        space = flowable.getSpaceBefore() if taken else 0
+        _, h = flowable.wrap(width, height - used - space)
+        if used + space + h <= height:
+            taken.append(flowable)
+            used += space + h + flowable.getSpaceAfter()
+            continue
+        parts = flowable.split(width, height - used - space)
+        if parts and not getattr(flowable, "keepWithNext", False):
+            first = parts[0]
+            _, h = first.wrap(width, height - used - space)
+            taken.append(first)
+            used += space + h
+            return taken, list(parts[1:]) + flowables[index + 1:], used
+        return taken, flowables[index:], used
+    return taken, [], used
+
+
+class SideBySide(Flowable):
+    def __init__(self, left: list[Flowable], right: list[Flowable], widths: tuple[float, float],
+                 gap: float):
+        super().__init__()
+        self.columns = (left, right)
+        self.widths, self.gap = widths, gap
+
+    def _column_height(self, flowables, width) -> float:
+        _, rest, used = _fill(flowables, width, 1e9)
+        return used
+
+    def wrap(self, avail_width, avail_height):
+        self.width = avail_width
+        self.height = max(self._column_height(c, w) for c, w in zip(self.columns, self.widths))
+        return avail_width, self.height
+
+    def split(self, avail_width, avail_height):
+        heads, tails = [], []
+        for flowables, width in zip(self.columns, self.widths):
+            head, tail, _ = _fill(flowables, width, avail_height)
+            heads.append(head)
+            tails.append(tail)
+        if not any(heads) or (not all(heads) and all(tails)):
+            return []   # nothing (or only half) fits here: move the whole block to the next page
+        return [SideBySide(*heads, self.widths, self.gap), SideBySide(*tails, self.widths, self.gap)]
+
+    def draw(self):
+        x = 0.0
+        for flowables, width in zip(self.columns, self.widths):
+            y = self.height
+            for index, flowable in enumerate(flowables):
+                if index:
+                    y -= flowable.getSpaceBefore()
+                _, h = flowable.wrap(width, 1e9)
+                y -= h
+                flowable.drawOn(self.canv, x, y)
+                y -= flowable.getSpaceAfter()
+            x += width + self.gap
