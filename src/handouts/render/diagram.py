@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import math
+from dataclasses import dataclass
 from pathlib import Path
 
 from reportlab.graphics import renderPDF
@@ -79,6 +80,18 @@ def label_positions(points: list[tuple[float, float]], bounds: tuple[float, floa
     return placed
 
 
+@dataclass
+class ViewPlacement:
+    view: View
+    drawing: object
+    x: float                 # slot left edge
+    slot: float              # slot width
+    left: float              # drawing origin
+    base: float
+    scale: float             # points per SVG unit
+    markers: list            # (Marker, dot (x, y), label (x, y) or None)
+
+
 class DiagramRow(Flowable):
     """Views side by side at a common height, each with a caption underneath."""
 
@@ -110,45 +123,55 @@ class DiagramRow(Flowable):
         self.height = self.view_height + self.caption_height
         return avail_width, self.height
 
-    def draw(self):
-        canvas = self.canv
+    def placements(self) -> list[ViewPlacement]:
+        """Where each view, marker dot and label goes, in this flowable's coordinates."""
         h = self.view_height
         slots = self._slots(h)
         x = (self.width - sum(slots) - GAP * (len(slots) - 1)) / 2
         base = self.caption_height
-        for view, drawing, slot, caption in zip(self.views, self.drawings, slots, self.captions):
+        result = []
+        for view, drawing, slot in zip(self.views, self.drawings, slots):
             scale = h / drawing.height
             left = x + (slot - drawing.width * scale) / 2
+            dots = [(left + m.x * scale, base + (drawing.height - m.y) * scale) for m in view.markers]
+            numbered = [dot for dot, m in zip(dots, view.markers) if m.number]
+            labels = iter(label_positions(numbered, (x, base, x + slot, base + h),
+                                          x + slot / 2, obstacles=dots))
+            markers = [(m, dot, next(labels) if m.number else None)
+                       for m, dot in zip(view.markers, dots)]
+            result.append(ViewPlacement(view, drawing, x, slot, left, base, scale, markers))
+            x += slot + GAP
+        return result
+
+    def draw(self):
+        canvas = self.canv
+        for place, caption in zip(self.placements(), self.captions):
             canvas.saveState()
-            canvas.translate(left, base)
-            canvas.scale(scale, scale)
+            canvas.translate(place.left, place.base)
+            canvas.scale(place.scale, place.scale)
             # Without this the renderer's default state selects Helvetica (never embedded).
-            drawing.initialFontName = self.caption.font_name
-            renderPDF.draw(drawing, canvas, 0, 0, showBoundary=False)
+            place.drawing.initialFontName = self.caption.font_name
+            renderPDF.draw(place.drawing, canvas, 0, 0, showBoundary=False)
             canvas.restoreState()
-            self._markers(view.markers, left, base, scale, drawing.height,
-                          (x, base, x + slot, base + h))
+            self._markers(place.markers)
             canvas.setFillColor(black)
             canvas.setFont(self.caption.font_name, self.caption.size)
             for index, line in enumerate(caption):
-                top = base - 2 - index * self.caption.leading
-                canvas.drawCentredString(x + slot / 2, self.caption.baseline(top), line)
-            x += slot + GAP
+                top = place.base - 2 - index * self.caption.leading
+                canvas.drawCentredString(place.x + place.slot / 2, self.caption.baseline(top), line)
 
-    def _markers(self, markers: tuple[Marker, ...], left, base, scale, view_height, bounds):
+    def _markers(self, markers):
         canvas = self.canv
-        points = [(left + m.x * scale, base + (view_height - m.y) * scale) for m in markers]
-        numbered = [i for i, m in enumerate(markers) if m.number]
-        centre = (bounds[0] + bounds[2]) / 2
-        labels = label_positions([points[i] for i in numbered], bounds, centre, obstacles=points)
         # Faint, unnumbered dots first, so numbered markers are drawn on top of them.
         canvas.setStrokeColor(FAINT)
         canvas.setLineWidth(1.0)
-        for marker, (px, py) in zip(markers, points):
+        for marker, (px, py), _ in markers:
             if not marker.number:
                 canvas.circle(px, py, DOT_RADIUS + 1, stroke=1, fill=0)
-        for i, (lx, ly) in zip(numbered, labels):
-            marker, (px, py) = markers[i], points[i]
+        for marker, (px, py), label in markers:
+            if not marker.number:
+                continue
+            lx, ly = label
             canvas.setStrokeColor(black)
             canvas.setFillColor(black)
             canvas.setLineWidth(0.8)
