@@ -14,10 +14,12 @@ CONTENT = ROOT / "content"
 
 
 def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None,
-            input: str | None = None) -> subprocess.CompletedProcess:
-    """Run the installed command line exactly as a user would (a fresh process)."""
+            input: str | None = None, python_options: tuple[str, ...] = ()
+            ) -> subprocess.CompletedProcess:
+    """Run the command line exactly as a user would (a fresh process)."""
     full_env = {**os.environ, **(env or {})}
-    return subprocess.run([sys.executable, "-m", "handouts", *args], cwd=cwd or ROOT,
+    return subprocess.run([sys.executable, *python_options, "-m", "handouts", *args],
+                          cwd=cwd or ROOT,
                           env=full_env, capture_output=True, text=True, input=input, timeout=300)
 
 

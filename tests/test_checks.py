@@ -1,0 +1,148 @@
+"""`handouts check` content rules on real copies of the content, through the real command line."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from helpers import copy_content, run_cli
+
+DOCUMENTS = [f"{lang}/{slug} {kind}" for lang in ("en", "ja")
+             for slug in ("leg-pain", "sciatica") for kind in ("handout", "aftercare")]
+
+
+def check(content, *options):
+    return run_cli("check", "--content", str(content), *options)
+
+
+def edit(path, old, new):
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def place_of(path, needle):
+    """(line, column) of the first occurrence of `needle`, both 1-based, in characters."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if needle in line:
+            return number, line.index(needle) + 1
+    raise AssertionError(f"{needle!r} not in {path}")
+
+
+def assert_error_at(result, path, line, column, pattern):
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    assert re.search(rf"^{re.escape(str(path))}:{line}:{column}: error: {pattern}",
+                     result.stderr, re.MULTILINE), result.stderr
+
+
+def test_bundled_content_passes_with_a_figure_per_document(tmp_path):
+    result = check(copy_content(tmp_path), "--strict")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 error(s), 0 warning(s)" in result.stdout
+    for document in DOCUMENTS:
+        assert re.search(rf"^{re.escape(document)}: ", result.stdout, re.MULTILINE), result.stdout
+    grades = re.findall(r"^en/\S+ handout: grade (\d+\.\d) \(max 8\), (\d+) words$",
+                        result.stdout, re.MULTILINE)
+    assert len(grades) == 2, result.stdout
+    assert all(float(grade) <= 8 and int(words) > 100 for grade, words in grades)
+    assert len(re.findall(r"^ja/.*characters per sentence .*kanji \d+%", result.stdout,
+                          re.MULTILINE)) == 4
+
+
+def test_character_missing_from_the_font_is_named_at_its_place(tmp_path):
+    content = copy_content(tmp_path)
+    path = content / "ja" / "conditions" / "sciatica.yaml"
+    edit(path, "summary: 腰から片方の脚", "summary: 腰から片方😀の脚")
+    line, column = place_of(path, "😀")
+    result = check(content)
+    assert_error_at(result, path, line, column,
+                    r"character '😀' \(U\+1F600\) is not in font BIZUDPGothic")
+    assert "hint: remove it or replace it" in result.stderr
+
+
+def test_a_section_too_long_for_the_page_budget(tmp_path):
+    content = copy_content(tmp_path)
+    path = content / "en" / "conditions" / "sciatica.yaml"
+    text = path.read_text(encoding="utf-8")
+    block = re.search(r"^what_it_is:\n((?:  - .*\n)+)", text, re.MULTILINE)
+    path.write_text(text.replace(block.group(1), block.group(1) * 6), encoding="utf-8")
+    result = check(content)
+    assert_error_at(result, path, 1, 1, r"en/conditions/sciatica\.yaml: handout needs \d+ pages, "
+                                        r"\d+ over the budget of 2")
+    assert "what_it_is" in result.stderr   # the hint names what to shorten
+
+
+def test_forbidden_claims_in_english_and_japanese(tmp_path):
+    content = copy_content(tmp_path)
+    en = content / "en" / "conditions" / "leg-pain.yaml"
+    edit(en, "disclaimer: ", "disclaimer: This will cure your sciatica. ")
+    ja = content / "ja" / "conditions" / "sciatica.yaml"
+    edit(ja, "summary: ", "summary: はりで治ります。")
+    result = check(content)
+    assert_error_at(result, en, *place_of(en, "cure your"),
+                    r"forbidden claim 'cure': handouts inform, they never promise")
+    assert_error_at(result, ja, *place_of(ja, "治ります"), r"forbidden claim '治ります'")
+    assert "hint: say what it may help with" in result.stderr
+
+
+def test_words_containing_a_forbidden_word_are_allowed(tmp_path):
+    content = copy_content(tmp_path)
+    path = content / "en" / "conditions" / "leg-pain.yaml"
+    edit(path, "disclaimer: ", "disclaimer: Keep your records secure and your curiosity alive. ")
+    result = check(content)
+    assert "forbidden claim" not in result.stderr, result.stderr
+
+
+def test_old_review_is_a_warning_that_strict_turns_into_failure(tmp_path):
+    content = copy_content(tmp_path)
+    path = content / "en" / "conditions" / "sciatica.yaml"
+    today = datetime.date.today()
+    year, month = divmod(today.year * 12 + today.month - 1 - 30, 12)
+    old = datetime.date(year, month + 1, 1)
+    edit(path, "  date: 2026-11-21", f"  date: {old.isoformat()}")
+    result = check(content)
+    assert result.returncode == 0, result.stdout + result.stderr
+    line, column = place_of(path, "date:")
+    assert re.search(rf"^{re.escape(str(path))}:{line}:{column}: warning: reviewed on "
+                     rf"{old.isoformat()}, more than 24 months ago", result.stderr,
+                     re.MULTILINE), result.stderr
+    assert check(content, "--strict").returncode == 1
+
+
+def list_state(result, slug, lang_column):
+    row = next(line for line in result.stdout.splitlines() if line.startswith(slug + " "))
+    return row.split()[lang_column]
+
+
+def test_translation_workflow_stale_then_marked(tmp_path):
+    content = copy_content(tmp_path)
+    edit(content / "en" / "conditions" / "sciatica.yaml",
+         "Mild sciatica usually gets better over time",
+         "Mild sciatica often gets better by itself over time")
+    listed = run_cli("list", "--content", str(content))
+    assert listed.returncode == 0, listed.stderr
+    assert list_state(listed, "sciatica", 2) == "stale"      # columns: slug, en, ja
+    assert list_state(listed, "leg-pain", 2) == "ok"
+    strict = check(content, "--strict")
+    assert strict.returncode == 1 and "is stale" in strict.stderr
+
+    ja = content / "ja" / "conditions" / "sciatica.yaml"
+    marked = run_cli("mark-translated", "--content", str(content), str(ja))
+    assert marked.returncode == 0, marked.stderr
+    assert list_state(run_cli("list", "--content", str(content)), "sciatica", 2) == "ok"
+    strict = check(content, "--strict")
+    assert strict.returncode == 0, strict.stdout + strict.stderr
+
+
+def test_missing_translation_falls_back_with_a_warning(tmp_path):
+    content = copy_content(tmp_path)
+    (content / "ja" / "conditions" / "leg-pain.yaml").unlink()
+    result = run_cli("build", "--content", str(content), "--out", str(tmp_path / "out"),
+                     "--lang", "ja", "--condition", "leg-pain")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.search(r"warning: no ja translation of en/conditions/leg-pain\.yaml; "
+                     r"using the en text", result.stderr), result.stderr
+    assert (tmp_path / "out" / "ja" / "leg-pain-handout.pdf").is_file()
+    listed = run_cli("list", "--content", str(content))
+    assert list_state(listed, "leg-pain", 2) == "missing"
