@@ -5,7 +5,11 @@ from __future__ import annotations
 import datetime
 import re
 
-from helpers import copy_content, run_cli
+import pytest
+
+import yaml
+
+from helpers import copy_content, fonts, pdf_pages_text, run_cli
 
 DOCUMENTS = [f"{lang}/{slug} {kind}" for lang in ("en", "ja")
              for slug in ("leg-pain", "sciatica") for kind in ("handout", "aftercare")]
@@ -53,7 +57,8 @@ def test_bundled_content_passes_with_a_figure_per_document(tmp_path):
 def test_character_missing_from_the_font_is_named_at_its_place(tmp_path):
     content = copy_content(tmp_path)
     path = content / "ja" / "conditions" / "sciatica.yaml"
-    edit(path, "summary: 腰から片方の脚", "summary: 腰から片方😀の脚")
+    summary = re.search(r"^summary: (..)", path.read_text(encoding="utf-8"), re.MULTILINE)
+    edit(path, summary.group(0), summary.group(0) + "😀")      # inside the text, not at its start
     line, column = place_of(path, "😀")
     result = check(content)
     assert_error_at(result, path, line, column,
@@ -100,7 +105,9 @@ def test_old_review_is_a_warning_that_strict_turns_into_failure(tmp_path):
     today = datetime.date.today()
     year, month = divmod(today.year * 12 + today.month - 1 - 30, 12)
     old = datetime.date(year, month + 1, 1)
-    edit(path, "  date: 2026-11-21", f"  date: {old.isoformat()}")
+    path.write_text(re.sub(r"^  date: .*$", f"  date: {old.isoformat()}",
+                           path.read_text(encoding="utf-8"), count=1, flags=re.MULTILINE),
+                    encoding="utf-8")
     result = check(content)
     assert result.returncode == 0, result.stdout + result.stderr
     line, column = place_of(path, "date:")
@@ -117,9 +124,7 @@ def list_state(result, slug, lang_column):
 
 def test_translation_workflow_stale_then_marked(tmp_path):
     content = copy_content(tmp_path)
-    edit(content / "en" / "conditions" / "sciatica.yaml",
-         "Mild sciatica usually gets better over time",
-         "Mild sciatica often gets better by itself over time")
+    edit(content / "en" / "conditions" / "sciatica.yaml", "\nsummary: ", "\nsummary: In short, ")
     listed = run_cli("list", "--content", str(content))
     assert listed.returncode == 0, listed.stderr
     assert list_state(listed, "sciatica", 2) == "stale"      # columns: slug, en, ja
@@ -139,10 +144,26 @@ def test_missing_translation_falls_back_with_a_warning(tmp_path):
     content = copy_content(tmp_path)
     (content / "ja" / "conditions" / "leg-pain.yaml").unlink()
     result = run_cli("build", "--content", str(content), "--out", str(tmp_path / "out"),
-                     "--lang", "ja", "--condition", "leg-pain")
+                     "--lang", "ja", "--condition", "leg-pain", "--kind", "aftercare")
     assert result.returncode == 0, result.stdout + result.stderr
     assert re.search(r"warning: no ja translation of en/conditions/leg-pain\.yaml; "
                      r"using the en text", result.stderr), result.stderr
-    assert (tmp_path / "out" / "ja" / "leg-pain-handout.pdf").is_file()
+    assert (tmp_path / "out" / "ja" / "leg-pain-aftercare.pdf").is_file()
     listed = run_cli("list", "--content", str(content))
     assert list_state(listed, "leg-pain", 2) == "missing"
+    assert list_state(listed, "sciatica", 2) != "missing"
+
+
+def test_fallback_handout_fits_its_page_budget(tmp_path):
+    """English text standing in for a missing translation is set in English typography."""
+    content = copy_content(tmp_path)
+    (content / "ja" / "conditions" / "leg-pain.yaml").unlink()
+    result = run_cli("build", "--content", str(content), "--out", str(tmp_path / "out"),
+                     "--lang", "ja", "--condition", "leg-pain", "--kind", "handout")
+    assert result.returncode == 0, result.stdout + result.stderr
+    pdf = tmp_path / "out" / "ja" / "leg-pain-handout.pdf"
+    text = "".join(pdf_pages_text(pdf))
+    english = yaml.safe_load((content / "en" / "conditions" / "leg-pain.yaml").read_text())
+    japanese_ui = yaml.safe_load((content / "ja" / "ui.yaml").read_text(encoding="utf-8"))
+    assert english["title"] in text and japanese_ui["symptoms"] in text
+    assert any("NotoSans" in f["name"] for f in fonts(pdf))

@@ -1,10 +1,289 @@
-"""Content checks beyond the schema (placeholder until issue 5's checks land)."""
+"""Content checks beyond the schema: glyphs, page budgets, plain language, claims, review age.
+
+`run_checks` returns diagnostics (sorted by place) and one readability figure per document.
+Texts are found by walking the model's dataclasses, so a new field is checked without code here.
+"""
 
 from __future__ import annotations
 
-from handouts.errors import Diagnostic
-from handouts.model import Library
+import calendar
+import dataclasses
+import datetime
+import functools
+import re
+import unicodedata
+from typing import Iterable, Iterator
+
+from handouts.compose import KINDS
+from handouts.errors import Diagnostic, HandoutsError, Mark
+from handouts.model import Condition, Language, LanguageStyle, Library, Review
+from handouts.yamlsrc import Text
+
+WEIGHTS = ("regular", "bold")
+CJK = re.compile(r"[\u2E80-\u9FFF\uF900-\uFAFF\uFF00-\uFFEF]")
+EN_SENTENCE = re.compile(r"\S.*?(?:[.!?]+(?=[\s\"'”’)]|$)|$)", re.DOTALL)
+JA_SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]*")
+WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)*")
 
 
 def run_checks(library: Library) -> tuple[list[Diagnostic], list[str]]:
-    return [], []
+    """Every check on every language and document; returns (diagnostics, figure lines)."""
+    found: list[Diagnostic] = []
+    figures: list[str] = []
+    for code, language in sorted(library.languages.items()):
+        shared = [*texts(library.clinic), *texts(library.settings)]  # printed in every footer
+        found += check_glyphs(language, [*texts(language, skip=(LanguageStyle,)), *shared])
+        found += check_claims(language, texts(language, skip=(LanguageStyle,)))
+        for slug in library.conditions:
+            found += check_review(language.conditions[slug], library.settings.review_max_months)
+            for kind in KINDS:
+                problems, figure = check_readability(
+                    language, f"{code}/{slug} {kind}", document_texts(language, slug, kind))
+                found += problems
+                figures.append(figure)
+    found += check_page_budgets(library)
+    # A translation that fell back shares the source's Text objects: report each place once.
+    unique = {(d.mark, d.message, d.severity): d for d in found}
+    return sorted(unique.values(), key=_place), figures
+
+
+def _place(d: Diagnostic) -> tuple:
+    mark = d.mark or Mark("")
+    return mark.path, mark.line, mark.column, d.severity, d.message
+
+
+def texts(value, skip: tuple[type, ...] = ()) -> Iterator[Text]:
+    """Every Text reachable from a model value (dataclasses, dicts, lists), in field order."""
+    if isinstance(value, Text):
+        yield value
+    elif isinstance(value, skip):
+        return
+    elif dataclasses.is_dataclass(value):
+        for field in dataclasses.fields(value):
+            yield from texts(getattr(value, field.name), skip)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from texts(item, skip)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from texts(item, skip)
+
+
+def document_texts(language: Language, slug: str, kind: str) -> list[Text]:
+    """The texts a reader meets in one document (the reviewer's name is not printed)."""
+    condition = language.conditions[slug]
+    if kind == "handout":
+        points = [language.points[p.code] for p in condition.points]
+        return [*texts(condition, skip=(Review,)), *texts(points)]
+    return [*texts(language.aftercare), *texts(condition.aftercare)]
+
+
+# 1. Glyph coverage ------------------------------------------------------------------------------
+@functools.cache
+def _cmap(family: str, weight: str) -> frozenset[int]:
+    """Code points the family's TTF maps; the font is parsed once, and shared with rendering."""
+    from reportlab.pdfbase import pdfmetrics
+
+    from handouts.render.fonts import family as register
+
+    pair = register(family)
+    return frozenset(pdfmetrics.getFont(getattr(pair, weight)).face.charToGlyph)
+
+
+def check_glyphs(language: Language, values: Iterable[Text]) -> list[Diagnostic]:
+    """A character missing from the regular or bold font would print as an empty box."""
+    font = str(language.style.font)
+    found = []
+    for text in values:
+        for index, char in enumerate(text):
+            if char.isspace():
+                continue
+            missing = [w for w in WEIGHTS if ord(char) not in _cmap(font, w)]
+            if missing:
+                name = font if len(missing) == len(WEIGHTS) else f"{font} ({missing[0]})"
+                found.append(Diagnostic(
+                    text.mark_of(index),
+                    f"character {char!r} (U+{ord(char):04X}) is not in font {name}",
+                    "remove it or replace it with a character the font has"))
+    return found
+
+
+# 2. Page budget -----------------------------------------------------------------------------------
+def check_page_budgets(library: Library) -> list[Diagnostic]:
+    """Render every generic document; over budget means the content must be shortened."""
+    from handouts.compose import compose
+    from handouts.render.pdf import render
+
+    found = []
+    for lang in sorted(library.languages):
+        for slug in library.conditions:
+            relative = f"{lang}/conditions/{slug}.yaml"
+            mark = Mark(str(library.root / relative))
+            for kind in KINDS:
+                try:
+                    doc = compose(library, lang, slug, kind)
+                    _, pages = render(doc)
+                except HandoutsError as exc:
+                    message = f"{relative}: {kind}: {exc.format_message()}"
+                else:
+                    if pages <= doc.page_budget:
+                        continue
+                    message = (f"{relative}: {kind} needs {pages} pages, "
+                               f"{pages - doc.page_budget} over the budget of {doc.page_budget}")
+                hint = "shorten the longest parts: " + _longest_parts(library.languages[lang],
+                                                                       slug, kind)
+                found.append(Diagnostic(mark, message, hint))
+    return found
+
+
+def _longest_parts(language: Language, slug: str, kind: str) -> str:
+    """The two largest parts of a document by characters, named by their YAML keys."""
+    condition = language.conditions[slug]
+    if kind == "handout":
+        parts = {f.name: getattr(condition, f.name) for f in dataclasses.fields(Condition)
+                 if f.name not in ("aftercare", "review")}
+    else:
+        care = language.aftercare
+        parts = {f"aftercare.yaml {f.name}": getattr(care, f.name)
+                 for f in dataclasses.fields(care)}
+        parts[f"conditions/{slug}.yaml aftercare"] = condition.aftercare
+    sizes = sorted(((sum(map(len, texts(v))), k) for k, v in parts.items()), reverse=True)
+    return ", ".join(f"{key} ({size} characters)" for size, key in sizes[:2])
+
+
+# 3. Plain language --------------------------------------------------------------------------------
+def sentences(values: Iterable[Text], pattern: re.Pattern) -> list[tuple[Text, int, str]]:
+    """(text, start index, sentence): sentences end at final punctuation or a text's end."""
+    return [(text, m.start(), m.group().strip()) for text in values
+            for m in pattern.finditer(text) if m.group().strip()]
+
+
+def syllables(word: str) -> int:
+    """English syllables by vowel groups, less silent endings; good enough for a grade level."""
+    word = word.lower().replace("’", "'").split("'")[0]
+    if word.isdigit():
+        return len(word)          # roughly: "30" is thir-ty
+    if len(word) <= 3:
+        return 1
+    count = len(re.findall(r"[aeiouy]+", word))
+    if re.search(r"[^aeiouy]e$", word) and not re.search(r"[^aeiouy]le$", word):
+        count -= 1                # silent final e: "make", but "table" keeps it
+    elif re.search(r"[^aeiouytd]ed$|(?:[^aeiouysxzhgcl]|[aeiouy]l)es$", word):
+        count -= 1                # "pressed", "takes"; but "wanted", "causes", "needles" keep it
+    return max(count, 1)
+
+
+def check_readability(language: Language, name: str,
+                      values: list[Text]) -> tuple[list[Diagnostic], str]:
+    """One document's figure line; over a limit is a diagnostic at the worst sentence."""
+    limits = language.style.plain_language
+    if limits.max_grade is not None:
+        return _english(name, values, limits.max_grade)
+    if limits.max_sentence_length is not None or limits.max_kanji_ratio is not None:
+        return _japanese(name, values, limits.max_sentence_length, limits.max_kanji_ratio)
+    characters = sum(len(t) for t in values)
+    return [], f"{name}: {characters} characters (no readability limits set)"
+
+
+def _english(name: str, values: list[Text], max_grade: float) -> tuple[list[Diagnostic], str]:
+    found = [(text, start, WORD.findall(s)) for text, start, s in sentences(values, EN_SENTENCE)]
+    found = [entry for entry in found if entry[2]]
+    words = [w for _, _, ws in found for w in ws]
+    if not words:
+        return [], f"{name}: no words"
+    grade = (0.39 * len(words) / len(found) + 11.8 * sum(map(syllables, words)) / len(words)
+             - 15.59)
+    figure = f"{name}: grade {grade:.1f} (max {max_grade:g}), {len(words)} words"
+    if grade <= max_grade:
+        return [], figure
+    text, start, longest = max(found, key=lambda entry: len(entry[2]))
+    return [Diagnostic(text.mark_of(start),
+                       f"{name}: Flesch-Kincaid grade {grade:.1f} is above the maximum of "
+                       f"{max_grade:g}",
+                       f"use shorter sentences and everyday words; the longest sentence "
+                       f"({len(longest)} words) starts here")], figure
+
+
+def is_kanji(char: str) -> bool:
+    return unicodedata.name(char, "").startswith("CJK UNIFIED IDEOGRAPH")
+
+
+def _japanese(name: str, values: list[Text], max_length: float | None,
+              max_ratio: float | None) -> tuple[list[Diagnostic], str]:
+    found = [(text, start, "".join(s.split())) for text, start, s in sentences(values, JA_SENTENCE)]
+    if not found:
+        return [], f"{name}: no sentences"
+    characters = sum(len(s) for _, _, s in found)
+    average = characters / len(found)
+    ratio = sum(is_kanji(c) for _, _, s in found for c in s) / characters
+    figure = (f"{name}: {average:.1f} characters per sentence"
+              + (f" (max {max_length:g})" if max_length is not None else "")
+              + f", kanji {ratio:.0%}"
+              + (f" (max {max_ratio:.0%})" if max_ratio is not None else ""))
+    problems = []
+    if max_length is not None and average > max_length:
+        text, start, longest = max(found, key=lambda entry: len(entry[2]))
+        problems.append(Diagnostic(
+            text.mark_of(start), f"{name}: {average:.1f} characters per sentence on average, "
+                                 f"more than {max_length:g}",
+            f"split long sentences; the longest ({len(longest)} characters) starts here",
+            "warning"))
+    if max_ratio is not None and ratio > max_ratio:
+        text, start, densest = max(found, key=lambda entry: sum(map(is_kanji, entry[2])))
+        problems.append(Diagnostic(
+            text.mark_of(start), f"{name}: kanji are {ratio:.0%} of the text, more than "
+                                 f"{max_ratio:.0%}",
+            "write more words in kana; the sentence with the most kanji starts here", "warning"))
+    return problems, figure
+
+
+# 4. Forbidden claims ------------------------------------------------------------------------------
+def claim_pattern(term: str) -> re.Pattern:
+    """Latin terms match whole words (so 'cure' is not found in 'secure'); CJK terms anywhere."""
+    body = r"\s+".join(re.escape(word) for word in term.split())
+    if CJK.search(term):
+        return re.compile(body, re.IGNORECASE)
+    return re.compile(rf"(?<![^\W_]){body}(?![^\W_])", re.IGNORECASE)
+
+
+def check_claims(language: Language, values: Iterable[Text]) -> list[Diagnostic]:
+    """Promises of cure or safety mislead patients, whatever else the text says."""
+    patterns = [(str(term), claim_pattern(term))
+                for term in language.style.plain_language.forbidden if term.strip()]
+    return [Diagnostic(text.mark_of(match.start()),
+                       f"forbidden claim '{term}': handouts inform, they never promise",
+                       "say what it may help with, e.g. 'may help ease the pain'")
+            for text in values for term, pattern in patterns for match in pattern.finditer(text)]
+
+
+# 5. Review age ------------------------------------------------------------------------------------
+def months_before(day: datetime.date, months: int) -> datetime.date:
+    """The same day of the month `months` earlier (clamped to the month's last day)."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return datetime.date(year, month + 1, min(day.day, last))
+
+
+def check_review(condition: Condition, max_months: int,
+                 today: datetime.date | None = None) -> list[Diagnostic]:
+    """Medical content ages: a condition nobody has reviewed lately deserves a second look."""
+    review = condition.review
+    if review is None:
+        return [Diagnostic(Mark(condition.title.path), "this condition has no review",
+                           "add review: with by: (who checked it) and date: (when)", "warning")]
+    today = today or datetime.date.today()
+    if review.date >= months_before(today, max_months):
+        return []
+    return [Diagnostic(_review_date_mark(review.by),
+                       f"reviewed on {review.date.isoformat()}, more than {max_months} months ago",
+                       "have the content checked again, then update review: date:", "warning")]
+
+
+def _review_date_mark(by: Text) -> Mark:
+    """The `date:` key of the review block `by` belongs to (Review.date carries no mark)."""
+    block = re.search(r"^review\s*:", by.source, re.MULTILINE)
+    key = re.compile(r"\bdate\s*:").search(by.source, block.end()) if block else None
+    if key is None:
+        return Mark(by.path)
+    line = by.source.count("\n", 0, key.start()) + 1
+    return Mark(by.path, line, key.start() - by.source.rfind("\n", 0, key.start()))

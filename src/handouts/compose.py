@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import os
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -43,8 +44,12 @@ def compose(library: Library, lang: str, slug: str, kind: str,
     else:
         blocks = _aftercare_blocks(library, language, condition, personal)
     labels = language.labels
-    style = language.style
     title = condition.title if kind == "handout" else f"{language.aftercare.title}: {condition.title}"
+    source = library.settings.source_language
+    fallback = None
+    if lang != source:
+        blocks = _mark_fallbacks(blocks, os.path.join(str(library.root), source, ""))
+        fallback = typography(library.languages[source])
     return d.Document(
         lang=lang, kind=kind, title=title,
         subject=condition.summary if kind == "handout" else language.aftercare.intro,
@@ -52,16 +57,36 @@ def compose(library: Library, lang: str, slug: str, kind: str,
         keywords=f"{slug}, {kind}, {lang}",
         header=(language.clinic.name,
                 labels.handout_label if kind == "handout" else labels.aftercare_label),
-        typography=d.Typography(
-            font=style.font, body_size=style.body_size, leading=style.leading,
-            words=style.line_breaking.words,
-            no_line_start=style.line_breaking.no_line_start or "",
-            no_line_end=style.line_breaking.no_line_end or "",
-            units=tuple(style.line_breaking.units)),
+        typography=typography(language),
         footer=_footer(library, language, condition),
         page_budget=PAGE_BUDGET[kind],
         blocks=blocks,
+        fallback_typography=fallback,
     )
+
+
+def typography(language: Language) -> d.Typography:
+    style = language.style
+    return d.Typography(
+        font=style.font, body_size=style.body_size, leading=style.leading,
+        words=style.line_breaking.words,
+        no_line_start=style.line_breaking.no_line_start or "",
+        no_line_end=style.line_breaking.no_line_end or "",
+        units=tuple(style.line_breaking.units))
+
+
+def _mark_fallbacks(value, source_dir: str):
+    """Wrap texts that came from the source language's files (a missing translation) so the
+    renderer sets them in that language's typography."""
+    if isinstance(value, str):
+        path = getattr(value, "path", "")
+        return d.Fallback(value) if path.startswith(source_dir) else value
+    if isinstance(value, (list, tuple)):
+        return type(value)(_mark_fallbacks(v, source_dir) for v in value)
+    if dataclasses.is_dataclass(value):
+        return dataclasses.replace(value, **{f.name: _mark_fallbacks(getattr(value, f.name), source_dir)
+                                             for f in dataclasses.fields(value) if f.init})
+    return value
 
 
 def _footer(library: Library, language: Language, condition: Condition) -> d.Footer:

@@ -267,7 +267,9 @@ class _Loader:
                                      f"{code}/points.yaml", "add its name, location and use")
             used_views = {registry[p.code].view for p in condition.points} - {None}
             for view in sorted(used_views - set(labels.views if labels else used_views)):
-                self.diags.error(None, f"{code}/ui.yaml: views: no caption for view '{view}'")
+                self.diags.error(Mark(str(self.root / code / "ui.yaml")),
+                                 f"views: no caption for view '{view}'",
+                                 f"add it under views: in {code}/ui.yaml")
         parts = (style, clinic, labels, aftercare, points, conditions)
         if any(part is None for part in parts):
             return None
@@ -279,7 +281,8 @@ class _Loader:
             self.diags.error(style.font.mark, f"unknown font family '{style.font}'",
                              suggest(style.font, families) or f"known: {', '.join(families)}")
         if style.body_size < 12:
-            self.diags.error(None, f"body_size {style.body_size} is below 12 pt")
+            self.diags.error(Mark(style.font.path), f"body_size {style.body_size} is below 12 pt",
+                             "patients read this: keep body text at 12 pt or more")
 
     def check_labels(self, labels: model.Labels) -> None:
         for name, allowed in LABEL_FIELDS.items():
@@ -353,11 +356,12 @@ class _Loader:
                                  "add view, x and y to the registry entry")
             resolved.append(point)
         codes = [p.code for p in resolved]
+        place = (condition.points[0].code if condition.points else condition.title).mark
         if len(set(codes)) != len(codes):
-            self.diags.error(condition.points[0].code.mark, f"{slug}: a point is listed twice")
+            self.diags.error(place, f"{slug}: a point is listed twice")
         source_codes = self.source_points.get(slug)
         if source_codes is not None and codes != source_codes and len(resolved) == len(condition.points):
-            self.diags.error(condition.points[0].code.mark,
+            self.diags.error(place,
                              f"{code}/conditions/{slug}.yaml lists points {', '.join(codes)}; "
                              f"the source lists {', '.join(source_codes)}",
                              "a translation uses the same points, in the same order")

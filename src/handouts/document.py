@@ -6,6 +6,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
+class Fallback(str):
+    """Text shown in the source language because its translation is missing."""
+
+
 @dataclass(frozen=True)
 class Title:
     label: str
@@ -124,3 +128,4 @@ class Document:
     footer: Footer
     page_budget: int
     blocks: list = field(default_factory=list)
+    fallback_typography: Typography | None = None   # for Fallback texts

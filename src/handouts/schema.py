@@ -134,6 +134,9 @@ def build(cls: type, value: Any, mark: Mark, diags: Diagnostics, what: str) -> A
         if name in value and value[name] is not None:
             kwargs[name] = convert(hints[name], value[name], value.value_marks[name], diags,
                                    f"{what}.{name}" if what else name)
+            if required and kwargs[name] == []:
+                diags.error(value.value_marks[name], f"{what}.{name}: the list is empty",
+                            field.metadata.get("doc"))
         elif required:
             diags.error(value.mark if name not in value else value.value_marks[name],
                         f"missing required key '{name}' in {what}", field.metadata.get("doc"))

@@ -85,7 +85,11 @@ def load_yaml(path: Path, diagnostics: Diagnostics, source: str | None = None) -
         node = loader.get_single_node()
         if node is None:
             return None
-        return _convert(node, loader, name, source, diagnostics)
+        return _Converter(loader, name, source, diagnostics).convert(node)
+    except _TooLarge:
+        diagnostics.error(Mark(name), f"the file expands to more than {MAX_NODES} values",
+                          "aliases (*) that repeat other aliases multiply quickly")
+        return None
     except yaml.MarkedYAMLError as exc:
         where = exc.problem_mark or exc.context_mark
         message = exc.problem or "invalid YAML"
@@ -101,36 +105,81 @@ def load_yaml(path: Path, diagnostics: Diagnostics, source: str | None = None) -
         loader.dispose()
 
 
-def _convert(node, loader, path: str, source: str, diagnostics: Diagnostics) -> Any:
-    if isinstance(node, yaml.MappingNode):
+MAX_NODES = 100_000   # far beyond any real content file; stops alias "bombs"
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class _Converter:
+    """Turns PyYAML nodes into Map/Seq/Text values, reporting bad values instead of raising."""
+
+    def __init__(self, loader, path: str, source: str, diagnostics: Diagnostics):
+        self.loader, self.path, self.source, self.diags = loader, path, source, diagnostics
+        self.active: set[int] = set()     # nodes on the current path: a cycle means a bad alias
+        self.count = 0
+
+    def scalar(self, node) -> Any:
+        try:
+            return self.loader.construct_object(node)
+        except yaml.YAMLError:
+            raise
+        except Exception:  # e.g. date: 2026-02-30, or !!int abc
+            tag = node.tag.rsplit(":", 1)[-1]
+            self.diags.error(_mark(self.path, node.start_mark),
+                             f"'{node.value}' is not a valid {tag}",
+                             "write dates as 2026-11-21; put other text in quotes")
+            return None
+
+    def convert(self, node) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise _TooLarge
+        if id(node) in self.active:
+            self.diags.error(_mark(self.path, node.start_mark),
+                             "an alias (*) refers to a value that contains it")
+            return None
+        self.active.add(id(node))
+        try:
+            if isinstance(node, yaml.MappingNode):
+                return self.mapping(node)
+            if isinstance(node, yaml.SequenceNode):
+                result = Seq()
+                result.mark, result.item_marks = _mark(self.path, node.start_mark), []
+                for item in node.value:
+                    result.append(self.convert(item))
+                    result.item_marks.append(_mark(self.path, item.start_mark))
+                return result
+            value = self.scalar(node)
+            if isinstance(value, str):
+                text = Text(value)
+                text.path, text.source = self.path, self.source
+                text.start, text.end = node.start_mark.index, node.end_mark.index
+                text.line, text.column = node.start_mark.line + 1, node.start_mark.column + 1
+                return text
+            return value
+        finally:
+            self.active.discard(id(node))
+
+    def mapping(self, node) -> Map:
         result = Map()
-        result.mark, result.key_marks, result.value_marks = _mark(path, node.start_mark), {}, {}
+        result.mark, result.key_marks = _mark(self.path, node.start_mark), {}
+        result.value_marks = {}
         for key_node, value_node in node.value:
-            key_mark = _mark(path, key_node.start_mark)
+            key_mark = _mark(self.path, key_node.start_mark)
             if not isinstance(key_node, yaml.ScalarNode):
-                diagnostics.error(key_mark, "a key must be a plain word, not a list or mapping")
+                self.diags.error(key_mark, "a key must be a plain word, not a list or mapping")
                 continue
-            key = str(loader.construct_object(key_node))
+            key = self.scalar(key_node)
+            if key is None:
+                continue
+            key = str(key)
             if key in result:
-                diagnostics.error(key_mark, f"duplicate key '{key}'",
-                                  f"first given at line {result.key_marks[key].line}")
+                self.diags.error(key_mark, f"duplicate key '{key}'",
+                                 f"first given at line {result.key_marks[key].line}")
                 continue
-            result[key] = _convert(value_node, loader, path, source, diagnostics)
+            result[key] = self.convert(value_node)
             result.key_marks[key] = key_mark
-            result.value_marks[key] = _mark(path, value_node.start_mark)
+            result.value_marks[key] = _mark(self.path, value_node.start_mark)
         return result
-    if isinstance(node, yaml.SequenceNode):
-        result = Seq()
-        result.mark, result.item_marks = _mark(path, node.start_mark), []
-        for item in node.value:
-            result.append(_convert(item, loader, path, source, diagnostics))
-            result.item_marks.append(_mark(path, item.start_mark))
-        return result
-    value = loader.construct_object(node)
-    if isinstance(value, str):
-        text = Text(value)
-        text.path, text.source = path, source
-        text.start, text.end = node.start_mark.index, node.end_mark.index
-        text.line, text.column = node.start_mark.line + 1, node.start_mark.column + 1
-        return text
-    return value

@@ -71,8 +71,14 @@ class Styles:
 
 
 class _Renderer:
-    def __init__(self, doc: d.Document, styles: Styles, width: float):
-        self.doc, self.s, self.width = doc, styles, width
+    def __init__(self, doc: d.Document, styles: Styles, width: float, fallback: Styles | None):
+        self.doc, self.s, self.width, self.fallback = doc, styles, width, fallback
+
+    def tb(self, text: str, style: str, **kwargs) -> TextBlock:
+        """A text block in the named style; text that fell back to the source language is set
+        in that language's typography (its font, leading and line breaking)."""
+        styles = self.fallback if isinstance(text, d.Fallback) and self.fallback else self.s
+        return TextBlock(text, getattr(styles, style), **kwargs)
 
     def table(self, rows, widths, *commands) -> Table:
         """A layout table: no padding, top-aligned, and our font (reportlab's default cell
@@ -94,21 +100,21 @@ class _Renderer:
 
     def title(self, b: d.Title):
         s = self.s
-        out = [TextBlock(b.text, s.title, space_after=2)]
+        out = [self.tb(b.text, "title", space_after=2)]
         if b.subtitle:
-            out.append(TextBlock(b.subtitle, s.body, space_after=2))
+            out.append(self.tb(b.subtitle, "body", space_after=2))
         return out
 
     def heading(self, b: d.Heading):
-        block = TextBlock(b.text, self.s.heading, space_before=self.s.body.size * 0.5)
+        block = self.tb(b.text, "heading", space_before=self.s.body.size * 0.5)
         block.keepWithNext = True
         return [block]
 
     def paragraph(self, b: d.Paragraph):
-        return [TextBlock(b.text, self.s.muted if b.muted else self.s.body, space_after=3)]
+        return [self.tb(b.text, "muted" if b.muted else "body", space_after=3)]
 
     def bullets(self, b: d.Bullets):
-        return [TextBlock(item, self.s.body, bullet="•", space_after=1) for item in b.items]
+        return [self.tb(item, "body", bullet="•", space_after=1) for item in b.items]
 
     def columns(self, b: d.Columns):
         half = (self.width - 6 * mm) / 2
@@ -116,11 +122,11 @@ class _Renderer:
 
     def alert(self, b: d.Alert):
         s = self.s
-        inner: list[Flowable] = [TextBlock("! " + b.heading, s.heading, space_after=2)]
+        inner: list[Flowable] = [self.tb("! " + b.heading, "heading", space_after=2)]
         for lead, items in b.parts:
             if lead:
-                inner.append(TextBlock(lead, s.strong, space_before=2))
-            inner.extend(TextBlock(item, s.body, bullet="•") for item in items)
+                inner.append(self.tb(lead, "strong", space_before=2))
+            inner.extend(self.tb(item, "body", bullet="•") for item in items)
         box = self.table([[inner]], [self.width],
                          ("BOX", (0, 0), (-1, -1), 2, black),
                          ("BACKGROUND", (0, 0), (-1, -1), TINT),
@@ -132,14 +138,14 @@ class _Renderer:
 
     def fields(self, b: d.Fields):
         s = self.s
-        cells = [[TextBlock(value, s.body, lead=(label, s.strong))] for label, value in b.rows]
+        cells = [[self.tb(value, "body", lead=(label, s.strong))] for label, value in b.rows]
         if len(cells) % 2:
             cells.append([])
         rows = [cells[i:i + 2] for i in range(0, len(cells), 2)]
         spans = []
         if b.note:
             label, text = b.note
-            rows.append([[TextBlock(text, s.body, lead=(label, s.strong))], []])
+            rows.append([[self.tb(text, "body", lead=(label, s.strong))], []])
             spans.append(("SPAN", (0, len(rows) - 1), (1, len(rows) - 1)))
         table = self.table(rows, [self.width * 0.42, self.width * 0.58],
                            ("BOX", (0, 0), (-1, -1), 1, black),
@@ -153,7 +159,7 @@ class _Renderer:
     def points(self, b: d.PointsFigure):
         s = self.s
         head = self.heading(d.Heading(b.heading))
-        note = TextBlock(b.note, s.muted, space_before=2, space_after=4)
+        note = self.tb(b.note, "muted", space_before=2, space_after=4)
         if b.compact:
             # Aftercare: views on the left, a one-line-per-point legend on the right.
             legend_width = self.width * 0.42
@@ -178,11 +184,14 @@ class _Renderer:
         s = self.s
         name = f"{e.code}  {e.name}" + (f"（{e.reading}）" if e.reading else "")
         if compact:
-            lines = [TextBlock(name, s.strong if e.emphasis == "highlight" else s.body)]
+            lines = [self.tb(name, "strong" if e.emphasis == "highlight" else "body")]
         else:
             # Where, then why, as one paragraph after the bold name: two short sentences.
-            text = " ".join(t for t in (e.location, e.why) if t)
-            lines = [TextBlock(text, s.body, lead=(name, s.strong))]
+            parts = [t for t in (e.location, e.why) if t]
+            text = " ".join(parts)
+            if any(isinstance(t, d.Fallback) for t in parts):
+                text = d.Fallback(text)
+            lines = [self.tb(text, "body", lead=(name, s.strong))]
         badge = _Badge(e.number, s.number, e.emphasis)
         return self.table([[badge, lines]], [22, width - 22],
                           ("BOTTOMPADDING", (0, 0), (-1, -1), 0 if compact else 2))
@@ -301,7 +310,9 @@ def render(doc: d.Document, paper: str = "a4", scale: float = 1.0) -> tuple[byte
         initialFontName=styles.body.font_name, invariant=1,
         leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=MARGIN)
     template.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-    renderer = _Renderer(doc, styles, frame._width)
+    fallback = (Styles.for_typography(doc.fallback_typography, scale)
+                if doc.fallback_typography else None)
+    renderer = _Renderer(doc, styles, frame._width, fallback)
     try:
         template.build(renderer.flowables(doc.blocks),
                        canvasmaker=_numbered_canvas(doc, styles, size))

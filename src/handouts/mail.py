@@ -1,0 +1,476 @@
+"""Email delivery: address checks, SMTP settings from the environment, MIME, sending.
+
+What the email says comes from handouts.compose (EmailText); this module only turns it into a
+message and delivers it. Nothing here logs or prints the password, and nothing logs the
+recipient or the patient (personal data stays out of logs).
+"""
+
+from __future__ import annotations
+
+import datetime
+import email.policy
+import html
+import ipaddress
+import logging
+import os
+import re
+import smtplib
+import socket
+import ssl
+import time
+import unicodedata
+from dataclasses import dataclass, field
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from handouts.errors import HandoutsError
+from handouts.output import write_atomic
+
+if TYPE_CHECKING:
+    from handouts.compose import EmailText
+
+log = logging.getLogger("handouts")
+
+POLICY = email.policy.SMTP
+TIMEOUT = 20.0
+SECURITIES = ("starttls", "ssl", "none")
+DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
+
+_CONTROL_CATEGORIES = {"Cc", "Cf", "Zl", "Zp"}
+# RFC 5322 dot-atom text (ASCII only: we do not rely on SMTPUTF8 for the local part).
+_ATOM = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+")
+_LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
+
+
+# --- addresses and header values ---------------------------------------------------------------
+
+def _control_character(value: str) -> str | None:
+    for char in value:
+        if unicodedata.category(char) in _CONTROL_CATEGORIES:
+            return char
+    return None
+
+
+def check_header_value(name: str, value: str) -> None:
+    """Refuse values that could break out of a header line (CR, LF, any control character)."""
+    char = _control_character(value or "")
+    if char is not None:
+        # The value itself may be personal data (a patient's name): name the character only.
+        raise HandoutsError(f"{name} must not contain control characters "
+                            f"(found U+{ord(char):04X})")
+
+
+def _ascii_domain(domain: str) -> str | None:
+    """The domain in ASCII (IDNA for internationalized names), or None if it is not valid."""
+    if domain.endswith("."):
+        return None
+    try:
+        ascii_domain = domain.encode("idna").decode("ascii")
+    except (UnicodeError, ValueError):
+        return None
+    labels = ascii_domain.split(".")
+    if len(ascii_domain) > 253 or len(labels) < 2:
+        return None
+    if not all(_LABEL.fullmatch(label) for label in labels):
+        return None
+    if labels[-1].isdigit():             # a TLD is never numeric (no bare IP addresses)
+        return None
+    return ascii_domain.lower()
+
+
+def _split_address(address: str) -> tuple[str, str] | None:
+    """(local part, ASCII domain) of a plain addr-spec, or None if it is not one."""
+    if _control_character(address) is not None or address.count("@") != 1:
+        return None
+    local, domain = address.split("@")
+    if not local or len(local) > 64:
+        return None
+    if not all(_ATOM.fullmatch(atom) for atom in local.split(".")):
+        return None
+    ascii_domain = _ascii_domain(domain)
+    if ascii_domain is None or len(local) + 1 + len(ascii_domain) > 254:
+        return None
+    return local, ascii_domain
+
+
+def validate_address(address: str) -> str:
+    """One plain address (local@domain.tld, no display name, no list); returned stripped."""
+    stripped = (address or "").strip()
+    check_header_value("the email address", stripped)
+    if _split_address(stripped) is None:
+        shown = stripped if len(stripped) <= 80 else stripped[:77] + "..."
+        raise HandoutsError(f"{shown!r} is not a single valid email address "
+                            "(expected name@example.org, without a display name or commas)")
+    return stripped
+
+
+def _address(address: str, display_name: str = "") -> Address:
+    parts = _split_address(address)
+    if parts is None:
+        raise HandoutsError(f"{address!r} is not a valid email address")
+    local, domain = parts
+    return Address(display_name=display_name, username=local, domain=domain)
+
+
+# --- configuration ---------------------------------------------------------------------------
+
+def is_loopback(host: str) -> bool:
+    name = host.strip().strip("[]").rstrip(".").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclass(frozen=True)
+class SmtpConfig:
+    """Where and how to send. The password never appears in repr, messages or logs."""
+
+    host: str
+    port: int
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)
+    security: str = "starttls"
+
+    @property
+    def where(self) -> str:
+        return f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
+
+    @classmethod
+    def from_env(cls, environ=os.environ) -> "SmtpConfig":
+        def get(name: str) -> str:
+            return (environ.get(name) or "").strip()
+
+        host = get("HANDOUTS_SMTP_HOST")
+        if not host:
+            raise HandoutsError("HANDOUTS_SMTP_HOST is not set: set it to your SMTP server "
+                                "(e.g. smtp.example.org), or use --eml FILE / --dry-run")
+        if _control_character(host) is not None or any(c.isspace() for c in host):
+            raise HandoutsError("HANDOUTS_SMTP_HOST must be a single host name")
+
+        security = get("HANDOUTS_SMTP_SECURITY").lower() or "starttls"
+        if security not in SECURITIES:
+            raise HandoutsError(f"HANDOUTS_SMTP_SECURITY must be starttls, ssl or none "
+                                f"(got {security!r})")
+
+        port_text = get("HANDOUTS_SMTP_PORT")
+        if port_text:
+            try:
+                port = int(port_text, 10)
+            except ValueError:
+                port = 0
+            if not 1 <= port <= 65535:
+                raise HandoutsError(f"HANDOUTS_SMTP_PORT must be a number from 1 to 65535 "
+                                    f"(got {port_text!r})")
+        else:
+            port = DEFAULT_PORTS[security]
+
+        user = get("HANDOUTS_SMTP_USER") or None
+        password = environ.get("HANDOUTS_SMTP_PASSWORD") or None
+        if user and not password:
+            raise HandoutsError("HANDOUTS_SMTP_USER is set but HANDOUTS_SMTP_PASSWORD is not: "
+                                "set both, or neither")
+        if password and not user:
+            raise HandoutsError("HANDOUTS_SMTP_PASSWORD is set but HANDOUTS_SMTP_USER is not: "
+                                "set both, or neither")
+
+        if security == "none" and not is_loopback(host):
+            raise HandoutsError(f"HANDOUTS_SMTP_SECURITY=none sends unencrypted and is only "
+                                f"allowed for a server on this computer (localhost), not "
+                                f"{host}: use starttls or ssl")
+        return cls(host=host, port=port, user=user, password=password, security=security)
+
+
+# --- the message ------------------------------------------------------------------------------
+
+def _plain_body(text: "EmailText") -> str:
+    parts = ["\n\n".join(p.strip() for p in text.paragraphs)]
+    if text.signature:
+        parts.append("-- \n" + "\n".join(text.signature))
+    return "\n\n".join(parts) + "\n"
+
+
+def _html_body(text: "EmailText") -> str:
+    def lines(values) -> str:
+        return "<br>\n".join(html.escape(v) for v in values)
+
+    paragraphs = [f"<p>{lines(p.strip().splitlines())}</p>" for p in text.paragraphs]
+    if text.signature:
+        paragraphs.append(f'<p style="color:#555555">-- <br>\n{lines(text.signature)}</p>')
+    return ("<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n"
+            f"<title>{html.escape(text.subject)}</title>\n</head>\n<body>\n"
+            + "\n".join(paragraphs) + "\n</body>\n</html>\n")
+
+
+def _transfer_encoding(body: str) -> str:
+    """Never 8bit (servers without 8BITMIME); readable quoted-printable for mostly-ASCII text."""
+    non_ascii = sum(1 for c in body if ord(c) > 127)
+    return "quoted-printable" if non_ascii * 5 <= len(body) else "base64"
+
+
+def build_message(*, sender: str, sender_name: str, to: str, text: "EmailText",
+                  attachment: bytes) -> EmailMessage:
+    check_header_value("the sender name", sender_name)
+    check_header_value("the sender address", sender)
+    check_header_value("the recipient address", to)
+    check_header_value("the subject", text.subject)
+    check_header_value("the attachment name", text.attachment_name)
+    if _split_address(sender.strip()) is None:
+        raise HandoutsError(f"the clinic email {sender!r} (content/clinic.yaml) is not a valid "
+                            "address to send from")
+    validate_address(to)
+    from_address = _address(sender.strip(), sender_name)
+
+    message = EmailMessage(policy=POLICY)
+    message["From"] = from_address
+    message["To"] = _address(to)
+    message["Subject"] = text.subject
+    message["Date"] = format_datetime(datetime.datetime.now(datetime.timezone.utc))
+    message["Message-ID"] = make_msgid(domain=from_address.domain)
+
+    plain, markup = _plain_body(text), _html_body(text)
+    message.set_content(plain, subtype="plain", charset="utf-8",
+                        cte=_transfer_encoding(plain))
+    message.add_alternative(markup, subtype="html", charset="utf-8",
+                            cte=_transfer_encoding(markup))
+    # With policy SMTP a non-ASCII name is written per RFC 2231: filename*=utf-8''..., split
+    # into numbered sections (filename*0*=utf-8''...; filename*1*=...) when it is long.
+    message.add_attachment(attachment, maintype="application", subtype="pdf",
+                           filename=text.attachment_name)
+    for part in message.walk():          # MIME-Version belongs in the top-level header only
+        if part is not message:
+            del part["MIME-Version"]
+    return message
+
+
+def as_bytes(message: EmailMessage) -> bytes:
+    return message.as_bytes(policy=POLICY)
+
+
+def write_eml(message: EmailMessage, path: Path) -> None:
+    write_atomic(Path(path), as_bytes(message), mode=0o600)
+
+
+# --- sending ---------------------------------------------------------------------------------
+
+class _Tracking:
+    """Knows whether the message body went out, so an unknown outcome is never retried."""
+
+    body_sent = False
+    _in_data = False
+
+    def data(self, msg):
+        self._in_data = True
+        try:
+            return super().data(msg)
+        finally:
+            self._in_data = False
+
+    def getreply(self):
+        reply = super().getreply()
+        if self._in_data and reply[0] == 354:     # the server now reads the message itself
+            self.body_sent = True
+        return reply
+
+
+class _SMTP(_Tracking, smtplib.SMTP):
+    pass
+
+
+class _SMTP_SSL(_Tracking, smtplib.SMTP_SSL):
+    pass
+
+
+class _Temporary(Exception):
+    """A 4xx reply before the server took the message: safe to try again."""
+
+    def __init__(self, reply: str, dropped: bool = False):
+        super().__init__(reply)
+        self.reply = reply
+        self.dropped = dropped       # the connection closed early (before the message went out)
+
+
+def _reply(code: int, text) -> str:
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    text = " ".join(str(text or "").split())
+    text = "".join(c for c in text if unicodedata.category(c) not in _CONTROL_CATEGORIES)
+    if len(text) > 200:
+        text = text[:197] + "..."
+    return f"{code} {text}".strip()
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, socket.gaierror):
+        return f"host not found ({exc.strerror or exc})"
+    if isinstance(exc, (socket.timeout, TimeoutError)):
+        return "timed out"
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return f"certificate not trusted ({exc.verify_message or exc.reason or exc})"
+    if isinstance(exc, ssl.SSLError):
+        return str(exc.reason or exc)
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc) or type(exc).__name__
+
+
+def _refused(code: int, text) -> Exception:
+    reply = _reply(code, text)
+    if 400 <= code < 500:
+        return _Temporary(reply)
+    if code == 530:
+        return HandoutsError(f"the server refused the message ({reply}): it requires a login, "
+                             "set HANDOUTS_SMTP_USER and HANDOUTS_SMTP_PASSWORD")
+    return HandoutsError(f"the server refused the message ({reply})")
+
+
+def _scrub(exc: Exception, config: SmtpConfig) -> Exception:
+    """Make sure the password never leaves this module in an error message."""
+    if isinstance(exc, HandoutsError) and config.password and config.password in exc.message:
+        return HandoutsError(exc.message.replace(config.password, "***"))
+    return exc
+
+
+def _attempt(connection: list, config: SmtpConfig, envelope) -> None:
+    """One connection (appended to `connection` for closing), one sendmail.
+    Raises _Temporary or HandoutsError."""
+    where = config.where
+    phase = "connect"
+    smtp = None
+    try:
+        # Pass the host to the constructor: smtplib uses it for TLS certificate checks
+        # (SMTP_SSL and starttls); it raises SMTPConnectError if the greeting is not 220.
+        if config.security == "ssl":
+            smtp = _SMTP_SSL(config.host, config.port, timeout=TIMEOUT,
+                             context=ssl.create_default_context())
+        else:
+            smtp = _SMTP(config.host, config.port, timeout=TIMEOUT)
+        connection.append(smtp)
+        smtp.ehlo()
+        if config.security == "starttls":
+            phase = "tls"
+            smtp.starttls(context=ssl.create_default_context())
+            smtp.ehlo()
+        if config.user:
+            phase = "login"
+            smtp.login(config.user, config.password)
+        phase = "send"
+        sender, recipients, data = envelope
+        smtp.sendmail(sender, recipients, data)
+    except smtplib.SMTPAuthenticationError as exc:
+        raise HandoutsError(f"SMTP login as {config.user} was refused "
+                            f"({_reply(exc.smtp_code, exc.smtp_error)})") from None
+    except smtplib.SMTPNotSupportedError as exc:
+        if phase == "tls":
+            raise HandoutsError(f"TLS with {where} failed: the server does not offer STARTTLS "
+                                "(for port 465 set HANDOUTS_SMTP_SECURITY=ssl)") from None
+        if phase == "login":
+            raise HandoutsError(f"{where} does not offer a login (AUTH); "
+                                "unset HANDOUTS_SMTP_USER/PASSWORD or check the "
+                                "security setting") from None
+        raise HandoutsError(f"{where} does not support what sending needs: {exc}") from None
+    except smtplib.SMTPRecipientsRefused as exc:
+        replies = list(exc.recipients.values())
+        if replies and all(400 <= code < 500 for code, _ in replies):
+            raise _Temporary(_reply(*replies[0])) from None
+        code, text = next(((c, t) for c, t in replies if c >= 500), replies[0] if replies
+                          else (0, "all recipients refused"))
+        raise _refused(code, text) from None
+    except smtplib.SMTPServerDisconnected as exc:
+        if smtp is not None and smtp.body_sent:
+            raise HandoutsError(f"the connection to {where} dropped after the message was "
+                                "sent; it may or may not have been delivered - check before "
+                                "sending again") from None
+        if phase == "connect":
+            raise HandoutsError(f"cannot reach SMTP server {where}: no SMTP greeting "
+                                f"({_reason(exc)}); check HANDOUTS_SMTP_PORT and "
+                                "HANDOUTS_SMTP_SECURITY") from None
+        if phase == "tls":
+            raise HandoutsError(f"TLS with {where} failed: {_reason(exc)}") from None
+        raise _Temporary(_reason(exc), dropped=True) from None
+    except smtplib.SMTPResponseException as exc:
+        # SMTPSenderRefused, SMTPDataError, SMTPConnectError, SMTPHeloError, STARTTLS replies
+        if 400 <= exc.smtp_code < 500:
+            raise _Temporary(_reply(exc.smtp_code, exc.smtp_error)) from None
+        if phase == "tls":
+            raise HandoutsError(f"TLS with {where} failed "
+                                f"({_reply(exc.smtp_code, exc.smtp_error)})") from None
+        if phase == "connect":
+            raise HandoutsError(f"SMTP server {where} refused the connection "
+                                f"({_reply(exc.smtp_code, exc.smtp_error)})") from None
+        raise _refused(exc.smtp_code, exc.smtp_error) from None
+    except ssl.SSLError as exc:
+        hint = ""
+        if config.security == "ssl" and not isinstance(exc, ssl.SSLCertVerificationError):
+            hint = (" (if the server uses STARTTLS, e.g. on port 587, "
+                    "set HANDOUTS_SMTP_SECURITY=starttls)")
+        raise HandoutsError(f"TLS with {where} failed: {_reason(exc)}{hint}") from None
+    except smtplib.SMTPException as exc:
+        if phase == "login":
+            raise HandoutsError(f"SMTP login as {config.user} failed: {exc}") from None
+        raise HandoutsError(f"sending through {where} failed: {exc}") from None
+    except OSError as exc:
+        if smtp is not None and smtp.body_sent:
+            raise HandoutsError(f"the connection to {where} dropped after the message was "
+                                "sent; it may or may not have been delivered - check before "
+                                "sending again") from None
+        if phase == "connect":
+            raise HandoutsError(f"cannot reach SMTP server {where}: {_reason(exc)}") from None
+        if phase == "tls":
+            raise HandoutsError(f"TLS with {where} failed: {_reason(exc)}") from None
+        raise HandoutsError(f"the connection to {where} failed before the message was "
+                            f"sent: {_reason(exc)}") from None
+
+
+def _envelope(message: EmailMessage) -> tuple[str, list[str], bytes]:
+    senders = message["From"].addresses
+    recipients = [a.addr_spec for name in ("To", "Cc", "Bcc") if message[name] is not None
+                  for a in message[name].addresses]
+    if len(senders) != 1 or not recipients:
+        raise HandoutsError("the message needs one sender and at least one recipient")
+    return senders[0].addr_spec, recipients, as_bytes(message)
+
+
+def send(message: EmailMessage, config: SmtpConfig, *, attempts: int = 3, backoff: float = 1.0,
+         sleep=time.sleep) -> None:
+    """Deliver once. 4xx refusals before the server took the message are retried with backoff;
+    anything after the message went out is never retried (no duplicate emails)."""
+    envelope = _envelope(message)
+    attempts = max(1, attempts)
+    last: _Temporary | None = None
+    for attempt in range(attempts):
+        if attempt:
+            delay = backoff * 2 ** (attempt - 1)
+            log.info("SMTP delivery failed temporarily (%s); trying again in %.1f s",
+                     last.reply, delay)
+            sleep(delay)
+        log.debug("SMTP attempt %d to %s (%s)", attempt + 1, config.where, config.security)
+        connection: list = []
+        try:
+            _attempt(connection, config, envelope)
+            return
+        except _Temporary as exc:
+            last = exc
+        except HandoutsError as exc:
+            raise _scrub(exc, config) from None
+        finally:
+            for smtp in connection:
+                try:
+                    smtp.quit()
+                except Exception:
+                    try:
+                        smtp.close()
+                    except Exception:
+                        pass
+    if last.dropped:
+        problem = (f"the connection to {config.where} kept closing before the message was "
+                   f"sent ({last.reply}) after {attempts} attempts")
+    else:
+        problem = (f"the server is still refusing temporarily ({last.reply}) "
+                   f"after {attempts} attempts")
+    raise _scrub(HandoutsError(problem), config)
