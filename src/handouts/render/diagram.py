@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import functools
+import io
 import math
 from dataclasses import dataclass
 from pathlib import Path
 
 from reportlab.graphics import renderPDF
 from reportlab.lib.colors import Color, black, white
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
 from handouts.document import Marker, View
@@ -40,6 +42,23 @@ def load_view(path: Path):
     drawing.scale(factor, factor)
     drawing.width, drawing.height = view_box[2], view_box[3]
     return drawing
+
+
+@functools.cache
+def view_operators(path: Path) -> str:
+    """The view as PDF drawing operators, produced once per process.
+
+    Rendering the SVG's curves through reportlab formats every coordinate anew on every page;
+    the same artwork appears in many documents, so it is rendered once to a scratch canvas and
+    the operators are reused. Views carry no text, images or transparency (docs/diagrams.md), so
+    the operators need no page resources; the renderer's font selections are dropped.
+    """
+    scratch = Canvas(io.BytesIO())
+    renderPDF.draw(load_view(path), scratch, 0, 0, showBoundary=False)
+    operators = [op for op in scratch._code if " Tf " not in op]
+    if any(token in op.split() for op in operators for token in ("gs", "Do", "sh", "BI")):
+        raise ValueError(f"{path}: uses features the diagrams may not (transparency, images)")
+    return "\n".join(operators)
 
 
 def _view_box(path: Path) -> list[str]:
@@ -149,9 +168,7 @@ class DiagramRow(Flowable):
             canvas.saveState()
             canvas.translate(place.left, place.base)
             canvas.scale(place.scale, place.scale)
-            # Without this the renderer's default state selects Helvetica (never embedded).
-            place.drawing.initialFontName = self.caption.font_name
-            renderPDF.draw(place.drawing, canvas, 0, 0, showBoundary=False)
+            canvas.addLiteral(view_operators(place.view.svg))
             canvas.restoreState()
             self._markers(place.markers)
             canvas.setFillColor(black)

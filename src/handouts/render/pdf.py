@@ -24,6 +24,7 @@ from handouts.render.fonts import family
 from handouts.render.text import TextBlock, TextStyle
 
 rl_config.invariant = 1          # byte-identical output: fixed IDs, dates from SOURCE_DATE_EPOCH
+rl_config.useA85 = 0             # binary streams: smaller files, and no slow pure-Python encoding
 
 PAPER = {"a4": A4, "letter": LETTER}
 MUTED = Color(0.25, 0.25, 0.25)
