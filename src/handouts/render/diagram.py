@@ -121,10 +121,11 @@ class DiagramRow(Flowable):
         self.caption, self.number = caption, number
         self.drawings = [load_view(view.svg) for view in views]
 
-    def _slots(self, height: float) -> list[float]:
-        """Width of each view's slot: the view plus room for labels, or its caption if wider."""
+    def _slots(self, height: float, caption_room: float = CAPTION_MAX) -> list[float]:
+        """Width of each view's slot: the view plus room for labels, or its caption if wider
+        (captions longer than `caption_room` wrap)."""
         return [max(height * dr.width / dr.height + 2 * LABEL_DISTANCE,
-                    min(self.caption.width(view.caption) + 4, CAPTION_MAX))
+                    min(self.caption.width(view.caption) + 4, caption_room))
                 for view, dr in zip(self.views, self.drawings)]
 
     def natural_width(self) -> float:
@@ -132,12 +133,15 @@ class DiagramRow(Flowable):
         return sum(self._slots(self.max_height)) + GAP * (len(self.views) - 1)
 
     def wrap(self, avail_width, avail_height):
+        gaps = GAP * (len(self.views) - 1)
+        # Each caption may take an equal share of the row at most; longer ones wrap.
+        self.caption_room = min(CAPTION_MAX, (avail_width - gaps) / len(self.views))
         height = self.max_height
-        while height > 20 and sum(self._slots(height)) + GAP * (len(self.views) - 1) > avail_width:
+        while height > 20 and sum(self._slots(height, self.caption_room)) + gaps > avail_width:
             height *= 0.95
         self.view_height, self.width = height, avail_width
-        self.captions = [wrap(view.caption, slot, self.caption.width, self.caption.rules)
-                         for view, slot in zip(self.views, self._slots(height))]
+        self.captions = [wrap(view.caption, slot - 4, self.caption.width, self.caption.rules)
+                         for view, slot in zip(self.views, self._slots(height, self.caption_room))]
         self.caption_height = max(len(lines) for lines in self.captions) * self.caption.leading + 2
         self.height = self.view_height + self.caption_height
         return avail_width, self.height
@@ -145,7 +149,7 @@ class DiagramRow(Flowable):
     def placements(self) -> list[ViewPlacement]:
         """Where each view, marker dot and label goes, in this flowable's coordinates."""
         h = self.view_height
-        slots = self._slots(h)
+        slots = self._slots(h, self.caption_room)
         x = (self.width - sum(slots) - GAP * (len(slots) - 1)) / 2
         base = self.caption_height
         result = []
