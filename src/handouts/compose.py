@@ -49,7 +49,8 @@ def compose(library: Library, lang: str, slug: str, kind: str,
     fallback = None
     if lang != source:
         blocks = _mark_fallbacks(blocks, os.path.join(str(library.root), source, ""))
-        fallback = typography(library.languages[source])
+        if _has_fallback(blocks):   # load the source language's fonts only when needed
+            fallback = typography(library.languages[source])
     return d.Document(
         lang=lang, kind=kind, title=title,
         subject=condition.summary if kind == "handout" else language.aftercare.intro,
@@ -73,6 +74,16 @@ def typography(language: Language) -> d.Typography:
         no_line_start=style.line_breaking.no_line_start or "",
         no_line_end=style.line_breaking.no_line_end or "",
         units=tuple(style.line_breaking.units))
+
+
+def _has_fallback(value) -> bool:
+    if isinstance(value, d.Fallback):
+        return True
+    if isinstance(value, (list, tuple)):
+        return any(_has_fallback(v) for v in value)
+    if dataclasses.is_dataclass(value):
+        return any(_has_fallback(getattr(value, f.name)) for f in dataclasses.fields(value))
+    return False
 
 
 def _mark_fallbacks(value, source_dir: str):

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import io
 import math
 from dataclasses import dataclass
 from pathlib import Path
 
+import reportlab
 from reportlab.graphics import renderPDF
 from reportlab.lib.colors import Color, black, white
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
+from handouts import cache
 from handouts.document import Marker, View
 from handouts.linebreak import wrap
 from handouts.render.text import TextStyle
@@ -22,6 +25,7 @@ LABEL_RADIUS = 7.0
 DOT_RADIUS = 2.0
 LABEL_DISTANCE = 15.0
 GAP = 10.0
+CACHE_FORMAT = 1        # bump when the operators written to the cache change shape
 CAPTION_MAX = 110.0   # points; longer captions wrap
 
 
@@ -45,20 +49,35 @@ def load_view(path: Path):
 
 
 @functools.cache
-def view_operators(path: Path) -> str:
-    """The view as PDF drawing operators, produced once per process.
+def view_size(path: Path) -> tuple[float, float]:
+    """Width and height of a view in its own SVG units (from the viewBox)."""
+    box = [float(v) for v in _view_box(path)]
+    return box[2], box[3]
 
-    Rendering the SVG's curves through reportlab formats every coordinate anew on every page;
-    the same artwork appears in many documents, so it is rendered once to a scratch canvas and
-    the operators are reused. Views carry no text, images or transparency (docs/diagrams.md), so
-    the operators need no page resources; the renderer's font selections are dropped.
+
+@functools.cache
+def view_operators(path: Path) -> str:
+    """The view as PDF drawing operators, in its SVG units.
+
+    Rendering the SVG's curves through svglib and reportlab is slow and the same artwork appears
+    in every document, so it is done once and the operators are reused: in this process, and
+    across processes through a small cache keyed by the SVG's bytes (the front desk's single
+    handout then needs no SVG parsing at all). Views carry no text, images or transparency
+    (docs/diagrams.md), so the operators need no page resources.
     """
+    data = path.read_bytes()
+    key = hashlib.sha256(data + f"|{reportlab.Version}|{CACHE_FORMAT}".encode()).hexdigest()
+    cached = cache.read("views", key)
+    if cached is not None:
+        return cached.decode("ascii")
     scratch = Canvas(io.BytesIO())
     renderPDF.draw(load_view(path), scratch, 0, 0, showBoundary=False)
-    operators = [op for op in scratch._code if " Tf " not in op]
+    operators = [op for op in scratch._code if " Tf " not in op]   # font picks: no text here
     if any(token in op.split() for op in operators for token in ("gs", "Do", "sh", "BI")):
         raise ValueError(f"{path}: uses features the diagrams may not (transparency, images)")
-    return "\n".join(operators)
+    text = "\n".join(operators)
+    cache.write("views", key, text.encode("ascii"))
+    return text
 
 
 def _view_box(path: Path) -> list[str]:
@@ -102,7 +121,6 @@ def label_positions(points: list[tuple[float, float]], bounds: tuple[float, floa
 @dataclass
 class ViewPlacement:
     view: View
-    drawing: object
     x: float                 # slot left edge
     slot: float              # slot width
     left: float              # drawing origin
@@ -119,14 +137,14 @@ class DiagramRow(Flowable):
         super().__init__()
         self.views, self.max_height = views, max_height
         self.caption, self.number = caption, number
-        self.drawings = [load_view(view.svg) for view in views]
+        self.sizes = [view_size(view.svg) for view in views]
 
     def _slots(self, height: float, caption_room: float = CAPTION_MAX) -> list[float]:
         """Width of each view's slot: the view plus room for labels, or its caption if wider
         (captions longer than `caption_room` wrap)."""
-        return [max(height * dr.width / dr.height + 2 * LABEL_DISTANCE,
+        return [max(height * width / tall + 2 * LABEL_DISTANCE,
                     min(self.caption.width(view.caption) + 4, caption_room))
-                for view, dr in zip(self.views, self.drawings)]
+                for view, (width, tall) in zip(self.views, self.sizes)]
 
     def natural_width(self) -> float:
         """Width the views take at their full height."""
@@ -153,16 +171,16 @@ class DiagramRow(Flowable):
         x = (self.width - sum(slots) - GAP * (len(slots) - 1)) / 2
         base = self.caption_height
         result = []
-        for view, drawing, slot in zip(self.views, self.drawings, slots):
-            scale = h / drawing.height
-            left = x + (slot - drawing.width * scale) / 2
-            dots = [(left + m.x * scale, base + (drawing.height - m.y) * scale) for m in view.markers]
+        for view, (width, tall), slot in zip(self.views, self.sizes, slots):
+            scale = h / tall
+            left = x + (slot - width * scale) / 2
+            dots = [(left + m.x * scale, base + (tall - m.y) * scale) for m in view.markers]
             numbered = [dot for dot, m in zip(dots, view.markers) if m.number]
             labels = iter(label_positions(numbered, (x, base, x + slot, base + h),
                                           x + slot / 2, obstacles=dots))
             markers = [(m, dot, next(labels) if m.number else None)
                        for m, dot in zip(view.markers, dots)]
-            result.append(ViewPlacement(view, drawing, x, slot, left, base, scale, markers))
+            result.append(ViewPlacement(view, x, slot, left, base, scale, markers))
             x += slot + GAP
         return result
 
