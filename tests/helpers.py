@@ -29,6 +29,25 @@ def copy_content(tmp_path: Path) -> Path:
     return target
 
 
+def check(content: Path, *options: str) -> subprocess.CompletedProcess:
+    return run_cli("check", "--content", str(content), *options)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace the first `old` in a content file (which must contain it)."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def place_of(path: Path, needle: str) -> tuple[int, int]:
+    """(line, column) of the first occurrence of `needle`, both 1-based, in characters."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if needle in line:
+            return number, line.index(needle) + 1
+    raise AssertionError(f"{needle!r} not in {path}")
+
+
 def pdf_pages_text(pdf: Path | bytes) -> list[str]:
     import pypdfium2 as pdfium
 

@@ -6,24 +6,13 @@ import re
 
 import pytest
 
-from helpers import copy_content, run_cli
+from helpers import check, copy_content, edit, place_of, run_cli
 
 
-def check(content):
-    return run_cli("check", "--content", str(content))
-
-
-def edit(path, old, new):
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def line_of(path, needle):
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if needle in line:
-            return number
-    raise AssertionError(needle)
+    return place_of(path, needle)[0]
 
 
 def assert_reported(result, path, line, message_pattern):

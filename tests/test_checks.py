@@ -5,32 +5,16 @@ from __future__ import annotations
 import datetime
 import re
 
-import pytest
 
 import yaml
 
-from helpers import copy_content, fonts, pdf_pages_text, run_cli
+from helpers import check, copy_content, edit, fonts, pdf_pages_text, place_of, run_cli
 
 DOCUMENTS = [f"{lang}/{slug} {kind}" for lang in ("en", "ja")
              for slug in ("leg-pain", "sciatica") for kind in ("handout", "aftercare")]
 
 
-def check(content, *options):
-    return run_cli("check", "--content", str(content), *options)
 
-
-def edit(path, old, new):
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def place_of(path, needle):
-    """(line, column) of the first occurrence of `needle`, both 1-based, in characters."""
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if needle in line:
-            return number, line.index(needle) + 1
-    raise AssertionError(f"{needle!r} not in {path}")
 
 
 def assert_error_at(result, path, line, column, pattern):

@@ -119,7 +119,7 @@ def _footer(library: Library, language: Language, condition: Condition) -> d.Foo
 
 def _handout_blocks(library: Library, language: Language, condition: Condition) -> list:
     labels = language.labels
-    blocks: list = [d.Title(labels.handout_label, condition.title, condition.summary),
+    blocks: list = [d.Title(condition.title, condition.summary),
                     d.Paragraph(condition.disclaimer, muted=True)]
     blocks += [d.Heading(labels.what_it_is), *map(d.Paragraph, condition.what_it_is)]
     blocks.append(d.Columns(
@@ -148,7 +148,7 @@ def _aftercare_blocks(library: Library, language: Language, condition: Condition
     labels = language.labels
     care = language.aftercare
     # The condition is named in the heading of its own advice, so no subtitle is needed.
-    blocks: list = [d.Title(labels.aftercare_label, care.title)]
+    blocks: list = [d.Title(care.title)]
     rows = personal_rows(language, personal) if personal is not None else []
     note = (labels.note, personal.note) if personal is not None and personal.note else None
     if rows or note:

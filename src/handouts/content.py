@@ -28,14 +28,6 @@ LABEL_FIELDS = {
     "email_body_aftercare": {"title", "clinic"},
 }
 
-# Per-language files: (relative path, model class, what a missing translation falls back to).
-LANGUAGE_FILES = [
-    ("clinic.yaml", model.ClinicText),
-    ("ui.yaml", model.Labels),
-    ("aftercare.yaml", model.Aftercare),
-]
-
-
 @dataclass
 class TranslationFile:
     """One translated file and how it relates to its source."""
@@ -260,7 +252,7 @@ class _Loader:
         conditions = self.conditions(code, source, registry, aliases)
         if labels is not None:
             self.check_labels(labels)
-        for slug, condition in (conditions or {}).items():
+        for condition in (conditions or {}).values():
             for point in condition.points if points is not None else ():
                 if point.code not in points:
                     self.diags.error(point.code.mark, f"point {point.code} has no text in "

@@ -12,7 +12,6 @@ class Fallback(str):
 
 @dataclass(frozen=True)
 class Title:
-    label: str
     text: str
     subtitle: str | None = None
 

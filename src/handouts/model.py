@@ -183,15 +183,6 @@ class Condition:
 
 
 # The resolved library ----------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Point:
-    """A registry point with its texts in one language."""
-
-    code: str
-    entry: PointEntry
-    text: PointText
-
-
 @dataclass
 class Language:
     code: str
@@ -225,6 +216,3 @@ class Library:
         if upper in self.registry:
             return upper
         return self.aliases.get(upper)
-
-    def point(self, lang: str, code: str) -> Point:
-        return Point(code, self.registry[code], self.languages[lang].points[code])

@@ -16,7 +16,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
 from handouts import cache
-from handouts.document import Marker, View
+from handouts.document import View
 from handouts.linebreak import wrap
 from handouts.render.text import TextStyle
 

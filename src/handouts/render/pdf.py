@@ -100,7 +100,6 @@ class _Renderer:
         return result
 
     def title(self, b: d.Title):
-        s = self.s
         out = [self.tb(b.text, "title", space_after=2)]
         if b.subtitle:
             out.append(self.tb(b.subtitle, "body", space_after=2))
@@ -122,7 +121,6 @@ class _Renderer:
         return [SideBySide(self.flowables(b.left), self.flowables(b.right), (half, half), 6 * mm)]
 
     def alert(self, b: d.Alert):
-        s = self.s
         inner: list[Flowable] = [self.tb("! " + b.heading, "heading", space_after=2)]
         for lead, items in b.parts:
             if lead:
