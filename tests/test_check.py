@@ -109,3 +109,63 @@ def test_missing_content_folder_is_a_clear_error(tmp_path):
 
 def test_usage_error_exits_2():
     assert run_cli("build", "--kind", "poster").returncode == 2
+
+
+
+def test_point_without_a_diagram_position(tmp_path):
+    content = copy_content(tmp_path)
+    registry = content / "points.yaml"
+    lines, inside = [], False
+    for line in registry.read_text(encoding="utf-8").splitlines():
+        if line.startswith("  ") and not line.startswith("    "):
+            inside = line.strip() == "BL54:"
+        if inside and line.strip().startswith(("view:", "x:", "y:")):
+            continue
+        lines.append(line)
+    registry.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path = content / "en" / "conditions" / "sciatica.yaml"
+    assert_reported(check(content), path, line_of(path, "code: BL54"),
+                    "point BL54 has no diagram position")
+
+
+def test_personal_data_stays_out_of_out_and_metadata(tmp_path):
+    import pikepdf
+
+    refused = run_cli("aftercare", "--lang", "en", "--condition", "sciatica", "--patient",
+                      "Hanako Testperson", "-o", "out/personal.pdf")
+    assert refused.returncode == 1 and "not written to out/" in refused.stderr
+    target = tmp_path / "sheet.pdf"
+    result = run_cli("aftercare", "--lang", "en", "--condition", "sciatica", "--patient",
+                     "Hanako Testperson", "--practitioner", "Ken Testpractitioner",
+                     "--note", "Private note", "-o", str(target))
+    assert result.returncode == 0, result.stderr
+    assert oct(target.stat().st_mode & 0o777) == "0o600"
+    with pikepdf.open(target) as pdf:
+        metadata = " ".join(str(v) for v in pdf.docinfo.values())
+    for private in ("Hanako", "Testperson", "Ken Testpractitioner", "Private note"):
+        assert private not in metadata
+        assert private not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("option,value,message", [
+    ("--date", "2026-13-45", "is not a date"),
+    ("--next", "tomorrow", "is not a date and time"),
+    ("--points", "GB30,XX99", "unknown point code 'XX99'"),
+    ("--points", "LV03", "did you mean LR3"),
+    ("--patient", "Hanako\nBcc: x@example.org", "control characters"),
+])
+def test_bad_personal_input_is_a_clear_error(tmp_path, option, value, message):
+    result = run_cli("aftercare", "--lang", "en", "--condition", "sciatica", option, value,
+                     "-o", str(tmp_path / "sheet.pdf"))
+    assert result.returncode == 1
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "sheet.pdf").exists()
+
+
+def test_a_note_that_cannot_fit_is_an_error_not_a_clipped_page(tmp_path):
+    note = "Please keep stretching gently every morning and evening. " * 40
+    result = run_cli("aftercare", "--lang", "en", "--condition", "sciatica", "--note", note,
+                     "-o", str(tmp_path / "sheet.pdf"))
+    assert result.returncode == 1
+    assert "shorten the note" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "sheet.pdf").exists()
