@@ -94,7 +94,10 @@ def load_yaml(path: Path, diagnostics: Diagnostics, source: str | None = None) -
         where = exc.problem_mark or exc.context_mark
         message = exc.problem or "invalid YAML"
         if exc.context:
-            message = f"{message} ({exc.context})"
+            started = exc.context_mark
+            at = (f" that starts at line {started.line + 1}, column {started.column + 1}"
+                  if started is not None and started is not where else "")
+            message = f"{message} ({exc.context}{at})"
         diagnostics.error(_mark(name, where) if where else Mark(name), f"YAML syntax: {message}",
                           "check indentation, colons and quotes on this line or the one before")
         return None
