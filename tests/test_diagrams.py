@@ -15,7 +15,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from handouts import document as d
-from handouts.render.diagram import DOT_RADIUS, LABEL_RADIUS, DiagramRow
+from handouts.render.diagram import DOT_RADIUS, DiagramRow
 from handouts.render.pdf import Styles
 from helpers import CONTENT, page_image
 
@@ -118,12 +118,13 @@ def test_labels_never_overlap_labels_or_dots(view, height):
                      height, s.small, s.number)
     row.wrap(150 * mm, 300 * mm)
     placement = row.placements()[0]
+    radius = row.label_radius
     labels = [label for _, _, label in placement.markers]
     dots = [dot for _, dot, _ in placement.markers]
     for a, b in itertools.combinations(labels, 2):
-        assert math.dist(a, b) >= 2 * LABEL_RADIUS, (view, a, b)
+        assert math.dist(a, b) >= 2 * radius, (view, a, b)
     for label in labels:
         for dot in dots:
-            assert math.dist(label, dot) >= LABEL_RADIUS + DOT_RADIUS, (view, label, dot)
-        assert placement.x <= label[0] - LABEL_RADIUS
-        assert label[0] + LABEL_RADIUS <= placement.x + placement.slot
+            assert math.dist(label, dot) >= radius + DOT_RADIUS, (view, label, dot)
+        assert placement.x <= label[0] - radius
+        assert label[0] + radius <= placement.x + placement.slot

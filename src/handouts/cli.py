@@ -167,6 +167,8 @@ def mark_translated(ctx, paths, content_dir):
     from handouts.translation import record_hash
 
     loaded = load(_content_dir(ctx, content_dir))
+    if loaded.diagnostics.errors:
+        raise ContentError(loaded.diagnostics.errors)   # hashes of broken files mean nothing
     by_path = {t.path.resolve(): t for t in loaded.translations}
     problems = []
     for path in paths:

@@ -216,7 +216,10 @@ def points_figure(library: Library, language: Language, condition: Condition, *,
     views = tuple(d.View(view, library.views[view], labels.views[view], tuple(ms))
                   for view, ms in markers.items())
     heading = labels.treated_points if treated else labels.points
-    return d.PointsFigure(heading, views, tuple(legend), labels.points_bilateral, compact)
+    notes = [labels.points_bilateral]
+    if any(m.emphasis == "faint" for ms in markers.values() for m in ms):
+        notes.append(labels.points_not_treated)
+    return d.PointsFigure(heading, views, tuple(legend), tuple(notes), compact)
 
 
 @dataclass(frozen=True)

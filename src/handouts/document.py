@@ -80,7 +80,7 @@ class PointsFigure:
     heading: str
     views: tuple[View, ...]
     legend: tuple[LegendEntry, ...]
-    note: str
+    notes: tuple[str, ...]     # under the views: one paragraph each
     compact: bool = False      # aftercare: smaller views, one-line legend
     beside: tuple = ()         # blocks that may sit beside the views when they leave room
 

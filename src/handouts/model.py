@@ -96,6 +96,8 @@ class Labels:
     what_to_expect: Text = doc("heading")
     points: Text = doc("heading of the acupoint diagram")
     points_bilateral: Text = doc("note under the diagram: points exist on both sides")
+    points_not_treated: Text = doc("note on personal sheets: grey rings are the condition's "
+                                   "other points, not treated today")
     self_care: Text = doc("heading")
     see_a_doctor: Text = doc("heading of the red-flag box")
     see_a_doctor_soon: Text = doc("lead-in to non-urgent red flags")

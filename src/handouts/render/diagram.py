@@ -20,9 +20,9 @@ from handouts.document import View
 from handouts.linebreak import wrap
 from handouts.render.text import TextStyle
 
-FAINT = Color(0.62, 0.62, 0.62)
-LABEL_RADIUS = 7.0
-DOT_RADIUS = 2.0
+FAINT = Color(0.6, 0.6, 0.6)
+LABEL_RADIUS = 7.0       # for 9 pt marker numbers; markers grow with their number size
+DOT_RADIUS = 1.6
 LABEL_DISTANCE = 15.0
 GAP = 10.0
 CACHE_FORMAT = 1        # bump when the operators written to the cache change shape
@@ -88,6 +88,11 @@ def _view_box(path: Path) -> list[str]:
     return box.replace(",", " ").split() if box else ["0", "0", root.get("width"), root.get("height")]
 
 
+def label_radius(number_size: float) -> float:
+    """Radius of a numbered marker (and its legend badge) for a number size in points."""
+    return LABEL_RADIUS * number_size / 9
+
+
 def label_positions(points: list[tuple[float, float]], bounds: tuple[float, float, float, float],
                     centre_x: float, radius: float = LABEL_RADIUS,
                     distance: float = LABEL_DISTANCE,
@@ -137,12 +142,14 @@ class DiagramRow(Flowable):
         super().__init__()
         self.views, self.max_height = views, max_height
         self.caption, self.number = caption, number
+        self.label_radius = label_radius(number.size)
+        self.label_distance = LABEL_DISTANCE * self.label_radius / LABEL_RADIUS
         self.sizes = [view_size(view.svg) for view in views]
 
     def _slots(self, height: float, caption_room: float = CAPTION_MAX) -> list[float]:
         """Width of each view's slot: the view plus room for labels, or its caption if wider
         (captions longer than `caption_room` wrap)."""
-        return [max(height * width / tall + 2 * LABEL_DISTANCE,
+        return [max(height * width / tall + 2 * self.label_distance,
                     min(self.caption.width(view.caption) + 4, caption_room))
                 for view, (width, tall) in zip(self.views, self.sizes)]
 
@@ -177,7 +184,8 @@ class DiagramRow(Flowable):
             dots = [(left + m.x * scale, base + (tall - m.y) * scale) for m in view.markers]
             numbered = [dot for dot, m in zip(dots, view.markers) if m.number]
             labels = iter(label_positions(numbered, (x, base, x + slot, base + h),
-                                          x + slot / 2, obstacles=dots))
+                                          x + slot / 2, self.label_radius, self.label_distance,
+                                          obstacles=dots))
             markers = [(m, dot, next(labels) if m.number else None)
                        for m, dot in zip(view.markers, dots)]
             result.append(ViewPlacement(view, x, slot, left, base, scale, markers))
@@ -203,10 +211,10 @@ class DiagramRow(Flowable):
         canvas = self.canv
         # Faint, unnumbered dots first, so numbered markers are drawn on top of them.
         canvas.setStrokeColor(FAINT)
-        canvas.setLineWidth(1.0)
+        canvas.setLineWidth(0.8)
         for marker, (px, py), _ in markers:
             if not marker.number:
-                canvas.circle(px, py, DOT_RADIUS + 1, stroke=1, fill=0)
+                canvas.circle(px, py, DOT_RADIUS, stroke=1, fill=0)
         for marker, (px, py), label in markers:
             if not marker.number:
                 continue
@@ -219,7 +227,7 @@ class DiagramRow(Flowable):
             filled = marker.emphasis == "highlight"
             canvas.setLineWidth(1.6 if filled else 1.0)
             canvas.setFillColor(black if filled else white)
-            canvas.circle(lx, ly, LABEL_RADIUS, stroke=1, fill=1)
+            canvas.circle(lx, ly, self.label_radius, stroke=1, fill=1)
             canvas.setFillColor(white if filled else black)
             canvas.setFont(self.number.font_name, self.number.size)
             canvas.drawCentredString(lx, ly - self.number.size * 0.35, str(marker.number))

@@ -19,7 +19,7 @@ from handouts.errors import HandoutsError
 from handouts.linebreak import BreakRules
 from handouts.render import qr
 from handouts.render.columns import SideBySide
-from handouts.render.diagram import DiagramRow
+from handouts.render.diagram import DiagramRow, label_radius
 from handouts.render.fonts import family
 from handouts.render.text import TextBlock, TextStyle
 
@@ -35,6 +35,7 @@ TOP = 10 * mm
 BOTTOM = 8 * mm
 QR_SIZE = 20 * mm         # the smallest size that still scans easily from paper
 QUIET_ZONE = 3 * mm       # nothing is drawn this close to a QR code (4 modules and more)
+CAPTION_GAP = 1.5 * mm    # captions sit just under their code
 
 
 @dataclass
@@ -50,6 +51,7 @@ class Styles:
     small: TextStyle
     small_bold: TextStyle
     number: TextStyle
+    scale: float = 1.0
 
     @classmethod
     def for_typography(cls, t: d.Typography, scale: float = 1.0) -> Styles:
@@ -68,12 +70,14 @@ class Styles:
         return cls(body=style(1), muted=style(1, color=MUTED), strong=style(1, True),
                    heading=style(1.2, True), title=style(1.7, True), label=style(1, color=MUTED),
                    small=style(10 / 12, grow=small), small_bold=style(10 / 12, True, grow=small),
-                   number=style(9 / 12, True, grow=small))
+                   number=style(9 / 12, True), scale=scale)
 
 
 class _Renderer:
     def __init__(self, doc: d.Document, styles: Styles, width: float, fallback: Styles | None):
         self.doc, self.s, self.width, self.fallback = doc, styles, width, fallback
+        # Sentences run on with a space in languages that break at spaces, directly otherwise.
+        self.joiner = " " if styles.body.rules.words else ""
 
     def tb(self, text: str, style: str, **kwargs) -> TextBlock:
         """A text block in the named style; text that fell back to the source language is set
@@ -158,26 +162,27 @@ class _Renderer:
     def points(self, b: d.PointsFigure):
         s = self.s
         head = self.heading(d.Heading(b.heading))
-        note = self.tb(b.note, "muted", space_before=2, space_after=4)
+        notes = [self.tb(n, "muted", space_before=2) for n in b.notes]
+        notes[-1].spaceAfter = 4
         if b.compact:
             # Aftercare: views on the left, a one-line-per-point legend on the right.
             legend_width = self.width * 0.42
-            row = DiagramRow(b.views, 40 * mm, s.small, s.number)
+            row = DiagramRow(b.views, 40 * mm * s.scale, s.small, s.number)
             legend = [self.legend_entry(e, True, legend_width) for e in b.legend]
-            table = self.table([[row, [*legend, note]]], [self.width - legend_width, legend_width])
+            table = self.table([[row, [*legend, *notes]]], [self.width - legend_width, legend_width])
             return [KeepTogether([*head, table])]
-        height = 56 * mm
+        height = 56 * mm * s.scale   # large print: larger pictures too
         row = DiagramRow(b.views, height, s.small, s.number)
         legend = [self.legend_entry(e, False, self.width) for e in b.legend]
         views_width = max(row.natural_width(), self.width * 0.45)
         beside = self.flowables(b.beside)
         if beside and views_width <= self.width * 0.62:
             # Narrow views leave room: put the companion blocks (self-care) to their left.
-            table = self.table([[beside, [*head, row, note]]],
+            table = self.table([[beside, [*head, row, *notes]]],
                                [self.width - views_width - 6 * mm, views_width + 6 * mm],
                                ("LEFTPADDING", (1, 0), (1, 0), 6 * mm))
             return [table, *legend]
-        return [*beside, CondPageBreak(height + 60), KeepTogether([*head, row, note]), *legend]
+        return [*beside, CondPageBreak(height + 60), KeepTogether([*head, row, *notes]), *legend]
 
     def legend_entry(self, e: d.LegendEntry, compact: bool, width: float) -> Flowable:
         s = self.s
@@ -187,12 +192,13 @@ class _Renderer:
         else:
             # Where, then why, as one paragraph after the bold name: two short sentences.
             parts = [t for t in (e.location, e.why) if t]
-            text = " ".join(parts)
+            text = self.joiner.join(parts)
             if any(isinstance(t, d.Fallback) for t in parts):
                 text = d.Fallback(text)
             lines = [self.tb(text, "body", lead=(name, s.strong))]
-        badge = _Badge(e.number, s.number, e.emphasis)
-        return self.table([[badge, lines]], [22, width - 22],
+        badge = _Badge(e.number, s.number, e.emphasis, s.body)
+        column = 2 * badge.radius + 8
+        return self.table([[badge, lines]], [column, width - column],
                           ("BOTTOMPADDING", (0, 0), (-1, -1), 0 if compact else 2))
 
     DISPATCH = {d.Title: title, d.Heading: heading, d.Paragraph: paragraph, d.Bullets: bullets,
@@ -200,28 +206,28 @@ class _Renderer:
 
 
 class _Badge(Flowable):
-    """The numbered circle of a legend entry, matching the marker on the diagram."""
+    """The numbered circle of a legend entry, matching the marker on the diagram, centred on
+    the first line of the entry's text."""
 
-    def __init__(self, number: int, style: TextStyle, emphasis: str):
+    def __init__(self, number: int, style: TextStyle, emphasis: str, line: TextStyle):
         super().__init__()
-        self.number, self.style, self.emphasis = number, style, emphasis
+        self.number, self.style, self.emphasis, self.line = number, style, emphasis, line
+        self.radius = label_radius(style.size)
 
     def wrap(self, avail_width, avail_height):
-        return 16, 16
+        return 2 * self.radius + 2, self.line.leading
 
     def draw(self):
-        from handouts.render.diagram import FAINT, LABEL_RADIUS
-
         c = self.canv
         filled = self.emphasis == "highlight"
-        ink = FAINT if self.emphasis == "faint" else black
-        c.setStrokeColor(ink)
+        x, y = self.radius + 1, self.line.leading / 2
+        c.setStrokeColor(black)
         c.setLineWidth(1.6 if filled else 1.0)
         c.setFillColor(black if filled else Color(1, 1, 1))
-        c.circle(8, 8, LABEL_RADIUS, stroke=1, fill=1)
-        c.setFillColor(Color(1, 1, 1) if filled else ink)
+        c.circle(x, y, self.radius, stroke=1, fill=1)
+        c.setFillColor(Color(1, 1, 1) if filled else black)
         c.setFont(self.style.font_name, self.style.size)
-        c.drawCentredString(8, 8 - self.style.size * 0.35, str(self.number))
+        c.drawCentredString(x, y - self.style.size * 0.35, str(self.number))
 
 
 def _numbered_canvas(doc: d.Document, styles: Styles, paper):
@@ -275,19 +281,22 @@ def _page_furniture(c: Canvas, doc: d.Document, s: Styles, paper, number: int, t
         c.setFont(style.font_name, style.size)
         c.drawString(MARGIN, style.baseline(y), text)
         y -= style.leading
-    x = width - MARGIN - QR_SIZE
+    # Each code sits centred over its caption, the pair inside the right margin.
+    right = width - MARGIN
+    qr_y = bottom + s.small.leading + CAPTION_GAP
     for payload, caption in reversed(f.codes):
-        qr_y = bottom + s.small.leading
-        qr.draw(c, payload, x, qr_y, QR_SIZE)
+        slot = max(QR_SIZE, s.small.width(caption) + 2)
+        centre = right - slot / 2
+        qr.draw(c, payload, centre - QR_SIZE / 2, qr_y, QR_SIZE)
         c.setFillColor(black)
         c.setFont(s.small.font_name, s.small.size)
-        c.drawCentredString(x + QR_SIZE / 2, s.small.baseline(qr_y - 1), caption)
-        x -= QR_SIZE + 14 * mm
+        c.drawCentredString(centre, s.small.baseline(qr_y - CAPTION_GAP), caption)
+        right -= slot + 8 * mm
     c.restoreState()
 
 
 def _footer_height(s: Styles) -> float:
-    return QR_SIZE + s.small.leading + QUIET_ZONE
+    return QR_SIZE + s.small.leading + CAPTION_GAP + QUIET_ZONE
 
 
 def _header_height(s: Styles) -> float:
