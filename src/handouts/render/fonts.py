@@ -22,9 +22,13 @@ class FontPair:
         return pdfmetrics.stringWidth(text, self.bold if bold else self.regular, size)
 
 
-@functools.cache
 def family(name: str) -> FontPair:
     """Load a family's regular and bold TrueType files (subset and embedded in every PDF)."""
+    return _family(str(name))   # a str subclass (content Text) would miss the cache
+
+
+@functools.cache
+def _family(name: str) -> FontPair:
     names = []
     for weight in ("regular", "bold"):
         font_name = f"{name}-{weight.capitalize()}"
