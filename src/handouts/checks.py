@@ -14,6 +14,7 @@ import re
 import unicodedata
 from typing import Iterable, Iterator
 
+from handouts import clock
 from handouts.compose import KINDS
 from handouts.errors import Diagnostic, HandoutsError, Mark
 from handouts.model import Condition, Language, LanguageStyle, Library, Review
@@ -264,6 +265,11 @@ def months_before(day: datetime.date, months: int) -> datetime.date:
     return datetime.date(year, month + 1, min(day.day, last))
 
 
+def review_due(review: Review, max_months: int) -> datetime.date:
+    """When a review is due again: `max_months` after it (clamped to the month's last day)."""
+    return months_before(review.date, -max_months)
+
+
 def check_review(condition: Condition, max_months: int,
                  today: datetime.date | None = None) -> list[Diagnostic]:
     """Medical content ages: a condition nobody has reviewed lately deserves a second look."""
@@ -271,8 +277,8 @@ def check_review(condition: Condition, max_months: int,
     if review is None:
         return [Diagnostic(Mark(condition.title.path), "this condition has no review",
                            "add review: with by: (who checked it) and date: (when)", "warning")]
-    today = today or datetime.date.today()
-    if review.date >= months_before(today, max_months):
+    today = today or clock.today()
+    if today <= review_due(review, max_months):
         return []
     return [Diagnostic(_review_date_mark(review.by),
                        f"reviewed on {review.date.isoformat()}, more than {max_months} months ago",
