@@ -1,3 +1,6 @@
+"""The whole suite: code tests (tests/*.py, on content trees of their own: helpers.write_content)
+and content QA (tests/content_qa/, on whatever content/ holds)."""
+
 import datetime
 import os
 import subprocess

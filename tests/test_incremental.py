@@ -4,6 +4,7 @@ wrong (warnings repeated from the manifest; --strict fails on them)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -58,32 +59,34 @@ def test_a_changed_renderer_rebuilds_everything(tmp_path):
     assert counts(build(content, out, "--jobs", "1", env=env)) == (0, 4, 0)
 
 
-@pytest.mark.parametrize("relative,old,new,expected", [
+AFTERCARE = {name for name in ALL if name.endswith("-aftercare.pdf")}
+EDITS = [   # (file, old, new, the documents made from it)
     # A condition file goes into its documents, and into its translations' (fallback).
     ("en/conditions/knee-ache.yaml", "title: Knee ache", "title: Knee pain",
-     {f"{lang}/knee-ache-{kind}.pdf" for lang in ("en", "ja") for kind in ("handout", "aftercare")}),
+     {"en/knee-ache-aftercare.pdf", "ja/knee-ache-aftercare.pdf"}),
     ("ja/conditions/knee-ache.yaml", "title: ひざの痛み", "title: ひざのいたみ",
-     {"ja/knee-ache-handout.pdf", "ja/knee-ache-aftercare.pdf"}),
+     {"ja/knee-ache-aftercare.pdf"}),
     # Any other file of a language folder goes into every document of that language ...
-    ("ja/aftercare.yaml", "title: ", "title: 新しい",
-     {name for name in ALL if name.startswith("ja/")}),
+    ("ja/aftercare.yaml", "title: ", "title: 新しい", {n for n in AFTERCARE if n.startswith("ja/")}),
     # ... and of its translations when it is the source language's.
-    ("en/ui.yaml", "qr_map: ", "qr_map: Please ", ALL),
+    ("en/ui.yaml", "qr_map: ", "qr_map: Please ", AFTERCARE),
     # Shared files and artwork go into every document.
-    ("diagrams/test-body.svg", 'stroke-width="1.6"', 'stroke-width="1.8"', ALL),
-    ("points.yaml", "y: 120.0", "y: 121.0", ALL),
-])
-def test_a_changed_file_rebuilds_exactly_the_documents_made_from_it(tmp_path, relative, old, new,
-                                                                     expected):
+    ("diagrams/test-body.svg", 'stroke-width="1.6"', 'stroke-width="1.8"', AFTERCARE),
+    ("points.yaml", "y: 120.0", "y: 121.0", AFTERCARE),
+]
+
+
+def test_a_changed_file_rebuilds_exactly_the_documents_made_from_it(tmp_path):
     content = write_content(tmp_path)
     out = tmp_path / "out"
-    assert counts(build(content, out)) == (8, 0, 0)
-    before = manifest(out)
-    edit(content / relative, old, new)
-    result = build(content, out)
-    assert result.returncode in (0, 1), result.stderr
-    assert rebuilt(out, before) == expected
-    assert counts(result)[:2] == (len(expected), 8 - len(expected))
+    assert counts(build(content, out, "--kind", "aftercare")) == (4, 0, 0)
+    for relative, old, new, expected in EDITS:
+        before = manifest(out)
+        edit(content / relative, old, new)
+        result = build(content, out, "--kind", "aftercare")
+        assert result.returncode == 0, result.stderr
+        assert rebuilt(out, before) == expected, relative
+        assert counts(result) == (len(expected), 4 - len(expected), 0), relative
 
 
 def test_hidden_files_are_not_inputs(tmp_path):
@@ -148,35 +151,45 @@ def test_strict_build_without_warnings_passes(tmp_path):
     assert result.stderr == ""
 
 
-@pytest.mark.parametrize("entry", [None, "a string", [1, 2], 42, {}, {"inputs": 5, "sha256": "x"},
-                                   {"inputs": "x", "sha256": "y", "warnings": "none"},
-                                   {"inputs": "x", "sha256": "y", "warnings": [None]}])
-def test_a_malformed_manifest_entry_is_ignored_and_rebuilt(tmp_path, entry):
-    content = write_content(tmp_path, conditions=("knee-ache",))
+MALFORMED = [None, "a string", [1, 2], 42, {}, {"inputs": 5, "sha256": "x"},
+             {"inputs": "x", "sha256": "y", "warnings": "none"},
+             {"inputs": "x", "sha256": "y", "warnings": [None]}]
+
+
+def test_malformed_manifest_entries_are_ignored_and_rebuilt(tmp_path):
+    content = write_content(tmp_path, conditions=("knee-ache", "back-ache", "foot-ache"))
     out = tmp_path / "out"
-    build(content, out, "--lang", "en")
+    assert counts(build(content, out)) == (12, 0, 0)
     data = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    data["documents"]["en/knee-ache-handout.pdf"] = entry
+    damaged = sorted(data["documents"])[:len(MALFORMED)]
+    for name, entry in zip(damaged, MALFORMED):
+        data["documents"][name] = entry
     (out / "manifest.json").write_text(json.dumps(data), encoding="utf-8")
-    result = build(content, out, "--lang", "en")
+    result = build(content, out)
     assert result.returncode == 0, result.stderr
-    assert counts(result) == (1, 1, 0)
-    assert manifest(out)["en/knee-ache-handout.pdf"]["sha256"] == \
-        __import__("hashlib").sha256((out / "en/knee-ache-handout.pdf").read_bytes()).hexdigest()
+    assert counts(result) == (len(MALFORMED), 12 - len(MALFORMED), 0)
+    entries = manifest(out)                                # every entry well-formed again
+    assert set(entries) == {p.relative_to(out).as_posix() for p in out.rglob("*.pdf")}
+    for name, entry in entries.items():
+        assert isinstance(entry["inputs"], str) and entry["warnings"] == []
+        assert entry["sha256"] == hashlib.sha256((out / name).read_bytes()).hexdigest()
 
 
-@pytest.mark.parametrize("text", ["", "not json", "null", "[]", '{"documents": null}',
-                                  '{"documents": []}', "[" * 100000 + "]" * 100000,
-                                  '\udcff'])
-def test_a_damaged_manifest_rebuilds_everything(tmp_path, text):
+DAMAGED = ["", "not json", "null", "[]", '{"documents": null}', '{"documents": []}',
+           "[" * 100000 + "]" * 100000, "\udcff"]
+
+
+def test_a_damaged_manifest_rebuilds_everything(tmp_path):
     content = write_content(tmp_path, conditions=("knee-ache",))
     out = tmp_path / "out"
-    build(content, out, "--lang", "en")
-    (out / "manifest.json").write_bytes(text.encode("utf-8", "surrogateescape"))
-    result = build(content, out, "--lang", "en")
-    assert result.returncode == 0, result.stderr
-    assert counts(result) == (2, 0, 0)
-    assert set(manifest(out)) == {"en/knee-ache-handout.pdf", "en/knee-ache-aftercare.pdf"}
+    options = ("--lang", "en", "--kind", "aftercare")
+    build(content, out, *options)
+    for text in DAMAGED:
+        (out / "manifest.json").write_bytes(text.encode("utf-8", "surrogateescape"))
+        result = build(content, out, *options)
+        assert result.returncode == 0, result.stderr
+        assert counts(result) == (1, 0, 0), text[:20]
+        assert set(manifest(out)) == {"en/knee-ache-aftercare.pdf"}
 
 
 @pytest.mark.parametrize("value", ["abc", "1.5", "-1", "1e9", "12 34", "9" * 30, "\u0661\u0662"])
