@@ -153,10 +153,17 @@ def test_a_lock_held_too_long_is_a_clear_error(tmp_path):
 
     lock = tmp_path / ".manifest.lock"
     lock.write_text(f"{os.getpid()} {os.uname().nodename}\n", encoding="utf-8")   # alive, fresh
-    with pytest.raises(HandoutsError, match=r"held by another build .* delete it"):
+    with pytest.raises(HandoutsError, match=rf"held by another build \(process {os.getpid()} "
+                                            r"on .*\) for over 0 s; .* delete it"):
         with exclusive(lock, timeout=0.3):
             pass
     assert lock.exists()            # not ours to remove
+    # A holder that cannot be asked (another host) is waited for, then its lock is broken.
+    lock.write_text("12345 another-host\n", encoding="utf-8")
+    started = time.monotonic()
+    with exclusive(lock, timeout=5, stale_after=0.5):
+        assert lock.read_text(encoding="utf-8").split()[0] == str(os.getpid())
+    assert 0.5 <= time.monotonic() - started < 4
 
 
 def _children(pid: int) -> list[int]:
