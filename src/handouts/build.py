@@ -235,6 +235,7 @@ def missing_glyphs(library: Library, job: Job) -> list[Diagnostic]:
     text the document may print (its condition, points, aftercare, labels, clinic)."""
     from handouts.checks import check_glyphs, texts
     from handouts.model import Review
+    from handouts.yamlsrc import plain_text
 
     language = library.languages[job.lang]
     condition = language.conditions[job.slug]
@@ -242,6 +243,9 @@ def missing_glyphs(library: Library, job: Job) -> list[Diagnostic]:
     printed = [*texts(condition, skip=(Review,)), *texts(points), *texts(language.aftercare),
                *texts(language.labels), *texts(language.clinic), *texts(library.clinic),
                *texts(library.settings)]
+    distinct = plain_text("".join(sorted(set().union(*printed))))
+    if not check_glyphs(language, [distinct]):     # the usual case, at ~1/20 of the cost
+        return []
     return check_glyphs(language, printed)
 
 
