@@ -20,13 +20,13 @@ TODAY = datetime.date.fromisoformat(os.environ["HANDOUTS_TODAY"])
 
 
 def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None,
-            input: str | None = None, python_options: tuple[str, ...] = ()
-            ) -> subprocess.CompletedProcess:
+            input: str | None = None, python_options: tuple[str, ...] = (),
+            timeout: float = 300) -> subprocess.CompletedProcess:
     """Run the command line exactly as a user would (a fresh process)."""
     full_env = {**os.environ, **(env or {})}
     return subprocess.run([sys.executable, *python_options, "-m", "handouts", *args],
                           cwd=cwd or ROOT,
-                          env=full_env, capture_output=True, text=True, input=input, timeout=300)
+                          env=full_env, capture_output=True, text=True, input=input, timeout=timeout)
 
 
 def copy_content(tmp_path: Path) -> Path:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 
@@ -96,6 +97,16 @@ def test_hidden_files_are_not_inputs(tmp_path):
     (content / "en" / ".ui.yaml.swp").write_text("an editor's scratch file", encoding="utf-8")
     (content / ".DS_Store").write_bytes(b"\0\1")
     assert counts(build(content, out)) == (0, 8, 0)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_named_pipe_in_the_content_tree_does_not_hang_the_build(tmp_path):
+    content = write_content(tmp_path, conditions=("knee-ache",))
+    os.mkfifo(content / "en" / "notes")       # nobody ever writes to it
+    result = run_cli("build", "--content", str(content), "--out", str(tmp_path / "out"),
+                     "--lang", "en", "--kind", "aftercare", timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert counts(result) == (1, 0, 0)
 
 
 def test_a_library_caller_who_edits_content_gets_a_rebuild(tmp_path):

@@ -166,6 +166,8 @@ def _installed_versions() -> list[str]:
 
 def _file_digest(path: Path) -> str:
     try:
+        if not Path(path).is_file():      # a pipe would block; loading names what stands there
+            return "-"
         return hashlib.sha256(Path(path).read_bytes()).hexdigest()
     except OSError:
         return "-"
@@ -418,7 +420,7 @@ def _place(d: Diagnostic) -> tuple:
 
 def _fresh_digest(path: Path) -> str | None:
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
     except OSError:
         return None
 
