@@ -1,0 +1,164 @@
+"""Cold start: what the front desk waits for, as a ratio to a bare `import reportlab.platypus`.
+
+Run from the repository root:  .venv/bin/python bench/coldstart.py [--pairs N] [--no-profile]
+
+Each command runs in a fresh process, paired with a fresh Python that only runs
+`import reportlab.platypus` (the baseline); the order inside a pair alternates, and the reported
+ratio is the median of the per-pair ratios, so a busy machine slows both sides of a pair alike.
+The cache (fonts, body views) lives in a temporary HANDOUTS_CACHE: it is filled by one untimed
+run first (the front desk's normal state), and the build is also timed with an empty cache.
+
+Then it shows where the build's cold time goes: imports by package (python -X importtime, less
+what the baseline imports anyway) and the main steps under cProfile (which slows everything
+down about 2x, so read those figures as shares).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import pstats
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BASELINE = ["-c", "import reportlab.platypus"]
+TARGET = 2.0
+
+
+def commands(scratch: Path) -> dict[str, list[str]]:
+    """The three cold commands of issue #16 (arguments after `python -m handouts`)."""
+    return {
+        "build ja sciatica handout": ["build", "--force", "--lang", "ja", "--condition",
+                                      "sciatica", "--kind", "handout", "--jobs", "1",
+                                      "--out", str(scratch / "out")],
+        "aftercare sheet (personal)": ["aftercare", "--lang", "ja", "--condition", "sciatica",
+                                       "--patient", "Test Patient", "--date", "2026-11-21",
+                                       "--points", "GB30,LR3", "-o", str(scratch / "x.pdf")],
+        "check": ["check"],
+    }
+
+
+def run(args: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True)
+    elapsed = time.perf_counter() - start
+    if result.returncode not in (0, 1):    # check exits 1 on content errors: still timed
+        raise SystemExit(f"{args} failed:\n{result.stderr.decode()}")
+    return elapsed
+
+
+def paired(args: list[str], env: dict[str, str], pairs: int,
+           fresh_cache: Path | None = None) -> tuple[float, float, float]:
+    """(median baseline s, median command s, median ratio) over `pairs` alternating pairs.
+
+    With `fresh_cache`, that folder is emptied before every run of the command (a cold cache).
+    """
+    baselines, times, ratios = [], [], []
+    for index in range(pairs):
+        def command() -> float:
+            if fresh_cache is not None:
+                shutil.rmtree(fresh_cache, ignore_errors=True)
+            return run(args, env)
+        if index % 2:
+            spent = command()
+            base = run(BASELINE, env)
+        else:
+            base = run(BASELINE, env)
+            spent = command()
+        baselines.append(base)
+        times.append(spent)
+        ratios.append(spent / base)
+    return statistics.median(baselines), statistics.median(times), statistics.median(ratios)
+
+
+def import_breakdown(args: list[str], env: dict[str, str], top: int = 12) -> None:
+    """Self import time by top-level package, for modules the baseline does not import."""
+    def self_times(argv: list[str]) -> dict[str, int]:
+        err = subprocess.run([sys.executable, "-X", "importtime", *argv], cwd=ROOT, env=env,
+                             capture_output=True, text=True).stderr
+        found = {}
+        for line in err.splitlines():
+            if line.startswith("import time:") and "self [us]" not in line:
+                fields = line.split("|")
+                found[fields[2].strip()] = int(fields[0].split(":")[1])
+        return found
+
+    base, ours = self_times(BASELINE), self_times(args)
+    extra = {name: us for name, us in ours.items() if name not in base}
+    groups: Counter = Counter()
+    for name, us in extra.items():
+        groups[name.split(".")[0]] += us
+    print(f"  imports (python -X importtime, self time): baseline {sum(base.values()) / 1000:.0f} ms;"
+          f" the command adds {sum(extra.values()) / 1000:.0f} ms in {len(extra)} modules:")
+    print("    " + ", ".join(f"{name} {us / 1000:.1f}" for name, us in groups.most_common(top)))
+    slowest = sorted(extra.items(), key=lambda item: -item[1])[:top]
+    print("    slowest modules: " + ", ".join(f"{name} {us / 1000:.1f}" for name, us in slowest))
+
+
+# Main steps of a cold build, as (file suffix, function name) in cProfile's terms.
+STEPS = [
+    ("imports (all, at every level)", ("<frozen importlib._bootstrap>", "_find_and_load")),
+    ("load content (load_library)", ("handouts/content.py", "load_library")),
+    ("compose", ("handouts/compose.py", "compose")),
+    ("render (layout + PDF)", ("handouts/render/pdf.py", "render")),
+    ("  font loading (render/fonts.py)", ("handouts/render/fonts.py", "_family")),
+    ("  reportlab TrueType parsing", ("reportlab/pdfbase/ttfonts.py", "extractInfo")),
+    ("  PDF save: subsets, zlib, objects", ("reportlab/pdfgen/canvas.py", "save")),
+    ("  QR codes", ("handouts/render/qr.py", "draw")),
+    ("write the file", ("handouts/output.py", "write_atomic")),
+]
+
+
+def profile_breakdown(args: list[str], env: dict[str, str], scratch: Path) -> None:
+    output = scratch / "cold.prof"
+    subprocess.run([sys.executable, "-m", "cProfile", "-o", str(output), *args], cwd=ROOT,
+                   env=env, capture_output=True, check=True)
+    stats = pstats.Stats(str(output)).stats            # {(file, line, name): (..., cumulative, ...)}
+    total = max(entry[3] for entry in stats.values())
+    print(f"  steps under cProfile (total {total * 1000:.0f} ms with the profiler's overhead):")
+    for label, (suffix, name) in STEPS:
+        spent = max((entry[3] for (file, _, func), entry in stats.items()
+                     if func == name and file.replace(os.sep, "/").endswith(suffix)), default=0.0)
+        print(f"    {label:<38} {spent * 1000:6.0f} ms  {spent / total:4.0%}")
+    top = sorted(stats.items(), key=lambda item: -item[1][2])[:8]     # by own time
+    print("    most own time: " + ", ".join(
+        f"{Path(file).name}:{func} {entry[2] * 1000:.0f}" for (file, _, func), entry in top))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pairs", type=int, default=10)
+    parser.add_argument("--no-profile", action="store_true", help="skip the time breakdown")
+    options = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        scratch = Path(tmp)
+        env = {**os.environ, "HANDOUTS_CACHE": str(scratch / "cache")}
+        cmds = {label: ["-m", "handouts", *args] for label, args in commands(scratch).items()}
+        for args in cmds.values():
+            run(args, env)                            # fill the cache: the front desk's normal state
+        print(f"cold start: fresh process per run, median of {options.pairs} pairs with a fresh "
+              f"`python -c \"import reportlab.platypus\"` (target <= {TARGET:g}x for the build)")
+        for label, args in cmds.items():
+            base, spent, ratio = paired(args, env, options.pairs)
+            print(f"  {label:<36} {spent * 1000:6.0f} ms  {ratio:5.2f}x   (baseline {base * 1000:.0f} ms)")
+        build = cmds["build ja sciatica handout"]
+        base, spent, ratio = paired(build, env, max(options.pairs // 2, 3),
+                                    fresh_cache=scratch / "cache")
+        print(f"  {'same build with an empty cache':<36} {spent * 1000:6.0f} ms  {ratio:5.2f}x   "
+              f"(baseline {base * 1000:.0f} ms, {max(options.pairs // 2, 3)} pairs)")
+        if not options.no_profile:
+            run(build, env)                           # refill the cache the last run emptied
+            print("where the cold build's time goes (warm cache):")
+            import_breakdown(build, env)
+            profile_breakdown(build, env, scratch)
+
+
+if __name__ == "__main__":
+    main()
