@@ -150,7 +150,8 @@ def unpack(data: bytes):
         if position != len(data):
             raise ValueError("trailing bytes")
         return _decode(tree, blobs)
-    except (TypeError, KeyError, IndexError, AttributeError, OverflowError) as exc:
+    except (TypeError, KeyError, IndexError, AttributeError, OverflowError,
+            RecursionError) as exc:
         raise ValueError(f"not a packed value: {exc}") from None
 
 
