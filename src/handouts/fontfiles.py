@@ -33,7 +33,7 @@ def fonts_dir() -> Path:
 def font_families() -> dict[str, dict[str, str]]:
     """Family name -> {"regular": file, "bold": file}, from fonts/fonts.yaml."""
     with open(fonts_dir() / "fonts.yaml", encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+        return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 def font_path(family: str, weight: str) -> Path:
@@ -41,8 +41,15 @@ def font_path(family: str, weight: str) -> Path:
 
 
 def charset(family: str, weight: str) -> frozenset[int]:
-    """The code points the family's regular or bold file maps to a glyph (never .notdef)."""
-    return code_points(font_path(str(family), weight))   # str(): a Text would miss the cache
+    """The code points the family's regular or bold file maps to a glyph (never .notdef).
+
+    Cached per process: callers may ask once per character (check does)."""
+    return _charset(str(family), weight)       # str(): a Text would miss the cache
+
+
+@functools.cache
+def _charset(family: str, weight: str) -> frozenset[int]:
+    return code_points(font_path(family, weight))
 
 
 class FontFileError(ValueError):
