@@ -5,17 +5,24 @@ Run from the repository root:  .venv/bin/python bench/coldstart.py [--pairs N] [
 Each command runs in a fresh process, paired with a fresh Python that only runs
 `import reportlab.platypus` (the baseline); the order inside a pair alternates, and the reported
 ratio is the median of the per-pair ratios, so a busy machine slows both sides of a pair alike.
-The cache (fonts, body views) lives in a temporary HANDOUTS_CACHE: it is filled by one untimed
-run first (the front desk's normal state), and the build is also timed with an empty cache.
+The cache (fonts, QR codes, body views) lives in a temporary HANDOUTS_CACHE, filled by one
+untimed run first (the front desk's normal state); the build is also timed with an empty cache.
 
-Then it shows where the build's cold time goes: imports by package (python -X importtime, less
-what the baseline imports anyway) and the main steps under cProfile (which slows everything
-down about 2x, so read those figures as shares).
+The code is measured in two states:
+- "installed": this checkout's src/ laid out as the wheel installs it, bytecode compiled (pip
+  compiles .pyc files at install time);
+- "checkout": src/ as it is. With PYTHONDONTWRITEBYTECODE set (as in some sandboxes and CI) no
+  .pyc is ever written, and every run compiles our modules from source (~30 ms more).
+
+Then it shows where the installed build's cold time goes: imports by package
+(python -X importtime, less what the baseline imports anyway) and the main steps under cProfile
+(which slows everything down about 2x, so read those figures as shares).
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import pstats
 import shutil
@@ -30,19 +37,28 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ["-c", "import reportlab.platypus"]
 TARGET = 2.0
+BUILD = "build ja sciatica handout"
 
 
 def commands(scratch: Path) -> dict[str, list[str]]:
     """The three cold commands of issue #16 (arguments after `python -m handouts`)."""
     return {
-        "build ja sciatica handout": ["build", "--force", "--lang", "ja", "--condition",
-                                      "sciatica", "--kind", "handout", "--jobs", "1",
-                                      "--out", str(scratch / "out")],
+        BUILD: ["build", "--force", "--lang", "ja", "--condition", "sciatica", "--kind", "handout",
+                "--jobs", "1", "--out", str(scratch / "out")],
         "aftercare sheet (personal)": ["aftercare", "--lang", "ja", "--condition", "sciatica",
                                        "--patient", "Test Patient", "--date", "2026-11-21",
                                        "--points", "GB30,LR3", "-o", str(scratch / "x.pdf")],
         "check": ["check"],
     }
+
+
+def installed_copy(target: Path) -> Path:
+    """src/handouts with the fonts inside (the wheel's layout), bytecode compiled."""
+    shutil.copytree(ROOT / "src" / "handouts", target / "handouts",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "fonts", target / "handouts" / "fonts")
+    compileall.compile_dir(target / "handouts", quiet=1)
+    return target
 
 
 def run(args: list[str], env: dict[str, str]) -> float:
@@ -105,11 +121,13 @@ def import_breakdown(args: list[str], env: dict[str, str], top: int = 12) -> Non
 # Main steps of a cold build, as (file suffix, function name) in cProfile's terms.
 STEPS = [
     ("imports (all, at every level)", ("<frozen importlib._bootstrap>", "_find_and_load")),
+    ("  of which dataclass creation", ("dataclasses.py", "_process_class")),
     ("load content (load_library)", ("handouts/content.py", "load_library")),
     ("compose", ("handouts/compose.py", "compose")),
     ("render (layout + PDF)", ("handouts/render/pdf.py", "render")),
     ("  font loading (render/fonts.py)", ("handouts/render/fonts.py", "_family")),
     ("  reportlab TrueType parsing", ("reportlab/pdfbase/ttfonts.py", "extractInfo")),
+    ("  layout and drawing (platypus)", ("reportlab/platypus/doctemplate.py", "handle_flowable")),
     ("  PDF save: subsets, zlib, objects", ("reportlab/pdfgen/canvas.py", "save")),
     ("  QR codes", ("handouts/render/qr.py", "draw")),
     ("write the file", ("handouts/output.py", "write_atomic")),
@@ -132,32 +150,45 @@ def profile_breakdown(args: list[str], env: dict[str, str], scratch: Path) -> No
         f"{Path(file).name}:{func} {entry[2] * 1000:.0f}" for (file, _, func), entry in top))
 
 
+def report(pairs: int = 10, profile: bool = True) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        scratch = Path(tmp)
+        states = {"installed": installed_copy(scratch / "installed"), "checkout": ROOT / "src"}
+        cmds = {label: ["-m", "handouts", *args] for label, args in commands(scratch).items()}
+        print(f"cold start: a fresh process per run; median of {pairs} pairs, each with a fresh "
+              f"`python -c \"import reportlab.platypus\"` (target <= {TARGET:g}x for the build)")
+        if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+            print("  (PYTHONDONTWRITEBYTECODE is set: the checkout compiles our modules every run)")
+        for state, path in states.items():
+            env = {**os.environ, "HANDOUTS_CACHE": str(scratch / f"cache-{state}"),
+                   "PYTHONPATH": str(path)}
+            for args in cmds.values():
+                run(args, env)                  # fill the cache: the front desk's normal state
+            print(f" {state}:")
+            for label, args in cmds.items():
+                base, spent, ratio = paired(args, env, pairs)
+                print(f"  {label:<36} {spent * 1000:6.0f} ms  {ratio:5.2f}x   "
+                      f"(baseline {base * 1000:.0f} ms)")
+            emptied = max(pairs // 2, 3)
+            base, spent, ratio = paired(cmds[BUILD], env, emptied,
+                                        fresh_cache=scratch / f"cache-{state}")
+            print(f"  {'same build with an empty cache':<36} {spent * 1000:6.0f} ms  {ratio:5.2f}x"
+                  f"   (baseline {base * 1000:.0f} ms, {emptied} pairs)")
+        if profile:
+            env = {**os.environ, "HANDOUTS_CACHE": str(scratch / "cache-installed"),
+                   "PYTHONPATH": str(states["installed"])}
+            run(cmds[BUILD], env)               # refill the cache the last runs emptied
+            print("where the cold build's time goes (installed, warm cache):")
+            import_breakdown(cmds[BUILD], env)
+            profile_breakdown(cmds[BUILD], env, scratch)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", type=int, default=10)
     parser.add_argument("--no-profile", action="store_true", help="skip the time breakdown")
     options = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        scratch = Path(tmp)
-        env = {**os.environ, "HANDOUTS_CACHE": str(scratch / "cache")}
-        cmds = {label: ["-m", "handouts", *args] for label, args in commands(scratch).items()}
-        for args in cmds.values():
-            run(args, env)                            # fill the cache: the front desk's normal state
-        print(f"cold start: fresh process per run, median of {options.pairs} pairs with a fresh "
-              f"`python -c \"import reportlab.platypus\"` (target <= {TARGET:g}x for the build)")
-        for label, args in cmds.items():
-            base, spent, ratio = paired(args, env, options.pairs)
-            print(f"  {label:<36} {spent * 1000:6.0f} ms  {ratio:5.2f}x   (baseline {base * 1000:.0f} ms)")
-        build = cmds["build ja sciatica handout"]
-        base, spent, ratio = paired(build, env, max(options.pairs // 2, 3),
-                                    fresh_cache=scratch / "cache")
-        print(f"  {'same build with an empty cache':<36} {spent * 1000:6.0f} ms  {ratio:5.2f}x   "
-              f"(baseline {base * 1000:.0f} ms, {max(options.pairs // 2, 3)} pairs)")
-        if not options.no_profile:
-            run(build, env)                           # refill the cache the last run emptied
-            print("where the cold build's time goes (warm cache):")
-            import_breakdown(build, env)
-            profile_breakdown(build, env, scratch)
+    report(options.pairs, not options.no_profile)
 
 
 if __name__ == "__main__":
