@@ -20,6 +20,7 @@ import functools
 import hashlib
 import json
 import os
+import tempfile
 import time
 from itertools import accumulate, groupby
 from pathlib import Path
@@ -47,6 +48,7 @@ def read(kind: str, key: str) -> bytes | None:
 
 
 def write(kind: str, key: str, data: bytes) -> None:
+    """Write an entry atomically and durably (read() trusts what it finds)."""
     from handouts.output import write_atomic
     from handouts.errors import HandoutsError
 
@@ -54,6 +56,25 @@ def write(kind: str, key: str, data: bytes) -> None:
         write_atomic(root() / kind / key, data)
     except (HandoutsError, OSError):
         pass   # a read-only home or a full disk only costs time
+
+
+def _write_quickly(path: Path, data: bytes) -> None:
+    """Atomic but not synced to disk: for checksummed entries, which a crash can at worst
+    leave damaged, and load() then ignores (fsync would cost the first run ~10 ms a file)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, path)
+    except OSError:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
 
 
 def load(kind: str, name: str, key: str) -> bytes | None:
@@ -79,7 +100,7 @@ def store(kind: str, name: str, key: str, payload: bytes) -> None:
     if not key.isascii() or " " in key or "\n" in key:
         raise ValueError(f"cache key must be printable ASCII without spaces: {key!r}")
     digest = hashlib.sha256(payload).hexdigest()
-    write(kind, name, MAGIC + f"{key} {digest}\n".encode("ascii") + payload)
+    _write_quickly(root() / kind / name, MAGIC + f"{key} {digest}\n".encode("ascii") + payload)
 
 
 def file_digest(path: Path) -> str:
