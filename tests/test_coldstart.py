@@ -217,6 +217,12 @@ def test_unpacking_garbage_is_a_value_error(data):
         pass
 
 
+def test_packed_numbers_are_little_endian_on_every_machine():
+    packed = cache.pack([1, 2**40, -3])
+    assert (2**40).to_bytes(8, "little") in packed and (-3).to_bytes(8, "little", signed=True) in packed
+    assert struct.pack("<d", 1.5) in cache.pack([1.5, 2.5])
+
+
 def test_pack_refuses_what_it_cannot_restore_exactly():
     with pytest.raises(cache.Unpackable):
         cache.pack({"when": time})

@@ -20,6 +20,7 @@ import functools
 import hashlib
 import json
 import os
+import sys
 import tempfile
 import time
 from itertools import accumulate, groupby
@@ -136,8 +137,9 @@ def file_digest(path: Path) -> str:
 
 
 # Plain data <-> bytes -----------------------------------------------------------------------------
-# JSON describes the structure; long lists of ints or floats go in binary arrays after it.
-# Types survive the round trip exactly (int stays int, tuple stays tuple, bytes stay bytes).
+# JSON describes the structure; long lists of ints or floats go in binary arrays after it
+# (little-endian on every machine). Types survive the round trip exactly (int stays int, tuple
+# stays tuple, bytes stay bytes).
 
 class Unpackable(TypeError):
     """A value `pack` cannot represent exactly."""
@@ -147,12 +149,19 @@ def pack(value) -> bytes:
     blobs: list[array.array] = []
     tree = json.dumps(_encode(value, blobs), separators=(",", ":"), allow_nan=True).encode()
     header = json.dumps([len(tree), [(blob.typecode, len(blob)) for blob in blobs]]).encode()
-    return b"".join([header, b"\n", tree, *(blob.tobytes() for blob in blobs)])
+    return b"".join([header, b"\n", tree, *(_little_endian(blob).tobytes() for blob in blobs)])
+
+
+def _little_endian(blob: array.array) -> array.array:
+    """The array as stored (and as read back): little-endian, whatever the machine."""
+    if sys.byteorder == "big" and blob.itemsize > 1:
+        blob = array.array(blob.typecode, blob)
+        blob.byteswap()
+    return blob
 
 
 def unpack(data: bytes):
-    """The value `pack` made; ValueError if the bytes are not such a value (or another
-    machine's: arrays are stored in native byte order and the key should name sys.byteorder)."""
+    """The value `pack` made; ValueError if the bytes are not such a value."""
     try:
         header_end = data.index(b"\n")
         tree_length, layout = json.loads(data[:header_end])
@@ -166,7 +175,7 @@ def unpack(data: bytes):
             blob.frombytes(data[position:position + size])
             if len(blob) != count:
                 raise ValueError("truncated array")
-            blobs.append(blob)
+            blobs.append(_little_endian(blob))
             position += size
         if position != len(data):
             raise ValueError("trailing bytes")

@@ -12,8 +12,8 @@ it fails loudly if reportlab changes either.
 
 Safe by construction:
 - the key hashes this module and cache.py (the format), our version, reportlab's version, the
-  byte order, the file name and every byte of the font that parsing reads (all but the glyph
-  outlines, which are never cached: subsetting reads them from the file itself);
+  file name and every byte of the font that parsing reads (all but the glyph outlines, which
+  are never cached: subsetting reads them from the file itself);
 - an entry for another key, truncated or damaged (SHA-256 of the payload), or not a value this
   module wrote reads as missing: the font is parsed again and the entry replaced;
 - entries hold plain data (JSON and number arrays, no pickle) and nothing but font data: no
@@ -25,7 +25,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
-import sys
 from fnmatch import fnmatch
 from pathlib import Path
 from weakref import WeakKeyDictionary
@@ -47,7 +46,7 @@ REQUIRED = ("name", "ascent", "descent", "unitsPerEm", "charToGlyph", "charWidth
 
 
 def load_font(name: str, path: Path) -> TTFont:
-    """A TTFont registered under `name` for the file, as TTFont(name, path) would make it."""
+    """A TTFont named `name` for the file, as TTFont(name, path) would make it."""
     return make_font(name, load_face(path))
 
 
@@ -91,7 +90,7 @@ def _code_digest() -> str:
 
 
 def cache_key(path: Path, data: bytes) -> str:
-    parts = [_code_digest(), __version__, reportlab.Version, sys.byteorder, path.name,
+    parts = [_code_digest(), __version__, reportlab.Version, path.name,
              rl_config.allowTTFSubsetting, getattr(rl_config, "autoGenerateMissingTTFName", None),
              fingerprint(data, str(path))]
     return hashlib.sha256(repr(parts).encode()).hexdigest()
