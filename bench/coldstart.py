@@ -5,6 +5,8 @@ Run from the repository root:  .venv/bin/python bench/coldstart.py [--pairs N] [
 Each command runs in a fresh process, paired with a fresh Python that only runs
 `import reportlab.platypus` (the baseline); the order inside a pair alternates, and the reported
 ratio is the median of the per-pair ratios, so a busy machine slows both sides of a pair alike.
+Wall time is what the front desk waits for; CPU time (user + system, of the process) is also
+shown, because on a shared machine it is much less disturbed by other work than wall time.
 The cache (fonts, QR codes, body views) lives in a temporary HANDOUTS_CACHE, filled by one
 untimed run first (the front desk's normal state); the build is also timed with an empty cache.
 
@@ -25,6 +27,7 @@ import argparse
 import compileall
 import os
 import pstats
+import resource
 import shutil
 import statistics
 import subprocess
@@ -61,44 +64,54 @@ def installed_copy(target: Path) -> Path:
     return target
 
 
-def run(args: list[str], env: dict[str, str]) -> float:
+def run(args: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(wall s, CPU s) of one fresh process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    result = subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True)
+    result = subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True,
+                            check=False)
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if result.returncode not in (0, 1):    # check exits 1 on content errors: still timed
         raise SystemExit(f"{args} failed:\n{result.stderr.decode()}")
-    return elapsed
+    return elapsed, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 
 
-def paired(args: list[str], env: dict[str, str], pairs: int,
-           fresh_cache: Path | None = None) -> tuple[float, float, float]:
-    """(median baseline s, median command s, median ratio) over `pairs` alternating pairs.
+class Pairs:
+    """Medians over alternating (baseline, command) pairs: times and per-pair ratios."""
 
-    With `fresh_cache`, that folder is emptied before every run of the command (a cold cache).
-    """
-    baselines, times, ratios = [], [], []
-    for index in range(pairs):
-        def command() -> float:
+    def __init__(self, args: list[str], env: dict[str, str], pairs: int,
+                 fresh_cache: Path | None = None):
+        """With `fresh_cache`, that folder is emptied before every run (a cold cache)."""
+        rows = []
+        for index in range(pairs):
             if fresh_cache is not None:
                 shutil.rmtree(fresh_cache, ignore_errors=True)
-            return run(args, env)
-        if index % 2:
-            spent = command()
-            base = run(BASELINE, env)
-        else:
-            base = run(BASELINE, env)
-            spent = command()
-        baselines.append(base)
-        times.append(spent)
-        ratios.append(spent / base)
-    return statistics.median(baselines), statistics.median(times), statistics.median(ratios)
+            if index % 2:
+                spent = run(args, env)
+                base = run(BASELINE, env)
+            else:
+                base = run(BASELINE, env)
+                spent = run(args, env)
+            rows.append((*base, *spent))
+        median = statistics.median
+        self.pairs = pairs
+        self.base_wall, self.base_cpu = median(r[0] for r in rows), median(r[1] for r in rows)
+        self.wall, self.cpu = median(r[2] for r in rows), median(r[3] for r in rows)
+        self.wall_ratio = median(r[2] / r[0] for r in rows)
+        self.cpu_ratio = median(r[3] / r[1] for r in rows)
+
+    def line(self, label: str) -> str:
+        return (f"  {label:<32} wall {self.wall * 1000:5.0f} ms {self.wall_ratio:5.2f}x"
+                f"   cpu {self.cpu * 1000:5.0f} ms {self.cpu_ratio:5.2f}x"
+                f"   (baseline {self.base_wall * 1000:.0f} / {self.base_cpu * 1000:.0f} ms)")
 
 
 def import_breakdown(args: list[str], env: dict[str, str], top: int = 12) -> None:
     """Self import time by top-level package, for modules the baseline does not import."""
     def self_times(argv: list[str]) -> dict[str, int]:
         err = subprocess.run([sys.executable, "-X", "importtime", *argv], cwd=ROOT, env=env,
-                             capture_output=True, text=True).stderr
+                             capture_output=True, text=True, check=False).stderr
         found = {}
         for line in err.splitlines():
             if line.startswith("import time:") and "self [us]" not in line:
@@ -166,14 +179,10 @@ def report(pairs: int = 10, profile: bool = True) -> None:
                 run(args, env)                  # fill the cache: the front desk's normal state
             print(f" {state}:")
             for label, args in cmds.items():
-                base, spent, ratio = paired(args, env, pairs)
-                print(f"  {label:<36} {spent * 1000:6.0f} ms  {ratio:5.2f}x   "
-                      f"(baseline {base * 1000:.0f} ms)")
+                print(Pairs(args, env, pairs).line(label))
             emptied = max(pairs // 2, 3)
-            base, spent, ratio = paired(cmds[BUILD], env, emptied,
-                                        fresh_cache=scratch / f"cache-{state}")
-            print(f"  {'same build with an empty cache':<36} {spent * 1000:6.0f} ms  {ratio:5.2f}x"
-                  f"   (baseline {base * 1000:.0f} ms, {emptied} pairs)")
+            print(Pairs(cmds[BUILD], env, emptied, fresh_cache=scratch / f"cache-{state}").line(
+                f"same build, empty cache ({emptied})"))
         if profile:
             env = {**os.environ, "HANDOUTS_CACHE": str(scratch / "cache-installed"),
                    "PYTHONPATH": str(states["installed"])}

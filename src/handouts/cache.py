@@ -50,8 +50,8 @@ def read(kind: str, key: str) -> bytes | None:
 
 def write(kind: str, key: str, data: bytes) -> None:
     """Write an entry atomically and durably (read() trusts what it finds)."""
-    from handouts.output import write_atomic
     from handouts.errors import HandoutsError
+    from handouts.output import write_atomic
 
     try:
         write_atomic(root() / kind / key, data)

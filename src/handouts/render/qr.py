@@ -22,7 +22,7 @@ ENCODER_FILES = ("main.py", "util.py", "base.py", "constants.py")   # of the qrc
 @functools.cache
 def matrix(payload: str) -> tuple[tuple[bool, ...], ...]:
     """The QR module matrix (no quiet zone) for a payload."""
-    import qrcode            # here, not at import: it pulls in PIL's drawing modules
+    import qrcode  # here, not at import: it pulls in PIL's drawing modules
     import qrcode.constants
 
     # A fixed mask skips qrcode's trial of all eight (pure Python, ~5x slower); any mask decodes.
