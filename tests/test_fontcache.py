@@ -249,3 +249,20 @@ def test_cache_goes_where_handouts_cache_says(tmp_path):
     assert result.returncode == 0, result.stderr
     assert sorted(p.name.rsplit("-", 1)[0] for p in (folder / fontcache.KIND).iterdir()) == [
         "NotoSans-Bold", "NotoSans-Regular"]
+
+
+def test_each_font_file_is_loaded_once_per_process(cache_dir, monkeypatch):
+    from handouts.build import Job, render_one
+    from handouts.content import load_library
+    from handouts.render import fonts
+    from helpers import CONTENT
+
+    loaded = []
+    real = fontcache.load_face
+    monkeypatch.setattr(fontcache, "load_face", lambda path: loaded.append(path) or real(path))
+    fonts._family.cache_clear()
+    library, _ = load_library(CONTENT)
+    for job in (Job("ja", "sciatica", "handout"), Job("ja", "leg-pain", "aftercare"),
+                Job("en", "sciatica", "handout"), Job("ja", "sciatica", "handout")):
+        render_one(library, job)
+    assert sorted(loaded) == FONT_FILES
