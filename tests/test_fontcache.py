@@ -266,3 +266,31 @@ def test_each_font_file_is_loaded_once_per_process(cache_dir, monkeypatch):
                 Job("en", "sciatica", "handout"), Job("ja", "sciatica", "handout")):
         render_one(library, job)
     assert sorted(loaded) == FONT_FILES
+
+
+def test_table_window_slices_like_the_table(cache_dir):
+    font = font_path("BIZUDPGothic", "bold")
+    fresh, face = TTFontFace(str(font)), restored(font)
+    table, window = fresh.get_table("glyf"), face.get_table("glyf")
+    assert isinstance(window, fontcache.TableWindow) and len(window) == len(table)
+    for start, stop in ((0, 10), (1000, 1000), (len(table) - 5, len(table) + 5), (-7, -2),
+                        (None, 12), (5, 3)):
+        assert window[start:stop] == table[start:stop]
+    assert window[0] == table[0] and window[-1] == table[-1]
+    with pytest.raises(IndexError):
+        window[len(table)]
+
+
+def test_subset_falls_back_to_the_plain_table(cache_dir, monkeypatch):
+    """If reportlab ever uses the glyf table in a way the window does not serve, subsets are
+    still right (made from the table's bytes), and the face remembers to use them."""
+    font = font_path("NotoSans", "regular")
+    fresh, face = TTFontFace(str(font)), restored(font)
+
+    def unusable(self, index):
+        raise TypeError("not like this")
+
+    monkeypatch.setattr(fontcache.TableWindow, "__getitem__", unusable)
+    subset = sorted(set(map(ord, SAMPLE_TEXT)) & set(fresh.charToGlyph))
+    assert face.makeSubset(subset) == fresh.makeSubset(subset)
+    assert face.plain_glyf
