@@ -188,8 +188,11 @@ def unpack(data: bytes):
 def _numbers(values: list, blobs: list) -> list | None:
     """A node for a list of ints and floats, or None if it is not one. A mixed list is stored
     as runs of one type each (reportlab's hmetrics: ints, then floats), each run an array."""
+    kinds = set(map(type, values))
+    if not kinds <= {int, float}:
+        return None
     runs = []
-    for kind, run in groupby(values, type):
+    for kind, run in ([(kinds.pop(), values)] if len(kinds) == 1 else groupby(values, type)):
         run = list(run)
         if kind is float:
             blobs.append(array.array("d", run))
@@ -218,14 +221,13 @@ def _encode(value, blobs):
         numbers = _numbers(value, blobs)
         if numbers is not None:
             return numbers
-        checkpoint = len(blobs)
-        width = len(value[0]) if type(value[0]) is tuple else 0
-        if width and all(type(item) is tuple and len(item) == width for item in value):
+        checkpoint, kinds = len(blobs), set(map(type, value))
+        if kinds == {tuple} and len(set(map(len, value))) == 1 and value[0]:
             columns = [_numbers(list(column), blobs) for column in zip(*value)]
             if None not in columns:                  # rows of numbers, stored by column
                 return ["rows", columns]
             del blobs[checkpoint:]
-        if all(type(item) is list for item in value):
+        if kinds == {list}:
             flat = [n for item in value for n in item]
             numbers = _numbers(flat, blobs) if flat else None
             if numbers is not None:
