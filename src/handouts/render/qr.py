@@ -3,7 +3,7 @@ processes through the cache: encoding in pure Python and importing qrcode cost a
 ~10 ms).
 
 Only the footer's codes are drawn here (document.Footer: the clinic's map link and mailto
-address, the same in every document); tests/test_fontcache.py checks that a personal sheet's
+address, the same in every document); tests/test_coldstart.py checks that a personal sheet's
 codes are exactly the generic sheet's, so no patient data can reach the cache this way.
 """
 
