@@ -11,7 +11,9 @@ import xml.etree.ElementTree as ET
 
 import pikepdf
 import pytest
+from reportlab.lib.colors import Color, black
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Table, TableStyle
 
 from handouts.render.fonts import family
 from handouts.render.tagging import StructureTree, TaggingError
@@ -316,3 +318,40 @@ def _elements(node):
         if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") not in ("/MCR", "/OBJR"):
             yield kid
             yield from _elements(kid)
+
+
+class Tagged(Flowable):
+    """A line of text tagged as `element` (what the renderer's flowables will do)."""
+
+    def __init__(self, tree, element, text):
+        super().__init__()
+        self.tree, self.element, self.text = tree, element, text
+
+    def wrap(self, avail_width, avail_height):
+        return avail_width, 16
+
+    def draw(self):
+        with self.tree.content(self.canv, self.element):
+            self.canv.setFont(family(EN).regular, 12)
+            self.canv.drawString(0, 4, self.text)
+
+
+@pytest.mark.parametrize("marked", [True, False])
+def test_table_backgrounds_and_rules_are_artifacts(tmp_path, marked):
+    c, buffer, tree = new_canvas("en")
+    box = tree.document.add("Sect")
+    cells = [[Tagged(tree, box.add("P"), "Urgent")], [Tagged(tree, box.add("P"), "Call 119")]]
+    table = Table(cells, colWidths=[300], renderCB=tree.table_artifacts() if marked else None)
+    table.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 2, black),
+                               ("BACKGROUND", (0, 0), (-1, -1), Color(0.9, 0.9, 0.9)),
+                               ("LINEBELOW", (0, 0), (-1, 0), 0.5, black)]))
+    table.wrapOn(c, 300, 200)
+    table.drawOn(c, 40, 600)
+    c.showPage()
+    s = read_structure(save(c, buffer, tree, tmp_path))
+    assert s.text == ["Urgent", "Call 119"]
+    assert s.problems == [] and s.untagged_text == []
+    if marked:
+        assert s.untagged_paint == []
+    else:
+        assert {op for _, op in s.untagged_paint} == {"f*", "S"}   # the background and rules

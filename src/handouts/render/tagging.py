@@ -132,6 +132,19 @@ class StructureTree:
         with self._sequence(canvas, f"/Artifact <<{properties}>> BDC", "artifact"):
             yield
 
+    def table_artifacts(self):
+        """A `renderCB` for reportlab's Table that marks what the table itself draws (cell
+        backgrounds, boxes and rules) as artifacts; the flowables in its cells tag themselves."""
+        drawing = contextlib.ExitStack()
+
+        def callback(table, event, *args):
+            if event in ("startBG", "startLines"):
+                drawing.enter_context(self.artifact(table.canv))
+            elif event in ("endBG", "endLines"):
+                drawing.close()
+
+        return callback
+
     @contextlib.contextmanager
     def _sequence(self, canvas, begin: str, what: str):
         # Sequences never nest: tagged content inside an artifact, an artifact inside tagged
