@@ -355,3 +355,51 @@ def test_table_backgrounds_and_rules_are_artifacts(tmp_path, marked):
         assert s.untagged_paint == []
     else:
         assert {op for _, op in s.untagged_paint} == {"f*", "S"}   # the background and rules
+
+
+class ReplayingCanvas(Canvas):
+    """Keeps its pages and draws the footers at the end, as the renderer's numbered canvas does
+    (each page's state, annotation counter included, is restored before its footer is drawn)."""
+
+    def __init__(self, *args, tree, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tree, self.kept = tree, []
+
+    def showPage(self):
+        self.kept.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self):
+        link = self.tree.document.add("Link")
+        for number, state in enumerate(self.kept, start=1):
+            self.__dict__.update(state)
+            self.saveState()
+            self.translate(400, 50)
+            with self.tree.content(self, link.add("Span")):
+                self.setFont(family(EN).regular, 10)
+                self.drawString(0, 0, f"Write to us (page {number})")
+            self.tree.link(self, link, "mailto:info@example.com", (0, -2, 120, 12), "Email us")
+            self.restoreState()
+            Canvas.showPage(self)
+        self.tree.finish(self, "Replayed")
+        Canvas.save(self)
+
+
+def test_links_on_a_canvas_that_replays_its_pages(tmp_path):
+    buffer, tree = io.BytesIO(), StructureTree("en")
+    c = ReplayingCanvas(buffer, invariant=1, tree=tree)
+    for text in ("One", "Two"):
+        with tree.content(c, tree.document.add("P")):
+            c.setFont(family(EN).regular, 12)
+            c.drawString(40, 700, text)
+        c.showPage()
+    c.save()
+    (tmp_path / "replayed.pdf").write_bytes(buffer.getvalue())
+    s = read_structure(tmp_path / "replayed.pdf")
+    assert s.problems == [] and s.untagged_text == []
+    assert s.text == ["One", "Two", "Write to us (page 1)", "Write to us (page 2)"]
+    assert s.links == [("mailto:info@example.com", "Email us", "Write to us (page 1)\n"
+                        "Write to us (page 2)")] * 2
+    with pikepdf.open(tmp_path / "replayed.pdf") as pdf:
+        rects = [[float(v) for v in p.obj.Annots[0].Rect] for p in pdf.pages]
+    assert rects == [[400, 48, 520, 62]] * 2     # in page coordinates

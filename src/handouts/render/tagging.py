@@ -108,6 +108,7 @@ class StructureTree:
         self.document = Element(self, "Document", None)
         self._owners: dict[int, list[Element]] = {}   # page -> the element owning each MCID
         self._open: str | None = None                 # the marked-content sequence being drawn
+        self._links = 0
 
     @contextlib.contextmanager
     def content(self, canvas, element: Element):
@@ -172,11 +173,16 @@ class StructureTree:
         if not description.strip():
             raise TaggingError("a link annotation needs a description (PDF/UA-1 7.18.5)")
         key = _Number()
-        # /F 4: print flag. The structure parent key is filled in by finish().
-        canvas.linkURL(url, rect, relative=1, thickness=0, Contents=PDFString(description),
-                       StructParent=key, F=4)
-        ref = canvas._annotationrefs[-1]   # the reference linkURL just registered
-        element.kids.append(_Annotation(canvas.getPageNumber(), ref, key))
+        self._links += 1
+        annotation = PDFDictionary({
+            "Type": PDFName("Annot"), "Subtype": PDFName("Link"), "F": 4,   # 4: printable
+            "Rect": PDFArray(canvas._absRect(rect, 1)), "Border": PDFArray([0, 0, 0]),
+            "Contents": PDFString(description), "StructParent": key,
+            "A": PDFDictionary({"S": PDFName("URI"), "URI": PDFString(url)})})
+        # reportlab's linkURL would name it by a per-page counter, which a canvas that replays
+        # its pages (to number them) resets: name it by this document's own count.
+        canvas._addAnnotation(annotation, f"StructLink{self._links}")
+        element.kids.append(_Annotation(canvas.getPageNumber(), canvas._annotationrefs[-1], key))
 
     def finish(self, canvas, title: str) -> None:
         """Write the structure tree, the parent tree and the catalog, page and metadata entries
