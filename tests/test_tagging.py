@@ -403,3 +403,20 @@ def test_links_on_a_canvas_that_replays_its_pages(tmp_path):
     with pikepdf.open(tmp_path / "replayed.pdf") as pdf:
         rects = [[float(v) for v in p.obj.Annots[0].Rect] for p in pdf.pages]
     assert rects == [[400, 48, 520, 62]] * 2     # in page coordinates
+
+
+def test_text_strings_read_back_exactly(tmp_path):
+    c, buffer, tree = new_canvas("en")
+    strings = ["plain (with) brackets \\ and\r a return", "日本語（かっこ）と\\", "Zusanli"]
+    figure = tree.document.add("Figure", alt=strings[0])
+    span = tree.document.add("P").add("Span", actual_text=strings[1], lang="ja")
+    for element in (figure, span):
+        with tree.content(c, element):
+            c.setFont(family(JA).regular, 12)
+            c.drawString(40, 700, strings[2])
+    c.showPage()
+    s = read_structure(save(c, buffer, tree, tmp_path))
+    assert s.figures == [(strings[0], "en")]
+    (span,) = s.find("Span")
+    assert span.attrs == {"ActualText": strings[1], "Lang": "ja"}
+    assert s.spoken == [strings[0], strings[1]]

@@ -14,6 +14,7 @@ reportlab writes untagged PDF. This module adds what a screen reader needs:
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 from xml.sax.saxutils import escape
 
@@ -40,7 +41,7 @@ class TaggingError(Exception):
 class Element:
     """One structure element; create it with `StructureTree.document.add(...)` and descendants."""
 
-    __slots__ = ("tree", "role", "parent", "kids", "alt", "actual_text", "lang")
+    __slots__ = ("actual_text", "alt", "kids", "lang", "number", "parent", "role", "tree")
 
     def __init__(self, tree: StructureTree, role: str, parent: Element | None,
                  alt: str | None = None, actual_text: str | None = None,
@@ -69,7 +70,7 @@ class Element:
 class _Content:
     """A marked-content sequence: MCID `mcid` on page `page` (1-based)."""
 
-    __slots__ = ("page", "mcid")
+    __slots__ = ("mcid", "page")
 
     def __init__(self, page: int, mcid: int):
         self.page, self.mcid = page, mcid
@@ -78,7 +79,7 @@ class _Content:
 class _Annotation:
     """An annotation owned by an element, and its key in the parent tree (set by finish)."""
 
-    __slots__ = ("page", "ref", "key")
+    __slots__ = ("key", "page", "ref")
 
     def __init__(self, page: int, ref, key: _Number):
         self.page, self.ref, self.key = page, ref, key
@@ -93,7 +94,34 @@ class _Number(PDFObject):
     def format(self, document) -> bytes:
         if self.value is None:
             raise TaggingError("an annotation's structure parent was never assigned")
-        return str(self.value).encode("ascii")
+        return b"%d" % self.value
+
+
+class _Sequence:
+    """A marked-content sequence being drawn (a plain context manager: the renderer opens one
+    for every text block, and a generator-based one costs several times more)."""
+
+    __slots__ = ("begin", "canvas", "page", "tree", "value", "what")
+
+    def __init__(self, tree: StructureTree, canvas, begin: str, what: str, value=None):
+        self.tree, self.canvas, self.begin, self.what, self.value = tree, canvas, begin, what, value
+
+    def __enter__(self):
+        # Sequences never nest: tagged content inside an artifact, an artifact inside tagged
+        # content (PDF/UA-1 7.1) or content owned by two elements would all be ambiguous.
+        if self.tree._open:
+            raise TaggingError(f"{self.what} opened inside {self.tree._open}")
+        self.tree._open = self.what
+        self.page = self.canvas.getPageNumber()
+        self.canvas.addLiteral(self.begin)
+        return self.value
+
+    def __exit__(self, error_type, error, traceback) -> None:
+        self.tree._open = None
+        if error_type is None:
+            if self.canvas.getPageNumber() != self.page:
+                raise TaggingError(f"{self.what} started on page {self.page} and ended on another")
+            self.canvas.addLiteral("EMC")
 
 
 class StructureTree:
@@ -108,30 +136,32 @@ class StructureTree:
         self.document = Element(self, "Document", None)
         self._owners: dict[int, list[Element]] = {}   # page -> the element owning each MCID
         self._open: str | None = None                 # the marked-content sequence being drawn
+        self._last_page = 0                           # the last page with tagged content
         self._links = 0
 
-    @contextlib.contextmanager
-    def content(self, canvas, element: Element):
-        """Mark what is drawn inside as content of `element`; yields the MCID."""
+    def content(self, canvas, element: Element) -> _Sequence:
+        """`with tree.content(canvas, element):` marks what is drawn inside as content of
+        `element` (and gives its MCID)."""
         if element.tree is not self:
             raise TaggingError("element belongs to another document")
         page = canvas.getPageNumber()
-        owners = self._owners.setdefault(page, [])
+        owners = self._owners.get(page)
+        if owners is None:
+            owners = self._owners[page] = []
+            self._last_page = max(self._last_page, page)
         mcid = len(owners)
         owners.append(element)
         element.kids.append(_Content(page, mcid))
-        with self._sequence(canvas, f"/{element.role} <</MCID {mcid}>> BDC", "content"):
-            yield mcid
+        return _Sequence(self, canvas, f"/{element.role} <</MCID {mcid}>> BDC", "content", mcid)
 
-    @contextlib.contextmanager
-    def artifact(self, canvas, kind: str = "Layout", subtype: str | None = None):
-        """Mark what is drawn inside as an artifact: decoration (`Layout`), or running headers,
-        footers and page numbers (`Pagination` with subtype `Header` or `Footer`)."""
+    def artifact(self, canvas, kind: str = "Layout", subtype: str | None = None) -> _Sequence:
+        """`with tree.artifact(canvas):` marks what is drawn inside as an artifact: decoration
+        (`Layout`), or running headers, footers and page numbers (`Pagination` with subtype
+        `Header` or `Footer`)."""
         if kind not in ARTIFACT_TYPES or (subtype and subtype not in ARTIFACT_SUBTYPES):
             raise TaggingError(f"unknown artifact {kind} {subtype}")
         properties = f"/Type /{kind}" + (f" /Subtype /{subtype}" if subtype else "")
-        with self._sequence(canvas, f"/Artifact <<{properties}>> BDC", "artifact"):
-            yield
+        return _Sequence(self, canvas, f"/Artifact <<{properties}>> BDC", "artifact")
 
     def table_artifacts(self):
         """A `renderCB` for reportlab's Table that marks what the table itself draws (cell
@@ -145,23 +175,6 @@ class StructureTree:
                 drawing.close()
 
         return callback
-
-    @contextlib.contextmanager
-    def _sequence(self, canvas, begin: str, what: str):
-        # Sequences never nest: tagged content inside an artifact, an artifact inside tagged
-        # content (PDF/UA-1 7.1) or content owned by two elements would all be ambiguous.
-        if self._open:
-            raise TaggingError(f"{what} opened inside {self._open}")
-        page = canvas.getPageNumber()
-        self._open = what
-        canvas.addLiteral(begin)
-        try:
-            yield
-        finally:
-            self._open = None
-        if canvas.getPageNumber() != page:
-            raise TaggingError(f"{what} started on page {page} and ended on another")
-        canvas.addLiteral("EMC")
 
     def link(self, canvas, element: Element, url: str, rect: tuple[float, float, float, float],
              description: str) -> None:
@@ -182,7 +195,9 @@ class StructureTree:
         # reportlab's linkURL would name it by a per-page counter, which a canvas that replays
         # its pages (to number them) resets: name it by this document's own count.
         canvas._addAnnotation(annotation, f"StructLink{self._links}")
-        element.kids.append(_Annotation(canvas.getPageNumber(), canvas._annotationrefs[-1], key))
+        page = canvas.getPageNumber()
+        self._last_page = max(self._last_page, page)
+        element.kids.append(_Annotation(page, canvas._annotationrefs[-1], key))
 
     def finish(self, canvas, title: str) -> None:
         """Write the structure tree, the parent tree and the catalog, page and metadata entries
@@ -191,42 +206,33 @@ class StructureTree:
             raise TaggingError(f"{self._open} still open at the end of the document")
         doc = canvas._doc
         pages = doc.Pages.pages
-        marked_pages = {k.page for e in _walk(self.document) for k in e.kids
-                        if not isinstance(k, Element)}
-        if marked_pages and max(marked_pages) > len(pages):
+        if self._last_page > len(pages):
             raise TaggingError("finish() before the last page was shown")
         _prune(self.document)
-
-        root = PDFDictionary({"Type": PDFName("StructTreeRoot")})
-        root_ref = doc.Reference(root)
         elements = list(_walk(self.document))
-        dicts = {id(e): PDFDictionary() for e in elements}
-        refs = {id(e): doc.Reference(dicts[id(e)]) for e in elements}
-        for element in elements:
-            dicts[id(element)].dict.update(_element_entries(
-                element, refs[id(element.parent)] if element.parent else root_ref, refs, pages))
+        for number, element in enumerate(elements):
+            element.number = number
+            doc.Reference(_StructElem(element, pages), f"StructElem{number}")
+        root = _StructTreeRoot()
+        doc.Reference(root, "StructTreeRoot")
 
         # The parent tree maps each page's MCIDs, then each annotation, back to its element.
-        nums: list = []
         key = 0
         for page in sorted(self._owners):
-            owners = self._owners[page]
             pages[page - 1].StructParents = key
-            nums += [key, PDFArray([refs[id(e)] for e in owners])]
+            root.nums.append((key, [e.number for e in self._owners[page]]))
             key += 1
         for element in elements:
             for kid in element.kids:
                 if isinstance(kid, _Annotation):
                     kid.key.value = key
-                    nums += [key, refs[id(element)]]
+                    root.nums.append((key, element.number))
                     key += 1
+        root.next_key = key
         for page in pages:
             # reportlab writes only the page entries it lists; add ours to this page's list.
             page.Tabs = PDFName("S")   # tab order = structure order (PDF/UA-1 7.18.3)
             page.__NoDefault__ = [*type(page).__NoDefault__, "StructParents", "Tabs"]
-        root.dict.update({"K": PDFArray([refs[id(self.document)]]),
-                          "ParentTree": PDFDictionary({"Nums": PDFArray(nums)}),
-                          "ParentTreeNextKey": key})
 
         canvas.setCatalogEntry("StructTreeRoot", root)
         canvas.setCatalogEntry("MarkInfo", PDFDictionary({"Marked": "true"}))
@@ -251,30 +257,76 @@ def _prune(element: Element) -> bool:
     return bool(element.kids) or element.parent is None
 
 
-def _element_entries(element: Element, parent_ref, refs: dict, pages: list) -> dict:
-    marked = [k for k in element.kids if not isinstance(k, Element)]
-    home = marked[0].page if marked else None   # the element's /Pg: where its content starts
-    kids = []
-    for kid in element.kids:
-        if isinstance(kid, Element):
-            kids.append(refs[id(kid)])
-        elif isinstance(kid, _Annotation):
-            kids.append(PDFDictionary({"Type": PDFName("OBJR"), "Obj": kid.ref,
-                                       "Pg": pages[kid.page - 1]}))
-        elif kid.page == home:
-            kids.append(kid.mcid)
-        else:
-            kids.append(PDFDictionary({"Type": PDFName("MCR"), "MCID": kid.mcid,
-                                       "Pg": pages[kid.page - 1]}))
-    entries = {"Type": PDFName("StructElem"), "S": PDFName(element.role), "P": parent_ref,
-               "K": PDFArray(kids)}
-    if home is not None:
-        entries["Pg"] = pages[home - 1]
-    for key, value in (("Alt", element.alt), ("ActualText", element.actual_text),
-                       ("Lang", element.lang)):
-        if value is not None:
-            entries[key] = PDFString(value)
-    return entries
+# Structure objects are formatted here rather than as reportlab PDFDictionary objects: a
+# document has a few hundred of them, and reportlab's general formatter (names escaped character
+# by character, strings escaped in Python) made them a third of the rendering time.
+
+def _ref(document, name: str) -> bytes:
+    return b"%d 0 R" % document.idToObjectNumberAndVersion[name][0]
+
+
+def _page_ref(document, page) -> bytes:
+    return document.Reference(page).format(document)
+
+
+def _text(value: str) -> bytes:
+    """A PDF text string: ASCII as is, anything else UTF-16BE with its byte order mark."""
+    try:
+        data = value.encode("ascii")
+    except UnicodeEncodeError:
+        data = codecs.BOM_UTF16_BE + value.encode("utf-16-be")
+    return b"(" + (data.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+                   .replace(b"\r", b"\\r")) + b")"
+
+
+class _StructElem(PDFObject):
+    def __init__(self, element: Element, pages: list):
+        self.element, self.pages = element, pages
+
+    def format(self, document) -> bytes:
+        element, pages = self.element, self.pages
+        parent = (_ref(document, f"StructElem{element.parent.number}") if element.parent
+                  else _ref(document, "StructTreeRoot"))
+        marked = [k for k in element.kids if not isinstance(k, Element)]
+        home = marked[0].page if marked else None   # the element's /Pg: where its content starts
+        kids = []
+        for kid in element.kids:
+            if isinstance(kid, Element):
+                kids.append(_ref(document, f"StructElem{kid.number}"))
+            elif isinstance(kid, _Annotation):
+                kids.append(b"<</Type/OBJR/Obj %s/Pg %s>>" % (
+                    kid.ref.format(document), _page_ref(document, pages[kid.page - 1])))
+            elif kid.page == home:
+                kids.append(b"%d" % kid.mcid)
+            else:
+                kids.append(b"<</Type/MCR/MCID %d/Pg %s>>" % (
+                    kid.mcid, _page_ref(document, pages[kid.page - 1])))
+        out = [b"<</Type/StructElem/S/", element.role.encode("ascii"), b"/P ", parent,
+               b"/K[", b" ".join(kids), b"]"]
+        if home is not None:
+            out += [b"/Pg ", _page_ref(document, pages[home - 1])]
+        for key, value in ((b"/Alt", element.alt), (b"/ActualText", element.actual_text),
+                           (b"/Lang", element.lang)):
+            if value is not None:
+                out += [key, _text(value)]
+        out.append(b">>")
+        return b"".join(out)
+
+
+class _StructTreeRoot(PDFObject):
+    def __init__(self):
+        self.nums: list[tuple[int, list[int] | int]] = []   # key -> element number(s)
+        self.next_key = 0
+
+    def format(self, document) -> bytes:
+        def ref(number: int) -> bytes:
+            return _ref(document, f"StructElem{number}")
+
+        nums = b" ".join(b"%d %s" % (key, b"[" + b" ".join(map(ref, value)) + b"]"
+                                      if isinstance(value, list) else ref(value))
+                         for key, value in self.nums)
+        return (b"<</Type/StructTreeRoot/K[%s]/ParentTree<</Nums[%s]>>/ParentTreeNextKey %d>>"
+                % (ref(0), nums, self.next_key))
 
 
 def _xmp(title: str, lang: str):
