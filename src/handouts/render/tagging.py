@@ -209,10 +209,11 @@ class StructureTree:
         if self._last_page > len(pages):
             raise TaggingError("finish() before the last page was shown")
         _prune(self.document)
-        elements = list(_walk(self.document))
+        elements = _walk(self.document)
+        page_refs = [doc.Reference(page) for page in pages]
         for number, element in enumerate(elements):
             element.number = number
-            doc.Reference(_StructElem(element, pages), f"StructElem{number}")
+            doc.Reference(_StructElem(element, page_refs), f"StructElem{number}")
         root = _StructTreeRoot()
         doc.Reference(root, "StructTreeRoot")
 
@@ -244,11 +245,14 @@ class StructureTree:
         doc.delayedFonts.append(_NoNullUnicode())        # runs after the fonts are written
 
 
-def _walk(element: Element):
-    yield element
-    for kid in element.kids:
-        if isinstance(kid, Element):
-            yield from _walk(kid)
+def _walk(element: Element) -> list[Element]:
+    """The element and its descendants, in structure order."""
+    found, stack = [], [element]
+    while stack:
+        element = stack.pop()
+        found.append(element)
+        stack.extend(reversed([k for k in element.kids if isinstance(k, Element)]))
+    return found
 
 
 def _prune(element: Element) -> bool:
@@ -265,10 +269,6 @@ def _ref(document, name: str) -> bytes:
     return b"%d 0 R" % document.idToObjectNumberAndVersion[name][0]
 
 
-def _page_ref(document, page) -> bytes:
-    return document.Reference(page).format(document)
-
-
 def _text(value: str) -> bytes:
     """A PDF text string: ASCII as is, anything else UTF-16BE with its byte order mark."""
     try:
@@ -280,11 +280,15 @@ def _text(value: str) -> bytes:
 
 
 class _StructElem(PDFObject):
-    def __init__(self, element: Element, pages: list):
-        self.element, self.pages = element, pages
+    def __init__(self, element: Element, page_refs: list):
+        self.element, self.page_refs = element, page_refs
 
     def format(self, document) -> bytes:
-        element, pages = self.element, self.pages
+        element = self.element
+
+        def page(number: int) -> bytes:
+            return self.page_refs[number - 1].format(document)
+
         parent = (_ref(document, f"StructElem{element.parent.number}") if element.parent
                   else _ref(document, "StructTreeRoot"))
         marked = [k for k in element.kids if not isinstance(k, Element)]
@@ -294,17 +298,16 @@ class _StructElem(PDFObject):
             if isinstance(kid, Element):
                 kids.append(_ref(document, f"StructElem{kid.number}"))
             elif isinstance(kid, _Annotation):
-                kids.append(b"<</Type/OBJR/Obj %s/Pg %s>>" % (
-                    kid.ref.format(document), _page_ref(document, pages[kid.page - 1])))
+                kids.append(b"<</Type/OBJR/Obj %s/Pg %s>>" % (kid.ref.format(document),
+                                                               page(kid.page)))
             elif kid.page == home:
                 kids.append(b"%d" % kid.mcid)
             else:
-                kids.append(b"<</Type/MCR/MCID %d/Pg %s>>" % (
-                    kid.mcid, _page_ref(document, pages[kid.page - 1])))
+                kids.append(b"<</Type/MCR/MCID %d/Pg %s>>" % (kid.mcid, page(kid.page)))
         out = [b"<</Type/StructElem/S/", element.role.encode("ascii"), b"/P ", parent,
                b"/K[", b" ".join(kids), b"]"]
         if home is not None:
-            out += [b"/Pg ", _page_ref(document, pages[home - 1])]
+            out += [b"/Pg ", page(home)]
         for key, value in ((b"/Alt", element.alt), (b"/ActualText", element.actual_text),
                            (b"/Lang", element.lang)):
             if value is not None:
