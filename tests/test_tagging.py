@@ -7,6 +7,7 @@ readers: pikepdf (tests/pdfstruct.py), poppler's `pdfinfo -struct-text`, and a P
 from __future__ import annotations
 
 import io
+import re
 import xml.etree.ElementTree as ET
 
 import pikepdf
@@ -220,6 +221,9 @@ def test_fonts_map_no_code_to_u0000(tmp_path):
         cmaps = [obj.ToUnicode.read_bytes() for obj in pdf.objects
                  if isinstance(obj, pikepdf.Dictionary) and "/ToUnicode" in obj]
     assert cmaps and not any(b"<0000>" in cmap for cmap in cmaps)
+    for cmap in cmaps:   # each block still declares how many entries it has
+        for count, block in re.findall(rb"(\d+) beginbfchar(.*?)endbfchar", cmap, re.DOTALL):
+            assert int(count) == len(block.split(b"\n")) - 2
 
 
 def test_elements_never_drawn_are_left_out(tmp_path):
@@ -420,3 +424,14 @@ def test_text_strings_read_back_exactly(tmp_path):
     (span,) = s.find("Span")
     assert span.attrs == {"ActualText": strings[1], "Lang": "ja"}
     assert s.spoken == [strings[0], strings[1]]
+
+
+def test_finish_only_once(tmp_path):
+    c, buffer, tree = new_canvas("en")
+    with tree.content(c, tree.document.add("P")):
+        c.setFont(family(EN).regular, 12)
+        c.drawString(40, 700, "Once.")
+    c.showPage()
+    tree.finish(c, "Test")
+    with pytest.raises(TaggingError, match="called twice"):
+        tree.finish(c, "Test")

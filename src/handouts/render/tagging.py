@@ -8,8 +8,8 @@ reportlab writes untagged PDF. This module adds what a screen reader needs:
 - the renderer declares the logical structure as elements (Document > H1, P, L > LI > Lbl,
   LBody ...); an element's kids are in the order they were added (child elements when created,
   marked content when drawn), and that order is the reading order, whatever the drawing order;
-- `StructureTree.finish` writes the tree and the catalog entries PDF/UA asks for through
-  reportlab's own PDF objects, so there is no second pass and the output stays byte-identical.
+- `StructureTree.finish` adds the tree and the catalog entries PDF/UA asks for to reportlab's
+  own PDF document before it is written: no second pass, and the output stays byte-identical.
 """
 
 from __future__ import annotations
@@ -53,6 +53,7 @@ class Element:
         self.tree, self.role, self.parent = tree, role, parent
         self.alt, self.actual_text, self.lang = alt, actual_text, lang
         self.kids: list[Element | _Content | _Annotation] = []
+        self.number: int | None = None   # its place in the file, set by finish()
 
     def add(self, role: str, *, alt: str | None = None, actual_text: str | None = None,
             lang: str | None = None) -> Element:
@@ -144,6 +145,8 @@ class StructureTree:
         `element` (and gives its MCID)."""
         if element.tree is not self:
             raise TaggingError("element belongs to another document")
+        if self._open:   # checked again on entering; here so that no MCID is recorded
+            raise TaggingError(f"content opened inside {self._open}")
         page = canvas.getPageNumber()
         owners = self._owners.get(page)
         if owners is None:
@@ -204,6 +207,8 @@ class StructureTree:
         of a tagged PDF/UA-1 document. Call after the last showPage(), before save()."""
         if self._open:
             raise TaggingError(f"{self._open} still open at the end of the document")
+        if self.document.number is not None:
+            raise TaggingError("finish() called twice")
         doc = canvas._doc
         pages = doc.Pages.pages
         if self._last_page > len(pages):
@@ -361,8 +366,12 @@ class _NoNullUnicode:
         for name, obj in doc.idToObject.items():
             if not name.startswith("toUnicodeCMap:"):
                 continue
-            lines = obj.content.split("\n")
-            kept = [line for line in lines if not line.endswith("> <0000>")]
-            start = next(i for i, line in enumerate(kept) if line.endswith(" beginbfchar"))
-            kept[start] = f"{int(kept[start].split()[0]) - (len(lines) - len(kept))} beginbfchar"
-            obj.content = "\n".join(kept)
+            lines = [line for line in obj.content.split("\n") if not line.endswith("> <0000>")]
+            start = None
+            for index, line in enumerate(lines):   # recount each bfchar block
+                if line.endswith(" beginbfchar"):
+                    start = index
+                elif line == "endbfchar" and start is not None:
+                    lines[start] = f"{index - start - 1} beginbfchar"
+                    start = None
+            obj.content = "\n".join(lines)
