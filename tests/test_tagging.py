@@ -107,8 +107,10 @@ def handout(tmp_path, name="handout.pdf"):
                 c.rect(480, 40, 60, 60, fill=1)
         tree.link(c, link, "mailto:info@example.com", (480, 40, 540, 100), "メールを送る")
         c.showPage()
-    return save(c, buffer, tree, tmp_path, title="坐骨神経痛", name=name)
+    return save(c, buffer, tree, tmp_path, title=TITLE, name=name)
 
+
+TITLE = "坐骨神経痛 & <腰痛>"   # with characters XML must escape
 
 # The texts of `handout` in the order a person reads them, and what a screen reader says.
 READ = ["坐骨神経痛", "お尻から脚にかけて痛みや\nしびれが出ることがあります。",
@@ -188,7 +190,7 @@ def test_catalog_page_and_metadata_entries(tmp_path):
         ns = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
               "dc": "http://purl.org/dc/elements/1.1/",
               "pdfuaid": "http://www.aiim.org/pdfua/ns/id/"}
-        assert xmp.find(".//dc:title/rdf:Alt/rdf:li", ns).text == "坐骨神経痛"
+        assert xmp.find(".//dc:title/rdf:Alt/rdf:li", ns).text == TITLE
         assert xmp.find(".//pdfuaid:part", ns).text == "1"
         assert root.Metadata.Subtype == "/XML"
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import codecs
 import contextlib
-from xml.sax.saxutils import escape
 
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFObject, PDFString
 
@@ -337,6 +336,11 @@ class _StructTreeRoot(PDFObject):
                 % (ref(0), nums, self.next_key))
 
 
+def _escape(text: str) -> str:
+    """XML character data (xml.sax.saxutils would import urllib and ssl: ~70 ms of start-up)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _xmp(title: str, lang: str):
     """The XMP packet: dc:title and the PDF/UA identification (PDF/UA-1 5 and 7.1)."""
     from reportlab.pdfbase.pdfdoc import XMP
@@ -346,8 +350,8 @@ def _xmp(title: str, lang: str):
  <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
   <rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"
     xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">
-   <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(title)}</rdf:li></rdf:Alt></dc:title>
-   <dc:language><rdf:Bag><rdf:li>{escape(lang)}</rdf:li></rdf:Bag></dc:language>
+   <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{_escape(title)}</rdf:li></rdf:Alt></dc:title>
+   <dc:language><rdf:Bag><rdf:li>{_escape(lang)}</rdf:li></rdf:Bag></dc:language>
    <pdfuaid:part>1</pdfuaid:part>
   </rdf:Description>
  </rdf:RDF>
