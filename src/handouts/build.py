@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Callable, Iterator
 
 import yaml
 
-from handouts import __version__, clock, manifest
+from handouts import __version__, cache, clock, manifest
 from handouts.compose import KINDS
 from handouts.content import (condition_slugs, document_groups, find_content, input_group,
                               language_folders)
@@ -130,7 +130,9 @@ def code_fingerprint() -> str:
     for folder in folders:
         for path in _files(folder):
             relative = path.relative_to(folder).as_posix()
-            digest.update(f"{folder.name}/{relative}:{_file_digest(path)};".encode())
+            # Font files (10 MB): the cache remembers their digests by stat signature.
+            file_digest = cache.file_digest if fonts in path.parents else _file_digest
+            digest.update(f"{folder.name}/{relative}:{file_digest(path)};".encode())
     digest.update(";".join(_installed_versions()).encode())
     return digest.hexdigest()
 
@@ -304,7 +306,7 @@ def _render_all(library: Library, jobs: list[Job], options: Options,
         for job in jobs:
             yield job, *_render_safely(library, job, options)
         return
-    import multiprocessing
+    import multiprocessing                                   # only parallel builds need these
     from concurrent.futures import ProcessPoolExecutor
 
     global _worker_library
