@@ -26,3 +26,19 @@ def font_families() -> dict[str, dict[str, str]]:
 
 def font_path(family: str, weight: str) -> Path:
     return fonts_dir() / font_families()[family][weight]
+
+
+def charset(family: str, weight: str) -> frozenset[int]:
+    """The code points the family's regular or bold file maps (cached per process)."""
+    return _charset(str(family), weight)       # str(): a Text would miss the cache
+
+
+@functools.cache
+def _charset(family: str, weight: str) -> frozenset[int]:
+    # A simple version: reportlab parses the file (rendering registers the same font anyway).
+    from reportlab.pdfbase import pdfmetrics
+
+    from handouts.render.fonts import family as register
+
+    pair = register(family)
+    return frozenset(pdfmetrics.getFont(getattr(pair, weight)).face.charToGlyph)
