@@ -115,6 +115,8 @@ def plan(cat: Catalogue | Library, langs=(), conditions=(), kinds=()) -> list[Jo
 @functools.cache
 def _file_digest(path: Path) -> str:
     try:
+        if not path.is_file():      # a pipe would block; loading names what stands there
+            return "-"
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         return "-"

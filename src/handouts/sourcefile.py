@@ -35,20 +35,22 @@ def file_problem(path: Path) -> tuple[str, str | None] | None:
         info = os.stat(path)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            return ("is a symbolic link loop, not a file",
+            return ("this is a symbolic link loop, not a file",
                     "point the link at a real file, or replace it with the file")
         if exc.errno == errno.ENOENT and os.path.islink(path):
-            return (f"is a symbolic link to nothing ({os.readlink(path)})",
+            return (f"this is a symbolic link to nothing ({os.readlink(path)})",
                     "point the link at a real file, or replace it with the file")
         if exc.errno in (errno.ENOENT, errno.ENOTDIR):
             return "file not found", None
         return f"cannot read file: {exc.strerror or exc}", None
     if stat.S_ISDIR(info.st_mode):
-        return "is a directory, not a file", f"put the file {path.name} here instead"
+        return "this is a directory, not a file", f"put the file {path.name} here instead"
     if not stat.S_ISREG(info.st_mode):
-        return "is not a regular file (a device, pipe or socket)", "put a text file here"
+        return ("this is a pipe, device or socket, not a regular file",
+                "put a text file here")
     if info.st_size > MAX_BYTES:
-        return (f"is {_size(info.st_size)}; a content file may have at most {_size(MAX_BYTES)}",
+        return (f"the file has {_size(info.st_size)}; a content file may have at most "
+                f"{_size(MAX_BYTES)}",
                 "split it, or remove what does not belong in it")
     return None
 
@@ -71,7 +73,7 @@ def read_source(path: Path, diagnostics: Diagnostics) -> str | None:
         diagnostics.error(Mark(name), f"cannot read file: {exc.strerror or exc}")
         return None
     if len(data) > MAX_BYTES:
-        diagnostics.error(Mark(name), f"is larger than {_size(MAX_BYTES)}")
+        diagnostics.error(Mark(name), f"the file has more than {_size(MAX_BYTES)}")
         return None
     try:
         source = data.decode("utf-8")
