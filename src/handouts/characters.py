@@ -6,6 +6,7 @@ string; they ask them here so that a character refused in one place is refused i
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # Controls (Cc), invisible formatting (Cf: zero-width, bidi controls, soft hyphen ...) and the
@@ -21,6 +22,11 @@ BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
 
 # Line structure a multi-line text (a paragraph, a note) may keep.
 LINE_BREAKS = "\n\r\t"
+
+# Characters no content file may hold at all (outside the YAML 1.1 printable set): C0 controls
+# but tab and line breaks, DEL, C1 controls but NEL, and the non-characters U+FFFE and U+FFFF.
+NOT_IN_FILES = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd"
+                          "\U00010000-\U0010ffff]")
 
 
 def describe(char: str) -> str:

@@ -103,7 +103,8 @@ class _Loader:
         if path not in self._raw:
             data = load_yaml(path, self.diags)
             if data is not None and not isinstance(data, Map):
-                self.diags.error(Mark(str(path)), "expected a mapping of keys at the top of the file")
+                self.diags.error(getattr(data, "mark", None) or Mark(str(path)),
+                                 "expected a mapping of keys at the top of the file")
                 data = None
             self._raw[path] = data
         return self._raw[path]
@@ -274,7 +275,7 @@ class _Loader:
                                      f"{code}/points.yaml", "add its name, location and use")
             used_views = {registry[p.code].view for p in condition.points} - {None}
             for view in sorted(used_views - set(labels.views if labels else used_views)):
-                self.diags.error(Mark(str(self.root / code / "ui.yaml")),
+                self.diags.error(where(labels, "views") or Mark(str(self.root / code / "ui.yaml")),
                                  f"views: no caption for view '{view}'",
                                  f"add it under views: in {code}/ui.yaml")
         parts = (style, clinic, labels, aftercare, points, conditions)

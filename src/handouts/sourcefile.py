@@ -8,19 +8,14 @@ from __future__ import annotations
 
 import errno
 import os
-import re
 import stat
 from pathlib import Path
 
-from handouts.characters import describe
+from handouts.characters import NOT_IN_FILES, describe
 from handouts.errors import Diagnostics, Mark
 
 MAX_BYTES = 256_000      # content files are a few kilobytes; this is far beyond any real one
 
-# Characters no text file of ours may hold (the YAML 1.1 printable set): C0 controls but tab
-# and line breaks, DEL, C1 controls but NEL, and the non-characters U+FFFE and U+FFFF.
-_NOT_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd"
-                            "\U00010000-\U0010ffff]")
 
 
 def mark_at(path: str, source: str, index: int) -> Mark:
@@ -85,10 +80,10 @@ def read_source(path: Path, diagnostics: Diagnostics) -> str | None:
                           "the file is UTF-16: save it as UTF-8" if utf16 else
                           "save the file as UTF-8")
         return None
-    bad = _NOT_PRINTABLE.search(source)
+    bad = NOT_IN_FILES.search(source)
     if bad is not None:
         char = bad.group()
-        more = len(_NOT_PRINTABLE.findall(source)) - 1
+        more = len(NOT_IN_FILES.findall(source)) - 1
         what = "a NUL byte (U+0000)" if char == "\0" else f"the control character {describe(char)}"
         diagnostics.error(mark_at(name, source, bad.start()),
                           f"the file contains {what}" + (f" (and {more} more)" if more else ""),
