@@ -298,3 +298,44 @@ def test_bundled_content_has_no_invisible_characters():
     assert outcome.returncode == 0, outcome.stderr
     assert not [w for w in outcome.diagnostics("warning") if "U+" in w.string]
 
+
+
+# --- property: whatever an SVG holds, checking it only reports ---------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+SVG_TEXT = (CONTENT / "diagrams" / "hand-back.svg").read_text(encoding="utf-8")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(0, len(SVG_TEXT)), st.integers(0, 40),
+                          st.sampled_from(["", "<", ">", '"', "&", "<g>", "</g>", "<!DOCTYPE x>",
+                                           "\0", "style=\"a\"", " d=\"M\"", "1e999", "-",
+                                           "<text>", "]]>", "<?pi?>", "\u202e"])),
+                max_size=4))
+def test_check_view_reports_instead_of_raising(tmp_path_factory, edits):
+    from handouts.artwork import check_view
+    from handouts.errors import Diagnostics
+
+    text = SVG_TEXT
+    for at, cut, insert in edits:
+        text = text[:at] + insert + text[at + cut:]
+    path = tmp_path_factory.mktemp("svg") / "view.svg"
+    path.write_text(text, encoding="utf-8")
+    diagnostics = Diagnostics()
+    size = check_view(path, diagnostics)
+    assert (size is None) == bool(diagnostics.errors)
+    for diagnostic in diagnostics:
+        assert diagnostic.mark.line >= 1 and diagnostic.mark.column >= 1
+
+
+def test_long_numbers_in_artwork_are_checked_in_linear_time(tmp_path):
+    """A regular expression that can split "1234" two ways backtracks exponentially."""
+    content = copy_content(tmp_path)
+    path = content / "diagrams" / "hand-back.svg"
+    digits = "1" * 100_000
+    replace_in(path, 'd="M 67.4,28.6 C', f'd="M 67.4,{digits}x C')
+    replace_in(path, 'x1="75.8"', f'x1="{digits}x"')
+    outcome = check(content, bound=20)
+    assert outcome.returncode == 1 and len(outcome.diagnostics()) == 2, outcome.stderr

@@ -45,9 +45,12 @@ MAX_ELEMENTS = 20_000      # a view has a few dozen; this bounds the renderer's 
 MAX_SIZE = 100_000         # viewBox units
 MAX_REPORTED = 20          # problems per file; the rest are counted
 
-_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+# Numbers written one way only (no two ways to split "1234"), so matching stays linear.
+_NUMBER_TEXT = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
+_NUMBER = re.compile(_NUMBER_TEXT)
 _NUMBER_LIST = re.compile(r"[\s,]+")
-_PATH_TOKEN = re.compile(r"\s*,?\s*([MmLlHhVvCcSsQqTtAaZz]|[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)")
+_PATH_TOKEN = re.compile(r"[MmLlHhVvCcSsQqTtAaZz]|" + _NUMBER_TEXT)
+_PATH_SEPARATORS = " \t\r\n,"
 _COLOUR = re.compile(r"none|#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}|black|white")
 
 
@@ -76,30 +79,31 @@ def numbers(text: str) -> list[float] | None:
 def path_problem(data: str) -> str | None:
     """What is wrong with SVG path data, or None."""
     tokens, position = [], 0
-    data = data.strip()
-    while position < len(data):
-        match = _PATH_TOKEN.match(data, position)
-        if match is None or match.end() == position:
-            return f"unexpected '{data[position:position + 10]}' at character {position + 1}"
-        tokens.append(match.group(1))
+    for match in _PATH_TOKEN.finditer(data):
+        if data[position:match.start()].strip(_PATH_SEPARATORS):
+            return f"unexpected '{data[position:match.start()].strip()[:10]}'"
+        tokens.append(match.group())
         position = match.end()
+    if data[position:].strip(_PATH_SEPARATORS):
+        return f"unexpected '{data[position:].strip()[:10]}'"
     if not tokens:
         return "it is empty"
     if tokens[0] not in "Mm":
         return "it must start with M (move to)"
-    command, count = None, 0
-    for token in [*tokens, "Z"]:
+    command, needed, count = tokens[0], 2, 0
+    for token in tokens[1:]:
         if token.isalpha():
-            if command is not None and (count == 0 and PATH_ARGUMENTS[command.upper()]
-                                        or count % max(PATH_ARGUMENTS[command.upper()], 1)):
-                return f"{command} needs {PATH_ARGUMENTS[command.upper()]} numbers at a time"
-            command, count = token, 0
+            if count % max(needed, 1) or (needed and not count):
+                return f"{command} needs {needed} numbers at a time"
+            command, needed, count = token, PATH_ARGUMENTS[token.upper()], 0
+        elif not needed:
+            return f"{command} takes no numbers"
         else:
-            if PATH_ARGUMENTS[command.upper()] == 0:
-                return f"{command} takes no numbers"
-            if not math.isfinite(float(token)):
-                return f"{token} is not a number"
             count += 1
+    if count % max(needed, 1) or (needed and not count):
+        return f"{command} needs {needed} numbers at a time"
+    if "e" in data.lower() and not all(math.isfinite(float(t)) for t in tokens if not t.isalpha()):
+        return "a number is too large"
     return None
 
 

@@ -179,18 +179,29 @@ def _text(value: Any, mark: Mark, diags: Diagnostics, what: str, limit: int) -> 
             " (it has only invisible or control characters)" if value.strip() else ""))
         return None
     controls = hard_controls(value)
-    for index in controls:
+    for index, times in _first_of_each(value, controls):
         diags.error(value.mark_of(index),
-                    f"{what}: control character {describe(value[index])} in the text",
+                    f"{what}: control character {describe(value[index])} in the text{times}",
                     "delete it: it does not print")
-    for index in invisible(value):
+    for index, times in _first_of_each(value, invisible(value)):
         char = value[index]
         effect = ("reorders the text around it" if char in BIDI_CONTROLS else "is invisible")
         diags.warning(value.mark_of(index),
-                      f"{what}: {describe(char)} {effect}",
+                      f"{what}: {describe(char)} {effect}{times}",
                       "delete it unless the language needs it: readers and screen readers "
                       "get something other than what the editor shows")
     return None if controls else value
+
+
+def _first_of_each(value: str, indexes: list[int]) -> list[tuple[int, str]]:
+    """(first index, " (N times)") per distinct character: one diagnostic each, not thousands."""
+    first: dict[str, int] = {}
+    counts: dict[str, int] = {}
+    for index in indexes:
+        first.setdefault(value[index], index)
+        counts[value[index]] = counts.get(value[index], 0) + 1
+    return [(index, f" ({counts[char]} times)" if counts[char] > 1 else "")
+            for char, index in first.items()]
 
 
 def build(cls: type, value: Any, mark: Mark, diags: Diagnostics, what: str) -> Any:
