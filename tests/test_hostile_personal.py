@@ -90,7 +90,7 @@ def test_an_overlong_note_names_the_option_at_any_length(tmp_path, lang, length)
     assert unit.strip() not in line
 
 
-# --- dates (today is pinned to 2026-11-21 by hostile.run) -------------------------------------------
+# --- dates (today is pinned to 2026-11-21 by hostile.run) ---------------------------------------
 
 @pytest.mark.parametrize("options, message", [
     (["--date", "2027-11-22"], "--date: 2027-11-22 is more than a year after today (2026-11-21)"),

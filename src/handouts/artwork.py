@@ -178,10 +178,12 @@ class _ViewChecker:
             raise _Stop
         namespace, _, tag = name.rpartition(" ")
         if namespace != SVG_NS:
-            self.error(f"<{tag}> is not an SVG element" + (f" (namespace {namespace})"
-                                                          if namespace else
-                                                          " (the root needs xmlns=\"" + SVG_NS + "\")"),
+            where = (f" (namespace {namespace})" if namespace else
+                     f' (the root needs xmlns="{SVG_NS}")')
+            self.error(f"<{tag}> is not an SVG element{where}",
                        "save the file as plain SVG, without editor data (docs/diagrams.md)")
+            if self.depth == 1:
+                raise _Stop            # nothing below a foreign root is SVG either
             return
         if self.depth == 1:
             self.root(tag, attributes)

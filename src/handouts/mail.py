@@ -17,7 +17,6 @@ import re
 import smtplib
 import socket
 import ssl
-import threading
 import time
 from dataclasses import dataclass, field
 from email.headerregistry import Address
@@ -27,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from handouts.characters import first_control, strip_controls
+from handouts.deadline import Deadline
 from handouts.errors import HandoutsError
 from handouts.output import write_atomic
 
@@ -305,53 +305,6 @@ def write_eml(message: EmailMessage, path: Path) -> None:
 
 # --- sending ---------------------------------------------------------------------------------
 
-class _Deadline:
-    """One limit for the whole delivery. Socket timeouts bound each read, not their sum: a
-    server that trickles its greeting a line a second never trips them. At the deadline a
-    watchdog shuts the connection's socket down, which ends any read or write in progress."""
-
-    def __init__(self, seconds: float):
-        self.seconds = seconds
-        self.end = time.monotonic() + seconds
-        self.expired = False
-        self._lock = threading.Lock()
-        self._watched: list = []
-        self._timer = threading.Timer(seconds, self._expire)
-        self._timer.daemon = True
-
-    def __enter__(self) -> "_Deadline":
-        self._timer.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._timer.cancel()
-
-    def remaining(self) -> float:
-        return max(0.0, self.end - time.monotonic())
-
-    def watch(self, smtp) -> None:
-        with self._lock:
-            self._watched.append(smtp)
-            if self.expired:
-                _cut(smtp)
-
-    def _expire(self) -> None:
-        with self._lock:
-            self.expired = True
-            for smtp in self._watched:
-                _cut(smtp)
-
-
-def _cut(smtp) -> None:
-    """Shut the connection's socket down (TLS or not) so that a blocked read returns."""
-    for sock in (getattr(smtp, "sock", None), getattr(smtp, "_raw_sock", None)):
-        if sock is not None and sock.fileno() >= 0:
-            try:
-                socket.socket.shutdown(sock, socket.SHUT_RDWR)
-            except OSError:
-                pass
-
-
 class _Tracking:
     """Knows whether the message body went out, so an unknown outcome is never retried; keeps
     every network wait within the delivery's deadline."""
@@ -360,7 +313,7 @@ class _Tracking:
     _in_data = False
     _raw_sock = None
 
-    def __init__(self, *args, deadline: _Deadline, **kwargs):
+    def __init__(self, *args, deadline: Deadline, **kwargs):
         self.deadline = deadline
         super().__init__(*args, **kwargs)
 
@@ -448,7 +401,7 @@ def _scrub(exc: Exception, config: SmtpConfig) -> Exception:
     return exc
 
 
-def _attempt(connection: list, config: SmtpConfig, envelope, deadline: _Deadline) -> None:
+def _attempt(connection: list, config: SmtpConfig, envelope, deadline: Deadline) -> None:
     """One connection (appended to `connection` for closing), one sendmail.
     Raises _Temporary or HandoutsError."""
     where = config.where
@@ -560,7 +513,7 @@ def send(message: EmailMessage, config: SmtpConfig, *, attempts: int = 3, backof
     attempts = max(1, attempts)
     last: _Temporary | None = None
     tried = 0
-    with _Deadline(config.deadline) as deadline:
+    with Deadline(config.deadline) as deadline:
         for attempt in range(attempts):
             if attempt:
                 delay = backoff * 2 ** (attempt - 1)
