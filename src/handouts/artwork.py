@@ -45,12 +45,14 @@ MAX_ELEMENTS = 20_000      # a view has a few dozen; this bounds the renderer's 
 MAX_SIZE = 100_000         # viewBox units
 MAX_REPORTED = 20          # problems per file; the rest are counted
 
-# Numbers written one way only (no two ways to split "1234"), so matching stays linear.
+# Numbers written one way only (no two ways to split "1234"), and each path token taken whole
+# ((?=(...))\1 is an atomic group): matching stays linear however long the data is.
 _NUMBER_TEXT = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 _NUMBER = re.compile(_NUMBER_TEXT)
 _NUMBER_LIST = re.compile(r"[\s,]+")
-_PATH_TOKEN = re.compile(r"[MmLlHhVvCcSsQqTtAaZz]|" + _NUMBER_TEXT)
-_PATH_SEPARATORS = " \t\r\n,"
+_COMMANDS = "MmLlHhVvCcSsQqTtAaZz"
+_PATH_DATA = re.compile(rf"[\s,]*(?:(?=([{_COMMANDS}]|{_NUMBER_TEXT}))\1[\s,]*)*")
+_PATH_SEGMENT = re.compile(rf"([{_COMMANDS}])([^{_COMMANDS}]*)")
 _COLOUR = re.compile(r"none|#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}|black|white")
 
 
@@ -78,31 +80,20 @@ def numbers(text: str) -> list[float] | None:
 
 def path_problem(data: str) -> str | None:
     """What is wrong with SVG path data, or None."""
-    tokens, position = [], 0
-    for match in _PATH_TOKEN.finditer(data):
-        if data[position:match.start()].strip(_PATH_SEPARATORS):
-            return f"unexpected '{data[position:match.start()].strip()[:10]}'"
-        tokens.append(match.group())
-        position = match.end()
-    if data[position:].strip(_PATH_SEPARATORS):
-        return f"unexpected '{data[position:].strip()[:10]}'"
-    if not tokens:
+    valid = _PATH_DATA.match(data)
+    if valid.end() < len(data):
+        return f"unexpected '{data[valid.end():valid.end() + 10].strip()}'"
+    if not data.strip(" \t\r\n,"):
         return "it is empty"
-    if tokens[0] not in "Mm":
+    if data.lstrip(" \t\r\n,")[0] not in "Mm":
         return "it must start with M (move to)"
-    command, needed, count = tokens[0], 2, 0
-    for token in tokens[1:]:
-        if token.isalpha():
-            if count % max(needed, 1) or (needed and not count):
-                return f"{command} needs {needed} numbers at a time"
-            command, needed, count = token, PATH_ARGUMENTS[token.upper()], 0
-        elif not needed:
+    for command, arguments in _PATH_SEGMENT.findall(data):
+        needed, count = PATH_ARGUMENTS[command.upper()], len(_NUMBER.findall(arguments))
+        if not needed and count:
             return f"{command} takes no numbers"
-        else:
-            count += 1
-    if count % max(needed, 1) or (needed and not count):
-        return f"{command} needs {needed} numbers at a time"
-    if "e" in data.lower() and not all(math.isfinite(float(t)) for t in tokens if not t.isalpha()):
+        if needed and (not count or count % needed):
+            return f"{command} needs {needed} numbers at a time"
+    if "e" in data.lower() and not all(math.isfinite(float(n)) for n in _NUMBER.findall(data)):
         return "a number is too large"
     return None
 

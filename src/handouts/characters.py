@@ -47,8 +47,15 @@ def first_control(value: str, allow: str = "") -> str | None:
     return None
 
 
+# str.isprintable() is False for every Cc, Cf, Zl, Zp (and non-ASCII space) character: texts
+# that pass it, almost all of them, need no character-by-character look.
+_INVISIBLE_LETTERS_TEXT = "".join(sorted(INVISIBLE_LETTERS))
+
+
 def is_blank(value: str) -> bool:
     """True when nothing in `value` would print: only spaces, controls or invisible characters."""
+    if value.isprintable():
+        return not value.strip(" " + _INVISIBLE_LETTERS_TEXT)
     return all(char.isspace() or unicodedata.category(char) in CONTROL_CATEGORIES
                or char in INVISIBLE_LETTERS for char in value)
 
@@ -56,6 +63,8 @@ def is_blank(value: str) -> bool:
 def hard_controls(value: str, allow: str = LINE_BREAKS) -> list[int]:
     """Indexes of control characters (Cc, line/paragraph separators) other than `allow`:
     they never belong in printed text."""
+    if value.isprintable():
+        return []
     return [index for index, char in enumerate(value)
             if char not in allow and unicodedata.category(char) in ("Cc", "Zl", "Zp")]
 
@@ -63,6 +72,8 @@ def hard_controls(value: str, allow: str = LINE_BREAKS) -> list[int]:
 def invisible(value: str) -> list[int]:
     """Indexes of invisible formatting characters (Cf: zero-width, bidi controls, soft hyphen)
     and invisible letters: allowed in text, but worth a look."""
+    if value.isprintable() and INVISIBLE_LETTERS.isdisjoint(value):
+        return []
     return [index for index, char in enumerate(value)
             if unicodedata.category(char) == "Cf" or char in INVISIBLE_LETTERS]
 
