@@ -223,12 +223,16 @@ def render_one(library: Library, job: Job, options: Options = Options(),
     from handouts.render.pdf import render
 
     doc = compose(library, job.lang, job.slug, job.kind, personal)
-    data, pages = render(doc, options.paper, options.scale)
     budget = doc.page_budget * options.budget_factor
+    note = f"--note: the note ({len(personal.note)} characters) does not fit on the sheet" \
+        if personal is not None and personal.note else None
+    try:
+        data, pages = render(doc, options.paper, options.scale)
+    except HandoutsError as exc:          # a block taller than a page
+        raise HandoutsError(f"{note}; shorten --note" if note else exc.format_message()) from None
     if pages > budget:
-        if personal is not None and personal.note:
-            raise HandoutsError(f"the note ({len(personal.note)} characters) does not fit on the "
-                                f"one-page sheet: it needs {pages} pages; shorten the note")
+        if note:
+            raise HandoutsError(f"{note}: it needs {pages} pages; shorten --note")
         raise HandoutsError(f"{pages} pages, {pages - budget} over the budget of {budget}")
     return data, pages
 
