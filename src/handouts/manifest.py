@@ -39,8 +39,11 @@ def _well_formed(entry) -> bool:
 
 
 def update(out_dir: Path, generator: str, built: dict[str, dict], removed: list[str]) -> None:
-    """Record `built` and forget `removed`, keeping every other build's entries."""
+    """Record `built` and forget `removed`, keeping every other build's entries. A build that
+    changes no entry writes nothing (a build that fails everywhere leaves out/ as it was)."""
     out_dir = Path(out_dir)
+    if not built and not set(removed) & set(read(out_dir)):
+        return
     with exclusive(out_dir / LOCK):
         entries = read(out_dir)          # as it is now, not as it was when this build began
         for relative in removed:
