@@ -157,13 +157,31 @@ def render_one(library: Library, job: Job, options: Options = Options(),
     from handouts.render.pdf import render
 
     doc = compose(library, job.lang, job.slug, job.kind, personal)
-    data, pages = render(doc, options.paper, options.scale)
     budget = doc.page_budget * options.budget_factor
-    if pages > budget:
-        if personal is not None and personal.note:
-            raise HandoutsError(f"the note ({len(personal.note)} characters) does not fit on the "
-                                f"one-page sheet: it needs {pages} pages; shorten the note")
-        raise HandoutsError(f"{pages} pages, {pages - budget} over the budget of {budget}")
+    personal_sheet = personal is not None and job.kind == "aftercare"
+    try:
+        data, pages = render(doc, options.paper, options.scale)
+        problem = None if pages <= budget else (
+            f"{pages} pages, {pages - budget} over the budget of {budget}")
+    except HandoutsError as exc:
+        if not personal_sheet:
+            raise
+        problem = exc.format_message()     # e.g. a note taller than a page: find out what
+    if problem is not None and personal_sheet:
+        from handouts.fit import explain
+
+        def fits(sheet) -> bool:
+            try:
+                return render(compose(library, job.lang, job.slug, job.kind, sheet),
+                              options.paper, options.scale)[1] <= budget
+            except HandoutsError:
+                return False
+
+        where = "one page" if budget == 1 else f"{budget} pages"
+        raise HandoutsError(explain(fits, personal, f"the personal sheet does not fit on {where} "
+                                                    f"({problem})"))
+    if problem is not None:
+        raise HandoutsError(problem)
     return data, pages
 
 

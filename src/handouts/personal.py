@@ -68,6 +68,16 @@ def parse_points(library: Library, lang: str, value: str | None) -> tuple[str, .
     return tuple(codes)
 
 
+def _not_addressed_twice(form: str, patient: str) -> None:
+    """The sheet adds the language's form of address (ui.yaml patient_name, e.g. "{patient} 様");
+    a name that already carries it would be printed wrongly ("… 様 様"), so refuse it."""
+    before, _, after = form.partition("{patient}")
+    for part, present in ((before.strip(), patient.startswith), (after.strip(), patient.endswith)):
+        if part and present(part):
+            raise HandoutsError(f"--patient: leave out '{part}': the sheet adds it "
+                                f"(it prints the name as \"{form}\")")
+
+
 def personal_details(library: Library, lang: str, *, patient=None, date=None, points=None,
                      next_visit=None, practitioner=None, note=None) -> Personal:
     patient = _no_controls("--patient", patient)
@@ -76,6 +86,8 @@ def personal_details(library: Library, lang: str, *, patient=None, date=None, po
         if name and len(name) > MAX_NAME:
             raise HandoutsError(f"{option}: a name of {len(name)} characters is too long "
                                 f"(at most {MAX_NAME})")
+    if patient:
+        _not_addressed_twice(library.languages[lang].labels.patient_name, patient)
     return Personal(patient=patient, date=parse_date("--date", date),
                     practitioner=practitioner,
                     next_visit=parse_datetime("--next", next_visit),
