@@ -413,7 +413,9 @@ def _date_pattern_problem(text: str, needed: tuple[str, ...]) -> str | None:
         letters = {value[0] for kind, value in tokenize_pattern(text) if kind == "field"}
     except (ValueError, TypeError) as exc:
         return f"'{text}' is not a date pattern ({exc})"
-    unknown = sorted(letters - set(PATTERN_CHARS))
+    # Unquoted Latin letters are pattern fields; babel prints unknown ones as they are.
+    unquoted = "".join(part for index, part in enumerate(text.split("'")) if index % 2 == 0)
+    unknown = sorted({c for c in unquoted if c.isascii() and c.isalpha()} - set(PATTERN_CHARS))
     if unknown:
         return f"'{text}' uses unknown pattern letters {', '.join(unknown)}"
     missing = [group[0] for group in needed if not letters & set(group)]
