@@ -287,6 +287,22 @@ def email(ctx, to, lang, condition, kind, paper, large_print, eml, dry_run, cont
         click.echo(f"sent to {recipient}")
 
 
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; other than loopback needs HANDOUTS_SERVE_TOKEN.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
+              help="Port (0: any free port).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in the browser.")
+@content_option
+@click.pass_context
+def serve(ctx, host, port, open_browser, content_dir):
+    """Serve the front desk and aftercare page (http://127.0.0.1:8765/)."""
+    from handouts.web.server import serve as run_server
+
+    run_server(_content_dir(ctx, content_dir), host, port, open_browser,
+               announce=lambda line: click.echo(line, err=": error: " in line))
+
+
 def main() -> None:
     try:
         # Without standalone mode click returns ctx.exit() codes instead of exiting.
