@@ -106,6 +106,14 @@ class Client:
         except urllib.error.HTTPError as error:
             return error.code, error.headers, error.read()
 
+    def post(self, path: str, data: dict, headers: dict | None = None):
+        """A form post as a browser makes it: the answer is fetched where the 303 points."""
+        status, answer_headers, body = self.request(path, data, headers)
+        assert status == 303, (status, body[:300])
+        location = answer_headers["Location"].removeprefix(self.base)
+        assert location.startswith("/answer/"), location
+        return self.request(location)
+
     def csrf(self, path: str = "/aftercare") -> str:
         status, _, body = self.request(path)
         assert status == 200, body[:500]

@@ -80,7 +80,7 @@ def test_served_handout_is_the_one_build_makes(client, tmp_path):
 
 def test_personal_sheet_by_post(client):
     token = client.csrf()
-    status, headers, pdf = client.request("/aftercare/sheet", {
+    status, headers, pdf = client.post("/aftercare/sheet", {
         "csrf_token": token, "action": "download", "lang": "ja", "condition": "sciatica",
         "paper": "a4", "patient": "テスト 花子", "date": "2026-11-21", "point": ["GB30", "ST36"],
         "points": "lv3", "next": "2026-11-28T14:30", "note": "毎日歩きましょう。"})
@@ -103,7 +103,7 @@ def test_personal_sheet_by_post(client):
 def test_bad_input_is_a_clear_message_on_the_page(client, fields, message):
     form = {"csrf_token": client.csrf(), "action": "preview", "lang": "ja",
             "condition": "sciatica", "paper": "a4", **fields}
-    status, headers, body = client.request("/aftercare/sheet", form)
+    status, headers, body = client.post("/aftercare/sheet", form)
     assert status == 422
     assert headers["Content-Type"].startswith("text/html")
     assert message in html.unescape(body.decode())
@@ -112,7 +112,7 @@ def test_bad_input_is_a_clear_message_on_the_page(client, fields, message):
 def test_email_without_smtp_settings_says_so(client):
     form = {"csrf_token": client.csrf(), "action": "email", "lang": "en",
             "condition": "sciatica", "paper": "a4", "to": "patient@example.org"}
-    status, _, body = client.request("/aftercare/sheet", form)
+    status, _, body = client.post("/aftercare/sheet", form)
     assert status == 422 and "HANDOUTS_SMTP_HOST is not set" in body.decode()
 
 
@@ -155,19 +155,36 @@ def test_form_post_without_the_csrf_token_is_refused(client):
     form = {"action": "preview", "lang": "en", "condition": "sciatica", "paper": "a4",
             "patient": "Hanako Testperson"}
     client.csrf()                                         # a session exists...
-    status, _, body = client.request("/aftercare/sheet", form)
+    status, _, body = client.post("/aftercare/sheet", form)
     assert status == 403 and not body.startswith(b"%PDF")  # ...but the form lacks its token
     other = Client(client.base).csrf()                    # another session's token
-    status, _, _ = client.request("/aftercare/sheet", {**form, "csrf_token": other})
+    status, _, _ = client.post("/aftercare/sheet", {**form, "csrf_token": other})
     assert status == 403
-    status, _, body = client.request("/aftercare/sheet", {**form, "csrf_token": client.csrf()})
+    status, _, body = client.post("/aftercare/sheet", {**form, "csrf_token": client.csrf()})
     assert status == 200 and body.startswith(b"%PDF")
+
+
+def test_posts_are_answered_by_a_redirect_only_the_poster_can_follow(client):
+    """Post/Redirect/Get: the browser never keeps a posted form (it would, on disk, to offer
+    resubmitting it); the answer waits in memory for the session that posted."""
+    form = {"csrf_token": client.csrf(), "action": "preview", "lang": "en",
+            "condition": "sciatica", "paper": "a4", "patient": "Hanako Testperson"}
+    status, headers, body = client.request("/aftercare/sheet", form)
+    assert status == 303 and body.count(b"Hanako") == 0
+    location = headers["Location"].removeprefix(client.base)
+    assert "Hanako" not in location
+    stranger = Client(client.base)
+    assert stranger.request(location)[0] == 404               # not this session's answer
+    status, headers, pdf = client.request(location)
+    assert status == 200 and pdf.startswith(b"%PDF")
+    assert headers["Cache-Control"] == "no-store"
+    assert client.request(location)[2] == pdf                 # the PDF viewer may ask again
 
 
 def test_a_form_from_another_site_is_refused(client):
     form = {"csrf_token": client.csrf(), "action": "preview", "lang": "en",
             "condition": "sciatica", "paper": "a4"}
-    status, _, _ = client.request("/aftercare/sheet", form,
+    status, _, _ = client.post("/aftercare/sheet", form,
                                   headers={"Origin": "http://evil.example"})
     assert status == 403
 
@@ -242,12 +259,12 @@ def test_token_mode_needs_a_sign_in(tmp_path):
         assert status == 302 and headers["Location"].startswith("/login")
         status, _, body = client.request("/pdf?lang=en&condition=sciatica&kind=handout&paper=a4")
         assert status == 302 and not body.startswith(b"%PDF")
-        status, _, _ = client.request("/aftercare/sheet", {"action": "preview"})
+        status, _, _ = client.post("/aftercare/sheet", {"action": "preview"})
         assert status == 403
         token = client.csrf("/login")
-        status, _, body = client.request("/login", {"csrf_token": token, "token": "wrong" * 5})
+        status, _, body = client.post("/login", {"csrf_token": token, "token": "wrong" * 5})
         assert status == 401
-        status, _, _ = client.request("/login", {"token": TOKEN})          # no CSRF token
+        status, _, _ = client.post("/login", {"token": TOKEN})             # no CSRF token
         assert status == 403
         status, headers, _ = client.request("/login?next=/aftercare",
                                             {"csrf_token": token, "token": TOKEN})

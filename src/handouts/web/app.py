@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import secrets
 import traceback
 import unicodedata
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from handouts.compose import KINDS, email_text
 from handouts.errors import HandoutsError
 from handouts.fontfiles import font_families, font_path
 from handouts.model import Library
+from handouts.web.answers import Answers
 from handouts.web.guard import Guard, csrf_token
 from handouts.web.site import Site
 from handouts.web.texts import Texts, ui_languages
@@ -58,7 +60,6 @@ def normalize(text: str) -> str:
 def create_app(site: Site, *, token: str | None = None, hosts: set[str] | None = None) -> Flask:
     """The page for `site`; `token`: clients must sign in with it; `hosts`: the Host header
     values accepted (None: any)."""
-    import secrets
 
     app = Flask(__name__)
     app.config.update(SECRET_KEY=secrets.token_bytes(32), MAX_CONTENT_LENGTH=MAX_FORM,
@@ -91,6 +92,31 @@ def create_app(site: Site, *, token: str | None = None, hosts: set[str] | None =
                   if current is not None and t.lang in current.languages else "handouts")
         return {"t": t, "clinic": clinic, "ui_choices": _ui_choices(current),
                 "csrf_token": csrf_token}
+
+    answers = Answers()
+
+    @app.after_request
+    def post_redirect_get(response):
+        """Every answer to a POST is fetched by a GET (see answers.py): no browser keeps the
+        posted form. Redirects (signing in and out) are answers already."""
+        if request.method != "POST" or 300 <= response.status_code < 400:
+            return response
+        from flask import session
+
+        owner = session.setdefault("owner", secrets.token_urlsafe(16))
+        kept = [(k, v) for k, v in response.headers.items()
+                if k in ("Content-Type", "Content-Disposition")]
+        key = answers.put(owner, response.status_code, kept, response.get_data())
+        return redirect(url_for("answer", key=key), 303)
+
+    @app.get("/answer/<key>")
+    def answer(key: str):
+        from flask import session
+
+        kept = answers.get(session.get("owner", ""), key)
+        if kept is None:
+            return result(texts().answer_expired, 404)
+        return Response(kept.body, status=kept.status, headers=list(kept.headers))
 
     @app.after_request
     def remember_ui(response):
@@ -227,14 +253,15 @@ def create_app(site: Site, *, token: str | None = None, hosts: set[str] | None =
         if guard.token is None:
             return redirect(url_for("front_desk"))
         problem = None
+        target = request.args.get("next", "/")
+        if not target.startswith("/") or target.startswith("//"):
+            target = "/"                     # only our own pages
         if request.method == "POST":
             problem = guard.sign_in(request.form.get("token", ""))
             if problem is None:
-                target = request.args.get("next", "/")
-                return redirect(target if target.startswith("/") and not target.startswith("//")
-                                else "/")
-        return render_template("login.html", problem=problem and texts()(problem)), (
-            401 if problem else 200)
+                return redirect(target)
+        return render_template("login.html", problem=problem and texts()(problem),
+                               next=target), 401 if problem else 200
 
     @app.post("/logout")
     def sign_out():

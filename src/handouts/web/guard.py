@@ -25,7 +25,7 @@ from handouts.errors import HandoutsError
 
 TOKEN_VARIABLE = "HANDOUTS_SERVE_TOKEN"
 MIN_TOKEN = 16
-OPEN_ENDPOINTS = {"sign_in", "static", "font", "font_css"}
+OPEN_ENDPOINTS = {"sign_in", "static", "font", "font_css", "answer"}   # answers: per session
 SHARED = {"static", "font", "font_css"}          # hold no patient data: may be cached
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "font-src 'self'; frame-src 'self'; connect-src 'self'; form-action 'self'; "
