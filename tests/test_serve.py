@@ -109,6 +109,13 @@ def test_bad_input_is_a_clear_message_on_the_page(client, fields, message):
     assert message in html.unescape(body.decode())
 
 
+def test_an_oversized_form_is_refused_with_a_reason(client):
+    form = {"csrf_token": client.csrf(), "action": "preview", "lang": "ja",
+            "condition": "sciatica", "paper": "a4", "note": "あ" * 30000}
+    status, _, body = client.post("/aftercare/sheet", form)
+    assert status == 413 and "Shorten the note" in body.decode()
+
+
 def test_email_without_smtp_settings_says_so(client):
     form = {"csrf_token": client.csrf(), "action": "email", "lang": "en",
             "condition": "sciatica", "paper": "a4", "to": "patient@example.org"}

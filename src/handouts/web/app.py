@@ -142,9 +142,15 @@ def create_app(site: Site, *, token: str | None = None, hosts: set[str] | None =
             "paper": _pick(request.args.get("paper"), PAPERS, "a4"),
             "large": request.args.get("large") == "1",
         }
+        # ?show=1 opens the chosen document at once (a link from elsewhere, a bookmark).
+        showing = None
+        if request.args.get("show") == "1":
+            showing = url_for("document", condition=selected["condition"], lang=selected["lang"],
+                              kind=selected["kind"], paper=selected["paper"],
+                              **({"large": "1"} if selected["large"] else {}))
         return render_template("desk.html", choices=everything, shown={c.slug for c in shown},
                                query=query, selected=selected, languages=_languages(lib),
-                               kinds=_kind_labels(lib, t.lang))
+                               kinds=_kind_labels(lib, t.lang), showing=showing)
 
     @app.get("/pdf")
     def document():
@@ -156,13 +162,12 @@ def create_app(site: Site, *, token: str | None = None, hosts: set[str] | None =
         if kind is None or paper is None:
             abort(400)
         try:
-            from handouts.documents import make
-
-            made = make(lib, lang, slug, kind, Options(paper, request.args.get("large") == "1"))
+            data = site.generic(lib, lang, slug, kind,
+                                Options(paper, request.args.get("large") == "1"))
         except HandoutsError as exc:
             return result(exc.format_message(), 422)
         name = email_text(lib, lang, slug, kind).attachment_name
-        return pdf_response(made.data, name, inline=True)
+        return pdf_response(data, name, inline=True)
 
     # -- practitioner ---------------------------------------------------------------------------
     @app.get("/aftercare")
@@ -287,7 +292,8 @@ def create_app(site: Site, *, token: str | None = None, hosts: set[str] | None =
         if error.code == 503 and site.library is None:
             return render_template("problems.html",
                                    problems=[str(d) for d in site.problems]), 503
-        word = {403: "form_refused", 404: "not_found"}.get(error.code, "bad_request")
+        word = {403: "form_refused", 404: "not_found", 413: "too_large"}.get(error.code,
+                                                                              "bad_request")
         return result(getattr(texts(), word), error.code)
 
     @app.errorhandler(Exception)

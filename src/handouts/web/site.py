@@ -10,6 +10,7 @@ import logging
 import os
 import threading
 import time
+from collections import OrderedDict
 from pathlib import Path
 
 from handouts.content import find_content, load
@@ -20,11 +21,15 @@ log = logging.getLogger(__name__)
 RECHECK_SECONDS = 1.0      # how often a request may look for changed content files
 
 
+GENERIC_KEPT = 64          # generic documents kept rendered (about 150 KB each)
+
+
 class Site:
     def __init__(self, root: Path):
         self.root = find_content(Path(root))
         self.library: Library | None = None
         self.problems: list[Diagnostic] = []
+        self._generic: OrderedDict[tuple, bytes] = OrderedDict()
         self._stamp: tuple | None = None
         self._checked = 0.0
         self._lock = threading.Lock()
@@ -44,11 +49,34 @@ class Site:
                 return
             loaded = load(self.root)
             self._stamp = stamp
+            self._generic.clear()
             self.problems = list(loaded.diagnostics.errors)
             self.library = loaded.library
             if self.library is not None:
                 warm(self.library)
             log.info("content loaded from %s (%d error(s))", self.root, len(self.problems))
+
+
+    def generic(self, library: Library, lang: str, slug: str, kind: str, options) -> bytes:
+        """A generic document (no personal data), rendered once per content version.
+
+        Identical input gives identical bytes, so a kept copy is the document itself; a
+        personal sheet is never kept.
+        """
+        from handouts.documents import make
+
+        key = (id(library), lang, slug, kind, options)
+        with self._lock:
+            data = self._generic.get(key)
+            if data is not None:
+                self._generic.move_to_end(key)
+                return data
+        data = make(library, lang, slug, kind, options).data
+        with self._lock:
+            self._generic[key] = data
+            while len(self._generic) > GENERIC_KEPT:
+                self._generic.popitem(last=False)
+        return data
 
 
 def warm(library: Library) -> None:
