@@ -114,13 +114,23 @@ function points() {
   // Emailing needs an address: say so here rather than after a round trip.
   const to = document.getElementById("to");
   const needs = document.getElementById("send-message");
+  const preview = document.getElementById("preview");
+  let sent = false;
   form.addEventListener("submit", (event) => {
     const email = event.submitter && event.submitter.value === "email";
     needs.hidden = !email || to.value.trim() !== "";
     if (email && !to.value.trim()) {
       event.preventDefault();
       to.focus();
+      return;
     }
+    sent = !(event.submitter && event.submitter.value === "download");
+  });
+  // The answer shows below the long form: bring it into view when it arrives.
+  preview.addEventListener("load", () => {
+    if (!sent) return;
+    sent = false;
+    preview.closest("section").scrollIntoView({block: "start"});
   });
   show();
 }
