@@ -89,9 +89,13 @@ def _together(fits: Fits, personal: Personal, parts: list[str]) -> str:
              "names": "the names"}
     actions = {"note": "shorten the note", "points": "choose fewer points",
                "names": "shorten the names"}
-    listed = ", ".join(named[p] for p in parts[:-1]) + f" and {named[parts[-1]]}"
+    listed = _and([named[p] for p in parts])
     hint = ""
     if "points" in parts and "note" in parts:
         without_note = dataclasses.replace(personal, note=None)
         hint = f"; without the note, {_points_that_fit(fits, without_note)} of the points fit"
-    return (f"{listed} together ({' and '.join(actions[p] for p in parts)}{hint})")
+    return f"{listed} together ({_and([actions[p] for p in parts])}{hint})"
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" and {items[-1]}"
