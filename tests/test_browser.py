@@ -14,7 +14,6 @@ import os
 import shutil
 import subprocess
 import time
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest

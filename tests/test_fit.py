@@ -7,8 +7,6 @@ sheet's own text) is reached and its numbers can be checked exactly.
 
 from __future__ import annotations
 
-import re
-
 from handouts.compose import Personal
 from handouts.fit import explain
 

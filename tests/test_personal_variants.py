@@ -62,7 +62,7 @@ def squeeze(text: str) -> str:
 def sizes_of(pdf, needle: str) -> set[float]:
     """Font sizes of the characters of `needle` (first occurrence on the first page, line
     breaks ignored)."""
-    import pypdfium2.raw as raw
+    from pypdfium2 import raw
 
     textpage = pdfium.PdfDocument(pdf)[0].get_textpage()
     chars = [(i, textpage.get_text_range(i, 1)) for i in range(textpage.count_chars())]

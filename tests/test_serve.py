@@ -13,7 +13,8 @@ import time
 import pytest
 import yaml
 
-from helpers import CONTENT, ROOT, check, copy_content, decode_qr, page_image, pdf_pages_text, run_cli
+from helpers import (CONTENT, ROOT, check, copy_content, decode_qr, page_image, pdf_pages_text,
+                     run_cli)
 from serving import Client, start_server
 
 TOKEN = "correct-horse-battery-staple-42"

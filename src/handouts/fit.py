@@ -9,7 +9,7 @@ judge of what fits.
 from __future__ import annotations
 
 import dataclasses
-from typing import Callable
+from collections.abc import Callable
 
 from handouts.compose import Personal
 

@@ -7,7 +7,6 @@ forwarded invitation says nothing about the patient.
 from __future__ import annotations
 
 import datetime
-import hashlib
 import uuid
 
 from handouts.compose import clinic_name
@@ -18,7 +17,7 @@ def visit_event(library: Library, lang: str, when: datetime.datetime) -> bytes:
     """A calendar with one event at `when` (clinic time), lasting the clinic's visit length."""
     import zoneinfo
 
-    from icalendar import Calendar, Event   # only emails with a next visit need it
+    from icalendar import Calendar, Event  # only emails with a next visit need it
 
     language = library.languages[lang]
     clinic = library.clinic

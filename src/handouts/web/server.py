@@ -11,8 +11,8 @@ import logging
 import os
 import threading
 import webbrowser
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from handouts.errors import HandoutsError
 from handouts.web.guard import TOKEN_VARIABLE, check_bind
