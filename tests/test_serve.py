@@ -56,6 +56,23 @@ def test_a_short_token_is_refused():
     assert "too short" in result.stderr
 
 
+def test_open_shows_the_page_in_the_browser(tmp_path):
+    """--open hands the page's address to the browser ($BROWSER, as Python's webbrowser does)."""
+    opened = tmp_path / "opened.txt"
+    browser = tmp_path / "browser.sh"
+    browser.write_text(f'#!/bin/sh\necho "$1" > {opened}\n')
+    browser.chmod(0o755)
+    server = start_server(tmp_path / "server", "--open", env={"BROWSER": str(browser)})
+    try:
+        for _ in range(100):
+            if opened.exists() and opened.read_text().strip():
+                break
+            time.sleep(0.1)
+        assert opened.read_text().strip() == server.url
+    finally:
+        server.stop()
+
+
 def test_a_busy_port_is_one_clear_line(served):
     port = served.url.rsplit(":", 1)[1].strip("/")
     result = run_cli("serve", "--port", port)
