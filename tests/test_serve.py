@@ -322,6 +322,10 @@ def test_content_errors_show_the_same_lines_as_check(tmp_path):
         broken.write_text(original, encoding="utf-8")      # fixed: the page works again
         time.sleep(1.2)
         assert client.request("/")[0] == 200
+        (content / "handouts.yaml").rename(content / "settings.yaml")   # no content at all
+        time.sleep(1.2)
+        status, _, body = client.request("/aftercare")
+        assert status == 503 and b"no content found" in body
     finally:
         server.stop()
 

@@ -14,7 +14,7 @@ from collections import OrderedDict
 from pathlib import Path
 
 from handouts.content import find_content, load
-from handouts.errors import Diagnostic
+from handouts.errors import Diagnostic, HandoutsError
 from handouts.model import Library
 
 log = logging.getLogger(__name__)
@@ -47,9 +47,13 @@ class Site:
             stamp = _stamp(self.root)
             if not force and stamp == self._stamp:
                 return
-            loaded = load(self.root)
             self._stamp = stamp
             self._generic.clear()
+            try:
+                loaded = load(self.root)
+            except HandoutsError as exc:          # e.g. the folder itself went away
+                self.problems, self.library = [Diagnostic(None, exc.format_message())], None
+                return
             self.problems = list(loaded.diagnostics.errors)
             self.library = loaded.library
             if self.library is not None:
