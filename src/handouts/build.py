@@ -20,7 +20,7 @@ from typing import Callable, Iterator
 import yaml
 
 from handouts import __version__
-from handouts.compose import KINDS
+from handouts.compose import KINDS, PAGE_BUDGET
 from handouts.content import NOT_LANGUAGES, find_content
 from handouts.errors import Diagnostic, HandoutsError
 from handouts.fontfiles import font_families, fonts_dir
@@ -152,15 +152,19 @@ def read_manifest(out_dir: Path) -> dict:
 
 def render_one(library: Library, job: Job, options: Options = Options(),
                personal=None) -> tuple[bytes, int]:
-    """Compose and render one document; a page budget overrun is an error naming how far over."""
+    """Compose and render one document; a page budget overrun is an error naming how far over
+    (on a personal sheet: what of the personal details takes the space, handouts.fit)."""
     from handouts.compose import compose
     from handouts.render.pdf import render
 
-    doc = compose(library, job.lang, job.slug, job.kind, personal)
-    budget = doc.page_budget * options.budget_factor
+    def rendered(sheet) -> tuple[bytes, int]:
+        return render(compose(library, job.lang, job.slug, job.kind, sheet),
+                      options.paper, options.scale)
+
+    budget = PAGE_BUDGET[job.kind] * options.budget_factor
     personal_sheet = personal is not None and job.kind == "aftercare"
     try:
-        data, pages = render(doc, options.paper, options.scale)
+        data, pages = rendered(personal)
         problem = None if pages <= budget else (
             f"{pages} pages, {pages - budget} over the budget of {budget}")
     except HandoutsError as exc:
@@ -172,8 +176,7 @@ def render_one(library: Library, job: Job, options: Options = Options(),
 
         def fits(sheet) -> bool:
             try:
-                return render(compose(library, job.lang, job.slug, job.kind, sheet),
-                              options.paper, options.scale)[1] <= budget
+                return rendered(sheet)[1] <= budget
             except HandoutsError:
                 return False
 
