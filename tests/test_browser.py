@@ -270,6 +270,25 @@ def test_page_reads_at_200_percent_zoom(browser, served):
         browser.set_window_size(1280, 1400)
 
 
+def test_every_control_is_named_and_large(browser, served):
+    """Screen readers name every control; every button and choice is a large target."""
+    for path in ("?ui=ja", "aftercare?ui=en"):
+        browser.get(served.url + path)
+        unnamed = browser.execute_script("""
+            return [...document.querySelectorAll(
+                'input:not([type=hidden]), select, textarea, button, [role=checkbox]')]
+              .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')
+                           && !(e.textContent || '').trim())
+              .map(e => e.outerHTML.slice(0, 80));""")
+        assert unnamed == [], (path, unnamed)
+        small = browser.execute_script("""
+            const targets = 'button, .choice, select, input:not([type]), input[type=email]';
+            return [...document.querySelectorAll(targets)]
+              .filter(e => e.getBoundingClientRect().height < 40)
+              .map(e => e.outerHTML.slice(0, 80));""")
+        assert small == [], (path, small)
+
+
 def test_email_to_patient_with_the_next_visit(browser, served, smtp):
     import icalendar
     from selenium.webdriver.common.by import By
