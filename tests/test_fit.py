@@ -24,34 +24,34 @@ def page(capacity: int, base: int = 50):
 
 def test_the_note_alone_with_exactly_how_much_is_over():
     message = explain(page(200), Personal(note="x" * 180, points=POINTS[:3]), "too long")
-    assert message.startswith("too long. What takes the space: the note, about 60 characters "
+    assert message.startswith("too long. What takes the space: the note (--note), about 60 characters "
                               "too long (120 of its 180 fit: shorten it)")
 
 
 def test_the_points_alone_with_how_many_fit():
     # 50 + 10 + 10 x 10 = 160 > 145; without the note still 150; 60 + 10 k <= 145: k = 8
     message = explain(page(145), Personal(note="x" * 10, points=POINTS), "too long")
-    assert message == ("too long. What takes the space: the 10 treated points, 2 too many "
+    assert message == ("too long. What takes the space: the 10 treated points (--points), 2 too many "
                        "(8 fit with this note: choose at most 8).")
 
 
 def test_either_part_can_give_way():
     # 50 + 40 + 50 = 140 > 120; without the note 100, without the points 90: both would do
     message = explain(page(120), Personal(note="x" * 40, points=POINTS[:5]), "too long")
-    assert message == ("too long. What takes the space: the note, about 20 characters too long "
-                       "(20 of its 40 fit: shorten it); or the 5 treated points, 2 too many "
+    assert message == ("too long. What takes the space: the note (--note), about 20 characters too long "
+                       "(20 of its 40 fit: shorten it); or the 5 treated points (--points), 2 too many "
                        "(3 fit with this note: choose at most 3).")
 
 
 def test_no_room_for_any_note():
     message = explain(page(150), Personal(note="x" * 60, points=POINTS), "too long")
-    assert "the note, 60 characters (there is no room for it: leave it out)" in message
+    assert "the note (--note), 60 characters (there is no room for it: leave it out)" in message
 
 
 def test_the_names_when_only_they_are_to_blame():
     message = explain(page(100), Personal(patient="a" * 40, practitioner="b" * 30), "too long")
-    assert message.endswith("the patient's name, 40 characters and the practitioner's name, "
-                            "30 characters (shorten them).")
+    assert message.endswith("the patient's name (--patient), 40 characters and the "
+                            "practitioner's name (--practitioner), 30 characters (shorten them).")
 
 
 def test_parts_that_only_together_take_too_much():

@@ -48,8 +48,8 @@ def _note(fits: Fits, personal: Personal) -> str:
         else:
             high = middle
     if low == 0:
-        return f"the note, {len(note)} characters (there is no room for it: leave it out)"
-    return (f"the note, about {len(note) - low} characters too long "
+        return f"the note (--note), {len(note)} characters (there is no room for it: leave it out)"
+    return (f"the note (--note), about {len(note) - low} characters too long "
             f"({low} of its {len(note)} fit: shorten it)")
 
 
@@ -57,7 +57,7 @@ def _points(fits: Fits, personal: Personal) -> str:
     count = len(personal.points)
     kept = _points_that_fit(fits, personal)
     with_note = " with this note" if personal.note else ""
-    return (f"the {count} treated points, {count - kept} too many "
+    return (f"the {count} treated points (--points), {count - kept} too many "
             f"({kept} fit{with_note}: choose at most {kept})")
 
 
@@ -75,7 +75,7 @@ def _points_that_fit(fits: Fits, personal: Personal) -> int:
 
 
 def _names(fits: Fits, personal: Personal) -> str:
-    names = [f"the {who}'s name, {len(value)} characters" for who, value in
+    names = [f"the {who}'s name (--{who}), {len(value)} characters" for who, value in
              (("patient", personal.patient), ("practitioner", personal.practitioner)) if value]
     return " and ".join(names) + (" (shorten them)" if len(names) > 1 else " (shorten it)")
 
