@@ -157,14 +157,16 @@ def render_one(library: Library, job: Job, options: Options = Options(),
     from handouts.compose import compose
     from handouts.render.pdf import render
 
-    def rendered(sheet) -> tuple[bytes, int]:
-        return render(compose(library, job.lang, job.slug, job.kind, sheet),
-                      options.paper, options.scale)
+    def rendered(sheet) -> tuple[bytes, int, int]:
+        """PDF bytes, pages and the page budget of the document with these personal details."""
+        doc = compose(library, job.lang, job.slug, job.kind, sheet)
+        return (*render(doc, options.paper, options.scale),
+                doc.page_budget * options.budget_factor)
 
     budget = PAGE_BUDGET[job.kind] * options.budget_factor
     personal_sheet = personal is not None and job.kind == "aftercare"
     try:
-        data, pages = rendered(personal)
+        data, pages, budget = rendered(personal)
         problem = None if pages <= budget else (
             f"{pages} pages, {pages - budget} over the budget of {budget}")
     except HandoutsError as exc:
@@ -176,7 +178,8 @@ def render_one(library: Library, job: Job, options: Options = Options(),
 
         def fits(sheet) -> bool:
             try:
-                return rendered(sheet)[1] <= budget
+                _, pages, budget = rendered(sheet)
+                return pages <= budget
             except HandoutsError:
                 return False
 
