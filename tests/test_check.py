@@ -167,9 +167,7 @@ def test_a_note_that_cannot_fit_is_an_error_not_a_clipped_page(tmp_path):
     result = run_cli("aftercare", "--lang", "en", "--condition", "sciatica", "--note", note,
                      "-o", str(tmp_path / "sheet.pdf"))
     assert result.returncode == 1
-    assert "What takes the space: the note (--note)" in result.stderr
-    assert "Traceback" not in result.stderr
-    assert "shorten it" in result.stderr
+    assert "shorten --note" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "sheet.pdf").exists()
 
 

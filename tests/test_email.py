@@ -237,7 +237,7 @@ def test_next_visit_rides_along_as_a_calendar_event(server):
 
     result = run_email("--to", TO, "--kind", "aftercare", "--lang", "ja", "--condition",
                        "sciatica", "--patient", PATIENT_JA, "--next", "2026-11-28 14:30",
-                       "--note", "秘密のメモ", env=server.env)
+                       "--note", "秘密のメモ", env={**server.env, "HANDOUTS_TODAY": "2026-11-21"})
     assert result.returncode == 0, result.stderr
     message = parse(server.messages[0][2])
     parts = list(message.iter_attachments())

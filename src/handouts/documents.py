@@ -35,8 +35,10 @@ def make(library: Library, lang: str, slug: str, kind: str, options: Options = O
 
     plan(library, [lang], [slug], [kind])          # unknown names: a clear error with a hint
     # A handout prints no personal fields, but they are checked all the same (and the
-    # patient's name greets them in an email).
-    personal = personal_details(library, lang, **fields) if fields is not None else None
+    # patient's name greets them in an email); only a printed sheet needs every character in
+    # a font.
+    personal = (personal_details(library, lang, printed=kind == "aftercare", **fields)
+                if fields is not None else None)
     data, pages = render_one(library, Job(lang, slug, kind), options, personal)
     return Made(data, pages, personal)
 
