@@ -439,17 +439,17 @@ def _is_timezone(name: str) -> bool:
     return True
 
 
-def _date_pattern_problem(text: str, needed: tuple[str, ...]) -> str | None:
-    """What is wrong with a CLDR date pattern (unknown letters, a missing field), or None."""
-    from babel.dates import PATTERN_CHARS, tokenize_pattern
+# Date field letters of CLDR patterns (Unicode TR 35, "Date Field Symbol Table") that babel
+# formats; other Latin letters must be quoted ('at') or they are printed as they are.
+CLDR_DATE_LETTERS = frozenset("GyYuQqMLwWdDFgEecabBhHKkmsSAzZOvVXx")
 
-    try:
-        letters = {value[0] for kind, value in tokenize_pattern(text) if kind == "field"}
-    except (ValueError, TypeError) as exc:
-        return f"'{text}' is not a date pattern ({exc})"
-    # Unquoted Latin letters are pattern fields; babel prints unknown ones as they are.
+
+def _date_pattern_problem(text: str, needed: tuple[str, ...]) -> str | None:
+    """What is wrong with a CLDR date pattern (unknown letters, a missing field), or None.
+    (Read here without babel: loading content must stay quick.)"""
     unquoted = "".join(part for index, part in enumerate(text.split("'")) if index % 2 == 0)
-    unknown = sorted({c for c in unquoted if c.isascii() and c.isalpha()} - set(PATTERN_CHARS))
+    letters = {c for c in unquoted if c.isascii() and c.isalpha()}
+    unknown = sorted(letters - CLDR_DATE_LETTERS)
     if unknown:
         return f"'{text}' uses unknown pattern letters {', '.join(unknown)}"
     missing = [group[0] for group in needed if not letters & set(group)]
