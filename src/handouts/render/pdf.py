@@ -273,8 +273,15 @@ def _page_furniture(c: Canvas, doc: d.Document, s: Styles, paper, number: int, t
     rule_y = bottom + _footer_height(s)
     c.line(MARGIN, rule_y, width - MARGIN, rule_y)
     page = f.page_label.format(page=number, pages=total)
-    lines = [(s.small_bold, f.clinic_name), (s.small, f.address), (s.small, f.email),
-             (s.small, f"{page}   {f.reviewed}" if f.reviewed else page)]
+    lines = [(s.small_bold, f.clinic_name), (s.small, f.address), (s.small, f.email)]
+    # Text ends a quiet zone before the QR codes: a long page line splits in two.
+    slots = [max(QR_SIZE, s.small.width(caption) + 2) for _, caption in f.codes]
+    room = width - MARGIN - sum(slots) - 8 * mm * (len(slots) - 1) - QUIET_ZONE - MARGIN
+    last = f"{page}   {f.reviewed}" if f.reviewed else page
+    if f.reviewed and s.small.width(last) > room:
+        lines += [(s.small, page), (s.small, f.reviewed)]
+    else:
+        lines.append((s.small, last))
     y = rule_y - 3
     for style, text in lines:
         c.setFillColor(black)
