@@ -44,7 +44,7 @@ class Options:
 
     @property
     def scale(self) -> float:
-        return 1.5 if self.large_print else 1.0      # 12 pt body text becomes 18 pt
+        return 16 / 12 if self.large_print else 1.0    # 12 pt body text becomes 16 pt (DESIGN: at least 16)
 
     @property
     def budget_factor(self) -> int:
@@ -157,12 +157,19 @@ def render_one(library: Library, job: Job, options: Options = Options(),
     from handouts.render.pdf import render
 
     doc = compose(library, job.lang, job.slug, job.kind, personal)
-    data, pages = render(doc, options.paper, options.scale)
+    note = personal.note if personal is not None else None
+    try:
+        data, pages = render(doc, options.paper, options.scale)
+    except HandoutsError:
+        if note:     # only the note can make a personal sheet's block taller than a page
+            raise HandoutsError(f"the note ({len(note)} characters) does not fit on the sheet; "
+                                "shorten the note") from None
+        raise
     budget = doc.page_budget * options.budget_factor
     if pages > budget:
-        if personal is not None and personal.note:
-            raise HandoutsError(f"the note ({len(personal.note)} characters) does not fit on the "
-                                f"one-page sheet: it needs {pages} pages; shorten the note")
+        if note:
+            raise HandoutsError(f"the note ({len(note)} characters) does not fit on the "
+                                f"{budget}-page sheet: it needs {pages} pages; shorten the note")
         raise HandoutsError(f"{pages} pages, {pages - budget} over the budget of {budget}")
     return data, pages
 

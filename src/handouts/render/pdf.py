@@ -27,12 +27,14 @@ rl_config.invariant = 1          # byte-identical output: fixed IDs, dates from 
 rl_config.useA85 = 0             # binary streams: smaller files, and no slow pure-Python encoding
 
 PAPER = {"a4": A4, "letter": LETTER}
+# Letter is 6% shorter than A4: its lines are set a little closer so the same text fits.
+LEADING = {"a4": 1.0, "letter": 0.96}
 MUTED = Color(0.25, 0.25, 0.25)
 RULE = Color(0.35, 0.35, 0.35)
 TINT = Color(0.93, 0.93, 0.93)
 MARGIN = 15 * mm          # left and right: office printers keep 5 mm or more
-TOP = 10 * mm
-BOTTOM = 8 * mm
+TOP = 8 * mm              # office printers keep 5 mm or more
+BOTTOM = 6.5 * mm
 QR_SIZE = 20 * mm         # the smallest size that still scans easily from paper
 QUIET_ZONE = 3 * mm       # nothing is drawn this close to a QR code (4 modules and more)
 CAPTION_GAP = 1.5 * mm    # captions sit just under their code
@@ -51,17 +53,20 @@ class Styles:
     small: TextStyle
     small_bold: TextStyle
     number: TextStyle
+    contact: TextStyle        # footer phone and email: never the smallest text on the page
+    contact_bold: TextStyle
     scale: float = 1.0
 
     @classmethod
-    def for_typography(cls, t: d.Typography, scale: float = 1.0) -> Styles:
+    def for_typography(cls, t: d.Typography, scale: float = 1.0,
+                       leading: float = 1.0) -> Styles:
         fonts = family(t.font)
         rules = BreakRules(t.words, frozenset(t.no_line_start), frozenset(t.no_line_end), t.units)
 
         def style(factor: float, bold: bool = False, color: Color = black,
                   grow: float = scale) -> TextStyle:
             s = t.body_size * factor * grow
-            return TextStyle(fonts, s, s * t.leading, rules, bold, color)
+            return TextStyle(fonts, s, s * t.leading * leading, rules, bold, color)
 
         # Large print enlarges the reading text fully; footer, captions and marker numbers a
         # little, so that the fixed parts of the page (QR codes, diagrams) keep their place.
@@ -70,7 +75,8 @@ class Styles:
         return cls(body=style(1), muted=style(1, color=MUTED), strong=style(1, True),
                    heading=style(1.2, True), title=style(1.7, True), label=style(1, color=MUTED),
                    small=style(10 / 12, grow=small), small_bold=style(10 / 12, True, grow=small),
-                   number=style(9 / 12, True), scale=scale)
+                   number=style(9 / 12, True), contact=style(1, grow=small),
+                   contact_bold=style(1, True, grow=small), scale=scale)
 
 
 class _Renderer:
@@ -110,7 +116,7 @@ class _Renderer:
         return out
 
     def heading(self, b: d.Heading):
-        block = self.tb(b.text, "heading", space_before=self.s.body.size * 0.5)
+        block = self.tb(b.text, "heading", space_before=self.s.body.size * 0.35)
         block.keepWithNext = True
         return [block]
 
@@ -125,18 +131,31 @@ class _Renderer:
         return [SideBySide(self.flowables(b.left), self.flowables(b.right), (half, half), 6 * mm)]
 
     def alert(self, b: d.Alert):
-        inner: list[Flowable] = [self.tb("! " + b.heading, "heading", space_after=2)]
+        # One row per line item, so that a long box may continue on the next page instead of
+        # leaving a gap; a heading or lead-in always stays with the item after it.
+        rows: list[list[Flowable]] = []
+        cell: list[Flowable] = [self.tb("! " + b.heading, "heading", space_after=2)]
         for lead, items in b.parts:
             if lead:
-                inner.append(self.tb(lead, "strong", space_before=2))
-            inner.extend(self.tb(item, "body", bullet="•") for item in items)
-        box = self.table([[inner]], [self.width],
+                cell.append(self.tb(lead, "strong", space_before=2))
+            for item in items:
+                rows.append([[*cell, self.tb(item, "body", bullet="•")]])
+                cell = []
+            if cell and not items and lead:
+                rows.append([cell])
+                cell = []
+        if cell:
+            rows.append([cell])
+        box = self.table(rows, [self.width],
                          ("BOX", (0, 0), (-1, -1), 2, black),
                          ("BACKGROUND", (0, 0), (-1, -1), TINT),
                          ("LEFTPADDING", (0, 0), (-1, -1), 8),
                          ("RIGHTPADDING", (0, 0), (-1, -1), 8),
-                         ("TOPPADDING", (0, 0), (-1, -1), 4),
-                         ("BOTTOMPADDING", (0, 0), (-1, -1), 6))
+                         ("TOPPADDING", (0, 0), (-1, 0), 4),
+                         ("BOTTOMPADDING", (0, -1), (-1, -1), 6),
+                         # Each piece of a box split across pages is closed too.
+                         ("LINEBELOW", (0, "splitlast"), (-1, "splitlast"), 2, black),
+                         ("LINEABOVE", (0, "splitfirst"), (-1, "splitfirst"), 2, black))
         return [Spacer(1, 6), box]
 
     def fields(self, b: d.Fields):
@@ -171,18 +190,19 @@ class _Renderer:
             legend = [self.legend_entry(e, True, legend_width) for e in b.legend]
             table = self.table([[row, [*legend, *notes]]], [self.width - legend_width, legend_width])
             return [KeepTogether([*head, table])]
-        height = 56 * mm * s.scale   # large print: larger pictures too
+        height = 50 * mm * s.scale   # large print: larger pictures too
         row = DiagramRow(b.views, height, s.small, s.number)
         legend = [self.legend_entry(e, False, self.width) for e in b.legend]
         views_width = max(row.natural_width(), self.width * 0.45)
         beside = self.flowables(b.beside)
-        if beside and views_width <= self.width * 0.62:
+        if beside and views_width <= self.width * 0.7:
             # Narrow views leave room: put the companion blocks (self-care) to their left.
             table = self.table([[beside, [*head, row, *notes]]],
                                [self.width - views_width - 6 * mm, views_width + 6 * mm],
                                ("LEFTPADDING", (1, 0), (1, 0), 6 * mm))
             return [table, *legend]
-        return [*beside, CondPageBreak(height + 60), KeepTogether([*head, row, *notes]), *legend]
+        # Wide views: the companion blocks follow the legend, so the pictures start early.
+        return [CondPageBreak(height + 60), KeepTogether([*head, row, *notes]), *legend, *beside]
 
     def legend_entry(self, e: d.LegendEntry, compact: bool, width: float) -> Flowable:
         s = self.s
@@ -273,12 +293,14 @@ def _page_furniture(c: Canvas, doc: d.Document, s: Styles, paper, number: int, t
     rule_y = bottom + _footer_height(s)
     c.line(MARGIN, rule_y, width - MARGIN, rule_y)
     page = f.page_label.format(page=number, pages=total)
-    lines = [(s.small_bold, f.clinic_name), (s.small, f.address), (s.small, f.email),
-             (s.small, f"{page}   {f.reviewed}" if f.reviewed else page)]
+    slots = [max(QR_SIZE, s.small.width(caption) + 2) for _, caption in f.codes]
+    text_width = width - 2 * MARGIN - sum(slots) - 8 * mm * len(slots) - QUIET_ZONE
     y = rule_y - 3
-    for style, text in lines:
+    for style, text in _footer_lines(s, f, page):
+        # A line too long for the room left of the QR codes is set a little smaller.
+        size = style.size * min(1.0, text_width / max(style.width(text), 1))
         c.setFillColor(black)
-        c.setFont(style.font_name, style.size)
+        c.setFont(style.font_name, size)
         c.drawString(MARGIN, style.baseline(y), text)
         y -= style.leading
     # Each code sits centred over its caption, the pair inside the right margin.
@@ -295,8 +317,18 @@ def _page_furniture(c: Canvas, doc: d.Document, s: Styles, paper, number: int, t
     c.restoreState()
 
 
+def _footer_lines(s: Styles, f: d.Footer, page: str) -> list[tuple[TextStyle, str]]:
+    # The clinic's name heads every page; the footer leads with how to reach it.
+    return [(s.contact_bold, f.phone), (s.small, f.hours), (s.small, f.address),
+            (s.contact, f.email), (s.small, f"{page}   {f.reviewed}" if f.reviewed else page)]
+
+
 def _footer_height(s: Styles) -> float:
-    return QR_SIZE + s.small.leading + CAPTION_GAP + QUIET_ZONE
+    text = sum(style.leading for style, _ in _footer_lines(s, _SAMPLE_FOOTER, "")) + 3
+    return max(QR_SIZE + s.small.leading + CAPTION_GAP + QUIET_ZONE, text)
+
+
+_SAMPLE_FOOTER = d.Footer("", "", "", "", "", "", None, ())   # only the line styles count
 
 
 def _header_height(s: Styles) -> float:
@@ -306,7 +338,7 @@ def _header_height(s: Styles) -> float:
 def render(doc: d.Document, paper: str = "a4", scale: float = 1.0) -> tuple[bytes, int]:
     """Lay out and draw the document; returns the PDF bytes and the page count."""
     size = PAPER[paper]
-    styles = Styles.for_typography(doc.typography, scale)
+    styles = Styles.for_typography(doc.typography, scale, LEADING[paper])
     buffer = io.BytesIO()
     frame_bottom = BOTTOM + _footer_height(styles) + 3 * mm
     frame_top = size[1] - TOP - _header_height(styles)
@@ -318,7 +350,7 @@ def render(doc: d.Document, paper: str = "a4", scale: float = 1.0) -> tuple[byte
         initialFontName=styles.body.font_name, invariant=1,
         leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=MARGIN)
     template.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-    fallback = (Styles.for_typography(doc.fallback_typography, scale)
+    fallback = (Styles.for_typography(doc.fallback_typography, scale, LEADING[paper])
                 if doc.fallback_typography else None)
     renderer = _Renderer(doc, styles, frame._width, fallback)
     try:
