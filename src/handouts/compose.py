@@ -168,6 +168,11 @@ def _aftercare_blocks(library: Library, language: Language, condition: Condition
         blocks.append(d.Fields(tuple(rows), note))
     else:
         blocks.append(d.Paragraph(care.intro))   # the personal box takes its place
+    if personal is not None and personal.points:
+        # The points treated today, next to the patient's details (the handout shows the
+        # condition's points in general, so a generic sheet leaves them out).
+        blocks.append(points_figure(library, language, condition, compact=True,
+                                    treated=personal.points))
     blocks.append(d.Columns(
         (d.Heading(labels.aftercare_normal), d.Bullets(tuple(care.normal)),
          d.Heading(labels.aftercare_do), d.Bullets(tuple(care.do)),
@@ -176,10 +181,6 @@ def _aftercare_blocks(library: Library, language: Language, condition: Condition
          d.Bullets(tuple(condition.aftercare))),
         (d.Heading(labels.aftercare_contact), d.Bullets(tuple(care.contact)),
          d.Heading(labels.precautions), d.Bullets(tuple(condition.precautions)))))
-    if personal is not None and personal.points:
-        # The points treated today (the handout shows the condition's points in general).
-        blocks.append(points_figure(library, language, condition, compact=True,
-                                    treated=personal.points))
     # The condition's urgent red flags again: the patient keeps this sheet, maybe not the handout.
     blocks.append(d.Alert(labels.see_a_doctor, (*urgent_parts(language, condition),
                                                 (labels.urgent_no_email, ()))))

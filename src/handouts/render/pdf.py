@@ -132,10 +132,12 @@ class _Renderer:
 
     def alert(self, b: d.Alert):
         # One row per line item, so that a long box may continue on the next page instead of
-        # leaving a gap; a heading or lead-in always stays with the item after it.
+        # leaving a gap; a heading or lead-in always stays with the item after it, and the
+        # first part (the urgent signs) stays in one piece.
         rows: list[list[Flowable]] = []
         cell: list[Flowable] = [self.tb("! " + b.heading, "heading", space_after=2)]
-        for lead, items in b.parts:
+        first_part_rows = 0
+        for index, (lead, items) in enumerate(b.parts):
             if lead:
                 cell.append(self.tb(lead, "strong", space_before=2))
             for item in items:
@@ -144,8 +146,11 @@ class _Renderer:
             if cell and not items and lead:
                 rows.append([cell])
                 cell = []
+            if index == 0:
+                first_part_rows = len(rows)
         if cell:
             rows.append([cell])
+        keep = [("NOSPLIT", (0, 0), (-1, first_part_rows - 1))] if first_part_rows > 1 else []
         box = self.table(rows, [self.width],
                          ("BOX", (0, 0), (-1, -1), 2, black),
                          ("BACKGROUND", (0, 0), (-1, -1), TINT),
@@ -155,7 +160,8 @@ class _Renderer:
                          ("BOTTOMPADDING", (0, -1), (-1, -1), 6),
                          # Each piece of a box split across pages is closed too.
                          ("LINEBELOW", (0, "splitlast"), (-1, "splitlast"), 2, black),
-                         ("LINEABOVE", (0, "splitfirst"), (-1, "splitfirst"), 2, black))
+                         ("LINEABOVE", (0, "splitfirst"), (-1, "splitfirst"), 2, black),
+                         *keep)
         return [Spacer(1, 6), box]
 
     def fields(self, b: d.Fields):
