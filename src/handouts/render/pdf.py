@@ -16,7 +16,7 @@ from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Flowable, Frame,
 
 from handouts import document as d
 from handouts.errors import HandoutsError
-from handouts.linebreak import BreakRules
+from handouts.linebreak import BreakRules, wrap
 from handouts.render import qr
 from handouts.render.columns import SideBySide
 from handouts.render.diagram import DiagramRow, label_radius
@@ -80,8 +80,10 @@ class Styles:
 
 
 class _Renderer:
-    def __init__(self, doc: d.Document, styles: Styles, width: float, fallback: Styles | None):
+    def __init__(self, doc: d.Document, styles: Styles, width: float, fallback: Styles | None,
+                 height: float = 1e9):
         self.doc, self.s, self.width, self.fallback = doc, styles, width, fallback
+        self.height = height      # of the page's text frame
         # Sentences run on with a space in languages that break at spaces, directly otherwise.
         self.joiner = " " if styles.body.rules.words else ""
 
@@ -133,7 +135,8 @@ class _Renderer:
     def alert(self, b: d.Alert):
         # One row per line item, so that a long box may continue on the next page instead of
         # leaving a gap; a heading or lead-in always stays with the item after it, and the
-        # first part (the urgent signs) stays in one piece.
+        # first part (the urgent signs) stays in one piece unless it would leave half a page
+        # empty (large print).
         rows: list[list[Flowable]] = []
         cell: list[Flowable] = [self.tb("! " + b.heading, "heading", space_after=2)]
         first_part_rows = 0
@@ -150,7 +153,10 @@ class _Renderer:
                 first_part_rows = len(rows)
         if cell:
             rows.append([cell])
-        keep = [("NOSPLIT", (0, 0), (-1, first_part_rows - 1))] if first_part_rows > 1 else []
+        first_part = sum(f.wrap(self.width - 16, 1e9)[1] + f.getSpaceBefore()
+                         for row in rows[:first_part_rows] for f in row[0])
+        keep = ([("NOSPLIT", (0, 0), (-1, first_part_rows - 1))]
+                if first_part_rows > 1 and first_part < 0.4 * self.height else [])
         box = self.table(rows, [self.width],
                          ("BOX", (0, 0), (-1, -1), 2, black),
                          ("BACKGROUND", (0, 0), (-1, -1), TINT),
@@ -296,15 +302,13 @@ def _page_furniture(c: Canvas, doc: d.Document, s: Styles, paper, number: int, t
     c.line(MARGIN, top - s.strong.size - 6, width - MARGIN, top - s.strong.size - 6)
     # Footer: clinic address and email as text, page x of y, two QR codes with captions.
     bottom = BOTTOM
-    rule_y = bottom + _footer_height(s)
+    rule_y = bottom + _footer_height(s, f, width)
     c.line(MARGIN, rule_y, width - MARGIN, rule_y)
     page = f.page_label.format(page=number, pages=total)
-    slots = [max(QR_SIZE, s.small.width(caption) + 2) for _, caption in f.codes]
-    text_width = width - 2 * MARGIN - sum(slots) - 8 * mm * len(slots) - QUIET_ZONE
     y = rule_y - 3
-    for style, text in _footer_lines(s, f, page):
-        # A line too long for the room left of the QR codes is set a little smaller.
-        size = style.size * min(1.0, text_width / max(style.width(text), 1))
+    for style, text, room in _footer_lines(s, f, page, width):
+        # Only the page line may be set smaller to fit; contact details wrap instead.
+        size = style.size * min(1.0, room / max(style.width(text), 1))
         c.setFillColor(black)
         c.setFont(style.font_name, size)
         c.drawString(MARGIN, style.baseline(y), text)
@@ -323,18 +327,23 @@ def _page_furniture(c: Canvas, doc: d.Document, s: Styles, paper, number: int, t
     c.restoreState()
 
 
-def _footer_lines(s: Styles, f: d.Footer, page: str) -> list[tuple[TextStyle, str]]:
-    # The clinic's name heads every page; the footer leads with how to reach it.
-    return [(s.contact_bold, f.phone), (s.small, f.hours), (s.small, f.address),
-            (s.contact, f.email), (s.small, f"{page}   {f.reviewed}" if f.reviewed else page)]
+def _footer_lines(s: Styles, f: d.Footer, page: str,
+                  paper_width: float) -> list[tuple[TextStyle, str, float]]:
+    """(style, text, room) for each footer line, in the room left of the QR codes. Contact
+    details wrap (never smaller: phone and email are set at body size); the page line is one
+    line. The clinic's name heads every page; the footer leads with how to reach it."""
+    slots = [max(QR_SIZE, s.small.width(caption) + 2) for _, caption in f.codes]
+    room = paper_width - 2 * MARGIN - sum(slots) - 8 * mm * len(slots) - QUIET_ZONE
+    contact = [(s.contact_bold, f.phone), (s.small, f.hours), (s.small, f.address),
+               (s.contact, f.email)]
+    lines = [(style, line, room) for style, text in contact
+             for line in wrap(text, room, style.width, style.rules)]
+    return [*lines, (s.small, f"{page}   {f.reviewed}" if f.reviewed else page, room)]
 
 
-def _footer_height(s: Styles) -> float:
-    text = sum(style.leading for style, _ in _footer_lines(s, _SAMPLE_FOOTER, "")) + 3
+def _footer_height(s: Styles, f: d.Footer, paper_width: float) -> float:
+    text = sum(style.leading for style, *_ in _footer_lines(s, f, "", paper_width)) + 3
     return max(QR_SIZE + s.small.leading + CAPTION_GAP + QUIET_ZONE, text)
-
-
-_SAMPLE_FOOTER = d.Footer("", "", "", "", "", "", None, ())   # only the line styles count
 
 
 def _header_height(s: Styles) -> float:
@@ -346,7 +355,7 @@ def render(doc: d.Document, paper: str = "a4", scale: float = 1.0) -> tuple[byte
     size = PAPER[paper]
     styles = Styles.for_typography(doc.typography, scale, LEADING[paper])
     buffer = io.BytesIO()
-    frame_bottom = BOTTOM + _footer_height(styles) + 3 * mm
+    frame_bottom = BOTTOM + _footer_height(styles, doc.footer, size[0]) + 3 * mm
     frame_top = size[1] - TOP - _header_height(styles)
     frame = Frame(MARGIN, frame_bottom, size[0] - 2 * MARGIN, frame_top - frame_bottom,
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
@@ -358,7 +367,7 @@ def render(doc: d.Document, paper: str = "a4", scale: float = 1.0) -> tuple[byte
     template.addPageTemplates([PageTemplate(id="page", frames=[frame])])
     fallback = (Styles.for_typography(doc.fallback_typography, scale, LEADING[paper])
                 if doc.fallback_typography else None)
-    renderer = _Renderer(doc, styles, frame._width, fallback)
+    renderer = _Renderer(doc, styles, frame._width, fallback, frame._height)
     try:
         template.build(renderer.flowables(doc.blocks),
                        canvasmaker=_numbered_canvas(doc, styles, size))
