@@ -10,16 +10,14 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
 import yaml
 
-from handouts import __version__
+from handouts import __version__, cache
 from handouts.compose import KINDS
 from handouts.content import NOT_LANGUAGES, find_content
 from handouts.errors import Diagnostic, HandoutsError
@@ -115,6 +113,8 @@ def plan(cat: Catalogue | Library, langs=(), conditions=(), kinds=()) -> list[Jo
 @functools.cache
 def _file_digest(path: Path) -> str:
     try:
+        if not path.is_file():      # a pipe would block; loading names what stands there
+            return "-"
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         return "-"
@@ -128,8 +128,10 @@ def _shared_digest(root: Path) -> str:
               *sorted((root / "diagrams").glob("*.svg"))]
     fonts = sorted(fonts_dir() / name for family in font_families().values()
                    for weight, name in family.items() if weight in ("regular", "bold"))
-    for path in [*shared, *fonts]:
+    for path in shared:
         digest.update(f"{path.name}:{_file_digest(path)};".encode())
+    for path in fonts:                     # 10 MB: the cache remembers their digests
+        digest.update(f"{path.name}:{cache.file_digest(path)};".encode())
     return digest.hexdigest()
 
 
@@ -157,19 +159,16 @@ def render_one(library: Library, job: Job, options: Options = Options(),
     from handouts.render.pdf import render
 
     doc = compose(library, job.lang, job.slug, job.kind, personal)
-    note = personal.note if personal is not None else None
+    budget = doc.page_budget * options.budget_factor
+    note = f"--note: the note ({len(personal.note)} characters) does not fit on the sheet" \
+        if personal is not None and personal.note else None
     try:
         data, pages = render(doc, options.paper, options.scale)
-    except HandoutsError:
-        if note:     # only the note can make a personal sheet's block taller than a page
-            raise HandoutsError(f"the note ({len(note)} characters) does not fit on the sheet; "
-                                "shorten the note") from None
-        raise
-    budget = doc.page_budget * options.budget_factor
+    except HandoutsError as exc:          # a block taller than a page
+        raise HandoutsError(f"{note}; shorten --note" if note else exc.format_message()) from None
     if pages > budget:
         if note:
-            raise HandoutsError(f"the note ({len(note)} characters) does not fit on the "
-                                f"{budget}-page sheet: it needs {pages} pages; shorten the note")
+            raise HandoutsError(f"{note}: it needs {pages} pages; shorten --note")
         raise HandoutsError(f"{pages} pages, {pages - budget} over the budget of {budget}")
     return data, pages
 
@@ -206,6 +205,9 @@ def _render_all(library: Library, jobs: list[Job], options: Options,
         for job in jobs:
             yield job, *_render_safely(library, job, options)
         return
+    import multiprocessing                                   # only parallel builds need these
+    from concurrent.futures import ProcessPoolExecutor
+
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context,

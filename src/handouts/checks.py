@@ -10,7 +10,6 @@ from __future__ import annotations
 import calendar
 import dataclasses
 import datetime
-import functools
 import re
 import unicodedata
 from typing import Iterable, Iterator
@@ -18,6 +17,7 @@ from typing import Iterable, Iterator
 from handouts import clock
 from handouts.compose import KINDS
 from handouts.errors import Diagnostic, HandoutsError, Mark
+from handouts.fontfiles import charset
 from handouts.model import Condition, Language, LanguageStyle, Library, Review
 from handouts.yamlsrc import Text
 
@@ -83,26 +83,18 @@ def document_texts(language: Language, slug: str, kind: str) -> list[Text]:
 
 
 # 1. Glyph coverage ------------------------------------------------------------------------------
-@functools.cache
-def _cmap(family: str, weight: str) -> frozenset[int]:
-    """Code points the family's TTF maps; the font is parsed once, and shared with rendering."""
-    from reportlab.pdfbase import pdfmetrics
-
-    from handouts.render.fonts import family as register
-
-    pair = register(family)
-    return frozenset(pdfmetrics.getFont(getattr(pair, weight)).face.charToGlyph)
-
-
 def check_glyphs(language: Language, values: Iterable[Text]) -> list[Diagnostic]:
     """A character missing from the regular or bold font would print as an empty box."""
     font = str(language.style.font)
+    in_every_weight = frozenset.intersection(*(charset(font, w) for w in WEIGHTS))
     found = []
     for text in values:
+        if set(map(ord, text)) <= in_every_weight:
+            continue                            # the usual case, decided at C speed
         for index, char in enumerate(text):
             if char.isspace():
                 continue
-            missing = [w for w in WEIGHTS if ord(char) not in _cmap(font, w)]
+            missing = [w for w in WEIGHTS if ord(char) not in charset(font, w)]
             if missing:
                 name = font if len(missing) == len(WEIGHTS) else f"{font} ({missing[0]})"
                 found.append(Diagnostic(
@@ -114,9 +106,13 @@ def check_glyphs(language: Language, values: Iterable[Text]) -> list[Diagnostic]
 
 # 2. Page budget -----------------------------------------------------------------------------------
 def check_page_budgets(library: Library) -> list[Diagnostic]:
-    """Render every generic document; over budget means the content must be shortened."""
+    """Lay out every generic document; over budget means the content must be shortened.
+
+    Only the layout runs (render.pdf.count_pages): no header, footer, QR codes, font subsets or
+    PDF file, which are the same for every document and cost half of a render.
+    """
     from handouts.compose import compose
-    from handouts.render.pdf import render
+    from handouts.render.pdf import count_pages
 
     found = []
     for lang in sorted(library.languages):
@@ -126,7 +122,7 @@ def check_page_budgets(library: Library) -> list[Diagnostic]:
             for kind in KINDS:
                 try:
                     doc = compose(library, lang, slug, kind)
-                    _, pages = render(doc)
+                    pages = count_pages(doc)
                 except HandoutsError as exc:
                     message = f"{relative}: {kind}: {exc.format_message()}"
                 else:

@@ -10,9 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import reportlab
-from reportlab.graphics import renderPDF
 from reportlab.lib.colors import Color, black, white
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
 from handouts import cache
@@ -70,6 +68,9 @@ def view_operators(path: Path) -> str:
     cached = cache.read("views", key)
     if cached is not None:
         return cached.decode("ascii")
+    from reportlab.graphics import renderPDF   # only when the cache misses (reportlab.graphics)
+    from reportlab.pdfgen.canvas import Canvas
+
     scratch = Canvas(io.BytesIO())
     renderPDF.draw(load_view(path), scratch, 0, 0, showBoundary=False)
     operators = [op for op in scratch._code if " Tf " not in op]   # font picks: no text here
