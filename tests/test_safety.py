@@ -236,3 +236,45 @@ def test_a_malformed_pinned_date_is_a_clear_error(tmp_path):
                      env={"HANDOUTS_TODAY": "tomorrow"})
     assert result.returncode == 1 and "HANDOUTS_TODAY='tomorrow' is not a date" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# Honest, plain wording: content QA on the bundled texts ------------------------------------------
+def test_point_uses_say_traditionally_and_claim_nothing_the_issue_removed():
+    for language, prefix in (("en", "Traditionally used for "), ("ja", "昔から、")):
+        for code, point in content(f"{language}/points.yaml").items():
+            if isinstance(point, dict):
+                assert point["use"].startswith(prefix), (language, code, point["use"])
+    for language, removed in (("en", {"SP6": "swell", "LR3": "stress"}),
+                              ("ja", {"SP6": "むくみ", "LR3": "ストレス"})):
+        points = content(f"{language}/points.yaml")
+        for code, word in removed.items():
+            assert word not in points[code]["use"], (language, code)
+        for slug in CONDITIONS:
+            for point in content(f"{language}/conditions/{slug}.yaml")["points"]:
+                why = point["why"]
+                assert removed.get(point["code"], "\0") not in why, (language, slug, point)
+                assert "weak" not in why.lower() and "力の入りにくさ" not in why, (slug, why)
+
+
+def test_blood_flow_claims_are_refused_in_both_languages(tmp_path):
+    content_dir = copy_content(tmp_path)
+    en = content_dir / "en" / "conditions" / "leg-pain.yaml"
+    ja = content_dir / "ja" / "conditions" / "leg-pain.yaml"
+    edit(en, "Acupuncture may help ease pain", "Acupuncture may improve blood flow and ease pain")
+    edit(ja, "鍼治療は、", "鍼治療は、血行をよくする。")
+    result = check(content_dir)
+    assert_error_at(result, en, *place_of(en, "improve blood flow"),
+                    r"forbidden claim 'improve blood flow'")
+    assert_error_at(result, ja, *place_of(ja, "血行をよくする"), r"forbidden claim '血行をよくする'")
+
+
+def test_japanese_uses_one_word_for_the_needle():
+    """鍼 throughout, with its reading where a reader first meets it; never 針 or a bare はり."""
+    for path in sorted((CONTENT / "ja").rglob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        assert "針" not in text, path
+        assert "はり" not in text.replace("鍼（はり）", ""), path
+    for name in ("conditions/sciatica.yaml", "conditions/leg-pain.yaml", "aftercare.yaml"):
+        first = content(f"ja/{name}")
+        opening = first.get("summary", first.get("title"))
+        assert "鍼（はり）" in opening, name
