@@ -47,7 +47,9 @@ def compose(library: Library, lang: str, slug: str, kind: str,
     else:
         blocks = _aftercare_blocks(library, language, condition, personal)
     labels = language.labels
-    title = condition.title if kind == "handout" else f"{language.aftercare.title}: {condition.title}"
+    title = (condition.title if kind == "handout" else
+             labels.aftercare_title.format(title=language.aftercare.title,
+                                           condition=condition.title))
     source = library.settings.source_language
     fallback = None
     if lang != source:
@@ -59,7 +61,7 @@ def compose(library: Library, lang: str, slug: str, kind: str,
         subject=condition.summary if kind == "handout" else language.aftercare.intro,
         author=language.clinic.name,
         keywords=f"{slug}, {kind}, {lang}",
-        header=(language.clinic.name,
+        header=(clinic_name(language),
                 labels.handout_label if kind == "handout" else labels.aftercare_label),
         typography=typography(language),
         footer=_footer(library, language, condition),
@@ -67,6 +69,14 @@ def compose(library: Library, lang: str, slug: str, kind: str,
         blocks=blocks,
         fallback_typography=fallback,
     )
+
+
+def clinic_name(language: Language) -> str:
+    """The clinic's name as printed in this language, with its reading when it has one."""
+    clinic = language.clinic
+    if clinic.reading is None:
+        return clinic.name
+    return language.labels.clinic_with_reading.format(name=clinic.name, reading=clinic.reading)
 
 
 def typography(language: Language) -> d.Typography:
@@ -110,7 +120,7 @@ def _footer(library: Library, language: Language, condition: Condition) -> d.Foo
         reviewed = labels.reviewed.format(version=library.settings.content_version,
                                           date=condition.review.date.isoformat())
     return d.Footer(
-        clinic_name=language.clinic.name,
+        clinic_name=clinic_name(language),
         address=language.clinic.address,
         email=library.clinic.email,
         phone=labels.phone_line.format(phone=library.clinic.phone),
@@ -188,24 +198,29 @@ def _aftercare_blocks(library: Library, language: Language, condition: Condition
 
 
 def personal_rows(language: Language, personal: Personal) -> list[tuple[str, str]]:
-    """Personal fields as (label, value), dates in the patient's language."""
-    from babel.dates import format_date, format_skeleton, format_time  # only personal sheets
-
+    """Personal fields as (label, value): the name as the language addresses a patient, dates
+    in the language's own patterns (ui.yaml date_format, next_visit_format)."""
     labels = language.labels
-    locale = language.code.replace("-", "_")
     rows = []
     if personal.patient:
-        rows.append((labels.patient, personal.patient))
+        rows.append((labels.patient, labels.patient_name.format(patient=personal.patient)))
     if personal.date:
-        rows.append((labels.date, format_date(personal.date, "long", locale=locale)))
+        rows.append((labels.date, format_when(language, personal.date, labels.date_format)))
     if personal.practitioner:
         rows.append((labels.practitioner, personal.practitioner))
     if personal.next_visit:
-        when = personal.next_visit
-        # Weekday included: "Sat, November 28, 2026 2:30 PM" / "2026年11月28日(土) 14:30".
-        rows.append((labels.next_visit, f"{format_skeleton('yMMMMEd', when, locale=locale)} "
-                                        f"{format_time(when.time(), 'short', locale=locale)}"))
+        rows.append((labels.next_visit, format_when(language, personal.next_visit,
+                                                    labels.next_visit_format)))
     return rows
+
+
+def format_when(language: Language, when: datetime.date, pattern: str) -> str:
+    """A date or date-time in a CLDR pattern, with the language's month and weekday names."""
+    from babel.dates import format_datetime  # only personal sheets need it
+
+    if not isinstance(when, datetime.datetime):
+        when = datetime.datetime.combine(when, datetime.time())
+    return format_datetime(when, pattern, locale=language.code.replace("-", "_"))
 
 
 def points_figure(library: Library, language: Language, condition: Condition, *,
@@ -276,7 +291,8 @@ def email_text(library: Library, lang: str, slug: str, kind: str,
         signature=(clinic.name, clinic.address,
                    labels.phone_line.format(phone=library.clinic.phone), clinic.hours,
                    library.clinic.email),
-        attachment_name=safe_filename(f"{title} - {document_label}") + ".pdf",
+        attachment_name=safe_filename(labels.attachment_name.format(
+            title=title, document=document_label)) + ".pdf",
     )
 
 

@@ -40,6 +40,10 @@ class ClinicData:
                                    "e.g. #7119 (Tokyo)", default=None)
     placeholder: bool = doc("true while phone and opening hours are stand-ins, not the "
                             "clinic's own; check warns", default=False)
+    timezone: Text | None = doc("IANA time zone of the clinic, e.g. Asia/Tokyo: the next visit's "
+                                "calendar event is in this zone", default=None)
+    visit_minutes: int = doc("length of a visit in minutes (the calendar event's duration)",
+                             default=60)
 
 
 # content/points.yaml -----------------------------------------------------------------------
@@ -100,6 +104,8 @@ class ClinicText:
     name: Text = doc("clinic name as written in this language")
     address: Text = doc("clinic address as written in this language")
     hours: Text = doc("opening hours (when patients can phone), as written in this language")
+    reading: Text | None = doc("optional reading or local form of the name, printed after it "
+                               "(e.g. katakana フジ・ウェルネス)", default=None)
 
 
 # content/<lang>/ui.yaml ------------------------------------------------------------------------
@@ -108,6 +114,10 @@ class Labels:
     text_limit: ClassVar[int] = 300      # one line each; the email texts are the longest
     handout_label: Text = doc("small label above a handout title")
     aftercare_label: Text = doc("small label above an aftercare sheet title")
+    aftercare_title: Text = doc("full title of an aftercare sheet (document title); {title} is "
+                                "the sheet's title, {condition} the condition")
+    clinic_with_reading: Text = doc("the clinic name with its reading (clinic.yaml reading); "
+                                    "{name} and {reading}")
     what_it_is: Text = doc("heading")
     symptoms: Text = doc("heading")
     causes: Text = doc("heading")
@@ -135,9 +145,13 @@ class Labels:
     aftercare_contact: Text = doc("heading of the aftercare box: what to do if something "
                                   "happens, and the urgent red flags")
     patient: Text = doc("personal field label")
+    patient_name: Text = doc("how the patient is named on a sheet; {patient}, e.g. {patient} 様")
     date: Text = doc("personal field label")
+    date_format: Text = doc("CLDR date pattern of the session date, e.g. MMMM d, y")
     practitioner: Text = doc("personal field label")
     next_visit: Text = doc("personal field label")
+    next_visit_format: Text = doc("CLDR date-time pattern of the next visit, e.g. "
+                                  "EEEE, MMMM d, y, h:mm a")
     note: Text = doc("personal field label")
     treated_points: Text = doc("personal field label")
     page: Text = doc("footer page number; {page} and {pages}")
@@ -153,6 +167,9 @@ class Labels:
     email_body_handout: Text = doc("email text; {title}")
     email_body_aftercare: Text = doc("email text")
     email_closing: Text = doc("email closing line before the signature")
+    attachment_name: Text = doc("file name of an emailed PDF, without .pdf; {title} is the "
+                                "condition, {document} the document label")
+    calendar_summary: Text = doc("title of the next visit's calendar event; {clinic}")
     views: dict[str, Text] = doc("diagram view id -> caption")
 
 

@@ -120,7 +120,14 @@ def label_positions(points: list[tuple[float, float]], bounds: tuple[float, floa
                     break
             if best:
                 break
-        placed.append(best or (px + outward * distance, py))
+        best = best or (px + outward * distance, py)
+        if any(math.dist(best, q) < 2 * radius for q in placed):
+            # Numbers drawn over each other misnumber the points: refuse instead.
+            from handouts.errors import HandoutsError
+
+            raise HandoutsError("a body diagram has no room to number every point without "
+                                "covering another")
+        placed.append(best)
     return placed
 
 

@@ -338,11 +338,15 @@ def _footer_lines(s: Styles, f: d.Footer, page: str,
                (s.contact, f.email)]
     lines = [(style, line, room) for style, text in contact
              for line in wrap(text, room, style.width, style.rules)]
-    return [*lines, (s.small, f"{page}   {f.reviewed}" if f.reviewed else page, room)]
+    last = f"{page}   {f.reviewed}" if f.reviewed else page
+    if f.reviewed and s.small.width(last) > room:      # a long page line splits in two
+        return [*lines, (s.small, page, room), (s.small, f.reviewed, room)]
+    return [*lines, (s.small, last, room)]
 
 
 def _footer_height(s: Styles, f: d.Footer, paper_width: float) -> float:
-    text = sum(style.leading for style, *_ in _footer_lines(s, f, "", paper_width)) + 3
+    widest = f.page_label.format(page=888, pages=888)
+    text = sum(style.leading for style, *_ in _footer_lines(s, f, widest, paper_width)) + 3
     return max(QR_SIZE + s.small.leading + CAPTION_GAP + QUIET_ZONE, text)
 
 
