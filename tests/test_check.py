@@ -163,7 +163,7 @@ def test_bad_personal_input_is_a_clear_error(tmp_path, option, value, message):
 
 
 def test_a_note_that_cannot_fit_is_an_error_not_a_clipped_page(tmp_path):
-    note = "Please keep stretching gently every morning and evening. " * 40
+    note = "Please keep stretching gently every morning and evening. " * 120
     result = run_cli("aftercare", "--lang", "en", "--condition", "sciatica", "--note", note,
                      "-o", str(tmp_path / "sheet.pdf"))
     assert result.returncode == 1
