@@ -105,8 +105,10 @@ def write_content(tmp_path: Path, conditions=("knee-ache", "back-ache"),
     (root / "diagrams" / "test-body.svg").write_text(TEST_VIEW, encoding="utf-8")
     write_yaml(root / "handouts.yaml", {"source_language": "en", "content_version": "test-1",
                                         "review_max_months": 24})
-    write_yaml(root / "clinic.yaml", {"email": "clinic@example.org",
-                                      "map_query": "1-2-3 Example, Tokyo, Japan"})
+    write_yaml(root / "clinic.yaml", {"email": "clinic@example.org", "phone": "03-5555-0123",
+                                      "map_query": "1-2-3 Example, Tokyo, Japan",
+                                      "emergency_number": "119", "advice_line": "#7119",
+                                      "timezone": "Asia/Tokyo", "visit_minutes": 60})
     write_yaml(root / "points.yaml", {"points": OWN_POINTS})
     base = sorted((CONTENT / "en" / "conditions").glob("*.yaml"))[0].name
     sources = {}
@@ -120,7 +122,8 @@ def write_content(tmp_path: Path, conditions=("knee-ache", "back-ache"),
                 sources.setdefault(name, data)
             write_yaml(folder / name, data)
         write_yaml(folder / "clinic.yaml", {"name": "Test Clinic" if lang == "en" else "テスト治療院",
-                                            "address": "1-2-3 Example, Tokyo"})
+                                            "address": "1-2-3 Example, Tokyo",
+                                            "hours": "Mon-Fri 10:00-18:00"})
         sources.setdefault("clinic.yaml", read_yaml(folder / "clinic.yaml"))
         write_yaml(folder / "points.yaml", {
             code: {"name": name, **({"reading": "てすと"} if lang == "ja" else {}),
@@ -132,7 +135,9 @@ def write_content(tmp_path: Path, conditions=("knee-ache", "back-ache"),
             data = read_yaml(CONTENT / lang / "conditions" / base)
             data["title"] = en_title if lang == "en" else ja_title
             data["points"] = [{"code": code, "why": POINT_TEXTS[lang][code][2]} for code in codes]
-            data["review"] = {"by": "Test reviewer", "date": reviewed}
+            # next review after the age limit (24 months), so that the age limit is what tests meet
+            data["review"] = {"by": "Test reviewer", "role": "Test role", "date": reviewed,
+                              "next": datetime.date(reviewed.year + 3, reviewed.month, 1)}
             relative = f"conditions/{slug}.yaml"
             sources.setdefault(relative, data)
             write_yaml(folder / relative, data)
@@ -143,6 +148,16 @@ def write_content(tmp_path: Path, conditions=("knee-ache", "back-ache"),
                                             if k != TRANSLATED_FROM})
         write_yaml(path, {TRANSLATED_FROM: data.pop(TRANSLATED_FROM), **data})
     return root
+
+
+def supply_clinic_contact(content: Path, phone: str = "03-5555-0123") -> None:
+    """What a clinic does first: its own phone number instead of the bundled placeholder."""
+    path = content / "clinic.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert any(line.startswith("placeholder: true") for line in lines), path
+    path.write_text("\n".join(f'phone: "{phone}"' if line.startswith("phone:") else line
+                              for line in lines if not line.startswith("placeholder:")) + "\n",
+                    encoding="utf-8")
 
 
 def check(content: Path, *options: str) -> subprocess.CompletedProcess:

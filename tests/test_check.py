@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from helpers import check, edit, place_of, run_cli, write_content
+from helpers import check, copy_content, edit, place_of, run_cli, write_content
 
 
 
@@ -170,7 +170,7 @@ def test_bad_personal_input_is_a_clear_error(tmp_path, option, value, message):
 
 
 def test_a_note_that_cannot_fit_is_an_error_not_a_clipped_page(tmp_path):
-    note = "Please keep stretching gently every morning and evening. " * 40
+    note = "Please keep stretching gently every morning and evening. " * 120
     content = write_content(tmp_path, conditions=("knee-ache",))
     result = run_cli("aftercare", "--content", str(content), "--lang", "en", "--condition",
                      "knee-ache", "--note", note, "-o", str(tmp_path / "sheet.pdf"))

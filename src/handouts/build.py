@@ -50,7 +50,7 @@ class Options:
 
     @property
     def scale(self) -> float:
-        return 1.5 if self.large_print else 1.0      # 12 pt body text becomes 18 pt
+        return 16 / 12 if self.large_print else 1.0    # 12 pt body text becomes 16 pt (DESIGN: at least 16)
 
     @property
     def budget_factor(self) -> int:

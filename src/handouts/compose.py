@@ -13,6 +13,9 @@ from handouts.model import Condition, Language, Library
 
 KINDS = ("handout", "aftercare")
 PAGE_BUDGET = {"handout": 2, "aftercare": 1}
+# A personal sheet adds the patient's details, the note and the diagram of the points treated
+# to everything the generic sheet says: it may use the back of the page.
+PERSONAL_PAGES = 1
 
 
 @dataclass(frozen=True)
@@ -62,7 +65,7 @@ def compose(library: Library, lang: str, slug: str, kind: str,
                 labels.handout_label if kind == "handout" else labels.aftercare_label),
         typography=typography(language),
         footer=_footer(library, language, condition),
-        page_budget=PAGE_BUDGET[kind],
+        page_budget=PAGE_BUDGET[kind] + (PERSONAL_PAGES if personal is not None else 0),
         blocks=blocks,
         fallback_typography=fallback,
     )
@@ -120,6 +123,8 @@ def _footer(library: Library, language: Language, condition: Condition) -> d.Foo
         clinic_name=clinic_name(language),
         address=language.clinic.address,
         email=library.clinic.email,
+        phone=labels.phone_line.format(phone=library.clinic.phone),
+        hours=language.clinic.hours,
         page_label=labels.page,
         reviewed=reviewed,
         codes=((map_link(library.clinic.map_query), labels.qr_map),
@@ -132,25 +137,33 @@ def _handout_blocks(library: Library, language: Language, condition: Condition) 
     blocks: list = [d.Title(condition.title, condition.summary),
                     d.Paragraph(condition.disclaimer, muted=True)]
     blocks += [d.Heading(labels.what_it_is), *map(d.Paragraph, condition.what_it_is)]
-    blocks.append(d.Columns(
-        (d.Heading(labels.symptoms), d.Bullets(tuple(condition.symptoms))),
-        (d.Heading(labels.causes), d.Bullets(tuple(condition.causes)))))
     blocks += [d.Heading(labels.how_acupuncture_may_help),
                *map(d.Paragraph, condition.how_acupuncture_may_help)]
-    blocks += [d.Heading(labels.what_to_expect), d.Bullets(tuple(condition.what_to_expect))]
+    # Four short lists in two columns: the condition, what to tell us before treatment and what
+    # happens at a session (one block, so that a short list leaves no gap under itself).
+    blocks.append(d.Columns(
+        (d.Heading(labels.symptoms), d.Bullets(tuple(condition.symptoms)),
+         d.Heading(labels.precautions), d.Bullets(tuple(condition.precautions))),
+        (d.Heading(labels.causes), d.Bullets(tuple(condition.causes)),
+         d.Heading(labels.what_to_expect), d.Bullets(tuple(condition.what_to_expect)))))
+    # Red flags before the points: what a patient must not miss comes first.
+    blocks.append(d.Alert(labels.see_a_doctor, (
+        *urgent_parts(language, condition),
+        (labels.see_a_doctor_soon, tuple(condition.see_a_doctor.soon)),
+        (labels.urgent_no_email, ()),
+    )))
     figure = points_figure(library, language, condition, compact=False)
     self_care = (d.Heading(labels.self_care), d.Bullets(tuple(condition.self_care)))
     blocks.append(dataclasses.replace(figure, beside=self_care))
-    blocks.append(_red_flags(language, condition))
     return blocks
 
 
-def _red_flags(language: Language, condition: Condition) -> d.Alert:
+def urgent_parts(language: Language, condition: Condition) -> tuple:
+    """What every urgent box says: whom to call (the emergency number) for which signs, and the
+    advice line for when in doubt. `checks` makes sure each language names both numbers."""
     labels = language.labels
-    return d.Alert(labels.see_a_doctor, (
-        (labels.see_a_doctor_urgent, tuple(condition.see_a_doctor.urgent)),
-        (labels.see_a_doctor_soon, tuple(condition.see_a_doctor.soon)),
-    ))
+    return ((labels.see_a_doctor_urgent, tuple(condition.see_a_doctor.urgent)),
+            (labels.urgent_advice, ()))
 
 
 def _aftercare_blocks(library: Library, language: Language, condition: Condition,
@@ -165,15 +178,22 @@ def _aftercare_blocks(library: Library, language: Language, condition: Condition
         blocks.append(d.Fields(tuple(rows), note))
     else:
         blocks.append(d.Paragraph(care.intro))   # the personal box takes its place
+    if personal is not None and personal.points:
+        # The points treated today, next to the patient's details (the handout shows the
+        # condition's points in general, so a generic sheet leaves them out).
+        blocks.append(points_figure(library, language, condition, compact=True,
+                                    treated=personal.points))
     blocks.append(d.Columns(
         (d.Heading(labels.aftercare_normal), d.Bullets(tuple(care.normal)),
-         d.Heading(labels.aftercare_do), d.Bullets(tuple(care.do))),
-        (d.Heading(labels.aftercare_condition.format(title=condition.title)),
-         d.Bullets(tuple(condition.aftercare)),
-         d.Heading(labels.aftercare_avoid), d.Bullets(tuple(care.avoid)))))
-    treated = personal.points if personal is not None else None
-    blocks.append(points_figure(library, language, condition, compact=True, treated=treated))
-    blocks.append(d.Alert(labels.aftercare_contact, (("", tuple(care.contact)),)))
+         d.Heading(labels.aftercare_do), d.Bullets(tuple(care.do)),
+         d.Heading(labels.aftercare_avoid), d.Bullets(tuple(care.avoid)),
+         d.Heading(labels.aftercare_condition.format(title=condition.title)),
+         d.Bullets(tuple(condition.aftercare))),
+        (d.Heading(labels.aftercare_contact), d.Bullets(tuple(care.contact)),
+         d.Heading(labels.precautions), d.Bullets(tuple(condition.precautions)))))
+    # The condition's urgent red flags again: the patient keeps this sheet, maybe not the handout.
+    blocks.append(d.Alert(labels.see_a_doctor, (*urgent_parts(language, condition),
+                                                (labels.urgent_no_email, ()))))
     return blocks
 
 
@@ -232,6 +252,8 @@ def points_figure(library: Library, language: Language, condition: Condition, *,
                   for view, ms in markers.items())
     heading = labels.treated_points if treated else labels.points
     notes = [labels.points_bilateral]
+    if not compact:   # only the handout gives locations, measured in finger-widths
+        notes.append(labels.finger_widths)
     if any(m.emphasis == "faint" for ms in markers.values() for m in ms):
         notes.append(labels.points_not_treated)
     return d.PointsFigure(heading, views, tuple(legend), tuple(notes), compact)
@@ -266,7 +288,9 @@ def email_text(library: Library, lang: str, slug: str, kind: str,
     return EmailText(
         subject=subject,
         paragraphs=(greeting, body, labels.email_closing),
-        signature=(clinic.name, clinic.address, library.clinic.email),
+        signature=(clinic.name, clinic.address,
+                   labels.phone_line.format(phone=library.clinic.phone), clinic.hours,
+                   library.clinic.email),
         attachment_name=safe_filename(labels.attachment_name.format(
             title=title, document=document_label)) + ".pdf",
     )

@@ -26,6 +26,7 @@ CONDITIONS = "conditions"           # <lang>/conditions/<slug>.yaml
 # Placeholders each label may use; anything else in braces is a content error.
 LABEL_FIELDS = {
     "aftercare_condition": {"title"}, "page": {"page", "pages"}, "reviewed": {"version", "date"},
+    "phone_line": {"phone"},
     "email_subject_handout": {"title", "clinic"}, "email_subject_aftercare": {"clinic", "title"},
     "email_greeting": {"patient"}, "email_body_handout": {"title", "clinic"},
     "email_body_aftercare": {"title", "clinic"},

@@ -16,7 +16,7 @@ from handouts.model import Library
 from handouts.schema import suggest_code
 
 MAX_NAME = 80
-MAX_NOTE = 1000        # characters; a longer note never fits the one-page sheet
+MAX_NOTE = 1000        # characters; a longer note never fits the sheet
 MAX_SHOWN = 8          # code points listed in a message
 
 
@@ -150,7 +150,7 @@ def personal_details(library: Library, lang: str, *, patient=None, date=None, po
         _not_addressed_twice(library.languages[lang].labels.patient_name, patient)
     if note and len(note) > MAX_NOTE:
         raise HandoutsError(f"--note: a note of {len(note)} characters is far too long for the "
-                            f"one-page sheet (at most {MAX_NOTE}); shorten --note")
+                            f"sheet (at most {MAX_NOTE}); shorten --note")
     if printed:
         own = str(library.languages[lang].style.font)
         from handouts.fontfiles import font_families

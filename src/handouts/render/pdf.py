@@ -16,7 +16,7 @@ from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Flowable, Frame,
 
 from handouts import document as d
 from handouts.errors import HandoutsError
-from handouts.linebreak import BreakRules
+from handouts.linebreak import BreakRules, wrap
 from handouts.render import qr
 from handouts.render.columns import SideBySide
 from handouts.render.diagram import DiagramRow, label_radius
@@ -27,12 +27,14 @@ rl_config.invariant = 1          # byte-identical output: fixed IDs, dates from 
 rl_config.useA85 = 0             # binary streams: smaller files, and no slow pure-Python encoding
 
 PAPER = {"a4": A4, "letter": LETTER}
+# Letter is 6% shorter than A4: its lines are set a little closer so the same text fits.
+LEADING = {"a4": 1.0, "letter": 0.96}
 MUTED = Color(0.25, 0.25, 0.25)
 RULE = Color(0.35, 0.35, 0.35)
 TINT = Color(0.93, 0.93, 0.93)
 MARGIN = 15 * mm          # left and right: office printers keep 5 mm or more
-TOP = 10 * mm
-BOTTOM = 8 * mm
+TOP = 8 * mm              # office printers keep 5 mm or more
+BOTTOM = 6.5 * mm
 QR_SIZE = 20 * mm         # the smallest size that still scans easily from paper
 QUIET_ZONE = 3 * mm       # nothing is drawn this close to a QR code (4 modules and more)
 CAPTION_GAP = 1.5 * mm    # captions sit just under their code
@@ -51,17 +53,20 @@ class Styles:
     small: TextStyle
     small_bold: TextStyle
     number: TextStyle
+    contact: TextStyle        # footer phone and email: never the smallest text on the page
+    contact_bold: TextStyle
     scale: float = 1.0
 
     @classmethod
-    def for_typography(cls, t: d.Typography, scale: float = 1.0) -> Styles:
+    def for_typography(cls, t: d.Typography, scale: float = 1.0,
+                       leading: float = 1.0) -> Styles:
         fonts = family(t.font)
         rules = BreakRules(t.words, frozenset(t.no_line_start), frozenset(t.no_line_end), t.units)
 
         def style(factor: float, bold: bool = False, color: Color = black,
                   grow: float = scale) -> TextStyle:
             s = t.body_size * factor * grow
-            return TextStyle(fonts, s, s * t.leading, rules, bold, color)
+            return TextStyle(fonts, s, s * t.leading * leading, rules, bold, color)
 
         # Large print enlarges the reading text fully; footer, captions and marker numbers a
         # little, so that the fixed parts of the page (QR codes, diagrams) keep their place.
@@ -70,12 +75,15 @@ class Styles:
         return cls(body=style(1), muted=style(1, color=MUTED), strong=style(1, True),
                    heading=style(1.2, True), title=style(1.7, True), label=style(1, color=MUTED),
                    small=style(10 / 12, grow=small), small_bold=style(10 / 12, True, grow=small),
-                   number=style(9 / 12, True), scale=scale)
+                   number=style(9 / 12, True), contact=style(1, grow=small),
+                   contact_bold=style(1, True, grow=small), scale=scale)
 
 
 class _Renderer:
-    def __init__(self, doc: d.Document, styles: Styles, width: float, fallback: Styles | None):
+    def __init__(self, doc: d.Document, styles: Styles, width: float, fallback: Styles | None,
+                 height: float = 1e9):
         self.doc, self.s, self.width, self.fallback = doc, styles, width, fallback
+        self.height = height      # of the page's text frame
         # Sentences run on with a space in languages that break at spaces, directly otherwise.
         self.joiner = " " if styles.body.rules.words else ""
 
@@ -110,7 +118,7 @@ class _Renderer:
         return out
 
     def heading(self, b: d.Heading):
-        block = self.tb(b.text, "heading", space_before=self.s.body.size * 0.5)
+        block = self.tb(b.text, "heading", space_before=self.s.body.size * 0.35)
         block.keepWithNext = True
         return [block]
 
@@ -125,18 +133,41 @@ class _Renderer:
         return [SideBySide(self.flowables(b.left), self.flowables(b.right), (half, half), 6 * mm)]
 
     def alert(self, b: d.Alert):
-        inner: list[Flowable] = [self.tb("! " + b.heading, "heading", space_after=2)]
-        for lead, items in b.parts:
+        # One row per line item, so that a long box may continue on the next page instead of
+        # leaving a gap; a heading or lead-in always stays with the item after it, and the
+        # first part (the urgent signs) stays in one piece unless it would leave half a page
+        # empty (large print).
+        rows: list[list[Flowable]] = []
+        cell: list[Flowable] = [self.tb("! " + b.heading, "heading", space_after=2)]
+        first_part_rows = 0
+        for index, (lead, items) in enumerate(b.parts):
             if lead:
-                inner.append(self.tb(lead, "strong", space_before=2))
-            inner.extend(self.tb(item, "body", bullet="•") for item in items)
-        box = self.table([[inner]], [self.width],
+                cell.append(self.tb(lead, "strong", space_before=2))
+            for item in items:
+                rows.append([[*cell, self.tb(item, "body", bullet="•")]])
+                cell = []
+            if cell and not items and lead:
+                rows.append([cell])
+                cell = []
+            if index == 0:
+                first_part_rows = len(rows)
+        if cell:
+            rows.append([cell])
+        first_part = sum(f.wrap(self.width - 16, 1e9)[1] + f.getSpaceBefore()
+                         for row in rows[:first_part_rows] for f in row[0])
+        keep = ([("NOSPLIT", (0, 0), (-1, first_part_rows - 1))]
+                if first_part_rows > 1 and first_part < 0.4 * self.height else [])
+        box = self.table(rows, [self.width],
                          ("BOX", (0, 0), (-1, -1), 2, black),
                          ("BACKGROUND", (0, 0), (-1, -1), TINT),
                          ("LEFTPADDING", (0, 0), (-1, -1), 8),
                          ("RIGHTPADDING", (0, 0), (-1, -1), 8),
-                         ("TOPPADDING", (0, 0), (-1, -1), 4),
-                         ("BOTTOMPADDING", (0, 0), (-1, -1), 6))
+                         ("TOPPADDING", (0, 0), (-1, 0), 4),
+                         ("BOTTOMPADDING", (0, -1), (-1, -1), 6),
+                         # Each piece of a box split across pages is closed too.
+                         ("LINEBELOW", (0, "splitlast"), (-1, "splitlast"), 2, black),
+                         ("LINEABOVE", (0, "splitfirst"), (-1, "splitfirst"), 2, black),
+                         *keep)
         return [Spacer(1, 6), box]
 
     def fields(self, b: d.Fields):
@@ -171,18 +202,19 @@ class _Renderer:
             legend = [self.legend_entry(e, True, legend_width) for e in b.legend]
             table = self.table([[row, [*legend, *notes]]], [self.width - legend_width, legend_width])
             return [KeepTogether([*head, table])]
-        height = 56 * mm * s.scale   # large print: larger pictures too
+        height = 50 * mm * s.scale   # large print: larger pictures too
         row = DiagramRow(b.views, height, s.small, s.number)
         legend = [self.legend_entry(e, False, self.width) for e in b.legend]
         views_width = max(row.natural_width(), self.width * 0.45)
         beside = self.flowables(b.beside)
-        if beside and views_width <= self.width * 0.62:
+        if beside and views_width <= self.width * 0.7:
             # Narrow views leave room: put the companion blocks (self-care) to their left.
             table = self.table([[beside, [*head, row, *notes]]],
                                [self.width - views_width - 6 * mm, views_width + 6 * mm],
                                ("LEFTPADDING", (1, 0), (1, 0), 6 * mm))
             return [table, *legend]
-        return [*beside, CondPageBreak(height + 60), KeepTogether([*head, row, *notes]), *legend]
+        # Wide views: the companion blocks follow the legend, so the pictures start early.
+        return [CondPageBreak(height + 60), KeepTogether([*head, row, *notes]), *legend, *beside]
 
     def legend_entry(self, e: d.LegendEntry, compact: bool, width: float) -> Flowable:
         s = self.s
@@ -270,22 +302,15 @@ def _page_furniture(c: Canvas, doc: d.Document, s: Styles, paper, number: int, t
     c.line(MARGIN, top - s.strong.size - 6, width - MARGIN, top - s.strong.size - 6)
     # Footer: clinic address and email as text, page x of y, two QR codes with captions.
     bottom = BOTTOM
-    rule_y = bottom + _footer_height(s)
+    rule_y = bottom + _footer_height(s, f, width)
     c.line(MARGIN, rule_y, width - MARGIN, rule_y)
     page = f.page_label.format(page=number, pages=total)
-    lines = [(s.small_bold, f.clinic_name), (s.small, f.address), (s.small, f.email)]
-    # Text ends a quiet zone before the QR codes: a long page line splits in two.
-    slots = [max(QR_SIZE, s.small.width(caption) + 2) for _, caption in f.codes]
-    room = width - MARGIN - sum(slots) - 8 * mm * (len(slots) - 1) - QUIET_ZONE - MARGIN
-    last = f"{page}   {f.reviewed}" if f.reviewed else page
-    if f.reviewed and s.small.width(last) > room:
-        lines += [(s.small, page), (s.small, f.reviewed)]
-    else:
-        lines.append((s.small, last))
     y = rule_y - 3
-    for style, text in lines:
+    for style, text, room in _footer_lines(s, f, page, width):
+        # Only the page line may be set smaller to fit; contact details wrap instead.
+        size = style.size * min(1.0, room / max(style.width(text), 1))
         c.setFillColor(black)
-        c.setFont(style.font_name, style.size)
+        c.setFont(style.font_name, size)
         c.drawString(MARGIN, style.baseline(y), text)
         y -= style.leading
     # Each code sits centred over its caption, the pair inside the right margin.
@@ -302,8 +327,27 @@ def _page_furniture(c: Canvas, doc: d.Document, s: Styles, paper, number: int, t
     c.restoreState()
 
 
-def _footer_height(s: Styles) -> float:
-    return QR_SIZE + s.small.leading + CAPTION_GAP + QUIET_ZONE
+def _footer_lines(s: Styles, f: d.Footer, page: str,
+                  paper_width: float) -> list[tuple[TextStyle, str, float]]:
+    """(style, text, room) for each footer line, in the room left of the QR codes. Contact
+    details wrap (never smaller: phone and email are set at body size); the page line is one
+    line. The clinic's name heads every page; the footer leads with how to reach it."""
+    slots = [max(QR_SIZE, s.small.width(caption) + 2) for _, caption in f.codes]
+    room = paper_width - 2 * MARGIN - sum(slots) - 8 * mm * len(slots) - QUIET_ZONE
+    contact = [(s.contact_bold, f.phone), (s.small, f.hours), (s.small, f.address),
+               (s.contact, f.email)]
+    lines = [(style, line, room) for style, text in contact
+             for line in wrap(text, room, style.width, style.rules)]
+    last = f"{page}   {f.reviewed}" if f.reviewed else page
+    if f.reviewed and s.small.width(last) > room:      # a long page line splits in two
+        return [*lines, (s.small, page, room), (s.small, f.reviewed, room)]
+    return [*lines, (s.small, last, room)]
+
+
+def _footer_height(s: Styles, f: d.Footer, paper_width: float) -> float:
+    widest = f.page_label.format(page=888, pages=888)
+    text = sum(style.leading for style, *_ in _footer_lines(s, f, widest, paper_width)) + 3
+    return max(QR_SIZE + s.small.leading + CAPTION_GAP + QUIET_ZONE, text)
 
 
 def _header_height(s: Styles) -> float:
@@ -336,9 +380,9 @@ def render(doc: d.Document, paper: str = "a4", scale: float = 1.0,
            pages_only: bool = False) -> tuple[bytes, int]:
     """Lay out and draw the document; returns the PDF bytes and the page count."""
     size = PAPER[paper]
-    styles = Styles.for_typography(doc.typography, scale)
+    styles = Styles.for_typography(doc.typography, scale, LEADING[paper])
     buffer = io.BytesIO()
-    frame_bottom = BOTTOM + _footer_height(styles) + 3 * mm
+    frame_bottom = BOTTOM + _footer_height(styles, doc.footer, size[0]) + 3 * mm
     frame_top = size[1] - TOP - _header_height(styles)
     frame = Frame(MARGIN, frame_bottom, size[0] - 2 * MARGIN, frame_top - frame_bottom,
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
@@ -348,9 +392,9 @@ def render(doc: d.Document, paper: str = "a4", scale: float = 1.0,
         initialFontName=styles.body.font_name, invariant=1,
         leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=MARGIN)
     template.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-    fallback = (Styles.for_typography(doc.fallback_typography, scale)
+    fallback = (Styles.for_typography(doc.fallback_typography, scale, LEADING[paper])
                 if doc.fallback_typography else None)
-    renderer = _Renderer(doc, styles, frame._width, fallback)
+    renderer = _Renderer(doc, styles, frame._width, fallback, frame._height)
     try:
         template.build(renderer.flowables(doc.blocks), canvasmaker=_PageCounter if pages_only
                        else _numbered_canvas(doc, styles, size))
