@@ -29,6 +29,20 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None,
                           env=full_env, capture_output=True, text=True, input=input, timeout=timeout)
 
 
+def bundled_documents() -> int:
+    """How many generic documents a plain `handouts build` makes of the bundled content: every
+    language folder x every condition of the source language x 2 kinds."""
+    source = read_yaml(CONTENT / "handouts.yaml")["source_language"]
+    langs = [p for p in CONTENT.iterdir()
+             if p.is_dir() and p.name != "diagrams" and not p.name.startswith(".")]
+    return len(langs) * len(list((CONTENT / source / "conditions").glob("*.yaml"))) * 2
+
+
+def page_factor(lang: str) -> int:
+    """A language's page_budget_factor (language.yaml): an easy edition may use more pages."""
+    return read_yaml(CONTENT / lang / "language.yaml").get("page_budget_factor", 1)
+
+
 def copy_content(tmp_path: Path) -> Path:
     """A copy of the bundled content: for content QA, and for code tests that need real texts."""
     target = tmp_path / "content"

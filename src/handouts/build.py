@@ -24,8 +24,8 @@ import yaml
 
 from handouts import __version__, cache, clock, manifest
 from handouts.compose import KINDS, PAGE_BUDGET
-from handouts.content import (condition_slugs, document_groups, find_content, input_group,
-                              language_folders)
+from handouts.content import (chain, condition_slugs, document_groups, find_content, input_group,
+                              language_folders, quick_parents)
 from handouts.errors import Diagnostic, HandoutsError, display_path
 from handouts.fontfiles import fonts_dir
 from handouts.output import write_atomic
@@ -84,6 +84,7 @@ class Catalogue:
     source: str
     languages: tuple[str, ...]
     conditions: tuple[str, ...]
+    parents: dict = field(default_factory=dict)     # translation -> the language it is made from
 
 
 def catalogue(root: Path) -> Catalogue:
@@ -96,7 +97,7 @@ def catalogue(root: Path) -> Catalogue:
         source = ""          # broken settings: the full load reports exactly what is wrong
     languages = tuple(folder.name for folder in language_folders(root))
     conditions = tuple(condition_slugs(root, source)) if source in languages else ()
-    return Catalogue(root, source, languages, conditions)
+    return Catalogue(root, source, languages, conditions, quick_parents(root, source, languages))
 
 
 def plan(cat: Catalogue | Library, langs=(), conditions=(), kinds=()) -> list[Job]:
@@ -193,7 +194,7 @@ class Inputs:
         self.digests = {group: digest.hexdigest() for group, digest in groups.items()}
 
     def groups(self, job: Job) -> list[tuple[str, str]]:
-        return document_groups(self.cat.source, job.lang, job.slug)
+        return document_groups(chain(job.lang, self.cat.parents), job.slug)
 
     def digest(self, job: Job, options: Options) -> str:
         """Hash of everything one document is made from."""

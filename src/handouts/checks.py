@@ -16,6 +16,7 @@ from typing import Iterable, Iterator
 
 from handouts import clock
 from handouts.compose import KINDS
+from handouts.content import DATE_PATTERNS
 from handouts.errors import Diagnostic, HandoutsError, Mark
 from handouts.fontfiles import charset
 from handouts.model import Condition, Language, LanguageStyle, Library, Review
@@ -37,6 +38,7 @@ def run_checks(library: Library) -> tuple[list[Diagnostic], list[str]]:
         found += check_glyphs(language, [*texts(language, skip=(LanguageStyle,)), *shared])
         found += check_claims(language, texts(language, skip=(LanguageStyle,)))
         found += check_urgent_numbers(library, language)
+        found += check_sentences(library, language)
         for slug in library.conditions:
             found += check_review(language.conditions[slug], library.settings.review_max_months)
             for kind in KINDS:
@@ -45,6 +47,7 @@ def run_checks(library: Library) -> tuple[list[Diagnostic], list[str]]:
                 found += problems
                 figures.append(figure)
     found += check_page_budgets(library)
+    found += check_readings(library)
     # A translation that fell back shares the source's Text objects: report each place once.
     unique = {(d.mark, d.message, d.severity): d for d in found}
     return sorted(unique.values(), key=_place), figures
@@ -239,6 +242,39 @@ def _japanese(name: str, values: list[Text], max_length: float | None,
     return problems, figure
 
 
+# Each sentence's length and share of kanji, where the language sets limits (language.yaml).
+# A short text (a point's name, a heading) says nothing about its share of kanji.
+RATIO_MIN_LENGTH = 10
+
+
+def check_sentences(library: Library, language: Language) -> list[Diagnostic]:
+    """Every sentence of the language's own files over its per-sentence limits, at its place
+    (texts it takes from the language it is made from are that language's to check)."""
+    limits = language.style.plain_language
+    longest, densest = limits.sentence_max_length, limits.sentence_max_kanji_ratio
+    if longest is None and densest is None:
+        return []
+    own = str(library.root / language.code) + "/"
+    values = [t for t in texts(language, skip=(LanguageStyle, Review))
+              if getattr(t, "path", "").startswith(own)]
+    found = []
+    for text, start, sentence in sentences(values, JA_SENTENCE):
+        plain = "".join(sentence.split())
+        kanji = sum(map(is_kanji, plain))
+        if longest is not None and len(plain) > longest:
+            found.append(Diagnostic(
+                text.mark_of(start), f"{language.code}: a sentence of {len(plain)} characters, "
+                                     f"more than {longest:g}",
+                "one idea per sentence: split it", "warning"))
+        if (densest is not None and len(plain) >= RATIO_MIN_LENGTH
+                and kanji / len(plain) > densest):
+            found.append(Diagnostic(
+                text.mark_of(start), f"{language.code}: kanji are {kanji / len(plain):.0%} of "
+                                     f"this sentence, more than {densest:.0%}",
+                "write everyday words in kana, or explain the term in kana", "warning"))
+    return found
+
+
 # 4. Forbidden claims ------------------------------------------------------------------------------
 def claim_pattern(term: str) -> re.Pattern:
     """Latin terms match whole words (so 'cure' is not found in 'secure'); CJK terms anywhere."""
@@ -354,3 +390,93 @@ def check_urgent_numbers(library: Library, language: Language) -> list[Diagnosti
                                     f"say in {key} when to call {number} "
                                     "(content/clinic.yaml sets the number)"))
     return found
+
+
+# 7. Furigana readings ------------------------------------------------------------------------------
+def check_readings(library: Library) -> list[Diagnostic]:
+    """Each language's readings.yaml: words with kanji, read in kana that fits their kana, used
+    by some text, point names read as points.yaml reads them; and in every language with
+    furigana, every kanji of every text read by something (else a patient gets none)."""
+    from handouts import furigana
+
+    found = []
+    for code, language in sorted(library.languages.items()):
+        own = library.root / code / "readings.yaml"
+        readers = [lang for lang in library.languages.values()
+                   if lang is language or code in library.fallbacks(lang.code)]
+        used = "\n".join(t for lang in readers for t in texts(lang, skip=(LanguageStyle, Review)))
+        names = {str(p.name): p for p in language.points.values()}
+        for word, reading in language.readings.words.items():
+            if getattr(reading, "path", None) != str(own):
+                continue                                 # the language it is made from checks it
+            problem = _reading_problem(word, reading, furigana)
+            if problem is None and word in names and names[word].reading is not None and \
+                    furigana.hiragana(reading) != furigana.hiragana(names[word].reading):
+                problem = (f"'{word}' is a point name: points.yaml reads it "
+                           f"'{names[word].reading}'",
+                           "one reading per name: keep the one in points.yaml")
+            if problem is None and word not in used:
+                found.append(Diagnostic(reading.mark, f"reading of '{word}': no text uses this "
+                                                      "word", "remove it, or check its spelling",
+                                        "warning"))
+            elif problem is not None:
+                found.append(Diagnostic(reading.mark, f"reading of '{word}': {problem[0]}",
+                                        problem[1]))
+        for counter, table in language.readings.counters.items():
+            for key, reading in table.items():
+                if getattr(reading, "path", None) != str(own):
+                    continue
+                problem = None
+                if not furigana.has_kanji(counter):
+                    problem = (f"counter '{counter}' has no kanji", "counters such as 本 or 分")
+                elif key != "*" and not key.isdigit():
+                    problem = (f"counter '{counter}': '{key}' is not a digit",
+                               'the last digit(s) of the number, or "*" for any other')
+                elif not furigana.KANA.match(reading):
+                    problem = (f"counter '{counter}': '{reading}' is not kana",
+                               "write the reading in hiragana")
+                if problem:
+                    found.append(Diagnostic(reading.mark, problem[0], problem[1]))
+        if language.style.furigana is not None:
+            found += _unread(library, language, furigana)
+    return found
+
+
+def _reading_problem(word: str, reading: Text, furigana) -> tuple[str, str] | None:
+    if not furigana.has_kanji(word):
+        return "it has no kanji", "only words with kanji need a reading"
+    digits = {c for c in word if c.isdigit()}
+    bad = next((i for i, c in enumerate(reading)
+                if not (furigana.KANA.match(c) or c in digits)), None)
+    if bad is not None:
+        return (f"'{reading[bad]}' (U+{ord(reading[bad]):04X}) in '{reading}' is not kana",
+                "write the reading in hiragana (digits as they stand in the word)")
+    if furigana.align(word, reading) is None:
+        return (f"'{reading}' does not fit the kana of '{word}'",
+                "the reading keeps the word's kana as they are, e.g. 使い捨て: つかいすて")
+    return None
+
+
+def _unread(library: Library, language: Language, furigana) -> list[Diagnostic]:
+    """Kanji of the language's texts that no reading covers (the analyser does not know them)."""
+    from handouts.errors import HandoutsError
+
+    try:
+        reader = furigana.annotator(language)
+        found = []
+        for point_code, point in language.points.items():
+            if point.reading is None and furigana.has_kanji(point.name):
+                found.append(Diagnostic(point.name.mark, f"point {point_code}: the name "
+                                        f"'{point.name}' has no reading", "add reading: in kana"))
+        patterns = {id(getattr(language.labels, name)) for name in DATE_PATTERNS}
+        for text in texts(language, skip=(LanguageStyle, Review)):
+            if id(text) in patterns:
+                continue            # date patterns (y年M月d日) are not printed as they are
+            for index, run in reader.unread(text):
+                found.append(Diagnostic(text.mark_of(index), f"no reading for '{run}'",
+                                        f"add it to {library.root / language.code / 'readings.yaml'}"
+                                        f" (words: {run}: its reading in kana)", "warning"))
+        return found
+    except ImportError as exc:
+        raise HandoutsError(f"furigana needs SudachiPy and its dictionary ({exc}): "
+                            "pip install sudachipy sudachidict-core") from None

@@ -65,10 +65,16 @@ def compose(library: Library, lang: str, slug: str, kind: str,
                 labels.handout_label if kind == "handout" else labels.aftercare_label),
         typography=typography(language),
         footer=_footer(library, language, condition),
-        page_budget=PAGE_BUDGET[kind] + (PERSONAL_PAGES if personal is not None else 0),
+        page_budget=page_budget(language, kind, personal is not None),
         blocks=blocks,
         fallback_typography=fallback,
     )
+
+
+def page_budget(language: Language, kind: str, personal: bool = False) -> int:
+    """How many pages a document may take (language.yaml may give its language more)."""
+    pages = PAGE_BUDGET[kind] + (PERSONAL_PAGES if personal else 0)
+    return pages * language.style.page_budget_factor
 
 
 def clinic_name(language: Language) -> str:
@@ -220,7 +226,7 @@ def format_when(language: Language, when: datetime.date, pattern: str) -> str:
 
     if not isinstance(when, datetime.datetime):
         when = datetime.datetime.combine(when, datetime.time())
-    return format_datetime(when, pattern, locale=language.code.replace("-", "_"))
+    return format_datetime(when, pattern, locale=language.locale)
 
 
 def points_figure(library: Library, language: Language, condition: Condition, *,

@@ -13,15 +13,18 @@ from handouts import model
 from handouts.artwork import check_view
 from handouts.errors import Diagnostics, HandoutsError, Mark
 from handouts.fontfiles import font_families
+from handouts.furigana import ANALYSERS
 from handouts.schema import build, convert, replace, suggest, suggest_code, where
 from handouts.translation import TRANSLATED_FROM, source_hash
 from handouts.yamlsrc import Map, Text, load_yaml
 
-LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+# BCP 47: a language, its subtags, and optionally private-use subtags (ja-x-easy: easy Japanese).
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*(-x(-[A-Za-z0-9]{1,8})+)?$")
 EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 NOT_LANGUAGES = {"diagrams"}
 CONDITIONS = "conditions"           # <lang>/conditions/<slug>.yaml
+READINGS = "readings.yaml"          # <lang>/readings.yaml: furigana readings by word (optional)
 
 # Placeholders each label may use; anything else in braces is a content error.
 LABEL_FIELDS = {
@@ -136,9 +139,40 @@ def input_group(root: Path, relative: str) -> tuple[str, str] | None:
     return head, ""
 
 
-def document_groups(source: str, lang: str, slug: str) -> list[tuple[str, str]]:
-    """The input groups one document is made from: a translation falls back to its source."""
-    return sorted({("", ""), (source, ""), (lang, ""), (source, slug), (lang, slug)})
+def document_groups(langs, slug: str) -> list[tuple[str, str]]:
+    """The input groups one document is made from: its languages (a translation with every
+    language it falls back to, a bilingual document with both) and the shared files."""
+    return sorted({("", "")} | {(lang, "") for lang in langs} | {(lang, slug) for lang in langs})
+
+
+def quick_parents(root: Path, source: str, languages) -> dict[str, str]:
+    """Each translation's source language (language.yaml source_language, else `source`), read
+    without the full load (incremental builds decide from this alone); whatever is wrong
+    there, the full load reports."""
+    import yaml
+
+    parents = {}
+    for code in languages:
+        if code == source:
+            continue
+        parents[code] = source
+        try:
+            data = yaml.load((root / code / "language.yaml").read_text(encoding="utf-8"),
+                             Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+            named = data.get("source_language") if isinstance(data, dict) else None
+        except (OSError, ValueError, yaml.YAMLError, RecursionError):
+            named = None
+        if isinstance(named, str) and named in languages and named != code:
+            parents[code] = named
+    return parents
+
+
+def chain(lang: str, parents: dict[str, str]) -> list[str]:
+    """`lang` and every language it falls back to, nearest first."""
+    found = [lang]
+    while found[-1] in parents and parents[found[-1]] not in found:
+        found.append(parents[found[-1]])
+    return found
 
 
 class _Loader:
@@ -148,6 +182,11 @@ class _Loader:
         self.translations: list[TranslationFile] = []
         self._raw: dict[Path, Any] = {}
         self.source_points: dict[str, list[str]] = {}   # slug -> codes, from the source language
+        self.source = ""                                 # handouts.yaml source_language
+        # (lang, file) -> the file's data with what it lacks filled in from its source: what a
+        # translation made from it (ja-x-easy from ja) is compared with and falls back to.
+        self.merged: dict[tuple[str, str], Map] = {}
+        self.styles: dict[str, model.LanguageStyle | None] = {}
 
     # -- reading ---------------------------------------------------------------------------
     def raw(self, path: Path) -> Any:
@@ -197,16 +236,20 @@ class _Loader:
             self.diags.error(settings.source_language.mark,
                              f"source language '{source}' has no folder {self.root / source}")
             return None
+        self.source = source
         languages = {}
         source_lang = self.load_language(source, None, registry.points, aliases)
         if source_lang is None:
             return None
         languages[source] = source_lang
-        for code in codes:
-            if code != source:
-                lang = self.load_language(code, source, registry.points, aliases)
-                if lang is not None:
-                    languages[code] = lang
+        # A translation loads after the language it is made from (ja before ja-x-easy).
+        parents = self.parents(source, [code for code in codes if code != source])
+        for code in sorted(parents, key=lambda c: (_depth(c, parents), c)):
+            if parents[code] not in languages:      # its parent failed: it reports why
+                continue
+            lang = self.load_language(code, parents[code], registry.points, aliases)
+            if lang is not None:
+                languages[code] = lang
         if clinic is None:
             return None
         return model.Library(self.root, settings, clinic, registry.points, aliases, languages, views)
@@ -264,9 +307,11 @@ class _Loader:
                 self.diags.error(Mark(str(path)), f"missing file {code}/{relative}")
                 return None
             data = self.raw(path)
+            if data is not None:
+                self.merged[(code, relative)] = data
             return None if data is None else convert(cls, data, data.mark, self.diags, relative)
         source_path = self.root / source / relative
-        source_data = self.raw(source_path)
+        source_data = self.merged.get((source, relative))
         if source_data is None:
             return None
         record = TranslationFile(code, relative, path, _present(path),
@@ -276,6 +321,7 @@ class _Loader:
             self.diags.warning(Mark(str(path)), f"no {code} translation of {source}/{relative}; "
                                                 f"using the {source} text",
                                f"translate {source_path} into {path}")
+            self.merged[(code, relative)] = source_data
             return convert(cls, source_data, source_data.mark, self.diags, relative)
         data = self.raw(path)
         if data is None:
@@ -305,19 +351,57 @@ class _Loader:
                                f"{code}/{relative} is stale: {source}/{relative} "
                                "changed since it was translated",
                                f"update it, then run: handouts mark-translated {path}")
+        self.merged[(code, relative)] = merged
         return convert(cls, merged, merged.mark, self.diags, relative)
 
-    def load_language(self, code: str, source: str | None, registry: dict, aliases: dict):
-        folder = self.root / code
-        style_path = folder / "language.yaml"
-        if _present(style_path):
-            style = self.build_file(style_path, model.LanguageStyle, "language.yaml")
-        else:
-            self.diags.error(Mark(str(style_path)), f"missing file {code}/language.yaml",
-                             "copy it from another language and set the font and line breaking")
+    def style(self, code: str) -> model.LanguageStyle | None:
+        """A language's language.yaml (read once; its problems reported once)."""
+        if code not in self.styles:
+            style_path = self.root / code / "language.yaml"
             style = None
-        if style is not None:
-            self.check_style(style)
+            if _present(style_path):
+                style = self.build_file(style_path, model.LanguageStyle, "language.yaml")
+            else:
+                self.diags.error(Mark(str(style_path)), f"missing file {code}/language.yaml",
+                                 "copy it from another language and set the font and line "
+                                 "breaking")
+            if style is not None:
+                self.check_style(style)
+            self.styles[code] = style
+        return self.styles[code]
+
+    def parents(self, source: str, codes: list[str]) -> dict[str, str]:
+        """The language each translation is made from: its language.yaml source_language, else
+        the source language. A parent that does not exist, or a loop, is an error."""
+        parents = {}
+        for code in codes:
+            style = self.style(code)
+            named = style.source_language if style is not None else None
+            parents[code] = source
+            if named is None or named == source:
+                continue
+            if named == code or named not in codes:
+                known = [c for c in codes if c != code] + [source]
+                self.diags.error(named.mark, f"source_language: '{named}' is not another "
+                                             "language of this content",
+                                 suggest(named, known) or f"one of {', '.join(sorted(known))}")
+                continue
+            parents[code] = str(named)
+        for code in codes:                      # ja-x-easy -> ja -> ja-x-easy: no source at all
+            seen, at = [code], parents[code]
+            while at != source and at not in seen:
+                seen.append(at)
+                at = parents[at]
+            if at != source:
+                style = self.style(code)
+                self.diags.error(style.source_language.mark,
+                                 f"source_language: {' -> '.join([*seen, at])} is a loop",
+                                 f"one of them must be translated from {source}")
+                parents[code] = source
+        return parents
+
+    def load_language(self, code: str, source: str | None, registry: dict, aliases: dict):
+        style = self.style(code)
         clinic = self.piece(code, source, "clinic.yaml", model.ClinicText)
         labels = self.piece(code, source, "ui.yaml", model.Labels)
         aftercare = self.piece(code, source, "aftercare.yaml", model.Aftercare)
@@ -335,16 +419,39 @@ class _Loader:
                 self.diags.error(where(labels, "views") or Mark(str(self.root / code / "ui.yaml")),
                                  f"views: no caption for view '{view}'",
                                  f"add it under views: in {code}/ui.yaml")
-        parts = (style, clinic, labels, aftercare, points, conditions)
+        readings = self.readings(code, source)
+        parts = (style, clinic, labels, aftercare, points, conditions, readings)
         if any(part is None for part in parts):
             return None
-        return model.Language(code, style, clinic, labels, points, aftercare, conditions)
+        return model.Language(code, style, clinic, labels, points, aftercare, conditions,
+                              source=source, readings=readings)
+
+    def readings(self, code: str, source: str | None) -> model.Readings | None:
+        """Furigana readings: the language's own readings.yaml (optional, not a translation)
+        over those of the language it is made from. `furigana.check_readings` checks them."""
+        inherited = self.merged.get((source, READINGS)) if source else None
+        words = dict(inherited.words) if inherited else {}
+        counters = dict(inherited.counters) if inherited else {}
+        path = self.root / code / READINGS
+        if _present(path):
+            own = self.build_file(path, model.Readings, READINGS)
+            if own is None:
+                return None
+            words.update(own.words)
+            counters.update(own.counters)
+        readings = model.Readings(words, counters)
+        self.merged[(code, READINGS)] = readings
+        return readings
 
     def check_style(self, style: model.LanguageStyle) -> None:
         families = font_families()
         if style.font not in families:
             self.diags.error(style.font.mark, f"unknown font family '{style.font}'",
                              suggest(style.font, families) or f"known: {', '.join(families)}")
+        if style.furigana is not None and style.furigana.analyser not in ANALYSERS:
+            self.diags.error(style.furigana.analyser.mark,
+                             f"unknown analyser '{style.furigana.analyser}'",
+                             f"known: {', '.join(ANALYSERS)}")
 
     def check_labels(self, labels: model.Labels) -> None:
         """Labels the program fills in: only their own placeholders, written plainly (a format
@@ -406,11 +513,13 @@ class _Loader:
                 self.diags.error(Mark(str(folder)), "no conditions found",
                                  "add conditions/<slug>.yaml files")
         else:
-            source_folder = self.root / source / CONDITIONS
-            slugs = condition_slugs(self.root, source)
+            # Every language has the source language's conditions (a translation of a
+            # translation too: what it lacks comes from the language it is made from).
+            source_folder = self.root / self.source / CONDITIONS
+            slugs = condition_slugs(self.root, self.source)
             for extra in sorted(set(own_slugs) - set(slugs)):
                 self.diags.error(Mark(str(folder / f"{extra}.yaml")),
-                                 f"condition '{extra}' has no {source} source file",
+                                 f"condition '{extra}' has no {self.source} source file",
                                  suggest(extra, slugs) or f"add {source_folder / (extra + '.yaml')}")
         result = {}
         for slug in slugs:
@@ -456,6 +565,16 @@ class _Loader:
         if source_codes is None:
             self.source_points[slug] = codes
         return replace(condition, points=resolved)
+
+
+def _depth(code: str, parents: dict[str, str]) -> int:
+    """How many translations away from the source language (ja: 1, ja-x-easy: 2)."""
+    depth, seen = 1, {code}
+    while parents.get(code) in parents and parents[code] not in seen:
+        code = parents[code]
+        seen.add(code)
+        depth += 1
+    return depth
 
 
 def _present(path: Path) -> bool:

@@ -81,6 +81,22 @@ class PlainLanguage:
                                             "(Japanese)", default=None, at_least=5, at_most=500)
     max_kanji_ratio: float | None = doc("highest share of kanji among all characters (Japanese)",
                                         default=None, at_least=0, at_most=1)
+    sentence_max_length: int | None = doc("longest sentence allowed, in characters (Japanese): "
+                                          "each longer sentence is named", default=None,
+                                          at_least=5, at_most=500)
+    sentence_max_kanji_ratio: float | None = doc("highest share of kanji in any one sentence "
+                                                 "(Japanese): each denser sentence is named",
+                                                 default=None, at_least=0, at_most=1)
+
+
+@dataclass(frozen=True)
+class Furigana:
+    analyser: Text = doc("where readings come from: sudachi (SudachiPy with its core "
+                         "dictionary); <lang>/readings.yaml overrides it per word")
+    always: bool = doc("true: every document of this language has furigana (an easy-Japanese "
+                       "edition); false: only with --furigana", default=False)
+    size: float = doc("size of the readings as a fraction of their base text's size",
+                      default=0.5, at_least=0.3, at_most=0.7)
 
 
 @dataclass(frozen=True)
@@ -95,6 +111,15 @@ class LanguageStyle:
                            "more", default=12.0, at_least=12, at_most=24)
     plain_language: PlainLanguage = doc("readability limits and forbidden claims",
                                         default_factory=PlainLanguage)
+    page_budget_factor: int = doc("page budgets of this language's documents are multiplied "
+                                  "by this (furigana and plainer words take room)", default=1,
+                                  at_least=1, at_most=3)
+    source_language: Text | None = doc("the language this one is translated (adapted) from and "
+                                       "falls back to where a text is missing, e.g. ja for an "
+                                       "easy-Japanese edition; default: handouts.yaml's "
+                                       "source_language", default=None)
+    furigana: Furigana | None = doc("readings (ruby) above kanji: for languages written with "
+                                    "kanji", default=None)
 
 
 # content/<lang>/clinic.yaml ------------------------------------------------------------------
@@ -182,6 +207,16 @@ class PointText:
     reading: Text | None = doc("reading of the name (Japanese: kana)", default=None)
 
 
+# content/<lang>/readings.yaml (optional) -----------------------------------------------------
+@dataclass(frozen=True)
+class Readings:
+    words: dict[str, Text] = doc("word -> its reading in kana, e.g. 坐骨: ざこつ (digits stay "
+                                 "as they are: 3分の1: 3ぶんの1)", default_factory=dict)
+    counters: dict[str, dict[str, Text]] = doc(
+        "counter -> its reading after a number, by the number's last digit, e.g. "
+        "本: {\"*\": ほん, \"1\": ぽん, \"3\": ぼん}", default_factory=dict)
+
+
 # content/<lang>/aftercare.yaml -----------------------------------------------------------------
 @dataclass(frozen=True)
 class Aftercare:
@@ -248,6 +283,13 @@ class Language:
     points: dict[str, PointText]
     aftercare: Aftercare
     conditions: dict[str, Condition]
+    source: str | None = None                   # translated from (None: the source language)
+    readings: Readings = field(default_factory=Readings)     # furigana, with its source's
+
+    @property
+    def locale(self) -> str:
+        """The CLDR locale of dates and names (ja-x-easy: ja; private use has none)."""
+        return self.code.split("-x-")[0].replace("-", "_")
 
 
 @dataclass
@@ -265,6 +307,15 @@ class Library:
     @property
     def conditions(self) -> list[str]:
         return sorted(self.languages[self.settings.source_language].conditions)
+
+    def fallbacks(self, lang: str) -> list[str]:
+        """The languages `lang` falls back to, nearest first (ja-x-easy: ja, then en)."""
+        chain = []
+        source = self.languages[lang].source
+        while source is not None and source not in chain:
+            chain.append(source)
+            source = self.languages[source].source
+        return chain
 
     def canonical_code(self, code: str) -> str | None:
         """WHO code for a code or alias (case-insensitive), or None."""
