@@ -25,7 +25,7 @@ import yaml
 from handouts import __version__, cache, clock, manifest
 from handouts.compose import KINDS, PAGE_BUDGET
 from handouts.content import (chain, condition_slugs, document_groups, find_content, input_group,
-                              language_folders, quick_parents)
+                              language_folders, quick_languages)
 from handouts.errors import Diagnostic, HandoutsError, display_path
 from handouts.fontfiles import fonts_dir
 from handouts.output import write_atomic
@@ -42,11 +42,15 @@ RENDERERS = ("reportlab", "svglib", "qrcode")
 class Options:
     paper: str = "a4"
     large_print: bool = False
+    edition: str | None = None           # "bilingual": each section in two languages
+    pair: tuple[str, str] | None = None  # the bilingual pair (default: source + each translation)
+    furigana: bool = False               # readings over kanji where the language has them
 
     @property
     def suffix(self) -> str:
         """File name suffix: variants never overwrite each other."""
-        return ("-large" if self.large_print else "") + ("" if self.paper == "a4" else f"-{self.paper}")
+        return (("-furigana" if self.furigana else "") + ("-large" if self.large_print else "")
+                + ("" if self.paper == "a4" else f"-{self.paper}"))
 
     @property
     def scale(self) -> float:
@@ -62,9 +66,16 @@ class Job:
     lang: str
     slug: str
     kind: str
+    lead: str | None = None     # bilingual: the language set first, beside or before `lang`
+    named: bool = False         # the lead is not the source language: the file name says which
 
     def relative_path(self, options: Options) -> str:
-        return f"{self.lang}/{self.slug}-{self.kind}{options.suffix}.pdf"
+        edition = "" if self.lead is None else "-bilingual" + (f"-{self.lead}" if self.named else "")
+        return f"{self.lang}/{self.slug}-{self.kind}{edition}{options.suffix}.pdf"
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return (self.lang,) if self.lead is None else (self.lead, self.lang)
 
 
 @dataclass
@@ -85,6 +96,7 @@ class Catalogue:
     languages: tuple[str, ...]
     conditions: tuple[str, ...]
     parents: dict = field(default_factory=dict)     # translation -> the language it is made from
+    furigana: frozenset = frozenset()               # languages that can have furigana
 
 
 def catalogue(root: Path) -> Catalogue:
@@ -97,14 +109,21 @@ def catalogue(root: Path) -> Catalogue:
         source = ""          # broken settings: the full load reports exactly what is wrong
     languages = tuple(folder.name for folder in language_folders(root))
     conditions = tuple(condition_slugs(root, source)) if source in languages else ()
-    return Catalogue(root, source, languages, conditions, quick_parents(root, source, languages))
+    parents, furigana = quick_languages(root, source, languages)
+    return Catalogue(root, source, languages, conditions, parents, furigana)
 
 
-def plan(cat: Catalogue | Library, langs=(), conditions=(), kinds=()) -> list[Job]:
-    """Every selected condition x language x kind; unknown names are errors with a hint."""
+def plan(cat: Catalogue | Library, langs=(), conditions=(), kinds=(),
+         options: Options = Options()) -> list[Job]:
+    """Every selected condition x language x kind; unknown names are errors with a hint.
+
+    A bilingual edition pairs the source language with each selected translation (or the
+    `options.pair`); with furigana, only languages that have readings are selected."""
+    from handouts.editions import furigana_languages, source_of
+
     known_langs = tuple(sorted(cat.languages))
     known_conditions = tuple(cat.conditions)
-    for lang in langs:
+    for lang in [*langs, *(options.pair or ())]:
         if lang not in known_langs:
             raise HandoutsError(f"unknown language '{lang}' ("
                                 f"{suggest(lang, known_langs) or 'known: ' + ', '.join(known_langs)})")
@@ -112,8 +131,27 @@ def plan(cat: Catalogue | Library, langs=(), conditions=(), kinds=()) -> list[Jo
         if slug not in known_conditions:
             raise HandoutsError(f"unknown condition '{slug}' ("
                                 f"{suggest(slug, known_conditions) or 'known: ' + ', '.join(known_conditions)})")
-    return [Job(lang, slug, kind)
-            for lang in (langs or known_langs)
+    source = source_of(cat)
+    pairs = [(None, lang) for lang in (langs or known_langs)]
+    if options.edition == "bilingual":
+        if options.pair is not None:
+            pairs = [options.pair]
+        elif source in langs:
+            raise HandoutsError(f"the bilingual edition sets {source} beside a translation: "
+                                "choose translations with --lang, or both languages with "
+                                "--pair A:B")
+        else:
+            pairs = [(source, lang) for lang in (langs or known_langs) if lang != source]
+    if options.furigana:
+        readable = furigana_languages(cat)
+        named = [lang for lang in [*langs, *(options.pair or ())] if lang not in readable]
+        if named or not readable:
+            raise HandoutsError(f"no furigana for {', '.join(named) or 'any language'}: only "
+                                "languages whose language.yaml has furigana: can have them "
+                                f"({', '.join(sorted(readable)) or 'none here'})")
+        pairs = [(lead, lang) for lead, lang in pairs if {lead, lang} & readable]
+    return [Job(lang, slug, kind, lead, lead is not None and lead != source)
+            for lead, lang in pairs
             for slug in (conditions or known_conditions)
             for kind in (kinds or KINDS)]
 
@@ -194,7 +232,8 @@ class Inputs:
         self.digests = {group: digest.hexdigest() for group, digest in groups.items()}
 
     def groups(self, job: Job) -> list[tuple[str, str]]:
-        return document_groups(chain(job.lang, self.cat.parents), job.slug)
+        langs = [lang for code in job.languages for lang in chain(code, self.cat.parents)]
+        return document_groups(langs, job.slug)
 
     def digest(self, job: Job, options: Options) -> str:
         """Hash of everything one document is made from."""
@@ -221,16 +260,16 @@ def render_one(library: Library, job: Job, options: Options = Options(),
                personal=None) -> tuple[bytes, int]:
     """Compose and render one document; a page budget overrun is an error naming how far over
     (on a personal sheet: what of the personal details takes the space, handouts.fit)."""
-    from handouts.compose import compose
+    from handouts.editions import compose_job
     from handouts.render.pdf import render
 
     def rendered(sheet) -> tuple[bytes, int, int]:
         """PDF bytes, pages and the page budget of the document with these personal details."""
-        doc = compose(library, job.lang, job.slug, job.kind, sheet)
+        doc = compose_job(library, job, options, sheet)
         return (*render(doc, options.paper, options.scale),
                 doc.page_budget * options.budget_factor)
 
-    budget = PAGE_BUDGET[job.kind] * options.budget_factor
+    budget = PAGE_BUDGET[job.kind] * options.budget_factor    # until the document says
     personal_sheet = personal is not None and job.kind == "aftercare"
     try:
         data, pages, budget = rendered(personal)
@@ -355,7 +394,7 @@ def build(content_root: Path, out_dir: Path, langs=(), conditions=(), kinds=(),
           progress: Callable[[Job], None] | None = None) -> Summary:
     """Build the selected documents that are out of date; write them and the manifest."""
     cat = catalogue(content_root)
-    jobs = plan(cat, langs, conditions, kinds)
+    jobs = plan(cat, langs, conditions, kinds, options)
     inputs = Inputs(cat)        # a malformed SOURCE_DATE_EPOCH is one error, before any work
     entries = manifest.read(out_dir)
     summary = Summary()
@@ -427,6 +466,8 @@ def _build_stale(cat: Catalogue, inputs: Inputs, jobs: list[Job], digests: dict,
             if error is None:
                 built[relative] = {
                     "lang": job.lang, "condition": job.slug, "kind": job.kind,
+                    **({"edition": "bilingual", "pair": [job.lead, job.lang]} if job.lead else {}),
+                    **({"furigana": True} if options.furigana else {}),
                     "paper": options.paper, "large_print": options.large_print, "pages": pages,
                     "inputs": digests[job], "sha256": hashlib.sha256(data).hexdigest(),
                     "warnings": [manifest.warning_record(d, cat.root) for d in warnings_of[job]]}

@@ -74,6 +74,36 @@ def _configure_logging(debug: bool) -> None:
                         format="%(levelname)s: %(message)s")
 
 
+def _pair(ctx: click.Context, param: click.Parameter, value):
+    """--pair A:B: two different language codes, for a bilingual edition."""
+    if value is None:
+        return None
+    first, colon, second = value.partition(":")
+    if not colon or not first or not second or first == second:
+        raise click.BadParameter(f"'{value}' is not two languages A:B, e.g. en:ja", ctx, param)
+    if ctx.params.get("edition") != "bilingual":
+        raise click.BadParameter("goes with --edition bilingual", ctx, param)
+    return first, second
+
+
+def edition_options(func):
+    """The bilingual edition and furigana (build, aftercare, email)."""
+    options = [
+        click.option("--edition", type=click.Choice(["bilingual"]), default=None,
+                     is_eager=True,
+                     help="bilingual: every section in two languages (the source language "
+                          "beside the translation, or --pair)."),
+        click.option("--pair", metavar="A:B", callback=_pair,
+                     help="The two languages of a bilingual edition, e.g. en:ja (A first)."),
+        click.option("--furigana", is_flag=True,
+                     help="Readings over kanji (Japanese; an easy-Japanese edition always "
+                          "has them)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
 @cli.command()
 @click.option("--lang", "langs", multiple=True, metavar="CODE", help="Language (repeatable).")
 @click.option("--condition", "conditions", multiple=True, metavar="SLUG",
@@ -82,6 +112,7 @@ def _configure_logging(debug: bool) -> None:
               help="Document kind (repeatable).")
 @click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True)
 @click.option("--large-print", is_flag=True, help="Body text 16 pt; page budgets doubled.")
+@edition_options
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: number of CPUs).")
 @click.option("--force", is_flag=True, help="Rebuild even if nothing changed.")
@@ -91,17 +122,19 @@ def _configure_logging(debug: bool) -> None:
               show_default=True)
 @content_option
 @click.pass_context
-def build(ctx, langs, conditions, kinds, paper, large_print, jobs, force, strict, out_dir,
-          content_dir):
+def build(ctx, langs, conditions, kinds, paper, large_print, edition, pair, furigana, jobs, force,
+          strict, out_dir, content_dir):
     """Build every condition x language x kind into OUT (only what changed)."""
     import time
 
     from handouts.build import Options, build as run_build, catalogue, plan
 
     started = time.perf_counter()
-    options = Options(paper, large_print)
+    if pair and langs:
+        raise click.UsageError("--pair chooses the languages: leave out --lang")
+    options = Options(paper, large_print, edition, pair, furigana)
     root = _content_dir(ctx, content_dir)
-    total = len(plan(catalogue(root), langs, conditions, kinds))
+    total = len(plan(catalogue(root), langs, conditions, kinds, options))
     with _progress(total) as advance:
         summary = run_build(root, out_dir, langs, conditions, kinds, options, workers=jobs,
                             force=force, progress=advance)
@@ -280,11 +313,13 @@ def _refuse_out_dir(path: Path) -> None:
 @click.option("--condition", required=True, metavar="SLUG")
 @personal_options
 @print_options
+@edition_options
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
               help="The PDF file to write.")
 @content_option
 @click.pass_context
-def aftercare(ctx, lang, condition, paper, large_print, output, content_dir, **fields):
+def aftercare(ctx, lang, condition, paper, large_print, edition, pair, furigana, output,
+              content_dir, **fields):
     """Write one personal aftercare sheet to FILE.pdf."""
     from handouts.build import Options
     from handouts.documents import make
@@ -294,7 +329,8 @@ def aftercare(ctx, lang, condition, paper, large_print, output, content_dir, **f
         raise HandoutsError(f"{output}: the output file must end in .pdf")
     _refuse_out_dir(output)
     library = _load(_content_dir(ctx, content_dir))
-    made = make(library, lang, condition, "aftercare", Options(paper, large_print), fields)
+    made = make(library, lang, condition, "aftercare",
+                Options(paper, large_print, edition, pair, furigana), fields)
     write_atomic(output, made.data, mode=0o600)
     click.echo(f"wrote {output} ({len(made.data) // 1024} KB)")
 
@@ -307,13 +343,14 @@ def aftercare(ctx, lang, condition, paper, large_print, output, content_dir, **f
               show_default=True)
 @personal_options
 @print_options
+@edition_options
 @click.option("--eml", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the message to this file instead of sending it.")
 @click.option("--dry-run", is_flag=True, help="Print what would be sent; send nothing.")
 @content_option
 @click.pass_context
-def email(ctx, to, lang, condition, kind, paper, large_print, eml, dry_run, content_dir,
-          **fields):
+def email(ctx, to, lang, condition, kind, paper, large_print, edition, pair, furigana, eml,
+          dry_run, content_dir, **fields):
     """Email a handout or personal aftercare sheet (SMTP from HANDOUTS_SMTP_*)."""
     from handouts import mail
     from handouts.build import Options
@@ -326,7 +363,8 @@ def email(ctx, to, lang, condition, kind, paper, large_print, eml, dry_run, cont
         _refuse_out_dir(eml)
     config = None if (eml or dry_run) else mail.SmtpConfig.from_env()
     library = _load(_content_dir(ctx, content_dir))
-    made = make(library, lang, condition, kind, Options(paper, large_print), fields)
+    made = make(library, lang, condition, kind,
+                Options(paper, large_print, edition, pair, furigana), fields)
     message, text = email_message(library, lang, condition, kind, recipient, made)
     if dry_run:
         extra = "".join(f"\nattachment: {part.get_filename()}"

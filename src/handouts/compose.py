@@ -39,7 +39,9 @@ def mailto_link(email: str, subject: str) -> str:
 
 
 def compose(library: Library, lang: str, slug: str, kind: str,
-            personal: Personal | None = None) -> d.Document:
+            personal: Personal | None = None, furigana: bool = False) -> d.Document:
+    """One document in one language; `furigana` adds readings where the language can have them
+    (an easy-Japanese edition has them always: language.yaml furigana)."""
     language = library.languages[lang]
     condition = language.conditions[slug]
     if kind == "handout":
@@ -68,7 +70,19 @@ def compose(library: Library, lang: str, slug: str, kind: str,
         page_budget=page_budget(language, kind, personal is not None),
         blocks=blocks,
         fallback_typography=fallback,
+        ruby=readings(language, furigana),
     )
+
+
+def readings(language: Language, wanted: bool) -> dict:
+    """The document's furigana: {language: its annotator} when it has them (made lazily: the
+    analyser loads on the first text with kanji)."""
+    setting = language.style.furigana
+    if setting is None or not (wanted or setting.always):
+        return {}
+    from handouts.furigana import annotator
+
+    return {language.code: annotator(language)}
 
 
 def page_budget(language: Language, kind: str, personal: bool = False) -> int:

@@ -145,26 +145,28 @@ def document_groups(langs, slug: str) -> list[tuple[str, str]]:
     return sorted({("", "")} | {(lang, "") for lang in langs} | {(lang, slug) for lang in langs})
 
 
-def quick_parents(root: Path, source: str, languages) -> dict[str, str]:
-    """Each translation's source language (language.yaml source_language, else `source`), read
-    without the full load (incremental builds decide from this alone); whatever is wrong
-    there, the full load reports."""
+def quick_languages(root: Path, source: str, languages) -> tuple[dict[str, str], frozenset]:
+    """Each translation's source language (language.yaml source_language, else `source`) and
+    the languages that can have furigana, read without the full load (incremental builds
+    decide from this alone); whatever is wrong there, the full load reports."""
     import yaml
 
-    parents = {}
+    parents, furigana = {}, set()
     for code in languages:
-        if code == source:
-            continue
-        parents[code] = source
         try:
             data = yaml.load((root / code / "language.yaml").read_text(encoding="utf-8"),
                              Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-            named = data.get("source_language") if isinstance(data, dict) else None
         except (OSError, ValueError, yaml.YAMLError, RecursionError):
-            named = None
-        if isinstance(named, str) and named in languages and named != code:
-            parents[code] = named
-    return parents
+            data = None
+        data = data if isinstance(data, dict) else {}
+        if isinstance(data.get("furigana"), dict):
+            furigana.add(code)
+        if code == source:
+            continue
+        named = data.get("source_language")
+        parents[code] = named if isinstance(named, str) and named in languages and named != code \
+            else source
+    return parents, frozenset(furigana)
 
 
 def chain(lang: str, parents: dict[str, str]) -> list[str]:

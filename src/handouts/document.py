@@ -41,6 +41,16 @@ class Columns:
 
 
 @dataclass(frozen=True)
+class Parallel:
+    """One section in two languages (a bilingual edition): side by side where both fit, else
+    the first then the second. `first` is in the document's language, `second` in its second
+    language (Document.second)."""
+
+    first: tuple
+    second: tuple
+
+
+@dataclass(frozen=True)
 class Alert:
     """A visually distinct box: heading, then lead-in lines each followed by bullets."""
 
@@ -130,3 +140,8 @@ class Document:
     page_budget: int
     blocks: list = field(default_factory=list)
     fallback_typography: Typography | None = None   # for Fallback texts
+    # A bilingual edition: the second language, set in its own typography (Parallel blocks).
+    second: str | None = None
+    second_typography: Typography | None = None
+    # Furigana: language -> its readings (furigana.Annotator: text -> Ruby spans over kanji).
+    ruby: dict = field(default_factory=dict)

@@ -7,11 +7,12 @@ budgets, what the email says and attaches) is applied here, the same way for all
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email.message import EmailMessage
 
 from handouts.build import Job, Options, plan, render_one
 from handouts.compose import EmailText, Personal, email_text, safe_filename
+from handouts.errors import HandoutsError
 from handouts.model import Library
 
 
@@ -33,14 +34,28 @@ def make(library: Library, lang: str, slug: str, kind: str, options: Options = O
     """
     from handouts.personal import personal_details
 
-    plan(library, [lang], [slug], [kind])          # unknown names: a clear error with a hint
+    job = edition_job(library, lang, slug, kind, options)   # unknown names: a clear error
     # A handout prints no personal fields, but they are checked all the same (and the
     # patient's name greets them in an email); only a printed sheet needs every character in
     # a font.
     personal = (personal_details(library, lang, printed=kind == "aftercare", **fields)
                 if fields is not None else None)
-    data, pages = render_one(library, Job(lang, slug, kind), options, personal)
+    data, pages = render_one(library, job, options, personal)
     return Made(data, pages, personal)
+
+
+def edition_job(library: Library, lang: str, slug: str, kind: str, options: Options) -> Job:
+    """The one document `lang` asks for: with --edition bilingual, the source language beside
+    `lang`, or the --pair (which must include `lang`: the email speaks it)."""
+    if options.edition == "bilingual" and options.pair is None:
+        source = str(library.settings.source_language)
+        if lang == source:
+            raise HandoutsError(f"the bilingual edition sets {source} beside a translation: "
+                                f"give the translation with --lang, or --pair {source}:CODE")
+        options = replace(options, pair=(source, lang))
+    if options.pair is not None and lang not in options.pair:
+        raise HandoutsError(f"--lang {lang} is not one of --pair {':'.join(options.pair)}")
+    return plan(library, [] if options.pair else [lang], [slug], [kind], options)[0]
 
 
 def email_message(library: Library, lang: str, slug: str, kind: str, to: str,
