@@ -22,7 +22,8 @@ def add_easy(content, **style):
     shutil.copytree(content / "ja", content / EASY)
     language = read_yaml(content / "ja" / "language.yaml")
     language.update({"name": "やさしい日本語", "source_language": "ja",
-                     "furigana": {"analyser": "sudachi", "always": True}, **style})
+                     "furigana": {"analyser": "sudachi", "always": True},
+                     "page_budget_factor": 2, **style})      # furigana take room
     write_yaml(content / EASY / "language.yaml", language)
     files = [str(p) for p in sorted((content / EASY).rglob("*.yaml")) if p.name != "language.yaml"]
     marked = run_cli("mark-translated", "--content", str(content), *files)

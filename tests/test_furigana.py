@@ -156,3 +156,33 @@ def test_the_analyser_is_imported_only_for_documents_with_furigana(tmp_path):
     assert "sudachipy" not in imported(listed)
     checked = run_cli("check", "--content", str(content), python_options=("-X", "importtime"))
     assert "sudachipy" in imported(checked)       # not vacuous: check reads the easy edition
+
+
+# Drawn ------------------------------------------------------------------------------------------
+def test_readings_are_drawn_over_their_bases_and_copied_text_is_the_base(tmp_path):
+    from collections import Counter
+
+    from pdfruby import body, clusters
+
+    content = write_content(tmp_path, conditions=("knee-ache",))
+    add_easy(content)
+    out = tmp_path / "out"
+    for lang in ("ja", "ja-x-easy"):
+        result = run_cli("build", "--content", str(content), "--out", str(out), "--lang", lang,
+                         "--kind", "handout", python_options=("-X", "importtime"))
+        assert result.returncode == 0, result.stderr
+        assert ("sudachipy" in imported(result)) == (lang == "ja-x-easy")
+    plain, easy = out / "ja" / "knee-ache-handout.pdf", out / "ja-x-easy" / "knee-ache-handout.pdf"
+    found = clusters(easy.read_bytes())
+    assert ("足三里", "てすと") in {(c.base, c.reading) for c in found}   # the tree's reading
+    assert ("治療", "ちりょう") in {(c.base, c.reading) for c in found}
+    for c in found:
+        assert c.base_box.top - 0.5 <= c.reading_box.bottom <= c.base_box.top + c.reading_size
+    assert not any(c.base for c in clusters(plain.read_bytes()))
+
+    def text(path):
+        return Counter("".join(body(path).split()))
+    # The same texts (ja-x-easy is a copy of ja here) but for the names' bracketed readings:
+    # the furigana say them.
+    assert set(text(plain) - text(easy)) <= set("（）てすと")
+    assert not text(easy) - text(plain)

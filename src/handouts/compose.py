@@ -16,6 +16,7 @@ PAGE_BUDGET = {"handout": 2, "aftercare": 1}
 # A personal sheet adds the patient's details, the note and the diagram of the points treated
 # to everything the generic sheet says: it may use the back of the page.
 PERSONAL_PAGES = 1
+FURIGANA_PAGES = 2       # furigana on request: the page budget is doubled (see page_budget)
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,11 @@ def compose(library: Library, lang: str, slug: str, kind: str,
     title = (condition.title if kind == "handout" else
              labels.aftercare_title.format(title=language.aftercare.title,
                                            condition=condition.title))
+    ruby = readings(language, furigana)
+    if ruby:       # the names' readings stand over them: not again in brackets
+        blocks = [dataclasses.replace(b, legend=tuple(dataclasses.replace(e, reading=None)
+                                                      for e in b.legend))
+                  if isinstance(b, d.PointsFigure) else b for b in blocks]
     source = library.settings.source_language
     fallback = None
     if lang != source:
@@ -65,12 +71,12 @@ def compose(library: Library, lang: str, slug: str, kind: str,
         keywords=f"{slug}, {kind}, {lang}",
         header=(clinic_name(language),
                 labels.handout_label if kind == "handout" else labels.aftercare_label),
-        typography=typography(language),
+        typography=typography(language, furigana),
         footer=_footer(library, language, condition),
-        page_budget=page_budget(language, kind, personal is not None),
+        page_budget=page_budget(language, kind, personal is not None, furigana),
         blocks=blocks,
         fallback_typography=fallback,
-        ruby=readings(language, furigana),
+        ruby=ruby,
     )
 
 
@@ -85,10 +91,14 @@ def readings(language: Language, wanted: bool) -> dict:
     return {language.code: annotator(language)}
 
 
-def page_budget(language: Language, kind: str, personal: bool = False) -> int:
-    """How many pages a document may take (language.yaml may give its language more)."""
+def page_budget(language: Language, kind: str, personal: bool = False,
+                furigana: bool = False) -> int:
+    """How many pages a document may take (language.yaml may give its language more; furigana
+    asked for take a line's room again in every line: twice the pages, like large print)."""
     pages = PAGE_BUDGET[kind] + (PERSONAL_PAGES if personal else 0)
-    return pages * language.style.page_budget_factor
+    setting = language.style.furigana
+    added = furigana and setting is not None and not setting.always
+    return pages * language.style.page_budget_factor * (FURIGANA_PAGES if added else 1)
 
 
 def clinic_name(language: Language) -> str:
@@ -99,14 +109,15 @@ def clinic_name(language: Language) -> str:
     return language.labels.clinic_with_reading.format(name=clinic.name, reading=clinic.reading)
 
 
-def typography(language: Language) -> d.Typography:
+def typography(language: Language, furigana: bool = False) -> d.Typography:
     style = language.style
+    ruby = style.furigana.size if readings(language, furigana) else 0.0
     return d.Typography(
         font=style.font, body_size=style.body_size, leading=style.leading,
         words=style.line_breaking.words,
         no_line_start=style.line_breaking.no_line_start or "",
         no_line_end=style.line_breaking.no_line_end or "",
-        units=tuple(style.line_breaking.units))
+        units=tuple(style.line_breaking.units), ruby=ruby)
 
 
 def _has_fallback(value) -> bool:

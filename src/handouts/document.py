@@ -124,6 +124,7 @@ class Typography:
     no_line_start: str
     no_line_end: str
     units: tuple[str, ...]
+    ruby: float = 0.0          # furigana: their size as a share of the text's (0: none)
 
 
 @dataclass

@@ -45,7 +45,7 @@ def compose_pair(library, first: str, second: str, slug: str, kind: str,
     """A bilingual document: every section in `first` and in `second`, aligned."""
     a = compose(library, first, slug, kind, personal, furigana)
     b = compose(library, second, slug, kind, personal, furigana)
-    budgets = [page_budget(library.languages[code], kind, personal is not None)
+    budgets = [page_budget(library.languages[code], kind, personal is not None, furigana)
                for code in (first, second)]
     return dataclasses.replace(
         a,
@@ -53,21 +53,16 @@ def compose_pair(library, first: str, second: str, slug: str, kind: str,
         subject=f"{a.subject} / {b.subject}",
         keywords=f"{a.keywords}, {second}, bilingual",
         header=(a.header[0], f"{a.header[1]} / {b.header[1]}"),
-        footer=dataclasses.replace(
-            a.footer, address=_both(a.footer.address, b.footer.address),
-            hours=_both(a.footer.hours, b.footer.hours),
-            codes=tuple((payload, _both(caption, other)) for (payload, caption), (_, other)
-                        in zip(a.footer.codes, b.footer.codes))),
+        # The footer as the second language writes it (the clinic's address as written in
+        # Japan, for a Japanese translation): the first language has the map code.
+        footer=b.footer,
         page_budget=2 * max(budgets),         # twice the single-language budget
         blocks=pair_sections(a.blocks, b.blocks),
         second=second,
         second_typography=b.typography,
+        fallback_typography=a.fallback_typography or b.fallback_typography,
         ruby={**a.ruby, **b.ruby},
     )
-
-
-def _both(first: str, second: str) -> str:
-    return first if first == second else f"{first} / {second}"
 
 
 def sections(blocks) -> list[tuple]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import io
 from dataclasses import dataclass
 
@@ -17,10 +18,11 @@ from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Flowable, Frame,
 from handouts import document as d
 from handouts.errors import HandoutsError
 from handouts.linebreak import BreakRules, wrap
-from handouts.render import qr
+from handouts.render import bilingual, qr
 from handouts.render.columns import SideBySide
 from handouts.render.diagram import DiagramRow, label_radius
 from handouts.render.fonts import family
+from handouts.render.ruby import ruby_room, ruby_text
 from handouts.render.text import TextBlock, TextStyle
 
 rl_config.invariant = 1          # byte-identical output: fixed IDs, dates from SOURCE_DATE_EPOCH
@@ -66,7 +68,8 @@ class Styles:
         def style(factor: float, bold: bool = False, color: Color = black,
                   grow: float = scale) -> TextStyle:
             s = t.body_size * factor * grow
-            return TextStyle(fonts, s, s * t.leading * leading, rules, bold, color)
+            above = ruby_room(fonts, s, t.leading * leading, t.ruby)
+            return TextStyle(fonts, s, s * t.leading * leading + above, rules, bold, color, above)
 
         # Large print enlarges the reading text fully; footer, captions and marker numbers a
         # little, so that the fixed parts of the page (QR codes, diagrams) keep their place.
@@ -81,8 +84,13 @@ class Styles:
 
 class _Renderer:
     def __init__(self, doc: d.Document, styles: Styles, width: float, fallback: Styles | None,
-                 height: float = 1e9):
+                 height: float = 1e9, lang: str | None = None):
         self.doc, self.s, self.width, self.fallback = doc, styles, width, fallback
+        self.lang = lang or doc.lang
+        self.typography = (doc.second_typography if self.lang != doc.lang else doc.typography)
+        self.readings = doc.ruby.get(self.lang)     # furigana: text -> readings
+        self.ruby_share = self.typography.ruby
+        self.partner: _Renderer | None = None       # a bilingual edition's second language
         self.height = height      # of the page's text frame
         # Sentences run on with a space in languages that break at spaces, directly otherwise.
         self.joiner = " " if styles.body.rules.words else ""
@@ -91,7 +99,12 @@ class _Renderer:
         """A text block in the named style; text that fell back to the source language is set
         in that language's typography (its font, leading and line breaking)."""
         styles = self.fallback if isinstance(text, d.Fallback) and self.fallback else self.s
-        return TextBlock(text, getattr(styles, style), **kwargs)
+        text_style = getattr(styles, style)
+        if self.readings is not None and not isinstance(text, d.Fallback):
+            lead = kwargs.get("lead")
+            kwargs["ruby"] = ruby_text(self.readings, text, text_style, self.ruby_share)
+            kwargs["lead_ruby"] = lead and ruby_text(self.readings, *lead, self.ruby_share)
+        return TextBlock(text, text_style, **kwargs)
 
     def table(self, rows, widths, *commands) -> Table:
         """A layout table: no padding, top-aligned, and our font (reportlab's default cell
@@ -104,6 +117,15 @@ class _Renderer:
                                    ("TOPPADDING", (0, 0), (-1, -1), 0),
                                    ("BOTTOMPADDING", (0, 0), (-1, -1), 0), *commands]))
         return table
+
+    def narrow(self, width: float) -> _Renderer:
+        """The same language laid out in `width` (one side of a bilingual section)."""
+        twin = copy.copy(self)
+        twin.width = width
+        return twin
+
+    def parallel(self, b: d.Parallel):
+        return bilingual.parallel(self, self.partner, b)
 
     def flowables(self, blocks) -> list[Flowable]:
         result: list[Flowable] = []
@@ -216,7 +238,9 @@ class _Renderer:
         # Wide views: the companion blocks follow the legend, so the pictures start early.
         return [CondPageBreak(height + 60), KeepTogether([*head, row, *notes]), *legend, *beside]
 
-    def legend_entry(self, e: d.LegendEntry, compact: bool, width: float) -> Flowable:
+    def legend_entry(self, e: d.LegendEntry, compact: bool, width: float,
+                     badge: bool = True) -> Flowable | list[Flowable]:
+        """A point's legend entry with its number (`badge`), or its text alone."""
         s = self.s
         name = f"{e.code}  {e.name}" + (f"（{e.reading}）" if e.reading else "")
         if compact:
@@ -228,13 +252,21 @@ class _Renderer:
             if any(isinstance(t, d.Fallback) for t in parts):
                 text = d.Fallback(text)
             lines = [self.tb(text, "body", lead=(name, s.strong))]
-        badge = _Badge(e.number, s.number, e.emphasis, s.body)
-        column = 2 * badge.radius + 8
-        return self.table([[badge, lines]], [column, width - column],
+        if not badge:
+            return lines
+        column = self.badge_column()
+        return self.table([[self.badge(e), lines]], [column, width - column],
                           ("BOTTOMPADDING", (0, 0), (-1, -1), 0 if compact else 2))
 
+    def badge(self, e: d.LegendEntry) -> Flowable:
+        return _Badge(e.number, self.s.number, e.emphasis, self.s.body)
+
+    def badge_column(self) -> float:
+        return 2 * label_radius(self.s.number.size) + 2 + 8
+
     DISPATCH = {d.Title: title, d.Heading: heading, d.Paragraph: paragraph, d.Bullets: bullets,
-                d.Columns: columns, d.Alert: alert, d.Fields: fields, d.PointsFigure: points}
+                d.Columns: columns, d.Alert: alert, d.Fields: fields, d.PointsFigure: points,
+                d.Parallel: parallel}
 
 
 class _Badge(Flowable):
@@ -371,6 +403,20 @@ class _PageCounter(Canvas):
     circle = ellipse = line = lines = rect = roundRect = wedge = drawPath = _nothing
 
 
+def _furniture_styles(doc: d.Document, first: Styles, second: Styles) -> Styles:
+    """A bilingual header and footer hold both languages: they are set in the styles of the
+    language whose font has every character of them."""
+    from handouts.fontfiles import charset
+
+    f = doc.footer
+    texts = [*doc.header, f.clinic_name, f.address, f.phone, f.hours, f.email,
+             *(caption for _, caption in f.codes)]
+    needed = {ord(c) for text in texts for c in text if not c.isspace()}
+    if needed <= charset(str(doc.typography.font), "regular"):
+        return first
+    return second
+
+
 def count_pages(doc: d.Document, paper: str = "a4", scale: float = 1.0) -> int:
     """The page count render() would give, without making the PDF (check's page budgets)."""
     return render(doc, paper, scale, pages_only=True)[1]
@@ -381,9 +427,12 @@ def render(doc: d.Document, paper: str = "a4", scale: float = 1.0,
     """Lay out and draw the document; returns the PDF bytes and the page count."""
     size = PAPER[paper]
     styles = Styles.for_typography(doc.typography, scale, LEADING[paper])
+    second = (Styles.for_typography(doc.second_typography, scale, LEADING[paper])
+              if doc.second else None)
+    furniture = _furniture_styles(doc, styles, second) if second else styles  # header, footer
     buffer = io.BytesIO()
-    frame_bottom = BOTTOM + _footer_height(styles, doc.footer, size[0]) + 3 * mm
-    frame_top = size[1] - TOP - _header_height(styles)
+    frame_bottom = BOTTOM + _footer_height(furniture, doc.footer, size[0]) + 3 * mm
+    frame_top = size[1] - TOP - _header_height(furniture)
     frame = Frame(MARGIN, frame_bottom, size[0] - 2 * MARGIN, frame_top - frame_bottom,
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
     template = BaseDocTemplate(
@@ -395,9 +444,12 @@ def render(doc: d.Document, paper: str = "a4", scale: float = 1.0,
     fallback = (Styles.for_typography(doc.fallback_typography, scale, LEADING[paper])
                 if doc.fallback_typography else None)
     renderer = _Renderer(doc, styles, frame._width, fallback, frame._height)
+    if second:
+        renderer.partner = _Renderer(doc, second, frame._width, fallback, frame._height,
+                                     lang=doc.second)
     try:
         template.build(renderer.flowables(doc.blocks), canvasmaker=_PageCounter if pages_only
-                       else _numbered_canvas(doc, styles, size))
+                       else _numbered_canvas(doc, furniture, size))
     except LayoutError:
         # A single block taller than a whole page (e.g. an enormous note).
         raise HandoutsError(f"{doc.lang} {doc.kind} '{doc.title}': a block is taller than a "

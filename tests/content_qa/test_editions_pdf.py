@@ -1,0 +1,298 @@
+"""Content QA on the built PDFs of the editions: bilingual documents (every section in both
+languages, aligned, within twice the budget, QR codes, no overlap, each language in its font),
+and documents with furigana (readings above their bases on the same line, extraction gives
+the base text only, kinsoku kept, point names read as the WHO standard reads them).
+
+Expected texts come from the content files (yaml.safe_load), expected readings of the point
+names from the WHO standard's Japanese edition (test_readings.WHO_JAPANESE)."""
+
+from __future__ import annotations
+
+import ctypes
+import re
+import subprocess
+from collections import Counter
+
+import pypdfium2 as pdfium
+import pytest
+import yaml
+
+from helpers import CONTENT, decode_qr, page_count, page_factor, page_image, run_cli
+from pdfruby import Box, body, clusters, without_actual_text
+from test_kinsoku import bad_breaks, group_lines, page_chars
+from test_layout import overlaps
+from test_readings import WHO_JAPANESE
+
+SOURCE = yaml.safe_load((CONTENT / "handouts.yaml").read_text(encoding="utf-8"))["source_language"]
+LANGS = sorted(p.name for p in CONTENT.iterdir()
+               if p.is_dir() and p.name != "diagrams" and not p.name.startswith("."))
+TRANSLATIONS = [lang for lang in LANGS if lang != SOURCE]
+CONDITIONS = sorted(p.stem for p in (CONTENT / SOURCE / "conditions").glob("*.yaml"))
+KINDS = ("handout", "aftercare")
+BUDGET = {"handout": 2, "aftercare": 1}
+PAIRS = [(lang, slug, kind) for lang in TRANSLATIONS for slug in CONDITIONS for kind in KINDS]
+
+
+def content(relative: str) -> dict:
+    return yaml.safe_load((CONTENT / relative).read_text(encoding="utf-8"))
+
+
+def furigana(lang: str) -> dict | None:
+    return content(f"{lang}/language.yaml").get("furigana")
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.fixture(scope="module")
+def editions(tmp_path_factory):
+    """One `build --edition bilingual` (every default pair) and one `build --furigana`."""
+    out = tmp_path_factory.mktemp("editions")
+    for options in (("--edition", "bilingual"), ("--furigana",)):
+        result = run_cli("build", *options, "--out", str(out), cwd=CONTENT.parent)
+        assert result.returncode == 0, result.stderr
+    return out
+
+
+def bilingual(editions, lang, slug, kind):
+    return editions / lang / f"{slug}-{kind}-bilingual.pdf"
+
+
+def text_of(pdf) -> str:
+    document = pdfium.PdfDocument(pdf)
+    return "".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
+
+
+# Bilingual documents ----------------------------------------------------------------------------
+def printed(lang: str, slug: str, kind: str) -> list[str]:
+    """What a document says, from the content: every text of its sections."""
+    condition = content(f"{lang}/conditions/{slug}.yaml")
+    ui = content(f"{lang}/ui.yaml")
+    urgent = condition["see_a_doctor"]["urgent"]
+    if kind == "handout":
+        texts = [condition["title"], condition["summary"], condition["disclaimer"],
+                 *condition["what_it_is"], *condition["symptoms"], *condition["causes"],
+                 *condition["how_acupuncture_may_help"], *condition["what_to_expect"],
+                 *condition["precautions"], *condition["self_care"],
+                 *condition["see_a_doctor"]["soon"], *urgent,
+                 *(p["why"] for p in condition["points"])]
+        keys = ["what_it_is", "symptoms", "causes", "how_acupuncture_may_help",
+                "what_to_expect", "precautions", "self_care", "points", "see_a_doctor",
+                "see_a_doctor_urgent", "urgent_advice"]
+    else:
+        care = content(f"{lang}/aftercare.yaml")
+        texts = [care["title"], care["intro"], *care["normal"], *care["do"], *care["avoid"],
+                 *care["contact"], *condition["aftercare"], *condition["precautions"], *urgent]
+        keys = ["aftercare_normal", "aftercare_do", "aftercare_avoid", "aftercare_contact",
+                "precautions", "see_a_doctor", "see_a_doctor_urgent", "urgent_advice"]
+    return texts + [ui[key] for key in keys]
+
+
+def test_every_translation_has_its_bilingual_documents(editions):
+    for lang, slug, kind in PAIRS:
+        assert bilingual(editions, lang, slug, kind).is_file(), (lang, slug, kind)
+    assert not list((editions / SOURCE).glob("*-bilingual*.pdf"))
+
+
+@pytest.mark.parametrize("lang,slug,kind", PAIRS)
+def test_bilingual_document_says_everything_in_both_languages(editions, lang, slug, kind):
+    text = squeeze(body(bilingual(editions, lang, slug, kind)))
+    for language in (SOURCE, lang):
+        missing = [t for t in printed(language, slug, kind) if squeeze(t) not in text]
+        assert missing == [], (language, missing)
+
+
+@pytest.mark.parametrize("lang,slug,kind", PAIRS)
+def test_each_section_sits_beside_its_translation(editions, lang, slug, kind):
+    """Section by section, never one whole language then the other: each heading of the
+    source language is on the same page and line as the same heading translated, left of it."""
+    keys = (["what_it_is", "how_acupuncture_may_help", "symptoms", "precautions", "causes",
+             "what_to_expect", "self_care", "points"] if kind == "handout"
+            else ["aftercare_normal", "aftercare_contact", "precautions"])
+    document = pdfium.PdfDocument(bilingual(editions, lang, slug, kind))
+    pages = [_chars(document[number]) for number in range(len(document))]
+    first, second = content(f"{SOURCE}/ui.yaml"), content(f"{lang}/ui.yaml")
+    order = []
+    for key in keys:
+        a, b = _find(pages, first[key]), _find(pages, second[key])
+        assert a and b, key
+        (page_a, box_a), (page_b, box_b) = a, b
+        # The same line: their bands overlap; the source language on the left.
+        assert page_a == page_b and box_a.bottom < box_b.top and box_b.bottom < box_a.top, key
+        assert box_a.right < box_b.left, key
+        order.append(page_a)
+    if kind == "handout":
+        assert len(set(order)) >= 2                 # sections on several pages
+
+
+def _chars(page) -> tuple[str, list]:
+    """A page's drawn characters without white space, and their boxes."""
+    textpage = page.get_textpage()
+    text, boxes = "", []
+    for index in range(textpage.count_chars()):
+        char = textpage.get_text_range(index, 1)
+        if char.strip():
+            text += char
+            boxes.append(Box(*textpage.get_charbox(index)))
+    return text, boxes
+
+
+def _find(pages, heading: str):
+    """(page, box of its first character) of the first place a heading is printed."""
+    wanted = squeeze(heading)
+    for number, (text, boxes) in enumerate(pages):
+        at = text.find(wanted)
+        if at >= 0:
+            return number, boxes[at]
+    return None
+
+
+@pytest.mark.parametrize("lang,slug,kind", PAIRS)
+def test_bilingual_document_fits_twice_the_budget(editions, lang, slug, kind):
+    pages = page_count(bilingual(editions, lang, slug, kind))
+    assert 1 <= pages <= 2 * BUDGET[kind] * max(page_factor(SOURCE), page_factor(lang))
+
+
+@pytest.mark.parametrize("lang,slug,kind", PAIRS)
+def test_bilingual_qr_codes_decode_and_nothing_overlaps(editions, lang, slug, kind):
+    path = bilingual(editions, lang, slug, kind)
+    clinic = content("clinic.yaml")
+    for index in range(page_count(path)):
+        codes = decode_qr(page_image(path, index, dpi=150))
+        assert len(codes) == 2 and any(clinic["email"] in c for c in codes), codes
+    assert overlaps(path) == []
+    if furigana(lang):                       # the readings too
+        assert overlaps(without_actual_text(path.read_bytes(), invisible=False)[0]) == []
+
+
+def font_of(textpage, index: int) -> str:
+    import pypdfium2.raw as raw
+
+    buffer = ctypes.create_string_buffer(200)
+    raw.FPDFText_GetFontInfo(textpage.raw, index, buffer, 200, None)
+    return buffer.value.decode("ascii", "replace")
+
+
+@pytest.mark.parametrize("lang", TRANSLATIONS)
+def test_each_language_is_set_in_its_own_font(editions, lang):
+    fonts = {code: content(f"{code}/language.yaml")["font"] for code in (SOURCE, lang)}
+    document = pdfium.PdfDocument(bilingual(editions, lang, CONDITIONS[0], "handout"))
+    textpage = document[0].get_textpage()
+    text = textpage.get_text_range()
+    for code in (SOURCE, lang):
+        title = content(f"{code}/conditions/{CONDITIONS[0]}.yaml")["title"]
+        start = text.index(title)
+        assert {font_of(textpage, start + i).split("+")[-1].split("-")[0]
+                for i in range(len(title))} == {fonts[code]}, code
+
+
+# Furigana --------------------------------------------------------------------------------------
+FURIGANA = [lang for lang in LANGS if furigana(lang)]
+
+
+def furigana_pdfs(built, editions):
+    """Every document with furigana: easy editions as built, the others built with --furigana,
+    and the bilingual documents with an easy edition."""
+    found = []
+    for lang in FURIGANA:
+        always = furigana(lang).get("always")
+        for slug in CONDITIONS:
+            for kind in KINDS:
+                found.append(built / lang / f"{slug}-{kind}.pdf" if always
+                             else editions / lang / f"{slug}-{kind}-furigana.pdf")
+                if always and lang != SOURCE:
+                    found.append(bilingual(editions, lang, slug, kind))
+    return found
+
+
+def test_furigana_documents_exist(built, editions):
+    assert FURIGANA and all(path.is_file() for path in furigana_pdfs(built, editions))
+
+
+def test_readings_sit_above_their_bases(built, editions):
+    for path in furigana_pdfs(built, editions):
+        found = clusters(path.read_bytes())
+        assert len(found) > 100, path
+        for cluster in found:
+            base, reading = cluster.base_box, cluster.reading_box
+            assert cluster.reading, (path, cluster)
+            assert reading is not None and base is not None, (path, cluster)
+            # Above the base, on its line: no higher than the reading's own size above it.
+            assert base.top - 0.5 <= reading.bottom <= base.top + cluster.reading_size, \
+                (path, cluster)
+            # Over it: within the base's width, or reaching half a reading character beyond.
+            reach = cluster.reading_size / 2 + 1.5        # glyph boxes: ink, not advance
+            assert base.left - reach <= reading.left and reading.right <= base.right + reach, \
+                (path, cluster)
+            assert cluster.reading_size <= cluster.base_size * 0.6
+
+
+def test_extracted_text_is_the_base_text_only(built, editions):
+    """The text a reader copies (pdfium, poppler) has no reading in it: it is what the same
+    document without furigana says (the names' bracketed readings aside: the furigana say them),
+    character for character."""
+    for lang in FURIGANA:
+        for slug in CONDITIONS:
+            if furigana(lang).get("always"):
+                plain = Counter(squeeze(without_furigana(lang, slug)))
+                ruby = body_text(built / lang / f"{slug}-handout.pdf")
+                assert ruby == plain, (lang, slug)
+                continue
+            plain = body_text(built / lang / f"{slug}-handout.pdf")
+            ruby = body_text(editions / lang / f"{slug}-handout-furigana.pdf")
+            names = content(f"{lang}/points.yaml")
+            codes = [p["code"] for p in content(f"{lang}/conditions/{slug}.yaml")["points"]]
+            brackets = Counter("".join(f"（{names[c]['reading']}）" for c in codes))
+            assert ruby == plain - brackets, (lang, slug)
+    for path in furigana_pdfs(built, editions):
+        pdfium_text = squeeze(text_of(path))
+        poppler = squeeze(subprocess.run(["pdftotext", str(path), "-"], capture_output=True,
+                                         text=True, check=True).stdout)
+        assert Counter(pdfium_text) == Counter(poppler), path
+        for cluster in clusters(path.read_bytes())[:400]:
+            assert cluster.base in pdfium_text
+
+
+def without_furigana(lang: str, slug: str) -> str:
+    """The body text of an edition that always has furigana, rendered without them."""
+    import dataclasses
+
+    from handouts.compose import compose
+    from handouts.content import load_library
+    from handouts.render.pdf import render
+
+    doc = compose(load_library(CONTENT)[0], lang, slug, "handout")
+    doc = dataclasses.replace(doc, ruby={},
+                              typography=dataclasses.replace(doc.typography, ruby=0.0))
+    return body(render(doc)[0])
+
+
+def body_text(path) -> Counter:
+    return Counter(squeeze(body(path)))
+
+
+def test_kinsoku_holds_with_furigana(built, editions):
+    for lang in FURIGANA:
+        style = content(f"{lang}/language.yaml")["line_breaking"]
+        registry = content("points.yaml")["points"]
+        for path in furigana_pdfs(built, editions):
+            if path.parent.name != lang:
+                continue
+            document = pdfium.PdfDocument(path)
+            lines = [line for page in document for line in group_lines(page_chars(page))]
+            assert len(lines) > 30, path
+            assert bad_breaks(lines, style["no_line_start"], style["no_line_end"],
+                              set(registry)) == [], path
+
+
+def test_point_names_are_read_as_the_who_standard_reads_them(built, editions):
+    names = {name: reading for name, reading in WHO_JAPANESE.values()}
+    for path in furigana_pdfs(built, editions):
+        read = {c.base: c.reading for c in clusters(path.read_bytes()) if c.base in names}
+        lang = path.parent.name
+        slug, kind = path.stem.split("-handout")[0], "handout" if "-handout" in path.stem else ""
+        if kind:
+            codes = [p["code"] for p in content(f"{lang}/conditions/{slug}.yaml")["points"]]
+            assert {WHO_JAPANESE[c][0] for c in codes} <= set(read), path
+        assert all(read[name] == names[name] for name in read), (path, read)
