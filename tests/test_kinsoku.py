@@ -96,7 +96,8 @@ def test_japanese_pdfs_break_lines_by_the_rules(built, rules):
         lines = printed_lines(pdf)
         # Not vacuous: the text was really read back, point codes included.
         assert len(lines) > 30 and any("。" in line for line in lines), pdf
-        assert any("BL40" in line or "ST36" in line for line in lines), pdf
+        if "handout" in pdf.name:                 # the points are listed on handouts
+            assert any("BL40" in line or "ST36" in line for line in lines), pdf
         assert bad_breaks(lines, *rules) == [], pdf
 
 

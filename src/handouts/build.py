@@ -125,7 +125,7 @@ def _shared_digest(root: Path) -> str:
     """Everything every document depends on: settings, registry, diagrams, fonts, our version."""
     digest = hashlib.sha256(f"handouts {__version__}".encode())
     shared = [root / "handouts.yaml", root / "clinic.yaml", root / "points.yaml",
-              *sorted((root / "diagrams").glob("*.svg"))]
+              root / "styles.yaml", *sorted((root / "diagrams").glob("*.svg"))]
     fonts = sorted(fonts_dir() / name for family in font_families().values()
                    for weight, name in family.items() if weight in ("regular", "bold"))
     for path in [*shared, *fonts]:
@@ -157,7 +157,10 @@ def render_one(library: Library, job: Job, options: Options = Options(),
     from handouts.render.pdf import render
 
     doc = compose(library, job.lang, job.slug, job.kind, personal)
-    data, pages = render(doc, options.paper, options.scale)
+    source = library.settings.source_language
+    data, pages = render(doc, library.page_style(job.lang, options.paper, options.large_print),
+                         library.page_style(source, options.paper, options.large_print)
+                         if doc.fallback_typography else None)
     budget = doc.page_budget * options.budget_factor
     if pages > budget:
         if personal is not None and personal.note:

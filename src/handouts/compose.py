@@ -8,6 +8,7 @@ import os
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from handouts import __version__
 from handouts import document as d
 from handouts.model import Condition, Language, Library
 
@@ -48,7 +49,7 @@ def compose(library: Library, lang: str, slug: str, kind: str,
     source = library.settings.source_language
     fallback = None
     if lang != source:
-        blocks = _mark_fallbacks(blocks, os.path.join(str(library.root), source, ""))
+        blocks = _mark_fallbacks(blocks, os.path.join(str(library.root), source, ""), source)
         if _has_fallback(blocks):   # load the source language's fonts only when needed
             fallback = typography(library.languages[source])
     return d.Document(
@@ -63,17 +64,19 @@ def compose(library: Library, lang: str, slug: str, kind: str,
         page_budget=PAGE_BUDGET[kind],
         blocks=blocks,
         fallback_typography=fallback,
+        fallback_label=labels.fallback_marker if fallback else None,
     )
 
 
 def typography(language: Language) -> d.Typography:
     style = language.style
+    breaking = style.line_breaking
     return d.Typography(
-        font=style.font, body_size=style.body_size, leading=style.leading,
-        words=style.line_breaking.words,
-        no_line_start=style.line_breaking.no_line_start or "",
-        no_line_end=style.line_breaking.no_line_end or "",
-        units=tuple(style.line_breaking.units))
+        font=style.font, words=breaking.words,
+        no_line_start=breaking.no_line_start or "",
+        no_line_end=breaking.no_line_end or "",
+        units=tuple(breaking.units), min_last_line=breaking.min_last_line,
+        squeeze=tuple(sorted(breaking.squeeze.items())))
 
 
 def _has_fallback(value) -> bool:
@@ -86,17 +89,18 @@ def _has_fallback(value) -> bool:
     return False
 
 
-def _mark_fallbacks(value, source_dir: str):
+def _mark_fallbacks(value, source_dir: str, source: str):
     """Wrap texts that came from the source language's files (a missing translation) so the
-    renderer sets them in that language's typography."""
+    renderer sets them in that language's typography and marks them."""
     if isinstance(value, str):
         path = getattr(value, "path", "")
-        return d.Fallback(value) if path.startswith(source_dir) else value
+        return d.fallback(value, source) if path.startswith(source_dir) else value
     if isinstance(value, (list, tuple)):
-        return type(value)(_mark_fallbacks(v, source_dir) for v in value)
+        return type(value)(_mark_fallbacks(v, source_dir, source) for v in value)
     if dataclasses.is_dataclass(value):
-        return dataclasses.replace(value, **{f.name: _mark_fallbacks(getattr(value, f.name), source_dir)
-                                             for f in dataclasses.fields(value) if f.init})
+        return dataclasses.replace(value, **{
+            f.name: _mark_fallbacks(getattr(value, f.name), source_dir, source)
+            for f in dataclasses.fields(value) if f.init})
     return value
 
 
@@ -105,7 +109,7 @@ def _footer(library: Library, language: Language, condition: Condition) -> d.Foo
     reviewed = None
     if condition.review is not None:
         reviewed = labels.reviewed.format(version=library.settings.content_version,
-                                          date=condition.review.date.isoformat())
+                                          date=long_date(condition.review.date, language.code))
     return d.Footer(
         clinic_name=language.clinic.name,
         address=language.clinic.address,
@@ -115,6 +119,23 @@ def _footer(library: Library, language: Language, condition: Condition) -> d.Foo
         codes=((map_link(library.clinic.map_query), labels.qr_map),
                (mailto_link(library.clinic.email, labels.mailto_subject), labels.qr_email)),
     )
+
+
+def long_date(day: datetime.date, code: str) -> str:
+    """A date as the language writes it ("21 November 2026", "2026年11月21日"), by Babel.
+
+    Babel takes a while to import; the few dates a footer needs are kept in the cache."""
+    from handouts import cache
+
+    key = f"{__version__}-{code}-{day.isoformat()}-long"
+    cached = cache.read("dates", key)
+    if cached is not None:
+        return cached.decode("utf-8")
+    from babel.dates import format_date
+
+    text = format_date(day, "long", locale=code.replace("-", "_"))
+    cache.write("dates", key, text.encode("utf-8"))
+    return text
 
 
 def _handout_blocks(library: Library, language: Language, condition: Condition) -> list:
@@ -132,6 +153,7 @@ def _handout_blocks(library: Library, language: Language, condition: Condition) 
     self_care = (d.Heading(labels.self_care), d.Bullets(tuple(condition.self_care)))
     blocks.append(dataclasses.replace(figure, beside=self_care))
     blocks.append(_red_flags(language, condition))
+    blocks.append(d.Memo(labels.memo))
     return blocks
 
 
@@ -150,11 +172,16 @@ def _aftercare_blocks(library: Library, language: Language, condition: Condition
     # The condition is named in the heading of its own advice, so no subtitle is needed.
     blocks: list = [d.Title(care.title)]
     rows = personal_rows(language, personal) if personal is not None else []
-    note = (labels.note, personal.note) if personal is not None and personal.note else None
-    if rows or note:
-        blocks.append(d.Fields(tuple(rows), note))
+    note = ((labels.note, d.given(personal.note, "--note"))
+            if personal is not None and personal.note else None)
+    when = next_visit(language, personal) if personal is not None else None
+    if rows or note or when:
+        blocks.append(d.Fields(tuple(rows), note, (labels.next_visit, when) if when else None))
     else:
         blocks.append(d.Paragraph(care.intro))   # the personal box takes its place
+    if personal is None:
+        # A generic sheet: the practitioner writes name, date and next visit by hand.
+        blocks.append(d.FillIn((labels.patient, labels.date, labels.next_visit)))
     blocks.append(d.Columns(
         (d.Heading(labels.aftercare_normal), d.Bullets(tuple(care.normal)),
          d.Heading(labels.aftercare_do), d.Bullets(tuple(care.do))),
@@ -162,30 +189,42 @@ def _aftercare_blocks(library: Library, language: Language, condition: Condition
          d.Bullets(tuple(condition.aftercare)),
          d.Heading(labels.aftercare_avoid), d.Bullets(tuple(care.avoid)))))
     treated = personal.points if personal is not None else None
-    blocks.append(points_figure(library, language, condition, compact=True, treated=treated))
+    if treated:
+        # The points treated today (the handout shows the condition's points in general).
+        blocks.append(points_figure(library, language, condition, compact=True, treated=treated))
     blocks.append(d.Alert(labels.aftercare_contact, (("", tuple(care.contact)),)))
+    if personal is None:
+        blocks.append(d.Memo(labels.memo))
     return blocks
 
 
 def personal_rows(language: Language, personal: Personal) -> list[tuple[str, str]]:
-    """Personal fields as (label, value), dates in the patient's language."""
-    from babel.dates import format_date, format_skeleton, format_time  # only personal sheets
+    """Personal fields as (label, value), dates in the patient's language (the next visit is
+    shown on its own: see next_visit)."""
+    from babel.dates import format_date  # only personal sheets
 
     labels = language.labels
     locale = language.code.replace("-", "_")
     rows = []
     if personal.patient:
-        rows.append((labels.patient, personal.patient))
+        rows.append((labels.patient, d.given(personal.patient, "--patient")))
     if personal.date:
         rows.append((labels.date, format_date(personal.date, "long", locale=locale)))
     if personal.practitioner:
-        rows.append((labels.practitioner, personal.practitioner))
-    if personal.next_visit:
-        when = personal.next_visit
-        # Weekday included: "Sat, November 28, 2026 2:30 PM" / "2026年11月28日(土) 14:30".
-        rows.append((labels.next_visit, f"{format_skeleton('yMMMMEd', when, locale=locale)} "
-                                        f"{format_time(when.time(), 'short', locale=locale)}"))
+        rows.append((labels.practitioner, d.given(personal.practitioner, "--practitioner")))
     return rows
+
+
+def next_visit(language: Language, personal: Personal) -> str | None:
+    """The next appointment with its weekday: "Sat, November 28, 2026 2:30 PM" /
+    "2026年11月28日(土) 14:30"."""
+    if not personal.next_visit:
+        return None
+    from babel.dates import format_skeleton, format_time  # only personal sheets
+
+    when, locale = personal.next_visit, language.code.replace("-", "_")
+    return (f"{format_skeleton('yMMMMEd', when, locale=locale)} "
+            f"{format_time(when.time(), 'short', locale=locale)}")
 
 
 def points_figure(library: Library, language: Language, condition: Condition, *,
@@ -202,24 +241,30 @@ def points_figure(library: Library, language: Language, condition: Condition, *,
     # A practitioner may treat points beyond the condition's usual ones: show them too.
     shown += [(code, None) for code in treated or () if code not in {c for c, _ in shown}]
     number = 0
+    untreated = []
     for code, why in shown:
         entry = library.registry[code]
         text = language.points[code]
-        emphasis = "normal" if treated is None else ("highlight" if code in treated else "faint")
-        if emphasis == "faint":
+        emphasis = ("normal" if treated is None
+                    else "highlight" if code in treated else "untreated")
+        if emphasis == "untreated":
             markers.setdefault(entry.view, []).append(d.Marker(0, entry.x, entry.y, emphasis))
+            untreated.append((entry.view, code))
             continue
         number += 1
         markers.setdefault(entry.view, []).append(d.Marker(number, entry.x, entry.y, emphasis))
         legend.append(d.LegendEntry(number, code, text.name, text.reading,
                                     text.location, why, emphasis))
-    views = tuple(d.View(view, library.views[view], labels.views[view], tuple(ms))
-                  for view, ms in markers.items())
+    # On a personal sheet a view without a treated point is left out.
+    shown_views = [view for view, ms in markers.items() if any(m.number for m in ms)]
+    views = tuple(d.View(view, library.views[view], labels.views[view], tuple(markers[view]))
+                  for view in shown_views)
     heading = labels.treated_points if treated else labels.points
-    notes = [labels.points_bilateral]
-    if any(m.emphasis == "faint" for ms in markers.values() for m in ms):
-        notes.append(labels.points_not_treated)
-    return d.PointsFigure(heading, views, tuple(legend), tuple(notes), compact)
+    codes = [code for view, code in untreated if view in shown_views]
+    return d.PointsFigure(heading, views, tuple(legend), (labels.points_bilateral,), compact,
+                          untreated=f"{labels.points_not_treated} {' '.join(codes)}"
+                          if codes else None,
+                          sides=(labels.side_right, labels.side_left))
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from handouts import model
+from handouts import style as handouts_style
 from handouts.errors import Diagnostics, HandoutsError, Mark
 from handouts.fontfiles import font_families
 from handouts.schema import build, convert, suggest, suggest_code
@@ -90,6 +91,7 @@ class _Loader:
         self.translations: list[TranslationFile] = []
         self._raw: dict[Path, Any] = {}
         self.source_points: dict[str, list[str]] = {}   # slug -> codes, from the source language
+        self.styles = None                               # content/styles.yaml, once loaded
 
     # -- reading ---------------------------------------------------------------------------
     def raw(self, path: Path) -> Any:
@@ -125,6 +127,7 @@ class _Loader:
         if clinic and not EMAIL.match(clinic.email):
             self.diags.error(clinic.email.mark, f"'{clinic.email}' is not an email address")
         views = {p.stem: p for p in sorted((self.root / "diagrams").glob("*.svg"))}
+        self.styles = handouts_style.load(self.root, self.diags)
         aliases = self.check_registry(registry, views) if registry else {}
         codes = self.language_codes()
         if settings is None or registry is None:
@@ -146,7 +149,8 @@ class _Loader:
                     languages[code] = lang
         if self.diags.errors:
             return None
-        return model.Library(self.root, settings, clinic, registry.points, aliases, languages, views)
+        return model.Library(self.root, settings, clinic, registry.points, aliases, languages, views,
+                             self.styles)
 
     def language_codes(self) -> list[str]:
         codes = []
@@ -272,9 +276,9 @@ class _Loader:
         if style.font not in families:
             self.diags.error(style.font.mark, f"unknown font family '{style.font}'",
                              suggest(style.font, families) or f"known: {', '.join(families)}")
-        if style.body_size < 12:
-            self.diags.error(Mark(style.font.path), f"body_size {style.body_size} is below 12 pt",
-                             "patients read this: keep body text at 12 pt or more")
+        if self.styles is not None and style.style is not None:
+            handouts_style.check_language_style(self.styles, str(style.style), style.style.mark,
+                                                self.diags)
 
     def check_labels(self, labels: model.Labels) -> None:
         for name, allowed in LABEL_FIELDS.items():
