@@ -230,3 +230,10 @@ def _program(font, TTFont):
         for src, dst in re.findall(r"<([0-9A-Fa-f]{2})>\s*<([0-9A-Fa-f]{4,8})>", cmap_text):
             unicode[int(src, 16)] = chr(int(dst, 16))
     return dict(table.cmap), contours, unicode
+
+
+def read_page_boxes(pdf, index: int) -> list[tuple[float, float, float, float]]:
+    """The boxes of the QR codes on one page (the footer's tallest part)."""
+    with pikepdf.open(pdf) as document:
+        page = read_page(document.pages[index])
+    return [bbox(p.points) for p in page.tagged("/QRCode")]

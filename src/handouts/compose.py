@@ -61,11 +61,21 @@ def compose(library: Library, lang: str, slug: str, kind: str,
                 labels.handout_label if kind == "handout" else labels.aftercare_label),
         typography=typography(language),
         footer=_footer(library, language, condition),
-        page_budget=PAGE_BUDGET[kind],
+        page_budget=PAGE_BUDGET[kind] + _extra_pages(blocks),
         blocks=blocks,
         fallback_typography=fallback,
         fallback_label=labels.fallback_marker if fallback else None,
     )
+
+
+# A personal sheet whose treated points spread over this many views gets a second page: the
+# views (at their smallest legible size) and their legend no longer fit beside the advice.
+VIEWS_FOR_A_SECOND_PAGE = 4
+
+
+def _extra_pages(blocks: list) -> int:
+    figures = [b for b in blocks if isinstance(b, d.PointsFigure) and b.compact]
+    return int(any(len(f.views) >= VIEWS_FOR_A_SECOND_PAGE for f in figures))
 
 
 def typography(language: Language) -> d.Typography:
@@ -193,8 +203,8 @@ def _aftercare_blocks(library: Library, language: Language, condition: Condition
         # The points treated today (the handout shows the condition's points in general).
         blocks.append(points_figure(library, language, condition, compact=True, treated=treated))
     blocks.append(d.Alert(labels.aftercare_contact, (("", tuple(care.contact)),)))
-    if personal is None:
-        blocks.append(d.Memo(labels.memo))
+    # A personal sheet has its note; room left over becomes a writing area all the same.
+    blocks.append(d.Memo(labels.memo, optional=personal is not None))
     return blocks
 
 

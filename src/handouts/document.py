@@ -86,6 +86,7 @@ class Memo:
     """Room to write: a heading and writing lines filling what the page leaves free."""
 
     heading: str
+    optional: bool = False     # only where the pages leave room for it anyway
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ def flowables(r, b: d.PointsFigure) -> list[Flowable]:
         views_width = r.width - legend_width - r.style.page.column_gap
         rows = _rows(r, b, views_width)
         if all(row.fits(views_width) for row in rows) and len(rows) == 1:
-            legend = [*_legend(r, b, legend_width, compact=True), *_notes(r, b)]
+            legend = [*_legend(r, b, legend_width, compact=True), *_notes(r, b, legend_width)]
             table = SideBySide(rows, legend, (views_width, legend_width), r.style.page.column_gap)
             return [*beside, KeepTogether([*head, table])]
         rows = _rows(r, b, r.width)
@@ -98,15 +98,15 @@ def _entry_width(r, e: d.LegendEntry) -> float:
     return 2 * badge_radius(s.number.size) + 5 + s.strong.width(text) + 2
 
 
-def _notes(r, b: d.PointsFigure) -> list[Flowable]:
+def _notes(r, b: d.PointsFigure, width: float | None = None) -> list[Flowable]:
     notes = [r.tb(n, "muted", space_before=2, space_after=2) for n in b.notes]
     if b.untreated:
         diagram = r.style.diagram
         box = 2 * badge_radius(r.s.number.size) + 2
         mark = Diamond(diagram.untreated, diagram.untreated_stroke,
                        Color(*r.style.colors.untreated), r.s.muted, box)
-        width = r.width
-        notes.append(r.table([[mark, r.tb(b.untreated, "muted")]], [box + 6, width - box - 6],
+        width = width or r.width
+        notes.append(r.table([[mark, r.tb(b.untreated, "muted")]], [box + 5, width - box - 5],
                              ("BOTTOMPADDING", (0, 0), (-1, -1), 3)))
     return notes
 

@@ -160,10 +160,11 @@ class _Renderer:
                  ("LINEBELOW", (0, 0), (-1, -2), f.rule, rule),
                  ("LEFTPADDING", (0, 0), (-1, -1), f.padding),
                  ("RIGHTPADDING", (0, 0), (-1, -1), f.padding),
-                 ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]
+                 ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                 ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5)]
         cells = [self.tb_lead(label, value) for label, value in b.rows]
         note = [self.tb_lead(*b.note)] if b.note else []
-        out: list[Flowable] = [Spacer(1, 2)]
+        out: list[Flowable] = []
         if b.appointment and page.columns >= 2 and cells:
             # Details on the left, the next appointment beside them, the note underneath.
             left = self.width * 0.56
@@ -216,7 +217,7 @@ class _Renderer:
     def memo(self, b: d.Memo):
         """The writing area, offered before every large block that cannot break (a figure,
         the red-flag box) and at the end: it takes the first place where it fills a gap."""
-        self.memo_heading = b.heading
+        self.memo_heading, self.memo_optional = b.heading, b.optional
         return [_MemoMark()]
 
     def offer_memo(self, flowables: list[Flowable]) -> list[Flowable]:
@@ -235,7 +236,7 @@ class _Renderer:
         result: list[Flowable] = []
         for index, flowable in enumerate(flowables):
             if isinstance(flowable, _MemoMark):
-                result.append(area(True, None))
+                result.append(area(not self.memo_optional, None))
                 continue
             if (isinstance(flowable, (KeepTogether, Table)) and index > 0
                     and not getattr(flowable, "within_figure", False)):
@@ -350,10 +351,11 @@ def render(doc: d.Document, style: Style,
         furniture.draw_page(canvas, doc, styles, style, footer, number, total)
 
     try:
+        marks = _layout_marks(flowables)
         draft = template(io.BytesIO())
         draft.build(list(flowables), canvasmaker=_DraftCanvas)
         _grow(draft)
-        _forget_postponed(flowables)
+        _restore(marks)
         for placement in renderer.placements:
             placement.taken_by = None
         buffer = io.BytesIO()
@@ -369,14 +371,29 @@ def render(doc: d.Document, style: Style,
     return buffer.getvalue(), final.page
 
 
-def _forget_postponed(flowables) -> None:
-    """reportlab marks a flowable that did not fit at the end of a page, and refuses it on the
-    next page if it is marked already: clear the marks the draft layout left."""
+def _layout_marks(flowables, found=None) -> list:
+    """The attributes reportlab changes on flowables while laying them out (it clears
+    keepWithNext once it has grouped a heading with what follows, and marks a flowable that
+    did not fit with _postponed): taken before the draft layout, restored after it."""
+    found = [] if found is None else found
     for flowable in flowables:
-        flowable.__dict__.pop("_postponed", None)
-        _forget_postponed(getattr(flowable, "_content", None) or ())
+        found.append((flowable, flowable.__dict__.get("keepWithNext", _MISSING)))
+        _layout_marks(getattr(flowable, "_content", None) or (), found)
         for column in getattr(flowable, "columns", ()):
-            _forget_postponed(column)
+            _layout_marks(column, found)
+    return found
+
+
+_MISSING = object()
+
+
+def _restore(marks: list) -> None:
+    for flowable, keep in marks:
+        flowable.__dict__.pop("_postponed", None)
+        if keep is _MISSING:
+            flowable.__dict__.pop("keepWithNext", None)
+        else:
+            flowable.__dict__["keepWithNext"] = keep
 
 
 def _grow(draft: _Template) -> bool:

@@ -56,7 +56,8 @@ class MemoArea(Flowable):
 
     It floats: offered at several places in the flow, it takes the first where the page has
     room for it and the block after it would not fit anyway (a gap that would stay empty),
-    else the last place. It is elastic: more lines fill the room its page leaves."""
+    else the last place (if optional, only when the page has room there). It is elastic: more
+    lines fill the room its page leaves."""
 
     elastic = 2          # grows after the body views
 
@@ -75,9 +76,12 @@ class MemoArea(Flowable):
             return taken is self
         if self.last:
             return True
-        if self._full_height(avail_width, self.lines) > avail_height or self.before is None:
+        if self._full_height(avail_width, self.lines) > avail_height:
             return False
+        if self.before is None:
+            return True             # an optional last place: taken when the page has room
         _, after = self.before.wrapOn(self.canv, avail_width, avail_height)
+        after = getattr(self.before, "_H", after)     # KeepTogether reports its content here
         return after + self.before.getSpaceBefore() > avail_height
 
     def _full_height(self, avail_width: float, lines: int) -> float:
