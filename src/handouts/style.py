@@ -270,6 +270,11 @@ def _layer(value: Any, mark: Mark, diags: Diagnostics, what: str, nested: bool) 
                     continue
                 result[key][name] = _fields(TextLayer, spec, item.value_marks[name], diags,
                                             f"{where}.{name}")
+                parent = result[key][name].get("parent")
+                if parent is not None and parent not in TEXT_STYLES:
+                    diags.error(spec.value_marks.get("parent", item.value_marks[name]),
+                                f"{where}.{name}: unknown parent '{parent}'",
+                                suggest(parent, TEXT_STYLES) or f"known: {', '.join(TEXT_STYLES)}")
         else:
             result[key] = _fields(SECTIONS[key], item, item_mark, diags, where)
     return result
