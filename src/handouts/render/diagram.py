@@ -101,9 +101,7 @@ class DiagramRow(Flowable):
         rules = self.caption.rules
         # Room the row does not need spreads the views apart (captions and badges get it).
         self.spread = (avail_width - self.width_at(self.view_height)) / (len(self.views) + 1)
-        self.captions = [fill(pieces_of([(v.caption, self.caption, False)], rules, measure),
-                              w + self.spacing + self.spread - 4, rules, measure,
-                              self.caption.size)
+        self.captions = [_caption(v.caption, self.caption, w + self.spacing + self.spread - 4)
                          for v, w in zip(self.views, widths)]
         self.caption_height = max(len(lines) for lines in self.captions) * self.caption.leading
         self.height = self.view_height + 2 + self.caption_height
@@ -189,6 +187,17 @@ class DiagramRow(Flowable):
                 draw_badge(canvas, *badge, marker.number, self.number, filled,
                            d.badge_stroke_treated if filled else d.badge_stroke)
                 canvas.addLiteral("EMC")
+
+
+def _caption(text: str, style: TextStyle, width: float):
+    """A caption's lines (cached: rows are wrapped many times while pages are laid out)."""
+    key = (text, round(width, 1))
+    lines = style.__dict__.setdefault("_captions", {}).get(key)
+    if lines is None:
+        rules = style.rules
+        lines = style._captions[key] = fill(pieces_of([(text, style, False)], rules, measure),
+                                            width, rules, measure, style.size)
+    return lines
 
 
 @functools.lru_cache(maxsize=256)

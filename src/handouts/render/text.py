@@ -30,6 +30,7 @@ class FontChain:
 
     def __init__(self, primary: str):
         self.names = (str(primary), *[n for n in font_families() if n != str(primary)])
+        self._runs: dict[tuple[str, bool], list[tuple[str, str]]] = {}
 
     @functools.cached_property
     def primary(self) -> FontPair:
@@ -51,6 +52,13 @@ class FontChain:
 
     def runs(self, text: str, bold: bool) -> list[tuple[str, str]]:
         """(reportlab font name, text) runs, each in the first family that has its glyphs."""
+        key = (text, bold)
+        found = self._runs.get(key)
+        if found is None:
+            found = self._runs[key] = self._split(text, bold)
+        return found
+
+    def _split(self, text: str, bold: bool) -> list[tuple[str, str]]:
         primary = self.covers(self.names[0], bold)
         if all(ord(c) in primary or c in INVISIBLE for c in text):
             return [(self.primary.name(bold), text)]
@@ -168,6 +176,8 @@ class TextBlock(Flowable):
 
     def draw(self):
         style, canvas = self.style, self.canv
+        if getattr(canvas, "draft", False):
+            return                  # the draft layout needs sizes only
         for index, line in enumerate(self._lines):
             y = style.baseline(self.height - index * style.leading)
             if index == 0 and self.bullet:

@@ -37,7 +37,7 @@ class ViewArt:
     landmarks: tuple[tuple[str, tuple[Pt, ...], bool], ...]   # (id, points, closed)
     sides: tuple[tuple[str, Pt], ...]  # ("right" | "left", anchor)
 
-    @property
+    @functools.cached_property
     def box(self) -> tuple[float, float, float, float]:
         """The silhouette's extent (x0, y0, x1, y1): what a view's printed size refers to."""
         xs = [x for poly in self.body for x, _ in poly]
