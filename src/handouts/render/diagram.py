@@ -219,13 +219,24 @@ def _row_layout(key):
 
         centres.append(left + (art.box[0] + art.box[2]) / 2 * scale)
         sides.append([])
+        outline = [seg for poly in art.body
+                   for seg in zip([to_page(p) for p in poly], [to_page(p) for p in poly[1:] + poly[:1]])]
+        centre = centres[-1]
         for which, anchor in art.sides:
             label = names.get(which)
             if label:
                 lx, ly = to_page(anchor)
                 half = stringWidth(label, side_font, side_size) / 2 + 1
+                # The anchor is where the artist wants the label; at larger sizes the label
+                # may reach the body: move it outward until it is clear of the outline.
+                step = 1.0 if lx >= centre else -1.0
+                for _ in range(60):
+                    box = (lx - half, ly - side_size * 0.5, lx + half, ly + side_size * 0.5)
+                    if not any(leaders._seg_box(seg, box) for seg in outline):
+                        break
+                    lx += step
                 sides[-1].append((label, lx, ly))
-                boxes.append((lx - half, ly - side_size * 0.5, lx + half, ly + side_size * 0.5))
+                boxes.append(box)
         for _, pts, closed in art.landmarks:
             page = [to_page(p) for p in pts]
             segments = list(zip(page, page[1:] + (page[:1] if closed else [])))
