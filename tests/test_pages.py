@@ -14,11 +14,10 @@ import math
 import re
 from pathlib import Path
 
+import pdfscan
 import pypdfium2 as pdfium
 import pytest
 import yaml
-
-import pdfscan
 from helpers import CONTENT, decode_qr, page_image, run_cli
 from test_kinsoku import group_lines, page_chars
 
@@ -121,7 +120,7 @@ def test_every_view_is_printed_large_enough(scanned):
     for name, pages in scanned.items():
         for number, page in enumerate(pages, start=1):
             for view, paints in views_of(page).items():
-                x0, y0, x1, y1 = pdfscan.bbox([p for paint in paints for p in paint.points])
+                _, y0, _, y1 = pdfscan.bbox([p for paint in paints for p in paint.points])
                 least = LEG_MIN if view in LEG_VIEWS else DETAIL_MIN
                 assert y1 - y0 >= least - 0.5, (
                     f"{name} p{number}: {view} is {(y1 - y0) / MM:.1f} mm tall")
@@ -386,7 +385,7 @@ def test_no_heading_is_left_at_the_foot_of_a_page(documents):
         ui = yaml.safe_load((CONTENT / lang / "ui.yaml").read_text(encoding="utf-8"))
         headings = {str(v) for k, v in ui.items() if isinstance(v, str) and len(v) < 40
                     and k != "memo"}            # the writing area's lines follow its label
-        for name, path in each(documents, lambda n: f"/{lang}/" in n):
+        for name, path in each(documents, lambda n, lang=lang: f"/{lang}/" in n):
             for number, page in enumerate(pdfium.PdfDocument(path), start=1):
                 rows = _lines_with_boxes(page_chars(page))
                 codes = [b for b in pdfscan.read_page_boxes(path, number - 1)]

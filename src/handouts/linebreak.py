@@ -18,8 +18,9 @@ be kept whole (a kana reading). The caller measures: this module never touches f
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any
 
 
 @dataclass(frozen=True)

@@ -39,8 +39,7 @@ class SideBySide(Flowable):
         return [f for column in self.columns for f in column if getattr(f, "elastic", 0)]
 
     def _column_height(self, flowables, width) -> float:
-        _, rest, used = _fill(flowables, width, 1e9)
-        return used
+        return _fill(flowables, width, 1e9)[2]
 
     def wrap(self, avail_width, avail_height):
         self.width = avail_width

@@ -98,7 +98,6 @@ class DiagramRow(Flowable):
         self.view_height = max(min(self.view_height, self.height_for(avail_width)),
                                self.d.min_height)
         widths = self._widths(self.view_height)
-        rules = self.caption.rules
         # Room the row does not need spreads the views apart (captions and badges get it).
         self.spread = (avail_width - self.width_at(self.view_height)) / (len(self.views) + 1)
         self.captions = [_caption(v.caption, self.caption, w + self.spacing + self.spread - 4)

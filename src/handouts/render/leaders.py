@@ -118,7 +118,7 @@ def place(points: list[tuple[int, Pt]], scene: Scene, radius: float, dot: float,
     """Badge centres for `points` ((view index, position), in order), or None if no clean
     placement exists."""
     walls, lines = _Grid(scene.walls), _Grid([(seg,) for seg in scene.lines])
-    x0, y0, x1, y1 = scene.slot
+    _, y0, _, y1 = scene.slot
     inside = _Inside(scene.body, y0 - 1, y1 + 1) if scene.body else (lambda x, y: False)
     options = [_candidates(view, p, scene, radius, dot, clearance, walls, lines, inside)
                for view, p in points]

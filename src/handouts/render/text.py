@@ -15,7 +15,7 @@ from reportlab.platypus import Flowable
 from handouts.document import source_of
 from handouts.errors import HandoutsError
 from handouts.fontfiles import charset, font_families
-from handouts.linebreak import BreakRules, Line, Piece, fill, pieces_of
+from handouts.linebreak import BreakRules, Line, fill, pieces_of
 from handouts.render.fonts import FontPair, family
 
 INVISIBLE = frozenset(" \t\n\u00a0")
