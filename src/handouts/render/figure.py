@@ -57,6 +57,10 @@ def _by_view(r, b: d.PointsFigure, head: list[Flowable]) -> list[Flowable]:
         own = d.PointsFigure(b.heading, (view,), tuple(e for e in b.legend if e.number in numbers),
                              b.notes, b.compact, (), b.untreated, b.sides)
         entries = _legend(r, own, r.width - left - gap, compact=False)
+        # The view stands as tall as its legend beside it (within its size limits).
+        beside_height = sum(e.wrap(r.width - left - gap, r.frame_height)[1] for e in entries)
+        row.view_height = max(row.d.min_height, min(row.d.max_height,
+                                                    beside_height - 2 * r.s.caption.leading))
         lead = [*head, *_notes(r, b)] if index == 0 else []
         group = KeepTogether([*lead, SideBySide([row], entries, (left, r.width - left - gap),
                                                 gap)])
