@@ -100,11 +100,29 @@ class DiagramRow(Flowable):
         widths = self._widths(self.view_height)
         # Room the row does not need spreads the views apart (captions and badges get it).
         self.spread = (avail_width - self.width_at(self.view_height)) / (len(self.views) + 1)
-        self.captions = [_caption(v.caption, self.caption, w + self.spacing + self.spread - 4)
-                         for v, w in zip(self.views, widths)]
+        self.captions = [_caption(v.caption, self.caption, room)
+                         for v, room in zip(self.views, self._caption_rooms(widths))]
         self.caption_height = max(len(lines) for lines in self.captions) * self.caption.leading
         self.height = self.view_height + 2 + self.caption_height
         return avail_width, self.height
+
+    def _caption_rooms(self, widths: list[float]) -> list[float]:
+        """How wide each caption may be, centred under its view: as far as the row's edge or
+        its neighbours' captions (a short neighbour leaves room for a long caption)."""
+        centres, x = [], self.margin + self.spread
+        for width in widths:
+            centres.append(x + width / 2)
+            x += width + self.spacing + self.spread
+        halves = [self.caption.width(v.caption) / 2 for v in self.views]
+        gap = self.caption.size * 0.6
+        rooms = []
+        for i, centre in enumerate(centres):
+            left = centre if i == 0 else (
+                centre - centres[i - 1] - min(halves[i - 1], (centre - centres[i - 1]) / 2) - gap)
+            right = self.width - centre if i == len(centres) - 1 else (
+                centres[i + 1] - centre - min(halves[i + 1], (centres[i + 1] - centre) / 2) - gap)
+            rooms.append(2 * max(min(left, right), 0) or widths[i])
+        return rooms
 
     def placements(self) -> list[ViewPlacement]:
         """Where each view, mark and badge goes, in this flowable's coordinates."""
