@@ -2,8 +2,9 @@
 
 Run from the repository root:  .venv/bin/python bench/run.py
 It measures, in one run:
-  1. the cold build of one Japanese handout in a fresh process, against a fresh Python that only
-     imports reportlab.platypus (target: at most 2x);
+  1. cold starts (bench/coldstart.py): one Japanese handout, a personal aftercare sheet and
+     `check`, each in a fresh process, against a fresh Python that only imports
+     reportlab.platypus (target for the handout: at most 2x), and where the time goes;
   2. the in-process time per document once fonts are loaded (target: <= 25 ms per Japanese doc);
   3. a full build of a synthetic library (50 conditions x 4 languages x 2 kinds, generated into a
      temporary folder from the bundled content) and its no-op rebuild (target: < 0.5 s);
@@ -57,13 +58,10 @@ def synthetic_library(target: Path) -> Path:
 
 def main() -> None:
     print(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
-    with tempfile.TemporaryDirectory() as tmp:
-        baseline = fresh([sys.executable, "-c", "import reportlab.platypus"])
-        cold = fresh([sys.executable, "-m", "handouts", "build", "--lang", "ja", "--condition",
-                      "sciatica", "--kind", "handout", "--force", "--jobs", "1", "--out", tmp])
-    print(f"fresh Python importing reportlab.platypus   {baseline * 1000:8.0f} ms")
-    print(f"cold build of one Japanese handout          {cold * 1000:8.0f} ms "
-          f"({cold / baseline:.2f}x; target <= 2x)")
+    sys.path.insert(0, str(ROOT / "bench"))
+    import coldstart
+
+    coldstart.report(pairs=10)
 
     sys.path.insert(0, str(ROOT / "src"))
     from handouts.build import Job, Options, render_one

@@ -10,16 +10,14 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
 import yaml
 
-from handouts import __version__
+from handouts import __version__, cache
 from handouts.compose import KINDS
 from handouts.content import NOT_LANGUAGES, find_content
 from handouts.errors import Diagnostic, HandoutsError
@@ -128,8 +126,10 @@ def _shared_digest(root: Path) -> str:
               root / "styles.yaml", *sorted((root / "diagrams").glob("*.svg"))]
     fonts = sorted(fonts_dir() / name for family in font_families().values()
                    for weight, name in family.items() if weight in ("regular", "bold"))
-    for path in [*shared, *fonts]:
+    for path in shared:
         digest.update(f"{path.name}:{_file_digest(path)};".encode())
+    for path in fonts:                     # 10 MB: the cache remembers their digests
+        digest.update(f"{path.name}:{cache.file_digest(path)};".encode())
     return digest.hexdigest()
 
 
@@ -202,6 +202,9 @@ def _render_all(library: Library, jobs: list[Job], options: Options,
         for job in jobs:
             yield job, *_render_safely(library, job, options)
         return
+    import multiprocessing                                   # only parallel builds need these
+    from concurrent.futures import ProcessPoolExecutor
+
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context,

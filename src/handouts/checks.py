@@ -15,6 +15,7 @@ from typing import Iterable, Iterator
 
 from handouts.compose import KINDS
 from handouts.errors import Diagnostic, HandoutsError, Mark
+from handouts.fontfiles import charset
 from handouts.model import Condition, Language, LanguageStyle, Library, Review
 from handouts.yamlsrc import Text
 
@@ -81,12 +82,15 @@ def document_texts(language: Language, slug: str, kind: str) -> list[Text]:
 def check_glyphs(language: Language, values: Iterable[Text]) -> list[Diagnostic]:
     """A character no bundled font has would print as nothing at all. Characters the
     language's own font lacks are set in another bundled family (render.text.FontChain)."""
-    from handouts.fontfiles import charset, font_families
+    from handouts.fontfiles import font_families
 
     font = str(language.style.font)
     families = [font, *[name for name in font_families() if name != font]]
+    in_every_weight = frozenset.intersection(*(charset(font, w) for w in WEIGHTS))
     found = []
     for text in values:
+        if set(map(ord, text)) <= in_every_weight:
+            continue                            # the usual case, decided at C speed
         for index, char in enumerate(text):
             if char.isspace():
                 continue
@@ -104,9 +108,13 @@ def check_glyphs(language: Language, values: Iterable[Text]) -> list[Diagnostic]
 
 # 2. Page budget -----------------------------------------------------------------------------------
 def check_page_budgets(library: Library) -> list[Diagnostic]:
-    """Render every generic document; over budget means the content must be shortened."""
+    """Lay out every generic document; over budget means the content must be shortened.
+
+    Only the layout runs (render.pdf.count_pages): no header, footer, QR codes, font subsets or
+    PDF file, which are the same for every document and cost half of a render.
+    """
     from handouts.compose import compose
-    from handouts.render.pdf import render
+    from handouts.render.pdf import count_pages
 
     found = []
     for lang in sorted(library.languages):
@@ -116,7 +124,7 @@ def check_page_budgets(library: Library) -> list[Diagnostic]:
             for kind in KINDS:
                 try:
                     doc = compose(library, lang, slug, kind)
-                    _, pages = render(doc, library.page_style(lang))
+                    pages = count_pages(doc, library.page_style(lang))
                 except HandoutsError as exc:
                     message = f"{relative}: {kind}: {exc.format_message()}"
                 else:

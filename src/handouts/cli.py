@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import logging
 import sys
 from pathlib import Path
 
@@ -11,8 +10,6 @@ import click
 
 from handouts import __version__
 from handouts.errors import ContentError, HandoutsError
-
-log = logging.getLogger("handouts")
 
 
 def _version_message() -> str:
@@ -48,6 +45,15 @@ def cli(ctx: click.Context, content_dir: Path | None, debug: bool) -> None:
     """Make PDF patient handouts and aftercare sheets from the content folder."""
     ctx.ensure_object(dict)
     ctx.obj.update(content=content_dir, debug=debug)
+    if debug:
+        _configure_logging(debug)
+
+
+def _configure_logging(debug: bool) -> None:
+    """Log format and level, set up only where something logs (--debug, email): commands that
+    need no reportlab (list, an unchanged build) then do not import logging (~4 ms)."""
+    import logging
+
     logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING,
                         format="%(levelname)s: %(message)s")
 
@@ -257,6 +263,7 @@ def email(ctx, to, lang, condition, kind, eml, dry_run, content_dir, **fields):
     from handouts import mail
     from handouts.compose import email_text
 
+    _configure_logging(ctx.obj["debug"])
     recipient = mail.validate_address(to)
     mail.check_header_value("--patient", fields.get("patient") or "")
     if eml is not None:

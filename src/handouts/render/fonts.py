@@ -1,4 +1,5 @@
-"""Register each font family with reportlab once per process."""
+"""Register each font family with reportlab once per process (parsed faces come from the font
+cache, render/fontcache.py)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,9 @@ import functools
 from dataclasses import dataclass
 
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 
 from handouts.fontfiles import font_path
+from handouts.render.fontcache import load_font
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ def _family(name: str) -> FontPair:
     names = []
     for weight in ("regular", "bold"):
         font_name = f"{name}-{weight.capitalize()}"
-        pdfmetrics.registerFont(TTFont(font_name, str(font_path(name, weight))))
+        pdfmetrics.registerFont(load_font(font_name, font_path(name, weight)))
         names.append(font_name)
     pdfmetrics.registerFontFamily(name, normal=names[0], bold=names[1],
                                   italic=names[0], boldItalic=names[1])

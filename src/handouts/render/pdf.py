@@ -293,7 +293,8 @@ class _Template(BaseDocTemplate):
 
 
 class _DraftCanvas(Canvas):
-    """Layout only: pages are laid out, never written (costly drawings skip themselves)."""
+    """Layout only: pages are laid out, never drawn or written (our flowables skip their
+    drawing when they see `draft`; reportlab's own draw into nothing)."""
 
     draft = True
 
@@ -303,6 +304,12 @@ class _DraftCanvas(Canvas):
 
     def save(self):
         pass
+
+    def _nothing(self, *args, **kwargs):
+        pass
+
+    drawString = drawCentredString = drawRightString = drawText = addLiteral = _nothing
+    circle = ellipse = line = lines = rect = roundRect = wedge = drawPath = _nothing
 
 
 def _numbered_canvas(draw_furniture):
@@ -328,8 +335,14 @@ def _numbered_canvas(draw_furniture):
     return NumberedCanvas
 
 
-def render(doc: d.Document, style: Style,
-           fallback_style: Style | None = None) -> tuple[bytes, int]:
+def count_pages(doc: d.Document, style: Style, fallback_style: Style | None = None) -> int:
+    """The page count render() would give, from its draft layout alone (check's page
+    budgets): nothing drawn, no header, footer or PDF file."""
+    return render(doc, style, fallback_style, pages_only=True)[1]
+
+
+def render(doc: d.Document, style: Style, fallback_style: Style | None = None,
+           pages_only: bool = False) -> tuple[bytes, int]:
     """Lay out and draw the document in its style (text that fell back to the source language
     in that language's style); returns the PDF bytes and the page count."""
     page = style.page
@@ -362,6 +375,8 @@ def render(doc: d.Document, style: Style,
         marks = _layout_marks(flowables)
         draft = template(io.BytesIO())
         draft.build(list(flowables), canvasmaker=_DraftCanvas)
+        if pages_only:
+            return b"", draft.page
         _grow(draft)
         _restore(marks)
         for placement in renderer.placements:

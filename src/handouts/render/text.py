@@ -32,9 +32,9 @@ class FontChain:
         self.names = (str(primary), *[n for n in font_families() if n != str(primary)])
         self._runs: dict[tuple[str, bool], list[tuple[str, str]]] = {}
 
-    @functools.cached_property
+    @property
     def primary(self) -> FontPair:
-        return family(self.names[0])
+        return family(self.names[0])        # registered once per process (render.fonts)
 
     def covers(self, name: str, bold: bool) -> frozenset[int]:
         return charset(name, "bold" if bold else "regular")
