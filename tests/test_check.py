@@ -167,5 +167,5 @@ def test_a_note_that_cannot_fit_is_an_error_not_a_clipped_page(tmp_path):
     result = run_cli("aftercare", "--lang", "en", "--condition", "sciatica", "--note", note,
                      "-o", str(tmp_path / "sheet.pdf"))
     assert result.returncode == 1
-    assert "shorten the note" in result.stderr and "Traceback" not in result.stderr
+    assert "shorten --note" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "sheet.pdf").exists()

@@ -113,6 +113,8 @@ def plan(cat: Catalogue | Library, langs=(), conditions=(), kinds=()) -> list[Jo
 @functools.cache
 def _file_digest(path: Path) -> str:
     try:
+        if not path.is_file():      # a pipe would block; loading names what stands there
+            return "-"
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         return "-"
@@ -157,15 +159,19 @@ def render_one(library: Library, job: Job, options: Options = Options(),
     from handouts.render.pdf import render
 
     doc = compose(library, job.lang, job.slug, job.kind, personal)
-    source = library.settings.source_language
-    data, pages = render(doc, library.page_style(job.lang, options.paper, options.large_print),
-                         library.page_style(source, options.paper, options.large_print)
-                         if doc.fallback_typography else None)
     budget = doc.page_budget * options.budget_factor
+    note = f"--note: the note ({len(personal.note)} characters) does not fit on the sheet" \
+        if personal is not None and personal.note else None
+    try:
+        data, pages = render(doc, library.page_style(job.lang, options.paper, options.large_print),
+                             library.page_style(library.settings.source_language, options.paper,
+                                                options.large_print)
+                             if doc.fallback_typography else None)
+    except HandoutsError as exc:          # a block taller than a page
+        raise HandoutsError(f"{note}; shorten --note" if note else exc.format_message()) from None
     if pages > budget:
-        if personal is not None and personal.note:
-            raise HandoutsError(f"the note ({len(personal.note)} characters) does not fit on the "
-                                f"one-page sheet: it needs {pages} pages; shorten the note")
+        if note:
+            raise HandoutsError(f"{note}: it needs {pages} pages; shorten --note")
         raise HandoutsError(f"{pages} pages, {pages - budget} over the budget of {budget}")
     return data, pages
 

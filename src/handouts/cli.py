@@ -213,7 +213,7 @@ def _personal_pdf(ctx, content_dir, lang, condition, kind, fields):
 
     library = _load(_content_dir(ctx, content_dir))
     plan(library, [lang], [condition], [kind])          # unknown language/condition: clear error
-    personal = personal_details(library, lang, **fields)
+    personal = personal_details(library, lang, printed=kind == "aftercare", **fields)
     data, _ = render_one(library, Job(lang, condition, kind), personal=personal)
     return data, library, personal
 

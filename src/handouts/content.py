@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import string
 from dataclasses import dataclass, field
@@ -10,9 +11,10 @@ from typing import Any
 
 from handouts import model
 from handouts import style as handouts_style
+from handouts.artwork import check_view
 from handouts.errors import Diagnostics, HandoutsError, Mark
 from handouts.fontfiles import font_families
-from handouts.schema import build, convert, suggest, suggest_code
+from handouts.schema import build, convert, replace, suggest, suggest_code, where
 from handouts.translation import TRANSLATED_FROM, source_hash
 from handouts.yamlsrc import Map, Text, load_yaml
 
@@ -74,6 +76,10 @@ def load(root: Path) -> Loaded:
     root = find_content(root)
     loader = _Loader(root)
     library = loader.run()
+    if library is None and not loader.diags.errors:
+        # Every way of failing reports why; this only keeps `check` from passing if one does not.
+        loader.diags.error(Mark(str(root)), "the content could not be loaded",
+                           "run with --debug and report this as a bug")
     return Loaded(library if not loader.diags.errors else None, loader.diags, loader.translations)
 
 
@@ -99,22 +105,19 @@ class _Loader:
         if path not in self._raw:
             data = load_yaml(path, self.diags)
             if data is not None and not isinstance(data, Map):
-                self.diags.error(Mark(str(path)), "expected a mapping of keys at the top of the file")
+                self.diags.error(getattr(data, "mark", None) or Mark(str(path)),
+                                 "expected a mapping of keys at the top of the file")
                 data = None
             self._raw[path] = data
         return self._raw[path]
 
     def build_file(self, path: Path, cls: type, what: str) -> Any:
         data = self.raw(path)
-        if data is None:
-            if path.exists() and not self.diags.errors:
-                self.diags.error(Mark(str(path)), "file is empty")
-            return None
-        return build(cls, data, data.mark, self.diags, what)
+        return None if data is None else build(cls, data, data.mark, self.diags, what)
 
     def required(self, name: str, cls: type) -> Any:
         path = self.root / name
-        if not path.is_file():
+        if not _present(path):
             self.diags.error(Mark(str(path)), f"missing file {name}")
             return None
         return self.build_file(path, cls, name)
@@ -128,7 +131,8 @@ class _Loader:
             self.diags.error(clinic.email.mark, f"'{clinic.email}' is not an email address")
         views = {p.stem: p for p in sorted((self.root / "diagrams").glob("*.svg"))}
         self.styles = handouts_style.load(self.root, self.diags)
-        aliases = self.check_registry(registry, views) if registry else {}
+        sizes = {name: check_view(path, self.diags) for name, path in views.items()}
+        aliases = self.check_registry(registry, sizes) if registry else {}
         codes = self.language_codes()
         if settings is None or registry is None:
             return None
@@ -164,7 +168,8 @@ class _Loader:
             codes.append(entry.name)
         return codes
 
-    def check_registry(self, registry: model.Registry, views: dict[str, Path]) -> dict[str, str]:
+    def check_registry(self, registry: model.Registry,
+                       views: dict[str, tuple[float, float] | None]) -> dict[str, str]:
         data = self.raw(self.root / "points.yaml")["points"]
         aliases: dict[str, str] = {}
         for code, entry in registry.points.items():
@@ -184,14 +189,25 @@ class _Loader:
                                      f"views are the SVG files in {self.root / 'diagrams'}")
                 if entry.x is None or entry.y is None:
                     self.diags.error(mark, f"point {code} has a view but no x and y position")
+                elif views.get(entry.view):
+                    self.check_position(code, entry, views[entry.view])
         return aliases
+
+    def check_position(self, code: str, entry: model.PointEntry, size: tuple[float, float]):
+        """A point outside its view's drawing would be marked off the body, or off the page."""
+        for axis, value, limit in (("x", entry.x, size[0]), ("y", entry.y, size[1])):
+            if value > limit:
+                self.diags.error(where(entry, axis),
+                                 f"point {code}: {axis} {value:g} is outside view "
+                                 f"'{entry.view}' (0 to {limit:g})",
+                                 "positions are in the view's SVG units (docs/diagrams.md)")
 
     # -- one language -------------------------------------------------------------------------
     def piece(self, code: str, source: str | None, relative: str, cls: type) -> Any:
         """Load one per-language file; a translation falls back to the source where it lacks."""
         path = self.root / code / relative
         if source is None:
-            if not path.is_file():
+            if not _present(path):
                 self.diags.error(Mark(str(path)), f"missing file {code}/{relative}")
                 return None
             data = self.raw(path)
@@ -200,7 +216,7 @@ class _Loader:
         source_data = self.raw(source_path)
         if source_data is None:
             return None
-        record = TranslationFile(code, relative, path, path.is_file(),
+        record = TranslationFile(code, relative, path, _present(path),
                                  source_hash=source_hash(source_data))
         self.translations.append(record)
         if not record.exists:
@@ -241,7 +257,7 @@ class _Loader:
     def load_language(self, code: str, source: str | None, registry: dict, aliases: dict):
         folder = self.root / code
         style_path = folder / "language.yaml"
-        if style_path.is_file():
+        if _present(style_path):
             style = self.build_file(style_path, model.LanguageStyle, "language.yaml")
         else:
             self.diags.error(Mark(str(style_path)), f"missing file {code}/language.yaml",
@@ -263,7 +279,7 @@ class _Loader:
                                      f"{code}/points.yaml", "add its name, location and use")
             used_views = {registry[p.code].view for p in condition.points} - {None}
             for view in sorted(used_views - set(labels.views if labels else used_views)):
-                self.diags.error(Mark(str(self.root / code / "ui.yaml")),
+                self.diags.error(where(labels, "views") or Mark(str(self.root / code / "ui.yaml")),
                                  f"views: no caption for view '{view}'",
                                  f"add it under views: in {code}/ui.yaml")
         parts = (style, clinic, labels, aftercare, points, conditions)
@@ -281,13 +297,26 @@ class _Loader:
                                                 self.diags)
 
     def check_labels(self, labels: model.Labels) -> None:
+        """Labels the program fills in: only their own placeholders, written plainly (a format
+        such as {page:>1000000000} would make the program build a gigabyte of spaces)."""
         for name, allowed in LABEL_FIELDS.items():
             text = getattr(labels, name)
             try:
-                used = {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
+                fields = [(f, spec, conversion) for _, f, spec, conversion
+                          in string.Formatter().parse(text) if f is not None]
             except ValueError as exc:
                 self.diags.error(text.mark, f"{name}: {exc}", "write a literal brace as {{ or }}")
                 continue
+            used = {f for f, _, _ in fields}
+            for field_name, spec, conversion in fields:
+                if spec or conversion:
+                    written = ("{" + field_name + (f"!{conversion}" if conversion else "")
+                               + (f":{spec}" if spec else "") + "}")
+                    shown = written if len(written) <= 40 else written[:37] + "...}"
+                    at = text.find(written)
+                    self.diags.error(text.mark_of(at) if at >= 0 else text.mark,
+                                     f"{name}: the placeholder {shown} has a format",
+                                     f"write just {{{field_name}}}: the program formats it")
             for unknown in sorted(used - allowed):
                 self.diags.error(text.mark, f"{name}: unknown placeholder {{{unknown}}}",
                                  f"allowed here: {', '.join('{' + a + '}' for a in sorted(allowed))}")
@@ -307,6 +336,9 @@ class _Loader:
 
     def conditions(self, code: str, source: str | None, registry: dict, aliases: dict):
         folder = self.root / code / "conditions"
+        if _present(folder) and not folder.is_dir():
+            self.diags.error(Mark(str(folder)), "conditions is not a folder",
+                             "conditions/ holds one <slug>.yaml file per condition")
         own_slugs = sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
         if source is None:
             slugs = own_slugs
@@ -345,7 +377,7 @@ class _Loader:
                                  hint or "known codes: " + ", ".join(sorted(registry)))
                 continue
             if canonical != point.code:
-                point = model.ConditionPoint(_retext(point.code, canonical), point.why)
+                point = replace(point, code=_retext(point.code, canonical))
             if registry[canonical].view is None:
                 self.diags.error(point.code.mark,
                                  f"point {canonical} has no diagram position in content/points.yaml",
@@ -363,7 +395,12 @@ class _Loader:
                              "a translation uses the same points, in the same order")
         if source_codes is None:
             self.source_points[slug] = codes
-        return condition.__class__(**{**condition.__dict__, "points": resolved})
+        return replace(condition, points=resolved)
+
+
+def _present(path: Path) -> bool:
+    """Something stands at `path` (a file, a folder, even a broken link): reading it says what."""
+    return os.path.lexists(path)
 
 
 def _retext(original: Text, value: str) -> Text:

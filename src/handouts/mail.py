@@ -18,7 +18,6 @@ import smtplib
 import socket
 import ssl
 import time
-import unicodedata
 from dataclasses import dataclass, field
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -26,6 +25,8 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from handouts.characters import first_control, strip_controls
+from handouts.deadline import Deadline
 from handouts.errors import HandoutsError
 from handouts.output import write_atomic
 
@@ -35,11 +36,12 @@ if TYPE_CHECKING:
 log = logging.getLogger("handouts")
 
 POLICY = email.policy.SMTP
-TIMEOUT = 20.0
+TIMEOUT = 20.0          # one network operation (connect, one reply)
+DEADLINE = 45.0         # the whole delivery, retries included: the front desk waits for it
+DEADLINE_RANGE = (1, 600)
 SECURITIES = ("starttls", "ssl", "none")
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 
-_CONTROL_CATEGORIES = {"Cc", "Cf", "Zl", "Zp"}
 # RFC 5322 dot-atom text (ASCII only: we do not rely on SMTPUTF8 for the local part).
 _ATOM = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+")
 _LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
@@ -47,16 +49,9 @@ _LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
 
 # --- addresses and header values ---------------------------------------------------------------
 
-def _control_character(value: str) -> str | None:
-    for char in value:
-        if unicodedata.category(char) in _CONTROL_CATEGORIES:
-            return char
-    return None
-
-
 def check_header_value(name: str, value: str) -> None:
     """Refuse values that could break out of a header line (CR, LF, any control character)."""
-    char = _control_character(value or "")
+    char = first_control(value or "")
     if char is not None:
         # The value itself may be personal data (a patient's name): name the character only.
         raise HandoutsError(f"{name} must not contain control characters "
@@ -83,7 +78,7 @@ def _ascii_domain(domain: str) -> str | None:
 
 def _split_address(address: str) -> tuple[str, str] | None:
     """(local part, ASCII domain) of a plain addr-spec, or None if it is not one."""
-    if _control_character(address) is not None or address.count("@") != 1:
+    if first_control(address) is not None or address.count("@") != 1:
         return None
     local, domain = address.split("@")
     if not local or len(local) > 64:
@@ -117,14 +112,42 @@ def _address(address: str, display_name: str = "") -> Address:
 
 # --- configuration ---------------------------------------------------------------------------
 
-def is_loopback(host: str) -> bool:
-    name = host.strip().strip("[]").rstrip(".").lower()
-    if name == "localhost" or name.endswith(".localhost"):
-        return True
+def resolve(host: str) -> list[str]:
+    """The addresses `host` stands for (IPv4 first): itself if it is an IP address, else what
+    the system's resolver says (empty when it says nothing)."""
+    name = host.strip().strip("[]")
     try:
-        return ipaddress.ip_address(name).is_loopback
+        return [str(ipaddress.ip_address(name))]
     except ValueError:
-        return False
+        pass
+    try:
+        infos = socket.getaddrinfo(name.rstrip("."), None, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        return []
+    found = {ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos}
+    return [str(ip) for ip in sorted(found, key=lambda ip: (ip.version, ip))]
+
+
+def all_loopback(addresses: list[str]) -> bool:
+    """True when there are addresses and every one is a loopback address (IPv4-mapped too)."""
+    def loopback(address: str) -> bool:
+        ip = ipaddress.ip_address(address)
+        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+            ip = ip.ipv4_mapped
+        return ip.is_loopback
+
+    return bool(addresses) and all(loopback(a) for a in addresses)
+
+
+def loopback_addresses(host: str) -> list[str] | None:
+    """The host's addresses if it resolves, and only, to loopback addresses; else None.
+    A name proves nothing ("localhost" may be mapped anywhere): its addresses do."""
+    addresses = resolve(host)
+    return addresses if all_loopback(addresses) else None
+
+
+def is_loopback(host: str) -> bool:
+    return loopback_addresses(host) is not None
 
 
 @dataclass(frozen=True)
@@ -136,6 +159,8 @@ class SmtpConfig:
     user: str | None = None
     password: str | None = field(default=None, repr=False)
     security: str = "starttls"
+    address: str | None = None        # security none: the checked loopback address to connect to
+    deadline: float = DEADLINE        # seconds the whole delivery may take
 
     @property
     def where(self) -> str:
@@ -150,7 +175,7 @@ class SmtpConfig:
         if not host:
             raise HandoutsError("HANDOUTS_SMTP_HOST is not set: set it to your SMTP server "
                                 "(e.g. smtp.example.org), or use --eml FILE / --dry-run")
-        if _control_character(host) is not None or any(c.isspace() for c in host):
+        if first_control(host) is not None or any(c.isspace() for c in host):
             raise HandoutsError("HANDOUTS_SMTP_HOST must be a single host name")
 
         security = get("HANDOUTS_SMTP_SECURITY").lower() or "starttls"
@@ -179,11 +204,33 @@ class SmtpConfig:
             raise HandoutsError("HANDOUTS_SMTP_PASSWORD is set but HANDOUTS_SMTP_USER is not: "
                                 "set both, or neither")
 
-        if security == "none" and not is_loopback(host):
-            raise HandoutsError(f"HANDOUTS_SMTP_SECURITY=none sends unencrypted and is only "
-                                f"allowed for a server on this computer (localhost), not "
-                                f"{host}: use starttls or ssl")
-        return cls(host=host, port=port, user=user, password=password, security=security)
+        deadline_text = get("HANDOUTS_SMTP_TIMEOUT")
+        deadline = DEADLINE
+        if deadline_text:
+            try:
+                deadline = float(deadline_text)
+            except ValueError:
+                deadline = -1.0
+            low, high = DEADLINE_RANGE
+            if not low <= deadline <= high:
+                raise HandoutsError(f"HANDOUTS_SMTP_TIMEOUT must be a number of seconds from "
+                                    f"{low} to {high} (got {deadline_text!r})")
+
+        address = None
+        if security == "none":
+            # Checked by address, and the connection goes to the checked address: a name that
+            # resolves elsewhere later (DNS rebinding) cannot redirect the unencrypted message.
+            loopback = loopback_addresses(host)
+            if loopback is None:
+                found = resolve(host)
+                seen = (f" (it resolves to {', '.join(found[:3])})" if found else
+                        " (the name does not resolve)")
+                raise HandoutsError(f"HANDOUTS_SMTP_SECURITY=none sends unencrypted and is only "
+                                    f"allowed for a server on this computer (localhost), not "
+                                    f"{host}{seen}: use starttls or ssl")
+            address = loopback[0]
+        return cls(host=host, port=port, user=user, password=password, security=security,
+                   address=address, deadline=deadline)
 
 
 # --- the message ------------------------------------------------------------------------------
@@ -259,10 +306,20 @@ def write_eml(message: EmailMessage, path: Path) -> None:
 # --- sending ---------------------------------------------------------------------------------
 
 class _Tracking:
-    """Knows whether the message body went out, so an unknown outcome is never retried."""
+    """Knows whether the message body went out, so an unknown outcome is never retried; keeps
+    every network wait within the delivery's deadline."""
 
     body_sent = False
     _in_data = False
+    _raw_sock = None
+
+    def __init__(self, *args, deadline: Deadline, **kwargs):
+        self.deadline = deadline
+        super().__init__(*args, **kwargs)
+
+    def _get_socket(self, host, port, timeout):
+        self.deadline.watch(self)
+        return super()._get_socket(host, port, min(timeout, self.deadline.remaining() + 0.1))
 
     def data(self, msg):
         self._in_data = True
@@ -278,11 +335,20 @@ class _Tracking:
         return reply
 
 
-class _SMTP(_Tracking, smtplib.SMTP):
+class _Raw(smtplib.SMTP):
+    """Keeps the plain TCP socket, so the deadline can cut a TLS handshake in progress too
+    (SMTP_SSL wraps the socket before smtplib stores it)."""
+
+    def _get_socket(self, host, port, timeout):
+        self._raw_sock = super()._get_socket(host, port, timeout)
+        return self._raw_sock
+
+
+class _SMTP(_Tracking, _Raw):
     pass
 
 
-class _SMTP_SSL(_Tracking, smtplib.SMTP_SSL):
+class _SMTP_SSL(_Tracking, smtplib.SMTP_SSL, _Raw):
     pass
 
 
@@ -298,8 +364,7 @@ class _Temporary(Exception):
 def _reply(code: int, text) -> str:
     if isinstance(text, bytes):
         text = text.decode("utf-8", "replace")
-    text = " ".join(str(text or "").split())
-    text = "".join(c for c in text if unicodedata.category(c) not in _CONTROL_CATEGORIES)
+    text = strip_controls(" ".join(str(text or "").split()))
     if len(text) > 200:
         text = text[:197] + "..."
     return f"{code} {text}".strip()
@@ -336,20 +401,23 @@ def _scrub(exc: Exception, config: SmtpConfig) -> Exception:
     return exc
 
 
-def _attempt(connection: list, config: SmtpConfig, envelope) -> None:
+def _attempt(connection: list, config: SmtpConfig, envelope, deadline: Deadline) -> None:
     """One connection (appended to `connection` for closing), one sendmail.
     Raises _Temporary or HandoutsError."""
     where = config.where
     phase = "connect"
     smtp = None
+    timeout = min(TIMEOUT, deadline.remaining() + 0.1)
     try:
         # Pass the host to the constructor: smtplib uses it for TLS certificate checks
         # (SMTP_SSL and starttls); it raises SMTPConnectError if the greeting is not 220.
+        # Without TLS the connection goes to the loopback address checked in from_env.
         if config.security == "ssl":
-            smtp = _SMTP_SSL(config.host, config.port, timeout=TIMEOUT,
+            smtp = _SMTP_SSL(config.host, config.port, timeout=timeout, deadline=deadline,
                              context=ssl.create_default_context())
         else:
-            smtp = _SMTP(config.host, config.port, timeout=TIMEOUT)
+            smtp = _SMTP(config.address or config.host, config.port, timeout=timeout,
+                         deadline=deadline)
         connection.append(smtp)
         smtp.ehlo()
         if config.security == "starttls":
@@ -438,39 +506,64 @@ def _envelope(message: EmailMessage) -> tuple[str, list[str], bytes]:
 
 def send(message: EmailMessage, config: SmtpConfig, *, attempts: int = 3, backoff: float = 1.0,
          sleep=time.sleep) -> None:
-    """Deliver once. 4xx refusals before the server took the message are retried with backoff;
-    anything after the message went out is never retried (no duplicate emails)."""
+    """Deliver once, within config.deadline seconds in all. 4xx refusals before the server took
+    the message are retried with backoff while time remains; anything after the message went
+    out is never retried (no duplicate emails)."""
     envelope = _envelope(message)
     attempts = max(1, attempts)
     last: _Temporary | None = None
-    for attempt in range(attempts):
-        if attempt:
-            delay = backoff * 2 ** (attempt - 1)
-            log.info("SMTP delivery failed temporarily (%s); trying again in %.1f s",
-                     last.reply, delay)
-            sleep(delay)
-        log.debug("SMTP attempt %d to %s (%s)", attempt + 1, config.where, config.security)
-        connection: list = []
-        try:
-            _attempt(connection, config, envelope)
-            return
-        except _Temporary as exc:
-            last = exc
-        except HandoutsError as exc:
-            raise _scrub(exc, config) from None
-        finally:
-            for smtp in connection:
-                try:
-                    smtp.quit()
-                except Exception:
+    tried = 0
+    with Deadline(config.deadline) as deadline:
+        for attempt in range(attempts):
+            if attempt:
+                delay = backoff * 2 ** (attempt - 1)
+                if delay >= deadline.remaining():
+                    break               # no time left for another try: report the last refusal
+                log.info("SMTP delivery failed temporarily (%s); trying again in %.1f s",
+                         last.reply, delay)
+                sleep(delay)
+            log.debug("SMTP attempt %d to %s (%s)", attempt + 1, config.where, config.security)
+            connection: list = []
+            tried += 1
+            try:
+                _attempt(connection, config, envelope, deadline)
+                return
+            except Exception as exc:
+                if deadline.expired:
+                    raise _scrub(_too_slow(config, connection), config) from None
+                if isinstance(exc, _Temporary):
+                    last = exc
+                elif isinstance(exc, HandoutsError):
+                    raise _scrub(exc, config) from None
+                else:
+                    raise
+            finally:
+                for smtp in connection:
                     try:
-                        smtp.close()
+                        smtp.quit()
                     except Exception:
-                        pass
+                        try:
+                            smtp.close()
+                        except Exception:
+                            pass
     if last.dropped:
         problem = (f"the connection to {config.where} kept closing before the message was "
-                   f"sent ({last.reply}) after {attempts} attempts")
+                   f"sent ({last.reply}) after {_count(tried)}")
     else:
         problem = (f"the server is still refusing temporarily ({last.reply}) "
-                   f"after {attempts} attempts")
+                   f"after {_count(tried)}")
     raise _scrub(HandoutsError(problem), config)
+
+
+def _count(attempts: int) -> str:
+    return "1 attempt" if attempts == 1 else f"{attempts} attempts"
+
+
+def _too_slow(config: SmtpConfig, connection: list) -> HandoutsError:
+    if any(smtp.body_sent for smtp in connection):
+        return HandoutsError(f"{config.where} did not confirm the message within "
+                             f"{config.deadline:g} s; it may or may not have been delivered - "
+                             "check before sending again")
+    return HandoutsError(f"delivery through {config.where} did not finish within "
+                         f"{config.deadline:g} s (the server answers too slowly); nothing was "
+                         "sent (HANDOUTS_SMTP_TIMEOUT sets the limit)")

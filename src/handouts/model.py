@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 from handouts.schema import doc
 from handouts.style import Style, StyleSheet, resolve
@@ -18,14 +19,17 @@ from handouts.yamlsrc import Text
 # content/handouts.yaml ---------------------------------------------------------------------
 @dataclass(frozen=True)
 class Settings:
+    text_limit: ClassVar[int] = 200
     source_language: Text = doc("code of the language translations are made from, e.g. en")
     content_version: Text = doc("version of the content, printed in every handout footer")
-    review_max_months: int = doc("warn when a condition's review is older than this", default=24)
+    review_max_months: int = doc("warn when a condition's review is older than this", default=24,
+                                 at_least=1, at_most=120)
 
 
 # content/clinic.yaml -----------------------------------------------------------------------
 @dataclass(frozen=True)
 class ClinicData:
+    text_limit: ClassVar[int] = 200
     email: Text = doc("the clinic's email address (sender of emails, mailto QR code)")
     map_query: Text = doc("what the map QR code searches for: the clinic's address")
 
@@ -37,8 +41,8 @@ class PointEntry:
     aliases: list[Text] = doc("other codes in common use, e.g. [LV3]", default_factory=list)
     bilateral: bool = doc("the point exists on both sides of the body", default=True)
     view: Text | None = doc("the diagram view the point is drawn on", default=None)
-    x: float | None = doc("x position in the view's SVG user units", default=None)
-    y: float | None = doc("y position in the view's SVG user units", default=None)
+    x: float | None = doc("x position in the view's SVG user units", default=None, at_least=0)
+    y: float | None = doc("y position in the view's SVG user units", default=None, at_least=0)
 
 
 @dataclass(frozen=True)
@@ -65,15 +69,16 @@ class PlainLanguage:
     forbidden: list[Text] = doc("claims a handout must never make, e.g. cure, guarantee",
                                 default_factory=list)
     max_grade: float | None = doc("highest Flesch-Kincaid grade per document (English)",
-                                  default=None)
+                                  default=None, at_least=1, at_most=20)
     max_sentence_length: float | None = doc("highest average sentence length in characters "
-                                            "(Japanese)", default=None)
+                                            "(Japanese)", default=None, at_least=5, at_most=500)
     max_kanji_ratio: float | None = doc("highest share of kanji among all characters (Japanese)",
-                                        default=None)
+                                        default=None, at_least=0, at_most=1)
 
 
 @dataclass(frozen=True)
 class LanguageStyle:
+    text_limit: ClassVar[int] = 200
     name: Text = doc("the language's own name, e.g. 日本語")
     font: Text = doc("font family from fonts/fonts.yaml")
     line_breaking: LineBreaking = doc("line breaking rules")
@@ -86,6 +91,7 @@ class LanguageStyle:
 # content/<lang>/clinic.yaml ------------------------------------------------------------------
 @dataclass(frozen=True)
 class ClinicText:
+    text_limit: ClassVar[int] = 200
     name: Text = doc("clinic name as written in this language")
     address: Text = doc("clinic address as written in this language")
 
@@ -93,6 +99,7 @@ class ClinicText:
 # content/<lang>/ui.yaml ------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Labels:
+    text_limit: ClassVar[int] = 300      # one line each; the email texts are the longest
     handout_label: Text = doc("small label above a handout title")
     aftercare_label: Text = doc("small label above an aftercare sheet title")
     what_it_is: Text = doc("heading")
@@ -151,7 +158,7 @@ class PointText:
 # content/<lang>/aftercare.yaml -----------------------------------------------------------------
 @dataclass(frozen=True)
 class Aftercare:
-    title: Text = doc("title of the aftercare sheet")
+    title: Text = doc("title of the aftercare sheet", max_length=150)
     intro: Text = doc("one sentence")
     normal: list[Text] = doc("what is normal after treatment and for how long")
     do: list[Text] = doc("what to do")
@@ -180,7 +187,7 @@ class Review:
 
 @dataclass(frozen=True)
 class Condition:
-    title: Text = doc("condition name")
+    title: Text = doc("condition name", max_length=150)
     summary: Text = doc("one or two sentences")
     what_it_is: list[Text] = doc("paragraphs")
     symptoms: list[Text] = doc("list")

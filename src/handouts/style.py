@@ -11,6 +11,7 @@ Rendering receives the resolved Style (points and RGB values) and never reads YA
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 import types
 import typing
@@ -25,6 +26,7 @@ from handouts.yamlsrc import Map, Seq, load_yaml
 FILE = "styles.yaml"
 VARIANTS = ("letter", "large-print")          # layers applied for --paper letter, --large-print
 UNITS = {"pt": 1.0, "mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0}
+MAX_LENGTH = 2000.0     # points: no length of the page design is longer than a sheet of paper
 _LENGTH = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(pt|mm|cm|in)?\s*$")
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -50,13 +52,14 @@ class TextSpec:
 
 @dataclass(frozen=True)
 class Page:
-    width: Length = doc("paper width")
-    height: Length = doc("paper height")
+    width: Length = doc("paper width", at_least=200, at_most=2000)
+    height: Length = doc("paper height", at_least=200, at_most=2000)
     margin_left: Length = doc("left margin")
     margin_right: Length = doc("right margin")
     margin_top: Length = doc("top margin (above the header)")
     margin_bottom: Length = doc("bottom margin (below the footer)")
-    columns: int = doc("2: short lists side by side; 1: everything in one column")
+    columns: int = doc("2: short lists side by side; 1: everything in one column",
+                       at_least=1, at_most=2)
     column_gap: Length = doc("space between two columns")
     paragraph_gap: Length = doc("space after a paragraph")
     bullet_gap: Length = doc("space between bullet items")
@@ -115,17 +118,20 @@ class FillIn:
 
 @dataclass(frozen=True)
 class Memo:
-    lines: int = doc("fewest writing lines in the questions area")
-    line_gap: Length = doc("distance between writing lines")
+    lines: int = doc("fewest writing lines in the questions area", at_least=1, at_most=20)
+    line_gap: Length = doc("distance between writing lines", at_least=10, at_most=100)
     line: Length = doc("width of a writing line")
-    max_lines: int = doc("most writing lines, however much room is left")
+    max_lines: int = doc("most writing lines, however much room is left", at_least=1,
+                         at_most=40)
 
 
 @dataclass(frozen=True)
 class Diagram:
-    min_height: Length = doc("smallest printed height of a leg view")
-    max_height: Length = doc("views grow into free space up to this height")
-    detail_scale: float = doc("hand and foot views: height as a share of the leg views")
+    min_height: Length = doc("smallest printed height of a leg view", at_least=20, at_most=800)
+    max_height: Length = doc("views grow into free space up to this height", at_least=20,
+                             at_most=800)
+    detail_scale: float = doc("hand and foot views: height as a share of the leg views",
+                              at_least=0.3, at_most=1)
     gap: Length = doc("space between views in a row")
     row_gap: Length = doc("space between rows of views")
     outline: Length = doc("body outline width (fixed on paper, not scaled with the view)")
@@ -139,7 +145,8 @@ class Diagram:
     untreated: Length = doc("half-size of the diamond marking a point not treated today")
     untreated_stroke: Length = doc("line width of that diamond")
     clearance: Length = doc("least space between markers, leaders, landmarks and labels")
-    compact_legend: float = doc("aftercare: share of the width for the legend beside the views")
+    compact_legend: float = doc("aftercare: share of the width for the legend beside the views",
+                                at_least=0.2, at_most=0.6)
     detail_views: list[str] = doc("views drawn smaller than the leg views (hand, foot)")
 
 
@@ -167,8 +174,9 @@ class Style:
 @dataclass(frozen=True)
 class TextLayer:
     parent: str | None = doc("text style to start from", default=None)
-    size: Length | None = doc("font size", default=None)
-    leading: float | None = doc("line height as a multiple of the size", default=None)
+    size: Length | None = doc("font size", default=None, at_least=6, at_most=72)
+    leading: float | None = doc("line height as a multiple of the size", default=None,
+                               at_least=1, at_most=3)
     bold: bool | None = doc("bold", default=None)
     color: ColorName | None = doc("#rrggbb or a name under colors:", default=None)
 
@@ -285,6 +293,7 @@ def _fields(cls: type, value: Any, mark: Mark, diags: Diagnostics, what: str) ->
         diags.error(mark, f"{what}: expected a mapping")
         return {}
     hints = typing.get_type_hints(cls)
+    meta = {f.name: f.metadata for f in dataclasses.fields(cls)}
     result = {}
     for key, item in value.items():
         if key not in hints:
@@ -292,9 +301,30 @@ def _fields(cls: type, value: Any, mark: Mark, diags: Diagnostics, what: str) ->
                         suggest(key, hints) or f"allowed: {', '.join(hints)}")
             continue
         converted = _value(hints[key], item, value.value_marks[key], diags, f"{what}.{key}")
-        if converted is not None:
+        if _in_range(converted, meta[key], hints[key], value.value_marks[key], diags,
+                     f"{what}.{key}"):
             result[key] = converted
     return result
+
+
+def _in_range(value: Any, meta: Any, tp: Any, mark: Mark, diags: Diagnostics, what: str) -> bool:
+    """A number within its field's bounds; a length without bounds of its own stays on a page."""
+    if value is None:
+        return False
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return True
+    is_length = typing.get_origin(tp) in (typing.Union, types.UnionType) and Length in \
+        typing.get_args(tp) or tp is Length
+    low, high = meta.get("at_least"), meta.get("at_most")
+    if is_length and high is None:
+        high = MAX_LENGTH
+    if math.isfinite(value) and (low is None or value >= low) and (high is None or value <= high):
+        return True
+    span = (f"from {low:g} to {high:g}" if low is not None and high is not None else
+            f"at least {low:g}" if low is not None else f"at most {high:g}")
+    diags.error(mark, f"{what}: {value:g} is out of range (it must be {span}"
+                      f"{' points' if is_length else ''})")
+    return False
 
 
 def _value(tp: Any, value: Any, mark: Mark, diags: Diagnostics, what: str) -> Any:

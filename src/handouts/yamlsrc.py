@@ -8,8 +8,7 @@ from typing import Any
 import yaml
 
 from handouts.errors import Diagnostics, Mark
-
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from handouts.sourcefile import mark_at, read_source
 
 
 class Text(str):
@@ -48,6 +47,16 @@ def plain_text(value: str, path: str = "<text>") -> Text:
     return text
 
 
+class _Invalid:
+    """A value that was refused while reading (already reported): later stages skip it."""
+
+    def __repr__(self) -> str:
+        return "<invalid>"
+
+
+INVALID = _Invalid()
+
+
 class Map(dict):
     """A YAML mapping that remembers the marks of its keys and values."""
 
@@ -68,30 +77,41 @@ def _mark(path: str, yaml_mark) -> Mark:
 
 
 def load_yaml(path: Path, diagnostics: Diagnostics, source: str | None = None) -> Any:
-    """Parse one YAML file; problems go to `diagnostics` and the result is None."""
+    """Parse one YAML file; problems go to `diagnostics` and the result is None.
+
+    An empty file, or one with only comments, is an error too: every content file holds keys.
+    """
     name = str(path)
     if source is None:
-        try:
-            source = path.read_bytes().decode("utf-8")
-        except UnicodeDecodeError as exc:
-            diagnostics.error(Mark(name), f"file is not UTF-8 text ({exc.reason})",
-                              "save the file as UTF-8")
-            return None
-        except OSError as exc:
-            diagnostics.error(Mark(name), f"cannot read file: {exc.strerror or exc}")
+        source = read_source(path, diagnostics)
+        if source is None:
             return None
     loader = _Loader(source)
     try:
         node = loader.get_single_node()
         if node is None:
+            diagnostics.error(Mark(name), "the file is empty" if not source.strip() else
+                              "the file has only comments, no keys",
+                              "see docs/content.md for the keys this file needs")
             return None
         return _Converter(loader, name, source, diagnostics).convert(node)
     except _TooLarge:
         diagnostics.error(Mark(name), f"the file expands to more than {MAX_NODES} values",
                           "aliases (*) that repeat other aliases multiply quickly")
         return None
+    except _TooDeep as exc:
+        diagnostics.error(exc.mark, f"values are nested more than {MAX_DEPTH} levels deep",
+                          "content files nest a few levels at most: check the brackets and "
+                          "indentation")
+        return None
     except yaml.MarkedYAMLError as exc:
         where = exc.problem_mark or exc.context_mark
+        tab = _tab_near(source, where) if where is not None else None
+        if tab is not None:
+            diagnostics.error(mark_at(name, source, tab),
+                              "a tab character is used for indentation or spacing here",
+                              "YAML indents with spaces only: replace the tab with spaces")
+            return None
         message = exc.problem or "invalid YAML"
         if exc.context:
             started = exc.context_mark
@@ -108,11 +128,59 @@ def load_yaml(path: Path, diagnostics: Diagnostics, source: str | None = None) -
         loader.dispose()
 
 
+def _tab_near(source: str, where) -> int | None:
+    """Index of the tab a YAML error stops at: at its place, or in its line's indentation."""
+    index = min(where.index, len(source))
+    if index < len(source) and source[index] == "\t":
+        return index
+    start = source.rfind("\n", 0, index) + 1
+    indent = len(source[start:]) - len(source[start:].lstrip(" \t"))
+    tab = source.find("\t", start, start + indent)
+    return tab if tab >= 0 else None
+
+
 MAX_NODES = 100_000   # far beyond any real content file; stops alias "bombs"
+MAX_DEPTH = 32        # content nests about five levels; deeper is a mistake or an attack
+
+# The only tags a content file may carry (implicitly, or written out as !!str, !!int ...).
+_YAML = "tag:yaml.org,2002:"
+ALLOWED_TAGS = {
+    yaml.ScalarNode: {_YAML + t for t in ("str", "int", "float", "bool", "null", "timestamp")},
+    yaml.SequenceNode: {_YAML + "seq"},
+    yaml.MappingNode: {_YAML + "map"},
+}
+_KIND = {yaml.ScalarNode: "a value", yaml.SequenceNode: "a list", yaml.MappingNode: "a mapping"}
 
 
 class _TooLarge(Exception):
     pass
+
+
+class _TooDeep(Exception):
+    def __init__(self, mark: Mark):
+        super().__init__(str(mark))
+        self.mark = mark
+
+
+class _PyLoader(yaml.SafeLoader):
+    """The pure-Python loader (when libyaml is missing) composes recursively: stop deep
+    nesting before Python's recursion limit does."""
+
+    _depth = 0
+
+    def compose_node(self, parent, index):
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None, None, f"values are nested more than {MAX_DEPTH} levels deep",
+                    self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+_Loader = getattr(yaml, "CSafeLoader", None) or _PyLoader
 
 
 class _Converter:
@@ -133,7 +201,18 @@ class _Converter:
             self.diags.error(_mark(self.path, node.start_mark),
                              f"'{node.value}' is not a valid {tag}",
                              "write dates as 2026-11-21; put other text in quotes")
-            return None
+            return INVALID
+
+    def tag_allowed(self, node) -> bool:
+        """Tags make PyYAML build other kinds of values (sets, Python objects): refuse them
+        on any node, at the node's place, rather than ignore them."""
+        if node.tag in ALLOWED_TAGS[type(node)]:
+            return True
+        tag = "!!" + node.tag[len(_YAML):] if node.tag.startswith(_YAML) else node.tag
+        self.diags.error(_mark(self.path, node.start_mark),
+                         f"the tag {tag} on {_KIND[type(node)]} is not allowed",
+                         f"content files use plain YAML values: remove '{tag}'")
+        return False
 
     def convert(self, node) -> Any:
         self.count += 1
@@ -142,7 +221,11 @@ class _Converter:
         if id(node) in self.active:
             self.diags.error(_mark(self.path, node.start_mark),
                              "an alias (*) refers to a value that contains it")
-            return None
+            return INVALID
+        if len(self.active) >= MAX_DEPTH:
+            raise _TooDeep(_mark(self.path, node.start_mark))
+        if not self.tag_allowed(node):
+            return INVALID
         self.active.add(id(node))
         try:
             if isinstance(node, yaml.MappingNode):
@@ -174,8 +257,13 @@ class _Converter:
             if not isinstance(key_node, yaml.ScalarNode):
                 self.diags.error(key_mark, "a key must be a plain word, not a list or mapping")
                 continue
+            if not self.tag_allowed(key_node):
+                continue
             key = self.scalar(key_node)
+            if key is INVALID:
+                continue
             if key is None:
+                self.diags.error(key_mark, "a key is missing before ':'")
                 continue
             key = str(key)
             if key in result:
