@@ -29,6 +29,16 @@ def copy_content(tmp_path: Path) -> Path:
     return target
 
 
+def supply_clinic_contact(content: Path, phone: str = "03-5555-0123") -> None:
+    """What a clinic does first: its own phone number instead of the bundled placeholder."""
+    path = content / "clinic.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert any(line.startswith("placeholder: true") for line in lines), path
+    path.write_text("\n".join(f'phone: "{phone}"' if line.startswith("phone:") else line
+                              for line in lines if not line.startswith("placeholder:")) + "\n",
+                    encoding="utf-8")
+
+
 def check(content: Path, *options: str) -> subprocess.CompletedProcess:
     return run_cli("check", "--content", str(content), *options)
 

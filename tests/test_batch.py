@@ -79,5 +79,5 @@ def test_large_print_body_text_is_at_least_16_pt_and_variants_do_not_collide(tmp
     assert len(pdfs(tmp_path)) == 16
     for path in tmp_path.rglob("*-large.pdf"):
         sizes = char_sizes(path)
-        body = sum(n for size, n in sizes.items() if size >= 16)
+        body = sum(n for size, n in sizes.items() if size >= 16)     # DESIGN: large print >= 16 pt
         assert body / sum(sizes.values()) > 0.7, (path.name, sizes)

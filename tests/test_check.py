@@ -163,9 +163,28 @@ def test_bad_personal_input_is_a_clear_error(tmp_path, option, value, message):
 
 
 def test_a_note_that_cannot_fit_is_an_error_not_a_clipped_page(tmp_path):
-    note = "Please keep stretching gently every morning and evening. " * 40
+    note = "Please keep stretching gently every morning and evening. " * 120
     result = run_cli("aftercare", "--lang", "en", "--condition", "sciatica", "--note", note,
                      "-o", str(tmp_path / "sheet.pdf"))
     assert result.returncode == 1
     assert "shorten --note" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "sheet.pdf").exists()
+
+
+@pytest.mark.parametrize("file, old, new, message", [
+    ("ja/ui.yaml", 'patient_name: "{patient} 様"', 'patient_name: "様"',
+     r"patient_name: the placeholder \{patient\} is missing"),
+    ("ja/ui.yaml", 'date_format: "y年M月d日"', 'date_format: "y年M月"',
+     r"date_format: 'y年M月' does not show d"),
+    ("en/ui.yaml", 'next_visit_format: "EEEE, MMMM d, y, h:mm a"',
+     'next_visit_format: "EEEE, MMMM d, y at h:mm a"', r"uses unknown pattern letters t"),
+    ("ja/ui.yaml", 'aftercare_title: "{title}：{condition}"', 'aftercare_title: "{title}：{slug}"',
+     r"aftercare_title: unknown placeholder \{slug\}"),
+    ("clinic.yaml", "timezone: Asia/Tokyo", "timezone: Asia/Tokio",
+     r"'Asia/Tokio' is not a time zone"),
+])
+def test_labels_that_would_print_a_sheet_wrongly(tmp_path, file, old, new, message):
+    content = copy_content(tmp_path)
+    path = content / file
+    edit(path, old, new)
+    assert_reported(check(content), path, line_of(path, new.split(":")[0] + ":"), message)

@@ -8,7 +8,8 @@ import re
 
 import yaml
 
-from helpers import check, copy_content, edit, fonts, pdf_pages_text, place_of, run_cli
+from helpers import (check, copy_content, edit, fonts, pdf_pages_text, place_of, run_cli,
+                     supply_clinic_contact)
 
 DOCUMENTS = [f"{lang}/{slug} {kind}" for lang in ("en", "ja")
              for slug in ("leg-pain", "sciatica") for kind in ("handout", "aftercare")]
@@ -25,7 +26,19 @@ def assert_error_at(result, path, line, column, pattern):
 
 
 def test_bundled_content_passes_with_a_figure_per_document(tmp_path):
-    result = check(copy_content(tmp_path), "--strict")
+    content = copy_content(tmp_path)
+    # The bundled phone number is a marked placeholder: a warning, so --strict fails on it ...
+    result = check(content)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 error(s), 1 warning(s)" in result.stdout
+    line, column = place_of(content / "clinic.yaml", "03-XXXX-XXXX")
+    assert re.search(rf"^{re.escape(str(content / 'clinic.yaml'))}:{line}:{column - 1}: warning: "
+                     r"phone '03-XXXX-XXXX' and opening hours are placeholders",
+                     result.stderr, re.MULTILINE), result.stderr
+    assert check(content, "--strict").returncode == 1
+    # ... until the clinic supplies its own number.
+    supply_clinic_contact(content)
+    result = check(content, "--strict")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 error(s), 0 warning(s)" in result.stdout
     for document in DOCUMENTS:
@@ -133,6 +146,7 @@ def list_state(result, slug, lang_column):
 
 def test_translation_workflow_stale_then_marked(tmp_path):
     content = copy_content(tmp_path)
+    supply_clinic_contact(content)
     edit(content / "en" / "conditions" / "sciatica.yaml", "\nsummary: ", "\nsummary: In short, ")
     listed = run_cli("list", "--content", str(content))
     assert listed.returncode == 0, listed.stderr

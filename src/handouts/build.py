@@ -18,7 +18,7 @@ from typing import Callable, Iterator
 import yaml
 
 from handouts import __version__, cache
-from handouts.compose import KINDS
+from handouts.compose import KINDS, PAGE_BUDGET
 from handouts.content import NOT_LANGUAGES, find_content
 from handouts.errors import Diagnostic, HandoutsError
 from handouts.fontfiles import font_families, fonts_dir
@@ -42,7 +42,7 @@ class Options:
 
     @property
     def scale(self) -> float:
-        return 1.5 if self.large_print else 1.0      # 12 pt body text becomes 18 pt
+        return 16 / 12 if self.large_print else 1.0    # 12 pt body text becomes 16 pt (DESIGN: at least 16)
 
     @property
     def budget_factor(self) -> int:
@@ -154,25 +154,44 @@ def read_manifest(out_dir: Path) -> dict:
 
 def render_one(library: Library, job: Job, options: Options = Options(),
                personal=None) -> tuple[bytes, int]:
-    """Compose and render one document; a page budget overrun is an error naming how far over."""
+    """Compose and render one document; a page budget overrun is an error naming how far over
+    (on a personal sheet: what of the personal details takes the space, handouts.fit)."""
     from handouts.compose import compose
     from handouts.render.pdf import render
 
-    doc = compose(library, job.lang, job.slug, job.kind, personal)
-    budget = doc.page_budget * options.budget_factor
-    note = f"--note: the note ({len(personal.note)} characters) does not fit on the sheet" \
-        if personal is not None and personal.note else None
+    def rendered(sheet) -> tuple[bytes, int, int]:
+        """PDF bytes, pages and the page budget of the document with these personal details."""
+        doc = compose(library, job.lang, job.slug, job.kind, sheet)
+        style = library.page_style(job.lang, options.paper, options.large_print)
+        fallback = (library.page_style(library.settings.source_language, options.paper,
+                                       options.large_print) if doc.fallback_typography else None)
+        return (*render(doc, style, fallback), doc.page_budget * options.budget_factor)
+
+    budget = PAGE_BUDGET[job.kind] * options.budget_factor
+    personal_sheet = personal is not None and job.kind == "aftercare"
     try:
-        data, pages = render(doc, library.page_style(job.lang, options.paper, options.large_print),
-                             library.page_style(library.settings.source_language, options.paper,
-                                                options.large_print)
-                             if doc.fallback_typography else None)
-    except HandoutsError as exc:          # a block taller than a page
-        raise HandoutsError(f"{note}; shorten --note" if note else exc.format_message()) from None
-    if pages > budget:
-        if note:
-            raise HandoutsError(f"{note}: it needs {pages} pages; shorten --note")
-        raise HandoutsError(f"{pages} pages, {pages - budget} over the budget of {budget}")
+        data, pages, budget = rendered(personal)
+        problem = None if pages <= budget else (
+            f"{pages} pages, {pages - budget} over the budget of {budget}")
+    except HandoutsError as exc:
+        if not personal_sheet:
+            raise
+        problem = exc.format_message()     # e.g. a note taller than a page: find out what
+    if problem is not None and personal_sheet:
+        from handouts.fit import explain
+
+        def fits(sheet) -> bool:
+            try:
+                _, pages, budget = rendered(sheet)
+                return pages <= budget
+            except HandoutsError:
+                return False
+
+        where = "one page" if budget == 1 else f"{budget} pages"
+        raise HandoutsError(explain(fits, personal, f"the personal sheet does not fit on {where} "
+                                                    f"({problem})"))
+    if problem is not None:
+        raise HandoutsError(problem)
     return data, pages
 
 

@@ -65,7 +65,8 @@ def _configure_logging(debug: bool) -> None:
 @click.option("--kind", "kinds", multiple=True, type=click.Choice(["handout", "aftercare"]),
               help="Document kind (repeatable).")
 @click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True)
-@click.option("--large-print", is_flag=True, help="Large print: 16 pt body, one column; page budgets doubled.")
+@click.option("--large-print", is_flag=True,
+              help="Large print: 16 pt body, one column; page budgets doubled.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: number of CPUs).")
 @click.option("--force", is_flag=True, help="Rebuild even if nothing changed.")
@@ -192,6 +193,18 @@ def mark_translated(ctx, paths, content_dir):
         raise HandoutsError("; ".join(problems))
 
 
+def print_options(func):
+    """Paper and large print, with the same meaning as in `build` (build.Options)."""
+    options = [
+        click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4",
+                     show_default=True),
+        click.option("--large-print", is_flag=True, help="Body text 18 pt; page budgets doubled."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
 def personal_options(func):
     """The personal fields shared by `aftercare` and `email`."""
     options = [
@@ -207,17 +220,6 @@ def personal_options(func):
     return func
 
 
-def _personal_pdf(ctx, content_dir, lang, condition, kind, fields):
-    from handouts.build import Job, plan, render_one
-    from handouts.personal import personal_details
-
-    library = _load(_content_dir(ctx, content_dir))
-    plan(library, [lang], [condition], [kind])          # unknown language/condition: clear error
-    personal = personal_details(library, lang, printed=kind == "aftercare", **fields)
-    data, _ = render_one(library, Job(lang, condition, kind), personal=personal)
-    return data, library, personal
-
-
 def _refuse_out_dir(path: Path) -> None:
     """Personal sheets never go to out/, which is shared and published by CI."""
     out = Path("out").resolve()
@@ -230,20 +232,24 @@ def _refuse_out_dir(path: Path) -> None:
 @click.option("--lang", required=True, metavar="CODE")
 @click.option("--condition", required=True, metavar="SLUG")
 @personal_options
+@print_options
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
               help="The PDF file to write.")
 @content_option
 @click.pass_context
-def aftercare(ctx, lang, condition, output, content_dir, **fields):
+def aftercare(ctx, lang, condition, paper, large_print, output, content_dir, **fields):
     """Write one personal aftercare sheet to FILE.pdf."""
+    from handouts.build import Options
+    from handouts.documents import make
     from handouts.output import write_atomic
 
     if output.suffix.lower() != ".pdf":
         raise HandoutsError(f"{output}: the output file must end in .pdf")
     _refuse_out_dir(output)
-    data, _, _ = _personal_pdf(ctx, content_dir, lang, condition, "aftercare", fields)
-    write_atomic(output, data, mode=0o600)
-    click.echo(f"wrote {output} ({len(data) // 1024} KB)")
+    library = _load(_content_dir(ctx, content_dir))
+    made = make(library, lang, condition, "aftercare", Options(paper, large_print), fields)
+    write_atomic(output, made.data, mode=0o600)
+    click.echo(f"wrote {output} ({len(made.data) // 1024} KB)")
 
 
 @cli.command()
@@ -253,15 +259,18 @@ def aftercare(ctx, lang, condition, output, content_dir, **fields):
 @click.option("--kind", type=click.Choice(["handout", "aftercare"]), default="handout",
               show_default=True)
 @personal_options
+@print_options
 @click.option("--eml", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the message to this file instead of sending it.")
 @click.option("--dry-run", is_flag=True, help="Print what would be sent; send nothing.")
 @content_option
 @click.pass_context
-def email(ctx, to, lang, condition, kind, eml, dry_run, content_dir, **fields):
+def email(ctx, to, lang, condition, kind, paper, large_print, eml, dry_run, content_dir,
+          **fields):
     """Email a handout or personal aftercare sheet (SMTP from HANDOUTS_SMTP_*)."""
     from handouts import mail
-    from handouts.compose import email_text
+    from handouts.build import Options
+    from handouts.documents import email_message, make
 
     _configure_logging(ctx.obj["debug"])
     recipient = mail.validate_address(to)
@@ -269,20 +278,38 @@ def email(ctx, to, lang, condition, kind, eml, dry_run, content_dir, **fields):
     if eml is not None:
         _refuse_out_dir(eml)
     config = None if (eml or dry_run) else mail.SmtpConfig.from_env()
-    data, library, personal = _personal_pdf(ctx, content_dir, lang, condition, kind, fields)
-    text = email_text(library, lang, condition, kind, personal.patient)
-    message = mail.build_message(sender=library.clinic.email,
-                                 sender_name=library.languages[lang].clinic.name,
-                                 to=recipient, text=text, attachment=data)
+    library = _load(_content_dir(ctx, content_dir))
+    made = make(library, lang, condition, kind, Options(paper, large_print), fields)
+    message, text = email_message(library, lang, condition, kind, recipient, made)
     if dry_run:
+        extra = "".join(f"\nattachment: {part.get_filename()}"
+                        for part in list(message.iter_attachments())[1:])
         click.echo(f"to: {recipient}\nsubject: {text.subject}\n"
-                   f"attachment: {text.attachment_name} ({len(data)} bytes)\nnot sent (dry run)")
+                   f"attachment: {text.attachment_name} ({len(made.data)} bytes){extra}\n"
+                   "not sent (dry run)")
     elif eml is not None:
         mail.write_eml(message, eml)
         click.echo(f"wrote {eml}")
     else:
         mail.send(message, config)
         click.echo(f"sent to {recipient}")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; other than loopback needs HANDOUTS_SERVE_TOKEN.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
+              help="Port (0: any free port).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in the browser.")
+@content_option
+@click.pass_context
+def serve(ctx, host, port, open_browser, content_dir):
+    """Serve the front desk and aftercare page (http://127.0.0.1:8765/)."""
+    from handouts.web.server import serve as run_server
+
+    _configure_logging(ctx.obj["debug"])          # internal errors (never what was typed)
+    run_server(_content_dir(ctx, content_dir), host, port, open_browser,
+               announce=lambda line: click.echo(line, err=": error: " in line))
 
 
 def main() -> None:

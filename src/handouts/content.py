@@ -26,10 +26,19 @@ NOT_LANGUAGES = {"diagrams"}
 # Placeholders each label may use; anything else in braces is a content error.
 LABEL_FIELDS = {
     "aftercare_condition": {"title"}, "page": {"page", "pages"}, "reviewed": {"version", "date"},
+    "phone_line": {"phone"},
     "email_subject_handout": {"title", "clinic"}, "email_subject_aftercare": {"clinic", "title"},
     "email_greeting": {"patient"}, "email_body_handout": {"title", "clinic"},
     "email_body_aftercare": {"title", "clinic"},
+    "aftercare_title": {"title", "condition"}, "clinic_with_reading": {"name", "reading"},
+    "patient_name": {"patient"}, "attachment_name": {"title", "document"},
+    "calendar_summary": {"clinic"},
 }
+# Placeholders a label must use: a sheet never drops the patient's name or the clinic's.
+LABEL_REQUIRED = {"patient_name": {"patient"}, "clinic_with_reading": {"name"}}
+# Date patterns (CLDR) and the fields each must show: a date nobody can misread.
+DATE_PATTERNS = {"date_format": ("y", "ML", "d"),
+                 "next_visit_format": ("y", "ML", "d", "HhKk", "m")}
 
 @dataclass
 class TranslationFile:
@@ -129,6 +138,13 @@ class _Loader:
         registry = self.required("points.yaml", model.Registry)
         if clinic and not EMAIL.match(clinic.email):
             self.diags.error(clinic.email.mark, f"'{clinic.email}' is not an email address")
+        if clinic and clinic.timezone is not None and not _is_timezone(clinic.timezone):
+            self.diags.error(clinic.timezone.mark, f"'{clinic.timezone}' is not a time zone",
+                             "an IANA name such as Asia/Tokyo or Europe/London")
+        if clinic and not 5 <= clinic.visit_minutes <= 600:
+            self.diags.error(Mark(str(self.root / "clinic.yaml")),
+                             f"visit_minutes: {clinic.visit_minutes} is not a visit length",
+                             "minutes, e.g. 60")
         views = {p.stem: p for p in sorted((self.root / "diagrams").glob("*.svg"))}
         self.styles = handouts_style.load(self.root, self.diags)
         sizes = {name: check_view(path, self.diags) for name, path in views.items()}
@@ -320,6 +336,16 @@ class _Loader:
             for unknown in sorted(used - allowed):
                 self.diags.error(text.mark, f"{name}: unknown placeholder {{{unknown}}}",
                                  f"allowed here: {', '.join('{' + a + '}' for a in sorted(allowed))}")
+            for missing in sorted(LABEL_REQUIRED.get(name, set()) - used):
+                self.diags.error(text.mark, f"{name}: the placeholder {{{missing}}} is missing",
+                                 f"write {{{missing}}} where it goes, e.g. {model_doc(name)}")
+        for name, needed in DATE_PATTERNS.items():
+            text = getattr(labels, name)
+            problem = _date_pattern_problem(text, needed)
+            if problem:
+                self.diags.error(text.mark, f"{name}: {problem}",
+                                 f"a CLDR pattern such as {model_doc(name)}; quote literal "
+                                 "Latin letters, e.g. 'at'")
 
     def point_texts(self, code: str, source: str | None, registry: dict):
         texts = self.piece(code, source, "points.yaml", dict[str, model.PointText])
@@ -401,6 +427,43 @@ class _Loader:
 def _present(path: Path) -> bool:
     """Something stands at `path` (a file, a folder, even a broken link): reading it says what."""
     return os.path.lexists(path)
+
+
+def model_doc(label: str) -> str:
+    """The documented example of a label (model.Labels), for hints."""
+    import dataclasses
+
+    doc = next(f.metadata["doc"] for f in dataclasses.fields(model.Labels) if f.name == label)
+    return doc.split("e.g. ", 1)[-1]
+
+
+def _is_timezone(name: str) -> bool:
+    import zoneinfo
+
+    try:
+        zoneinfo.ZoneInfo(str(name))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+# Date field letters of CLDR patterns (Unicode TR 35, "Date Field Symbol Table") that babel
+# formats; other Latin letters must be quoted ('at') or they are printed as they are.
+CLDR_DATE_LETTERS = frozenset("GyYuQqMLwWdDFgEecabBhHKkmsSAzZOvVXx")
+
+
+def _date_pattern_problem(text: str, needed: tuple[str, ...]) -> str | None:
+    """What is wrong with a CLDR date pattern (unknown letters, a missing field), or None.
+    (Read here without babel: loading content must stay quick.)"""
+    unquoted = "".join(part for index, part in enumerate(text.split("'")) if index % 2 == 0)
+    letters = {c for c in unquoted if c.isascii() and c.isalpha()}
+    unknown = sorted(letters - CLDR_DATE_LETTERS)
+    if unknown:
+        return f"'{text}' uses unknown pattern letters {', '.join(unknown)}"
+    missing = [group[0] for group in needed if not letters & set(group)]
+    if missing:
+        return f"'{text}' does not show {', '.join(missing)} (year y, month M, day d, hour H, minute m)"
+    return None
 
 
 def _retext(original: Text, value: str) -> Text:

@@ -1,8 +1,11 @@
 """Page furniture: the header (clinic, document label, page number), and the footer with the
 clinic's contact details and two QR codes.
 
-The footer text wraps in the room left of the codes and ends at least `footer.text_gap`
-before them; each code keeps its quiet zone free; captions sit under their code.
+The clinic's name heads every page; the footer leads with how to reach it: the phone number
+and email in the contact style (never the smallest text on the page), opening hours, address
+and review date smaller. The footer text wraps in the room left of the codes and ends at least
+`footer.text_gap` before them; each code keeps its quiet zone free; captions sit under their
+code.
 """
 
 from __future__ import annotations
@@ -51,8 +54,8 @@ def _layout(doc: d.Document, styles, style: Style, wrap_captions: bool) -> Foote
     block_left = min(centre - width / 2 for _, _, centre, width in codes)
     text_width = block_left - foot.text_gap - page.margin_left
     lines = []
-    texts = [(styles.footer_strong, f.clinic_name), (styles.contact, f.address),
-             (styles.contact, f.email), (styles.footer, f.reviewed)]
+    texts = [(styles.contact_strong, f.phone), (styles.footer, f.hours),
+             (styles.footer, f.address), (styles.contact, f.email), (styles.footer, f.reviewed)]
     for text_style, text in texts:
         if text:
             lines += [(text_style, line) for line in _wrap(text, text_style, text_width)]
