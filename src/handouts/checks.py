@@ -272,6 +272,12 @@ def months_before(day: datetime.date, months: int) -> datetime.date:
     return datetime.date(year, month + 1, min(day.day, last))
 
 
+def review_due(review: Review, max_months: int) -> datetime.date:
+    """When a review is due again: its next-review date, and at the latest `max_months` after
+    it (clamped to the month's last day)."""
+    return min(review.next, months_before(review.date, -max_months))
+
+
 def check_review(condition: Condition, max_months: int,
                  today: datetime.date | None = None) -> list[Diagnostic]:
     """Medical content ages: a condition is due for review on its next-review date, and at the

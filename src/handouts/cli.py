@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from handouts import __version__
 from handouts.errors import ContentError, HandoutsError
@@ -17,14 +18,29 @@ def _version_message() -> str:
             f"(Python {sys.version.split()[0]})")
 
 
+def _command_line_first(ctx: click.Context, param: click.Parameter, value):
+    """click's order wherever the option is given: the command line (before or after the
+    subcommand) beats the environment, which beats the default."""
+    if ctx.get_parameter_source(param.name) is not ParameterSource.COMMANDLINE:
+        outer = ctx.parent
+        while outer is not None:
+            if outer.get_parameter_source(param.name) is ParameterSource.COMMANDLINE:
+                return outer.params[param.name]
+            outer = outer.parent
+    return value
+
+
 def content_option(func):
+    """One definition of --content, accepted before or after the subcommand."""
     return click.option("--content", "content_dir", type=click.Path(path_type=Path),
-                        envvar="HANDOUTS_CONTENT", default=None,
-                        help="Content folder (default: ./content).")(func)
+                        envvar="HANDOUTS_CONTENT", show_envvar=True, default=Path("content"),
+                        show_default=True, callback=_command_line_first,
+                        help="Content folder.")(func)
 
 
-def _content_dir(ctx: click.Context, value: Path | None) -> Path:
-    return value or ctx.obj.get("content") or Path("content")
+def _content_dir(ctx: click.Context, value: Path) -> Path:
+    """The content folder a command was given (the option's callback applied the precedence)."""
+    return value
 
 
 def _load(content_dir: Path):
@@ -41,10 +57,10 @@ def _load(content_dir: Path):
 @content_option
 @click.option("--debug", is_flag=True, help="Show Python tracebacks of internal errors.")
 @click.pass_context
-def cli(ctx: click.Context, content_dir: Path | None, debug: bool) -> None:
+def cli(ctx: click.Context, content_dir: Path, debug: bool) -> None:
     """Make PDF patient handouts and aftercare sheets from the content folder."""
     ctx.ensure_object(dict)
-    ctx.obj.update(content=content_dir, debug=debug)
+    ctx.obj.update(debug=debug)
     if debug:
         _configure_logging(debug)
 
@@ -70,11 +86,14 @@ def _configure_logging(debug: bool) -> None:
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: number of CPUs).")
 @click.option("--force", is_flag=True, help="Rebuild even if nothing changed.")
+@click.option("--strict", is_flag=True,
+              help="Fail on warnings too (also those repeated for unchanged documents).")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("out"),
               show_default=True)
 @content_option
 @click.pass_context
-def build(ctx, langs, conditions, kinds, paper, large_print, jobs, force, out_dir, content_dir):
+def build(ctx, langs, conditions, kinds, paper, large_print, jobs, force, strict, out_dir,
+          content_dir):
     """Build every condition x language x kind into OUT (only what changed)."""
     import time
 
@@ -87,13 +106,15 @@ def build(ctx, langs, conditions, kinds, paper, large_print, jobs, force, out_di
     with _progress(total) as advance:
         summary = run_build(root, out_dir, langs, conditions, kinds, options, workers=jobs,
                             force=force, progress=advance)
-    for warning in summary.warnings:
-        click.echo(str(warning), err=True)
+    for diagnostic in [*summary.warnings, *summary.errors]:
+        click.echo(str(diagnostic), err=True)
     for relative, message in summary.failed:
         click.echo(f"failed: {relative}: {message}", err=True)
     click.echo(f"built {len(summary.built)}, skipped {len(summary.skipped)} (unchanged), "
                f"failed {len(summary.failed)} in {time.perf_counter() - started:.1f} s -> {out_dir}")
-    if summary.failed:
+    if strict and summary.warnings:
+        click.echo(f"error: {len(summary.warnings)} warning(s) and --strict", err=True)
+    if summary.failed or (strict and summary.warnings):
         ctx.exit(1)
 
 
@@ -135,9 +156,12 @@ def check(ctx, strict, content_dir):
 
 
 @cli.command(name="list")
+@click.option("--reviews", is_flag=True,
+              help="Show when each condition was reviewed and when its next review is due "
+                   "(as of HANDOUTS_TODAY if set).")
 @content_option
 @click.pass_context
-def list_command(ctx, content_dir):
+def list_command(ctx, reviews, content_dir):
     """Show conditions x languages with each translation's state."""
     from handouts.content import load
 
@@ -147,6 +171,9 @@ def list_command(ctx, content_dir):
     if loaded.library is None:
         raise ContentError(list(loaded.diagnostics.errors))
     library = loaded.library
+    if reviews:
+        _list_reviews(library)
+        return
     source = library.settings.source_language
     states = {(t.lang, t.piece): t for t in loaded.translations}
     langs = sorted(library.languages)
@@ -162,6 +189,27 @@ def list_command(ctx, content_dir):
         shared = [t for t in loaded.translations if t.lang == lang and "/" not in t.piece]
         if shared:
             click.echo(f"{lang} shared files: " + ", ".join(f"{t.piece} {t.state}" for t in shared))
+
+
+def _list_reviews(library) -> None:
+    """One line per condition and language: reviewed on, due on, and whether it is due."""
+    from handouts import clock
+    from handouts.checks import review_due
+
+    today = clock.today()
+    months = library.settings.review_max_months
+    click.echo(f"reviews as of {today.isoformat()} (due {months} months after the last)")
+    width = max(len(slug) for slug in library.conditions) + 2
+    for slug in library.conditions:
+        for lang in sorted(library.languages):
+            review = library.languages[lang].conditions[slug].review
+            if review is None:
+                click.echo(f"{slug.ljust(width)}{lang.ljust(6)}never reviewed: due now")
+                continue
+            due = review_due(review, months)
+            state = "OVERDUE" if today > due else f"due in {(due - today).days} days"
+            click.echo(f"{slug.ljust(width)}{lang.ljust(6)}reviewed {review.date.isoformat()}, "
+                       f"due {due.isoformat()}: {state}")
 
 
 @cli.command(name="mark-translated")
