@@ -409,7 +409,7 @@ def render(doc: d.Document, style: Style, fallback_style: Style | None = None,
         _grow(draft)
         _restore(marks)
         for placement in renderer.placements:
-            placement.taken_by = None
+            placement.settle()
         buffer = io.BytesIO()
         final = template(buffer)
         final.build(list(flowables), canvasmaker=_numbered_canvas(draw_furniture))
