@@ -226,8 +226,10 @@ def render_one(library: Library, job: Job, options: Options = Options(),
     def rendered(sheet) -> tuple[bytes, int, int]:
         """PDF bytes, pages and the page budget of the document with these personal details."""
         doc = compose(library, job.lang, job.slug, job.kind, sheet)
-        return (*render(doc, options.paper, options.scale),
-                doc.page_budget * options.budget_factor)
+        style = library.page_style(job.lang, options.paper, options.large_print)
+        fallback = (library.page_style(library.settings.source_language, options.paper,
+                                       options.large_print) if doc.fallback_typography else None)
+        return (*render(doc, style, fallback), doc.page_budget * options.budget_factor)
 
     budget = PAGE_BUDGET[job.kind] * options.budget_factor
     personal_sheet = personal is not None and job.kind == "aftercare"

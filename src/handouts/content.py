@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from handouts import model
+from handouts import style as handouts_style
 from handouts.artwork import check_view
 from handouts.errors import Diagnostics, HandoutsError, Mark
 from handouts.fontfiles import font_families
@@ -148,6 +149,7 @@ class _Loader:
         self.translations: list[TranslationFile] = []
         self._raw: dict[Path, Any] = {}
         self.source_points: dict[str, list[str]] = {}   # slug -> codes, from the source language
+        self.styles = None                               # content/styles.yaml, once loaded
 
     # -- reading ---------------------------------------------------------------------------
     def raw(self, path: Path) -> Any:
@@ -187,6 +189,7 @@ class _Loader:
                              f"visit_minutes: {clinic.visit_minutes} is not a visit length",
                              "minutes, e.g. 60")
         views = {p.stem: p for p in sorted((self.root / "diagrams").glob("*.svg"))}
+        self.styles = handouts_style.load(self.root, self.diags)
         sizes = {name: check_view(path, self.diags) for name, path in views.items()}
         aliases = self.check_registry(registry, sizes) if registry else {}
         codes = self.language_codes()
@@ -209,7 +212,8 @@ class _Loader:
                     languages[code] = lang
         if clinic is None:
             return None
-        return model.Library(self.root, settings, clinic, registry.points, aliases, languages, views)
+        return model.Library(self.root, settings, clinic, registry.points, aliases, languages, views,
+                             self.styles)
 
     def language_codes(self) -> list[str]:
         codes = []
@@ -345,6 +349,9 @@ class _Loader:
         if style.font not in families:
             self.diags.error(style.font.mark, f"unknown font family '{style.font}'",
                              suggest(style.font, families) or f"known: {', '.join(families)}")
+        if self.styles is not None and style.style is not None:
+            handouts_style.check_language_style(self.styles, str(style.style), style.style.mark,
+                                                self.diags)
 
     def check_labels(self, labels: model.Labels) -> None:
         """Labels the program fills in: only their own placeholders, written plainly (a format
