@@ -81,6 +81,7 @@ def test_letter_paper_is_612_by_792_points(tmp_path):
 
 
 def test_large_print_body_text_is_at_least_16_pt_and_variants_do_not_collide(tmp_path):
+    """DESIGN: large print body text at least 16 pt (the rest at least 14 pt, test_pages)."""
     content = write_content(tmp_path)
     out = tmp_path / "out"
     assert run_cli("build", "--content", str(content), "--out", str(out)).returncode == 0

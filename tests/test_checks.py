@@ -6,14 +6,9 @@ from __future__ import annotations
 import datetime
 import re
 
-
 import yaml
 
 from helpers import TODAY, check, edit, fonts, pdf_pages_text, place_of, run_cli, write_content
-
-
-
-
 
 
 def assert_error_at(result, path, line, column, pattern):
@@ -31,8 +26,35 @@ def test_character_missing_from_the_font_is_named_at_its_place(tmp_path):
     line, column = place_of(path, "😀")
     result = check(content)
     assert_error_at(result, path, line, column,
-                    r"character '😀' \(U\+1F600\) is not in font BIZUDPGothic")
+                    r"character '😀' \(U\+1F600\) is in no bundled font "
+                    r"\(BIZUDPGothic, NotoSans\)")
     assert "hint: remove it or replace it" in result.stderr
+
+
+def test_a_character_only_another_bundled_font_has_is_set_in_that_font(tmp_path):
+    """A Japanese patient name on an English sheet: the name is set in the Japanese font, run
+    by run, and no glyph is missing (read from the embedded fonts' own tables)."""
+    import pdfscan
+
+    target = tmp_path / "sheet.pdf"
+    result = run_cli("aftercare", "--content", str(write_content(tmp_path)), "--lang", "en",
+                     "--condition", "knee-ache", "--patient", "Hanako テスト 花子",
+                     "--points", "ST36", "-o", str(target))
+    assert result.returncode == 0, result.stderr
+    assert "Hanako テスト 花子" in "".join(pdf_pages_text(target))
+    names = {f["name"].split("+")[-1] for f in fonts(target)}
+    assert {"NotoSans-Regular", "BIZUDPGothic-Regular"} <= names, names
+    assert pdfscan.missing_glyphs(target) == []
+
+
+def test_a_character_no_bundled_font_has_stops_the_document_and_names_its_source(tmp_path):
+    result = run_cli("aftercare", "--content", str(write_content(tmp_path)), "--lang", "ja",
+                     "--condition", "knee-ache", "--patient", "テスト 😀",
+                     "-o", str(tmp_path / "sheet.pdf"))
+    assert result.returncode == 1
+    assert "U+1F600" in result.stderr and "--patient" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "sheet.pdf").exists()
 
 
 def test_a_section_too_long_for_the_page_budget(tmp_path):
@@ -132,3 +154,25 @@ def test_fallback_handout_fits_its_page_budget(tmp_path):
     japanese_ui = yaml.safe_load((content / "ja" / "ui.yaml").read_text(encoding="utf-8"))
     assert english["title"] in text and japanese_ui["symptoms"] in text
     assert any("NotoSans" in f["name"] for f in fonts(pdf))
+    # Each section with English stand-in text says so, once, in Japanese.
+    marker = japanese_ui["fallback_marker"]
+    assert 4 <= text.count(marker) <= 12, text.count(marker)
+
+
+def test_fallback_text_blocks_carry_their_language_for_tagging(tmp_path):
+    from handouts.compose import compose
+    from handouts.content import load_library
+    from handouts.render import pdf as render_pdf
+
+    content = write_content(tmp_path)
+    (content / "ja" / "conditions" / "back-ache.yaml").unlink()
+    library, _ = load_library(content)
+    doc = compose(library, "ja", "back-ache", "handout")
+    styles = render_pdf.Styles(library.page_style("ja"), doc.typography)
+    fallback = render_pdf.Styles(library.page_style("en"), doc.fallback_typography)
+    renderer = render_pdf._Renderer(doc, styles, 500, fallback)
+    blocks = [f for f in renderer.flowables(doc.blocks) if hasattr(f, "lang")]
+    english = {f.text for f in blocks if f.lang == "en"}
+    assert any("back ache" in t.lower() for t in english)
+    ui = yaml.safe_load((content / "ja" / "ui.yaml").read_text(encoding="utf-8"))
+    assert [f.lang for f in blocks if f.text == ui["what_it_is"]] == [None]

@@ -174,8 +174,9 @@ def test_page_count_without_a_pdf_is_the_rendered_count():
         for slug in library.conditions:
             for kind in KINDS:
                 doc = compose(library, lang, slug, kind)
-                for paper, scale in (("a4", 1.0), ("letter", 1.5)):
-                    assert count_pages(doc, paper, scale) == render(doc, paper, scale)[1]
+                for paper, large in (("a4", False), ("letter", True)):
+                    style = library.page_style(lang, paper, large)
+                    assert count_pages(doc, style) == render(doc, style)[1]
 
 
 # The cache's plain-data format ------------------------------------------------------------------

@@ -29,7 +29,7 @@ FAST = settings(max_examples=150, deadline=None,
 # Files an editor or translator may break (relative to the content folder).
 TARGETS = ["handouts.yaml", "clinic.yaml", "points.yaml", "en/language.yaml", "en/ui.yaml",
            "en/points.yaml", "en/aftercare.yaml", "en/conditions/sciatica.yaml",
-           "ja/language.yaml", "ja/ui.yaml", "ja/conditions/sciatica.yaml"]
+           "ja/language.yaml", "ja/ui.yaml", "ja/conditions/sciatica.yaml", "styles.yaml"]
 ORIGINALS = {t: (CONTENT / t).read_text(encoding="utf-8") for t in TARGETS}   # read once
 
 
@@ -167,7 +167,7 @@ def _sub(relative: str, pattern: str, new: str) -> str:
 @example("ja/conditions/sciatica.yaml", _sub("ja/conditions/sciatica.yaml",
                                              r"^points:\n(?:  .*\n)+", "points: []\n"))
 @example("points.yaml", _sub("points.yaml", r"view: \S+", "view: nowhere"))
-@example("en/language.yaml", _sub("en/language.yaml", r"^body_size: .*$", "body_size: 10"))
+@example("styles.yaml", _sub("styles.yaml", r"size: 12,", "size: -3,"))
 def test_content_load_reports_only_diagnostics(content, relative, text):
     assert_loads_cleanly(content, relative, text)
 

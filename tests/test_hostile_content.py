@@ -119,14 +119,20 @@ def test_a_tagged_list_also_stops_build_and_writes_nothing(tmp_path):
 
 
 @pytest.mark.parametrize("file, old, new, needle, words", [
-    ("en/language.yaml", "body_size: 12", "body_size: 10", "10", ["body_size", "from 12 to 24"]),
-    ("en/language.yaml", "leading: 1.35", "leading: .inf", ".inf", ["leading", "number"]),
+    ("styles.yaml", "body: {size: 12, leading", "body: {size: 4, leading", "4",
+     ["size", "out of range"]),
+    ("styles.yaml", "leading: 1.35, bold", "leading: .inf, bold", ".inf",
+     ["leading", "out of range"]),
+    ("styles.yaml", "margin_top: 8mm", "margin_top: .nan", ".nan",
+     ["margin_top", "expected a length"]),
+    ("styles.yaml", "margin_bottom: 6.5mm", "margin_bottom: 99999", "99999",
+     ["margin_bottom", "at most 2000 points"]),
     ("handouts.yaml", "source_language: en", "source_language: en\nreview_max_months: true",
      "true", ["review_max_months", "expected a number"]),
     ("points.yaml", "    x: 125.0", "    x: 900.5", "900.5", ["GB30", "x 900.5 is outside view"]),
     ("points.yaml", "    bilateral: true", "    bilateral: maybe", "maybe",
      ["bilateral", "true or false"]),
-], ids=["body_size", "leading", "int", "x-outside-view", "bool"])
+], ids=["body_size", "leading", "nan-length", "huge-length", "int", "x-outside-view", "bool"])
 def test_non_text_fields_are_reported_at_their_value(tmp_path, file, old, new, needle, words):
     content = copy_content(tmp_path)
     path = content / file
@@ -169,7 +175,7 @@ def test_every_field_value_keeps_its_place():
     checked: list[str] = []
     visit(library.languages)
     visit([library.settings, library.clinic, library.registry])
-    assert {"body_size", "leading", "bilateral", "x", "y", "date", "words"} <= set(checked)
+    assert {"min_last_line", "bilateral", "x", "y", "date", "words"} <= set(checked)
 
 
 # --- broken artwork ----------------------------------------------------------------------------
@@ -180,8 +186,8 @@ def test_every_field_value_keeps_its_place():
      '<g id="details"', ["attribute style on <g>"]),
     (lambda t: t.replace("</svg>", '  <image href="file:///etc/passwd"/>\n</svg>'), "<image",
      ["<image> is not allowed"]),
-    (lambda t: t.replace('x1="75.8"', 'x1="1e999"'), 'x1="1e999"', ["not a number"]),
-    (lambda t: t.replace('d="M 67.4,28.6 C', 'd="M 67.4,28.6 C 1,2'), 'd="M 67.4,28.6 C 1,2',
+    (lambda t: t.replace('x1="111.0"', 'x1="1e999"'), 'x1="1e999"', ["not a number"]),
+    (lambda t: t.replace('d="M 70.3,75.8 C', 'd="M 70.3,75.8 C 1,2'), 'd="M 70.3,75.8 C 1,2',
      ["path data", "C needs 6 numbers"]),
     (lambda t: '<!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa">]>\n' + t, "<!DOCTYPE",
      ["DOCTYPE"]),
@@ -335,7 +341,7 @@ def test_long_numbers_in_artwork_are_checked_in_linear_time(tmp_path):
     content = copy_content(tmp_path)
     path = content / "diagrams" / "hand-back.svg"
     digits = "1" * 100_000
-    replace_in(path, 'd="M 67.4,28.6 C', f'd="M 67.4,{digits}x C')
-    replace_in(path, 'x1="75.8"', f'x1="{digits}x"')
+    replace_in(path, 'd="M 70.3,75.8 C', f'd="M 70.3,{digits}x C')
+    replace_in(path, 'x1="111.0"', f'x1="{digits}x"')
     outcome = check(content, bound=20)
     assert outcome.returncode == 1 and len(outcome.diagnostics()) == 2, outcome.stderr

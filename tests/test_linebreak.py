@@ -13,7 +13,8 @@ def rules(lang: str) -> BreakRules:
     data = yaml.safe_load((CONTENT / lang / "language.yaml").read_text(encoding="utf-8"))
     lb = data["line_breaking"]
     return BreakRules(lb["words"], frozenset(lb.get("no_line_start") or ""),
-                      frozenset(lb.get("no_line_end") or ""), tuple(lb.get("units") or ()))
+                      frozenset(lb.get("no_line_end") or ""), tuple(lb.get("units") or ()),
+                      lb.get("min_last_line", 0), tuple(sorted((lb.get("squeeze") or {}).items())))
 
 
 def one_per_char(text: str) -> float:
@@ -52,3 +53,51 @@ def test_a_word_longer_than_the_line_is_broken_rather_than_overflowing():
     lines = wrap("see https://example.com/a/very/long/path/indeed", 12, one_per_char, rules("en"))
     assert all(len(line) <= 12 for line in lines)
     assert "".join(lines).replace(" ", "") == "seehttps://example.com/a/very/long/path/indeed"
+
+
+# -- JIS X 4051 runts, no-break spaces, long names, kept spans ----------------------------------
+def test_a_runt_is_pulled_back_by_squeezing_punctuation():
+    """Greedy filling leaves 「す。」 alone on the last line; squeezing the blank half of the
+    two 、 of the line above makes room for it there (oikomi)."""
+    import dataclasses
+
+    text = "あいう、えおか、きくけこさしすせそたちつてとなにぬねのはひふへほまみむめもす。"
+    width = len(text) - 0.5               # one unit per character; 、 and 。 squeeze 0.2 each
+    greedy = wrap(text, width, one_per_char, dataclasses.replace(JA, min_last_line=0))
+    assert greedy[-1] == "す。"
+    lines = wrap(text, width, one_per_char, JA, em=1.0)
+    assert lines == [text]
+
+
+def test_a_runt_that_cannot_be_squeezed_takes_characters_from_the_line_above():
+    text = "あいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもやゆよ"
+    lines = wrap(text, len(text) - 2, one_per_char, JA, em=1.0)
+    assert "".join(lines) == text
+    assert len(lines[-1]) >= JA.min_last_line, lines
+    assert all(len(line) <= len(text) - 2 for line in lines)
+
+
+def test_english_keeps_numbers_with_their_units():
+    text = "Leave the needles in for about 20 to 30 minutes, then rest."
+    for width in range(12, 40):
+        lines = wrap(text, width, one_per_char, rules("en"))
+        assert any("30 minutes" in line for line in lines), lines
+
+
+def test_a_name_longer_than_the_line_breaks_after_its_hyphen():
+    lines = wrap("Patient Anna-Katharina Testperson-Yamamoto", 16, one_per_char, rules("en"))
+    assert all(len(line) <= 16 for line in lines), lines
+    assert "Testperson-" in lines and "Yamamoto" in lines, lines
+
+
+def test_a_span_kept_whole_is_never_split():
+    from handouts.linebreak import fill, pieces_of
+
+    def measure(_style, text):
+        return float(len(text))
+
+    spans = [("GB34 陽陵泉", None, False), ("（ようりょうせん）", None, True),
+             ("ひざの下の外側にある骨の出っぱり", None, False)]
+    for width in range(10, 30):
+        lines = [line.text for line in fill(pieces_of(spans, JA, measure), width, JA, measure)]
+        assert any("（ようりょうせん）" in line for line in lines), (width, lines)

@@ -86,8 +86,6 @@ def test_every_generic_document_carries_the_safety_content(built, language, slug
 
 @pytest.mark.parametrize("language", LANGS)
 @pytest.mark.parametrize("slug", CONDITIONS)
-@pytest.mark.xfail(strict=True, reason="until the leaflet layout: the back view cannot number "
-                   "GB30, BL54, BL23 and BL40 apart, so all ten points are refused (issue 11)")
 def test_a_personal_sheet_with_all_ten_points_and_a_note_carries_it_too(tmp_path, language,
                                                                           slug):
     target = tmp_path / "sheet.pdf"

@@ -266,7 +266,12 @@ def render_one(library: Library, job: Job, options: Options = Options(),
     def rendered(sheet) -> tuple[bytes, int, int]:
         """PDF bytes, pages and the page budget of the document with these personal details."""
         doc = compose_job(library, job, options, sheet)
-        return (*render(doc, options.paper, options.scale),
+        style = library.page_style(doc.lang, options.paper, options.large_print)
+        fallback = (library.page_style(library.settings.source_language, options.paper,
+                                       options.large_print) if doc.fallback_typography else None)
+        second = (library.page_style(doc.second, options.paper, options.large_print)
+                  if doc.second else None)
+        return (*render(doc, style, fallback, second_style=second),
                 doc.page_budget * options.budget_factor)
 
     budget = PAGE_BUDGET[job.kind] * options.budget_factor    # until the document says

@@ -87,8 +87,12 @@ def document_texts(language: Language, slug: str, kind: str) -> list[Text]:
 
 # 1. Glyph coverage ------------------------------------------------------------------------------
 def check_glyphs(language: Language, values: Iterable[Text]) -> list[Diagnostic]:
-    """A character missing from the regular or bold font would print as an empty box."""
+    """A character no bundled font has would print as nothing at all. Characters the
+    language's own font lacks are set in another bundled family (render.text.FontChain)."""
+    from handouts.fontfiles import font_families
+
     font = str(language.style.font)
+    families = [font, *[name for name in font_families() if name != font]]
     in_every_weight = frozenset.intersection(*(charset(font, w) for w in WEIGHTS))
     found = []
     for text in values:
@@ -97,13 +101,15 @@ def check_glyphs(language: Language, values: Iterable[Text]) -> list[Diagnostic]
         for index, char in enumerate(text):
             if char.isspace():
                 continue
-            missing = [w for w in WEIGHTS if ord(char) not in charset(font, w)]
+            missing = [w for w in WEIGHTS
+                       if not any(ord(char) in charset(name, w) for name in families)]
             if missing:
-                name = font if len(missing) == len(WEIGHTS) else f"{font} ({missing[0]})"
+                which = "" if len(missing) == len(WEIGHTS) else f" ({missing[0]})"
                 found.append(Diagnostic(
                     text.mark_of(index),
-                    f"character {char!r} (U+{ord(char):04X}) is not in font {name}",
-                    "remove it or replace it with a character the font has"))
+                    f"character {char!r} (U+{ord(char):04X}) is in no bundled font{which} "
+                    f"({', '.join(families)})",
+                    "remove it or replace it with a character the fonts have"))
     return found
 
 
@@ -125,7 +131,7 @@ def check_page_budgets(library: Library) -> list[Diagnostic]:
             for kind in KINDS:
                 try:
                     doc = compose(library, lang, slug, kind)
-                    pages = count_pages(doc)
+                    pages = count_pages(doc, library.page_style(lang))
                 except HandoutsError as exc:
                     message = f"{relative}: {kind}: {exc.format_message()}"
                 else:

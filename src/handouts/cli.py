@@ -111,7 +111,8 @@ def edition_options(func):
 @click.option("--kind", "kinds", multiple=True, type=click.Choice(["handout", "aftercare"]),
               help="Document kind (repeatable).")
 @click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True)
-@click.option("--large-print", is_flag=True, help="Body text 16 pt; page budgets doubled.")
+@click.option("--large-print", is_flag=True,
+              help="Large print: 16 pt body, one column; page budgets doubled.")
 @edition_options
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: number of CPUs).")

@@ -8,6 +8,7 @@ import os
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from handouts import __version__
 from handouts import document as d
 from handouts.model import Condition, Language, Library
 
@@ -61,7 +62,7 @@ def compose(library: Library, lang: str, slug: str, kind: str,
     source = library.settings.source_language
     fallback = None
     if lang != source:
-        blocks = _mark_fallbacks(blocks, os.path.join(str(library.root), source, ""))
+        blocks = _mark_fallbacks(blocks, os.path.join(str(library.root), source, ""), source)
         if _has_fallback(blocks):   # load the source language's fonts only when needed
             fallback = typography(library.languages[source])
     return d.Document(
@@ -77,6 +78,7 @@ def compose(library: Library, lang: str, slug: str, kind: str,
         blocks=blocks,
         fallback_typography=fallback,
         ruby=ruby,
+        fallback_label=labels.fallback_marker if fallback else None,
     )
 
 
@@ -112,12 +114,13 @@ def clinic_name(language: Language) -> str:
 def typography(language: Language, furigana: bool = False) -> d.Typography:
     style = language.style
     ruby = style.furigana.size if readings(language, furigana) else 0.0
+    breaking = style.line_breaking
     return d.Typography(
-        font=style.font, body_size=style.body_size, leading=style.leading,
-        words=style.line_breaking.words,
-        no_line_start=style.line_breaking.no_line_start or "",
-        no_line_end=style.line_breaking.no_line_end or "",
-        units=tuple(style.line_breaking.units), ruby=ruby)
+        font=style.font, words=breaking.words,
+        no_line_start=breaking.no_line_start or "",
+        no_line_end=breaking.no_line_end or "",
+        units=tuple(breaking.units), min_last_line=breaking.min_last_line,
+        squeeze=tuple(sorted(breaking.squeeze.items())), ruby=ruby)
 
 
 def _has_fallback(value) -> bool:
@@ -130,17 +133,18 @@ def _has_fallback(value) -> bool:
     return False
 
 
-def _mark_fallbacks(value, source_dir: str):
+def _mark_fallbacks(value, source_dir: str, source: str):
     """Wrap texts that came from the source language's files (a missing translation) so the
-    renderer sets them in that language's typography."""
+    renderer sets them in that language's typography and marks them."""
     if isinstance(value, str):
         path = getattr(value, "path", "")
-        return d.Fallback(value) if path.startswith(source_dir) else value
+        return d.fallback(value, source) if path.startswith(source_dir) else value
     if isinstance(value, (list, tuple)):
-        return type(value)(_mark_fallbacks(v, source_dir) for v in value)
+        return type(value)(_mark_fallbacks(v, source_dir, source) for v in value)
     if dataclasses.is_dataclass(value):
-        return dataclasses.replace(value, **{f.name: _mark_fallbacks(getattr(value, f.name), source_dir)
-                                             for f in dataclasses.fields(value) if f.init})
+        return dataclasses.replace(value, **{
+            f.name: _mark_fallbacks(getattr(value, f.name), source_dir, source)
+            for f in dataclasses.fields(value) if f.init})
     return value
 
 
@@ -149,7 +153,7 @@ def _footer(library: Library, language: Language, condition: Condition) -> d.Foo
     reviewed = None
     if condition.review is not None:
         reviewed = labels.reviewed.format(version=library.settings.content_version,
-                                          date=condition.review.date.isoformat())
+                                          date=long_date(condition.review.date, language.locale))
     return d.Footer(
         clinic_name=clinic_name(language),
         address=language.clinic.address,
@@ -161,6 +165,23 @@ def _footer(library: Library, language: Language, condition: Condition) -> d.Foo
         codes=((map_link(library.clinic.map_query), labels.qr_map),
                (mailto_link(library.clinic.email, labels.mailto_subject), labels.qr_email)),
     )
+
+
+def long_date(day: datetime.date, code: str) -> str:
+    """A date as the language writes it ("21 November 2026", "2026年11月21日"), by Babel.
+
+    Babel takes a while to import; the few dates a footer needs are kept in the cache."""
+    from handouts import cache
+
+    key = f"{__version__}-{code}-{day.isoformat()}-long"
+    cached = cache.read("dates", key)
+    if cached is not None:
+        return cached.decode("utf-8")
+    from babel.dates import format_date
+
+    text = format_date(day, "long", locale=code.replace("-", "_"))
+    cache.write("dates", key, text.encode("utf-8"))
+    return text
 
 
 def _handout_blocks(library: Library, language: Language, condition: Condition) -> list:
@@ -186,6 +207,9 @@ def _handout_blocks(library: Library, language: Language, condition: Condition) 
     figure = points_figure(library, language, condition, compact=False)
     self_care = (d.Heading(labels.self_care), d.Bullets(tuple(condition.self_care)))
     blocks.append(dataclasses.replace(figure, beside=self_care))
+    # Room for the patient's questions where the pages leave it (every bundled handout has it,
+    # test_pages; an untranslated text set in the source language may leave none).
+    blocks.append(d.Memo(labels.memo, optional=True))
     return blocks
 
 
@@ -204,11 +228,16 @@ def _aftercare_blocks(library: Library, language: Language, condition: Condition
     # The condition is named in the heading of its own advice, so no subtitle is needed.
     blocks: list = [d.Title(care.title)]
     rows = personal_rows(language, personal) if personal is not None else []
-    note = (labels.note, personal.note) if personal is not None and personal.note else None
-    if rows or note:
-        blocks.append(d.Fields(tuple(rows), note))
+    note = ((labels.note, d.given(personal.note, "--note"))
+            if personal is not None and personal.note else None)
+    when = next_visit(language, personal) if personal is not None else None
+    if rows or note or when:
+        blocks.append(d.Fields(tuple(rows), note, (labels.next_visit, when) if when else None))
     else:
         blocks.append(d.Paragraph(care.intro))   # the personal box takes its place
+    if personal is None:
+        # A generic sheet: the practitioner writes name, date and next visit by hand.
+        blocks.append(d.FillIn((labels.patient, labels.date, labels.next_visit)))
     if personal is not None and personal.points:
         # The points treated today, next to the patient's details (the handout shows the
         # condition's points in general, so a generic sheet leaves them out).
@@ -225,24 +254,34 @@ def _aftercare_blocks(library: Library, language: Language, condition: Condition
     # The condition's urgent red flags again: the patient keeps this sheet, maybe not the handout.
     blocks.append(d.Alert(labels.see_a_doctor, (*urgent_parts(language, condition),
                                                 (labels.urgent_no_email, ()))))
+    # Room left over becomes a writing area (the handout always has one; this one-page sheet
+    # gives the safety advice the room first).
+    blocks.append(d.Memo(labels.memo, optional=True))
     return blocks
 
 
 def personal_rows(language: Language, personal: Personal) -> list[tuple[str, str]]:
     """Personal fields as (label, value): the name as the language addresses a patient, dates
-    in the language's own patterns (ui.yaml date_format, next_visit_format)."""
+    in the language's own patterns (ui.yaml date_format; the next visit is shown on its own:
+    see next_visit)."""
     labels = language.labels
     rows = []
     if personal.patient:
-        rows.append((labels.patient, labels.patient_name.format(patient=personal.patient)))
+        rows.append((labels.patient, d.given(labels.patient_name.format(patient=personal.patient),
+                                             "--patient")))
     if personal.date:
         rows.append((labels.date, format_when(language, personal.date, labels.date_format)))
     if personal.practitioner:
-        rows.append((labels.practitioner, personal.practitioner))
-    if personal.next_visit:
-        rows.append((labels.next_visit, format_when(language, personal.next_visit,
-                                                    labels.next_visit_format)))
+        rows.append((labels.practitioner, d.given(personal.practitioner, "--practitioner")))
     return rows
+
+
+def next_visit(language: Language, personal: Personal) -> str | None:
+    """The next appointment with its weekday, in ui.yaml next_visit_format: "Saturday,
+    November 28, 2026, 2:30 PM" / "2026年11月28日（土） 14:30"."""
+    if not personal.next_visit:
+        return None
+    return format_when(language, personal.next_visit, language.labels.next_visit_format)
 
 
 def format_when(language: Language, when: datetime.date, pattern: str) -> str:
@@ -259,7 +298,7 @@ def points_figure(library: Library, language: Language, condition: Condition, *,
     """Numbered markers on the views the condition's points need, and the matching legend.
 
     On a personal sheet (`treated` given) the treated points are numbered and listed; the
-    condition's other points stay on the diagram as faint, unnumbered dots.
+XX
     """
     labels = language.labels
     markers: dict[str, list[d.Marker]] = {}
@@ -268,26 +307,33 @@ def points_figure(library: Library, language: Language, condition: Condition, *,
     # A practitioner may treat points beyond the condition's usual ones: show them too.
     shown += [(code, None) for code in treated or () if code not in {c for c, _ in shown}]
     number = 0
+    untreated = []
     for code, why in shown:
         entry = library.registry[code]
         text = language.points[code]
-        emphasis = "normal" if treated is None else ("highlight" if code in treated else "faint")
-        if emphasis == "faint":
+        emphasis = ("normal" if treated is None
+                    else "highlight" if code in treated else "untreated")
+        if emphasis == "untreated":
             markers.setdefault(entry.view, []).append(d.Marker(0, entry.x, entry.y, emphasis))
+            untreated.append((entry.view, code))
             continue
         number += 1
         markers.setdefault(entry.view, []).append(d.Marker(number, entry.x, entry.y, emphasis))
         legend.append(d.LegendEntry(number, code, text.name, text.reading,
                                     text.location, why, emphasis))
-    views = tuple(d.View(view, library.views[view], labels.views[view], tuple(ms))
-                  for view, ms in markers.items())
+    # On a personal sheet a view without a treated point is left out.
+    shown_views = [view for view, ms in markers.items() if any(m.number for m in ms)]
+    views = tuple(d.View(view, library.views[view], labels.views[view], tuple(markers[view]))
+                  for view in shown_views)
     heading = labels.treated_points if treated else labels.points
+    codes = [code for view, code in untreated if view in shown_views]
     notes = [labels.points_bilateral]
     if not compact:   # only the handout gives locations, measured in finger-widths
         notes.append(labels.finger_widths)
-    if any(m.emphasis == "faint" for ms in markers.values() for m in ms):
-        notes.append(labels.points_not_treated)
-    return d.PointsFigure(heading, views, tuple(legend), tuple(notes), compact)
+    return d.PointsFigure(heading, views, tuple(legend), tuple(notes), compact,
+                          untreated=f"{labels.points_not_treated} {' '.join(codes)}"
+                          if codes else None,
+                          sides=(labels.side_right, labels.side_left))
 
 
 @dataclass(frozen=True)

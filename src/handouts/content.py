@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from handouts import model
+from handouts import style as handouts_style
 from handouts.artwork import check_view
 from handouts.errors import Diagnostics, HandoutsError, Mark
 from handouts.fontfiles import font_families
@@ -188,7 +189,8 @@ class _Loader:
         # (lang, file) -> the file's data with what it lacks filled in from its source: what a
         # translation made from it (ja-x-easy from ja) is compared with and falls back to.
         self.merged: dict[tuple[str, str], Map] = {}
-        self.styles: dict[str, model.LanguageStyle | None] = {}
+        self.language_styles: dict[str, model.LanguageStyle | None] = {}
+        self.styles = None                               # content/styles.yaml, once loaded
 
     # -- reading ---------------------------------------------------------------------------
     def raw(self, path: Path) -> Any:
@@ -228,6 +230,7 @@ class _Loader:
                              f"visit_minutes: {clinic.visit_minutes} is not a visit length",
                              "minutes, e.g. 60")
         views = {p.stem: p for p in sorted((self.root / "diagrams").glob("*.svg"))}
+        self.styles = handouts_style.load(self.root, self.diags)
         sizes = {name: check_view(path, self.diags) for name, path in views.items()}
         aliases = self.check_registry(registry, sizes) if registry else {}
         codes = self.language_codes()
@@ -254,7 +257,8 @@ class _Loader:
                 languages[code] = lang
         if clinic is None:
             return None
-        return model.Library(self.root, settings, clinic, registry.points, aliases, languages, views)
+        return model.Library(self.root, settings, clinic, registry.points, aliases, languages, views,
+                             self.styles)
 
     def language_codes(self) -> list[str]:
         codes = []
@@ -358,7 +362,7 @@ class _Loader:
 
     def style(self, code: str) -> model.LanguageStyle | None:
         """A language's language.yaml (read once; its problems reported once)."""
-        if code not in self.styles:
+        if code not in self.language_styles:
             style_path = self.root / code / "language.yaml"
             style = None
             if _present(style_path):
@@ -369,8 +373,8 @@ class _Loader:
                                  "breaking")
             if style is not None:
                 self.check_style(style)
-            self.styles[code] = style
-        return self.styles[code]
+            self.language_styles[code] = style
+        return self.language_styles[code]
 
     def parents(self, source: str, codes: list[str]) -> dict[str, str]:
         """The language each translation is made from: its language.yaml source_language, else
@@ -454,6 +458,9 @@ class _Loader:
             self.diags.error(style.furigana.analyser.mark,
                              f"unknown analyser '{style.furigana.analyser}'",
                              f"known: {', '.join(ANALYSERS)}")
+        if self.styles is not None and style.style is not None:
+            handouts_style.check_language_style(self.styles, str(style.style), style.style.mark,
+                                                self.diags)
 
     def check_labels(self, labels: model.Labels) -> None:
         """Labels the program fills in: only their own placeholders, written plainly (a format

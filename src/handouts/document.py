@@ -9,6 +9,38 @@ from pathlib import Path
 class Fallback(str):
     """Text shown in the source language because its translation is missing."""
 
+    lang: str = ""          # the language it is written in (for the PDF's /Lang)
+    origin: str = ""        # the text it was made from (keeps its place in the content)
+
+
+def fallback(text: str, lang: str) -> Fallback:
+    result = Fallback(text)
+    result.lang, result.origin = lang, text
+    return result
+
+
+class Given(str):
+    """A value typed on the command line (a patient's name): named by its option in errors."""
+
+    option: str = ""
+
+
+def given(value: str, option: str) -> Given:
+    result = Given(value)
+    result.option = option
+    return result
+
+
+def source_of(text: str, index: int) -> str:
+    """Where a text came from, for an error message: file:line:col, or the option."""
+    origin = getattr(text, "origin", text)
+    mark_of = getattr(origin, "mark_of", None)
+    if mark_of is not None:
+        return str(mark_of(index))
+    if getattr(text, "option", ""):
+        return text.option
+    return f"the text '{text[:30]}'"
+
 
 @dataclass(frozen=True)
 class Title:
@@ -52,18 +84,36 @@ class Parallel:
 
 @dataclass(frozen=True)
 class Alert:
-    """A visually distinct box: heading, then lead-in lines each followed by bullets."""
+    """A visually distinct box with a warning sign: heading, then lead-in lines each followed
+    by bullets."""
 
     heading: str
     parts: tuple[tuple[str, tuple[str, ...]], ...]
 
 
 @dataclass(frozen=True)
+class Memo:
+    """Room to write: a heading and writing lines filling what the page leaves free."""
+
+    heading: str
+    optional: bool = False     # only where the pages leave room for it anyway
+
+
+@dataclass(frozen=True)
+class FillIn:
+    """Labels with a writing line each (name, date, next visit on a generic sheet)."""
+
+    labels: tuple[str, ...]
+
+
+
+
+@dataclass(frozen=True)
 class Marker:
-    number: int        # 0: a faint, unnumbered dot (a point not treated today)
+    number: int        # 0: an unnumbered mark (a point not treated today)
     x: float           # in the view's SVG units
     y: float
-    emphasis: str = "normal"   # "normal", "highlight" (treated) or "faint" (not treated)
+    emphasis: str = "normal"   # "normal", "highlight" (treated) or "untreated"
 
 
 @dataclass(frozen=True)
@@ -93,14 +143,18 @@ class PointsFigure:
     notes: tuple[str, ...]     # under the views: one paragraph each
     compact: bool = False      # aftercare: smaller views, one-line legend
     beside: tuple = ()         # blocks that may sit beside the views when they leave room
+    untreated: str | None = None   # legend line for the marks of points not treated today
+    sides: tuple[str, str] = ("R", "L")   # labels of the patient's right and left
 
 
 @dataclass(frozen=True)
 class Fields:
-    """Personal details: label/value pairs, and a free-text note across the whole box."""
+    """Personal details: label/value pairs, a free-text note across the whole box, and the
+    next appointment, set large so that it is found at a glance."""
 
     rows: tuple[tuple[str, str], ...]
     note: tuple[str, str] | None = None
+    appointment: tuple[str, str] | None = None      # (label, date and time)
 
 
 @dataclass(frozen=True)
@@ -118,12 +172,12 @@ class Footer:
 @dataclass(frozen=True)
 class Typography:
     font: str
-    body_size: float
-    leading: float
     words: bool
     no_line_start: str
     no_line_end: str
     units: tuple[str, ...]
+    min_last_line: int = 0                          # fewest characters on a last line
+    squeeze: tuple[tuple[str, float], ...] = ()     # punctuation and its squeezable share
     ruby: float = 0.0          # furigana: their size as a share of the text's (0: none)
 
 
@@ -141,6 +195,7 @@ class Document:
     page_budget: int
     blocks: list = field(default_factory=list)
     fallback_typography: Typography | None = None   # for Fallback texts
+    fallback_label: str | None = None   # marks fallback text, e.g. （英語のみ）
     # A bilingual edition: the second language, set in its own typography (Parallel blocks).
     second: str | None = None
     second_typography: Typography | None = None

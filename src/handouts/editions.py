@@ -14,7 +14,8 @@ from handouts import document as d
 from handouts.compose import Personal, compose, page_budget
 
 # Blocks that start a section (a heading's paragraphs and lists belong to it).
-SECTION_STARTS = (d.Title, d.Heading, d.Columns, d.Alert, d.PointsFigure, d.Fields)
+SECTION_STARTS = (d.Title, d.Heading, d.Columns, d.Alert, d.PointsFigure, d.Fields, d.Memo,
+                  d.FillIn)
 
 
 def source_of(cat) -> str:

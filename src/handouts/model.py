@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from handouts.schema import doc
+from handouts.style import Style, StyleSheet, resolve
 from handouts.yamlsrc import Text
 
 
@@ -69,6 +70,11 @@ class LineBreaking:
     no_line_start: Text | None = doc("characters that must not begin a line", default=None)
     no_line_end: Text | None = doc("characters that must not end a line", default=None)
     units: list[Text] = doc("units kept together with the number before them", default_factory=list)
+    min_last_line: int = doc("fewest characters on a paragraph's last line (JIS X 4051 runts; "
+                             "0 allows any)", default=0)
+    squeeze: dict[str, float] = doc("punctuation whose blank half may be squeezed to pull a "
+                                    "runt back, and how much (share of the font size)",
+                                    default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -104,11 +110,9 @@ class LanguageStyle:
     text_limit: ClassVar[int] = 200
     name: Text = doc("the language's own name, e.g. 日本語")
     font: Text = doc("font family from fonts/fonts.yaml")
-    leading: float = doc("line height as a multiple of the font size, e.g. 1.45",
-                         at_least=1, at_most=3)
     line_breaking: LineBreaking = doc("line breaking rules")
-    body_size: float = doc("body text size in points: patients read this, keep it at 12 pt or "
-                           "more", default=12.0, at_least=12, at_most=24)
+    style: Text | None = doc("this language's layer in content/styles.yaml (sizes, leading)",
+                             default=None)
     plain_language: PlainLanguage = doc("readability limits and forbidden claims",
                                         default_factory=PlainLanguage)
     page_budget_factor: int = doc("page budgets of this language's documents are multiplied "
@@ -152,9 +156,11 @@ class Labels:
     points_bilateral: Text = doc("note under the diagram: points exist on both sides; the "
                                  "pictures show the right side")
     finger_widths: Text = doc("note under the handout diagram: how finger-widths are measured")
-    points_not_treated: Text = doc("note on personal sheets: grey rings are the condition's "
-                                   "other points, not treated today")
+    points_not_treated: Text = doc("legend on personal sheets: the diamonds are the "
+                                   "condition's other points, not treated today")
     precautions: Text = doc("heading of the precautions: tell us before treatment if ...")
+    side_right: Text = doc("label beside the body views: the patient's right side")
+    side_left: Text = doc("label beside the body views: the patient's left side")
     self_care: Text = doc("heading")
     see_a_doctor: Text = doc("heading of the red-flag box")
     see_a_doctor_soon: Text = doc("lead-in to non-urgent red flags")
@@ -163,6 +169,7 @@ class Labels:
     urgent_advice: Text = doc("line in every urgent box: the advice line for when in doubt; "
                               "must name clinic.yaml advice_line")
     urgent_no_email: Text = doc("line in every urgent box: do not use email for urgent problems")
+    memo: Text = doc("heading of the writing area: questions for your practitioner")
     aftercare_normal: Text = doc("heading")
     aftercare_do: Text = doc("heading")
     aftercare_avoid: Text = doc("heading")
@@ -178,6 +185,8 @@ class Labels:
     next_visit_format: Text = doc("CLDR date-time pattern of the next visit, e.g. "
                                   "EEEE, MMMM d, y, h:mm a")
     note: Text = doc("personal field label")
+    fallback_marker: Text = doc("marks text shown in the source language because it is not "
+                                "translated yet, e.g. （英語のみ）")
     treated_points: Text = doc("personal field label")
     page: Text = doc("footer page number; {page} and {pages}")
     phone_line: Text = doc("footer line with the clinic's phone number; {phone}")
@@ -303,6 +312,12 @@ class Library:
     aliases: dict[str, str]
     languages: dict[str, Language]
     views: dict[str, Path] = field(default_factory=dict)
+    styles: StyleSheet | None = None      # content/styles.yaml: the page design
+
+    def page_style(self, lang: str, paper: str = "a4", large_print: bool = False) -> Style:
+        """The resolved page design of a document in `lang` (styles.yaml layers)."""
+        style = self.languages[lang].style.style
+        return resolve(self.styles, str(style) if style else None, paper, large_print)
 
     @property
     def conditions(self) -> list[str]:

@@ -262,10 +262,11 @@ def without_furigana(lang: str, slug: str) -> str:
     from handouts.content import load_library
     from handouts.render.pdf import render
 
-    doc = compose(load_library(CONTENT)[0], lang, slug, "handout")
+    library = load_library(CONTENT)[0]
+    doc = compose(library, lang, slug, "handout")
     doc = dataclasses.replace(doc, ruby={},
                               typography=dataclasses.replace(doc.typography, ruby=0.0))
-    return body(render(doc)[0])
+    return body(render(doc, library.page_style(lang))[0])
 
 
 def body_text(path) -> Counter:

@@ -45,9 +45,12 @@ class SideBySide(Flowable):
         self.columns = (left, right)
         self.widths, self.gap = widths, gap
 
+    def elastic_parts(self) -> list:
+        """Elastic flowables in either column (see render.pdf: they grow into free space)."""
+        return [f for column in self.columns for f in column if getattr(f, "elastic", 0)]
+
     def _column_height(self, flowables, width) -> float:
-        _, rest, used = _fill(flowables, width, 1e9)
-        return used
+        return _fill(flowables, width, 1e9)[2]
 
     def wrap(self, avail_width, avail_height):
         self.width = avail_width
@@ -76,3 +79,26 @@ class SideBySide(Flowable):
                 flowable.drawOn(self.canv, x, y)
                 y -= flowable.getSpaceAfter()
             x += width + self.gap
+
+
+class Columns(Flowable):
+    """Short blocks in equal columns side by side (a legend), kept on one page."""
+
+    def __init__(self, columns: list[list[Flowable]], width: float, gap: float):
+        super().__init__()
+        self.columns, self.column_width, self.gap = columns, width, gap
+
+    def wrap(self, avail_width, avail_height):
+        self.width = avail_width
+        self.height = max(_fill(c, self.column_width, 1e9)[2] for c in self.columns)
+        return avail_width, self.height
+
+    def draw(self):
+        for index, flowables in enumerate(self.columns):
+            x = index * (self.column_width + self.gap)
+            y = self.height
+            for flowable in flowables:
+                _, h = flowable.wrap(self.column_width, 1e9)
+                y -= h
+                flowable.drawOn(self.canv, x, y)
+                y -= flowable.getSpaceAfter()

@@ -1,241 +1,285 @@
-"""Body views (SVG via svglib) drawn side by side, with numbered point markers and labels."""
+"""A row of body views at a common height: the artwork, R/L labels, point marks with leader
+lines to numbered badges, and a caption under each view.
+
+The row is elastic: it is laid out at the smallest legible height first and grows into free
+space (pdf.render). Line widths stay fixed in points at any size (views.operators_for).
+"""
 
 from __future__ import annotations
 
 import functools
-import hashlib
-import io
-import math
 from dataclasses import dataclass
 from pathlib import Path
 
-import reportlab
-from reportlab.lib.colors import Color, black, white
+from reportlab.lib.colors import Color, black
 from reportlab.platypus import Flowable
 
-from handouts import cache
 from handouts.document import View
-from handouts.linebreak import wrap
-from handouts.render.text import TextStyle
-
-FAINT = Color(0.6, 0.6, 0.6)
-LABEL_RADIUS = 7.0       # for 9 pt marker numbers; markers grow with their number size
-DOT_RADIUS = 1.6
-LABEL_DISTANCE = 15.0
-GAP = 10.0
-CACHE_FORMAT = 1        # bump when the operators written to the cache change shape
-CAPTION_MAX = 110.0   # points; longer captions wrap
-
-
-@functools.cache
-def load_view(path: Path):
-    """The SVG as a reportlab Drawing, parsed once per process.
-
-    svglib converts the SVG's px to points (x 0.75); registry positions are in SVG units, so the
-    drawing is scaled back to the SVG's own units here.
-    """
-    from svglib.svglib import svg2rlg  # svglib pulls in lxml; only diagrams need it
-
-    drawing = svg2rlg(str(path))
-    if drawing is None:
-        raise ValueError(f"cannot read diagram {path}")
-    view_box = [float(v) for v in _view_box(path)]
-    factor = view_box[2] / drawing.width
-    drawing.scale(factor, factor)
-    drawing.width, drawing.height = view_box[2], view_box[3]
-    return drawing
-
-
-@functools.cache
-def view_size(path: Path) -> tuple[float, float]:
-    """Width and height of a view in its own SVG units (from the viewBox)."""
-    box = [float(v) for v in _view_box(path)]
-    return box[2], box[3]
-
-
-@functools.cache
-def view_operators(path: Path) -> str:
-    """The view as PDF drawing operators, in its SVG units.
-
-    Rendering the SVG's curves through svglib and reportlab is slow and the same artwork appears
-    in every document, so it is done once and the operators are reused: in this process, and
-    across processes through a small cache keyed by the SVG's bytes (the front desk's single
-    handout then needs no SVG parsing at all). Views carry no text, images or transparency
-    (docs/diagrams.md), so the operators need no page resources.
-    """
-    data = path.read_bytes()
-    key = hashlib.sha256(data + f"|{reportlab.Version}|{CACHE_FORMAT}".encode()).hexdigest()
-    cached = cache.read("views", key)
-    if cached is not None:
-        return cached.decode("ascii")
-    from reportlab.graphics import renderPDF   # only when the cache misses (reportlab.graphics)
-    from reportlab.pdfgen.canvas import Canvas
-
-    scratch = Canvas(io.BytesIO())
-    renderPDF.draw(load_view(path), scratch, 0, 0, showBoundary=False)
-    operators = [op for op in scratch._code if " Tf " not in op]   # font picks: no text here
-    if any(token in op.split() for op in operators for token in ("gs", "Do", "sh", "BI")):
-        raise ValueError(f"{path}: uses features the diagrams may not (transparency, images)")
-    text = "\n".join(operators)
-    cache.write("views", key, text.encode("ascii"))
-    return text
-
-
-def _view_box(path: Path) -> list[str]:
-    import xml.etree.ElementTree as ET
-
-    root = ET.parse(path).getroot()
-    box = root.get("viewBox")
-    return box.replace(",", " ").split() if box else ["0", "0", root.get("width"), root.get("height")]
-
-
-def label_radius(number_size: float) -> float:
-    """Radius of a numbered marker (and its legend badge) for a number size in points."""
-    return LABEL_RADIUS * number_size / 9
-
-
-def label_positions(points: list[tuple[float, float]], bounds: tuple[float, float, float, float],
-                    centre_x: float, radius: float = LABEL_RADIUS,
-                    distance: float = LABEL_DISTANCE,
-                    obstacles: list[tuple[float, float]] = ()) -> list[tuple[float, float]]:
-    """Place one label circle per point so that no label overlaps another label or a dot."""
-    x0, y0, x1, y1 = bounds
-    dots = [*points, *obstacles]
-    placed: list[tuple[float, float]] = []
-    for px, py in points:
-        outward = -1.0 if px < centre_x else 1.0
-        angles = [0, 30, -30, 60, -60, 90, -90, 120, -120, 150, -150, 180]
-        best = None
-        for reach in (distance, distance * 1.5, distance * 2.0, distance * 2.6):
-            for angle in angles:
-                rad = math.radians(angle)
-                cx = px + outward * reach * math.cos(rad)
-                cy = py + reach * math.sin(rad)
-                if not (x0 + radius <= cx <= x1 - radius and y0 + radius <= cy <= y1 - radius):
-                    continue
-                clear_labels = all(math.dist((cx, cy), q) >= 2 * radius + 1.5 for q in placed)
-                clear_dots = all(math.dist((cx, cy), q) >= radius + DOT_RADIUS + 1.5 for q in dots)
-                if clear_labels and clear_dots:
-                    best = (cx, cy)
-                    break
-            if best:
-                break
-        best = best or (px + outward * distance, py)
-        if any(math.dist(best, q) < 2 * radius for q in placed):
-            # Numbers drawn over each other misnumber the points: refuse instead.
-            from handouts.errors import HandoutsError
-
-            raise HandoutsError("a body diagram has no room to number every point without "
-                                "covering another")
-        placed.append(best)
-    return placed
+from handouts.errors import HandoutsError
+from handouts.linebreak import fill, pieces_of
+from handouts.render import leaders
+from handouts.render.text import TextStyle, draw_line, measure
+from handouts.render.views import ViewArt, operators_for, view_art
+from handouts.render.widgets import badge_radius, draw_badge, draw_diamond
+from handouts.style import Style
 
 
 @dataclass
 class ViewPlacement:
     view: View
-    x: float                 # slot left edge
-    slot: float              # slot width
-    left: float              # drawing origin
-    base: float
+    art: ViewArt
+    left: float              # x of the SVG origin on the page
+    bottom: float            # y of the SVG's bottom edge (viewBox) on the page
     scale: float             # points per SVG unit
-    markers: list            # (Marker, dot (x, y), label (x, y) or None)
+    caption_x: float         # centre of the caption
+    caption_width: float     # room for the caption
+    markers: list            # (Marker, dot (x, y), badge (x, y) or None)
+    sides: list              # (label, x, y) of the R / L labels
 
 
 class DiagramRow(Flowable):
-    """Views side by side at a common height, each with a caption underneath."""
+    """Views side by side, each with its caption; grows from `min_height` to `max_height`.
 
-    def __init__(self, views: tuple[View, ...], max_height: float, caption: TextStyle,
-                 number: TextStyle):
+    Badges may sit anywhere in the row clear of every drawing's landmarks and of the other
+    drawings, so views need only a badge's width between them."""
+
+    elastic = 1              # grows first
+
+    def __init__(self, views: tuple[View, ...], style: Style, caption: TextStyle,
+                 number: TextStyle, side: TextStyle, sides: tuple[str, str]):
         super().__init__()
-        self.views, self.max_height = views, max_height
-        self.caption, self.number = caption, number
-        self.label_radius = label_radius(number.size)
-        self.label_distance = LABEL_DISTANCE * self.label_radius / LABEL_RADIUS
-        self.sizes = [view_size(view.svg) for view in views]
+        self.views, self.style, self.d = views, style, style.diagram
+        self.caption, self.number, self.side, self.side_labels = caption, number, side, sides
+        self.arts = [view_art(view.svg) for view in views]
+        self.radius = badge_radius(number.size)
+        # Room beside a drawing for a badge and a short leader.
+        self.margin = 2 * self.radius + self.d.dot + 2 * self.d.clearance + 5
+        self.spacing = max(self.margin, self.d.gap)
+        self.view_height = self.d.min_height
+        self.avail_width = None
+        # R / L labels centred on the drawing's top edge reach above the row: keep them clear
+        # of a heading above.
+        self.spaceBefore = side.size * 0.5
 
-    def _slots(self, height: float, caption_room: float = CAPTION_MAX) -> list[float]:
-        """Width of each view's slot: the view plus room for labels, or its caption if wider
-        (captions longer than `caption_room` wrap)."""
-        return [max(height * width / tall + 2 * self.label_distance,
-                    min(self.caption.width(view.caption) + 4, caption_room))
-                for view, (width, tall) in zip(self.views, self.sizes)]
+    # -- sizes -------------------------------------------------------------------------------
+    def _factor(self, view: View) -> float:
+        return self.d.detail_scale if view.id in self.d.detail_views else 1.0
 
-    def natural_width(self) -> float:
-        """Width the views take at their full height."""
-        return sum(self._slots(self.max_height)) + GAP * (len(self.views) - 1)
+    def _widths(self, height: float) -> list[float]:
+        """Printed width of each drawing (its silhouette) when the leg views are `height`."""
+        return [(art.box[2] - art.box[0]) * height * self._factor(view)
+                / (art.box[3] - art.box[1]) for view, art in zip(self.views, self.arts)]
 
+    def _fixed(self) -> float:
+        return 2 * self.margin + self.spacing * (len(self.views) - 1)
+
+    def width_at(self, height: float) -> float:
+        return sum(self._widths(height)) + self._fixed()
+
+    def height_for(self, width: float) -> float:
+        """The tallest view height whose row fits `width` (drawings scale with height)."""
+        return (width - self._fixed()) / sum(self._widths(1.0))
+
+    def fits(self, width: float) -> bool:
+        return self.width_at(self.d.min_height) <= width
+
+    def room(self) -> float:
+        top = self.d.max_height
+        if self.avail_width is not None:
+            top = min(top, self.height_for(self.avail_width))
+        return max(top - self.view_height, 0.0)
+
+    def grow(self, height: float) -> float:
+        more = min(height, self.room())
+        self.view_height += more
+        return more
+
+    # -- layout ------------------------------------------------------------------------------
     def wrap(self, avail_width, avail_height):
-        gaps = GAP * (len(self.views) - 1)
-        # Each caption may take an equal share of the row at most; longer ones wrap.
-        self.caption_room = min(CAPTION_MAX, (avail_width - gaps) / len(self.views))
-        height = self.max_height
-        while height > 20 and sum(self._slots(height, self.caption_room)) + gaps > avail_width:
-            height *= 0.95
-        self.view_height, self.width = height, avail_width
-        self.captions = [wrap(view.caption, slot - 4, self.caption.width, self.caption.rules)
-                         for view, slot in zip(self.views, self._slots(height, self.caption_room))]
-        self.caption_height = max(len(lines) for lines in self.captions) * self.caption.leading + 2
-        self.height = self.view_height + self.caption_height
+        self.avail_width = avail_width
+        self.width = avail_width
+        self.view_height = max(min(self.view_height, self.height_for(avail_width)),
+                               self.d.min_height)
+        widths = self._widths(self.view_height)
+        # Room the row does not need spreads the views apart (captions and badges get it).
+        self.spread = (avail_width - self.width_at(self.view_height)) / (len(self.views) + 1)
+        self.captions = [_caption(v.caption, self.caption, room)
+                         for v, room in zip(self.views, self._caption_rooms(widths))]
+        self.caption_height = max(len(lines) for lines in self.captions) * self.caption.leading
+        self.height = self.view_height + 2 + self.caption_height
         return avail_width, self.height
 
+    def _caption_rooms(self, widths: list[float]) -> list[float]:
+        """How wide each caption may be, centred under its view: as far as the row's edge or
+        its neighbours' captions (a short neighbour leaves room for a long caption)."""
+        centres, x = [], self.margin + self.spread
+        for width in widths:
+            centres.append(x + width / 2)
+            x += width + self.spacing + self.spread
+        halves = [self.caption.width(v.caption) / 2 for v in self.views]
+        gap = self.caption.size * 0.6
+        rooms = []
+        for i, centre in enumerate(centres):
+            left = centre if i == 0 else (
+                centre - centres[i - 1] - min(halves[i - 1], (centre - centres[i - 1]) / 2) - gap)
+            right = self.width - centre if i == len(centres) - 1 else (
+                centres[i + 1] - centre - min(halves[i + 1], (centres[i + 1] - centre) / 2) - gap)
+            rooms.append(2 * max(min(left, right), 0) or widths[i])
+        return rooms
+
     def placements(self) -> list[ViewPlacement]:
-        """Where each view, marker dot and label goes, in this flowable's coordinates."""
-        h = self.view_height
-        slots = self._slots(h, self.caption_room)
-        x = (self.width - sum(slots) - GAP * (len(slots) - 1)) / 2
-        base = self.caption_height
+        """Where each view, mark and badge goes, in this flowable's coordinates."""
+        widths = self._widths(self.view_height)
+        x = self.margin + self.spread
+        frames = []
+        floor = self.caption_height + 2
+        for view, art, width in zip(self.views, self.arts, widths):
+            x0, y0, _, y1 = art.box
+            scale = self.view_height * self._factor(view) / (y1 - y0)
+            # Origins of the SVG's own coordinates, so that the silhouette fills the frame.
+            frames.append((x - x0 * scale, floor - (art.height - y1) * scale, scale))
+            x += width + self.spacing + self.spread
+        key = (tuple((str(v.svg), tuple((m.number, m.x, m.y) for m in v.markers))
+                     for v in self.views),
+               tuple((round(l, 3), round(b, 3), round(s, 6)) for l, b, s in frames),
+               round(self.width, 3), round(self.caption_height, 3), round(self.height, 3),
+               self.radius, self.d.dot, self.d.clearance, self.side.size, self.side.font_name,
+               self.side_labels)
+        badges, sides = _row_layout(key)
         result = []
-        for view, (width, tall), slot in zip(self.views, self.sizes, slots):
-            scale = h / tall
-            left = x + (slot - width * scale) / 2
-            dots = [(left + m.x * scale, base + (tall - m.y) * scale) for m in view.markers]
-            numbered = [dot for dot, m in zip(dots, view.markers) if m.number]
-            labels = iter(label_positions(numbered, (x, base, x + slot, base + h),
-                                          x + slot / 2, self.label_radius, self.label_distance,
-                                          obstacles=dots))
-            markers = [(m, dot, next(labels) if m.number else None)
-                       for m, dot in zip(view.markers, dots)]
-            result.append(ViewPlacement(view, x, slot, left, base, scale, markers))
-            x += slot + GAP
+        for index, (view, art, width, (left, bottom, scale)) in enumerate(
+                zip(self.views, self.arts, widths, frames)):
+            markers = [(m, (left + m.x * scale, bottom + (art.height - m.y) * scale),
+                        badges.get((index, m.number)) if m.number else None)
+                       for m in view.markers]
+            centre = left + (art.box[0] + art.box[2]) / 2 * scale
+            result.append(ViewPlacement(view, art, left, bottom, scale, centre,
+                                        width + self.spacing + self.spread, markers,
+                                        sides[index]))
         return result
 
+    # -- drawing -----------------------------------------------------------------------------
     def draw(self):
-        canvas = self.canv
+        canvas, d = self.canv, self.d
+        if getattr(canvas, "draft", False):
+            return              # the draft layout needs sizes only, not the drawing
+        widths = {"outline": d.outline, "detail": d.detail, "bone": d.bone}
         for place, caption in zip(self.placements(), self.captions):
+            # Marked content names each view (for tagging, and for tests that measure it).
+            canvas.addLiteral(f"/View <</Name ({place.view.id})>> BDC")
             canvas.saveState()
-            canvas.translate(place.left, place.base)
-            canvas.scale(place.scale, place.scale)
-            canvas.addLiteral(view_operators(place.view.svg))
+            canvas.translate(place.left, place.bottom + place.art.height * place.scale)
+            canvas.scale(place.scale, -place.scale)
+            canvas.addLiteral(operators_for(place.art, place.scale, widths, d.bone_dash))
             canvas.restoreState()
-            self._markers(place.markers)
-            canvas.setFillColor(black)
-            canvas.setFont(self.caption.font_name, self.caption.size)
+            canvas.addLiteral("EMC")
+            for label, lx, ly in place.sides:
+                self.side.draw(canvas, lx - self.side.width(label) / 2,
+                               ly - self.side.size * 0.36, label)
             for index, line in enumerate(caption):
-                top = place.base - 2 - index * self.caption.leading
-                canvas.drawCentredString(place.x + place.slot / 2, self.caption.baseline(top), line)
+                width = sum(p.width for p in line.pieces) + sum(
+                    p.style.width(" ") for i, p in enumerate(line.pieces) if i and p.space)
+                top = self.caption_height - index * self.caption.leading
+                draw_line(canvas, line, place.caption_x - width / 2, self.caption.baseline(top),
+                          self.caption.rules)
+        self._markers([m for place in self.placements() for m in place.markers])
 
     def _markers(self, markers):
-        canvas = self.canv
-        # Faint, unnumbered dots first, so numbered markers are drawn on top of them.
-        canvas.setStrokeColor(FAINT)
-        canvas.setLineWidth(0.8)
+        canvas, d = self.canv, self.d
+        untreated = Color(*self.style.colors.untreated)
         for marker, (px, py), _ in markers:
             if not marker.number:
-                canvas.circle(px, py, DOT_RADIUS, stroke=1, fill=0)
-        for marker, (px, py), label in markers:
+                draw_diamond(canvas, px, py, d.untreated, d.untreated_stroke, untreated)
+        for marker, (px, py), badge in markers:
             if not marker.number:
                 continue
-            lx, ly = label
+            canvas.addLiteral(f"/Leader <</N {marker.number}>> BDC")
             canvas.setStrokeColor(black)
             canvas.setFillColor(black)
-            canvas.setLineWidth(0.8)
-            canvas.line(px, py, lx, ly)
-            canvas.circle(px, py, DOT_RADIUS, stroke=0, fill=1)
-            filled = marker.emphasis == "highlight"
-            canvas.setLineWidth(1.6 if filled else 1.0)
-            canvas.setFillColor(black if filled else white)
-            canvas.circle(lx, ly, self.label_radius, stroke=1, fill=1)
-            canvas.setFillColor(white if filled else black)
-            canvas.setFont(self.number.font_name, self.number.size)
-            canvas.drawCentredString(lx, ly - self.number.size * 0.35, str(marker.number))
+            canvas.setLineWidth(d.leader)
+            canvas.line(px, py, *badge)
+            canvas.circle(px, py, d.dot, stroke=0, fill=1)
+            canvas.addLiteral("EMC")
+        for marker, _, badge in markers:
+            if marker.number:
+                filled = marker.emphasis == "highlight"
+                canvas.addLiteral(f"/Badge <</N {marker.number}>> BDC")
+                draw_badge(canvas, *badge, marker.number, self.number, filled,
+                           d.badge_stroke_treated if filled else d.badge_stroke)
+                canvas.addLiteral("EMC")
+
+
+def _caption(text: str, style: TextStyle, width: float):
+    """A caption's lines (cached: rows are wrapped many times while pages are laid out)."""
+    key = (text, round(width, 1))
+    lines = style.__dict__.setdefault("_captions", {}).get(key)
+    if lines is None:
+        rules = style.rules
+        lines = style._captions[key] = fill(pieces_of([(text, style, False)], rules, measure),
+                                            width, rules, measure, style.size)
+    return lines
+
+
+@functools.lru_cache(maxsize=256)
+def _row_layout(key):
+    """Badge centres by (view index, number), and R/L labels per view. Cached: the same views
+    at the same size in many documents are laid out once per process."""
+    (views, frames, width, floor, ceiling, radius, dot, clearance, side_size, side_font,
+     labels) = key
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    names = dict(zip(("right", "left"), labels))
+    dots, walls, lines, boxes, bodies, centres, numbered = [], [], [], [], [], [], []
+    sides: list[list] = []
+    for index, ((svg, marks), (left, bottom, scale)) in enumerate(zip(views, frames)):
+        art = view_art(Path(svg))
+
+        def to_page(p, left=left, bottom=bottom, scale=scale, art=art):
+            return left + p[0] * scale, bottom + (art.height - p[1]) * scale
+
+        centres.append(left + (art.box[0] + art.box[2]) / 2 * scale)
+        sides.append([])
+        outline = [seg for poly in art.body
+                   for seg in zip([to_page(p) for p in poly], [to_page(p) for p in poly[1:] + poly[:1]])]
+        centre = centres[-1]
+        for which, anchor in art.sides:
+            label = names.get(which)
+            if label:
+                lx, ly = to_page(anchor)
+                half = stringWidth(label, side_font, side_size) / 2 + 1
+                # The anchor is where the artist wants the label; at larger sizes the label
+                # may reach the body: move it outward until it is clear of the outline.
+                step = 1.0 if lx >= centre else -1.0
+                for _ in range(60):
+                    box = (lx - half, ly - side_size * 0.5, lx + half, ly + side_size * 0.5)
+                    if not any(leaders._seg_box(seg, box) for seg in outline):
+                        break
+                    lx += step
+                sides[-1].append((label, lx, ly))
+                boxes.append(box)
+        for _, pts, closed in art.landmarks:
+            page = [to_page(p) for p in pts]
+            segments = list(zip(page, page[1:] + (page[:1] if closed else [])))
+            if closed:
+                walls += [(-1, seg) for seg in segments]
+            else:
+                lines += segments
+        for poly in art.body:
+            page = [to_page(p) for p in poly]
+            bodies.append(tuple(page))
+            walls += [(index, seg) for seg in zip(page, page[1:] + page[:1])]
+        for number, mx, my in marks:
+            dots.append(to_page((mx, my)))
+            if number:
+                numbered.append(((index, number), (index, to_page((mx, my)))))
+    scene = leaders.Scene(slot=(0.0, floor, width, ceiling), dots=tuple(dots),
+                          walls=tuple(walls), lines=tuple(lines), boxes=tuple(boxes),
+                          body=tuple(bodies), centres=tuple(centres))
+    badges = leaders.place([point for _, point in numbered], scene, radius, dot, clearance)
+    if badges is None:
+        names = ", ".join(Path(svg).stem for svg, _ in views)
+        raise HandoutsError(
+            f"views {names}: the points cannot be numbered legibly at this size (badges would "
+            "overlap each other, the leader lines or the landmarks); show fewer points per "
+            "view or give the views more room")
+    return {key: badge for (key, _), badge in zip(numbered, badges)}, sides

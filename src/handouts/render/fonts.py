@@ -19,8 +19,11 @@ class FontPair:
     ascent: float   # fraction of the font size above the baseline
     descent: float  # fraction below (positive)
 
+    def name(self, bold: bool = False) -> str:
+        return self.bold if bold else self.regular
+
     def width(self, text: str, size: float, bold: bool = False) -> float:
-        return pdfmetrics.stringWidth(text, self.bold if bold else self.regular, size)
+        return pdfmetrics.stringWidth(text, self.name(bold), size)
 
 
 def family(name: str) -> FontPair:

@@ -1,110 +1,118 @@
-"""Document blocks -> PDF bytes: page template, styles from the language's typography, dispatch."""
+"""Document blocks -> PDF bytes: text styles from the style data, dispatch, page template.
+
+Layout runs twice when a page has room to spare: first with every elastic element (body
+views, writing lines) at its smallest, then with each grown into the free space left at the
+bottom of its page. Growing only takes space that was empty, so pages break in the same places.
+"""
 
 from __future__ import annotations
 
 import copy
 import io
-from dataclasses import dataclass
 
 from reportlab import rl_config
 from reportlab.lib.colors import Color, black
-from reportlab.lib.pagesizes import A4, LETTER
-from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    KeepTogether,
+    PageTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 from reportlab.platypus.doctemplate import LayoutError
-from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Flowable, Frame, KeepTogether,
-                                PageTemplate, Spacer, Table, TableStyle)
 
 from handouts import document as d
 from handouts.errors import HandoutsError
-from handouts.linebreak import BreakRules, wrap
-from handouts.render import bilingual, qr
+from handouts.linebreak import BreakRules
+from handouts.render import bilingual, figure, furniture
 from handouts.render.columns import SideBySide
-from handouts.render.diagram import DiagramRow, label_radius
-from handouts.render.fonts import family
-from handouts.render.ruby import ruby_room, ruby_text
-from handouts.render.text import TextBlock, TextStyle
+from handouts.render.ruby import ruby_room, ruby_span
+from handouts.render.text import TextBlock, TextStyle, font_chain
+from handouts.render.widgets import FillInRow, MemoArea, Placement, WarningSign
+from handouts.style import TEXT_STYLES, Style
 
 rl_config.invariant = 1          # byte-identical output: fixed IDs, dates from SOURCE_DATE_EPOCH
 rl_config.useA85 = 0             # binary streams: smaller files, and no slow pure-Python encoding
 
-PAPER = {"a4": A4, "letter": LETTER}
-# Letter is 6% shorter than A4: its lines are set a little closer so the same text fits.
-LEADING = {"a4": 1.0, "letter": 0.96}
-MUTED = Color(0.25, 0.25, 0.25)
-RULE = Color(0.35, 0.35, 0.35)
-TINT = Color(0.93, 0.93, 0.93)
-MARGIN = 15 * mm          # left and right: office printers keep 5 mm or more
-TOP = 8 * mm              # office printers keep 5 mm or more
-BOTTOM = 6.5 * mm
-QR_SIZE = 20 * mm         # the smallest size that still scans easily from paper
-QUIET_ZONE = 3 * mm       # nothing is drawn this close to a QR code (4 modules and more)
-CAPTION_GAP = 1.5 * mm    # captions sit just under their code
+# Text styles that carry furigana in a document that has them.
+RUBY_STYLES = ("body", "muted", "strong", "heading", "title", "fill_in", "appointment")
+
+# The urgent part of a red-flag box (the signs, whom to call) is never split across pages,
+# unless it is taller than this share of a page (it would leave most of a page empty).
+URGENT_KEPT = 0.75
 
 
-@dataclass
 class Styles:
-    """Every text style of a document, derived from the language's typography data."""
+    """The document's text styles: sizes and colours from the style data, font and line
+    breaking from the language's typography. Attributes: one per name in style.TEXT_STYLES."""
 
-    body: TextStyle
-    muted: TextStyle
-    strong: TextStyle
-    heading: TextStyle
-    title: TextStyle
-    label: TextStyle
-    small: TextStyle
-    small_bold: TextStyle
-    number: TextStyle
-    contact: TextStyle        # footer phone and email: never the smallest text on the page
-    contact_bold: TextStyle
-    scale: float = 1.0
+    def __init__(self, style: Style, t: d.Typography):
+        self.style = style
+        fonts = font_chain(t.font)
+        rules = BreakRules(t.words, frozenset(t.no_line_start), frozenset(t.no_line_end),
+                           t.units, t.min_last_line, t.squeeze)
+        for name in TEXT_STYLES:
+            spec = style.text[name]
+            # Furigana: room for the readings above every line of the body's text (render.ruby;
+            # header, footer and captions have none).
+            share = t.ruby if name in RUBY_STYLES else 0.0
+            above = ruby_room(fonts.primary, spec.size, spec.leading, share)
+            setattr(self, name, TextStyle(fonts, spec.size, spec.size * spec.leading + above,
+                                          rules, spec.bold, Color(*spec.color), above))
 
-    @classmethod
-    def for_typography(cls, t: d.Typography, scale: float = 1.0,
-                       leading: float = 1.0) -> Styles:
-        fonts = family(t.font)
-        rules = BreakRules(t.words, frozenset(t.no_line_start), frozenset(t.no_line_end), t.units)
+    def __getitem__(self, name: str) -> TextStyle:
+        return getattr(self, name)
 
-        def style(factor: float, bold: bool = False, color: Color = black,
-                  grow: float = scale) -> TextStyle:
-            s = t.body_size * factor * grow
-            above = ruby_room(fonts, s, t.leading * leading, t.ruby)
-            return TextStyle(fonts, s, s * t.leading * leading + above, rules, bold, color, above)
 
-        # Large print enlarges the reading text fully; footer, captions and marker numbers a
-        # little, so that the fixed parts of the page (QR codes, diagrams) keep their place.
-        small = min(scale, 1.2)
-
-        return cls(body=style(1), muted=style(1, color=MUTED), strong=style(1, True),
-                   heading=style(1.2, True), title=style(1.7, True), label=style(1, color=MUTED),
-                   small=style(10 / 12, grow=small), small_bold=style(10 / 12, True, grow=small),
-                   number=style(9 / 12, True), contact=style(1, grow=small),
-                   contact_bold=style(1, True, grow=small), scale=scale)
+class _MemoMark(Flowable):
+    """Where the document puts its writing area (replaced by MemoArea offers)."""
 
 
 class _Renderer:
     def __init__(self, doc: d.Document, styles: Styles, width: float, fallback: Styles | None,
-                 height: float = 1e9, lang: str | None = None):
+                 frame_height: float = 1e9, lang: str | None = None):
         self.doc, self.s, self.width, self.fallback = doc, styles, width, fallback
-        self.lang = lang or doc.lang
-        self.typography = (doc.second_typography if self.lang != doc.lang else doc.typography)
-        self.readings = doc.ruby.get(self.lang)     # furigana: text -> readings
-        self.ruby_share = self.typography.ruby
-        self.partner: _Renderer | None = None       # a bilingual edition's second language
-        self.height = height      # of the page's text frame
+        self.lang = lang or doc.lang               # a bilingual edition: each its own renderer
+        typography = doc.second_typography if self.lang != doc.lang else doc.typography
+        self.readings = doc.ruby.get(self.lang)    # furigana: text -> readings over its kanji
+        self.ruby_share = typography.ruby
+        self.partner: _Renderer | None = None      # a bilingual edition's second language
+        self.frame_height = frame_height        # a figure taller than this is split by view
+        self.placements: list[Placement] = []      # floating blocks: reset for each pass
+        self.section_marked = False                # the section's fallback label is drawn
+        self.style = styles.style
         # Sentences run on with a space in languages that break at spaces, directly otherwise.
         self.joiner = " " if styles.body.rules.words else ""
 
+    # -- text ---------------------------------------------------------------------------------
+    def spans(self, text: str, style: str) -> list:
+        """Text as styled spans: text that fell back to the source language is set in that
+        language's typography; the first such text of a section follows the label that says
+        so (e.g. （英語のみ）)."""
+        if isinstance(text, d.Fallback) and self.fallback:
+            spans = [(text, self.fallback[style], False)]
+            if not self.section_marked and self.doc.fallback_label:
+                self.section_marked = True
+                spans[:0] = [(self.doc.fallback_label, self.s.label, True),
+                             (" ", self.s.label, False)]
+            return spans
+        return [self.ruby_span(text, self.s[style])]
+
+    def ruby_span(self, text: str, style: TextStyle, keep: bool = False):
+        """A span of text in this language, with its furigana when the document has them
+        (never over what was typed for a sheet: a name's reading cannot be guessed)."""
+        if self.readings is None or isinstance(text, (d.Fallback, d.Given)):
+            return (text, style, keep)
+        return ruby_span(self.readings, text, style, self.ruby_share, keep)
+
     def tb(self, text: str, style: str, **kwargs) -> TextBlock:
-        """A text block in the named style; text that fell back to the source language is set
-        in that language's typography (its font, leading and line breaking)."""
-        styles = self.fallback if isinstance(text, d.Fallback) and self.fallback else self.s
-        text_style = getattr(styles, style)
-        if self.readings is not None and not isinstance(text, d.Fallback):
-            lead = kwargs.get("lead")
-            kwargs["ruby"] = ruby_text(self.readings, text, text_style, self.ruby_share)
-            kwargs["lead_ruby"] = lead and ruby_text(self.readings, *lead, self.ruby_share)
-        return TextBlock(text, text_style, **kwargs)
+        lang = getattr(text, "lang", None) or None
+        base = self.fallback[style] if lang and self.fallback else self.s[style]
+        return TextBlock(self.spans(text, style), base, lang=lang, **kwargs)
 
     def table(self, rows, widths, *commands) -> Table:
         """A layout table: no padding, top-aligned, and our font (reportlab's default cell
@@ -118,6 +126,186 @@ class _Renderer:
                                    ("BOTTOMPADDING", (0, 0), (-1, -1), 0), *commands]))
         return table
 
+    def flowables(self, blocks) -> list[Flowable]:
+        result: list[Flowable] = []
+        for block in blocks:
+            result.extend(self.DISPATCH[type(block)](self, block))
+        return result
+
+    # -- blocks -------------------------------------------------------------------------------
+    def title(self, b: d.Title):
+        out = [self.tb(b.text, "title", space_after=2)]
+        if b.subtitle:
+            out.append(self.tb(b.subtitle, "body", space_after=2))
+        return out
+
+    def heading(self, b: d.Heading):
+        self.section_marked = False            # a new section: its fallback text is marked
+        block = self.tb(b.text, "heading", space_before=self.s.body.size * self.style.page.section_gap)
+        block.keepWithNext = True
+        return [block]
+
+    def paragraph(self, b: d.Paragraph):
+        return [self.tb(b.text, "muted" if b.muted else "body",
+                        space_after=self.style.page.paragraph_gap)]
+
+    def bullets(self, b: d.Bullets):
+        return [self.tb(item, "body", bullet="•", space_after=self.style.page.bullet_gap)
+                for item in b.items]
+
+    def columns(self, b: d.Columns):
+        left, right = self.flowables(b.left), self.flowables(b.right)
+        page = self.style.page
+        if page.columns < 2:
+            return [*left, *right]        # large print: one column, nothing to track across
+        half = (self.width - page.column_gap) / 2
+        return [SideBySide(left, right, (half, half), page.column_gap)]
+
+    def alert(self, b: d.Alert):
+        self.section_marked = False
+        a, tint = self.style.alert, Color(*self.style.colors.tint)
+        inner_width = self.width - 2 * a.padding
+        sign = WarningSign(a.pictogram, a.pictogram_stroke)
+        sign_width = sign.wrap(0, 0)[0] + self.s.body.size * 0.6
+        heading = self.table([[sign, self.tb(b.heading, "heading")]],
+                             [sign_width, inner_width - sign_width],
+                             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"))
+        # One row per item, so that a long box may continue on the next page instead of
+        # leaving a gap; a heading or lead-in always stays with the item after it, and the
+        # first part (the urgent signs) stays in one piece (URGENT_KEPT).
+        rows: list[list] = []
+        cell: list[Flowable] = [heading, Spacer(1, 2)]
+        urgent_rows = 0
+        for index, (lead, items) in enumerate(b.parts):
+            if lead:
+                cell.append(self.tb(lead, "strong", space_before=3))
+            for item in items:
+                rows.append([[*cell, self.tb(item, "body", bullet="•",
+                                             space_after=self.style.page.bullet_gap)]])
+                cell = []
+            if cell and lead and not items:
+                rows.append([cell])
+                cell = []
+            if index == 0:      # the urgent signs with their lead-in (whom to call)
+                urgent_rows = len(rows)
+        if cell:
+            rows.append([cell])
+        tall = sum(f.wrap(inner_width, 1e9)[1] + f.getSpaceBefore() + f.getSpaceAfter()
+                   for row in rows[:urgent_rows] for f in row[0])
+        keep = ([("NOSPLIT", (0, 0), (-1, urgent_rows - 1))]
+                if urgent_rows > 1 and tall < URGENT_KEPT * self.frame_height else [])
+        box = self.table(rows, [self.width],
+                         ("BOX", (0, 0), (-1, -1), a.border, black),
+                         ("BACKGROUND", (0, 0), (-1, -1), tint),
+                         ("LEFTPADDING", (0, 0), (-1, -1), a.padding),
+                         ("RIGHTPADDING", (0, 0), (-1, -1), a.padding),
+                         ("TOPPADDING", (0, 0), (-1, 0), a.padding_top),
+                         ("BOTTOMPADDING", (0, -1), (-1, -1), a.padding_bottom),
+                         # Each piece of a box split across pages is closed too.
+                         ("LINEBELOW", (0, "splitlast"), (-1, "splitlast"), a.border, black),
+                         ("LINEABOVE", (0, "splitfirst"), (-1, "splitfirst"), a.border, black),
+                         *keep)
+        box.spaceBefore = self.s.body.size * self.style.page.section_gap
+        return [box]
+
+    def fields(self, b: d.Fields):
+        f, page = self.style.fields, self.style.page
+        rule = Color(*self.style.colors.rule)
+        frame = [("BOX", (0, 0), (-1, -1), f.border, black),
+                 ("LINEBELOW", (0, 0), (-1, -2), f.rule, rule),
+                 ("LEFTPADDING", (0, 0), (-1, -1), f.padding),
+                 ("RIGHTPADDING", (0, 0), (-1, -1), f.padding),
+                 ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                 ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5)]
+        cells = [self.tb_lead(label, value) for label, value in b.rows]
+        note = [self.tb_lead(*b.note)] if b.note else []
+        out: list[Flowable] = []
+        if b.appointment and page.columns >= 2 and cells:
+            # Details on the left, the next appointment beside them, the note underneath.
+            left = self.width * 0.56
+            details = self.table([[c] for c in cells], [left], *frame)
+            box = self.appointment(*b.appointment, self.width - left - page.column_gap)
+            out.append(self.table([[details, "", box]],
+                                  [left, page.column_gap, self.width - left - page.column_gap]))
+            if note:
+                out += [Spacer(1, 3), self.table([note], [self.width], *frame)]
+            return [*out, Spacer(1, 4)]
+        if b.appointment:
+            out += [self.appointment(*b.appointment, self.width), Spacer(1, 4)]
+        if page.columns >= 2:
+            rows = [cells[i:i + 2] for i in range(0, len(cells), 2)]
+            rows = [row + [""] * (2 - len(row)) for row in rows] + ([[note[0], ""]] if note else [])
+            spans = [("SPAN", (0, len(rows) - 1), (1, len(rows) - 1))] if note else []
+            widths = [self.width * 0.42, self.width * 0.58]
+        else:                                   # large print: one field per row
+            rows, spans, widths = [[c] for c in [*cells, *note]], [], [self.width]
+        if rows:
+            out.append(self.table(rows, widths, *frame, *spans))
+        return [*out, Spacer(1, 4)]
+
+    def appointment(self, label: str, when: str, width: float) -> Table:
+        """The next appointment in a heavy frame, its date and time large."""
+        f = self.style.fields
+        return self.table([[[self.tb(label, "strong"), self.tb(when, "appointment")]]], [width],
+                          ("BOX", (0, 0), (-1, -1), f.border * 2.5, black),
+                          ("LEFTPADDING", (0, 0), (-1, -1), f.padding * 1.5),
+                          ("RIGHTPADDING", (0, 0), (-1, -1), f.padding * 1.5),
+                          ("TOPPADDING", (0, 0), (-1, -1), 4),
+                          ("BOTTOMPADDING", (0, 0), (-1, -1), 6))
+
+    def tb_lead(self, label: str, value: str) -> TextBlock:
+        """A bold label run in with its value: "Patient  Hanako Testperson"."""
+        spans = [self.ruby_span(label, self.s.strong, True), (" ", self.s.body, False),
+                 *self.spans(value, "body")]
+        return TextBlock(spans, self.s.body)
+
+    def fill_in(self, b: d.FillIn):
+        f, page = self.style.fill_in, self.style.page
+        color = Color(*self.style.colors.rule)
+        labels = list(b.labels)
+        # One row (the first, a name, twice as wide); in one column: the name, then the rest.
+        groups = [labels] if page.columns >= 2 else [labels[:1], labels[1:]]
+        rows = [FillInRow(group, self.s.fill_in, f.height, f.line, color, page.column_gap)
+                for group in groups]
+        return [*rows, Spacer(1, 4)]
+
+    def memo(self, b: d.Memo):
+        """The writing area, offered before every large block that cannot break (a figure,
+        the red-flag box) and at the end: it takes the first place where it fills a gap."""
+        self.memo_heading, self.memo_optional = b.heading, b.optional
+        return [_MemoMark()]
+
+    def offer_memo(self, flowables: list[Flowable]) -> list[Flowable]:
+        if not any(isinstance(f, _MemoMark) for f in flowables):
+            return flowables
+        m = self.style.memo
+        placement = Placement()
+        self.placements.append(placement)
+
+        def area(last: bool, before):
+            heading = self.tb(self.memo_heading, "strong",
+                              space_before=self.s.body.size * self.style.page.section_gap)
+            return MemoArea(heading, m.lines, m.line_gap, m.line, Color(*self.style.colors.rule),
+                            m.max_lines, placement, last, before)
+
+        result: list[Flowable] = []
+        for index, flowable in enumerate(flowables):
+            if isinstance(flowable, _MemoMark):
+                result.append(area(not self.memo_optional, None))
+                continue
+            follows = getattr(flowable, "figure_follows", None)   # a figure's lead-in
+            if follows is not None:
+                result.append(area(False, follows))
+            elif (isinstance(flowable, (KeepTogether, Table)) and index > 0
+                    and not getattr(flowable, "within_figure", False)):
+                result.append(area(False, flowable))
+            result.append(flowable)
+        return result
+
+    def points(self, b: d.PointsFigure):
+        return figure.flowables(self, b)
+
+    # -- a bilingual edition ----------------------------------------------------------------------
     def narrow(self, width: float) -> _Renderer:
         """The same language laid out in `width` (one side of a bilingual section)."""
         twin = copy.copy(self)
@@ -127,174 +315,64 @@ class _Renderer:
     def parallel(self, b: d.Parallel):
         return bilingual.parallel(self, self.partner, b)
 
-    def flowables(self, blocks) -> list[Flowable]:
-        result: list[Flowable] = []
-        for block in blocks:
-            result.extend(self.DISPATCH[type(block)](self, block))
-        return result
-
-    def title(self, b: d.Title):
-        out = [self.tb(b.text, "title", space_after=2)]
-        if b.subtitle:
-            out.append(self.tb(b.subtitle, "body", space_after=2))
-        return out
-
-    def heading(self, b: d.Heading):
-        block = self.tb(b.text, "heading", space_before=self.s.body.size * 0.35)
-        block.keepWithNext = True
-        return [block]
-
-    def paragraph(self, b: d.Paragraph):
-        return [self.tb(b.text, "muted" if b.muted else "body", space_after=3)]
-
-    def bullets(self, b: d.Bullets):
-        return [self.tb(item, "body", bullet="•", space_after=1) for item in b.items]
-
-    def columns(self, b: d.Columns):
-        half = (self.width - 6 * mm) / 2
-        return [SideBySide(self.flowables(b.left), self.flowables(b.right), (half, half), 6 * mm)]
-
-    def alert(self, b: d.Alert):
-        # One row per line item, so that a long box may continue on the next page instead of
-        # leaving a gap; a heading or lead-in always stays with the item after it, and the
-        # first part (the urgent signs) stays in one piece unless it would leave half a page
-        # empty (large print).
-        rows: list[list[Flowable]] = []
-        cell: list[Flowable] = [self.tb("! " + b.heading, "heading", space_after=2)]
-        first_part_rows = 0
-        for index, (lead, items) in enumerate(b.parts):
-            if lead:
-                cell.append(self.tb(lead, "strong", space_before=2))
-            for item in items:
-                rows.append([[*cell, self.tb(item, "body", bullet="•")]])
-                cell = []
-            if cell and not items and lead:
-                rows.append([cell])
-                cell = []
-            if index == 0:
-                first_part_rows = len(rows)
-        if cell:
-            rows.append([cell])
-        first_part = sum(f.wrap(self.width - 16, 1e9)[1] + f.getSpaceBefore()
-                         for row in rows[:first_part_rows] for f in row[0])
-        keep = ([("NOSPLIT", (0, 0), (-1, first_part_rows - 1))]
-                if first_part_rows > 1 and first_part < 0.4 * self.height else [])
-        box = self.table(rows, [self.width],
-                         ("BOX", (0, 0), (-1, -1), 2, black),
-                         ("BACKGROUND", (0, 0), (-1, -1), TINT),
-                         ("LEFTPADDING", (0, 0), (-1, -1), 8),
-                         ("RIGHTPADDING", (0, 0), (-1, -1), 8),
-                         ("TOPPADDING", (0, 0), (-1, 0), 4),
-                         ("BOTTOMPADDING", (0, -1), (-1, -1), 6),
-                         # Each piece of a box split across pages is closed too.
-                         ("LINEBELOW", (0, "splitlast"), (-1, "splitlast"), 2, black),
-                         ("LINEABOVE", (0, "splitfirst"), (-1, "splitfirst"), 2, black),
-                         *keep)
-        return [Spacer(1, 6), box]
-
-    def fields(self, b: d.Fields):
-        s = self.s
-        cells = [[self.tb(value, "body", lead=(label, s.strong))] for label, value in b.rows]
-        if len(cells) % 2:
-            cells.append([])
-        rows = [cells[i:i + 2] for i in range(0, len(cells), 2)]
-        spans = []
-        if b.note:
-            label, text = b.note
-            rows.append([[self.tb(text, "body", lead=(label, s.strong))], []])
-            spans.append(("SPAN", (0, len(rows) - 1), (1, len(rows) - 1)))
-        table = self.table(rows, [self.width * 0.42, self.width * 0.58],
-                           ("BOX", (0, 0), (-1, -1), 1, black),
-                           ("LINEBELOW", (0, 0), (-1, -2), 0.4, RULE),
-                           ("LEFTPADDING", (0, 0), (-1, -1), 6),
-                           ("RIGHTPADDING", (0, 0), (-1, -1), 6),
-                           ("TOPPADDING", (0, 0), (-1, -1), 2),
-                           ("BOTTOMPADDING", (0, 0), (-1, -1), 3), *spans)
-        return [Spacer(1, 2), table, Spacer(1, 4)]
-
-    def points(self, b: d.PointsFigure):
-        s = self.s
-        head = self.heading(d.Heading(b.heading))
-        notes = [self.tb(n, "muted", space_before=2) for n in b.notes]
-        notes[-1].spaceAfter = 4
-        if b.compact:
-            # Aftercare: views on the left, a one-line-per-point legend on the right.
-            legend_width = self.width * 0.42
-            row = DiagramRow(b.views, 40 * mm * s.scale, s.small, s.number)
-            legend = [self.legend_entry(e, True, legend_width) for e in b.legend]
-            table = self.table([[row, [*legend, *notes]]], [self.width - legend_width, legend_width])
-            return [KeepTogether([*head, table])]
-        height = 50 * mm * s.scale   # large print: larger pictures too
-        row = DiagramRow(b.views, height, s.small, s.number)
-        legend = [self.legend_entry(e, False, self.width) for e in b.legend]
-        views_width = max(row.natural_width(), self.width * 0.45)
-        beside = self.flowables(b.beside)
-        if beside and views_width <= self.width * 0.7:
-            # Narrow views leave room: put the companion blocks (self-care) to their left.
-            table = self.table([[beside, [*head, row, *notes]]],
-                               [self.width - views_width - 6 * mm, views_width + 6 * mm],
-                               ("LEFTPADDING", (1, 0), (1, 0), 6 * mm))
-            return [table, *legend]
-        # Wide views: the companion blocks follow the legend, so the pictures start early.
-        return [CondPageBreak(height + 60), KeepTogether([*head, row, *notes]), *legend, *beside]
-
-    def legend_entry(self, e: d.LegendEntry, compact: bool, width: float,
-                     badge: bool = True) -> Flowable | list[Flowable]:
-        """A point's legend entry with its number (`badge`), or its text alone."""
-        s = self.s
-        name = f"{e.code}  {e.name}" + (f"（{e.reading}）" if e.reading else "")
-        if compact:
-            lines = [self.tb(name, "strong" if e.emphasis == "highlight" else "body")]
-        else:
-            # Where, then why, as one paragraph after the bold name: two short sentences.
-            parts = [t for t in (e.location, e.why) if t]
-            text = self.joiner.join(parts)
-            if any(isinstance(t, d.Fallback) for t in parts):
-                text = d.Fallback(text)
-            lines = [self.tb(text, "body", lead=(name, s.strong))]
-        if not badge:
-            return lines
-        column = self.badge_column()
-        return self.table([[self.badge(e), lines]], [column, width - column],
-                          ("BOTTOMPADDING", (0, 0), (-1, -1), 0 if compact else 2))
-
-    def badge(self, e: d.LegendEntry) -> Flowable:
-        return _Badge(e.number, self.s.number, e.emphasis, self.s.body)
-
-    def badge_column(self) -> float:
-        return 2 * label_radius(self.s.number.size) + 2 + 8
-
     DISPATCH = {d.Title: title, d.Heading: heading, d.Paragraph: paragraph, d.Bullets: bullets,
                 d.Columns: columns, d.Alert: alert, d.Fields: fields, d.PointsFigure: points,
-                d.Parallel: parallel}
+                d.FillIn: fill_in, d.Memo: memo, d.Parallel: parallel}
 
 
-class _Badge(Flowable):
-    """The numbered circle of a legend entry, matching the marker on the diagram, centred on
-    the first line of the entry's text."""
-
-    def __init__(self, number: int, style: TextStyle, emphasis: str, line: TextStyle):
-        super().__init__()
-        self.number, self.style, self.emphasis, self.line = number, style, emphasis, line
-        self.radius = label_radius(style.size)
-
-    def wrap(self, avail_width, avail_height):
-        return 2 * self.radius + 2, self.line.leading
-
-    def draw(self):
-        c = self.canv
-        filled = self.emphasis == "highlight"
-        x, y = self.radius + 1, self.line.leading / 2
-        c.setStrokeColor(black)
-        c.setLineWidth(1.6 if filled else 1.0)
-        c.setFillColor(black if filled else Color(1, 1, 1))
-        c.circle(x, y, self.radius, stroke=1, fill=1)
-        c.setFillColor(Color(1, 1, 1) if filled else black)
-        c.setFont(self.style.font_name, self.style.size)
-        c.drawCentredString(x, y - self.style.size * 0.35, str(self.number))
+# -- layout ------------------------------------------------------------------------------------
+def _elastic_parts(flowable) -> list:
+    """The elastic elements inside a flowable (itself, or those a container holds)."""
+    if getattr(flowable, "elastic", 0):
+        return [flowable]
+    inner = getattr(flowable, "elastic_parts", None)
+    if inner is not None:
+        return inner()
+    content = getattr(flowable, "_content", None)      # KeepTogether
+    if content:
+        return [part for item in content for part in _elastic_parts(item)]
+    return []
 
 
-def _numbered_canvas(doc: d.Document, styles: Styles, paper):
+class _Template(BaseDocTemplate):
+    """Records, per page, the elastic elements placed there and the room left at the bottom."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.placed: dict[int, list] = {}
+        self.free: dict[int, float] = {}
+
+    def afterFlowable(self, flowable):
+        parts = _elastic_parts(flowable)
+        if parts:
+            self.placed.setdefault(self.page, []).extend(parts)
+
+    def afterPage(self):
+        frame = self.frame
+        self.free[self.page] = frame._y - frame._y1p
+
+
+class _DraftCanvas(Canvas):
+    """Layout only: pages are laid out, never drawn or written (our flowables skip their
+    drawing when they see `draft`; reportlab's own draw into nothing)."""
+
+    draft = True
+
+    def showPage(self):
+        self._code = []
+        self._pageNumber += 1
+
+    def save(self):
+        pass
+
+    def _nothing(self, *args, **kwargs):
+        pass
+
+    drawString = drawCentredString = drawRightString = drawText = addLiteral = _nothing
+    circle = ellipse = line = lines = rect = roundRect = wedge = drawPath = _nothing
+
+
+def _numbered_canvas(draw_furniture):
     """A canvas that draws header and footer after layout, when the page count is known."""
 
     class NumberedCanvas(Canvas):
@@ -310,148 +388,113 @@ def _numbered_canvas(doc: d.Document, styles: Styles, paper):
             total = len(self._pages)
             for number, state in enumerate(self._pages, start=1):
                 self.__dict__.update(state)
-                _page_furniture(self, doc, styles, paper, number, total)
+                draw_furniture(self, number, total)
                 Canvas.showPage(self)
             Canvas.save(self)
 
     return NumberedCanvas
 
 
-def _page_furniture(c: Canvas, doc: d.Document, s: Styles, paper, number: int, total: int):
-    width, height = paper
-    f = doc.footer
-    c.saveState()
-    # Header: clinic name and document label, with a rule under them.
-    top = height - TOP
-    c.setFillColor(black)
-    c.setFont(s.strong.font_name, s.strong.size)
-    c.drawString(MARGIN, top - s.strong.size, doc.header[0])
-    c.setFont(s.label.font_name, s.label.size)
-    c.setFillColor(MUTED)
-    c.drawRightString(width - MARGIN, top - s.label.size, doc.header[1])
-    c.setStrokeColor(RULE)
-    c.setLineWidth(0.8)
-    c.line(MARGIN, top - s.strong.size - 6, width - MARGIN, top - s.strong.size - 6)
-    # Footer: clinic address and email as text, page x of y, two QR codes with captions.
-    bottom = BOTTOM
-    rule_y = bottom + _footer_height(s, f, width)
-    c.line(MARGIN, rule_y, width - MARGIN, rule_y)
-    page = f.page_label.format(page=number, pages=total)
-    y = rule_y - 3
-    for style, text, room in _footer_lines(s, f, page, width):
-        # Only the page line may be set smaller to fit; contact details wrap instead.
-        size = style.size * min(1.0, room / max(style.width(text), 1))
-        c.setFillColor(black)
-        c.setFont(style.font_name, size)
-        c.drawString(MARGIN, style.baseline(y), text)
-        y -= style.leading
-    # Each code sits centred over its caption, the pair inside the right margin.
-    right = width - MARGIN
-    qr_y = bottom + s.small.leading + CAPTION_GAP
-    for payload, caption in reversed(f.codes):
-        slot = max(QR_SIZE, s.small.width(caption) + 2)
-        centre = right - slot / 2
-        qr.draw(c, payload, centre - QR_SIZE / 2, qr_y, QR_SIZE)
-        c.setFillColor(black)
-        c.setFont(s.small.font_name, s.small.size)
-        c.drawCentredString(centre, s.small.baseline(qr_y - CAPTION_GAP), caption)
-        right -= slot + 8 * mm
-    c.restoreState()
+def count_pages(doc: d.Document, style: Style, fallback_style: Style | None = None,
+                second_style: Style | None = None) -> int:
+    """The page count render() would give, from its draft layout alone (check's page
+    budgets): nothing drawn, no header, footer or PDF file."""
+    return render(doc, style, fallback_style, pages_only=True, second_style=second_style)[1]
 
 
-def _footer_lines(s: Styles, f: d.Footer, page: str,
-                  paper_width: float) -> list[tuple[TextStyle, str, float]]:
-    """(style, text, room) for each footer line, in the room left of the QR codes. Contact
-    details wrap (never smaller: phone and email are set at body size); the page line is one
-    line. The clinic's name heads every page; the footer leads with how to reach it."""
-    slots = [max(QR_SIZE, s.small.width(caption) + 2) for _, caption in f.codes]
-    room = paper_width - 2 * MARGIN - sum(slots) - 8 * mm * len(slots) - QUIET_ZONE
-    contact = [(s.contact_bold, f.phone), (s.small, f.hours), (s.small, f.address),
-               (s.contact, f.email)]
-    lines = [(style, line, room) for style, text in contact
-             for line in wrap(text, room, style.width, style.rules)]
-    last = f"{page}   {f.reviewed}" if f.reviewed else page
-    if f.reviewed and s.small.width(last) > room:      # a long page line splits in two
-        return [*lines, (s.small, page, room), (s.small, f.reviewed, room)]
-    return [*lines, (s.small, last, room)]
-
-
-def _footer_height(s: Styles, f: d.Footer, paper_width: float) -> float:
-    widest = f.page_label.format(page=888, pages=888)
-    text = sum(style.leading for style, *_ in _footer_lines(s, f, widest, paper_width)) + 3
-    return max(QR_SIZE + s.small.leading + CAPTION_GAP + QUIET_ZONE, text)
-
-
-def _header_height(s: Styles) -> float:
-    return s.strong.size + 12
-
-
-class _PageCounter(Canvas):
-    """A canvas that only turns pages: the layout runs in full but nothing is drawn (drawing
-    text is a third of a layout's time), no header or footer, no PDF file."""
-
-    def showPage(self):
-        self._startPage()
-
-    def save(self):
-        pass
-
-    def _nothing(self, *args, **kwargs):
-        pass
-
-    drawString = drawCentredString = drawRightString = drawText = addLiteral = _nothing
-    circle = ellipse = line = lines = rect = roundRect = wedge = drawPath = _nothing
-
-
-def _furniture_styles(doc: d.Document, first: Styles, second: Styles) -> Styles:
-    """A bilingual header and footer hold both languages: they are set in the styles of the
-    language whose font has every character of them."""
-    from handouts.fontfiles import charset
-
-    f = doc.footer
-    texts = [*doc.header, f.clinic_name, f.address, f.phone, f.hours, f.email,
-             *(caption for _, caption in f.codes)]
-    needed = {ord(c) for text in texts for c in text if not c.isspace()}
-    if needed <= charset(str(doc.typography.font), "regular"):
-        return first
-    return second
-
-
-def count_pages(doc: d.Document, paper: str = "a4", scale: float = 1.0) -> int:
-    """The page count render() would give, without making the PDF (check's page budgets)."""
-    return render(doc, paper, scale, pages_only=True)[1]
-
-
-def render(doc: d.Document, paper: str = "a4", scale: float = 1.0,
-           pages_only: bool = False) -> tuple[bytes, int]:
-    """Lay out and draw the document; returns the PDF bytes and the page count."""
-    size = PAPER[paper]
-    styles = Styles.for_typography(doc.typography, scale, LEADING[paper])
-    second = (Styles.for_typography(doc.second_typography, scale, LEADING[paper])
-              if doc.second else None)
-    furniture = _furniture_styles(doc, styles, second) if second else styles  # header, footer
-    buffer = io.BytesIO()
-    frame_bottom = BOTTOM + _footer_height(furniture, doc.footer, size[0]) + 3 * mm
-    frame_top = size[1] - TOP - _header_height(furniture)
-    frame = Frame(MARGIN, frame_bottom, size[0] - 2 * MARGIN, frame_top - frame_bottom,
-                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
-    template = BaseDocTemplate(
-        buffer, pagesize=size, title=doc.title, author=doc.author, subject=doc.subject,
-        keywords=doc.keywords, creator="handouts", producer="handouts", lang=doc.lang,
-        initialFontName=styles.body.font_name, invariant=1,
-        leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=MARGIN)
-    template.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-    fallback = (Styles.for_typography(doc.fallback_typography, scale, LEADING[paper])
+def render(doc: d.Document, style: Style, fallback_style: Style | None = None,
+           pages_only: bool = False, second_style: Style | None = None) -> tuple[bytes, int]:
+    """Lay out and draw the document in its style (text that fell back to the source language
+    in that language's style; a bilingual edition's second language in its own); returns the
+    PDF bytes and the page count."""
+    page = style.page
+    styles = Styles(style, doc.typography)
+    fallback = (Styles(fallback_style or style, doc.fallback_typography)
                 if doc.fallback_typography else None)
-    renderer = _Renderer(doc, styles, frame._width, fallback, frame._height)
-    if second:
-        renderer.partner = _Renderer(doc, second, frame._width, fallback, frame._height,
-                                     lang=doc.second)
+    footer = furniture.layout_footer(doc, styles, style)
+    frame_bottom = page.margin_bottom + footer.height + style.footer.body_gap
+    frame_top = page.height - page.margin_top - furniture.header_height(styles, style)
+    width = page.width - page.margin_left - page.margin_right
+    renderer = _Renderer(doc, styles, width, fallback, frame_top - frame_bottom)
+    if doc.second:
+        renderer.partner = _Renderer(doc, Styles(second_style or style, doc.second_typography),
+                                     width, fallback, frame_top - frame_bottom, doc.second)
+        renderer.partner.placements = renderer.placements   # one page: one list of floats
+    flowables = renderer.offer_memo(renderer.flowables(doc.blocks))
+
+    def template(buffer) -> _Template:
+        frame = Frame(page.margin_left, frame_bottom, width, frame_top - frame_bottom,
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
+        result = _Template(
+            buffer, pagesize=(page.width, page.height), title=doc.title, author=doc.author,
+            subject=doc.subject, keywords=doc.keywords, creator="handouts", producer="handouts",
+            lang=doc.lang, initialFontName=styles.body.font_name, invariant=1,
+            leftMargin=page.margin_left, rightMargin=page.margin_right,
+            topMargin=page.margin_top, bottomMargin=page.margin_bottom)
+        result.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+        return result
+
+    def draw_furniture(canvas, number, total):
+        furniture.draw_page(canvas, doc, styles, style, footer, number, total)
+
     try:
-        template.build(renderer.flowables(doc.blocks), canvasmaker=_PageCounter if pages_only
-                       else _numbered_canvas(doc, furniture, size))
+        marks = _layout_marks(flowables)
+        draft = template(io.BytesIO())
+        draft.build(list(flowables), canvasmaker=_DraftCanvas)
+        if pages_only:
+            return b"", draft.page
+        _grow(draft)
+        _restore(marks)
+        for placement in renderer.placements:
+            placement.settle()
+        buffer = io.BytesIO()
+        final = template(buffer)
+        final.build(list(flowables), canvasmaker=_numbered_canvas(draw_furniture))
     except LayoutError:
         # A single block taller than a whole page (e.g. an enormous note).
         raise HandoutsError(f"{doc.lang} {doc.kind} '{doc.title}': a block is taller than a "
                             "page; shorten the text") from None
-    return buffer.getvalue(), template.page
+    if final.page != draft.page:    # growing only fills free space: a bug if it moved a page
+        raise HandoutsError(f"{doc.lang} {doc.kind}: the layout changed when views grew "
+                            f"({draft.page} -> {final.page} pages)")
+    return buffer.getvalue(), final.page
+
+
+def _layout_marks(flowables, found=None) -> list:
+    """The attributes reportlab changes on flowables while laying them out (it clears
+    keepWithNext once it has grouped a heading with what follows, and marks a flowable that
+    did not fit with _postponed): taken before the draft layout, restored after it."""
+    found = [] if found is None else found
+    for flowable in flowables:
+        found.append((flowable, flowable.__dict__.get("keepWithNext", _MISSING)))
+        _layout_marks(getattr(flowable, "_content", None) or (), found)
+        for column in getattr(flowable, "columns", ()):
+            _layout_marks(column, found)
+    return found
+
+
+_MISSING = object()
+
+
+def _restore(marks: list) -> None:
+    for flowable, keep in marks:
+        flowable.__dict__.pop("_postponed", None)
+        if keep is _MISSING:
+            flowable.__dict__.pop("keepWithNext", None)
+        else:
+            flowable.__dict__["keepWithNext"] = keep
+
+
+def _grow(draft: _Template) -> bool:
+    """Give each page's free space to its elastic elements, lower `elastic` first (the body
+    views before the writing lines). Returns whether anything grew."""
+    grew = False
+    for number, parts in draft.placed.items():
+        free = draft.free.get(number, 0.0) - 1.0        # keep a point for rounding
+        for part in sorted(parts, key=lambda p: p.elastic):
+            if free <= 0:
+                break
+            used = part.grow(free)
+            free -= used
+            grew = grew or used > 0
+    return grew

@@ -80,7 +80,7 @@ class RubyText:
                 x += style.width(cluster.text[at:start])
             base = cluster.text[start:end]
             base_width = style.width(base)
-            reading_width = style.fonts.width(reading, self.size)
+            reading_width = self._reading_width(reading)
             if reading_width > base_width:       # the base is spread under a long reading
                 left = self._overhang(before) if start == 0 and number == 0 else 0.0
                 right = self._overhang(after) if end == len(cluster.text) else 0.0
@@ -104,27 +104,32 @@ class RubyText:
             x += style.width(cluster.text[at:])
         return x, bases, readings
 
-    def draw(self, canvas, x: float, y: float, line: str) -> None:
-        """Draw one line (with placeholders) from (x, y), the base line's baseline."""
-        style, run = self.style, ""
+    def _reading_width(self, reading: str) -> float:
+        return self.style.fonts.width(reading, self.size, False)
+
+    def draw(self, canvas, x: float, y: float, line: str) -> float:
+        """Draw text with placeholders from (x, y), the base line's baseline; returns the
+        width drawn."""
+        style, run, start = self.style, "", x
         for index, char in enumerate(line):
             cluster = self.clusters.get(char)
             if cluster is None:
                 run += char
                 continue
             if run:
-                canvas.drawString(x, y, run)
-                x += style.width(run)
+                x += style.draw(canvas, x, y, run)
                 run = ""
             x += self._draw_cluster(canvas, x, y, cluster, *_beside(line, index))
         if run:
-            canvas.drawString(x, y, run)
+            x += style.draw(canvas, x, y, run)
+        return x - start
 
     def _draw_cluster(self, canvas, x: float, y: float, cluster: Cluster,
                       before: str | None, after: str | None) -> float:
         style = self.style
         width, bases, readings = self._layout(cluster, before, after)
-        top = y + style.fonts.ascent * style.size + GAP * style.size
+        primary = style.fonts.primary
+        top = y + primary.ascent * style.size + GAP * style.size
         canvas.addLiteral(f"/Span <</ActualText {_pdf_text(cluster.text)}>> BDC")
         # The span must cover the cluster exactly, on the base line, however the base is
         # spread under its reading: text extraction places the ActualText where the span's
@@ -136,14 +141,14 @@ class RubyText:
         first, last = cluster.text[0], cluster.text[-1]
         _invisible(canvas, style, x, y, first, 100 * width / max(style.width(first), 0.01))
         for chunk, offset in bases:
-            canvas.drawString(x + offset, y, chunk)
-        canvas.setFont(style.fonts.regular, self.size)
-        baseline = top + style.fonts.descent * self.size
+            style.draw(canvas, x + offset, y, chunk)
+        canvas.setFont(primary.name(False), self.size)
+        baseline = top + primary.descent * self.size
         for reading, offset, spacing in readings:
             # Character by character: the last one ends inside the cluster (a spacing after
             # it would reach into the next word, and text extraction would break the line).
             for index, char in enumerate(reading):
-                advance = style.fonts.width(reading[:index], self.size) + index * spacing
+                advance = self._reading_width(reading[:index]) + index * spacing
                 canvas.drawString(x + offset + advance, baseline, char)
         _invisible(canvas, style, x + width - style.width(last), y, last)
         canvas.addLiteral("EMC")
@@ -169,10 +174,45 @@ def _invisible(canvas, style, x: float, y: float, chars: str, scale: float = 100
     canvas.drawText(text)
 
 
-def ruby_text(readings, text: str, style, share: float) -> RubyText | None:
-    """The text with its readings in this style (None: it has no kanji to read)."""
+class RubyStyle:
+    """A text style that draws and measures one text's placeholders as furigana clusters;
+    everything else is its base style's (render.text.TextStyle)."""
+
+    def __init__(self, base, ruby: RubyText):
+        self.base, self.ruby = base, ruby
+        self.fonts = _CheckedFonts(base.fonts, ruby)
+
+    def __getattr__(self, name):
+        return getattr(self.base, name)
+
+    def width(self, text: str) -> float:
+        return self.ruby.width(text)
+
+    def draw(self, canvas, x: float, y: float, text: str) -> float:
+        return self.ruby.draw(canvas, x, y, text)
+
+
+class _CheckedFonts:
+    """A style's fonts, checking a text's base characters (not its placeholders)."""
+
+    def __init__(self, fonts, ruby: RubyText):
+        self._fonts, self._ruby = fonts, ruby
+
+    def __getattr__(self, name):
+        return getattr(self._fonts, name)
+
+    def check(self, text: str, bold: bool) -> None:
+        self._fonts.check(self._ruby.plain(text), bold)
+
+
+def ruby_span(readings, text: str, style, share: float, keep: bool = False):
+    """A text span (text, style, keep whole) with its readings: the text with placeholders in
+    a RubyStyle; the text as it is where it has no kanji to read."""
     rubies = readings(text)
-    return RubyText(text, rubies, style, style.size * share) if rubies else None
+    if not rubies:
+        return (text, style, keep)
+    ruby = RubyText(text, rubies, style, style.size * share)
+    return (ruby.text, RubyStyle(style, ruby), keep)
 
 
 def ruby_room(fonts, size: float, leading: float, share: float) -> float:

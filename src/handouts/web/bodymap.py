@@ -1,21 +1,20 @@
 """The body views as inline SVG with a clickable, keyboard-usable badge for every point.
 
 The artwork comes from content/diagrams (the same files the PDFs draw), copied element by element
-through the SVG subset of docs/diagrams.md, so nothing but shapes reaches the page. Badges sit at
-the registry positions, placed like the PDF's numbered markers (render.diagram.label_positions),
-so they never cover each other.
+through the SVG subset of docs/diagrams.md, so nothing but shapes reaches the page. Badges sit
+next to the registry positions (label_positions below), so they never cover each other.
 """
 
 from __future__ import annotations
 
 import functools
+import math
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from handouts.errors import HandoutsError
 from handouts.model import Library
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -66,8 +65,6 @@ def _mtime(path: Path) -> int:
 @functools.lru_cache(maxsize=4)
 def _body_views(views, points) -> list[BodyView]:
     """Built once per set of artwork and positions (the same for every request)."""
-    from handouts.render.diagram import label_positions
-
     result = []
     for view_id, path, _ in views:
         here = [(code, x, y) for code, view, x, y in points if view == view_id]
@@ -75,16 +72,40 @@ def _body_views(views, points) -> list[BodyView]:
             continue
         artwork, (width, height) = _artwork(Path(path))
         box = (-MARGIN, -MARGIN, width + 2 * MARGIN, height + 2 * MARGIN)
-        # label_positions works y-up like the PDF; the badges only need to miss each other.
-        try:
-            badges = label_positions([(x, y) for _, x, y in here],
-                                     (-MARGIN, -MARGIN, width + MARGIN, height + MARGIN),
-                                     width / 2, BADGE_RADIUS, BADGE_DISTANCE)
-        except HandoutsError:
+        badges = label_positions([(x, y) for _, x, y in here],
+                                 (-MARGIN, -MARGIN, width + MARGIN, height + MARGIN), width / 2)
+        if badges is None:
             badges = [(x, y) for _, x, y in here]       # crowded: badges on the points
         spots = tuple(Spot(code, x, y, badge) for (code, x, y), badge in zip(here, badges))
         result.append(BodyView(view_id, box, artwork, spots))
     return result
+
+
+def label_positions(points: list[tuple[float, float]], bounds: tuple[float, float, float, float],
+                    centre_x: float) -> list[tuple[float, float]] | None:
+    """One badge per point, outward from the body's middle, clear of the other badges and if
+    possible of the points; None when two badges would cover each other."""
+    x0, y0, x1, y1 = bounds
+    radius, placed = BADGE_RADIUS, []
+    for px, py in points:
+        outward = -1.0 if px < centre_x else 1.0
+        best = None
+        for reach in (BADGE_DISTANCE * f for f in (1, 1.5, 2, 2.6)):
+            for angle in (0, 30, -30, 60, -60, 90, -90, 120, -120, 150, -150, 180):
+                cx = px + outward * reach * math.cos(math.radians(angle))
+                cy = py + reach * math.sin(math.radians(angle))
+                if (x0 + radius <= cx <= x1 - radius and y0 + radius <= cy <= y1 - radius
+                        and all(math.dist((cx, cy), q) >= 2 * radius + 1.5 for q in placed)
+                        and all(math.dist((cx, cy), q) >= radius + 3 for q in points)):
+                    best = (cx, cy)
+                    break
+            if best:
+                break
+        best = best or (px + outward * BADGE_DISTANCE, py)
+        if any(math.dist(best, q) < 2 * radius for q in placed):
+            return None
+        placed.append(best)
+    return placed
 
 
 def _artwork(path: Path) -> tuple[Markup, tuple[float, float]]:

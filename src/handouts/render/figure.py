@@ -1,0 +1,182 @@
+"""The acupoint figure: rows of body views and the legend that numbers their points.
+
+Views go side by side while they fit at their smallest legible height, then wrap to a new
+row. On a handout the legend (badge, name, reading, where, why) follows the views (narrow views
+share their width with the self-care advice); on an
+aftercare sheet a one-line-per-point legend stands beside the views when they leave room, else
+below them. Figure and legend are kept on one page.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from reportlab.lib.colors import Color
+from reportlab.platypus import Flowable, KeepTogether
+
+from handouts import document as d
+from handouts.render.columns import Columns, SideBySide
+from handouts.render.diagram import DiagramRow
+from handouts.render.text import TextBlock
+from handouts.render.widgets import Badge, Diamond, badge_radius
+
+# Views narrower than this share of the width leave room for the blocks that go with the figure
+# (a handout's self-care) beside them.
+BESIDE_VIEWS_AT_MOST = 0.64
+
+
+def flowables(r, b: d.PointsFigure) -> list[Flowable]:
+    """`r` is the document's renderer (styles, width, text helpers)."""
+    beside = r.flowables(b.beside)
+    head = r.heading(d.Heading(b.heading))
+    diagram = r.style.diagram
+    if b.compact:
+        legend_width = r.width * diagram.compact_legend
+        views_width = r.width - legend_width - r.style.page.column_gap
+        rows = _rows(r, b, views_width)
+        if all(row.fits(views_width) for row in rows) and len(rows) == 1:
+            legend = [*_legend(r, b, legend_width, compact=True), *_notes(r, b, legend_width)]
+            table = SideBySide(rows, legend, (views_width, legend_width), r.style.page.column_gap)
+            return [*beside, KeepTogether([*head, table])]
+        rows = _rows(r, b, r.width)
+        return [*beside, KeepTogether([*head, *rows, *_notes(r, b), *_legend_grid(r, b)])]
+    rows = _rows(r, b, r.width)
+    legend = _legend(r, b, r.width, compact=False)
+    gap = r.style.page.column_gap
+    if beside and r.style.page.columns >= 2 and len(rows) == 1 and rows[0].fits(
+            r.width * BESIDE_VIEWS_AT_MOST):
+        # Narrow views leave room: the companion blocks (self-care) stand to their left.
+        views_width = max(r.width * 0.5, rows[0].width_at(diagram.min_height) + gap)
+        row = _rows(r, b, views_width)
+        pair = SideBySide(beside, [*head, *row], (r.width - views_width - gap, views_width), gap)
+        return [KeepTogether([pair, *_notes(r, b), *legend])]
+    parts = [*head, *rows, *_notes(r, b), *legend]
+    if _height(r, parts) <= r.frame_height or len(b.views) == 1:
+        return [*beside, KeepTogether(parts)]
+    # Large print: too tall for one page. Heading and notes lead in (a page may end after
+    # them), then views and legend kept on one page; else the views go in groups, each with
+    # the legend of its points.
+    if _height(r, [*rows, *legend]) <= r.frame_height:
+        figure = KeepTogether([*rows, *legend])
+        figure.within_figure = True        # nothing floats in between the notes and the views
+        head[0].figure_follows = figure    # the writing area may take the gap before the heading
+        return [*beside, *head, *_notes(r, b), figure]
+    return [*beside, *_by_rows(r, b, head), *_notes(r, b)]
+
+
+def _height(r, parts: list[Flowable]) -> float:
+    return sum(p.wrap(r.width, r.frame_height)[1] + p.getSpaceBefore() + p.getSpaceAfter()
+               for p in parts)
+
+
+def _by_rows(r, b: d.PointsFigure, head: list[Flowable]) -> list[Flowable]:
+    """A figure too tall for one page (large print) in groups, each a row of views with the
+    legend of their own points under it, kept on one page: as many views per group as fit."""
+
+    def group(views: list[d.View], lead: list[Flowable]) -> list[Flowable]:
+        numbers = {m.number for v in views for m in v.markers if m.number}
+        own = d.PointsFigure(b.heading, tuple(views), tuple(e for e in b.legend
+                                                           if e.number in numbers),
+                             b.notes, b.compact, (), b.untreated, b.sides)
+        return [*lead, *_rows(r, own, r.width), *_legend(r, own, r.width, compact=False)]
+
+    groups: list[list[d.View]] = []
+    for view in b.views:
+        lead = head if len(groups) <= 1 else []
+        if groups:
+            trial = [*groups[-1], view]
+            if len(_rows(r, dataclasses.replace(b, views=tuple(trial)), r.width)) == 1 and \
+                    _height(r, group(trial, lead)) <= r.frame_height:
+                groups[-1] = trial
+                continue
+        groups.append([view])
+    result = []
+    for index, views in enumerate(groups):
+        kept = KeepTogether(group(views, head if index == 0 else []))
+        kept.within_figure = index > 0        # nothing floats in between the groups
+        result.append(kept)
+    return result
+
+
+def _rows(r, b: d.PointsFigure, width: float) -> list[DiagramRow]:
+    """The views in rows that each fit `width` at the smallest legible height."""
+    s = r.s
+    rows: list[list[d.View]] = [[]]
+    for view in b.views:
+        trial = DiagramRow((*rows[-1], view), r.style, s.caption, s.number, s.side, b.sides)
+        if rows[-1] and not trial.fits(width):
+            rows.append([view])
+        else:
+            rows[-1].append(view)
+    return [DiagramRow(tuple(views), r.style, s.caption, s.number, s.side, b.sides)
+            for views in rows if views]
+
+
+def _legend_grid(r, b: d.PointsFigure) -> list[Flowable]:
+    """A one-line-per-point legend in as many columns as its longest entry allows (up to 3),
+    filled column by column."""
+    gap = r.style.page.column_gap
+    widest = max(_entry_width(r, e) for e in b.legend)
+    columns = max(1, min(3, int((r.width + gap) // (widest + gap)), len(b.legend)))
+    share = (r.width - gap * (columns - 1)) / columns
+    entries = _legend(r, b, share, compact=True)
+    per_column = -(-len(entries) // columns)
+    grid = [entries[i:i + per_column] for i in range(0, len(entries), per_column)]
+    return [Columns(grid, share, gap)] if columns > 1 else grid[0]
+
+
+def _entry_width(r, e: d.LegendEntry) -> float:
+    s = r.s
+    text = f"{e.code}\u00a0\u00a0{e.name}" + (f"（{e.reading}）" if e.reading else "")
+    return 2 * badge_radius(s.number.size) + 5 + s.strong.width(text) + 2
+
+
+def _notes(r, b: d.PointsFigure, width: float | None = None) -> list[Flowable]:
+    notes = [r.tb(n, "muted", space_before=2, space_after=2) for n in b.notes]
+    if b.untreated:
+        diagram = r.style.diagram
+        box = 2 * badge_radius(r.s.number.size) + 2
+        mark = Diamond(diagram.untreated, diagram.untreated_stroke,
+                       Color(*r.style.colors.untreated), r.s.muted, box)
+        width = width or r.width
+        notes.append(r.table([[mark, r.tb(b.untreated, "muted")]], [box + 5, width - box - 5],
+                             ("BOTTOMPADDING", (0, 0), (-1, -1), 3)))
+    return notes
+
+
+def _legend(r, b: d.PointsFigure, width: float, compact: bool) -> list[Flowable]:
+    s, diagram = r.s, r.style.diagram
+    entries = []
+    for e in b.legend:
+        badge = legend_badge(r, e)
+        column = 2 * badge.radius + 5
+        entries.append(r.table([[badge, legend_text(r, e, compact)]], [column, width - column],
+                               ("BOTTOMPADDING", (0, 0), (-1, -1), 1 if compact else 2)))
+    return entries
+
+
+def legend_badge(r, e: d.LegendEntry) -> Badge:
+    """The numbered circle of a legend entry, as on the views."""
+    filled, diagram = e.emphasis == "highlight", r.style.diagram
+    return Badge(e.number, r.s.number, filled,
+                 diagram.badge_stroke_treated if filled else diagram.badge_stroke, r.s.body)
+
+
+def legend_text(r, e: d.LegendEntry, compact: bool) -> TextBlock:
+    """A legend entry's text: bold code and name (furigana over the name where the document
+    has them, else its reading in brackets), then where and why."""
+    s = r.s
+    strong = s.strong if (not compact or e.emphasis == "highlight") else s.body
+    spans = [r.ruby_span(f"{e.code}\u00a0\u00a0{e.name}", strong)]
+    if e.reading:
+        spans.append((f"（{e.reading}）", strong, True))
+    if not compact:
+        # Where, then why, as one paragraph after the bold name: two short sentences
+        # (each in its own language's typography if one fell back).
+        texts = [t for t in (e.location, e.why) if t]
+        for index, text in enumerate(texts):
+            mixed = any(isinstance(t, d.Fallback) for t in texts[max(index - 1, 0):index + 1])
+            if index == 0 or r.joiner or mixed:
+                spans.append((" ", s.body, False))
+            spans += r.spans(text, "body")
+    return TextBlock(spans, s.body)

@@ -1,0 +1,120 @@
+"""Page furniture: the header (clinic, document label, page number), and the footer with the
+clinic's contact details and two QR codes.
+
+The clinic's name heads every page; the footer leads with how to reach it: the phone number
+and email in the contact style (never the smallest text on the page), opening hours, address
+and review date smaller. The footer text wraps in the room left of the codes and ends at least
+`footer.text_gap` before them; each code keeps its quiet zone free; captions sit under their
+code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reportlab.lib.colors import Color
+from reportlab.pdfgen.canvas import Canvas
+
+from handouts import document as d
+from handouts.linebreak import fill, pieces_of
+from handouts.render import qr
+from handouts.render.text import TextStyle, draw_line, measure
+from handouts.style import Style
+
+
+@dataclass
+class Footer:
+    """The footer, laid out once per document."""
+
+    lines: list              # (TextStyle, Line)
+    height: float
+    codes: list              # (payload, caption lines, centre x)
+    qr_bottom: float
+
+
+def layout_footer(doc: d.Document, styles, style: Style) -> Footer:
+    """The lower of two layouts: captions on one line each, or captions wrapped to the width
+    of their code (which leaves the text beside the codes more room)."""
+    return min((_layout(doc, styles, style, wrap) for wrap in (False, True)),
+               key=lambda footer: footer.height)
+
+
+def _layout(doc: d.Document, styles, style: Style, wrap_captions: bool) -> Footer:
+    f, page, foot = doc.footer, style.page, style.footer
+    caption = styles.caption
+    # The codes, right-aligned in the margin, each centred over its caption.
+    slot = foot.qr_size + 2 * foot.quiet_zone
+    right = page.width - page.margin_right
+    codes = []
+    for payload, text in reversed(f.codes):
+        lines = _wrap(text, caption, slot if wrap_captions else page.width)
+        width = max(slot, *(_width(line) for line in lines))
+        codes.append((payload, lines, right - width / 2, width))
+        right -= width + foot.qr_gap
+    block_left = min(centre - width / 2 for _, _, centre, width in codes)
+    text_width = block_left - foot.text_gap - page.margin_left
+    lines = []
+    texts = [(styles.contact_strong, f.phone), (styles.footer, f.hours),
+             (styles.footer, f.address), (styles.contact, f.email), (styles.footer, f.reviewed)]
+    for text_style, text in texts:
+        if text:
+            lines += [(text_style, line) for line in _wrap(text, text_style, text_width)]
+    text_height = sum(s.leading for s, _ in lines)
+    captions = max(len(lines) for _, lines, _, _ in codes) * caption.leading
+    # Each code sits a quiet zone below the rule, its caption under it.
+    qr_height = foot.quiet_zone + foot.qr_size + foot.caption_gap + captions
+    height = max(text_height + foot.rule, qr_height)
+    return Footer(lines, height, [(p, lines_, centre) for p, lines_, centre, _ in codes],
+                  page.margin_bottom + height - foot.quiet_zone - foot.qr_size)
+
+
+def _width(line) -> float:
+    return sum(p.width for p in line.pieces) + sum(
+        p.style.width(" ") for i, p in enumerate(line.pieces) if i and p.space)
+
+
+def _wrap(text: str, style: TextStyle, width: float):
+    return fill(pieces_of([(text, style, False)], style.rules, measure), width, style.rules,
+                measure, style.size)
+
+
+def header_height(styles, style: Style) -> float:
+    return styles.strong.size + style.header.gap
+
+
+def draw_page(c: Canvas, doc: d.Document, styles, style: Style, footer: Footer, number: int,
+              total: int) -> None:
+    page, rule = style.page, Color(*style.colors.rule)
+    width, height = page.width, page.height
+    c.saveState()
+    # Header: clinic name; document label and page number; a rule under them.
+    top = height - page.margin_top
+    strong, label = styles.strong, styles.label
+    strong.draw(c, page.margin_left, top - strong.size, doc.header[0])
+    right = f"{doc.header[1]} \u00b7 {doc.footer.page_label.format(page=number, pages=total)}"
+    label.draw(c, width - page.margin_right - label.width(right), top - label.size, right)
+    c.setStrokeColor(rule)
+    c.setLineWidth(style.header.rule)
+    rule_y = top - strong.size - style.header.gap / 2
+    c.line(page.margin_left, rule_y, width - page.margin_right, rule_y)
+    # Footer: a rule, the clinic's details, the two codes with their captions.
+    foot = style.footer
+    footer_top = page.margin_bottom + footer.height
+    c.setLineWidth(foot.rule)
+    c.line(page.margin_left, footer_top, width - page.margin_right, footer_top)
+    y = footer_top - foot.rule
+    for text_style, line in footer.lines:
+        draw_line(c, line, page.margin_left, text_style.baseline(y), text_style.rules)
+        y -= text_style.leading
+    caption = styles.caption
+    for payload, lines, centre in footer.codes:
+        c.addLiteral("/QRCode BMC")
+        qr.draw(c, payload, centre - foot.qr_size / 2, footer.qr_bottom, foot.qr_size)
+        c.addLiteral("EMC")
+        top = footer.qr_bottom - foot.caption_gap
+        c.addLiteral("/QRCaption BMC")
+        for line in lines:
+            draw_line(c, line, centre - _width(line) / 2, caption.baseline(top), caption.rules)
+            top -= caption.leading
+        c.addLiteral("EMC")
+    c.restoreState()
