@@ -79,7 +79,8 @@ def test_the_pair_is_named_in_header_title_and_footer(library):
     en = read_yaml(library.root / "en" / "conditions" / "knee-ache.yaml")
     ja = read_yaml(library.root / "ja" / "conditions" / "knee-ache.yaml")
     assert en["title"] in doc.title and ja["title"] in doc.title
-    en_ui, ja_ui = read_yaml(library.root / "en" / "ui.yaml"), read_yaml(library.root / "ja" / "ui.yaml")
+    en_ui = read_yaml(library.root / "en" / "ui.yaml")
+    ja_ui = read_yaml(library.root / "ja" / "ui.yaml")
     assert en_ui["handout_label"] in doc.header[1] and ja_ui["handout_label"] in doc.header[1]
     assert [caption for _, caption in doc.footer.codes] == [ja_ui["qr_map"], ja_ui["qr_email"]]
 
@@ -93,7 +94,7 @@ def test_the_pair_is_named_in_header_title_and_footer(library):
     (("--edition", "bilingual", "--lang", "en"), 1, "sets en beside a translation"),
     (("--edition", "bilingual", "--pair", "en:fr"), 1, "unknown language 'fr'"),
     (("--edition", "trilingual"), 2, "'trilingual' is not 'bilingual'"),
-    (("--furigana", "--lang", "en"), 1, "no furigana for en"),
+    (("--furigana", "--lang", "en"), 1, "--furigana: not for en"),
 ])
 def test_edition_options_are_checked(tmp_path, args, code, message):
     content = write_content(tmp_path)

@@ -152,7 +152,7 @@ def test_edits_rebuild_the_editions_made_from_them_only(tmp_path):
     assert "built 2, skipped 4" in last.stdout, last.stdout        # ja-x-easy only
 
 
-# Readability per sentence (Japanese) ---------------------------------------------------------------
+# Readability per sentence (Japanese) --------------------------------------------------------------
 def test_each_sentence_over_the_language_limits_is_named_at_its_place(tmp_path):
     content = write_content(tmp_path)
     easy = add_easy(content, plain_language={"sentence_max_length": 30,

@@ -75,7 +75,7 @@ def test_alignment_keeps_the_words_own_kana():
     assert align("使い捨て", "つかいすてる") is None   # the final て is not in the reading
 
 
-# The readings file, checked ------------------------------------------------------------------------
+# The readings file, checked -----------------------------------------------------------------------
 def test_check_names_each_bad_reading_at_its_place(tmp_path):
     content = write_content(tmp_path)
     readings = content / "ja" / "readings.yaml"
@@ -100,7 +100,8 @@ def test_check_names_each_bad_reading_at_its_place(tmp_path):
                          f"{message}", result.stderr, re.MULTILINE), (message, result.stderr)
 
     expect("いたみ: いたみ", "error", "reading of 'いたみ': it has no kanji", len("いたみ: "))
-    expect("ちりょうX", "error", re.escape("reading of '治療': 'X' (U+0058) in 'ちりょうX' is not kana"))
+    expect("ちりょうX", "error",
+           re.escape("reading of '治療': 'X' (U+0058) in 'ちりょうX' is not kana"))
     expect("つかいすてる", "error", "reading of '使い捨て': 'つかいすてる' does not fit the kana")
     expect("めいもん", "error", f"reading of '{name}': '{name}' is a point name: points.yaml "
                             "reads it 'てすと'")
@@ -137,7 +138,7 @@ def test_an_unknown_analyser_is_refused(tmp_path):
     assert f"{language}:{line}:{column}: error: unknown analyser 'mecab'" in result.stderr
 
 
-# Start-up stays light ------------------------------------------------------------------------------
+# Start-up stays light -----------------------------------------------------------------------------
 def imported(result) -> set[str]:
     """Modules a process imported (python -X importtime writes them to stderr)."""
     return {line.split("|")[-1].strip() for line in result.stderr.splitlines()

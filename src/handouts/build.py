@@ -70,7 +70,8 @@ class Job:
     named: bool = False         # the lead is not the source language: the file name says which
 
     def relative_path(self, options: Options) -> str:
-        edition = "" if self.lead is None else "-bilingual" + (f"-{self.lead}" if self.named else "")
+        edition = ("" if self.lead is None
+                   else "-bilingual" + (f"-{self.lead}" if self.named else ""))
         return f"{self.lang}/{self.slug}-{self.kind}{edition}{options.suffix}.pdf"
 
     @property
@@ -96,7 +97,7 @@ class Catalogue:
     languages: tuple[str, ...]
     conditions: tuple[str, ...]
     parents: dict = field(default_factory=dict)     # translation -> the language it is made from
-    furigana: frozenset = frozenset()               # languages that can have furigana
+    furigana: frozenset = frozenset()               # languages --furigana adds them to
 
 
 def catalogue(root: Path) -> Catalogue:
@@ -118,7 +119,7 @@ def plan(cat: Catalogue | Library, langs=(), conditions=(), kinds=(),
     """Every selected condition x language x kind; unknown names are errors with a hint.
 
     A bilingual edition pairs the source language with each selected translation (or the
-    `options.pair`); with furigana, only languages that have readings are selected."""
+    `options.pair`); with furigana, only languages they can be added to are selected."""
     from handouts.editions import furigana_languages, source_of
 
     known_langs = tuple(sorted(cat.languages))
@@ -146,9 +147,10 @@ def plan(cat: Catalogue | Library, langs=(), conditions=(), kinds=(),
         readable = furigana_languages(cat)
         named = [lang for lang in [*langs, *(options.pair or ())] if lang not in readable]
         if named or not readable:
-            raise HandoutsError(f"no furigana for {', '.join(named) or 'any language'}: only "
-                                "languages whose language.yaml has furigana: can have them "
-                                f"({', '.join(sorted(readable)) or 'none here'})")
+            raise HandoutsError(f"--furigana: not for {', '.join(named) or 'any language'}: "
+                                "it adds furigana to languages whose language.yaml has "
+                                "furigana: (an easy edition has them always, without "
+                                f"--furigana): {', '.join(sorted(readable)) or 'none here'}")
         pairs = [(lead, lang) for lead, lang in pairs if {lead, lang} & readable]
     return [Job(lang, slug, kind, lead, lead is not None and lead != source)
             for lead, lang in pairs

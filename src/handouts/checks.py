@@ -398,7 +398,7 @@ def check_urgent_numbers(library: Library, language: Language) -> list[Diagnosti
     return found
 
 
-# 7. Furigana readings ------------------------------------------------------------------------------
+# 7. Furigana readings -----------------------------------------------------------------------------
 def check_readings(library: Library) -> list[Diagnostic]:
     """Each language's readings.yaml: words with kanji, read in kana that fits their kana, used
     by some text, point names read as points.yaml reads them; and in every language with
@@ -480,7 +480,7 @@ def _unread(library: Library, language: Language, furigana) -> list[Diagnostic]:
                 continue            # date patterns (y年M月d日) are not printed as they are
             for index, run in reader.unread(text):
                 found.append(Diagnostic(text.mark_of(index), f"no reading for '{run}'",
-                                        f"add it to {library.root / language.code / 'readings.yaml'}"
+                                        f"add it to {library.root / language.code}/readings.yaml"
                                         f" (words: {run}: its reading in kana)", "warning"))
         return found
     except ImportError as exc:

@@ -148,7 +148,8 @@ def document_groups(langs, slug: str) -> list[tuple[str, str]]:
 
 def quick_languages(root: Path, source: str, languages) -> tuple[dict[str, str], frozenset]:
     """Each translation's source language (language.yaml source_language, else `source`) and
-    the languages that can have furigana, read without the full load (incremental builds
+    the languages --furigana adds furigana to (not those that always have them), read without
+    the full load (incremental builds
     decide from this alone); whatever is wrong there, the full load reports."""
     import yaml
 
@@ -160,7 +161,8 @@ def quick_languages(root: Path, source: str, languages) -> tuple[dict[str, str],
         except (OSError, ValueError, yaml.YAMLError, RecursionError):
             data = None
         data = data if isinstance(data, dict) else {}
-        if isinstance(data.get("furigana"), dict):
+        setting = data.get("furigana")
+        if isinstance(setting, dict) and not setting.get("always"):
             furigana.add(code)
         if code == source:
             continue

@@ -25,11 +25,12 @@ def source_of(cat) -> str:
 
 
 def furigana_languages(cat) -> frozenset:
-    """Languages whose language.yaml has furigana (a Catalogue knows them from a quick read)."""
+    """Languages --furigana adds furigana to: language.yaml has furigana, but not always (an
+    easy edition has them in every document anyway). A Catalogue knows them from a quick read."""
     languages = getattr(cat, "languages", {})
     if isinstance(languages, dict):
         return frozenset(code for code, lang in languages.items()
-                         if lang.style.furigana is not None)
+                         if lang.style.furigana is not None and not lang.style.furigana.always)
     return cat.furigana
 
 

@@ -3,7 +3,8 @@ WHO standard's Japanese edition does and reads them as it does; the furigana of 
 that has it read each name so.
 
 Expected names and readings: WHO Standard Acupuncture Point Locations in the Western Pacific
-Region (2008), Japanese edition (WHO/WPRO 標準経穴部位 日本語公式版) — not the content's own data."""
+Region (2008), Japanese edition (WHO/WPRO 標準経穴部位 日本語公式版), not the content's
+own data."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from helpers import CONTENT
 WHO_JAPANESE = {
     "GB30": ("環跳", "かんちょう"), "BL40": ("委中", "いちゅう"), "BL23": ("腎兪", "じんゆ"),
     "BL54": ("秩辺", "ちっぺん"), "GB34": ("陽陵泉", "ようりょうせん"),
-    "ST36": ("足三里", "あしさんり"), "LI4": ("合谷", "ごうこく"), "SP6": ("三陰交", "さんいんこう"),
+    "ST36": ("足三里", "あしさんり"), "LI4": ("合谷", "ごうこく"),
+    "SP6": ("三陰交", "さんいんこう"),
     "LR3": ("太衝", "たいしょう"), "KI3": ("太渓", "たいけい"),
 }
 LANGS = sorted(p.name for p in CONTENT.iterdir()

@@ -47,7 +47,8 @@ def _both(a, b):
 
 
 def _pair(first: str, second: str) -> str:
-    return first if first == second else f"{first} / {second}"
+    """Both languages' labels; a line may break after the slash, not before it."""
+    return first if first == second else f"{first}\u00a0/ {second}"
 
 
 def _figure(first, second, a: d.PointsFigure, b: d.PointsFigure) -> list[Flowable]:

@@ -17,6 +17,7 @@ from reportlab.platypus import Flowable, KeepTogether
 from handouts import document as d
 from handouts.render.columns import Columns, SideBySide
 from handouts.render.diagram import DiagramRow
+from handouts.render.ruby import ruby_captions
 from handouts.render.text import TextBlock
 from handouts.render.widgets import Badge, Diamond, badge_radius
 
@@ -101,14 +102,20 @@ def _by_rows(r, b: d.PointsFigure, head: list[Flowable]) -> list[Flowable]:
 def _rows(r, b: d.PointsFigure, width: float) -> list[DiagramRow]:
     """The views in rows that each fit `width` at the smallest legible height."""
     s = r.s
+    caption = s.caption
+    views_of = {view.id: view for view in b.views}
+    if r.readings is not None:          # furigana over the captions too (render.ruby)
+        texts, caption = ruby_captions(r.readings, [v.caption for v in b.views], s.caption,
+                                       r.ruby_share)
+        views_of = {v.id: dataclasses.replace(v, caption=t) for v, t in zip(b.views, texts)}
     rows: list[list[d.View]] = [[]]
-    for view in b.views:
-        trial = DiagramRow((*rows[-1], view), r.style, s.caption, s.number, s.side, b.sides)
+    for view in (views_of[v.id] for v in b.views):
+        trial = DiagramRow((*rows[-1], view), r.style, caption, s.number, s.side, b.sides)
         if rows[-1] and not trial.fits(width):
             rows.append([view])
         else:
             rows[-1].append(view)
-    return [DiagramRow(tuple(views), r.style, s.caption, s.number, s.side, b.sides)
+    return [DiagramRow(tuple(views), r.style, caption, s.number, s.side, b.sides)
             for views in rows if views]
 
 
@@ -145,7 +152,6 @@ def _notes(r, b: d.PointsFigure, width: float | None = None) -> list[Flowable]:
 
 
 def _legend(r, b: d.PointsFigure, width: float, compact: bool) -> list[Flowable]:
-    s, diagram = r.s, r.style.diagram
     entries = []
     for e in b.legend:
         badge = legend_badge(r, e)

@@ -8,8 +8,9 @@ still applies around it: 。 after it stays on its line). Measuring and drawing 
 Copy and paste, screen readers and text extraction give the base text once, never base and
 reading interleaved: each cluster is drawn inside a marked-content span whose /ActualText is
 the base text (pdfium and poppler both honour it), marked at both ends of the cluster by
-invisible characters so that the span stands where the base is, on its line. The structure tree (render/tagging.py) will mark the
-same clusters as Ruby / RB / RT: this module is where they are drawn.
+invisible characters so that the span stands where the base is, on its line. The structure
+tree (render/tagging.py) will mark the same clusters as Ruby / RB / RT: this module is where
+they are drawn.
 """
 
 from __future__ import annotations
@@ -213,6 +214,20 @@ def ruby_span(readings, text: str, style, share: float, keep: bool = False):
         return (text, style, keep)
     ruby = RubyText(text, rubies, style, style.size * share)
     return (ruby.text, RubyStyle(style, ruby), keep)
+
+
+def ruby_captions(readings, captions: list[str], style, share: float):
+    """Captions with their readings: (their texts with placeholders, one style for all of them,
+    its lines with room for the readings)."""
+    from handouts.render.text import TextStyle
+
+    ruby = RubyText("\n".join(captions), readings("\n".join(captions)), style,
+                    style.size * share)
+    pair = style.fonts.primary
+    room = ruby_room(pair, style.size, style.leading / style.size, share)
+    roomy = TextStyle(style.fonts, style.size, style.leading + room, style.rules, style.bold,
+                      style.color, room)
+    return ruby.text.split("\n"), RubyStyle(roomy, ruby)
 
 
 def ruby_room(fonts, size: float, leading: float, share: float) -> float:
