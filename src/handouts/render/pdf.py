@@ -165,7 +165,7 @@ class _Renderer:
             if cell and lead and not items:
                 rows.append([cell])
                 cell = []
-            if index == 0:      # the urgent signs with their lead-in (whom to call)
+            if index == b.kept - 1:     # the urgent signs, whom to call, the advice line
                 urgent_rows = len(rows)
         if cell:
             rows.append([cell])
