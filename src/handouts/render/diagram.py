@@ -3,6 +3,10 @@ lines to numbered badges, and a caption under each view.
 
 The row is elastic: it is laid out at the smallest legible height first and grows into free
 space (pdf.render). Line widths stay fixed in points at any size (views.operators_for).
+
+Each view, with everything drawn for it (marks, leader lines, badges, R/L labels, caption), is
+the content of one Figure element: its alternate text says what the view shows, so a screen
+reader never reads the marker numbers on their own.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from handouts.document import View
 from handouts.errors import HandoutsError
 from handouts.linebreak import fill, pieces_of
 from handouts.render import leaders
+from handouts.render.tagging import Element, Marking
 from handouts.render.text import TextStyle, draw_line, measure
 from handouts.render.views import ViewArt, operators_for, view_art
 from handouts.render.widgets import badge_radius, draw_badge, draw_diamond
@@ -46,9 +51,11 @@ class DiagramRow(Flowable):
     elastic = 1              # grows first
 
     def __init__(self, views: tuple[View, ...], style: Style, caption: TextStyle,
-                 number: TextStyle, side: TextStyle, sides: tuple[str, str]):
+                 number: TextStyle, side: TextStyle, sides: tuple[str, str],
+                 figures: tuple[Element, ...] | None = None):
         super().__init__()
         self.views, self.style, self.d = views, style, style.diagram
+        self.figures = figures or (None,) * len(views)     # a Figure element per view
         self.caption, self.number, self.side, self.side_labels = caption, number, side, sides
         self.arts = [view_art(view.svg) for view in views]
         self.radius = badge_radius(number.size)
@@ -161,8 +168,10 @@ class DiagramRow(Flowable):
         if getattr(canvas, "draft", False):
             return              # the draft layout needs sizes only, not the drawing
         widths = {"outline": d.outline, "detail": d.detail, "bone": d.bone}
-        for place, caption in zip(self.placements(), self.captions):
-            # Marked content names each view (for tagging, and for tests that measure it).
+        marking = Marking(canvas)
+        for place, caption, figure in zip(self.placements(), self.captions, self.figures):
+            marking.switch(figure)
+            # Marked content names each view (for tests that measure it).
             canvas.addLiteral(f"/View <</Name ({place.view.id})>> BDC")
             canvas.saveState()
             canvas.translate(place.left, place.bottom + place.art.height * place.scale)
@@ -179,17 +188,22 @@ class DiagramRow(Flowable):
                 top = self.caption_height - index * self.caption.leading
                 draw_line(canvas, line, place.caption_x - width / 2, self.caption.baseline(top),
                           self.caption.rules)
-        self._markers([m for place in self.placements() for m in place.markers])
+        self._markers([(*m, figure) for place, figure in zip(self.placements(), self.figures)
+                       for m in place.markers], marking)
+        marking.end()
 
-    def _markers(self, markers):
+    def _markers(self, markers, marking: Marking):
+        """Marks, leader lines and badges, each in its view's Figure."""
         canvas, d = self.canv, self.d
         untreated = Color(*self.style.colors.untreated)
-        for marker, (px, py), _ in markers:
+        for marker, (px, py), _, figure in markers:
             if not marker.number:
+                marking.switch(figure)
                 draw_diamond(canvas, px, py, d.untreated, d.untreated_stroke, untreated)
-        for marker, (px, py), badge in markers:
+        for marker, (px, py), badge, figure in markers:
             if not marker.number:
                 continue
+            marking.switch(figure)
             canvas.addLiteral(f"/Leader <</N {marker.number}>> BDC")
             canvas.setStrokeColor(black)
             canvas.setFillColor(black)
@@ -197,8 +211,9 @@ class DiagramRow(Flowable):
             canvas.line(px, py, *badge)
             canvas.circle(px, py, d.dot, stroke=0, fill=1)
             canvas.addLiteral("EMC")
-        for marker, _, badge in markers:
+        for marker, _, badge, figure in markers:
             if marker.number:
+                marking.switch(figure)
                 filled = marker.emphasis == "highlight"
                 canvas.addLiteral(f"/Badge <</N {marker.number}>> BDC")
                 draw_badge(canvas, *badge, marker.number, self.number, filled,

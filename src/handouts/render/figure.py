@@ -4,6 +4,10 @@ Views go side by side while they fit at their smallest legible height, then wrap
 row. On a handout the legend (badge, name, reading, where, why) follows the views; on an
 aftercare sheet a one-line-per-point legend stands beside the views when they leave room, else
 below them. Figure and legend are kept on one page.
+
+Structure (render.tagging), in reading order: the heading, a Figure per view (its alternate
+text from the content), the notes, and the legend as a list: number (Lbl), then code, name and
+reading (a Ruby), location and use (LBody). Parts are made in the order they are read.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from reportlab.platypus import Flowable, KeepTogether
 from handouts import document as d
 from handouts.render.columns import Columns, SideBySide
 from handouts.render.diagram import DiagramRow
+from handouts.render.tagging import TextTags, ruby
 from handouts.render.text import TextBlock
 from handouts.render.widgets import Badge, Diamond, badge_radius
 
@@ -34,8 +39,9 @@ def flowables(r, b: d.PointsFigure) -> list[Flowable]:
         rows = _rows(r, b, r.width)
         return [*beside, KeepTogether([*head, *rows, *_notes(r, b), *_legend_grid(r, b)])]
     rows = _rows(r, b, r.width)
+    notes = _notes(r, b)
     legend = _legend(r, b, r.width, compact=False)
-    parts = [*head, *rows, *_notes(r, b), *legend]
+    parts = [*head, *rows, *notes, *legend]
     tall = sum(p.wrap(r.width, r.frame_height)[1] + p.getSpaceBefore() + p.getSpaceAfter()
                for p in parts)
     if len(b.views) > 1 and tall > r.frame_height:
@@ -48,6 +54,7 @@ def _by_view(r, b: d.PointsFigure, head: list[Flowable]) -> list[Flowable]:
     too tall for one page (large print: every legend entry at 18 pt)."""
     gap = r.style.page.column_gap
     groups = []
+    notes = _notes(r, b)
     for index, view in enumerate(b.views):
         one = d.PointsFigure(b.heading, (view,), b.legend, b.notes, b.compact, (), b.untreated,
                              b.sides)
@@ -61,7 +68,7 @@ def _by_view(r, b: d.PointsFigure, head: list[Flowable]) -> list[Flowable]:
         beside_height = sum(e.wrap(r.width - left - gap, r.frame_height)[1] for e in entries)
         row.view_height = max(row.d.min_height, min(row.d.max_height,
                                                     beside_height - 2 * r.s.caption.leading))
-        lead = [*head, *_notes(r, b)] if index == 0 else []
+        lead = [*head, *notes] if index == 0 else []
         group = KeepTogether([*lead, SideBySide([row], entries, (left, r.width - left - gap),
                                                 gap)])
         group.within_figure = index > 0        # nothing floats in between the views
@@ -79,7 +86,8 @@ def _rows(r, b: d.PointsFigure, width: float) -> list[DiagramRow]:
             rows.append([view])
         else:
             rows[-1].append(view)
-    return [DiagramRow(tuple(views), r.style, s.caption, s.number, s.side, b.sides)
+    return [DiagramRow(tuple(views), r.style, s.caption, s.number, s.side, b.sides,
+                       tuple(r.element("Figure", alt=view.alt or view.caption) for view in views))
             for views in rows if views]
 
 
@@ -118,10 +126,18 @@ def _notes(r, b: d.PointsFigure, width: float | None = None) -> list[Flowable]:
 def _legend(r, b: d.PointsFigure, width: float, compact: bool) -> list[Flowable]:
     s, diagram = r.s, r.style.diagram
     entries = []
+    items = r.element("L")
     for e in b.legend:
+        item = items.add("LI")
+        label, body = item.add("Lbl"), item.add("LBody")
         strong = s.strong if (not compact or e.emphasis == "highlight") else s.body
         spans = [(f"{e.code}\u00a0\u00a0{e.name}", strong, False)]
+        marks: list = [None]
         if e.reading:
+            # Name then reading, read once each: a Ruby (the brackets are its RP parts).
+            name, opening, reading, closing = ruby()
+            marks = [[(f"{e.code}\u00a0\u00a0", None), (e.name, name)],
+                     [("（", opening), (e.reading, reading), ("）", closing)]]
             spans.append((f"（{e.reading}）", strong, True))
         if not compact:
             # Where, then why, as one paragraph after the bold name: two short sentences
@@ -132,10 +148,12 @@ def _legend(r, b: d.PointsFigure, width: float, compact: bool) -> list[Flowable]
                 if index == 0 or r.joiner or mixed:
                     spans.append((" ", s.body, False))
                 spans += r.spans(text, "body")
-        block = TextBlock(spans, s.body)
+        block = TextBlock(spans, s.body,
+                          tags=TextTags(body, marks=marks + [None] * (len(spans) - len(marks))))
         filled = e.emphasis == "highlight"
         badge = Badge(e.number, s.number, filled,
-                      diagram.badge_stroke_treated if filled else diagram.badge_stroke, s.body)
+                      diagram.badge_stroke_treated if filled else diagram.badge_stroke, s.body,
+                      label)
         column = 2 * badge.radius + 5
         entries.append(r.table([[badge, block]], [column, width - column],
                                ("BOTTOMPADDING", (0, 0), (-1, -1), 1 if compact else 2)))
