@@ -170,15 +170,20 @@ class DiagramRow(Flowable):
         widths = {"outline": d.outline, "detail": d.detail, "bone": d.bone}
         marking = Marking(canvas)
         for place, caption, figure in zip(self.placements(), self.captions, self.figures):
-            marking.switch(figure)
-            # Marked content names each view (for tests that measure it).
+            # Marked content names each view (for tests that measure it). It wraps the tagged
+            # content rather than nesting in it: poppler ends a tagged sequence at the first
+            # EMC inside it.
+            marking.end()
             canvas.addLiteral(f"/View <</Name ({place.view.id})>> BDC")
+            marking.switch(figure)
             canvas.saveState()
             canvas.translate(place.left, place.bottom + place.art.height * place.scale)
             canvas.scale(place.scale, -place.scale)
             canvas.addLiteral(operators_for(place.art, place.scale, widths, d.bone_dash))
             canvas.restoreState()
+            marking.end()
             canvas.addLiteral("EMC")
+            marking.switch(figure)
             for label, lx, ly in place.sides:
                 self.side.draw(canvas, lx - self.side.width(label) / 2,
                                ly - self.side.size * 0.36, label)
@@ -200,24 +205,27 @@ class DiagramRow(Flowable):
             if not marker.number:
                 marking.switch(figure)
                 draw_diamond(canvas, px, py, d.untreated, d.untreated_stroke, untreated)
+        marking.end()                     # the tests' marks wrap the tagged content
         for marker, (px, py), badge, figure in markers:
             if not marker.number:
                 continue
-            marking.switch(figure)
             canvas.addLiteral(f"/Leader <</N {marker.number}>> BDC")
+            marking.switch(figure)
             canvas.setStrokeColor(black)
             canvas.setFillColor(black)
             canvas.setLineWidth(d.leader)
             canvas.line(px, py, *badge)
             canvas.circle(px, py, d.dot, stroke=0, fill=1)
+            marking.end()
             canvas.addLiteral("EMC")
         for marker, _, badge, figure in markers:
             if marker.number:
-                marking.switch(figure)
                 filled = marker.emphasis == "highlight"
                 canvas.addLiteral(f"/Badge <</N {marker.number}>> BDC")
+                marking.switch(figure)
                 draw_badge(canvas, *badge, marker.number, self.number, filled,
                            d.badge_stroke_treated if filled else d.badge_stroke)
+                marking.end()
                 canvas.addLiteral("EMC")
 
 

@@ -143,16 +143,20 @@ def draw_page(c: Canvas, doc: d.Document, styles, style: Style, footer: Footer, 
     tree = tree_of(c)
     for payload, lines, centre, index in footer.codes:
         x = centre - foot.qr_size / 2
-        marking.switch(last.links[index][1] if last else running)
+        # The tests' marks wrap the tagged content (see diagram.DiagramRow.draw).
+        marking.end()
         c.addLiteral("/QRCode BMC")
+        marking.switch(last.links[index][1] if last else running)
         qr.draw(c, payload, x, footer.qr_bottom, foot.qr_size)
+        marking.end()
         c.addLiteral("EMC")
         top = footer.qr_bottom - foot.caption_gap
-        marking.switch(last.links[index][2] if last else running)
         c.addLiteral("/QRCaption BMC")
+        marking.switch(last.links[index][2] if last else running)
         for line in lines:
             draw_line(c, line, centre - _width(line) / 2, caption.baseline(top), caption.rules)
             top -= caption.leading
+        marking.end()
         c.addLiteral("EMC")
         if tree is not None and contact is not None:      # the code opens its link: every page
             link, figure, _ = contact.links[index]
