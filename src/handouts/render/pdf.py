@@ -60,6 +60,11 @@ class Styles:
         return getattr(self, name)
 
 
+# Table style commands that draw nothing (the others draw rules, boxes or backgrounds).
+_LAYOUT_ONLY = frozenset({"VALIGN", "ALIGN", "SPAN", "FONT", "LEFTPADDING", "RIGHTPADDING",
+                          "TOPPADDING", "BOTTOMPADDING"})
+
+
 class _MemoMark(Flowable):
     """Where the document puts its writing area (replaced by MemoArea offers)."""
 
@@ -124,7 +129,9 @@ class _Renderer:
         """A layout table: no padding, top-aligned, and our font (reportlab's default cell
         font is Helvetica, which would be referenced in the PDF without being embedded). What
         the table draws itself (boxes, rules, backgrounds) is an artifact."""
-        table = Table(rows, colWidths=widths, renderCB=table_artifacts)
+        draws = any(isinstance(cell, str) for row in rows for cell in row) or any(
+            command[0] not in _LAYOUT_ONLY for command in commands)
+        table = Table(rows, colWidths=widths, renderCB=table_artifacts if draws else None)
         table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), self.s.body.font_name, 10),
                                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                    ("LEFTPADDING", (0, 0), (-1, -1), 0),

@@ -375,7 +375,7 @@ class _NoNullUnicode:
 
     def addObjects(self, doc) -> None:
         for name, obj in doc.idToObject.items():
-            if not name.startswith("toUnicodeCMap:"):
+            if not name.startswith("toUnicodeCMap:") or "> <0000>" not in obj.content:
                 continue
             lines = [line for line in obj.content.split("\n") if not line.endswith("> <0000>")]
             start = None
@@ -428,12 +428,20 @@ def table_artifacts(table, event: str, *args) -> None:
     """A `renderCB` for reportlab's Table: what the table draws itself (backgrounds, boxes,
     rules, and the text of plain-string cells, even empty ones) is an artifact; the flowables
     in its cells tag themselves."""
-    if event in ("startBG", "startLines") or (event == "startCell" and isinstance(args[2], str)):
+    if event == "startCell":
+        opens = isinstance(args[2], str)
+    elif event == "startBG":
+        opens = bool(table._bkgrndcmds)
+    elif event == "startLines":
+        opens = bool(table._linecmds)
+    else:
+        opens = False
+        if event in ("endCell", "endBG", "endLines") and getattr(table, "_tagging", None):
+            table._tagging.__exit__(None, None, None)
+            table._tagging = None
+    if opens:
         table._tagging = artifact(table.canv)
         table._tagging.__enter__()
-    elif event in ("endBG", "endLines", "endCell") and getattr(table, "_tagging", None):
-        table._tagging.__exit__(None, None, None)
-        table._tagging = None
 
 
 LAYOUT = ("Layout", None)     # an owner for `Marking.switch`: decoration

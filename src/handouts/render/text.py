@@ -201,7 +201,7 @@ class TextBlock(Flowable):
 def _ink(text: str) -> int:
     """Characters that are drawn as glyphs: what tags are counted in (the line breaker turns
     spaces into gaps, and keeps every other character in order)."""
-    return len(text) - sum(1 for c in text if c.isspace())
+    return len(text) - sum(map(str.isspace, text))
 
 
 def _owner_ends(spans: list[Span], tags: TextTags) -> list[tuple[int, object]] | None:
@@ -209,6 +209,8 @@ def _owner_ends(spans: list[Span], tags: TextTags) -> list[tuple[int, object]] |
     the block's element owns all of it. Text in another language than the element's (a
     fallback) is an inline Span with its /Lang; a block all in one other language gets the
     /Lang on its element instead."""
+    if tags.marks is None and not any(getattr(text, "lang", None) for text, _, _ in spans):
+        return None                     # the common case
     marks = tags.marks or [None] * len(spans)
     pieces: list[tuple[str, object]] = []
     for (text, _, _), mark in zip(spans, marks):
@@ -251,8 +253,6 @@ class _Owners:
 
     def split(self, text: str) -> list[tuple[str, object]]:
         """`text` in pieces, each with the mark of its owner (see TextTags)."""
-        if self.ends is None:
-            return [(text, None)]
         ends = self.ends
         count = _ink(text)
         while self.index < len(ends) - 1 and self.ink >= ends[self.index][0]:
@@ -288,6 +288,9 @@ def draw_line(canvas, line: Line, x: float, y: float, rules: BreakRules,
     run also ends where the text's structure element changes, and each is marked as its
     element's content."""
     chunk, chunk_style, chunk_owner = "", None, None
+    if owners and owners.ends is None:        # one owner for the whole block: no splitting
+        owners.enter(None)
+        owners = None
     for index, piece in enumerate(line.pieces):
         space = " " if piece.space and index else ""
         for text, owner in owners.split(piece.text) if owners else ((piece.text, None),):
