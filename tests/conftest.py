@@ -1,8 +1,30 @@
+"""The whole suite: code tests (tests/*.py, on content trees of their own: helpers.write_content)
+and content QA (tests/content_qa/, on whatever content/ holds)."""
+
+import datetime
 import os
+import subprocess
+from pathlib import Path
 
 import pytest
 
-from helpers import ROOT, run_cli
+
+def _last_commit_date() -> str:
+    """The suite's today: the date of the last commit (or a fixed date outside a checkout), so
+    that the tests give the same result next year and whatever the clock or environment says."""
+    try:
+        date = subprocess.run(["git", "log", "-1", "--format=%cs"], capture_output=True,
+                              text=True, timeout=10, cwd=Path(__file__).parent).stdout.strip()
+        return datetime.date.fromisoformat(date).isoformat()
+    except (OSError, ValueError, subprocess.SubprocessError):
+        return "2026-12-01"
+
+
+os.environ["HANDOUTS_TODAY"] = _last_commit_date()   # before helpers reads it
+for name in ("HANDOUTS_CONTENT", "SOURCE_DATE_EPOCH"):  # tests set these where they mean to
+    os.environ.pop(name, None)
+
+from helpers import ROOT, run_cli  # noqa: E402
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 import shutil
 import subprocess
@@ -9,24 +10,157 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"
+# The suite's "today" (HANDOUTS_TODAY, set by conftest.py): the date of the last commit, so that
+# no result depends on the calendar.
+TODAY = datetime.date.fromisoformat(os.environ["HANDOUTS_TODAY"])
 
 
 def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None,
-            input: str | None = None, python_options: tuple[str, ...] = ()
-            ) -> subprocess.CompletedProcess:
+            input: str | None = None, python_options: tuple[str, ...] = (),
+            timeout: float = 300) -> subprocess.CompletedProcess:
     """Run the command line exactly as a user would (a fresh process)."""
     full_env = {**os.environ, **(env or {})}
     return subprocess.run([sys.executable, *python_options, "-m", "handouts", *args],
                           cwd=cwd or ROOT,
-                          env=full_env, capture_output=True, text=True, input=input, timeout=300)
+                          env=full_env, capture_output=True, text=True, input=input, timeout=timeout)
 
 
 def copy_content(tmp_path: Path) -> Path:
+    """A copy of the bundled content: for content QA, and for code tests that need real texts."""
     target = tmp_path / "content"
     shutil.copytree(CONTENT, target)
     return target
+
+
+# -- a small content tree of the tests' own ------------------------------------------------------
+# Code tests build from this tree, so that the clinic can edit content/ (add points, conditions,
+# languages; reword anything) without breaking them. The registry, the body view, point texts,
+# clinic data, settings and each condition's title, points and review are the tree's own. Labels,
+# typography, general aftercare and the other condition sections are required by the schema and
+# grow with it, so they are taken from the bundled source language and Japanese (first
+# condition): tests read them back from the tree, never assume their wording.
+OWN_POINTS = {   # code: (view position, bilateral, en name, ja name)
+    "LR3": {"aliases": ["LV3"], "meridian": "Liver", "bilateral": True,
+            "view": "test-body", "x": 62.0, "y": 170.0},
+    "ST36": {"aliases": [], "meridian": "Stomach", "bilateral": True,
+             "view": "test-body", "x": 64.0, "y": 120.0},
+    "GV4": {"aliases": ["DU4"], "meridian": "Governor Vessel", "bilateral": False,
+            "view": "test-body", "x": 50.0, "y": 60.0},
+}
+OWN_CONDITIONS = {   # slug: (en title, ja title, points)
+    "knee-ache": ("Knee ache", "ひざの痛み", ["ST36", "LR3"]),
+    "back-ache": ("Back ache", "腰の痛み", ["GV4", "ST36"]),
+    "foot-ache": ("Foot ache", "足の痛み", ["LR3"]),
+}
+POINT_TEXTS = {
+    "en": {"LR3": ("Taichong", "On the top of the foot, in the hollow between the first two toe bones.",
+                   "Used for foot pain."),
+           "ST36": ("Zusanli", "Below the knee, four finger-widths down, beside the shin bone.",
+                    "Used for tired legs."),
+           "GV4": ("Mingmen", "On the middle of the lower back, below the 2nd lumbar vertebra.",
+                   "Used for low back pain.")},
+    "ja": {"LR3": ("太衝", "足の甲で、親指と人さし指の骨の間のくぼみです。", "足の痛みに使われます。"),
+           "ST36": ("足三里", "ひざの下、指4本分下がった、すねの骨の外側です。", "脚の疲れに使われます。"),
+           "GV4": ("命門", "腰の真ん中で、第2腰椎の下です。", "腰の痛みに使われます。")},
+}
+TEST_VIEW = """<svg xmlns="http://www.w3.org/2000/svg" width="100" height="200" viewBox="0 0 100 200">
+  <g id="body">
+    <path d="M 30 10 L 70 10 L 80 190 L 20 190 Z" fill="#ececec" stroke="#222222" stroke-width="1.6"/>
+  </g>
+  <g id="landmarks">
+    <line id="lm-midline" x1="50" y1="10" x2="50" y2="190" fill="none" stroke="#555555" stroke-width="1.3"/>
+  </g>
+</svg>
+"""
+
+
+class _Dumper(yaml.SafeDumper):
+    """Lists indented under their key, as the bundled content writes them."""
+
+    def increase_indent(self, flow=False, indentless=False):
+        return super().increase_indent(flow, False)
+
+
+def write_yaml(path: Path, data) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
+                              width=1000), encoding="utf-8")
+
+
+def read_yaml(path: Path):
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def write_content(tmp_path: Path, conditions=("knee-ache", "back-ache"),
+                  reviewed: datetime.date = TODAY) -> Path:
+    """Write a minimal valid content tree (en source, ja translation) into tmp_path/content."""
+    from handouts.translation import TRANSLATED_FROM, source_hash
+
+    root = tmp_path / "content"
+    (root / "diagrams").mkdir(parents=True)
+    (root / "diagrams" / "test-body.svg").write_text(TEST_VIEW, encoding="utf-8")
+    write_yaml(root / "handouts.yaml", {"source_language": "en", "content_version": "test-1",
+                                        "review_max_months": 24})
+    write_yaml(root / "clinic.yaml", {"email": "clinic@example.org", "phone": "03-5555-0123",
+                                      "map_query": "1-2-3 Example, Tokyo, Japan",
+                                      "emergency_number": "119", "advice_line": "#7119",
+                                      "timezone": "Asia/Tokyo", "visit_minutes": 60})
+    write_yaml(root / "points.yaml", {"points": OWN_POINTS})
+    # The page design as bundled: tests of the layout read their limits from the issue, not
+    # from this file.
+    shutil.copy(CONTENT / "styles.yaml", root / "styles.yaml")
+    base = sorted((CONTENT / "en" / "conditions").glob("*.yaml"))[0].name
+    sources = {}
+    for lang in ("en", "ja"):
+        folder = root / lang
+        for name in ("language.yaml", "ui.yaml", "aftercare.yaml"):
+            data = read_yaml(CONTENT / lang / name)
+            if name == "ui.yaml":
+                data["views"] = {"test-body": "Test body" if lang == "en" else "テストの体"}
+            if name != "language.yaml":                  # typography is not translated
+                sources.setdefault(name, data)
+            write_yaml(folder / name, data)
+        write_yaml(folder / "clinic.yaml", {"name": "Test Clinic" if lang == "en" else "テスト治療院",
+                                            "address": "1-2-3 Example, Tokyo",
+                                            "hours": "Mon-Fri 10:00-18:00"})
+        sources.setdefault("clinic.yaml", read_yaml(folder / "clinic.yaml"))
+        write_yaml(folder / "points.yaml", {
+            code: {"name": name, **({"reading": "てすと"} if lang == "ja" else {}),
+                   "location": location, "use": use}
+            for code, (name, location, use) in POINT_TEXTS[lang].items()})
+        sources.setdefault("points.yaml", read_yaml(folder / "points.yaml"))
+        for slug in conditions:
+            en_title, ja_title, codes = OWN_CONDITIONS[slug]
+            data = read_yaml(CONTENT / lang / "conditions" / base)
+            data["title"] = en_title if lang == "en" else ja_title
+            data["points"] = [{"code": code, "why": POINT_TEXTS[lang][code][2]} for code in codes]
+            # next review after the age limit (24 months), so that the age limit is what tests meet
+            data["review"] = {"by": "Test reviewer", "role": "Test role", "date": reviewed,
+                              "next": datetime.date(reviewed.year + 3, reviewed.month, 1)}
+            relative = f"conditions/{slug}.yaml"
+            sources.setdefault(relative, data)
+            write_yaml(folder / relative, data)
+    for name, source in sources.items():       # the translation is up to date with its source
+        path = root / "ja" / name
+        data = read_yaml(path)
+        data[TRANSLATED_FROM] = source_hash({k: v for k, v in source.items()
+                                            if k != TRANSLATED_FROM})
+        write_yaml(path, {TRANSLATED_FROM: data.pop(TRANSLATED_FROM), **data})
+    return root
+
+
+def supply_clinic_contact(content: Path, phone: str = "03-5555-0123") -> None:
+    """What a clinic does first: its own phone number instead of the bundled placeholder."""
+    path = content / "clinic.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert any(line.startswith("placeholder: true") for line in lines), path
+    path.write_text("\n".join(f'phone: "{phone}"' if line.startswith("phone:") else line
+                              for line in lines if not line.startswith("placeholder:")) + "\n",
+                    encoding="utf-8")
 
 
 def check(content: Path, *options: str) -> subprocess.CompletedProcess:

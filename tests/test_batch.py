@@ -1,10 +1,12 @@
-"""Batch builds: parallel output identical to serial, incremental, failures isolated, variants."""
+"""Batch builds: parallel output identical to serial, incremental, failures isolated, variants.
+
+All on the tests' own content tree (helpers.write_content: 2 conditions x 2 languages x 2 kinds)."""
 
 from __future__ import annotations
 
 import pypdfium2 as pdfium
 
-from helpers import char_sizes, copy_content, run_cli
+from helpers import char_sizes, run_cli, write_content
 
 
 def pdfs(out):
@@ -12,8 +14,10 @@ def pdfs(out):
 
 
 def test_parallel_build_is_byte_identical_to_serial(tmp_path):
+    content = write_content(tmp_path)
     for jobs in ("1", "2"):
-        result = run_cli("build", "--jobs", jobs, "--out", str(tmp_path / jobs))
+        result = run_cli("build", "--content", str(content), "--jobs", jobs,
+                         "--out", str(tmp_path / jobs))
         assert result.returncode == 0, result.stderr
     assert len(pdfs(tmp_path / "1")) == 8
     assert pdfs(tmp_path / "1") == pdfs(tmp_path / "2")
@@ -22,8 +26,11 @@ def test_parallel_build_is_byte_identical_to_serial(tmp_path):
 
 
 def test_unchanged_build_imports_no_reportlab(tmp_path):
-    assert run_cli("build", "--out", str(tmp_path)).returncode == 0
-    result = run_cli("build", "--out", str(tmp_path), python_options=("-X", "importtime"))
+    content = write_content(tmp_path)
+    out = tmp_path / "out"
+    assert run_cli("build", "--content", str(content), "--out", str(out)).returncode == 0
+    result = run_cli("build", "--content", str(content), "--out", str(out),
+                     python_options=("-X", "importtime"))
     assert result.returncode == 0, result.stderr
     assert "skipped 8" in result.stdout
     imported = [line for line in result.stderr.splitlines() if "import time:" in line]
@@ -32,10 +39,10 @@ def test_unchanged_build_imports_no_reportlab(tmp_path):
 
 
 def test_a_changed_file_rebuilds_only_what_uses_it(tmp_path):
-    content = copy_content(tmp_path)
+    content = write_content(tmp_path)
     out = tmp_path / "out"
     assert run_cli("build", "--content", str(content), "--out", str(out)).returncode == 0
-    path = content / "ja" / "conditions" / "sciatica.yaml"
+    path = content / "ja" / "conditions" / "knee-ache.yaml"
     path.write_text(path.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
     result = run_cli("build", "--content", str(content), "--out", str(out))
     assert "built 2, skipped 6" in result.stdout, result.stdout
@@ -44,8 +51,8 @@ def test_a_changed_file_rebuilds_only_what_uses_it(tmp_path):
 
 
 def test_one_failing_document_does_not_stop_the_others(tmp_path):
-    content = copy_content(tmp_path)
-    path = content / "en" / "conditions" / "leg-pain.yaml"
+    content = write_content(tmp_path)
+    path = content / "en" / "conditions" / "knee-ache.yaml"
     text = path.read_text(encoding="utf-8")
     long_paragraph = "  - " + "Leg pain can have many causes and many treatments. " * 40 + "\n"
     path.write_text(text.replace("what_it_is:\n", "what_it_is:\n" + long_paragraph * 3, 1),
@@ -53,17 +60,19 @@ def test_one_failing_document_does_not_stop_the_others(tmp_path):
     out = tmp_path / "out"
     result = run_cli("build", "--content", str(content), "--out", str(out))
     assert result.returncode == 1
-    assert "failed: en/leg-pain-handout.pdf" in result.stderr
+    assert "failed: en/knee-ache-handout.pdf" in result.stderr
     assert "over the budget" in result.stderr and "Traceback" not in result.stderr
     built = {str(p) for p in pdfs(out)}
-    assert "en/leg-pain-handout.pdf" not in built
+    assert "en/knee-ache-handout.pdf" not in built
     assert len(built) == 7
 
 
 def test_letter_paper_is_612_by_792_points(tmp_path):
-    result = run_cli("build", "--paper", "letter", "--kind", "aftercare", "--out", str(tmp_path))
+    content = write_content(tmp_path)
+    result = run_cli("build", "--content", str(content), "--paper", "letter", "--kind",
+                     "aftercare", "--out", str(tmp_path / "out"))
     assert result.returncode == 0, result.stderr
-    files = sorted(tmp_path.rglob("*-aftercare-letter.pdf"))
+    files = sorted((tmp_path / "out").rglob("*-aftercare-letter.pdf"))
     assert len(files) == 4
     for path in files:
         document = pdfium.PdfDocument(path)
@@ -73,11 +82,13 @@ def test_letter_paper_is_612_by_792_points(tmp_path):
 
 def test_large_print_body_text_is_at_least_16_pt_and_variants_do_not_collide(tmp_path):
     """DESIGN: large print body text at least 16 pt (the rest at least 14 pt, test_pages)."""
-    assert run_cli("build", "--out", str(tmp_path)).returncode == 0
-    result = run_cli("build", "--large-print", "--out", str(tmp_path))
+    content = write_content(tmp_path)
+    out = tmp_path / "out"
+    assert run_cli("build", "--content", str(content), "--out", str(out)).returncode == 0
+    result = run_cli("build", "--content", str(content), "--large-print", "--out", str(out))
     assert result.returncode == 0, result.stderr
-    assert len(pdfs(tmp_path)) == 16
-    for path in tmp_path.rglob("*-large.pdf"):
+    assert len(pdfs(out)) == 16
+    for path in out.rglob("*-large.pdf"):
         sizes = char_sizes(path)
-        body = sum(n for size, n in sizes.items() if size >= 16)
+        body = sum(n for size, n in sizes.items() if size >= 16)     # DESIGN: large print >= 16 pt
         assert body / sum(sizes.values()) > 0.7, (path.name, sizes)

@@ -1,20 +1,14 @@
-"""`handouts check` content rules on real copies of the content, through the real command line."""
+"""`handouts check` content rules on content trees of the tests' own, through the real command
+line (the bundled content's own check: content_qa/test_bundled_content.py)."""
 
 from __future__ import annotations
 
 import datetime
 import re
 
-
 import yaml
 
-from helpers import check, copy_content, edit, fonts, pdf_pages_text, place_of, run_cli
-
-DOCUMENTS = [f"{lang}/{slug} {kind}" for lang in ("en", "ja")
-             for slug in ("leg-pain", "sciatica") for kind in ("handout", "aftercare")]
-
-
-
+from helpers import TODAY, check, edit, fonts, pdf_pages_text, place_of, run_cli, write_content
 
 
 def assert_error_at(result, path, line, column, pattern):
@@ -24,23 +18,9 @@ def assert_error_at(result, path, line, column, pattern):
                      result.stderr, re.MULTILINE), result.stderr
 
 
-def test_bundled_content_passes_with_a_figure_per_document(tmp_path):
-    result = check(copy_content(tmp_path), "--strict")
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "0 error(s), 0 warning(s)" in result.stdout
-    for document in DOCUMENTS:
-        assert re.search(rf"^{re.escape(document)}: ", result.stdout, re.MULTILINE), result.stdout
-    grades = re.findall(r"^en/\S+ handout: grade (\d+\.\d) \(max 8\), (\d+) words$",
-                        result.stdout, re.MULTILINE)
-    assert len(grades) == 2, result.stdout
-    assert all(float(grade) <= 8 and int(words) > 100 for grade, words in grades)
-    assert len(re.findall(r"^ja/.*characters per sentence .*kanji \d+%", result.stdout,
-                          re.MULTILINE)) == 4
-
-
 def test_character_missing_from_the_font_is_named_at_its_place(tmp_path):
-    content = copy_content(tmp_path)
-    path = content / "ja" / "conditions" / "sciatica.yaml"
+    content = write_content(tmp_path)
+    path = content / "ja" / "conditions" / "knee-ache.yaml"
     summary = re.search(r"^summary: (..)", path.read_text(encoding="utf-8"), re.MULTILINE)
     edit(path, summary.group(0), summary.group(0) + "😀")      # inside the text, not at its start
     line, column = place_of(path, "😀")
@@ -57,8 +37,9 @@ def test_a_character_only_another_bundled_font_has_is_set_in_that_font(tmp_path)
     import pdfscan
 
     target = tmp_path / "sheet.pdf"
-    result = run_cli("aftercare", "--lang", "en", "--condition", "sciatica",
-                     "--patient", "Hanako テスト 花子", "--points", "ST36", "-o", str(target))
+    result = run_cli("aftercare", "--content", str(write_content(tmp_path)), "--lang", "en",
+                     "--condition", "knee-ache", "--patient", "Hanako テスト 花子",
+                     "--points", "ST36", "-o", str(target))
     assert result.returncode == 0, result.stderr
     assert "Hanako テスト 花子" in "".join(pdf_pages_text(target))
     names = {f["name"].split("+")[-1] for f in fonts(target)}
@@ -67,8 +48,9 @@ def test_a_character_only_another_bundled_font_has_is_set_in_that_font(tmp_path)
 
 
 def test_a_character_no_bundled_font_has_stops_the_document_and_names_its_source(tmp_path):
-    result = run_cli("aftercare", "--lang", "ja", "--condition", "sciatica",
-                     "--patient", "テスト 😀", "-o", str(tmp_path / "sheet.pdf"))
+    result = run_cli("aftercare", "--content", str(write_content(tmp_path)), "--lang", "ja",
+                     "--condition", "knee-ache", "--patient", "テスト 😀",
+                     "-o", str(tmp_path / "sheet.pdf"))
     assert result.returncode == 1
     assert "U+1F600" in result.stderr and "--patient" in result.stderr
     assert "Traceback" not in result.stderr
@@ -76,22 +58,22 @@ def test_a_character_no_bundled_font_has_stops_the_document_and_names_its_source
 
 
 def test_a_section_too_long_for_the_page_budget(tmp_path):
-    content = copy_content(tmp_path)
-    path = content / "en" / "conditions" / "sciatica.yaml"
+    content = write_content(tmp_path)
+    path = content / "en" / "conditions" / "knee-ache.yaml"
     text = path.read_text(encoding="utf-8")
     block = re.search(r"^what_it_is:\n((?:  - .*\n)+)", text, re.MULTILINE)
-    path.write_text(text.replace(block.group(1), block.group(1) * 6), encoding="utf-8")
+    path.write_text(text.replace(block.group(1), block.group(1) * 12), encoding="utf-8")
     result = check(content)
-    assert_error_at(result, path, 1, 1, r"en/conditions/sciatica\.yaml: handout needs \d+ pages, "
+    assert_error_at(result, path, 1, 1, r"en/conditions/knee-ache\.yaml: handout needs \d+ pages, "
                                         r"\d+ over the budget of 2")
     assert "what_it_is" in result.stderr   # the hint names what to shorten
 
 
 def test_forbidden_claims_in_english_and_japanese(tmp_path):
-    content = copy_content(tmp_path)
-    en = content / "en" / "conditions" / "leg-pain.yaml"
+    content = write_content(tmp_path)
+    en = content / "en" / "conditions" / "back-ache.yaml"
     edit(en, "disclaimer: ", "disclaimer: This will cure your sciatica. ")
-    ja = content / "ja" / "conditions" / "sciatica.yaml"
+    ja = content / "ja" / "conditions" / "knee-ache.yaml"
     edit(ja, "summary: ", "summary: はりで治ります。")
     result = check(content)
     assert_error_at(result, en, *place_of(en, "cure your"),
@@ -101,22 +83,18 @@ def test_forbidden_claims_in_english_and_japanese(tmp_path):
 
 
 def test_words_containing_a_forbidden_word_are_allowed(tmp_path):
-    content = copy_content(tmp_path)
-    path = content / "en" / "conditions" / "leg-pain.yaml"
+    content = write_content(tmp_path)
+    path = content / "en" / "conditions" / "back-ache.yaml"
     edit(path, "disclaimer: ", "disclaimer: Keep your records secure and your curiosity alive. ")
     result = check(content)
     assert "forbidden claim" not in result.stderr, result.stderr
 
 
 def test_old_review_is_a_warning_that_strict_turns_into_failure(tmp_path):
-    content = copy_content(tmp_path)
-    path = content / "en" / "conditions" / "sciatica.yaml"
-    today = datetime.date.today()
-    year, month = divmod(today.year * 12 + today.month - 1 - 30, 12)
+    year, month = divmod(TODAY.year * 12 + TODAY.month - 1 - 30, 12)     # 30 months ago
     old = datetime.date(year, month + 1, 1)
-    path.write_text(re.sub(r"^  date: .*$", f"  date: {old.isoformat()}",
-                           path.read_text(encoding="utf-8"), count=1, flags=re.MULTILINE),
-                    encoding="utf-8")
+    content = write_content(tmp_path, reviewed=old)
+    path = content / "en" / "conditions" / "knee-ache.yaml"
     result = check(content)
     assert result.returncode == 0, result.stdout + result.stderr
     line, column = place_of(path, "date:")
@@ -132,47 +110,47 @@ def list_state(result, slug, lang_column):
 
 
 def test_translation_workflow_stale_then_marked(tmp_path):
-    content = copy_content(tmp_path)
-    edit(content / "en" / "conditions" / "sciatica.yaml", "\nsummary: ", "\nsummary: In short, ")
+    content = write_content(tmp_path)
+    edit(content / "en" / "conditions" / "knee-ache.yaml", "\nsummary: ", "\nsummary: In short, ")
     listed = run_cli("list", "--content", str(content))
     assert listed.returncode == 0, listed.stderr
-    assert list_state(listed, "sciatica", 2) == "stale"      # columns: slug, en, ja
-    assert list_state(listed, "leg-pain", 2) == "ok"
+    assert list_state(listed, "knee-ache", 2) == "stale"      # columns: slug, en, ja
+    assert list_state(listed, "back-ache", 2) == "ok"
     strict = check(content, "--strict")
     assert strict.returncode == 1 and "is stale" in strict.stderr
 
-    ja = content / "ja" / "conditions" / "sciatica.yaml"
+    ja = content / "ja" / "conditions" / "knee-ache.yaml"
     marked = run_cli("mark-translated", "--content", str(content), str(ja))
     assert marked.returncode == 0, marked.stderr
-    assert list_state(run_cli("list", "--content", str(content)), "sciatica", 2) == "ok"
+    assert list_state(run_cli("list", "--content", str(content)), "knee-ache", 2) == "ok"
     strict = check(content, "--strict")
     assert strict.returncode == 0, strict.stdout + strict.stderr
 
 
 def test_missing_translation_falls_back_with_a_warning(tmp_path):
-    content = copy_content(tmp_path)
-    (content / "ja" / "conditions" / "leg-pain.yaml").unlink()
+    content = write_content(tmp_path)
+    (content / "ja" / "conditions" / "back-ache.yaml").unlink()
     result = run_cli("build", "--content", str(content), "--out", str(tmp_path / "out"),
-                     "--lang", "ja", "--condition", "leg-pain", "--kind", "aftercare")
+                     "--lang", "ja", "--condition", "back-ache", "--kind", "aftercare")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert re.search(r"warning: no ja translation of en/conditions/leg-pain\.yaml; "
+    assert re.search(r"warning: no ja translation of en/conditions/back-ache\.yaml; "
                      r"using the en text", result.stderr), result.stderr
-    assert (tmp_path / "out" / "ja" / "leg-pain-aftercare.pdf").is_file()
+    assert (tmp_path / "out" / "ja" / "back-ache-aftercare.pdf").is_file()
     listed = run_cli("list", "--content", str(content))
-    assert list_state(listed, "leg-pain", 2) == "missing"
-    assert list_state(listed, "sciatica", 2) != "missing"
+    assert list_state(listed, "back-ache", 2) == "missing"
+    assert list_state(listed, "knee-ache", 2) != "missing"
 
 
 def test_fallback_handout_fits_its_page_budget(tmp_path):
     """English text standing in for a missing translation is set in English typography."""
-    content = copy_content(tmp_path)
-    (content / "ja" / "conditions" / "leg-pain.yaml").unlink()
+    content = write_content(tmp_path)
+    (content / "ja" / "conditions" / "back-ache.yaml").unlink()
     result = run_cli("build", "--content", str(content), "--out", str(tmp_path / "out"),
-                     "--lang", "ja", "--condition", "leg-pain", "--kind", "handout")
+                     "--lang", "ja", "--condition", "back-ache", "--kind", "handout")
     assert result.returncode == 0, result.stdout + result.stderr
-    pdf = tmp_path / "out" / "ja" / "leg-pain-handout.pdf"
+    pdf = tmp_path / "out" / "ja" / "back-ache-handout.pdf"
     text = "".join(pdf_pages_text(pdf))
-    english = yaml.safe_load((content / "en" / "conditions" / "leg-pain.yaml").read_text())
+    english = yaml.safe_load((content / "en" / "conditions" / "back-ache.yaml").read_text())
     japanese_ui = yaml.safe_load((content / "ja" / "ui.yaml").read_text(encoding="utf-8"))
     assert english["title"] in text and japanese_ui["symptoms"] in text
     assert any("NotoSans" in f["name"] for f in fonts(pdf))
@@ -186,15 +164,15 @@ def test_fallback_text_blocks_carry_their_language_for_tagging(tmp_path):
     from handouts.content import load_library
     from handouts.render import pdf as render_pdf
 
-    content = copy_content(tmp_path)
-    (content / "ja" / "conditions" / "leg-pain.yaml").unlink()
+    content = write_content(tmp_path)
+    (content / "ja" / "conditions" / "back-ache.yaml").unlink()
     library, _ = load_library(content)
-    doc = compose(library, "ja", "leg-pain", "handout")
+    doc = compose(library, "ja", "back-ache", "handout")
     styles = render_pdf.Styles(library.page_style("ja"), doc.typography)
     fallback = render_pdf.Styles(library.page_style("en"), doc.fallback_typography)
     renderer = render_pdf._Renderer(doc, styles, 500, fallback)
     blocks = [f for f in renderer.flowables(doc.blocks) if hasattr(f, "lang")]
     english = {f.text for f in blocks if f.lang == "en"}
-    assert any("sciatica" in t.lower() or "leg" in t.lower() for t in english)
+    assert any("back ache" in t.lower() for t in english)
     ui = yaml.safe_load((content / "ja" / "ui.yaml").read_text(encoding="utf-8"))
     assert [f.lang for f in blocks if f.text == ui["what_it_is"]] == [None]

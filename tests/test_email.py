@@ -22,7 +22,7 @@ import yaml
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
-from helpers import ROOT, pdf_pages_text
+from helpers import ROOT, char_sizes, pdf_pages_text
 
 CONTENT = ROOT / "content"
 PATIENT_JA = "テスト 花子"
@@ -178,7 +178,8 @@ def test_japanese_handout_is_delivered_with_everything_in_place(server):
     assert f"<p>{ui['email_greeting'].format(patient=PATIENT_JA)}</p>" in html_part.get_content()
 
     attachment = the_attachment(message)
-    expected_name = f"{sciatica['title']} - {ui['handout_label']}.pdf"
+    expected_name = ui["attachment_name"].format(title=sciatica["title"],
+                                                 document=ui["handout_label"]) + ".pdf"
     assert attachment.get_content_type() == "application/pdf"
     assert attachment.get_content_disposition() == "attachment"
     assert attachment.get_filename() == expected_name
@@ -209,6 +210,64 @@ def test_aftercare_email_carries_the_personal_sheet(server, lang, patient, expec
     assert expected_date in text
 
 
+def test_large_print_sheet_is_delivered_in_large_print(server, tmp_path):
+    """The emailed PDF is the large-print sheet `aftercare --large-print` makes, byte for byte."""
+    personal = ["--lang", "ja", "--condition", "sciatica", "--patient", PATIENT_JA,
+                "--date", "2026-11-21", "--points", "GB30,BL40,LV3", "--large-print"]
+    result = run_email("--to", TO, "--kind", "aftercare", *personal, env=server.env)
+    assert result.returncode == 0, result.stderr
+    assert len(server.messages) == 1
+    pdf = the_attachment(parse(server.messages[0][2])).get_content()
+    sizes = char_sizes(pdf)
+    assert max(sizes, key=sizes.get) >= 16, sizes          # large print: 16 pt body text
+    assert len(pdf_pages_text(pdf)) <= 4                     # its budget: twice two pages
+    assert f"{PATIENT_JA} 様" in "".join(pdf_pages_text(pdf))
+    sheet = tmp_path / "sheet.pdf"
+    made = subprocess.run([sys.executable, "-m", "handouts", "aftercare", *personal,
+                           "-o", str(sheet)], cwd=ROOT, capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    assert sheet.read_bytes() == pdf
+
+
+def test_next_visit_rides_along_as_a_calendar_event(server):
+    import datetime
+    import zoneinfo
+
+    import icalendar
+
+    result = run_email("--to", TO, "--kind", "aftercare", "--lang", "ja", "--condition",
+                       "sciatica", "--patient", PATIENT_JA, "--next", "2026-11-28 14:30",
+                       "--note", "秘密のメモ", env={**server.env, "HANDOUTS_TODAY": "2026-11-21"})
+    assert result.returncode == 0, result.stderr
+    message = parse(server.messages[0][2])
+    parts = list(message.iter_attachments())
+    assert [p.get_content_type() for p in parts] == ["application/pdf", "text/calendar"]
+    ics = parts[1]
+    ui, clinic = load_yaml("ja/ui.yaml"), load_yaml("clinic.yaml")
+    clinic_ja = load_yaml("ja/clinic.yaml")
+    assert ics.get_param("method") == "PUBLISH"
+    assert ics.get_filename() == f"{ui['next_visit']}.ics"
+    calendar = icalendar.Calendar.from_ical(ics.get_content())
+    (event,) = calendar.walk("VEVENT")
+    start = event.decoded("dtstart")
+    assert start == datetime.datetime(2026, 11, 28, 14, 30,
+                                      tzinfo=zoneinfo.ZoneInfo(clinic["timezone"]))
+    assert event.decoded("duration") == datetime.timedelta(minutes=clinic["visit_minutes"])
+    assert str(event["location"]) == clinic_ja["address"]
+    assert clinic_ja["name"] in str(event["summary"])
+    assert calendar.walk("VTIMEZONE")                      # the zone travels with the event
+    text = ics.get_content() if isinstance(ics.get_content(), str) else ics.get_content().decode()
+    assert PATIENT_JA not in text and "秘密" not in text      # no patient data in the event
+
+
+def test_no_next_visit_no_calendar_event(server):
+    result = run_email("--to", TO, "--kind", "aftercare", "--lang", "en", "--condition",
+                       "sciatica", "--patient", PATIENT_EN, env=server.env)
+    assert result.returncode == 0, result.stderr
+    parts = list(parse(server.messages[0][2]).iter_attachments())
+    assert [p.get_content_type() for p in parts] == ["application/pdf"]
+
+
 # --- not sending -----------------------------------------------------------------------------
 
 def test_dry_run_prints_and_sends_nothing(server):
@@ -222,7 +281,8 @@ def test_dry_run_prints_and_sends_nothing(server):
     out = result.stdout
     assert f"to: {TO}" in out
     assert f"subject: {subject}" in out
-    assert re.search(rf"attachment: {re.escape(sciatica['title'])} - .+\.pdf \(\d+ bytes\)", out)
+    name = ui["attachment_name"].format(title=sciatica["title"], document=ui["handout_label"])
+    assert re.search(rf"attachment: {re.escape(name)}\.pdf \(\d+ bytes\)", out)
     assert "not sent" in out
     assert server.messages == [] and server.handler.rcpt_calls == 0
 

@@ -79,10 +79,9 @@ def test_a_name_some_bundled_font_has_is_accepted(tmp_path):
     assert target.is_file()
 
 
-@pytest.mark.parametrize("lang, length", [("en", 5_000), ("en", 100_000), ("ja", 800)])
+@pytest.mark.parametrize("lang, length", [("en", 1_001), ("en", 5_000), ("en", 100_000),
+                                          ("ja", 1_001)])   # a personal sheet has two pages
 def test_an_overlong_note_names_the_option_at_any_length(tmp_path, lang, length):
-    """Past the hard bound (en) or within it but too long for the page (ja 800: the one-page
-    sheet holds about 600 Japanese characters of note)."""
     unit = "Stretch gently every morning. " if lang == "en" else "毎朝ゆっくり伸ばしましょう。"
     note = (unit * (length // len(unit) + 1))[:length]
     outcome, _ = aftercare(tmp_path, "--note", note, lang=lang)

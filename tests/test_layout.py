@@ -84,7 +84,7 @@ NAMES = {"en": ("Hanako Testperson", "Ken Testpractitioner"), "ja": ("テスト 
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
 @pytest.mark.parametrize("condition", ["sciatica", "leg-pain"])
-def test_personal_sheet_with_every_field_is_one_clean_page(tmp_path, lang, condition):
+def test_personal_sheet_with_every_field_is_a_clean_sheet(tmp_path, lang, condition):
     target = tmp_path / "sheet.pdf"
     patient, practitioner = NAMES[lang]
     result = run_cli("aftercare", "--lang", lang, "--condition", condition,
@@ -93,8 +93,10 @@ def test_personal_sheet_with_every_field_is_one_clean_page(tmp_path, lang, condi
                      "--note", NOTES[lang], "-o", str(target))
     assert result.returncode == 0, result.stderr
     document = pdfium.PdfDocument(target)
-    assert len(document) == 1
-    text = document[0].get_textpage().get_text_range()
+    # A personal sheet may use the back of the page (compose.PERSONAL_PAGES): the safety
+    # advice, the note and the diagram of the points treated do not fit one side at 12 pt.
+    assert len(document) <= 2
+    text = "".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
     assert patient in text and practitioner in text
     assert ("2026年11月21日" if lang == "ja" else "November 21, 2026") in text
     assert overlaps(target) == []

@@ -32,8 +32,8 @@ def test_a_bad_length_and_an_unknown_parent_are_errors(tmp_path):
 
 def test_large_print_below_16_pt_is_refused(tmp_path):
     content = copy_content(tmp_path)
-    edit(content / "styles.yaml", "    body: {size: 16, leading: 1.3}",
-         "    body: {size: 14, leading: 1.3}")
+    edit(content / "styles.yaml", "    body: {size: 16, leading: 1.25}",
+         "    body: {size: 14, leading: 1.25}")
     result = check(content)
     assert result.returncode == 1
     assert "body text 14 pt is below 16 pt" in result.stderr

@@ -2,32 +2,40 @@
 a manifest.
 
 An unchanged build is decided from file hashes alone: it neither parses the content nor imports
-reportlab, so the clinic's CI and the front desk get an answer at once.
+reportlab, so the clinic's CI and the front desk get an answer at once. It still repeats the
+warnings each skipped document had when it was built (kept in the manifest).
+
+A document depends on the files of its input groups (content.input_group: the shared files, its
+language folder and its source language's, its condition file in both), on the code and fonts
+that make it (code_fingerprint) and on its options. A content error fails only the documents
+that depend on the file it is in.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 import yaml
 
-from handouts import __version__, cache
-from handouts.compose import KINDS
-from handouts.content import NOT_LANGUAGES, find_content
-from handouts.errors import Diagnostic, HandoutsError
-from handouts.fontfiles import font_families, fonts_dir
-from handouts.model import Library
+from handouts import __version__, cache, clock, manifest
+from handouts.compose import KINDS, PAGE_BUDGET
+from handouts.content import (condition_slugs, document_groups, find_content, input_group,
+                              language_folders)
+from handouts.errors import Diagnostic, HandoutsError, display_path
+from handouts.fontfiles import fonts_dir
 from handouts.output import write_atomic
 from handouts.schema import suggest
 
-MANIFEST = "manifest.json"
-LANGUAGE_FILES = ("language.yaml", "clinic.yaml", "ui.yaml", "points.yaml", "aftercare.yaml")
+if TYPE_CHECKING:
+    from handouts.model import Library
+
+# Third-party libraries that draw the documents: their installed versions are part of the code.
+RENDERERS = ("reportlab", "svglib", "qrcode")
 
 
 @dataclass(frozen=True)
@@ -42,7 +50,7 @@ class Options:
 
     @property
     def scale(self) -> float:
-        return 1.5 if self.large_print else 1.0      # 12 pt body text becomes 18 pt
+        return 16 / 12 if self.large_print else 1.0    # 12 pt body text becomes 16 pt (DESIGN: at least 16)
 
     @property
     def budget_factor(self) -> int:
@@ -64,7 +72,8 @@ class Summary:
     built: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
-    warnings: list[Diagnostic] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)   # of every selected document
+    errors: list[Diagnostic] = field(default_factory=list)     # that failed documents
 
 
 @dataclass(frozen=True)
@@ -83,12 +92,10 @@ def catalogue(root: Path) -> Catalogue:
         settings = yaml.load((root / "handouts.yaml").read_text(encoding="utf-8"),
                              Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
         source = str(settings["source_language"])
-    except (OSError, yaml.YAMLError, TypeError, KeyError):
+    except (OSError, ValueError, yaml.YAMLError, TypeError, KeyError, RecursionError):
         source = ""          # broken settings: the full load reports exactly what is wrong
-    languages = tuple(sorted(p.name for p in root.iterdir() if p.is_dir()
-                             and p.name not in NOT_LANGUAGES and not p.name.startswith(".")))
-    conditions = tuple(sorted(p.stem for p in (root / source / "conditions").glob("*.yaml"))
-                       if source else ())
+    languages = tuple(folder.name for folder in language_folders(root))
+    conditions = tuple(condition_slugs(root, source)) if source in languages else ()
     return Catalogue(root, source, languages, conditions)
 
 
@@ -110,75 +117,174 @@ def plan(cat: Catalogue | Library, langs=(), conditions=(), kinds=()) -> list[Jo
             for kind in (kinds or KINDS)]
 
 
+# -- what a document is made from -------------------------------------------------------------
 @functools.cache
+def code_fingerprint() -> str:
+    """A hash of the code and fonts that turn content into PDFs: our package's files, the fonts
+    and the installed versions of the drawing libraries. Once per process (~15 ms, mostly the
+    fonts): the code a process runs does not change under it."""
+    digest = hashlib.sha256(f"handouts {__version__}".encode())
+    package = Path(__file__).resolve().parent
+    fonts = fonts_dir().resolve()
+    folders = [package] + ([] if package in fonts.parents else [fonts])
+    for folder in folders:
+        for path in _files(folder):
+            relative = path.relative_to(folder).as_posix()
+            # Font files (10 MB): the cache remembers their digests by stat signature.
+            file_digest = cache.file_digest if fonts in path.parents else _file_digest
+            digest.update(f"{folder.name}/{relative}:{file_digest(path)};".encode())
+    digest.update(";".join(_installed_versions()).encode())
+    return digest.hexdigest()
+
+
+def _files(folder: Path) -> list[Path]:
+    """Every file below `folder` but bytecode and hidden files, in a stable order."""
+    found = []
+    for parent, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__" and not d.startswith("."))
+        found += [Path(parent, name) for name in sorted(files)
+                  if not name.startswith(".") and not name.endswith((".pyc", ".pyo"))]
+    return found
+
+
+def _installed_versions() -> list[str]:
+    """'name-version.dist-info' of each drawing library (no import, no metadata scan)."""
+    import importlib.util
+
+    found = []
+    for name in RENDERERS:
+        spec = importlib.util.find_spec(name)
+        if spec is None or not spec.submodule_search_locations:
+            found.append(f"{name}-missing")
+            continue
+        site = Path(next(iter(spec.submodule_search_locations))).parent
+        try:
+            found += sorted(p.name for p in site.iterdir()
+                            if p.name.lower().startswith(f"{name}-") and p.suffix == ".dist-info")
+        except OSError:
+            found.append(f"{name}-unknown")
+    return found
+
+
 def _file_digest(path: Path) -> str:
     try:
-        if not path.is_file():      # a pipe would block; loading names what stands there
+        if not Path(path).is_file():      # a pipe would block; loading names what stands there
             return "-"
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
     except OSError:
         return "-"
 
 
-@functools.cache
-def _shared_digest(root: Path) -> str:
-    """Everything every document depends on: settings, registry, diagrams, fonts, our version."""
-    digest = hashlib.sha256(f"handouts {__version__}".encode())
-    shared = [root / "handouts.yaml", root / "clinic.yaml", root / "points.yaml",
-              root / "styles.yaml", *sorted((root / "diagrams").glob("*.svg"))]
-    fonts = sorted(fonts_dir() / name for family in font_families().values()
-                   for weight, name in family.items() if weight in ("regular", "bold"))
-    for path in shared:
-        digest.update(f"{path.name}:{_file_digest(path)};".encode())
-    for path in fonts:                     # 10 MB: the cache remembers their digests
-        digest.update(f"{path.name}:{cache.file_digest(path)};".encode())
-    return digest.hexdigest()
+class Inputs:
+    """The content tree's input groups and their digests, read once per build (and only for one
+    build: a library caller who edits content and builds again must get a rebuild)."""
+
+    def __init__(self, cat: Catalogue):
+        self.cat = cat
+        self.root = cat.root
+        self.epoch = clock.source_date_epoch()      # the date recorded in the PDFs
+        groups: dict = {}
+        for path in _files(self.root):
+            relative = path.relative_to(self.root).as_posix()
+            group = input_group(self.root, relative)
+            if group is not None:
+                groups.setdefault(group, hashlib.sha256()).update(
+                    f"{relative}:{_file_digest(path)};".encode())
+        self.digests = {group: digest.hexdigest() for group, digest in groups.items()}
+
+    def groups(self, job: Job) -> list[tuple[str, str]]:
+        return document_groups(self.cat.source, job.lang, job.slug)
+
+    def digest(self, job: Job, options: Options) -> str:
+        """Hash of everything one document is made from."""
+        digest = hashlib.sha256(f"{code_fingerprint()}|{job}|{options}|{self.epoch}".encode())
+        for group in self.groups(job):
+            digest.update(f"{group}:{self.digests.get(group, '-')};".encode())
+        return digest.hexdigest()
+
+    def group_of(self, diagnostic: Diagnostic) -> tuple[str, str]:
+        """The input group a problem was found in (a problem with no place concerns all)."""
+        if diagnostic.mark is None:
+            return "", ""
+        try:
+            relative = Path(os.path.relpath(diagnostic.mark.path, self.root)).as_posix()
+        except ValueError:
+            return "", ""
+        if relative.startswith(".."):
+            return "", ""
+        return input_group(self.root, relative) or ("", "")
 
 
-def inputs_hash(cat: Catalogue, job: Job, options: Options) -> str:
-    """Hash of the content files, fonts, diagrams, code version and options a document uses."""
-    digest = hashlib.sha256(f"{_shared_digest(cat.root)}|{job}|{options}".encode())
-    for code in sorted({cat.source, job.lang}):
-        for name in (*LANGUAGE_FILES, f"conditions/{job.slug}.yaml"):
-            digest.update(f"{code}/{name}:{_file_digest(cat.root / code / name)};".encode())
-    return digest.hexdigest()
-
-
-def read_manifest(out_dir: Path) -> dict:
-    try:
-        data = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
-        return data if isinstance(data.get("documents"), dict) else {"documents": {}}
-    except (OSError, ValueError, AttributeError):
-        return {"documents": {}}
-
-
+# -- rendering ----------------------------------------------------------------------------------
 def render_one(library: Library, job: Job, options: Options = Options(),
                personal=None) -> tuple[bytes, int]:
-    """Compose and render one document; a page budget overrun is an error naming how far over."""
+    """Compose and render one document; a page budget overrun is an error naming how far over
+    (on a personal sheet: what of the personal details takes the space, handouts.fit)."""
     from handouts.compose import compose
     from handouts.render.pdf import render
 
-    doc = compose(library, job.lang, job.slug, job.kind, personal)
-    budget = doc.page_budget * options.budget_factor
-    note = f"--note: the note ({len(personal.note)} characters) does not fit on the sheet" \
-        if personal is not None and personal.note else None
+    def rendered(sheet) -> tuple[bytes, int, int]:
+        """PDF bytes, pages and the page budget of the document with these personal details."""
+        doc = compose(library, job.lang, job.slug, job.kind, sheet)
+        style = library.page_style(job.lang, options.paper, options.large_print)
+        fallback = (library.page_style(library.settings.source_language, options.paper,
+                                       options.large_print) if doc.fallback_typography else None)
+        return (*render(doc, style, fallback), doc.page_budget * options.budget_factor)
+
+    budget = PAGE_BUDGET[job.kind] * options.budget_factor
+    personal_sheet = personal is not None and job.kind == "aftercare"
     try:
-        data, pages = render(doc, library.page_style(job.lang, options.paper, options.large_print),
-                             library.page_style(library.settings.source_language, options.paper,
-                                                options.large_print)
-                             if doc.fallback_typography else None)
-    except HandoutsError as exc:          # a block taller than a page
-        raise HandoutsError(f"{note}; shorten --note" if note else exc.format_message()) from None
-    if pages > budget:
-        if note:
-            raise HandoutsError(f"{note}: it needs {pages} pages; shorten --note")
-        raise HandoutsError(f"{pages} pages, {pages - budget} over the budget of {budget}")
+        data, pages, budget = rendered(personal)
+        problem = None if pages <= budget else (
+            f"{pages} pages, {pages - budget} over the budget of {budget}")
+    except HandoutsError as exc:
+        if not personal_sheet:
+            raise
+        problem = exc.format_message()     # e.g. a note taller than a page: find out what
+    if problem is not None and personal_sheet:
+        from handouts.fit import explain
+
+        def fits(sheet) -> bool:
+            try:
+                _, pages, budget = rendered(sheet)
+                return pages <= budget
+            except HandoutsError:
+                return False
+
+        where = "one page" if budget == 1 else f"{budget} pages"
+        raise HandoutsError(explain(fits, personal, f"the personal sheet does not fit on {where} "
+                                                    f"({problem})"))
+    if problem is not None:
+        raise HandoutsError(problem)
     return data, pages
+
+
+def missing_glyphs(library: Library, job: Job) -> list[Diagnostic]:
+    """Characters of one document that its fonts cannot draw (they would print as empty boxes),
+    found as `handouts check` finds them, each at its place in the content. Checked: every
+    text the document may print (its condition, points, aftercare, labels, clinic)."""
+    from handouts.checks import check_glyphs, texts
+    from handouts.model import Review
+    from handouts.yamlsrc import plain_text
+
+    language = library.languages[job.lang]
+    condition = language.conditions[job.slug]
+    points = [language.points[point.code] for point in condition.points]
+    printed = [*texts(condition, skip=(Review,)), *texts(points), *texts(language.aftercare),
+               *texts(language.labels), *texts(language.clinic), *texts(library.clinic),
+               *texts(library.settings)]
+    distinct = plain_text("".join(sorted(set().union(*printed))))
+    if not check_glyphs(language, [distinct]):     # the usual case, at ~1/20 of the cost
+        return []
+    return check_glyphs(language, printed)
 
 
 def _render_safely(library: Library, job: Job, options: Options):
     """One document's outcome, never an exception: a failing document must not stop the rest."""
     try:
+        problems = missing_glyphs(library, job)
+        if problems:
+            return None, 0, "; ".join(str(problem) for problem in problems)
         data, pages = render_one(library, job, options)
         return data, pages, None
     except HandoutsError as exc:
@@ -190,12 +296,30 @@ def _render_safely(library: Library, job: Job, options: Options):
 _worker_library: Library | None = None
 
 
-def _init_worker(root: str) -> None:
-    """Each worker process loads the content once (and each font once, on first use)."""
-    from handouts.content import load_library
-
+def _init_worker(root: str, parent: int) -> None:
+    """Each worker process watches its parent and has the content loaded once (inherited from
+    the parent where processes fork; each font is loaded once, on first use)."""
+    _exit_with_parent(parent)
     global _worker_library
-    _worker_library, _ = load_library(Path(root))
+    if _worker_library is None:                 # spawned, not forked: load it again
+        from handouts.content import load
+
+        _worker_library = load(Path(root)).partial
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End this worker when the build that started it is gone (killed, even by SIGKILL): an
+    orphaned worker would hold the build's stdout open and keep a CI step waiting forever. A
+    process whose parent dies gets a new parent (init or a subreaper)."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.2)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _work(job: Job, options: Options):
@@ -211,71 +335,120 @@ def _render_all(library: Library, jobs: list[Job], options: Options,
     import multiprocessing                                   # only parallel builds need these
     from concurrent.futures import ProcessPoolExecutor
 
+    global _worker_library
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context,
-                             initializer=_init_worker, initargs=(str(library.root),)) as pool:
-        futures = [pool.submit(_work, job, options) for job in jobs]
-        for job, future in zip(jobs, futures):
-            yield job, *future.result()
+    _worker_library = library if context.get_start_method() == "fork" else None
+    try:
+        with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context,
+                                 initializer=_init_worker,
+                                 initargs=(str(library.root), os.getpid())) as pool:
+            futures = [pool.submit(_work, job, options) for job in jobs]
+            for job, future in zip(jobs, futures):
+                yield job, *future.result()
+    finally:
+        _worker_library = None
 
 
+# -- the build ----------------------------------------------------------------------------------
 def build(content_root: Path, out_dir: Path, langs=(), conditions=(), kinds=(),
           options: Options = Options(), workers: int | None = None, force: bool = False,
           progress: Callable[[Job], None] | None = None) -> Summary:
     """Build the selected documents that are out of date; write them and the manifest."""
     cat = catalogue(content_root)
     jobs = plan(cat, langs, conditions, kinds)
-    manifest = read_manifest(out_dir)
-    entries = manifest["documents"]
+    inputs = Inputs(cat)        # a malformed SOURCE_DATE_EPOCH is one error, before any work
+    entries = manifest.read(out_dir)
     summary = Summary()
-    digests = {job: inputs_hash(cat, job, options) for job in jobs}
+    warnings: dict[Diagnostic, None] = {}
+    digests = {job: inputs.digest(job, options) for job in jobs}
     stale = []
     for job in jobs:
         relative = job.relative_path(options)
-        entry = entries.get(relative, {})
-        if (not force and entry.get("inputs") == digests[job]
-                and _fresh_digest(out_dir / relative) == entry.get("sha256")):
+        entry = entries.get(relative)
+        if (not force and entry is not None and entry["inputs"] == digests[job]
+                and _fresh_digest(out_dir / relative) == entry["sha256"]):
             summary.skipped.append(relative)
+            warnings.update(dict.fromkeys(manifest.warning_from(record, cat.root)
+                                          for record in entry.get("warnings", [])))
             if progress:
                 progress(job)
         else:
             stale.append(job)
-    if not stale:
-        return summary
-
-    from handouts.content import load_library
-
-    library, diagnostics = load_library(cat.root)
-    summary.warnings = diagnostics.warnings
-    for job, data, pages, error in _render_all(library, stale, options,
-                                                workers or default_workers()):
-        relative = job.relative_path(options)
-        if error is None:
-            try:
-                write_atomic(out_dir / relative, data)
-            except HandoutsError as exc:
-                error = exc.format_message()
-        if error is None:
-            entries[relative] = {"lang": job.lang, "condition": job.slug, "kind": job.kind,
-                                 "paper": options.paper, "large_print": options.large_print,
-                                 "pages": pages, "inputs": digests[job],
-                                 "sha256": hashlib.sha256(data).hexdigest()}
-            summary.built.append(relative)
-        else:
-            entries.pop(relative, None)
-            summary.failed.append((relative, error))
-        if progress:
-            progress(job)
-    manifest = {"generator": f"handouts {__version__}", "documents": dict(sorted(entries.items()))}
-    write_atomic(out_dir / MANIFEST,
-                 (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    if stale:
+        warnings.update(dict.fromkeys(_build_stale(cat, inputs, stale, digests, out_dir, options,
+                                                   workers, summary, progress)))
+    summary.warnings = sorted(warnings, key=_place)
     return summary
+
+
+def _build_stale(cat: Catalogue, inputs: Inputs, jobs: list[Job], digests: dict, out_dir: Path,
+                 options: Options, workers: int | None, summary: Summary,
+                 progress) -> list[Diagnostic]:
+    """Load the content, fail the documents whose files have errors, render the others."""
+    from handouts.content import load
+
+    loaded = load(cat.root)
+    found: dict[tuple[str, str], list[Diagnostic]] = {}
+    for diagnostic in loaded.diagnostics:
+        found.setdefault(inputs.group_of(diagnostic), []).append(diagnostic)
+    warnings, errors, renderable = {}, {}, []
+    warnings_of: dict[Job, list[Diagnostic]] = {}
+    library = loaded.partial
+    for job in jobs:
+        problems = [d for group in inputs.groups(job) for d in found.get(group, [])]
+        warnings_of[job] = [d for d in problems if not d.is_error]
+        warnings.update(dict.fromkeys(warnings_of[job]))
+        job_errors = [d for d in problems if d.is_error]
+        if not job_errors and (library is None or job.lang not in library.languages
+                               or job.slug not in library.languages[job.lang].conditions):
+            job_errors = [d for d in loaded.diagnostics if d.is_error]   # cannot tell: all
+        if job_errors:
+            errors.update(dict.fromkeys(job_errors))
+            files = sorted({display_path(d.mark.path) for d in job_errors if d.mark})
+            summary.failed.append((job.relative_path(options),
+                                   f"{len(job_errors)} content error(s)"
+                                   + (f" in {', '.join(files)}" if files else "")))
+            if progress:
+                progress(job)
+        else:
+            renderable.append(job)
+    summary.errors = sorted(errors, key=_place)
+
+    built, removed = {}, [relative for relative, _ in summary.failed]
+    if renderable:
+        for job, data, pages, error in _render_all(library, renderable, options,
+                                                    workers or default_workers()):
+            relative = job.relative_path(options)
+            if error is None:
+                try:
+                    write_atomic(out_dir / relative, data)
+                except HandoutsError as exc:
+                    error = exc.format_message()
+            if error is None:
+                built[relative] = {
+                    "lang": job.lang, "condition": job.slug, "kind": job.kind,
+                    "paper": options.paper, "large_print": options.large_print, "pages": pages,
+                    "inputs": digests[job], "sha256": hashlib.sha256(data).hexdigest(),
+                    "warnings": [manifest.warning_record(d, cat.root) for d in warnings_of[job]]}
+                summary.built.append(relative)
+            else:
+                removed.append(relative)
+                summary.failed.append((relative, error))
+            if progress:
+                progress(job)
+    manifest.update(out_dir, f"handouts {__version__}", built, removed)
+    return list(warnings)
+
+
+def _place(d: Diagnostic) -> tuple:
+    mark = d.mark
+    return (mark.path, mark.line, mark.column, d.message) if mark else ("", 0, 0, d.message)
 
 
 def _fresh_digest(path: Path) -> str | None:
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
     except OSError:
         return None
 

@@ -1,4 +1,5 @@
-"""Content checks beyond the schema: glyphs, page budgets, plain language, claims, review age.
+"""Content checks beyond the schema: glyphs, page budgets, plain language, claims, review due,
+the clinic's phone and the numbers every urgent box must name.
 
 `run_checks` returns diagnostics (sorted by place) and one readability figure per document.
 Texts are found by walking the model's dataclasses, so a new field is checked without code here.
@@ -13,6 +14,7 @@ import re
 import unicodedata
 from typing import Iterable, Iterator
 
+from handouts import clock
 from handouts.compose import KINDS
 from handouts.errors import Diagnostic, HandoutsError, Mark
 from handouts.fontfiles import charset
@@ -28,12 +30,13 @@ WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)*")
 
 def run_checks(library: Library) -> tuple[list[Diagnostic], list[str]]:
     """Every check on every language and document; returns (diagnostics, figure lines)."""
-    found: list[Diagnostic] = []
+    found: list[Diagnostic] = check_clinic(library)
     figures: list[str] = []
     for code, language in sorted(library.languages.items()):
         shared = [*texts(library.clinic), *texts(library.settings)]  # printed in every footer
         found += check_glyphs(language, [*texts(language, skip=(LanguageStyle,)), *shared])
         found += check_claims(language, texts(language, skip=(LanguageStyle,)))
+        found += check_urgent_numbers(library, language)
         for slug in library.conditions:
             found += check_review(language.conditions[slug], library.settings.review_max_months)
             for kind in KINDS:
@@ -75,7 +78,8 @@ def document_texts(language: Language, slug: str, kind: str) -> list[Text]:
     if kind == "handout":
         points = [language.points[p.code] for p in condition.points]
         return [*texts(condition, skip=(Review,)), *texts(points)]
-    return [*texts(language.aftercare), *texts(condition.aftercare)]
+    return [*texts(language.aftercare), *texts(condition.aftercare),
+            *texts(condition.precautions), *texts(condition.see_a_doctor.urgent)]
 
 
 # 1. Glyph coverage ------------------------------------------------------------------------------
@@ -149,6 +153,8 @@ def _longest_parts(language: Language, slug: str, kind: str) -> str:
         parts = {f"aftercare.yaml {f.name}": getattr(care, f.name)
                  for f in dataclasses.fields(care)}
         parts[f"conditions/{slug}.yaml aftercare"] = condition.aftercare
+        parts[f"conditions/{slug}.yaml precautions"] = condition.precautions
+        parts[f"conditions/{slug}.yaml see_a_doctor urgent"] = condition.see_a_doctor.urgent
     sizes = sorted(((sum(map(len, texts(v))), k) for k, v in parts.items()), reverse=True)
     return ", ".join(f"{key} ({size} characters)" for size, key in sizes[:2])
 
@@ -258,7 +264,7 @@ def check_claims(language: Language, values: Iterable[Text]) -> list[Diagnostic]
             for text in values for term, pattern in patterns for match in pattern.finditer(text)]
 
 
-# 5. Review age ------------------------------------------------------------------------------------
+# 5. Review due ------------------------------------------------------------------------------------
 def months_before(day: datetime.date, months: int) -> datetime.date:
     """The same day of the month `months` earlier (clamped to the month's last day)."""
     year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
@@ -266,26 +272,91 @@ def months_before(day: datetime.date, months: int) -> datetime.date:
     return datetime.date(year, month + 1, min(day.day, last))
 
 
+def review_due(review: Review, max_months: int) -> datetime.date:
+    """When a review is due again: its next-review date, and at the latest `max_months` after
+    it (clamped to the month's last day)."""
+    return min(review.next, months_before(review.date, -max_months))
+
+
 def check_review(condition: Condition, max_months: int,
                  today: datetime.date | None = None) -> list[Diagnostic]:
-    """Medical content ages: a condition nobody has reviewed lately deserves a second look."""
+    """Medical content ages: a condition is due for review on its next-review date, and at the
+    latest `max_months` after its last review."""
     review = condition.review
     if review is None:
         return [Diagnostic(Mark(condition.title.path), "this condition has no review",
-                           "add review: with by: (who checked it) and date: (when)", "warning")]
-    today = today or datetime.date.today()
-    if review.date >= months_before(today, max_months):
-        return []
-    return [Diagnostic(_review_date_mark(review.by),
-                       f"reviewed on {review.date.isoformat()}, more than {max_months} months ago",
-                       "have the content checked again, then update review: date:", "warning")]
+                           "add review: with by:, role:, date: (when) and next: (when it is due)",
+                           "warning")]
+    today = today or clock.today()
+    found = []
+    if review.next <= today:
+        found.append(Diagnostic(_review_key_mark(review.by, "next"),
+                                f"due for review since {review.next.isoformat()}",
+                                "have the content checked again, then update review: date: "
+                                "and next:", "warning"))
+    elif review.date < months_before(today, max_months):
+        found.append(Diagnostic(_review_key_mark(review.by, "date"),
+                                f"reviewed on {review.date.isoformat()}, more than {max_months} "
+                                "months ago", "have the content checked again, then update "
+                                "review: date: and next:", "warning"))
+    if review.next <= review.date:
+        found.append(Diagnostic(_review_key_mark(review.by, "next"),
+                                f"next review {review.next.isoformat()} is not after the review "
+                                f"date {review.date.isoformat()}", None, "warning"))
+    return found
 
 
-def _review_date_mark(by: Text) -> Mark:
-    """The `date:` key of the review block `by` belongs to (Review.date carries no mark)."""
+def _review_key_mark(by: Text, key: str) -> Mark:
+    """The `key:` line of the review block `by` belongs to (dates carry no mark)."""
     block = re.search(r"^review\s*:", by.source, re.MULTILINE)
-    key = re.compile(r"\bdate\s*:").search(by.source, block.end()) if block else None
-    if key is None:
+    pattern = re.compile(rf"^\s+{key}\s*:", re.MULTILINE)
+    found = pattern.search(by.source, block.end()) if block else None
+    if found is None:
         return Mark(by.path)
-    line = by.source.count("\n", 0, key.start()) + 1
-    return Mark(by.path, line, key.start() - by.source.rfind("\n", 0, key.start()))
+    start = found.end() - len(found.group().lstrip())
+    line = by.source.count("\n", 0, start) + 1
+    return Mark(by.path, line, start - by.source.rfind("\n", 0, start))
+
+
+# 6. Clinic contact and emergency numbers -----------------------------------------------------------
+PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{4,}[0-9]$")
+
+
+def check_clinic(library: Library) -> list[Diagnostic]:
+    """Patients must be able to call: a real phone number, or a placeholder that says so."""
+    clinic = library.clinic
+    if clinic.placeholder:
+        return [Diagnostic(clinic.phone.mark,
+                           f"phone '{clinic.phone}' and opening hours are placeholders, not the "
+                           "clinic's own: patients cannot call you",
+                           "put the clinic's number here and its hours in each "
+                           "<lang>/clinic.yaml, then delete 'placeholder: true'", "warning")]
+    if not PHONE.match(unicodedata.normalize("NFKC", clinic.phone)):
+        return [Diagnostic(clinic.phone.mark, f"'{clinic.phone}' is not a phone number",
+                           "write it as patients dial it, e.g. 03-1234-5678; while it is a "
+                           "stand-in, add 'placeholder: true'")]
+    return []
+
+
+def names_number(text: str, number: str) -> bool:
+    """Whether `text` names `number` as a whole (so #7119 does not count as 119)."""
+    plain = unicodedata.normalize("NFKC", text)       # full-width digits too
+    return re.search(rf"(?<![\d#]){re.escape(number)}(?!\d)", plain) is not None
+
+
+def check_urgent_numbers(library: Library, language: Language) -> list[Diagnostic]:
+    """Every urgent box (handout and aftercare) opens with the line that says whom to call and
+    ends with the advice line; each must name its number in this language's own words."""
+    labels, clinic = language.labels, library.clinic
+    found = []
+    wanted = [("see_a_doctor_urgent", clinic.emergency_number, "emergency number")]
+    if clinic.advice_line:
+        wanted.append(("urgent_advice", clinic.advice_line, "advice line"))
+    for key, number, what in wanted:
+        text = getattr(labels, key)
+        if not names_number(text, number):
+            found.append(Diagnostic(text.mark, f"{language.code}: the urgent box does not name "
+                                               f"the {what} {number}",
+                                    f"say in {key} when to call {number} "
+                                    "(content/clinic.yaml sets the number)"))
+    return found

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from handouts import __version__
 from handouts.errors import ContentError, HandoutsError
@@ -17,14 +18,29 @@ def _version_message() -> str:
             f"(Python {sys.version.split()[0]})")
 
 
+def _command_line_first(ctx: click.Context, param: click.Parameter, value):
+    """click's order wherever the option is given: the command line (before or after the
+    subcommand) beats the environment, which beats the default."""
+    if ctx.get_parameter_source(param.name) is not ParameterSource.COMMANDLINE:
+        outer = ctx.parent
+        while outer is not None:
+            if outer.get_parameter_source(param.name) is ParameterSource.COMMANDLINE:
+                return outer.params[param.name]
+            outer = outer.parent
+    return value
+
+
 def content_option(func):
+    """One definition of --content, accepted before or after the subcommand."""
     return click.option("--content", "content_dir", type=click.Path(path_type=Path),
-                        envvar="HANDOUTS_CONTENT", default=None,
-                        help="Content folder (default: ./content).")(func)
+                        envvar="HANDOUTS_CONTENT", show_envvar=True, default=Path("content"),
+                        show_default=True, callback=_command_line_first,
+                        help="Content folder.")(func)
 
 
-def _content_dir(ctx: click.Context, value: Path | None) -> Path:
-    return value or ctx.obj.get("content") or Path("content")
+def _content_dir(ctx: click.Context, value: Path) -> Path:
+    """The content folder a command was given (the option's callback applied the precedence)."""
+    return value
 
 
 def _load(content_dir: Path):
@@ -41,10 +57,10 @@ def _load(content_dir: Path):
 @content_option
 @click.option("--debug", is_flag=True, help="Show Python tracebacks of internal errors.")
 @click.pass_context
-def cli(ctx: click.Context, content_dir: Path | None, debug: bool) -> None:
+def cli(ctx: click.Context, content_dir: Path, debug: bool) -> None:
     """Make PDF patient handouts and aftercare sheets from the content folder."""
     ctx.ensure_object(dict)
-    ctx.obj.update(content=content_dir, debug=debug)
+    ctx.obj.update(debug=debug)
     if debug:
         _configure_logging(debug)
 
@@ -65,15 +81,19 @@ def _configure_logging(debug: bool) -> None:
 @click.option("--kind", "kinds", multiple=True, type=click.Choice(["handout", "aftercare"]),
               help="Document kind (repeatable).")
 @click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True)
-@click.option("--large-print", is_flag=True, help="Large print: 16 pt body, one column; page budgets doubled.")
+@click.option("--large-print", is_flag=True,
+              help="Large print: 16 pt body, one column; page budgets doubled.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: number of CPUs).")
 @click.option("--force", is_flag=True, help="Rebuild even if nothing changed.")
+@click.option("--strict", is_flag=True,
+              help="Fail on warnings too (also those repeated for unchanged documents).")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("out"),
               show_default=True)
 @content_option
 @click.pass_context
-def build(ctx, langs, conditions, kinds, paper, large_print, jobs, force, out_dir, content_dir):
+def build(ctx, langs, conditions, kinds, paper, large_print, jobs, force, strict, out_dir,
+          content_dir):
     """Build every condition x language x kind into OUT (only what changed)."""
     import time
 
@@ -86,13 +106,15 @@ def build(ctx, langs, conditions, kinds, paper, large_print, jobs, force, out_di
     with _progress(total) as advance:
         summary = run_build(root, out_dir, langs, conditions, kinds, options, workers=jobs,
                             force=force, progress=advance)
-    for warning in summary.warnings:
-        click.echo(str(warning), err=True)
+    for diagnostic in [*summary.warnings, *summary.errors]:
+        click.echo(str(diagnostic), err=True)
     for relative, message in summary.failed:
         click.echo(f"failed: {relative}: {message}", err=True)
     click.echo(f"built {len(summary.built)}, skipped {len(summary.skipped)} (unchanged), "
                f"failed {len(summary.failed)} in {time.perf_counter() - started:.1f} s -> {out_dir}")
-    if summary.failed:
+    if strict and summary.warnings:
+        click.echo(f"error: {len(summary.warnings)} warning(s) and --strict", err=True)
+    if summary.failed or (strict and summary.warnings):
         ctx.exit(1)
 
 
@@ -134,9 +156,12 @@ def check(ctx, strict, content_dir):
 
 
 @cli.command(name="list")
+@click.option("--reviews", is_flag=True,
+              help="Show when each condition was reviewed and when its next review is due "
+                   "(as of HANDOUTS_TODAY if set).")
 @content_option
 @click.pass_context
-def list_command(ctx, content_dir):
+def list_command(ctx, reviews, content_dir):
     """Show conditions x languages with each translation's state."""
     from handouts.content import load
 
@@ -146,6 +171,9 @@ def list_command(ctx, content_dir):
     if loaded.library is None:
         raise ContentError(list(loaded.diagnostics.errors))
     library = loaded.library
+    if reviews:
+        _list_reviews(library)
+        return
     source = library.settings.source_language
     states = {(t.lang, t.piece): t for t in loaded.translations}
     langs = sorted(library.languages)
@@ -161,6 +189,27 @@ def list_command(ctx, content_dir):
         shared = [t for t in loaded.translations if t.lang == lang and "/" not in t.piece]
         if shared:
             click.echo(f"{lang} shared files: " + ", ".join(f"{t.piece} {t.state}" for t in shared))
+
+
+def _list_reviews(library) -> None:
+    """One line per condition and language: reviewed on, due on, and whether it is due."""
+    from handouts import clock
+    from handouts.checks import review_due
+
+    today = clock.today()
+    months = library.settings.review_max_months
+    click.echo(f"reviews as of {today.isoformat()} (due {months} months after the last)")
+    width = max(len(slug) for slug in library.conditions) + 2
+    for slug in library.conditions:
+        for lang in sorted(library.languages):
+            review = library.languages[lang].conditions[slug].review
+            if review is None:
+                click.echo(f"{slug.ljust(width)}{lang.ljust(6)}never reviewed: due now")
+                continue
+            due = review_due(review, months)
+            state = "OVERDUE" if today > due else f"due in {(due - today).days} days"
+            click.echo(f"{slug.ljust(width)}{lang.ljust(6)}reviewed {review.date.isoformat()}, "
+                       f"due {due.isoformat()}: {state}")
 
 
 @cli.command(name="mark-translated")
@@ -192,6 +241,18 @@ def mark_translated(ctx, paths, content_dir):
         raise HandoutsError("; ".join(problems))
 
 
+def print_options(func):
+    """Paper and large print, with the same meaning as in `build` (build.Options)."""
+    options = [
+        click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4",
+                     show_default=True),
+        click.option("--large-print", is_flag=True, help="Body text 18 pt; page budgets doubled."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
 def personal_options(func):
     """The personal fields shared by `aftercare` and `email`."""
     options = [
@@ -207,17 +268,6 @@ def personal_options(func):
     return func
 
 
-def _personal_pdf(ctx, content_dir, lang, condition, kind, fields):
-    from handouts.build import Job, plan, render_one
-    from handouts.personal import personal_details
-
-    library = _load(_content_dir(ctx, content_dir))
-    plan(library, [lang], [condition], [kind])          # unknown language/condition: clear error
-    personal = personal_details(library, lang, printed=kind == "aftercare", **fields)
-    data, _ = render_one(library, Job(lang, condition, kind), personal=personal)
-    return data, library, personal
-
-
 def _refuse_out_dir(path: Path) -> None:
     """Personal sheets never go to out/, which is shared and published by CI."""
     out = Path("out").resolve()
@@ -230,20 +280,24 @@ def _refuse_out_dir(path: Path) -> None:
 @click.option("--lang", required=True, metavar="CODE")
 @click.option("--condition", required=True, metavar="SLUG")
 @personal_options
+@print_options
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
               help="The PDF file to write.")
 @content_option
 @click.pass_context
-def aftercare(ctx, lang, condition, output, content_dir, **fields):
+def aftercare(ctx, lang, condition, paper, large_print, output, content_dir, **fields):
     """Write one personal aftercare sheet to FILE.pdf."""
+    from handouts.build import Options
+    from handouts.documents import make
     from handouts.output import write_atomic
 
     if output.suffix.lower() != ".pdf":
         raise HandoutsError(f"{output}: the output file must end in .pdf")
     _refuse_out_dir(output)
-    data, _, _ = _personal_pdf(ctx, content_dir, lang, condition, "aftercare", fields)
-    write_atomic(output, data, mode=0o600)
-    click.echo(f"wrote {output} ({len(data) // 1024} KB)")
+    library = _load(_content_dir(ctx, content_dir))
+    made = make(library, lang, condition, "aftercare", Options(paper, large_print), fields)
+    write_atomic(output, made.data, mode=0o600)
+    click.echo(f"wrote {output} ({len(made.data) // 1024} KB)")
 
 
 @cli.command()
@@ -253,15 +307,18 @@ def aftercare(ctx, lang, condition, output, content_dir, **fields):
 @click.option("--kind", type=click.Choice(["handout", "aftercare"]), default="handout",
               show_default=True)
 @personal_options
+@print_options
 @click.option("--eml", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the message to this file instead of sending it.")
 @click.option("--dry-run", is_flag=True, help="Print what would be sent; send nothing.")
 @content_option
 @click.pass_context
-def email(ctx, to, lang, condition, kind, eml, dry_run, content_dir, **fields):
+def email(ctx, to, lang, condition, kind, paper, large_print, eml, dry_run, content_dir,
+          **fields):
     """Email a handout or personal aftercare sheet (SMTP from HANDOUTS_SMTP_*)."""
     from handouts import mail
-    from handouts.compose import email_text
+    from handouts.build import Options
+    from handouts.documents import email_message, make
 
     _configure_logging(ctx.obj["debug"])
     recipient = mail.validate_address(to)
@@ -269,20 +326,38 @@ def email(ctx, to, lang, condition, kind, eml, dry_run, content_dir, **fields):
     if eml is not None:
         _refuse_out_dir(eml)
     config = None if (eml or dry_run) else mail.SmtpConfig.from_env()
-    data, library, personal = _personal_pdf(ctx, content_dir, lang, condition, kind, fields)
-    text = email_text(library, lang, condition, kind, personal.patient)
-    message = mail.build_message(sender=library.clinic.email,
-                                 sender_name=library.languages[lang].clinic.name,
-                                 to=recipient, text=text, attachment=data)
+    library = _load(_content_dir(ctx, content_dir))
+    made = make(library, lang, condition, kind, Options(paper, large_print), fields)
+    message, text = email_message(library, lang, condition, kind, recipient, made)
     if dry_run:
+        extra = "".join(f"\nattachment: {part.get_filename()}"
+                        for part in list(message.iter_attachments())[1:])
         click.echo(f"to: {recipient}\nsubject: {text.subject}\n"
-                   f"attachment: {text.attachment_name} ({len(data)} bytes)\nnot sent (dry run)")
+                   f"attachment: {text.attachment_name} ({len(made.data)} bytes){extra}\n"
+                   "not sent (dry run)")
     elif eml is not None:
         mail.write_eml(message, eml)
         click.echo(f"wrote {eml}")
     else:
         mail.send(message, config)
         click.echo(f"sent to {recipient}")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; other than loopback needs HANDOUTS_SERVE_TOKEN.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
+              help="Port (0: any free port).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in the browser.")
+@content_option
+@click.pass_context
+def serve(ctx, host, port, open_browser, content_dir):
+    """Serve the front desk and aftercare page (http://127.0.0.1:8765/)."""
+    from handouts.web.server import serve as run_server
+
+    _configure_logging(ctx.obj["debug"])          # internal errors (never what was typed)
+    run_server(_content_dir(ctx, content_dir), host, port, open_browser,
+               announce=lambda line: click.echo(line, err=": error: " in line))
 
 
 def main() -> None:

@@ -14,6 +14,9 @@ from handouts.model import Condition, Language, Library
 
 KINDS = ("handout", "aftercare")
 PAGE_BUDGET = {"handout": 2, "aftercare": 1}
+# A personal sheet adds the patient's details, the note and the diagram of the points treated
+# to everything the generic sheet says: it may use the back of the page.
+PERSONAL_PAGES = 1
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,9 @@ def compose(library: Library, lang: str, slug: str, kind: str,
     else:
         blocks = _aftercare_blocks(library, language, condition, personal)
     labels = language.labels
-    title = condition.title if kind == "handout" else f"{language.aftercare.title}: {condition.title}"
+    title = (condition.title if kind == "handout" else
+             labels.aftercare_title.format(title=language.aftercare.title,
+                                           condition=condition.title))
     source = library.settings.source_language
     fallback = None
     if lang != source:
@@ -57,25 +62,23 @@ def compose(library: Library, lang: str, slug: str, kind: str,
         subject=condition.summary if kind == "handout" else language.aftercare.intro,
         author=language.clinic.name,
         keywords=f"{slug}, {kind}, {lang}",
-        header=(language.clinic.name,
+        header=(clinic_name(language),
                 labels.handout_label if kind == "handout" else labels.aftercare_label),
         typography=typography(language),
         footer=_footer(library, language, condition),
-        page_budget=PAGE_BUDGET[kind] + _extra_pages(blocks),
+        page_budget=PAGE_BUDGET[kind] + (PERSONAL_PAGES if personal is not None else 0),
         blocks=blocks,
         fallback_typography=fallback,
         fallback_label=labels.fallback_marker if fallback else None,
     )
 
 
-# A personal sheet whose treated points spread over this many views gets a second page: the
-# views (at their smallest legible size) and their legend no longer fit beside the advice.
-VIEWS_FOR_A_SECOND_PAGE = 4
-
-
-def _extra_pages(blocks: list) -> int:
-    figures = [b for b in blocks if isinstance(b, d.PointsFigure) and b.compact]
-    return int(any(len(f.views) >= VIEWS_FOR_A_SECOND_PAGE for f in figures))
+def clinic_name(language: Language) -> str:
+    """The clinic's name as printed in this language, with its reading when it has one."""
+    clinic = language.clinic
+    if clinic.reading is None:
+        return clinic.name
+    return language.labels.clinic_with_reading.format(name=clinic.name, reading=clinic.reading)
 
 
 def typography(language: Language) -> d.Typography:
@@ -121,9 +124,11 @@ def _footer(library: Library, language: Language, condition: Condition) -> d.Foo
         reviewed = labels.reviewed.format(version=library.settings.content_version,
                                           date=long_date(condition.review.date, language.code))
     return d.Footer(
-        clinic_name=language.clinic.name,
+        clinic_name=clinic_name(language),
         address=language.clinic.address,
         email=library.clinic.email,
+        phone=labels.phone_line.format(phone=library.clinic.phone),
+        hours=language.clinic.hours,
         page_label=labels.page,
         reviewed=reviewed,
         codes=((map_link(library.clinic.map_query), labels.qr_map),
@@ -154,26 +159,36 @@ def _handout_blocks(library: Library, language: Language, condition: Condition) 
     blocks: list = [d.Title(condition.title, condition.summary),
                     d.Paragraph(condition.disclaimer, muted=True)]
     blocks += [d.Heading(labels.what_it_is), *map(d.Paragraph, condition.what_it_is)]
-    blocks.append(d.Columns(
-        (d.Heading(labels.symptoms), d.Bullets(tuple(condition.symptoms))),
-        (d.Heading(labels.causes), d.Bullets(tuple(condition.causes)))))
     blocks += [d.Heading(labels.how_acupuncture_may_help),
                *map(d.Paragraph, condition.how_acupuncture_may_help)]
-    blocks += [d.Heading(labels.what_to_expect), d.Bullets(tuple(condition.what_to_expect))]
+    # Four short lists in two columns: the condition, what to tell us before treatment and what
+    # happens at a session (one block, so that a short list leaves no gap under itself).
+    blocks.append(d.Columns(
+        (d.Heading(labels.symptoms), d.Bullets(tuple(condition.symptoms)),
+         d.Heading(labels.precautions), d.Bullets(tuple(condition.precautions))),
+        (d.Heading(labels.causes), d.Bullets(tuple(condition.causes)),
+         d.Heading(labels.what_to_expect), d.Bullets(tuple(condition.what_to_expect)))))
+    # Red flags before the points: what a patient must not miss comes first.
+    blocks.append(d.Alert(labels.see_a_doctor, (
+        *urgent_parts(language, condition),
+        (labels.see_a_doctor_soon, tuple(condition.see_a_doctor.soon)),
+        (labels.urgent_no_email, ()),
+    )))
     figure = points_figure(library, language, condition, compact=False)
     self_care = (d.Heading(labels.self_care), d.Bullets(tuple(condition.self_care)))
     blocks.append(dataclasses.replace(figure, beside=self_care))
-    blocks.append(_red_flags(language, condition))
-    blocks.append(d.Memo(labels.memo))
+    # Room for the patient's questions where the pages leave it (every bundled handout has it,
+    # test_pages; an untranslated text set in the source language may leave none).
+    blocks.append(d.Memo(labels.memo, optional=True))
     return blocks
 
 
-def _red_flags(language: Language, condition: Condition) -> d.Alert:
+def urgent_parts(language: Language, condition: Condition) -> tuple:
+    """What every urgent box says: whom to call (the emergency number) for which signs, and the
+    advice line for when in doubt. `checks` makes sure each language names both numbers."""
     labels = language.labels
-    return d.Alert(labels.see_a_doctor, (
-        (labels.see_a_doctor_urgent, tuple(condition.see_a_doctor.urgent)),
-        (labels.see_a_doctor_soon, tuple(condition.see_a_doctor.soon)),
-    ))
+    return ((labels.see_a_doctor_urgent, tuple(condition.see_a_doctor.urgent)),
+            (labels.urgent_advice, ()))
 
 
 def _aftercare_blocks(library: Library, language: Language, condition: Condition,
@@ -193,49 +208,59 @@ def _aftercare_blocks(library: Library, language: Language, condition: Condition
     if personal is None:
         # A generic sheet: the practitioner writes name, date and next visit by hand.
         blocks.append(d.FillIn((labels.patient, labels.date, labels.next_visit)))
+    if personal is not None and personal.points:
+        # The points treated today, next to the patient's details (the handout shows the
+        # condition's points in general, so a generic sheet leaves them out).
+        blocks.append(points_figure(library, language, condition, compact=True,
+                                    treated=personal.points))
     blocks.append(d.Columns(
         (d.Heading(labels.aftercare_normal), d.Bullets(tuple(care.normal)),
-         d.Heading(labels.aftercare_do), d.Bullets(tuple(care.do))),
-        (d.Heading(labels.aftercare_condition.format(title=condition.title)),
-         d.Bullets(tuple(condition.aftercare)),
-         d.Heading(labels.aftercare_avoid), d.Bullets(tuple(care.avoid)))))
-    treated = personal.points if personal is not None else None
-    if treated:
-        # The points treated today (the handout shows the condition's points in general).
-        blocks.append(points_figure(library, language, condition, compact=True, treated=treated))
-    blocks.append(d.Alert(labels.aftercare_contact, (("", tuple(care.contact)),)))
-    # A personal sheet has its note; room left over becomes a writing area all the same.
-    blocks.append(d.Memo(labels.memo, optional=personal is not None))
+         d.Heading(labels.aftercare_do), d.Bullets(tuple(care.do)),
+         d.Heading(labels.aftercare_avoid), d.Bullets(tuple(care.avoid)),
+         d.Heading(labels.aftercare_condition.format(title=condition.title)),
+         d.Bullets(tuple(condition.aftercare))),
+        (d.Heading(labels.aftercare_contact), d.Bullets(tuple(care.contact)),
+         d.Heading(labels.precautions), d.Bullets(tuple(condition.precautions)))))
+    # The condition's urgent red flags again: the patient keeps this sheet, maybe not the handout.
+    blocks.append(d.Alert(labels.see_a_doctor, (*urgent_parts(language, condition),
+                                                (labels.urgent_no_email, ()))))
+    # Room left over becomes a writing area (the handout always has one; this one-page sheet
+    # gives the safety advice the room first).
+    blocks.append(d.Memo(labels.memo, optional=True))
     return blocks
 
 
 def personal_rows(language: Language, personal: Personal) -> list[tuple[str, str]]:
-    """Personal fields as (label, value), dates in the patient's language (the next visit is
-    shown on its own: see next_visit)."""
-    from babel.dates import format_date  # only personal sheets
-
+    """Personal fields as (label, value): the name as the language addresses a patient, dates
+    in the language's own patterns (ui.yaml date_format; the next visit is shown on its own:
+    see next_visit)."""
     labels = language.labels
-    locale = language.code.replace("-", "_")
     rows = []
     if personal.patient:
-        rows.append((labels.patient, d.given(personal.patient, "--patient")))
+        rows.append((labels.patient, d.given(labels.patient_name.format(patient=personal.patient),
+                                             "--patient")))
     if personal.date:
-        rows.append((labels.date, format_date(personal.date, "long", locale=locale)))
+        rows.append((labels.date, format_when(language, personal.date, labels.date_format)))
     if personal.practitioner:
         rows.append((labels.practitioner, d.given(personal.practitioner, "--practitioner")))
     return rows
 
 
 def next_visit(language: Language, personal: Personal) -> str | None:
-    """The next appointment with its weekday: "Sat, November 28, 2026 2:30 PM" /
-    "2026年11月28日(土) 14:30"."""
+    """The next appointment with its weekday, in ui.yaml next_visit_format: "Saturday,
+    November 28, 2026, 2:30 PM" / "2026年11月28日（土） 14:30"."""
     if not personal.next_visit:
         return None
-    from babel.dates import format_skeleton, format_time  # only personal sheets
+    return format_when(language, personal.next_visit, language.labels.next_visit_format)
 
-    when, locale = personal.next_visit, language.code.replace("-", "_")
-    return (f"{format_skeleton('yMMMMEd', when, locale=locale)} "
-            f"{format_time(when.time(), 'short', locale=locale)}")
+
+def format_when(language: Language, when: datetime.date, pattern: str) -> str:
+    """A date or date-time in a CLDR pattern, with the language's month and weekday names."""
+    from babel.dates import format_datetime  # only personal sheets need it
+
+    if not isinstance(when, datetime.datetime):
+        when = datetime.datetime.combine(when, datetime.time())
+    return format_datetime(when, pattern, locale=language.code.replace("-", "_"))
 
 
 def points_figure(library: Library, language: Language, condition: Condition, *,
@@ -243,7 +268,7 @@ def points_figure(library: Library, language: Language, condition: Condition, *,
     """Numbered markers on the views the condition's points need, and the matching legend.
 
     On a personal sheet (`treated` given) the treated points are numbered and listed; the
-    condition's other points stay on the diagram as faint, unnumbered dots.
+XX
     """
     labels = language.labels
     markers: dict[str, list[d.Marker]] = {}
@@ -274,7 +299,10 @@ def points_figure(library: Library, language: Language, condition: Condition, *,
                   for view in shown_views)
     heading = labels.treated_points if treated else labels.points
     codes = [code for view, code in untreated if view in shown_views]
-    return d.PointsFigure(heading, views, tuple(legend), (labels.points_bilateral,), compact,
+    notes = [labels.points_bilateral]
+    if not compact:   # only the handout gives locations, measured in finger-widths
+        notes.append(labels.finger_widths)
+    return d.PointsFigure(heading, views, tuple(legend), tuple(notes), compact,
                           untreated=f"{labels.points_not_treated} {' '.join(codes)}"
                           if codes else None,
                           sides=(labels.side_right, labels.side_left))
@@ -327,8 +355,11 @@ def email_text(library: Library, lang: str, slug: str, kind: str,
     return EmailText(
         subject=subject,
         paragraphs=(greeting, body, labels.email_closing),
-        signature=(clinic.name, clinic.address, library.clinic.email),
-        attachment_name=safe_filename(f"{title} - {document_label}") + ".pdf",
+        signature=(clinic.name, clinic.address,
+                   labels.phone_line.format(phone=library.clinic.phone), clinic.hours,
+                   library.clinic.email),
+        attachment_name=safe_filename(labels.attachment_name.format(
+            title=title, document=document_label)) + ".pdf",
     )
 
 

@@ -22,14 +22,24 @@ LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 NOT_LANGUAGES = {"diagrams"}
+CONDITIONS = "conditions"           # <lang>/conditions/<slug>.yaml
 
 # Placeholders each label may use; anything else in braces is a content error.
 LABEL_FIELDS = {
     "aftercare_condition": {"title"}, "page": {"page", "pages"}, "reviewed": {"version", "date"},
+    "phone_line": {"phone"},
     "email_subject_handout": {"title", "clinic"}, "email_subject_aftercare": {"clinic", "title"},
     "email_greeting": {"patient"}, "email_body_handout": {"title", "clinic"},
     "email_body_aftercare": {"title", "clinic"},
+    "aftercare_title": {"title", "condition"}, "clinic_with_reading": {"name", "reading"},
+    "patient_name": {"patient"}, "attachment_name": {"title", "document"},
+    "calendar_summary": {"clinic"},
 }
+# Placeholders a label must use: a sheet never drops the patient's name or the clinic's.
+LABEL_REQUIRED = {"patient_name": {"patient"}, "clinic_with_reading": {"name"}}
+# Date patterns (CLDR) and the fields each must show: a date nobody can misread.
+DATE_PATTERNS = {"date_format": ("y", "ML", "d"),
+                 "next_visit_format": ("y", "ML", "d", "HhKk", "m")}
 
 @dataclass
 class TranslationFile:
@@ -56,11 +66,17 @@ class TranslationFile:
 
 @dataclass
 class Loaded:
-    """The outcome of loading: the library (None when errors), diagnostics and translation states."""
+    """The outcome of loading: the library (None when errors), diagnostics and translation states.
+
+    `partial` is what loaded despite errors elsewhere (None if the shared files or the source
+    language's own files are broken): a build makes from it the documents whose input files
+    (see `input_group`) have no errors.
+    """
 
     library: model.Library | None
     diagnostics: Diagnostics
     translations: list[TranslationFile]
+    partial: model.Library | None = None
 
 
 def find_content(root: Path) -> Path:
@@ -80,7 +96,8 @@ def load(root: Path) -> Loaded:
         # Every way of failing reports why; this only keeps `check` from passing if one does not.
         loader.diags.error(Mark(str(root)), "the content could not be loaded",
                            "run with --debug and report this as a bug")
-    return Loaded(library if not loader.diags.errors else None, loader.diags, loader.translations)
+    return Loaded(library if not loader.diags.errors else None, loader.diags, loader.translations,
+                  partial=library)
 
 
 def load_library(root: Path) -> tuple[model.Library, Diagnostics]:
@@ -88,6 +105,41 @@ def load_library(root: Path) -> tuple[model.Library, Diagnostics]:
     loaded = load(root)
     loaded.diagnostics.raise_if_errors()
     return loaded.library, loaded.diagnostics
+
+
+# -- which files exist, and which documents each goes into (shared with incremental builds) ------
+def language_folders(root: Path) -> list[Path]:
+    """Every folder of `root` that holds a language (even one misnamed: loading reports it)."""
+    return [entry for entry in sorted(root.iterdir()) if entry.is_dir()
+            and entry.name not in NOT_LANGUAGES and not entry.name.startswith(".")]
+
+
+def condition_slugs(root: Path, code: str) -> list[str]:
+    folder = root / code / CONDITIONS
+    return sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
+
+
+def input_group(root: Path, relative: str) -> tuple[str, str] | None:
+    """Which documents a file of the content tree (path relative to `root`, '/'-separated) goes
+    into: ("", "") every document (settings, registry, diagrams, anything outside languages);
+    (lang, "") every document in that language (a language folder but for its conditions);
+    (lang, slug) the documents of one condition in that language (its conditions/<slug>.yaml).
+    A translation also uses its source language's groups (see `document_groups`). Hidden files
+    (editor backups, .DS_Store) go into nothing: None."""
+    parts = relative.split("/")
+    if any(part.startswith(".") for part in parts):
+        return None
+    head = parts[0]
+    if head in NOT_LANGUAGES or not (root / head).is_dir():
+        return "", ""
+    if len(parts) == 3 and parts[1] == CONDITIONS and parts[2].endswith(".yaml"):
+        return head, parts[2][:-len(".yaml")]
+    return head, ""
+
+
+def document_groups(source: str, lang: str, slug: str) -> list[tuple[str, str]]:
+    """The input groups one document is made from: a translation falls back to its source."""
+    return sorted({("", ""), (source, ""), (lang, ""), (source, slug), (lang, slug)})
 
 
 class _Loader:
@@ -129,6 +181,13 @@ class _Loader:
         registry = self.required("points.yaml", model.Registry)
         if clinic and not EMAIL.match(clinic.email):
             self.diags.error(clinic.email.mark, f"'{clinic.email}' is not an email address")
+        if clinic and clinic.timezone is not None and not _is_timezone(clinic.timezone):
+            self.diags.error(clinic.timezone.mark, f"'{clinic.timezone}' is not a time zone",
+                             "an IANA name such as Asia/Tokyo or Europe/London")
+        if clinic and not 5 <= clinic.visit_minutes <= 600:
+            self.diags.error(Mark(str(self.root / "clinic.yaml")),
+                             f"visit_minutes: {clinic.visit_minutes} is not a visit length",
+                             "minutes, e.g. 60")
         views = {p.stem: p for p in sorted((self.root / "diagrams").glob("*.svg"))}
         self.styles = handouts_style.load(self.root, self.diags)
         sizes = {name: check_view(path, self.diags) for name, path in views.items()}
@@ -151,16 +210,14 @@ class _Loader:
                 lang = self.load_language(code, source, registry.points, aliases)
                 if lang is not None:
                     languages[code] = lang
-        if self.diags.errors:
+        if clinic is None:
             return None
         return model.Library(self.root, settings, clinic, registry.points, aliases, languages, views,
                              self.styles)
 
     def language_codes(self) -> list[str]:
         codes = []
-        for entry in sorted(self.root.iterdir()):
-            if not entry.is_dir() or entry.name in NOT_LANGUAGES or entry.name.startswith("."):
-                continue
+        for entry in language_folders(self.root):
             if not LANGUAGE_CODE.match(entry.name):
                 self.diags.error(Mark(str(entry)), f"'{entry.name}' is not a language code",
                                  "language folders are named by BCP 47 codes such as en or ja")
@@ -320,6 +377,16 @@ class _Loader:
             for unknown in sorted(used - allowed):
                 self.diags.error(text.mark, f"{name}: unknown placeholder {{{unknown}}}",
                                  f"allowed here: {', '.join('{' + a + '}' for a in sorted(allowed))}")
+            for missing in sorted(LABEL_REQUIRED.get(name, set()) - used):
+                self.diags.error(text.mark, f"{name}: the placeholder {{{missing}}} is missing",
+                                 f"write {{{missing}}} where it goes, e.g. {model_doc(name)}")
+        for name, needed in DATE_PATTERNS.items():
+            text = getattr(labels, name)
+            problem = _date_pattern_problem(text, needed)
+            if problem:
+                self.diags.error(text.mark, f"{name}: {problem}",
+                                 f"a CLDR pattern such as {model_doc(name)}; quote literal "
+                                 "Latin letters, e.g. 'at'")
 
     def point_texts(self, code: str, source: str | None, registry: dict):
         texts = self.piece(code, source, "points.yaml", dict[str, model.PointText])
@@ -335,19 +402,19 @@ class _Loader:
         return texts
 
     def conditions(self, code: str, source: str | None, registry: dict, aliases: dict):
-        folder = self.root / code / "conditions"
+        folder = self.root / code / CONDITIONS
         if _present(folder) and not folder.is_dir():
             self.diags.error(Mark(str(folder)), "conditions is not a folder",
                              "conditions/ holds one <slug>.yaml file per condition")
-        own_slugs = sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
+        own_slugs = condition_slugs(self.root, code)
         if source is None:
             slugs = own_slugs
             if not slugs:
                 self.diags.error(Mark(str(folder)), "no conditions found",
                                  "add conditions/<slug>.yaml files")
         else:
-            source_folder = self.root / source / "conditions"
-            slugs = sorted(p.stem for p in source_folder.glob("*.yaml"))
+            source_folder = self.root / source / CONDITIONS
+            slugs = condition_slugs(self.root, source)
             for extra in sorted(set(own_slugs) - set(slugs)):
                 self.diags.error(Mark(str(folder / f"{extra}.yaml")),
                                  f"condition '{extra}' has no {source} source file",
@@ -363,7 +430,7 @@ class _Loader:
             if condition is None:
                 continue
             result[slug] = self.resolve_points(condition, registry, aliases, code, slug)
-        return result if len(result) == len(slugs) else None
+        return result       # without the broken ones: their errors fail only their documents
 
     def resolve_points(self, condition, registry, aliases, code, slug):
         """Replace aliases by WHO codes; unknown codes are errors with a hint."""
@@ -401,6 +468,43 @@ class _Loader:
 def _present(path: Path) -> bool:
     """Something stands at `path` (a file, a folder, even a broken link): reading it says what."""
     return os.path.lexists(path)
+
+
+def model_doc(label: str) -> str:
+    """The documented example of a label (model.Labels), for hints."""
+    import dataclasses
+
+    doc = next(f.metadata["doc"] for f in dataclasses.fields(model.Labels) if f.name == label)
+    return doc.split("e.g. ", 1)[-1]
+
+
+def _is_timezone(name: str) -> bool:
+    import zoneinfo
+
+    try:
+        zoneinfo.ZoneInfo(str(name))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+# Date field letters of CLDR patterns (Unicode TR 35, "Date Field Symbol Table") that babel
+# formats; other Latin letters must be quoted ('at') or they are printed as they are.
+CLDR_DATE_LETTERS = frozenset("GyYuQqMLwWdDFgEecabBhHKkmsSAzZOvVXx")
+
+
+def _date_pattern_problem(text: str, needed: tuple[str, ...]) -> str | None:
+    """What is wrong with a CLDR date pattern (unknown letters, a missing field), or None.
+    (Read here without babel: loading content must stay quick.)"""
+    unquoted = "".join(part for index, part in enumerate(text.split("'")) if index % 2 == 0)
+    letters = {c for c in unquoted if c.isascii() and c.isalpha()}
+    unknown = sorted(letters - CLDR_DATE_LETTERS)
+    if unknown:
+        return f"'{text}' uses unknown pattern letters {', '.join(unknown)}"
+    missing = [group[0] for group in needed if not letters & set(group)]
+    if missing:
+        return f"'{text}' does not show {', '.join(missing)} (year y, month M, day d, hour H, minute m)"
+    return None
 
 
 def _retext(original: Text, value: str) -> Text:

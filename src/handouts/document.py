@@ -153,6 +153,8 @@ class Footer:
     clinic_name: str
     address: str
     email: str
+    phone: str                 # e.g. "Phone 03-1234-5678"
+    hours: str                 # opening hours, as the language writes them
     page_label: str            # with {page} and {pages}
     reviewed: str | None
     codes: tuple[tuple[str, str], ...]   # (QR payload, caption)

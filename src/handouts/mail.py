@@ -261,7 +261,8 @@ def _transfer_encoding(body: str) -> str:
 
 
 def build_message(*, sender: str, sender_name: str, to: str, text: "EmailText",
-                  attachment: bytes) -> EmailMessage:
+                  attachment: bytes, event: tuple[str, bytes] | None = None) -> EmailMessage:
+    """The message with the PDF attached, and `event` (file name, iCalendar bytes) if given."""
     check_header_value("the sender name", sender_name)
     check_header_value("the sender address", sender)
     check_header_value("the recipient address", to)
@@ -289,6 +290,11 @@ def build_message(*, sender: str, sender_name: str, to: str, text: "EmailText",
     # into numbered sections (filename*0*=utf-8''...; filename*1*=...) when it is long.
     message.add_attachment(attachment, maintype="application", subtype="pdf",
                            filename=text.attachment_name)
+    if event is not None:
+        name, calendar = event
+        check_header_value("the calendar file name", name)
+        message.add_attachment(calendar, maintype="text", subtype="calendar", filename=name,
+                               params={"method": "PUBLISH", "charset": "utf-8"})
     for part in message.walk():          # MIME-Version belongs in the top-level header only
         if part is not message:
             del part["MIME-Version"]

@@ -31,7 +31,20 @@ class Settings:
 class ClinicData:
     text_limit: ClassVar[int] = 200
     email: Text = doc("the clinic's email address (sender of emails, mailto QR code)")
-    map_query: Text = doc("what the map QR code searches for: the clinic's address")
+    phone: Text = doc("the clinic's phone number as patients dial it, e.g. 03-1234-5678; "
+                      "printed on every page")
+    map_query: Text = doc("what the map QR code searches for: the clinic's full address, with "
+                          "ward and city")
+    emergency_number: Text = doc("the emergency (ambulance) number every urgent box names, "
+                                 "e.g. 119")
+    advice_line: Text | None = doc("the medical advice line every urgent box names too, "
+                                   "e.g. #7119 (Tokyo)", default=None)
+    placeholder: bool = doc("true while phone and opening hours are stand-ins, not the "
+                            "clinic's own; check warns", default=False)
+    timezone: Text | None = doc("IANA time zone of the clinic, e.g. Asia/Tokyo: the next visit's "
+                                "calendar event is in this zone", default=None)
+    visit_minutes: int = doc("length of a visit in minutes (the calendar event's duration)",
+                             default=60)
 
 
 # content/points.yaml -----------------------------------------------------------------------
@@ -94,6 +107,9 @@ class ClinicText:
     text_limit: ClassVar[int] = 200
     name: Text = doc("clinic name as written in this language")
     address: Text = doc("clinic address as written in this language")
+    hours: Text = doc("opening hours (when patients can phone), as written in this language")
+    reading: Text | None = doc("optional reading or local form of the name, printed after it "
+                               "(e.g. katakana フジ・ウェルネス)", default=None)
 
 
 # content/<lang>/ui.yaml ------------------------------------------------------------------------
@@ -102,15 +118,22 @@ class Labels:
     text_limit: ClassVar[int] = 300      # one line each; the email texts are the longest
     handout_label: Text = doc("small label above a handout title")
     aftercare_label: Text = doc("small label above an aftercare sheet title")
+    aftercare_title: Text = doc("full title of an aftercare sheet (document title); {title} is "
+                                "the sheet's title, {condition} the condition")
+    clinic_with_reading: Text = doc("the clinic name with its reading (clinic.yaml reading); "
+                                    "{name} and {reading}")
     what_it_is: Text = doc("heading")
     symptoms: Text = doc("heading")
     causes: Text = doc("heading")
     how_acupuncture_may_help: Text = doc("heading")
     what_to_expect: Text = doc("heading")
     points: Text = doc("heading of the acupoint diagram")
-    points_bilateral: Text = doc("note under the diagram: points exist on both sides")
+    points_bilateral: Text = doc("note under the diagram: points exist on both sides; the "
+                                 "pictures show the right side")
+    finger_widths: Text = doc("note under the handout diagram: how finger-widths are measured")
     points_not_treated: Text = doc("legend on personal sheets: the diamonds are the "
                                    "condition's other points, not treated today")
+    precautions: Text = doc("heading of the precautions: tell us before treatment if ...")
     side_right: Text = doc("label beside the body views: the patient's right side")
     side_left: Text = doc("label beside the body views: the patient's left side")
     view_alt: Text = doc("what a screen reader says for a body view; {view} is its caption, "
@@ -122,22 +145,32 @@ class Labels:
     self_care: Text = doc("heading")
     see_a_doctor: Text = doc("heading of the red-flag box")
     see_a_doctor_soon: Text = doc("lead-in to non-urgent red flags")
-    see_a_doctor_urgent: Text = doc("lead-in to urgent red flags")
+    see_a_doctor_urgent: Text = doc("lead-in to urgent red flags; must name the emergency "
+                                    "number (clinic.yaml emergency_number)")
+    urgent_advice: Text = doc("line in every urgent box: the advice line for when in doubt; "
+                              "must name clinic.yaml advice_line")
+    urgent_no_email: Text = doc("line in every urgent box: do not use email for urgent problems")
     memo: Text = doc("heading of the writing area: questions for your practitioner")
     aftercare_normal: Text = doc("heading")
     aftercare_do: Text = doc("heading")
     aftercare_avoid: Text = doc("heading")
     aftercare_condition: Text = doc("heading; {title} is the condition")
-    aftercare_contact: Text = doc("heading")
+    aftercare_contact: Text = doc("heading of the aftercare box: what to do if something "
+                                  "happens, and the urgent red flags")
     patient: Text = doc("personal field label")
+    patient_name: Text = doc("how the patient is named on a sheet; {patient}, e.g. {patient} 様")
     date: Text = doc("personal field label")
+    date_format: Text = doc("CLDR date pattern of the session date, e.g. MMMM d, y")
     practitioner: Text = doc("personal field label")
     next_visit: Text = doc("personal field label")
+    next_visit_format: Text = doc("CLDR date-time pattern of the next visit, e.g. "
+                                  "EEEE, MMMM d, y, h:mm a")
     note: Text = doc("personal field label")
     fallback_marker: Text = doc("marks text shown in the source language because it is not "
                                 "translated yet, e.g. （英語のみ）")
     treated_points: Text = doc("personal field label")
     page: Text = doc("footer page number; {page} and {pages}")
+    phone_line: Text = doc("footer line with the clinic's phone number; {phone}")
     qr_map: Text = doc("caption under the map QR code")
     qr_email: Text = doc("caption under the email QR code")
     qr_map_link: Text = doc("what the map QR code opens, said by screen readers")
@@ -151,6 +184,9 @@ class Labels:
     email_body_handout: Text = doc("email text; {title}")
     email_body_aftercare: Text = doc("email text")
     email_closing: Text = doc("email closing line before the signature")
+    attachment_name: Text = doc("file name of an emailed PDF, without .pdf; {title} is the "
+                                "condition, {document} the document label")
+    calendar_summary: Text = doc("title of the next visit's calendar event; {clinic}")
     views: dict[str, Text] = doc("diagram view id -> caption")
 
 
@@ -171,7 +207,8 @@ class Aftercare:
     normal: list[Text] = doc("what is normal after treatment and for how long")
     do: list[Text] = doc("what to do")
     avoid: list[Text] = doc("what to avoid")
-    contact: list[Text] = doc("when to contact the clinic or a doctor")
+    contact: list[Text] = doc("what to do if you feel faint, bleed or see signs of infection, "
+                              "and when to contact the clinic or a doctor")
 
 
 # content/<lang>/conditions/<slug>.yaml ----------------------------------------------------------
@@ -183,14 +220,19 @@ class ConditionPoint:
 
 @dataclass(frozen=True)
 class RedFlags:
-    soon: list[Text] = doc("see your doctor soon if ...")
-    urgent: list[Text] = doc("get medical help right away if ...")
+    soon: list[Text] = doc("see your doctor soon if ... (fever, weight loss, night pain, ...)")
+    urgent: list[Text] = doc("required: the urgent red flags, printed on the handout and the "
+                             "aftercare sheet: call the emergency number or go to hospital now "
+                             "if ...")
 
 
 @dataclass(frozen=True)
 class Review:
     by: Text = doc("who reviewed the content")
+    role: Text = doc("the reviewer's role, e.g. licensed acupuncturist")
     date: datetime.date = doc("when, e.g. 2026-11-21")
+    next: datetime.date = doc("when the content is due for its next review, e.g. 2027-11-21; "
+                              "check warns from that day")
 
 
 @dataclass(frozen=True)
@@ -202,6 +244,9 @@ class Condition:
     causes: list[Text] = doc("list")
     how_acupuncture_may_help: list[Text] = doc("paragraphs; honest: 'may help'")
     what_to_expect: list[Text] = doc("list")
+    precautions: list[Text] = doc("required: what to tell the practitioner before treatment "
+                                  "(pregnancy, blood thinners, pacemaker or implant, diabetes or "
+                                  "poor circulation, fainting with needles, skin infection)")
     points: list[ConditionPoint] = doc("the acupoints used, with why")
     self_care: list[Text] = doc("list")
     see_a_doctor: RedFlags = doc("red flags: every condition must say when to see a doctor")

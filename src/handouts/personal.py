@@ -16,7 +16,7 @@ from handouts.model import Library
 from handouts.schema import suggest_code
 
 MAX_NAME = 80
-MAX_NOTE = 1000        # characters; a longer note never fits the one-page sheet
+MAX_NOTE = 1000        # characters; a longer note never fits the sheet
 MAX_SHOWN = 8          # code points listed in a message
 
 
@@ -124,6 +124,16 @@ def parse_points(library: Library, lang: str, value: str | None) -> tuple[str, .
     return tuple(codes)
 
 
+def _not_addressed_twice(form: str, patient: str) -> None:
+    """The sheet adds the language's form of address (ui.yaml patient_name, e.g. "{patient} 様");
+    a name that already carries it would be printed wrongly ("… 様 様"), so refuse it."""
+    before, _, after = form.partition("{patient}")
+    for part, present in ((before.strip(), patient.startswith), (after.strip(), patient.endswith)):
+        if part and present(part):
+            raise HandoutsError(f"--patient: leave out '{part}': the sheet adds it "
+                                f"(it prints the name as \"{form}\")")
+
+
 def personal_details(library: Library, lang: str, *, patient=None, date=None, points=None,
                      next_visit=None, practitioner=None, note=None,
                      printed: bool = True) -> Personal:
@@ -136,9 +146,11 @@ def personal_details(library: Library, lang: str, *, patient=None, date=None, po
         if name and len(name) > MAX_NAME:
             raise HandoutsError(f"{option}: a name of {len(name)} characters is too long "
                                 f"(at most {MAX_NAME})")
+    if patient:
+        _not_addressed_twice(library.languages[lang].labels.patient_name, patient)
     if note and len(note) > MAX_NOTE:
         raise HandoutsError(f"--note: a note of {len(note)} characters is far too long for the "
-                            f"one-page sheet (at most {MAX_NOTE}); shorten --note")
+                            f"sheet (at most {MAX_NOTE}); shorten --note")
     if printed:
         own = str(library.languages[lang].style.font)
         from handouts.fontfiles import font_families

@@ -12,7 +12,8 @@ def _fill(flowables: list[Flowable], width: float, height: float):
     for index, flowable in enumerate(flowables):
         space = flowable.getSpaceBefore() if taken else 0
         _, h = flowable.wrap(width, height - used - space)
-        if used + space + h <= height:
+        # The space after counts too: the part that fits must never be taller than `height`.
+        if used + space + h + flowable.getSpaceAfter() <= height:
             taken.append(flowable)
             used += space + h + flowable.getSpaceAfter()
             continue
@@ -23,8 +24,18 @@ def _fill(flowables: list[Flowable], width: float, height: float):
             taken.append(first)
             used += space + h
             return taken, list(parts[1:]) + flowables[index + 1:], used
-        return taken, flowables[index:], used
+        return _keep_headings_with_next(taken, flowables[index:], width, used)
     return taken, [], used
+
+
+def _keep_headings_with_next(taken, rest, width, used):
+    """A heading never ends a column: it moves on with the text it introduces."""
+    while taken and getattr(taken[-1], "keepWithNext", False):
+        heading = taken.pop()
+        _, h = heading.wrap(width, 1e9)
+        used -= h + heading.getSpaceAfter() + (heading.getSpaceBefore() if taken else 0)
+        rest = [heading, *rest]
+    return taken, rest, used
 
 
 class SideBySide(Flowable):

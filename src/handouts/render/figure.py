@@ -1,16 +1,20 @@
 """The acupoint figure: rows of body views and the legend that numbers their points.
 
 Views go side by side while they fit at their smallest legible height, then wrap to a new
-row. On a handout the legend (badge, name, reading, where, why) follows the views; on an
+row. On a handout the legend (badge, name, reading, where, why) follows the views (narrow views
+share their width with the self-care advice); on an
 aftercare sheet a one-line-per-point legend stands beside the views when they leave room, else
 below them. Figure and legend are kept on one page.
 
-Structure (render.tagging), in reading order: the heading, a Figure per view (its alternate
-text from the content), the notes, and the legend as a list: number (Lbl), then code, name and
-reading (a Ruby), location and use (LBody). Parts are made in the order they are read.
+Structure (render.tagging): the heading, a Figure per view (its alternate text from the
+content), the notes, and the legend as a list: number (Lbl), then code, name and reading (a
+Ruby), location and use (LBody). The parts' elements are made apart and placed in the order
+the chosen layout is read (views, then what stands beside or under them).
 """
 
 from __future__ import annotations
+
+import dataclasses
 
 from reportlab.lib.colors import Color
 from reportlab.platypus import Flowable, KeepTogether
@@ -22,6 +26,10 @@ from handouts.render.tagging import TextTags, ruby
 from handouts.render.text import TextBlock
 from handouts.render.widgets import Badge, Diamond, badge_radius
 
+# Views narrower than this share of the width leave room for the blocks that go with the figure
+# (a handout's self-care) beside them.
+BESIDE_VIEWS_AT_MOST = 0.64
+
 
 def flowables(r, b: d.PointsFigure) -> list[Flowable]:
     """`r` is the document's renderer (styles, width, text helpers)."""
@@ -31,49 +39,88 @@ def flowables(r, b: d.PointsFigure) -> list[Flowable]:
     if b.compact:
         legend_width = r.width * diagram.compact_legend
         views_width = r.width - legend_width - r.style.page.column_gap
-        rows = _rows(r, b, views_width)
+        rows, figures = _apart(r, _rows, r, b, views_width)
         if all(row.fits(views_width) for row in rows) and len(rows) == 1:
-            legend = [*_legend(r, b, legend_width, compact=True), *_notes(r, b, legend_width)]
-            table = SideBySide(rows, legend, (views_width, legend_width), r.style.page.column_gap)
+            items, listed = _apart(r, _legend, r, b, legend_width, compact=True)
+            notes, said = _apart(r, _notes, r, b, legend_width)
+            r.place(figures, listed, said)            # the legend and notes beside the views
+            table = SideBySide(rows, [*items, *notes], (views_width, legend_width),
+                               r.style.page.column_gap)
             return [*beside, KeepTogether([*head, table])]
-        rows = _rows(r, b, r.width)
-        return [*beside, KeepTogether([*head, *rows, *_notes(r, b), *_legend_grid(r, b)])]
-    rows = _rows(r, b, r.width)
-    notes = _notes(r, b)
-    legend = _legend(r, b, r.width, compact=False)
-    parts = [*head, *rows, *notes, *legend]
-    tall = sum(p.wrap(r.width, r.frame_height)[1] + p.getSpaceBefore() + p.getSpaceAfter()
-               for p in parts)
-    if len(b.views) > 1 and tall > r.frame_height:
-        return [*beside, *_by_view(r, b, head)]     # large print: too tall for one page
-    return [*beside, KeepTogether(parts)]
-
-
-def _by_view(r, b: d.PointsFigure, head: list[Flowable]) -> list[Flowable]:
-    """Each view kept on one page with the legend of its own points beside it, for a figure
-    too tall for one page (large print: every legend entry at 18 pt)."""
+        rows, figures = _apart(r, _rows, r, b, r.width)
+        notes, said = _apart(r, _notes, r, b)
+        grid, listed = _apart(r, _legend_grid, r, b)
+        r.place(figures, said, listed)
+        return [*beside, KeepTogether([*head, *rows, *notes, *grid])]
+    rows, figures = _apart(r, _rows, r, b, r.width)
+    legend, listed = _apart(r, _legend, r, b, r.width, compact=False)
+    notes, said = _apart(r, _notes, r, b)
     gap = r.style.page.column_gap
-    groups = []
-    notes = _notes(r, b)
-    for index, view in enumerate(b.views):
-        one = d.PointsFigure(b.heading, (view,), b.legend, b.notes, b.compact, (), b.untreated,
-                             b.sides)
-        row = _rows(r, one, r.width)[0]
-        left = min(max(row.width_at(row.d.min_height) * 1.3, r.width * 0.3), r.width * 0.45)
-        numbers = {m.number for m in view.markers if m.number}
-        own = d.PointsFigure(b.heading, (view,), tuple(e for e in b.legend if e.number in numbers),
+    if beside and r.style.page.columns >= 2 and len(rows) == 1 and rows[0].fits(
+            r.width * BESIDE_VIEWS_AT_MOST):
+        # Narrow views leave room: the companion blocks (self-care) stand to their left.
+        views_width = max(r.width * 0.5, rows[0].width_at(diagram.min_height) + gap)
+        row, figures = _apart(r, _rows, r, b, views_width)
+        r.place(figures, said, listed)
+        pair = SideBySide(beside, [*head, *row], (r.width - views_width - gap, views_width), gap)
+        return [KeepTogether([pair, *notes, *legend])]
+    parts = [*head, *rows, *notes, *legend]
+    if _height(r, parts) <= r.frame_height or len(b.views) == 1:
+        r.place(figures, said, listed)
+        return [*beside, KeepTogether(parts)]
+    # Large print: too tall for one page. Heading and notes lead in (a page may end after
+    # them), then views and legend kept on one page; else the views go in groups, each with
+    # the legend of its points.
+    if _height(r, [*rows, *legend]) <= r.frame_height:
+        r.place(said, figures, listed)
+        figure = KeepTogether([*rows, *legend])
+        figure.within_figure = True        # nothing floats in between the notes and the views
+        head[0].figure_follows = figure    # the writing area may take the gap before the heading
+        return [*beside, *head, *notes, figure]
+    groups = _by_rows(r, b, head)
+    r.place(said)
+    return [*beside, *groups, *notes]
+
+
+def _apart(r, make, *args, **kwargs):
+    """`make(*args)`'s flowables, and the holder of the structure elements they made: placed
+    in reading order (r.place) once the layout is chosen, or dropped with a layout not taken."""
+    with r.apart() as holder:
+        return make(*args, **kwargs), holder
+
+
+def _height(r, parts: list[Flowable]) -> float:
+    return sum(p.wrap(r.width, r.frame_height)[1] + p.getSpaceBefore() + p.getSpaceAfter()
+               for p in parts)
+
+
+def _by_rows(r, b: d.PointsFigure, head: list[Flowable]) -> list[Flowable]:
+    """A figure too tall for one page (large print) in groups, each a row of views with the
+    legend of their own points under it, kept on one page: as many views per group as fit."""
+
+    def group(views: list[d.View], lead: list[Flowable]) -> list[Flowable]:
+        numbers = {m.number for v in views for m in v.markers if m.number}
+        own = d.PointsFigure(b.heading, tuple(views), tuple(e for e in b.legend
+                                                           if e.number in numbers),
                              b.notes, b.compact, (), b.untreated, b.sides)
-        entries = _legend(r, own, r.width - left - gap, compact=False)
-        # The view stands as tall as its legend beside it (within its size limits).
-        beside_height = sum(e.wrap(r.width - left - gap, r.frame_height)[1] for e in entries)
-        row.view_height = max(row.d.min_height, min(row.d.max_height,
-                                                    beside_height - 2 * r.s.caption.leading))
-        lead = [*head, *notes] if index == 0 else []
-        group = KeepTogether([*lead, SideBySide([row], entries, (left, r.width - left - gap),
-                                                gap)])
-        group.within_figure = index > 0        # nothing floats in between the views
-        groups.append(group)
-    return groups
+        return [*lead, *_rows(r, own, r.width), *_legend(r, own, r.width, compact=False)]
+
+    groups: list[list[d.View]] = []
+    for view in b.views:
+        lead = head if len(groups) <= 1 else []
+        if groups:
+            trial = [*groups[-1], view]
+            rows, _ = _apart(r, _rows, r, dataclasses.replace(b, views=tuple(trial)), r.width)
+            if len(rows) == 1 and _height(r, _apart(r, group, trial, lead)[0]) <= r.frame_height:
+                groups[-1] = trial
+                continue
+        groups.append([view])
+    result = []
+    for index, views in enumerate(groups):
+        kept = KeepTogether(group(views, head if index == 0 else []))
+        kept.within_figure = index > 0        # nothing floats in between the groups
+        result.append(kept)
+    return result
 
 
 def _rows(r, b: d.PointsFigure, width: float) -> list[DiagramRow]:

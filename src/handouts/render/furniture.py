@@ -1,8 +1,11 @@
 """Page furniture: the header (clinic, document label, page number), and the footer with the
 clinic's contact details and two QR codes.
 
-The footer text wraps in the room left of the codes and ends at least `footer.text_gap`
-before them; each code keeps its quiet zone free; captions sit under their code.
+The clinic's name heads every page; the footer leads with how to reach it: the phone number
+and email in the contact style (never the smallest text on the page), opening hours, address
+and review date smaller. The footer text wraps in the room left of the codes and ends at least
+`footer.text_gap` before them; each code keeps its quiet zone free; captions sit under their
+code.
 
 Tagging (render.tagging): header, rules and page numbers are artifacts on every page. The
 clinic's details and the codes are read once, at the end of the document: they are tagged
@@ -35,19 +38,22 @@ class Footer:
     qr_bottom: float
 
 
-FOOTER_TEXTS = ("clinic_name", "address", "email", "reviewed")     # document.Footer fields
+FOOTER_TEXTS = ("phone", "hours", "address", "email", "reviewed")     # document.Footer fields
 
 
 @dataclass
 class Contact:
-    """The structure elements of the footer's content, read once at the end of the document."""
+    """The structure elements of the header's and footer's content: the clinic's name on the
+    first page (read first), its details and codes on the last (read last)."""
 
+    name: Element            # a P
     texts: list              # a P per FOOTER_TEXTS entry
     links: list              # (Link, Figure, Span of the caption) per code
 
 
-def declare(parent: Element, doc: d.Document) -> Contact:
-    """The clinic block's elements: a section after everything else under `parent`."""
+def declare(parent: Element, doc: d.Document, name: Element) -> Contact:
+    """The clinic block's elements: a section after everything else under `parent`; `name`
+    is the element (made before the body's) of the clinic's name atop the first page."""
     f = doc.footer
     section = parent.add("Sect")
     texts = [section.add("P") for _ in FOOTER_TEXTS]
@@ -56,7 +62,7 @@ def declare(parent: Element, doc: d.Document) -> Contact:
         link = section.add("Link")
         says = f.links[index] if index < len(f.links) else caption
         links.append((link, link.add("Figure", alt=says), link.add("Span")))
-    return Contact(texts, links)
+    return Contact(name, texts, links)
 
 
 def layout_footer(doc: d.Document, styles, style: Style) -> Footer:
@@ -81,8 +87,8 @@ def _layout(doc: d.Document, styles, style: Style, wrap_captions: bool) -> Foote
     block_left = min(centre - width / 2 for _, _, centre, width, _ in codes)
     text_width = block_left - foot.text_gap - page.margin_left
     lines = []
-    texts = [(styles.footer_strong, f.clinic_name), (styles.contact, f.address),
-             (styles.contact, f.email), (styles.footer, f.reviewed)]
+    texts = [(styles.contact_strong, f.phone), (styles.footer, f.hours),
+             (styles.footer, f.address), (styles.contact, f.email), (styles.footer, f.reviewed)]
     for index, (text_style, text) in enumerate(texts):
         if text:
             lines += [(text_style, line, index) for line in _wrap(text, text_style, text_width)]
@@ -117,11 +123,13 @@ def draw_page(c: Canvas, doc: d.Document, styles, style: Style, footer: Footer, 
     running = ("Pagination", "Footer")
     last = contact if number == total else None      # the footer's content is read here
     c.saveState()
-    marking.switch(("Pagination", "Header"))
-    # Header: clinic name; document label and page number; a rule under them.
+    # Header: clinic name; document label and page number; a rule under them. The name is
+    # read once, on the first page; the rest is a running header.
     top = height - page.margin_top
     strong, label = styles.strong, styles.label
+    marking.switch(contact.name if contact and number == 1 else ("Pagination", "Header"))
     strong.draw(c, page.margin_left, top - strong.size, doc.header[0])
+    marking.switch(("Pagination", "Header"))
     right = f"{doc.header[1]} \u00b7 {doc.footer.page_label.format(page=number, pages=total)}"
     label.draw(c, width - page.margin_right - label.width(right), top - label.size, right)
     c.setStrokeColor(rule)

@@ -41,6 +41,10 @@ from handouts.style import TEXT_STYLES, Style
 rl_config.invariant = 1          # byte-identical output: fixed IDs, dates from SOURCE_DATE_EPOCH
 rl_config.useA85 = 0             # binary streams: smaller files, and no slow pure-Python encoding
 
+# The urgent part of a red-flag box (the signs, whom to call) is never split across pages,
+# unless it is taller than this share of a page (it would leave most of a page empty).
+URGENT_KEPT = 0.75
+
 
 class Styles:
     """The document's text styles: sizes and colours from the style data, font and line
@@ -95,6 +99,15 @@ class _Renderer:
             yield element
         finally:
             self.parent = outer
+
+    def apart(self):
+        """`with r.apart() as holder:` elements made inside wait in `holder` until `place`
+        puts them where they are read (a layout's parts are made before one is chosen)."""
+        return self.under(self.tags.holder())
+
+    def place(self, *holders: Element) -> None:
+        for holder in holders:
+            self.parent.adopt(holder)
 
     # -- text ---------------------------------------------------------------------------------
     def spans(self, text: str, style: str) -> list:
@@ -187,20 +200,42 @@ class _Renderer:
             heading = self.table([[sign, self.tb(b.heading, "heading", "H2")]],
                                  [sign_width, inner_width - sign_width],
                                  ("VALIGN", (0, 0), (-1, -1), "MIDDLE"))
-            inner: list[Flowable] = [heading, Spacer(1, 2)]
-            for lead, items in b.parts:
+            # One row per item, so that a long box may continue on the next page instead of
+            # leaving a gap; a heading or lead-in always stays with the item after it, and the
+            # first part (the urgent signs) stays in one piece (URGENT_KEPT).
+            rows: list[list] = []
+            cell: list[Flowable] = [heading, Spacer(1, 2)]
+            urgent_rows = 0
+            for index, (lead, items) in enumerate(b.parts):
                 if lead:
-                    inner.append(self.tb(lead, "strong", space_before=3))
+                    cell.append(self.tb(lead, "strong", space_before=3))
                 with self.under(self.element("L")):
-                    inner.extend(self.item(item, space_after=self.style.page.bullet_gap)
-                                 for item in items)
-        box = self.table([[inner]], [self.width],
+                    for item in items:
+                        rows.append([[*cell, self.item(item,
+                                                       space_after=self.style.page.bullet_gap)]])
+                        cell = []
+                if cell and lead and not items:
+                    rows.append([cell])
+                    cell = []
+                if index == 0:      # the urgent signs with their lead-in (whom to call)
+                    urgent_rows = len(rows)
+            if cell:
+                rows.append([cell])
+        tall = sum(f.wrap(inner_width, 1e9)[1] + f.getSpaceBefore() + f.getSpaceAfter()
+                   for row in rows[:urgent_rows] for f in row[0])
+        keep = ([("NOSPLIT", (0, 0), (-1, urgent_rows - 1))]
+                if urgent_rows > 1 and tall < URGENT_KEPT * self.frame_height else [])
+        box = self.table(rows, [self.width],
                          ("BOX", (0, 0), (-1, -1), a.border, black),
                          ("BACKGROUND", (0, 0), (-1, -1), tint),
                          ("LEFTPADDING", (0, 0), (-1, -1), a.padding),
                          ("RIGHTPADDING", (0, 0), (-1, -1), a.padding),
-                         ("TOPPADDING", (0, 0), (-1, -1), a.padding_top),
-                         ("BOTTOMPADDING", (0, 0), (-1, -1), a.padding_bottom))
+                         ("TOPPADDING", (0, 0), (-1, 0), a.padding_top),
+                         ("BOTTOMPADDING", (0, -1), (-1, -1), a.padding_bottom),
+                         # Each piece of a box split across pages is closed too.
+                         ("LINEBELOW", (0, "splitlast"), (-1, "splitlast"), a.border, black),
+                         ("LINEABOVE", (0, "splitfirst"), (-1, "splitfirst"), a.border, black),
+                         *keep)
         box.spaceBefore = self.s.body.size * self.style.page.section_gap
         return [box]
 
@@ -305,7 +340,10 @@ class _Renderer:
             if isinstance(flowable, _MemoMark):
                 result.append(area(not self.memo_optional, None))
                 continue
-            if (isinstance(flowable, (KeepTogether, Table)) and index > 0
+            follows = getattr(flowable, "figure_follows", None)   # a figure's lead-in
+            if follows is not None:
+                result.append(area(False, follows))
+            elif (isinstance(flowable, (KeepTogether, Table)) and index > 0
                     and not getattr(flowable, "within_figure", False)):
                 result.append(area(False, flowable))
             result.append(flowable)
@@ -416,8 +454,9 @@ def render(doc: d.Document, style: Style, fallback_style: Style | None = None,
     frame_top = page.height - page.margin_top - furniture.header_height(styles, style)
     width = page.width - page.margin_left - page.margin_right
     renderer = _Renderer(doc, styles, width, fallback, frame_top - frame_bottom)
+    letterhead = renderer.element("P")      # the clinic's name atop the first page, read first
     flowables = renderer.offer_memo(renderer.flowables(doc.blocks))
-    contact = furniture.declare(renderer.tags.document, doc)     # read last: after the body
+    contact = furniture.declare(renderer.tags.document, doc, letterhead)   # read last
 
     def template(buffer) -> _Template:
         frame = Frame(page.margin_left, frame_bottom, width, frame_top - frame_bottom,

@@ -66,6 +66,16 @@ class Element:
         self.kids.append(child)
         return child
 
+    def adopt(self, holder: Element) -> None:
+        """Move the elements made in `holder` (StructureTree.holder) here, after the kids so
+        far, in their order."""
+        if any(not isinstance(kid, Element) for kid in holder.kids):
+            raise TaggingError("a holder's elements are placed before they are drawn")
+        for kid in holder.kids:
+            kid.parent = self
+        self.kids += holder.kids
+        holder.kids = []
+
     def __repr__(self) -> str:
         return f"<Element {self.role} with {len(self.kids)} kids>"
 
@@ -141,6 +151,12 @@ class StructureTree:
         self._open: str | None = None                 # the marked-content sequence being drawn
         self._last_page = 0                           # the last page with tagged content
         self._links = 0
+
+    def holder(self) -> Element:
+        """A place outside the tree for elements made before their place in reading order is
+        known (parts of a layout still being chosen): `Element.adopt` moves them in; a holder
+        never adopted stays out of the file."""
+        return Element(self, "Div", None)
 
     def attach(self, canvas) -> None:
         """Make this the tree that `content`, `artifact` and `Marking` below use on `canvas`."""

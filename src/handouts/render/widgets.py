@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 
 from reportlab.lib.colors import Color, black, white
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, Table
 
 from handouts.render.tagging import LAYOUT, Element, Marking, artifact, content
 from handouts.render.text import TextStyle
@@ -59,6 +59,10 @@ class Placement:
         self.taken_by = None
 
 
+def _no_action(frame) -> None:
+    pass
+
+
 class MemoArea(Flowable):
     """A heading and ruled lines to write on.
 
@@ -90,7 +94,21 @@ class MemoArea(Flowable):
             return True             # an optional last place: taken when the page has room
         _, after = self.before.wrapOn(self.canv, avail_width, avail_height)
         after = getattr(self.before, "_H", after)     # KeepTogether reports its content here
-        return after + self.before.getSpaceBefore() > avail_height
+        if after + self.before.getSpaceBefore() <= avail_height:
+            return False
+        # A box that may continue on the next page (the red-flag box) leaves no gap when its
+        # first rows fit here.
+        return not (isinstance(self.before, Table)
+                    and self.before.split(avail_width, avail_height - self.before.getSpaceBefore()))
+
+    @property
+    def frameAction(self):     # noqa: N802 (reportlab's name)
+        """reportlab asks for this before placing a flowable: an area not wanted here takes no
+        place at all (an empty flowable on a full page would start a new page)."""
+        frame = getattr(self, "_frame", None)
+        if frame is None or self._wanted(frame._getAvailableWidth(), frame._y - frame._y1p):
+            return None
+        return _no_action
 
     def _full_height(self, avail_width: float, lines: int) -> float:
         _, head = self.heading.wrap(avail_width, 1e9)

@@ -1,4 +1,5 @@
-"""The main job: `handouts build` on the bundled content, checked on the PDFs it writes."""
+"""Content QA: `handouts build` on the bundled content (whatever it holds), checked on the PDFs
+it writes: every document within its page budget, fonts embedded, metadata, text, QR codes."""
 
 from __future__ import annotations
 
@@ -12,8 +13,11 @@ import yaml
 
 from helpers import CONTENT, char_sizes, decode_qr, fonts, page_count, page_image, pdf_pages_text, qpdf_check
 
-LANGS = ["en", "ja"]
-CONDITIONS = ["leg-pain", "sciatica"]
+# What the content holds today: language folders, and the source language's conditions.
+LANGS = sorted(p.name for p in CONTENT.iterdir()
+               if p.is_dir() and p.name != "diagrams" and not p.name.startswith("."))
+SOURCE = yaml.safe_load((CONTENT / "handouts.yaml").read_text(encoding="utf-8"))["source_language"]
+CONDITIONS = sorted(p.stem for p in (CONTENT / SOURCE / "conditions").glob("*.yaml"))
 DOCUMENTS = [(lang, slug, kind) for lang in LANGS for slug in CONDITIONS
              for kind in ("handout", "aftercare")]
 
