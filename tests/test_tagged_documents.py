@@ -235,7 +235,7 @@ def expected_aftercare(lang: str, slug: str, kind: str, variant: str) -> list[li
         return with_memo(lang, [*top, ("P", care["intro"]),
                                 ("P", ui["patient"] + ui["date"] + ui["next_visit"]), *rest],
                          footer(lang, slug))
-    from babel.dates import format_datetime     # dates in the language's CLDR patterns
+    from babel.dates import format_datetime  # dates in the language's CLDR patterns
 
     patient, practitioner, note = GIVEN[lang]
     treated = PERSONAL[kind][1].split(",")
@@ -349,7 +349,7 @@ def test_headings_and_lists_are_tagged_as_such(structures, key):
 
 @every_document
 def test_every_figure_says_what_it_shows_in_the_document_language(structures, key):
-    variant, lang, slug, kind = key
+    _, lang, slug, kind = key
     s = structures[key]
     ui, points = content(lang, "ui.yaml"), content(lang, "points.yaml")
     condition = content(lang, "conditions", f"{slug}.yaml")

@@ -237,7 +237,7 @@ class StructureTree:
             raise TaggingError("finish() before the last page was shown")
         _prune(self.document)
         elements = _walk(self.document)
-        page_refs = [doc.Reference(page) for page in pages]
+        page_refs = [doc.Reference(page).format(doc) for page in pages]   # "12 0 R" each
         for number, element in enumerate(elements):
             element.number = number
             doc.Reference(_StructElem(element, page_refs), f"StructElem{number}")
@@ -307,14 +307,14 @@ def _text(value: str) -> bytes:
 
 
 class _StructElem(PDFObject):
-    def __init__(self, element: Element, page_refs: list):
+    def __init__(self, element: Element, page_refs: list[bytes]):
         self.element, self.page_refs = element, page_refs
 
     def format(self, document) -> bytes:
         element = self.element
 
         def page(number: int) -> bytes:
-            return self.page_refs[number - 1].format(document)
+            return self.page_refs[number - 1]
 
         parent = (_ref(document, f"StructElem{element.parent.number}") if element.parent
                   else _ref(document, "StructTreeRoot"))
