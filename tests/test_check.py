@@ -184,7 +184,7 @@ def test_a_note_that_cannot_fit_is_an_error_not_a_clipped_page(tmp_path):
      r"patient_name: the placeholder \{patient\} is missing"),
     ("ja/ui.yaml", 'date_format: "y年M月d日"', 'date_format: "y年M月"',
      r"date_format: 'y年M月' does not show d"),
-    ("en/ui.yaml", 'next_visit_format: "EEEE, MMMM d, y, h:mm a"',
+    ("en/ui.yaml", 'next_visit_format: "EEEE, MMMM\\u00a0d, y, h:mm\\u00a0a"',
      'next_visit_format: "EEEE, MMMM d, y at h:mm a"', r"uses unknown pattern letters t"),
     ("ja/ui.yaml", 'aftercare_title: "{title}：{condition}"', 'aftercare_title: "{title}：{slug}"',
      r"aftercare_title: unknown placeholder \{slug\}"),

@@ -121,8 +121,10 @@ def test_a_tagged_list_also_stops_build_and_writes_nothing(tmp_path):
 @pytest.mark.parametrize("file, old, new, needle, words", [
     ("styles.yaml", "body: {size: 12, leading", "body: {size: 4, leading", "4",
      ["size", "out of range"]),
-    ("styles.yaml", "leading: 1.35, bold", "leading: .inf, bold", ".inf", ["leading", "out of range"]),
-    ("styles.yaml", "margin_top: 8mm", "margin_top: .nan", ".nan", ["margin_top", "expected a length"]),
+    ("styles.yaml", "leading: 1.35, bold", "leading: .inf, bold", ".inf",
+     ["leading", "out of range"]),
+    ("styles.yaml", "margin_top: 8mm", "margin_top: .nan", ".nan",
+     ["margin_top", "expected a length"]),
     ("styles.yaml", "margin_bottom: 6.5mm", "margin_bottom: 99999", "99999",
      ["margin_bottom", "at most 2000 points"]),
     ("handouts.yaml", "source_language: en", "source_language: en\nreview_max_months: true",

@@ -244,6 +244,46 @@ def test_footer_text_ends_well_before_the_qr_block(scanned):
                     f"{_rect_distance(text.box, block) / MM:.1f} mm from the QR codes")
 
 
+def _font_sizes(page) -> list[tuple[str, float]]:
+    """(character, font size) of every drawn character of a page, in content order."""
+    from pypdfium2 import raw
+
+    textpage = page.get_textpage()
+    return [(textpage.get_text_range(i, 1), raw.FPDFText_GetFontSize(textpage.raw, i))
+            for i in range(textpage.count_chars())
+            if textpage.get_text_range(i, 1) not in ("\r", "\n", "", " ")]
+
+
+def test_phone_and_email_are_never_the_smallest_text(documents):
+    """Safety (issue 9): how to reach the clinic is read first in the footer, not last."""
+    clinic = yaml.safe_load((CONTENT / "clinic.yaml").read_text(encoding="utf-8"))
+    for name, path in each(documents):
+        for number, page in enumerate(pdfium.PdfDocument(path), start=1):
+            chars = _font_sizes(page)
+            text = "".join(c for c, _ in chars)
+            smallest = min(size for _, size in chars)
+            for needle in (clinic["email"], clinic["phone"]):
+                start = text.index(needle)
+                sizes = {round(size, 1) for _, size in chars[start:start + len(needle)]}
+                assert min(sizes) > smallest + 0.5, (name, number, needle, sizes, smallest)
+
+
+def test_the_urgent_signs_are_never_split_across_pages(documents):
+    """Safety (issue 9): the urgent lead-in (whom to call) and every urgent sign on one page."""
+    for name, path in each(documents):
+        lang = name.split("/")[1]
+        slug = "sciatica" if "sciatica" in name else "leg-pain"
+        ui = yaml.safe_load((CONTENT / lang / "ui.yaml").read_text(encoding="utf-8"))
+        condition = yaml.safe_load((CONTENT / lang / "conditions" / f"{slug}.yaml")
+                                   .read_text(encoding="utf-8"))
+        wanted = [ui["see_a_doctor_urgent"], *condition["see_a_doctor"]["urgent"]]
+        pages = ["".join(page.get_textpage().get_text_range().split())
+                 for page in pdfium.PdfDocument(path)]
+        holding = [number for number, text in enumerate(pages, start=1)
+                   if all("".join(w.split()) in text for w in wanted)]
+        assert holding, f"{name}: the urgent signs are not all on one page"
+
+
 def test_large_print_sets_nothing_below_14_pt(scanned):
     for name, pages in scanned.items():
         if not name.startswith("large"):

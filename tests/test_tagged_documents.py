@@ -229,7 +229,7 @@ def expected_aftercare(lang: str, slug: str, kind: str, variant: str) -> list[li
                *bullets(c["aftercare"]),
                ("H2", ui["aftercare_contact"]), *bullets(care["contact"]),
                ("H2", ui["precautions"]), *bullets(c["precautions"])]
-    rest = [*columns, *urgent_box(ui, c, soon=False)]
+    rest = [*urgent_box(ui, c, soon=False), *columns]     # whom to call before everyday advice
     top = [*letterhead(lang), ("H1", care["title"])]
     if kind == "aftercare":
         return with_memo(lang, [*top, ("P", care["intro"]),

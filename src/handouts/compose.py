@@ -169,6 +169,8 @@ def _handout_blocks(library: Library, language: Language, condition: Condition) 
         (d.Heading(labels.causes), d.Bullets(tuple(condition.causes)),
          d.Heading(labels.what_to_expect), d.Bullets(tuple(condition.what_to_expect)))))
     # Red flags before the points: what a patient must not miss comes first.
+    # (The urgent signs with whom to call stay together; the advice line may follow overleaf:
+    # keeping it too pushes the box to page 2 and a Letter handout over its budget.)
     blocks.append(d.Alert(labels.see_a_doctor, (
         *urgent_parts(language, condition),
         (labels.see_a_doctor_soon, tuple(condition.see_a_doctor.soon)),
@@ -213,6 +215,11 @@ def _aftercare_blocks(library: Library, language: Language, condition: Condition
         # condition's points in general, so a generic sheet leaves them out).
         blocks.append(points_figure(library, language, condition, compact=True,
                                     treated=personal.points))
+    # The condition's urgent red flags again, on the first page before the everyday advice: the
+    # patient keeps this sheet, maybe not the handout.
+    urgent = urgent_parts(language, condition)
+    blocks.append(d.Alert(labels.see_a_doctor, (*urgent, (labels.urgent_no_email, ())),
+                          kept=len(urgent)))
     blocks.append(d.Columns(
         (d.Heading(labels.aftercare_normal), d.Bullets(tuple(care.normal)),
          d.Heading(labels.aftercare_do), d.Bullets(tuple(care.do)),
@@ -221,9 +228,6 @@ def _aftercare_blocks(library: Library, language: Language, condition: Condition
          d.Bullets(tuple(condition.aftercare))),
         (d.Heading(labels.aftercare_contact), d.Bullets(tuple(care.contact)),
          d.Heading(labels.precautions), d.Bullets(tuple(condition.precautions)))))
-    # The condition's urgent red flags again: the patient keeps this sheet, maybe not the handout.
-    blocks.append(d.Alert(labels.see_a_doctor, (*urgent_parts(language, condition),
-                                                (labels.urgent_no_email, ()))))
     # Room left over becomes a writing area (the handout always has one; this one-page sheet
     # gives the safety advice the room first).
     blocks.append(d.Memo(labels.memo, optional=True))

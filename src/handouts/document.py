@@ -79,6 +79,7 @@ class Alert:
 
     heading: str
     parts: tuple[tuple[str, tuple[str, ...]], ...]
+    kept: int = 1       # the first `kept` parts (the urgent signs, whom to call) stay together
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,9 @@ class DiagramRow(Flowable):
         self.spacing = max(self.margin, self.d.gap)
         self.view_height = self.d.min_height
         self.avail_width = None
+        # R / L labels centred on the drawing's top edge reach above the row: keep them clear
+        # of a heading above.
+        self.spaceBefore = side.size * 0.5
 
     # -- sizes -------------------------------------------------------------------------------
     def _factor(self, view: View) -> float:

@@ -217,7 +217,7 @@ class _Renderer:
                 if cell and lead and not items:
                     rows.append([cell])
                     cell = []
-                if index == 0:      # the urgent signs with their lead-in (whom to call)
+                if index == b.kept - 1:     # the urgent signs, whom to call, the advice line
                     urgent_rows = len(rows)
             if cell:
                 rows.append([cell])
@@ -482,7 +482,7 @@ def render(doc: d.Document, style: Style, fallback_style: Style | None = None,
         _grow(draft)
         _restore(marks)
         for placement in renderer.placements:
-            placement.taken_by = None
+            placement.settle()
         buffer = io.BytesIO()
         final = template(buffer)
         final.build(list(flowables),

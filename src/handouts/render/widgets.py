@@ -53,10 +53,16 @@ class WarningSign(Flowable):
 
 
 class Placement:
-    """Which of a floating block's offered places took it, in one layout pass."""
+    """Which of a floating block's offered places took it, in one layout pass; once `settle`d
+    after the draft pass, the final pass keeps the draft's choice (views that grew into free
+    space must not change where the block goes)."""
 
     def __init__(self):
         self.taken_by = None
+        self.settled, self.chosen = False, None
+
+    def settle(self) -> None:
+        self.settled, self.chosen, self.taken_by = True, self.taken_by, None
 
 
 def _no_action(frame) -> None:
@@ -83,6 +89,8 @@ class MemoArea(Flowable):
         self.height = 0.0
 
     def _wanted(self, avail_width: float, avail_height: float) -> bool:
+        if self.placement.settled:
+            return self.placement.chosen is self
         taken = self.placement.taken_by
         if taken is not None:
             return taken is self
@@ -140,14 +148,16 @@ class MemoArea(Flowable):
         c.setStrokeColor(self.color)
         c.setLineWidth(self.line_width)
         top = self.height - self.heading.getSpaceBefore() - head
+        # Each line a third of a gap above its slot's foot: the last one never runs into the
+        # rule of the footer below the area.
         with artifact(c):
             for index in range(self.lines + self.extra):
-                y = top - (index + 1) * self.gap + self.line_width
+                y = top - (index + 1) * self.gap + self.gap / 3
                 c.line(0, y, self.width, y)
 
 
 class FillInRow(Flowable):
-    """Labels each followed by a line to write on, side by side in equal shares."""
+    """Labels each followed by a line to write on, side by side."""
 
     def __init__(self, labels: list[str], style: TextStyle, height: float, line: float,
                  color: Color, gap: float, element: Element | None = None):
@@ -163,20 +173,23 @@ class FillInRow(Flowable):
 
     def draw(self):
         c, style = self.canv, self.style
-        weights = [2.0] + [1.0] * (len(self.labels) - 1)     # a name needs the most room
-        unit = (self.width - self.gap * (len(self.labels) - 1)) / sum(weights)
+        # The room to write is shared, not the row: a long label ("Next visit") does not
+        # shorten its own line. A name needs the most room.
+        weights = [2.0] + [1.0] * (len(self.labels) - 1)
+        pad = style.size * 0.4
+        labels = [style.width(label) + pad for label in self.labels]
+        unit = (self.width - self.gap * (len(self.labels) - 1) - sum(labels)) / sum(weights)
         y = self.line + style.size * 0.3
         x = 0.0
         marking = Marking(c)
-        for label, weight in zip(self.labels, weights):
-            share = unit * weight
+        for label, width, weight in zip(self.labels, labels, weights):
             marking.switch(self.element)
-            drawn = style.draw(c, x, y, label)
+            style.draw(c, x, y, label)
             marking.switch(LAYOUT)
             c.setStrokeColor(self.color)
             c.setLineWidth(self.line)
-            c.line(x + drawn + style.size * 0.4, self.line / 2, x + share, self.line / 2)
-            x += share + self.gap
+            c.line(x + width, self.line / 2, x + width + unit * weight, self.line / 2)
+            x += width + unit * weight + self.gap
         marking.end()
 
 
