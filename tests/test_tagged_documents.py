@@ -498,3 +498,23 @@ def test_text_that_fell_back_to_english_is_marked_english(tmp_path):
     import page
 
     assert page.validate_pdf(pdf, profile="ua1").failures == []
+
+
+def test_leader_lines_are_decoration_and_dots_the_figure(documents):
+    """Inside each leader's marks (drawn for the layout tests): the line is stroked in an
+    artifact, the point's dot filled in its Figure's tagged content."""
+    import pikepdf
+
+    with pikepdf.open(documents[("a4", "ja", "sciatica", "handout")]) as pdf:
+        roles = {}
+        for page in pdf.pages:
+            stack: list[str] = []
+            for instruction in pikepdf.parse_content_stream(page):
+                op = str(instruction.operator)
+                if op in ("BDC", "BMC"):
+                    stack.append(str(instruction.operands[0]))
+                elif op == "EMC":
+                    stack.pop()
+                elif op in ("S", "f", "f*") and "/Leader" in stack:
+                    roles.setdefault("stroke" if op == "S" else "fill", set()).add(stack[-1])
+    assert roles == {"stroke": {"/Artifact"}, "fill": {"/Figure"}}

@@ -4,9 +4,9 @@ lines to numbered badges, and a caption under each view.
 The row is elastic: it is laid out at the smallest legible height first and grows into free
 space (pdf.render). Line widths stay fixed in points at any size (views.operators_for).
 
-Each view, with everything drawn for it (marks, leader lines, badges, R/L labels, caption), is
-the content of one Figure element: its alternate text says what the view shows, so a screen
-reader never reads the marker numbers on their own.
+Each view, with everything drawn for it (marks, badges, R/L labels, caption), is the content of
+one Figure element: its alternate text says what the view shows, so a screen reader never reads
+the marker numbers on their own. Leader lines are artifacts (decoration).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from handouts.document import View
 from handouts.errors import HandoutsError
 from handouts.linebreak import fill, pieces_of
 from handouts.render import leaders
-from handouts.render.tagging import Element, Marking
+from handouts.render.tagging import LAYOUT, Element, Marking
 from handouts.render.text import TextStyle, draw_line, measure
 from handouts.render.views import ViewArt, operators_for, view_art
 from handouts.render.widgets import badge_radius, draw_badge, draw_diamond
@@ -213,11 +213,12 @@ class DiagramRow(Flowable):
             if not marker.number:
                 continue
             canvas.addLiteral(f"/Leader <</N {marker.number}>> BDC")
-            marking.switch(figure)
+            marking.switch(LAYOUT)        # the leader line is decoration; the dot, the figure's
             canvas.setStrokeColor(black)
             canvas.setFillColor(black)
             canvas.setLineWidth(d.leader)
             canvas.line(px, py, *badge)
+            marking.switch(figure)
             canvas.circle(px, py, d.dot, stroke=0, fill=1)
             marking.end()
             canvas.addLiteral("EMC")
