@@ -133,6 +133,7 @@ def _footer(library: Library, language: Language, condition: Condition) -> d.Foo
         reviewed=reviewed,
         codes=((map_link(library.clinic.map_query), labels.qr_map),
                (mailto_link(library.clinic.email, labels.mailto_subject), labels.qr_email)),
+        links=(labels.qr_map_link, labels.qr_email_link),
     )
 
 
@@ -296,7 +297,9 @@ XX
                                     text.location, why, emphasis))
     # On a personal sheet a view without a treated point is left out.
     shown_views = [view for view, ms in markers.items() if any(m.number for m in ms)]
-    views = tuple(d.View(view, library.views[view], labels.views[view], tuple(markers[view]))
+    views = tuple(d.View(view, library.views[view], labels.views[view], tuple(markers[view]),
+                         _view_alt(language, labels.views[view], markers[view], legend,
+                                   [code for at, code in untreated if at == view]))
                   for view in shown_views)
     heading = labels.treated_points if treated else labels.points
     codes = [code for view, code in untreated if view in shown_views]
@@ -307,6 +310,24 @@ XX
                           untreated=f"{labels.points_not_treated} {' '.join(codes)}"
                           if codes else None,
                           sides=(labels.side_right, labels.side_left))
+
+
+def _view_alt(language: Language, caption: str, markers: list[d.Marker],
+              legend: list[d.LegendEntry], untreated: list[str]) -> str:
+    """What a screen reader says for a body view, from the language's templates: the view,
+    then each numbered point on it (number, code, name or its reading, and where it is), and
+    the marks of points not treated today."""
+    labels = language.labels
+    joiner = " " if language.style.line_breaking.words else ""
+    numbers = {m.number for m in markers if m.number}
+    points = joiner.join(
+        labels.view_alt_point.format(number=e.number, code=e.code, name=e.name,
+                                     reading=e.reading or e.name, location=e.location or "")
+        for e in legend if e.number in numbers)
+    alt = labels.view_alt.format(view=caption, points=points)
+    if untreated:
+        alt += joiner + labels.view_alt_untreated.format(codes=" ".join(untreated))
+    return alt
 
 
 @dataclass(frozen=True)

@@ -113,6 +113,7 @@ class View:
     svg: Path
     caption: str
     markers: tuple[Marker, ...]
+    alt: str = ""      # what it shows, for screen readers (the PDF's alternate text)
 
 
 @dataclass(frozen=True)
@@ -158,6 +159,7 @@ class Footer:
     page_label: str            # with {page} and {pages}
     reviewed: str | None
     codes: tuple[tuple[str, str], ...]   # (QR payload, caption)
+    links: tuple[str, ...] = ()          # what each code opens, for screen readers
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,11 @@ row. On a handout the legend (badge, name, reading, where, why) follows the view
 share their width with the self-care advice); on an
 aftercare sheet a one-line-per-point legend stands beside the views when they leave room, else
 below them. Figure and legend are kept on one page.
+
+Structure (render.tagging): the heading, a Figure per view (its alternate text from the
+content), the notes, and the legend as a list: number (Lbl), then code, name and reading (a
+Ruby), location and use (LBody). The parts' elements are made apart and placed in the order
+the chosen layout is read (views, then what stands beside or under them).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from reportlab.platypus import Flowable, KeepTogether
 from handouts import document as d
 from handouts.render.columns import Columns, SideBySide
 from handouts.render.diagram import DiagramRow
+from handouts.render.tagging import TextTags, ruby
 from handouts.render.text import TextBlock
 from handouts.render.widgets import Badge, Diamond, badge_radius
 
@@ -33,35 +39,54 @@ def flowables(r, b: d.PointsFigure) -> list[Flowable]:
     if b.compact:
         legend_width = r.width * diagram.compact_legend
         views_width = r.width - legend_width - r.style.page.column_gap
-        rows = _rows(r, b, views_width)
+        rows, figures = _apart(r, _rows, r, b, views_width)
         if all(row.fits(views_width) for row in rows) and len(rows) == 1:
-            legend = [*_legend(r, b, legend_width, compact=True), *_notes(r, b, legend_width)]
-            table = SideBySide(rows, legend, (views_width, legend_width), r.style.page.column_gap)
+            items, listed = _apart(r, _legend, r, b, legend_width, compact=True)
+            notes, said = _apart(r, _notes, r, b, legend_width)
+            r.place(figures, listed, said)            # the legend and notes beside the views
+            table = SideBySide(rows, [*items, *notes], (views_width, legend_width),
+                               r.style.page.column_gap)
             return [*beside, KeepTogether([*head, table])]
-        rows = _rows(r, b, r.width)
-        return [*beside, KeepTogether([*head, *rows, *_notes(r, b), *_legend_grid(r, b)])]
-    rows = _rows(r, b, r.width)
-    legend = _legend(r, b, r.width, compact=False)
+        rows, figures = _apart(r, _rows, r, b, r.width)
+        notes, said = _apart(r, _notes, r, b)
+        grid, listed = _apart(r, _legend_grid, r, b)
+        r.place(figures, said, listed)
+        return [*beside, KeepTogether([*head, *rows, *notes, *grid])]
+    rows, figures = _apart(r, _rows, r, b, r.width)
+    legend, listed = _apart(r, _legend, r, b, r.width, compact=False)
+    notes, said = _apart(r, _notes, r, b)
     gap = r.style.page.column_gap
     if beside and r.style.page.columns >= 2 and len(rows) == 1 and rows[0].fits(
             r.width * BESIDE_VIEWS_AT_MOST):
         # Narrow views leave room: the companion blocks (self-care) stand to their left.
         views_width = max(r.width * 0.5, rows[0].width_at(diagram.min_height) + gap)
-        row = _rows(r, b, views_width)
+        row, figures = _apart(r, _rows, r, b, views_width)
+        r.place(figures, said, listed)
         pair = SideBySide(beside, [*head, *row], (r.width - views_width - gap, views_width), gap)
-        return [KeepTogether([pair, *_notes(r, b), *legend])]
-    parts = [*head, *rows, *_notes(r, b), *legend]
+        return [KeepTogether([pair, *notes, *legend])]
+    parts = [*head, *rows, *notes, *legend]
     if _height(r, parts) <= r.frame_height or len(b.views) == 1:
+        r.place(figures, said, listed)
         return [*beside, KeepTogether(parts)]
     # Large print: too tall for one page. Heading and notes lead in (a page may end after
     # them), then views and legend kept on one page; else the views go in groups, each with
     # the legend of its points.
     if _height(r, [*rows, *legend]) <= r.frame_height:
+        r.place(said, figures, listed)
         figure = KeepTogether([*rows, *legend])
         figure.within_figure = True        # nothing floats in between the notes and the views
         head[0].figure_follows = figure    # the writing area may take the gap before the heading
-        return [*beside, *head, *_notes(r, b), figure]
-    return [*beside, *_by_rows(r, b, head), *_notes(r, b)]
+        return [*beside, *head, *notes, figure]
+    groups = _by_rows(r, b, head)
+    r.place(said)
+    return [*beside, *groups, *notes]
+
+
+def _apart(r, make, *args, **kwargs):
+    """`make(*args)`'s flowables, and the holder of the structure elements they made: placed
+    in reading order (r.place) once the layout is chosen, or dropped with a layout not taken."""
+    with r.apart() as holder:
+        return make(*args, **kwargs), holder
 
 
 def _height(r, parts: list[Flowable]) -> float:
@@ -85,8 +110,8 @@ def _by_rows(r, b: d.PointsFigure, head: list[Flowable]) -> list[Flowable]:
         lead = head if len(groups) <= 1 else []
         if groups:
             trial = [*groups[-1], view]
-            if len(_rows(r, dataclasses.replace(b, views=tuple(trial)), r.width)) == 1 and \
-                    _height(r, group(trial, lead)) <= r.frame_height:
+            rows, _ = _apart(r, _rows, r, dataclasses.replace(b, views=tuple(trial)), r.width)
+            if len(rows) == 1 and _height(r, _apart(r, group, trial, lead)[0]) <= r.frame_height:
                 groups[-1] = trial
                 continue
         groups.append([view])
@@ -108,7 +133,8 @@ def _rows(r, b: d.PointsFigure, width: float) -> list[DiagramRow]:
             rows.append([view])
         else:
             rows[-1].append(view)
-    return [DiagramRow(tuple(views), r.style, s.caption, s.number, s.side, b.sides)
+    return [DiagramRow(tuple(views), r.style, s.caption, s.number, s.side, b.sides,
+                       tuple(r.element("Figure", alt=view.alt or view.caption) for view in views))
             for views in rows if views]
 
 
@@ -147,10 +173,18 @@ def _notes(r, b: d.PointsFigure, width: float | None = None) -> list[Flowable]:
 def _legend(r, b: d.PointsFigure, width: float, compact: bool) -> list[Flowable]:
     s, diagram = r.s, r.style.diagram
     entries = []
+    items = r.element("L")
     for e in b.legend:
+        item = items.add("LI")
+        label, body = item.add("Lbl"), item.add("LBody")
         strong = s.strong if (not compact or e.emphasis == "highlight") else s.body
         spans = [(f"{e.code}\u00a0\u00a0{e.name}", strong, False)]
+        marks: list = [None]
         if e.reading:
+            # Name then reading, read once each: a Ruby (the brackets are its RP parts).
+            name, opening, reading, closing = ruby()
+            marks = [[(f"{e.code}\u00a0\u00a0", None), (e.name, name)],
+                     [("（", opening), (e.reading, reading), ("）", closing)]]
             spans.append((f"（{e.reading}）", strong, True))
         if not compact:
             # Where, then why, as one paragraph after the bold name: two short sentences
@@ -161,10 +195,12 @@ def _legend(r, b: d.PointsFigure, width: float, compact: bool) -> list[Flowable]
                 if index == 0 or r.joiner or mixed:
                     spans.append((" ", s.body, False))
                 spans += r.spans(text, "body")
-        block = TextBlock(spans, s.body)
+        block = TextBlock(spans, s.body,
+                          tags=TextTags(body, marks=marks + [None] * (len(spans) - len(marks))))
         filled = e.emphasis == "highlight"
         badge = Badge(e.number, s.number, filled,
-                      diagram.badge_stroke_treated if filled else diagram.badge_stroke, s.body)
+                      diagram.badge_stroke_treated if filled else diagram.badge_stroke, s.body,
+                      label)
         column = 2 * badge.radius + 5
         entries.append(r.table([[badge, block]], [column, width - column],
                                ("BOTTOMPADDING", (0, 0), (-1, -1), 1 if compact else 2)))
