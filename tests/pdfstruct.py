@@ -2,14 +2,19 @@
 
     s = read_structure("handout.pdf")
     s.tree            Node("StructTreeRoot", ...) > Node("Document", ...) > ...
-    s.text            every tagged text in structure order (one string per marked-content piece)
+    s.text            every tagged text in structure order (one string per marked-content piece;
+                      an element with /ActualText, such as a kanji run with its furigana, is
+                      read as its ActualText)
     s.spoken          what a screen reader reads: /Alt and /ActualText replace what they describe
     s.untagged_text   text drawn outside tagged content and outside artifacts
     s.untagged_paint  any other painting outside both (paths, images, forms)
+    s.artifact_text   text drawn inside artifacts
     s.figures         (Alt, language in effect) of every Figure
     s.links           (URI, /Contents, spoken text of its Link) of every link annotation
     s.problems        broken promises of the format: MCIDs that the tree and the pages disagree
-                      on, a parent tree that points elsewhere, annotations outside the tree
+                      on, a parent tree that points elsewhere, annotations outside the tree, a
+                      text object (BT..ET) outside tagged content and artifacts or crossing
+                      their bounds
 
 Texts keep line breaks as "\\n" (one per drawn line); compare with `squash`, which drops all
 whitespace (Japanese has none between words, and lines break anywhere).
@@ -45,6 +50,7 @@ class Structure:
     spoken: list[str] = field(default_factory=list)
     untagged_text: list[tuple[int, str]] = field(default_factory=list)
     untagged_paint: list[tuple[int, str]] = field(default_factory=list)
+    artifact_text: list[tuple[int, str]] = field(default_factory=list)
     figures: list[tuple[str | None, str | None]] = field(default_factory=list)
     links: list[tuple[str | None, str | None, str]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
@@ -90,6 +96,7 @@ class _Reader:
         self.problems: list[str] = []
         self.untagged_text: list[tuple[int, str]] = []
         self.untagged_paint: list[tuple[int, str]] = []
+        self.artifact_text: list[tuple[int, str]] = []
         self.claimed: dict[tuple[int, int], tuple] = {}    # (page, MCID) -> element objgen
         self.annotations: dict[tuple, tuple] = {}          # annotation objgen -> element objgen
         self.figures: list = []
@@ -113,7 +120,8 @@ class _Reader:
             self.problems.append(f"page {key[0] + 1} MCID {key[1]} is in no structure element")
         self._check_annotations()
         structure = Structure(tree, catalog_lang, untagged_text=self.untagged_text,
-                              untagged_paint=self.untagged_paint, figures=self.figures,
+                              untagged_paint=self.untagged_paint,
+                              artifact_text=self.artifact_text, figures=self.figures,
                               links=self.links, problems=self.problems)
         structure.text = [t for t in _pieces(tree) if t]
         structure.spoken = [t for t in _spoken(tree) if t]
@@ -127,6 +135,7 @@ class _Reader:
         stack: list[tuple[str, int | None]] = []   # open marked content: (tag, MCID)
         font = None
         line: list[str] = []
+        text_object = None              # the open marked content when BT began
         for instruction in pikepdf.parse_content_stream(page):
             op = str(instruction.operator)
             operands = getattr(instruction, "operands", [])
@@ -155,12 +164,22 @@ class _Reader:
                 if name not in decoders:
                     decoders[name] = _Decoder(fonts.get(name))
                 font = decoders[name]
+            elif op == "BT":
+                text_object = list(stack)
+                if not _inside(stack):
+                    self.problems.append(f"page {number + 1}: a text object outside tagged "
+                                         "content and artifacts")
             elif op == "ET":
                 self._flush(number, stack, line)
+                if stack != text_object:
+                    self.problems.append(f"page {number + 1}: marked content crosses the "
+                                         "bounds of a text object")
             elif op in TEXT_SHOW:
                 line.append(font.decode(operands[-1]) if font else "?")
                 if not _inside(stack):
                     self.untagged_text.append((number + 1, line[-1]))
+                elif any(tag == "Artifact" for tag, _ in stack):
+                    self.artifact_text.append((number + 1, line[-1]))
             elif op in PAINT and not _inside(stack):
                 self.untagged_paint.append((number + 1, op))
         if stack:
@@ -198,6 +217,8 @@ class _Reader:
                 kids.append(self._element(kid, page, lang))
         text = "\n".join(k.text if isinstance(k, Node) else k for k in kids
                          if (k.text if isinstance(k, Node) else k))
+        if role != "Figure" and attrs.get("ActualText") is not None:
+            text = attrs["ActualText"]      # text it stands for (furigana: the kanji alone)
         node = Node(role, attrs, text, tuple(kids))
         if role == "Figure":
             self.figures.append((attrs.get("Alt"), lang))
@@ -294,6 +315,9 @@ def _number_tree(node):
 
 
 def _pieces(node: Node):
+    if node.role != "Figure" and node.attrs.get("ActualText") is not None:
+        yield node.attrs["ActualText"]      # what its marked content is read as, once
+        return
     for kid in node.kids:
         if isinstance(kid, Node):
             yield from _pieces(kid)

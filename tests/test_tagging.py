@@ -27,7 +27,10 @@ EN = "NotoSans"
 
 def new_canvas(lang: str = "ja") -> tuple[Canvas, io.BytesIO, StructureTree]:
     buffer = io.BytesIO()
-    return Canvas(buffer, invariant=1, lang=lang), buffer, StructureTree(lang)
+    # An embedded initial font: reportlab starts each page in Helvetica (an unembedded font,
+    # set in a text object outside any marked content) otherwise.
+    canvas = Canvas(buffer, invariant=1, lang=lang, initialFontName=family(EN).regular)
+    return canvas, buffer, StructureTree(lang)
 
 
 def save(canvas: Canvas, buffer: io.BytesIO, tree: StructureTree, tmp_path, title="Test",
@@ -60,13 +63,13 @@ def handout(tmp_path, name="handout.pdf"):
             c.setFont(fonts.bold, 10)
             c.drawString(40, 810, "ふじウェルネス")
             c.line(40, 805, 555, 805)
-        c.setFont(fonts.regular, 12)
+        # Fonts are set inside marked content: reportlab's setFont writes a text object.
         if page == 1:
             with tree.content(c, title):
                 c.setFont(fonts.bold, 20)
                 c.drawString(40, 770, "坐骨神経痛")
-            c.setFont(fonts.regular, 12)
             with tree.content(c, intro):
+                c.setFont(fonts.regular, 12)
                 c.drawString(40, 740, "お尻から脚にかけて痛みや")
                 c.drawString(40, 724, "しびれが出ることがあります。")
             with tree.content(c, fallback):
@@ -77,16 +80,16 @@ def handout(tmp_path, name="handout.pdf"):
             with tree.content(c, number):
                 c.setFont(fonts.bold, 9)
                 c.drawCentredString(46, 681, "1")
-            c.setFont(fonts.bold, 12)
             with tree.content(c, body):
+                c.setFont(fonts.bold, 12)
                 c.drawString(60, 680, "BL40")
             ruby = body.add("Ruby")                      # inline: made when drawn, in order
             for role, x, text in (("RB", 95, "委中"), ("RP", 120, "（"),
                                   ("RT", 132, "いちゅう"), ("RP", 180, "）")):
                 with tree.content(c, ruby.add(role)):
                     c.drawString(x, 680, text)
-            c.setFont(fonts.regular, 12)
             with tree.content(c, body):
+                c.setFont(fonts.regular, 12)
                 c.drawString(60, 664, "膝の裏の中央。")
             with tree.content(c, figure):
                 c.circle(300, 500, 40)
@@ -94,6 +97,7 @@ def handout(tmp_path, name="handout.pdf"):
                 c.drawCentredString(300, 497, "1")       # a marker number: read via the Alt
         else:
             with tree.content(c, intro):
+                c.setFont(fonts.regular, 12)
                 c.drawString(40, 770, "気になるときは医師に相談してください。")
         with tree.artifact(c, "Pagination", "Footer"):
             c.setFont(fonts.regular, 9)
@@ -348,7 +352,8 @@ def test_table_backgrounds_and_rules_are_artifacts(tmp_path, marked):
     box = tree.document.add("Sect")
     cells = [[Tagged(tree, box.add("P"), "Urgent")], [Tagged(tree, box.add("P"), "Call 119")]]
     table = Table(cells, colWidths=[300], renderCB=tree.table_artifacts() if marked else None)
-    table.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 2, black),
+    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), family(EN).regular, 10),   # embedded
+                               ("BOX", (0, 0), (-1, -1), 2, black),
                                ("BACKGROUND", (0, 0), (-1, -1), Color(0.9, 0.9, 0.9)),
                                ("LINEBELOW", (0, 0), (-1, 0), 0.5, black)]))
     table.wrapOn(c, 300, 200)
@@ -393,7 +398,7 @@ class ReplayingCanvas(Canvas):
 
 def test_links_on_a_canvas_that_replays_its_pages(tmp_path):
     buffer, tree = io.BytesIO(), StructureTree("en")
-    c = ReplayingCanvas(buffer, invariant=1, tree=tree)
+    c = ReplayingCanvas(buffer, invariant=1, tree=tree, initialFontName=family(EN).regular)
     for text in ("One", "Two"):
         with tree.content(c, tree.document.add("P")):
             c.setFont(family(EN).regular, 12)
@@ -437,3 +442,158 @@ def test_finish_only_once(tmp_path):
     tree.finish(c, "Test")
     with pytest.raises(TaggingError, match="called twice"):
         tree.finish(c, "Test")
+
+
+# -- what the renderer's flowables use: the tree on the canvas, text blocks marked as drawn ------
+
+def text_style(font: str, words: bool, size: float = 12):
+    from handouts.linebreak import BreakRules
+    from handouts.render.text import TextStyle, font_chain
+
+    rules = BreakRules(words, frozenset("、。）」"), frozenset("（「"))
+    return TextStyle(font_chain(font), size, size * 1.4, rules)
+
+
+def draw_blocks(tmp_path, lang: str, blocks, width: float = 300, height: float = 60):
+    """Lay `blocks` out in frames `height` high (so that a long block splits over pages)."""
+    from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+
+    buffer, tree = io.BytesIO(), StructureTree(lang)
+
+    class TaggedCanvas(Canvas):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            tree.attach(self)
+
+        def save(self):
+            tree.finish(self, "Blocks")
+            super().save()
+
+    doc = BaseDocTemplate(buffer, pagesize=(width + 40, height + 40), invariant=1,
+                          initialFontName=family(EN).regular)
+    doc.addPageTemplates([PageTemplate(frames=[Frame(20, 20, width, height, 0, 0, 0, 0)])])
+    doc.build(blocks(tree), canvasmaker=TaggedCanvas)
+    path = tmp_path / "blocks.pdf"
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def test_a_legend_entry_tags_its_number_name_and_reading_as_drawn(tmp_path):
+    """A name and its reading wrapped over two lines: the code stays the body's, the name,
+    brackets and reading are a Ruby made when first drawn (after the code, in reading order)."""
+    from handouts.render.tagging import TextTags, ruby
+    from handouts.render.text import TextBlock
+
+    def blocks(tree):
+        item = tree.document.add("L").add("LI")
+        label, body = item.add("Lbl"), item.add("LBody")
+        name, opening, reading, closing = ruby()
+        style = text_style(JA, words=False)
+        spans = [("BL40\u00a0\u00a0委中", style, False), ("（いちゅう）", style, True),
+                 ("ひざの裏の横じわの真ん中です。", style, False)]
+        marks = [[("BL40\u00a0\u00a0", None), ("委中", name)],
+                 [("（", opening), ("いちゅう", reading), ("）", closing)], None]
+        return [TextBlock("1", style, tags=TextTags(label)),
+                TextBlock(spans, style, tags=TextTags(body, marks=marks))]
+
+    path = draw_blocks(tmp_path, "ja", blocks, width=110, height=200)
+    s = read_structure(path)
+    assert s.problems == [] and s.untagged_text == []
+    (body,) = s.find("LBody")
+    assert [k.role if isinstance(k, Node) else squash(k) for k in body.kids] == [
+        "BL40", "Ruby", "ひざの裏の横じわの真ん中です。"]
+    (ruby_node,) = s.find("Ruby")
+    assert [(k.role, squash(k.text)) for k in ruby_node.kids] == [
+        ("RB", "委中"), ("RP", "（"), ("RT", "いちゅう"), ("RP", "）")]
+    assert len(pdf_pages_text(path)[0].split("\n")) > 2          # it did wrap
+
+
+def test_text_in_another_language_is_a_span_even_when_the_block_splits(tmp_path):
+    """A paragraph over two pages whose second half fell back to English: the Span starts
+    where the English starts, on whichever page that is."""
+    from handouts.document import fallback
+    from handouts.render.tagging import TextTags
+    from handouts.render.text import TextBlock
+
+    japanese = "この文章は日本語です。" * 6
+    english = fallback("This part has no translation yet, so it is shown in English.", "en")
+
+    def blocks(tree):
+        ja, en = text_style(JA, words=False), text_style(EN, words=True)
+        paragraph = tree.document.add("P")
+        return [TextBlock([(japanese, ja, False), (" ", ja, False), (english, en, False)], ja,
+                          tags=TextTags(paragraph))]
+
+    path = draw_blocks(tmp_path, "ja", blocks, width=150, height=75)
+    assert len(pdf_pages_text(path)) == 2
+    s = read_structure(path)
+    assert s.problems == [] and s.untagged_text == []
+    (paragraph,) = s.find("P")
+    assert paragraph.attrs == {}
+    (span,) = s.find("Span")
+    assert span.attrs == {"Lang": "en"} and squash(span.text) == squash(english)
+    assert squash(paragraph.text) == squash(japanese + english)
+
+
+def test_a_block_all_in_another_language_gets_its_own_lang(tmp_path):
+    from handouts.document import fallback
+    from handouts.render.tagging import TextTags
+    from handouts.render.text import TextBlock
+
+    def blocks(tree):
+        return [TextBlock([(fallback("Only English here.", "en"), text_style(EN, True), False)],
+                          text_style(EN, True), tags=TextTags(tree.document.add("P")))]
+
+    s = read_structure(draw_blocks(tmp_path, "ja", blocks))
+    assert [(n.attrs, n.text) for n in s.find("P")] == [({"Lang": "en"}, "Only English here.")]
+    assert s.find("Span") == []
+
+
+def test_bullet_is_the_label_and_decoration_an_artifact(tmp_path):
+    from handouts.render.tagging import TextTags
+    from handouts.render.text import TextBlock
+    from handouts.render.widgets import WarningSign
+
+    def blocks(tree):
+        item = tree.document.add("L").add("LI")
+        label, body = item.add("Lbl"), item.add("LBody")
+        style = text_style(EN, words=True)
+        return [WarningSign(20, 2), TextBlock("Call 119.", style, bullet="•",
+                                              tags=TextTags(body, label))]
+
+    s = read_structure(draw_blocks(tmp_path, "en", blocks))
+    assert s.problems == [] and s.untagged_paint == [] and s.untagged_text == []
+    (item,) = s.find("LI")
+    assert [(k.role, k.text) for k in item.kids] == [("Lbl", "•"), ("LBody", "Call 119.")]
+
+
+def test_a_canvas_without_a_tree_draws_without_marks():
+    """The draft layout and tests that draw a single flowable: nothing marked, nothing fails."""
+    from handouts.render.tagging import Marking, TextTags, artifact, content
+    from handouts.render.text import TextBlock
+
+    c, _, tree = new_canvas("en")
+    block = TextBlock("Plain.", text_style(EN, True), tags=TextTags(tree.document.add("P")))
+    block.wrapOn(c, 200, 100)
+    block.drawOn(c, 20, 700)
+    with content(c, tree.document.add("P")), artifact(c):
+        c.line(0, 0, 10, 10)
+    marking = Marking(c)
+    marking.switch(tree.document.add("P"))
+    marking.end()
+    assert not any(("BDC" in op or "EMC" in op) for op in c._code)
+
+
+def test_table_cells_with_plain_strings_are_artifacts(tmp_path):
+    """reportlab draws a string cell as text: in our layout tables, it is layout."""
+    from handouts.render.tagging import table_artifacts
+
+    def blocks(tree):
+        cell = Tagged(tree, tree.document.add("P"), "Real text")
+        table = Table([[cell, "|"]], colWidths=[150, 50], renderCB=table_artifacts)
+        table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), family(EN).regular, 10)]))
+        return [table]
+
+    s = read_structure(draw_blocks(tmp_path, "en", blocks))
+    assert s.problems == [] and s.untagged_text == []
+    assert s.text == ["Real text"] and s.artifact_text == [(1, "|")]

@@ -279,7 +279,7 @@ def print_options(func):
     options = [
         click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4",
                      show_default=True),
-        click.option("--large-print", is_flag=True, help="Body text 18 pt; page budgets doubled."),
+        click.option("--large-print", is_flag=True, help="Body text 16 pt, one column; page budgets doubled."),
     ]
     for option in reversed(options):
         func = option(func)

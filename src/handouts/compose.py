@@ -164,6 +164,7 @@ def _footer(library: Library, language: Language, condition: Condition) -> d.Foo
         reviewed=reviewed,
         codes=((map_link(library.clinic.map_query), labels.qr_map),
                (mailto_link(library.clinic.email, labels.mailto_subject), labels.qr_email)),
+        links=(labels.qr_map_link, labels.qr_email_link),
     )
 
 
@@ -199,6 +200,8 @@ def _handout_blocks(library: Library, language: Language, condition: Condition) 
         (d.Heading(labels.causes), d.Bullets(tuple(condition.causes)),
          d.Heading(labels.what_to_expect), d.Bullets(tuple(condition.what_to_expect)))))
     # Red flags before the points: what a patient must not miss comes first.
+    # (The urgent signs with whom to call stay together; the advice line may follow overleaf:
+    # keeping it too pushes the box to page 2 and a Letter handout over its budget.)
     blocks.append(d.Alert(labels.see_a_doctor, (
         *urgent_parts(language, condition),
         (labels.see_a_doctor_soon, tuple(condition.see_a_doctor.soon)),
@@ -243,6 +246,11 @@ def _aftercare_blocks(library: Library, language: Language, condition: Condition
         # condition's points in general, so a generic sheet leaves them out).
         blocks.append(points_figure(library, language, condition, compact=True,
                                     treated=personal.points))
+    # The condition's urgent red flags again, on the first page before the everyday advice: the
+    # patient keeps this sheet, maybe not the handout.
+    urgent = urgent_parts(language, condition)
+    blocks.append(d.Alert(labels.see_a_doctor, (*urgent, (labels.urgent_no_email, ())),
+                          kept=len(urgent)))
     blocks.append(d.Columns(
         (d.Heading(labels.aftercare_normal), d.Bullets(tuple(care.normal)),
          d.Heading(labels.aftercare_do), d.Bullets(tuple(care.do)),
@@ -251,9 +259,6 @@ def _aftercare_blocks(library: Library, language: Language, condition: Condition
          d.Bullets(tuple(condition.aftercare))),
         (d.Heading(labels.aftercare_contact), d.Bullets(tuple(care.contact)),
          d.Heading(labels.precautions), d.Bullets(tuple(condition.precautions)))))
-    # The condition's urgent red flags again: the patient keeps this sheet, maybe not the handout.
-    blocks.append(d.Alert(labels.see_a_doctor, (*urgent_parts(language, condition),
-                                                (labels.urgent_no_email, ()))))
     # Room left over becomes a writing area (the handout always has one; this one-page sheet
     # gives the safety advice the room first).
     blocks.append(d.Memo(labels.memo, optional=True))
@@ -286,11 +291,11 @@ def next_visit(language: Language, personal: Personal) -> str | None:
 
 def format_when(language: Language, when: datetime.date, pattern: str) -> str:
     """A date or date-time in a CLDR pattern, with the language's month and weekday names."""
-    from babel.dates import format_datetime  # only personal sheets need it
+    from handouts.dates import format_when as formatted  # only personal sheets need it
 
     if not isinstance(when, datetime.datetime):
         when = datetime.datetime.combine(when, datetime.time())
-    return format_datetime(when, pattern, locale=language.locale)
+    return formatted(when, pattern, language.locale)
 
 
 def points_figure(library: Library, language: Language, condition: Condition, *,
@@ -323,7 +328,9 @@ XX
                                     text.location, why, emphasis))
     # On a personal sheet a view without a treated point is left out.
     shown_views = [view for view, ms in markers.items() if any(m.number for m in ms)]
-    views = tuple(d.View(view, library.views[view], labels.views[view], tuple(markers[view]))
+    views = tuple(d.View(view, library.views[view], labels.views[view], tuple(markers[view]),
+                         _view_alt(language, labels.views[view], markers[view], legend,
+                                   [code for at, code in untreated if at == view]))
                   for view in shown_views)
     heading = labels.treated_points if treated else labels.points
     codes = [code for view, code in untreated if view in shown_views]
@@ -334,6 +341,24 @@ XX
                           untreated=f"{labels.points_not_treated} {' '.join(codes)}"
                           if codes else None,
                           sides=(labels.side_right, labels.side_left))
+
+
+def _view_alt(language: Language, caption: str, markers: list[d.Marker],
+              legend: list[d.LegendEntry], untreated: list[str]) -> str:
+    """What a screen reader says for a body view, from the language's templates: the view,
+    then each numbered point on it (number, code, name or its reading, and where it is), and
+    the marks of points not treated today."""
+    labels = language.labels
+    joiner = " " if language.style.line_breaking.words else ""
+    numbers = {m.number for m in markers if m.number}
+    points = joiner.join(
+        labels.view_alt_point.format(number=e.number, code=e.code, name=e.name,
+                                     reading=e.reading or e.name, location=e.location or "")
+        for e in legend if e.number in numbers)
+    alt = labels.view_alt.format(view=caption, points=points)
+    if untreated:
+        alt += joiner + labels.view_alt_untreated.format(codes=" ".join(untreated))
+    return alt
 
 
 @dataclass(frozen=True)

@@ -89,6 +89,7 @@ class Alert:
 
     heading: str
     parts: tuple[tuple[str, tuple[str, ...]], ...]
+    kept: int = 1       # the first `kept` parts (the urgent signs, whom to call) stay together
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,7 @@ class View:
     svg: Path
     caption: str
     markers: tuple[Marker, ...]
+    alt: str = ""      # what it shows, for screen readers (the PDF's alternate text)
 
 
 @dataclass(frozen=True)
@@ -167,6 +169,7 @@ class Footer:
     page_label: str            # with {page} and {pages}
     reviewed: str | None
     codes: tuple[tuple[str, str], ...]   # (QR payload, caption)
+    links: tuple[str, ...] = ()          # what each code opens, for screen readers
 
 
 @dataclass(frozen=True)

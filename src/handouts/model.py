@@ -161,6 +161,12 @@ class Labels:
     precautions: Text = doc("heading of the precautions: tell us before treatment if ...")
     side_right: Text = doc("label beside the body views: the patient's right side")
     side_left: Text = doc("label beside the body views: the patient's left side")
+    view_alt: Text = doc("what a screen reader says for a body view; {view} is its caption, "
+                         "{points} the points on it")
+    view_alt_point: Text = doc("one point in view_alt; {number}, {code}, {name}, {reading} "
+                               "(the name if it has none) and {location}")
+    view_alt_untreated: Text = doc("added to view_alt on personal sheets when the view shows "
+                                   "points not treated today; {codes}")
     self_care: Text = doc("heading")
     see_a_doctor: Text = doc("heading of the red-flag box")
     see_a_doctor_soon: Text = doc("lead-in to non-urgent red flags")
@@ -192,6 +198,8 @@ class Labels:
     phone_line: Text = doc("footer line with the clinic's phone number; {phone}")
     qr_map: Text = doc("caption under the map QR code")
     qr_email: Text = doc("caption under the email QR code")
+    qr_map_link: Text = doc("what the map QR code opens, said by screen readers")
+    qr_email_link: Text = doc("what the email QR code opens, said by screen readers")
     mailto_subject: Text = doc("subject prefilled by the email QR code")
     reviewed: Text = doc("footer line; {version} and {date}")
     email_subject_handout: Text = doc("email subject; {title}, {clinic}")

@@ -297,3 +297,24 @@ def test_point_names_are_read_as_the_who_standard_reads_them(built, editions):
             codes = [p["code"] for p in content(f"{lang}/conditions/{slug}.yaml")["points"]]
             assert {WHO_JAPANESE[c][0] for c in codes} <= set(read), path
         assert all(read[name] == names[name] for name in read), (path, read)
+
+
+# Tagged: the editions are PDF/UA documents too ---------------------------------------------------
+def test_editions_are_tagged_pdf_ua_with_each_language_marked(built, editions):
+    import page
+
+    from pdfstruct import read_structure
+
+    paths = [bilingual(editions, lang, slug, kind) for lang, slug, kind in PAIRS]
+    for path in paths + furigana_pdfs(built, editions):
+        report = page.validate_pdf(path, profile="ua1")
+        assert [(f.rule_id, f.message) for f in report.failures] == [], path
+        structure = read_structure(path)
+        assert structure.problems == [] and structure.untagged_text == [], path
+    for path in paths:              # the second language's sections carry its /Lang
+        langs, stack = set(), [read_structure(path).tree]
+        while stack:
+            node = stack.pop()
+            langs.add(node.attrs.get("Lang"))
+            stack += [kid for kid in node.kids if hasattr(kid, "kids")]
+        assert path.parent.name in langs, path

@@ -22,20 +22,25 @@ FULL_WIDTH = (d.Fields,)
 
 def parallel(first, second, block: d.Parallel) -> list[Flowable]:
     """Flowables of one section; `first` and `second` are the two languages' renderers (full
-    width; `narrow` gives the same renderer for a half)."""
+    width; `narrow` gives the same renderer for a half). In the structure tree the section's
+    first language comes first, then the second in a Div with its /Lang."""
     a, b = block.first[0], block.second[0]
+    second.parent = first.parent                    # the same place in the structure tree
     if isinstance(a, d.PointsFigure):
         return _figure(first, second, a, b)
     if isinstance(a, (d.Memo, d.FillIn)):
         return first.flowables([_both(a, b)])
-    if any(isinstance(x, FULL_WIDTH) for x in (*block.first, *block.second)) \
-            or first.style.page.columns < 2:
-        # Large print (one column) and the personal details: one language, then the other.
-        return [*first.flowables(block.first), *second.flowables(block.second)]
     gap = first.style.page.column_gap
     half = (first.width - gap) / 2
-    left = first.narrow(half).flowables(block.first)
-    right = second.narrow(half).flowables(block.second)
+    side_by_side = first.style.page.columns >= 2 and not any(
+        isinstance(x, FULL_WIDTH) for x in (*block.first, *block.second))
+    width = half if side_by_side else first.width
+    left = first.narrow(width).flowables(block.first)
+    with second.under(first.element("Div", lang=second.lang)):
+        right = second.narrow(width).flowables(block.second)
+    if not side_by_side:
+        # Large print (one column) and the personal details: one language, then the other.
+        return [*left, *right]
     return [SideBySide(left, right, (half, half), gap)]
 
 
@@ -57,27 +62,38 @@ def _figure(first, second, a: d.PointsFigure, b: d.PointsFigure) -> list[Flowabl
     gap = first.style.page.column_gap
     half = (first.width - gap) / 2
     narrow_a, narrow_b = first.narrow(half), second.narrow(half)
-    heads = SideBySide(narrow_a.heading(d.Heading(a.heading)),
-                       narrow_b.heading(d.Heading(b.heading)), (half, half), gap)
+    head_a = narrow_a.heading(d.Heading(a.heading))
+    with narrow_b.under(first.element("Div", lang=second.lang)):
+        head_b = narrow_b.heading(d.Heading(b.heading))
+    heads = SideBySide(head_a, head_b, (half, half), gap)
     views = tuple(dataclasses.replace(view, caption=_pair(view.caption, other.caption))
                   for view, other in zip(a.views, b.views))
     # The side labels (R / L) stay short: the first language's, beside the drawings.
     both = dataclasses.replace(a, views=views, notes=(), untreated=None)
     rows = figure._rows(first, both, first.width)
-    notes = SideBySide(figure._notes(narrow_a, a, half), figure._notes(narrow_b, b, half),
-                       (half, half), gap)
-    legend = [_legend_row(first, second, x, y, a.compact) for x, y in zip(a.legend, b.legend)]
+    notes_a = figure._notes(narrow_a, a, half)
+    with narrow_b.under(first.element("Div", lang=second.lang)):
+        notes_b = figure._notes(narrow_b, b, half)
+    notes = SideBySide(notes_a, notes_b, (half, half), gap)
+    items = first.element("L")
+    legend = [_legend_row(first, second, items, x, y, a.compact)
+              for x, y in zip(a.legend, b.legend)]
     return [KeepTogether([heads, *rows, notes]), *legend]
 
 
-def _legend_row(first, second, a: d.LegendEntry, b: d.LegendEntry, compact: bool) -> Flowable:
-    """A point's legend entry: its number once, then the entry in each language."""
-    badge = figure.legend_badge(first, a)
+def _legend_row(first, second, items, a: d.LegendEntry, b: d.LegendEntry,
+                compact: bool) -> Flowable:
+    """A point's legend entry (an LI of the list `items`): its number once (Lbl), then the
+    entry in each language (an LBody each, the second with its /Lang)."""
+    item = items.add("LI")
+    label, body_a = item.add("Lbl"), item.add("LBody")
+    body_b = item.add("LBody", lang=second.lang)
+    badge = figure.legend_badge(first, a, label)
     column = 2 * badge.radius + 5
     gap = first.style.page.column_gap
     half = (first.width - column - gap) / 2
-    cells = [figure.legend_text(first.narrow(half), a, compact),
-             figure.legend_text(second.narrow(half), b, compact)]
+    cells = [figure.legend_text(first.narrow(half), a, compact, body_a),
+             figure.legend_text(second.narrow(half), b, compact, body_b)]
     return first.table([[badge, cells[0], cells[1]]], [column, half + gap, half],
                        ("RIGHTPADDING", (1, 0), (1, 0), gap),
                        ("BOTTOMPADDING", (0, 0), (-1, -1), 1 if compact else 2))

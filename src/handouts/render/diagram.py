@@ -3,6 +3,10 @@ lines to numbered badges, and a caption under each view.
 
 The row is elastic: it is laid out at the smallest legible height first and grows into free
 space (pdf.render). Line widths stay fixed in points at any size (views.operators_for).
+
+Each view, with everything drawn for it (marks, badges, R/L labels, caption), is the content of
+one Figure element: its alternate text says what the view shows, so a screen reader never reads
+the marker numbers on their own. Leader lines are artifacts (decoration).
 """
 
 from __future__ import annotations
@@ -17,7 +21,8 @@ from reportlab.platypus import Flowable
 from handouts.document import View
 from handouts.errors import HandoutsError
 from handouts.linebreak import fill, pieces_of
-from handouts.render import leaders
+from handouts.render import layoutcache, leaders
+from handouts.render.tagging import LAYOUT, Element, Marking
 from handouts.render.text import TextStyle, draw_line, measure
 from handouts.render.views import ViewArt, operators_for, view_art
 from handouts.render.widgets import badge_radius, draw_badge, draw_diamond
@@ -46,9 +51,11 @@ class DiagramRow(Flowable):
     elastic = 1              # grows first
 
     def __init__(self, views: tuple[View, ...], style: Style, caption: TextStyle,
-                 number: TextStyle, side: TextStyle, sides: tuple[str, str]):
+                 number: TextStyle, side: TextStyle, sides: tuple[str, str],
+                 figures: tuple[Element, ...] | None = None):
         super().__init__()
         self.views, self.style, self.d = views, style, style.diagram
+        self.figures = figures or (None,) * len(views)     # a Figure element per view
         self.caption, self.number, self.side, self.side_labels = caption, number, side, sides
         self.arts = [view_art(view.svg) for view in views]
         self.radius = badge_radius(number.size)
@@ -145,7 +152,9 @@ class DiagramRow(Flowable):
                round(self.width, 3), round(self.caption_height, 3), round(self.height, 3),
                self.radius, self.d.dot, self.d.clearance, self.side.size, self.side.font_name,
                self.side_labels)
-        badges, sides = _row_layout(key)
+        # Only a generic row is kept in the cache: a personal one tells which points were treated.
+        generic = all(m.emphasis == "normal" for v in self.views for m in v.markers)
+        badges, sides = layoutcache.row_layout(key, _row_layout) if generic else _row_layout(key)
         result = []
         for index, (view, art, width, (left, bottom, scale)) in enumerate(
                 zip(self.views, self.arts, widths, frames)):
@@ -164,15 +173,22 @@ class DiagramRow(Flowable):
         if getattr(canvas, "draft", False):
             return              # the draft layout needs sizes only, not the drawing
         widths = {"outline": d.outline, "detail": d.detail, "bone": d.bone}
-        for place, caption in zip(self.placements(), self.captions):
-            # Marked content names each view (for tagging, and for tests that measure it).
+        marking = Marking(canvas)
+        for place, caption, figure in zip(self.placements(), self.captions, self.figures):
+            # Marked content names each view (for tests that measure it). It wraps the tagged
+            # content rather than nesting in it: poppler ends a tagged sequence at the first
+            # EMC inside it.
+            marking.end()
             canvas.addLiteral(f"/View <</Name ({place.view.id})>> BDC")
+            marking.switch(figure)
             canvas.saveState()
             canvas.translate(place.left, place.bottom + place.art.height * place.scale)
             canvas.scale(place.scale, -place.scale)
             canvas.addLiteral(operators_for(place.art, place.scale, widths, d.bone_dash))
             canvas.restoreState()
+            marking.end()
             canvas.addLiteral("EMC")
+            marking.switch(figure)
             for label, lx, ly in place.sides:
                 self.side.draw(canvas, lx - self.side.width(label) / 2,
                                ly - self.side.size * 0.36, label)
@@ -182,30 +198,40 @@ class DiagramRow(Flowable):
                 top = self.caption_height - index * self.caption.leading
                 draw_line(canvas, line, place.caption_x - width / 2, self.caption.baseline(top),
                           self.caption.rules)
-        self._markers([m for place in self.placements() for m in place.markers])
+        self._markers([(*m, figure) for place, figure in zip(self.placements(), self.figures)
+                       for m in place.markers], marking)
+        marking.end()
 
-    def _markers(self, markers):
+    def _markers(self, markers, marking: Marking):
+        """Marks, leader lines and badges, each in its view's Figure."""
         canvas, d = self.canv, self.d
         untreated = Color(*self.style.colors.untreated)
-        for marker, (px, py), _ in markers:
+        for marker, (px, py), _, figure in markers:
             if not marker.number:
+                marking.switch(figure)
                 draw_diamond(canvas, px, py, d.untreated, d.untreated_stroke, untreated)
-        for marker, (px, py), badge in markers:
+        marking.end()                     # the tests' marks wrap the tagged content
+        for marker, (px, py), badge, figure in markers:
             if not marker.number:
                 continue
             canvas.addLiteral(f"/Leader <</N {marker.number}>> BDC")
+            marking.switch(LAYOUT)        # the leader line is decoration; the dot, the figure's
             canvas.setStrokeColor(black)
             canvas.setFillColor(black)
             canvas.setLineWidth(d.leader)
             canvas.line(px, py, *badge)
+            marking.switch(figure)
             canvas.circle(px, py, d.dot, stroke=0, fill=1)
+            marking.end()
             canvas.addLiteral("EMC")
-        for marker, _, badge in markers:
+        for marker, _, badge, figure in markers:
             if marker.number:
                 filled = marker.emphasis == "highlight"
                 canvas.addLiteral(f"/Badge <</N {marker.number}>> BDC")
+                marking.switch(figure)
                 draw_badge(canvas, *badge, marker.number, self.number, filled,
                            d.badge_stroke_treated if filled else d.badge_stroke)
+                marking.end()
                 canvas.addLiteral("EMC")
 
 

@@ -5,6 +5,11 @@ row. On a handout the legend (badge, name, reading, where, why) follows the view
 share their width with the self-care advice); on an
 aftercare sheet a one-line-per-point legend stands beside the views when they leave room, else
 below them. Figure and legend are kept on one page.
+
+Structure (render.tagging): the heading, a Figure per view (its alternate text from the
+content), the notes, and the legend as a list: number (Lbl), then code, name and reading (a
+Ruby), location and use (LBody). The parts' elements are made apart and placed in the order
+the chosen layout is read (views, then what stands beside or under them).
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from reportlab.platypus import Flowable, KeepTogether
 from handouts import document as d
 from handouts.render.columns import Columns, SideBySide
 from handouts.render.diagram import DiagramRow
-from handouts.render.ruby import ruby_captions
+from handouts.render.tagging import TextTags, ruby
 from handouts.render.text import TextBlock
 from handouts.render.widgets import Badge, Diamond, badge_radius
 
@@ -34,35 +39,54 @@ def flowables(r, b: d.PointsFigure) -> list[Flowable]:
     if b.compact:
         legend_width = r.width * diagram.compact_legend
         views_width = r.width - legend_width - r.style.page.column_gap
-        rows = _rows(r, b, views_width)
+        rows, figures = _apart(r, _rows, r, b, views_width)
         if all(row.fits(views_width) for row in rows) and len(rows) == 1:
-            legend = [*_legend(r, b, legend_width, compact=True), *_notes(r, b, legend_width)]
-            table = SideBySide(rows, legend, (views_width, legend_width), r.style.page.column_gap)
+            items, listed = _apart(r, _legend, r, b, legend_width, compact=True)
+            notes, said = _apart(r, _notes, r, b, legend_width)
+            r.place(figures, listed, said)            # the legend and notes beside the views
+            table = SideBySide(rows, [*items, *notes], (views_width, legend_width),
+                               r.style.page.column_gap)
             return [*beside, KeepTogether([*head, table])]
-        rows = _rows(r, b, r.width)
-        return [*beside, KeepTogether([*head, *rows, *_notes(r, b), *_legend_grid(r, b)])]
-    rows = _rows(r, b, r.width)
-    legend = _legend(r, b, r.width, compact=False)
+        rows, figures = _apart(r, _rows, r, b, r.width)
+        notes, said = _apart(r, _notes, r, b)
+        grid, listed = _apart(r, _legend_grid, r, b)
+        r.place(figures, said, listed)
+        return [*beside, KeepTogether([*head, *rows, *notes, *grid])]
+    rows, figures = _apart(r, _rows, r, b, r.width)
+    legend, listed = _apart(r, _legend, r, b, r.width, compact=False)
+    notes, said = _apart(r, _notes, r, b)
     gap = r.style.page.column_gap
     if beside and r.style.page.columns >= 2 and len(rows) == 1 and rows[0].fits(
             r.width * BESIDE_VIEWS_AT_MOST):
         # Narrow views leave room: the companion blocks (self-care) stand to their left.
         views_width = max(r.width * 0.5, rows[0].width_at(diagram.min_height) + gap)
-        row = _rows(r, b, views_width)
+        row, figures = _apart(r, _rows, r, b, views_width)
+        r.place(figures, said, listed)
         pair = SideBySide(beside, [*head, *row], (r.width - views_width - gap, views_width), gap)
-        return [KeepTogether([pair, *_notes(r, b), *legend])]
-    parts = [*head, *rows, *_notes(r, b), *legend]
+        return [KeepTogether([pair, *notes, *legend])]
+    parts = [*head, *rows, *notes, *legend]
     if _height(r, parts) <= r.frame_height or len(b.views) == 1:
+        r.place(figures, said, listed)
         return [*beside, KeepTogether(parts)]
     # Large print: too tall for one page. Heading and notes lead in (a page may end after
     # them), then views and legend kept on one page; else the views go in groups, each with
     # the legend of its points.
     if _height(r, [*rows, *legend]) <= r.frame_height:
+        r.place(said, figures, listed)
         figure = KeepTogether([*rows, *legend])
         figure.within_figure = True        # nothing floats in between the notes and the views
         head[0].figure_follows = figure    # the writing area may take the gap before the heading
-        return [*beside, *head, *_notes(r, b), figure]
-    return [*beside, *_by_rows(r, b, head), *_notes(r, b)]
+        return [*beside, *head, *notes, figure]
+    groups = _by_rows(r, b, head)
+    r.place(said)
+    return [*beside, *groups, *notes]
+
+
+def _apart(r, make, *args, **kwargs):
+    """`make(*args)`'s flowables, and the holder of the structure elements they made: placed
+    in reading order (r.place) once the layout is chosen, or dropped with a layout not taken."""
+    with r.apart() as holder:
+        return make(*args, **kwargs), holder
 
 
 def _height(r, parts: list[Flowable]) -> float:
@@ -86,8 +110,8 @@ def _by_rows(r, b: d.PointsFigure, head: list[Flowable]) -> list[Flowable]:
         lead = head if len(groups) <= 1 else []
         if groups:
             trial = [*groups[-1], view]
-            if len(_rows(r, dataclasses.replace(b, views=tuple(trial)), r.width)) == 1 and \
-                    _height(r, group(trial, lead)) <= r.frame_height:
+            rows, _ = _apart(r, _rows, r, dataclasses.replace(b, views=tuple(trial)), r.width)
+            if len(rows) == 1 and _height(r, _apart(r, group, trial, lead)[0]) <= r.frame_height:
                 groups[-1] = trial
                 continue
         groups.append([view])
@@ -102,20 +126,15 @@ def _by_rows(r, b: d.PointsFigure, head: list[Flowable]) -> list[Flowable]:
 def _rows(r, b: d.PointsFigure, width: float) -> list[DiagramRow]:
     """The views in rows that each fit `width` at the smallest legible height."""
     s = r.s
-    caption = s.caption
-    views_of = {view.id: view for view in b.views}
-    if r.readings is not None:          # furigana over the captions too (render.ruby)
-        texts, caption = ruby_captions(r.readings, [v.caption for v in b.views], s.caption,
-                                       r.ruby_share)
-        views_of = {v.id: dataclasses.replace(v, caption=t) for v, t in zip(b.views, texts)}
     rows: list[list[d.View]] = [[]]
-    for view in (views_of[v.id] for v in b.views):
-        trial = DiagramRow((*rows[-1], view), r.style, caption, s.number, s.side, b.sides)
+    for view in b.views:
+        trial = DiagramRow((*rows[-1], view), r.style, s.caption, s.number, s.side, b.sides)
         if rows[-1] and not trial.fits(width):
             rows.append([view])
         else:
             rows[-1].append(view)
-    return [DiagramRow(tuple(views), r.style, caption, s.number, s.side, b.sides)
+    return [DiagramRow(tuple(views), r.style, s.caption, s.number, s.side, b.sides,
+                       tuple(r.element("Figure", alt=view.alt or view.caption) for view in views))
             for views in rows if views]
 
 
@@ -153,28 +172,38 @@ def _notes(r, b: d.PointsFigure, width: float | None = None) -> list[Flowable]:
 
 def _legend(r, b: d.PointsFigure, width: float, compact: bool) -> list[Flowable]:
     entries = []
+    items = r.element("L")
     for e in b.legend:
-        badge = legend_badge(r, e)
+        item = items.add("LI")
+        label, body = item.add("Lbl"), item.add("LBody")
+        badge = legend_badge(r, e, label)
         column = 2 * badge.radius + 5
-        entries.append(r.table([[badge, legend_text(r, e, compact)]], [column, width - column],
+        entries.append(r.table([[badge, legend_text(r, e, compact, body)]],
+                               [column, width - column],
                                ("BOTTOMPADDING", (0, 0), (-1, -1), 1 if compact else 2)))
     return entries
 
 
-def legend_badge(r, e: d.LegendEntry) -> Badge:
-    """The numbered circle of a legend entry, as on the views."""
+def legend_badge(r, e: d.LegendEntry, label) -> Badge:
+    """The numbered circle of a legend entry, as on the views; `label`: its Lbl element."""
     filled, diagram = e.emphasis == "highlight", r.style.diagram
     return Badge(e.number, r.s.number, filled,
-                 diagram.badge_stroke_treated if filled else diagram.badge_stroke, r.s.body)
+                 diagram.badge_stroke_treated if filled else diagram.badge_stroke, r.s.body,
+                 label)
 
 
-def legend_text(r, e: d.LegendEntry, compact: bool) -> TextBlock:
-    """A legend entry's text: bold code and name (furigana over the name where the document
-    has them, else its reading in brackets), then where and why."""
+def legend_text(r, e: d.LegendEntry, compact: bool, body) -> TextBlock:
+    """A legend entry's text (the LBody element `body`): bold code and name (with furigana where
+    the document has them, else its reading in brackets), then where and why."""
     s = r.s
     strong = s.strong if (not compact or e.emphasis == "highlight") else s.body
     spans = [r.ruby_span(f"{e.code}\u00a0\u00a0{e.name}", strong)]
+    marks: list = [None]
     if e.reading:
+        # Name then reading, read once each: a Ruby (the brackets are its RP parts).
+        name, opening, reading, closing = ruby()
+        marks = [[(f"{e.code}\u00a0\u00a0", None), (e.name, name)],
+                 [("（", opening), (e.reading, reading), ("）", closing)]]
         spans.append((f"（{e.reading}）", strong, True))
     if not compact:
         # Where, then why, as one paragraph after the bold name: two short sentences
@@ -185,4 +214,5 @@ def legend_text(r, e: d.LegendEntry, compact: bool) -> TextBlock:
             if index == 0 or r.joiner or mixed:
                 spans.append((" ", s.body, False))
             spans += r.spans(text, "body")
-    return TextBlock(spans, s.body)
+    return TextBlock(spans, s.body,
+                     tags=TextTags(body, marks=marks + [None] * (len(spans) - len(marks))))

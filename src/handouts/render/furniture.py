@@ -6,6 +6,11 @@ and email in the contact style (never the smallest text on the page), opening ho
 and review date smaller. The footer text wraps in the room left of the codes and ends at least
 `footer.text_gap` before them; each code keeps its quiet zone free; captions sit under their
 code.
+
+Tagging (render.tagging): header, rules and page numbers are artifacts on every page. The
+clinic's details and the codes are read once, at the end of the document: they are tagged
+content on the last page and artifacts before it. Each code is a Link (a Figure whose
+alternate text says what it opens, and its caption) whose annotation is on every page.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from reportlab.pdfgen.canvas import Canvas
 from handouts import document as d
 from handouts.linebreak import fill, pieces_of
 from handouts.render import qr
+from handouts.render.tagging import Element, Marking, tree_of
 from handouts.render.text import TextStyle, draw_line, measure
 from handouts.style import Style
 
@@ -26,10 +32,37 @@ from handouts.style import Style
 class Footer:
     """The footer, laid out once per document."""
 
-    lines: list              # (TextStyle, Line)
+    lines: list              # (TextStyle, Line, index of its text in FOOTER_TEXTS)
     height: float
-    codes: list              # (payload, caption lines, centre x)
+    codes: list              # (payload, caption lines, centre x, index in document.Footer.codes)
     qr_bottom: float
+
+
+FOOTER_TEXTS = ("phone", "hours", "address", "email", "reviewed")     # document.Footer fields
+
+
+@dataclass
+class Contact:
+    """The structure elements of the header's and footer's content: the clinic's name on the
+    first page (read first), its details and codes on the last (read last)."""
+
+    name: Element            # a P
+    texts: list              # a P per FOOTER_TEXTS entry
+    links: list              # (Link, Figure, Span of the caption) per code
+
+
+def declare(parent: Element, doc: d.Document, name: Element) -> Contact:
+    """The clinic block's elements: a section after everything else under `parent`; `name`
+    is the element (made before the body's) of the clinic's name atop the first page."""
+    f = doc.footer
+    section = parent.add("Sect")
+    texts = [section.add("P") for _ in FOOTER_TEXTS]
+    links = []
+    for index, (payload, caption) in enumerate(f.codes):
+        link = section.add("Link")
+        says = f.links[index] if index < len(f.links) else caption
+        links.append((link, link.add("Figure", alt=says), link.add("Span")))
+    return Contact(name, texts, links)
 
 
 def layout_footer(doc: d.Document, styles, style: Style) -> Footer:
@@ -46,25 +79,25 @@ def _layout(doc: d.Document, styles, style: Style, wrap_captions: bool) -> Foote
     slot = foot.qr_size + 2 * foot.quiet_zone
     right = page.width - page.margin_right
     codes = []
-    for payload, text in reversed(f.codes):
+    for index, (payload, text) in reversed(list(enumerate(f.codes))):
         lines = _wrap(text, caption, slot if wrap_captions else page.width)
         width = max(slot, *(_width(line) for line in lines))
-        codes.append((payload, lines, right - width / 2, width))
+        codes.append((payload, lines, right - width / 2, width, index))
         right -= width + foot.qr_gap
-    block_left = min(centre - width / 2 for _, _, centre, width in codes)
+    block_left = min(centre - width / 2 for _, _, centre, width, _ in codes)
     text_width = block_left - foot.text_gap - page.margin_left
     lines = []
     texts = [(styles.contact_strong, f.phone), (styles.footer, f.hours),
              (styles.footer, f.address), (styles.contact, f.email), (styles.footer, f.reviewed)]
-    for text_style, text in texts:
+    for index, (text_style, text) in enumerate(texts):
         if text:
-            lines += [(text_style, line) for line in _wrap(text, text_style, text_width)]
-    text_height = sum(s.leading for s, _ in lines)
-    captions = max(len(lines) for _, lines, _, _ in codes) * caption.leading
+            lines += [(text_style, line, index) for line in _wrap(text, text_style, text_width)]
+    text_height = sum(s.leading for s, _, _ in lines)
+    captions = max(len(lines) for _, lines, _, _, _ in codes) * caption.leading
     # Each code sits a quiet zone below the rule, its caption under it.
     qr_height = foot.quiet_zone + foot.qr_size + foot.caption_gap + captions
     height = max(text_height + foot.rule, qr_height)
-    return Footer(lines, height, [(p, lines_, centre) for p, lines_, centre, _ in codes],
+    return Footer(lines, height, [(p, lines_, centre, i) for p, lines_, centre, _, i in codes],
                   page.margin_bottom + height - foot.quiet_zone - foot.qr_size)
 
 
@@ -83,14 +116,20 @@ def header_height(styles, style: Style) -> float:
 
 
 def draw_page(c: Canvas, doc: d.Document, styles, style: Style, footer: Footer, number: int,
-              total: int) -> None:
+              total: int, contact: Contact | None = None) -> None:
     page, rule = style.page, Color(*style.colors.rule)
     width, height = page.width, page.height
+    marking = Marking(c)
+    running = ("Pagination", "Footer")
+    last = contact if number == total else None      # the footer's content is read here
     c.saveState()
-    # Header: clinic name; document label and page number; a rule under them.
+    # Header: clinic name; document label and page number; a rule under them. The name is
+    # read once, on the first page; the rest is a running header.
     top = height - page.margin_top
     strong, label = styles.strong, styles.label
+    marking.switch(contact.name if contact and number == 1 else ("Pagination", "Header"))
     strong.draw(c, page.margin_left, top - strong.size, doc.header[0])
+    marking.switch(("Pagination", "Header"))
     right = f"{doc.header[1]} \u00b7 {doc.footer.page_label.format(page=number, pages=total)}"
     label.draw(c, width - page.margin_right - label.width(right), top - label.size, right)
     c.setStrokeColor(rule)
@@ -100,21 +139,36 @@ def draw_page(c: Canvas, doc: d.Document, styles, style: Style, footer: Footer, 
     # Footer: a rule, the clinic's details, the two codes with their captions.
     foot = style.footer
     footer_top = page.margin_bottom + footer.height
+    marking.switch(running)
     c.setLineWidth(foot.rule)
     c.line(page.margin_left, footer_top, width - page.margin_right, footer_top)
     y = footer_top - foot.rule
-    for text_style, line in footer.lines:
+    for text_style, line, part in footer.lines:
+        marking.switch(last.texts[part] if last else running)
         draw_line(c, line, page.margin_left, text_style.baseline(y), text_style.rules)
         y -= text_style.leading
     caption = styles.caption
-    for payload, lines, centre in footer.codes:
+    tree = tree_of(c)
+    for payload, lines, centre, index in footer.codes:
+        x = centre - foot.qr_size / 2
+        # The tests' marks wrap the tagged content (see diagram.DiagramRow.draw).
+        marking.end()
         c.addLiteral("/QRCode BMC")
-        qr.draw(c, payload, centre - foot.qr_size / 2, footer.qr_bottom, foot.qr_size)
+        marking.switch(last.links[index][1] if last else running)
+        qr.draw(c, payload, x, footer.qr_bottom, foot.qr_size)
+        marking.end()
         c.addLiteral("EMC")
         top = footer.qr_bottom - foot.caption_gap
         c.addLiteral("/QRCaption BMC")
+        marking.switch(last.links[index][2] if last else running)
         for line in lines:
             draw_line(c, line, centre - _width(line) / 2, caption.baseline(top), caption.rules)
             top -= caption.leading
+        marking.end()
         c.addLiteral("EMC")
+        if tree is not None and contact is not None:      # the code opens its link: every page
+            link, figure, _ = contact.links[index]
+            tree.link(c, link, payload, (x, footer.qr_bottom, x + foot.qr_size,
+                                         footer.qr_bottom + foot.qr_size), figure.alt)
+    marking.end()
     c.restoreState()

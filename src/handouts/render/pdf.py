@@ -3,10 +3,14 @@
 Layout runs twice when a page has room to spare: first with every elastic element (body
 views, writing lines) at its smallest, then with each grown into the free space left at the
 bottom of its page. Growing only takes space that was empty, so pages break in the same places.
+
+Every document is a tagged PDF (render.tagging): the structure elements are made here, in
+reading order, as blocks become flowables; the flowables mark their content as they draw.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import io
 
@@ -31,6 +35,7 @@ from handouts.linebreak import BreakRules
 from handouts.render import bilingual, figure, furniture
 from handouts.render.columns import SideBySide
 from handouts.render.ruby import ruby_room, ruby_span
+from handouts.render.tagging import Element, StructureTree, TextTags, table_artifacts
 from handouts.render.text import TextBlock, TextStyle, font_chain
 from handouts.render.widgets import FillInRow, MemoArea, Placement, WarningSign
 from handouts.style import TEXT_STYLES, Style
@@ -68,6 +73,11 @@ class Styles:
         return getattr(self, name)
 
 
+# Table style commands that draw nothing (the others draw rules, boxes or backgrounds).
+_LAYOUT_ONLY = frozenset({"VALIGN", "ALIGN", "SPAN", "FONT", "LEFTPADDING", "RIGHTPADDING",
+                          "TOPPADDING", "BOTTOMPADDING"})
+
+
 class _MemoMark(Flowable):
     """Where the document puts its writing area (replaced by MemoArea offers)."""
 
@@ -87,6 +97,31 @@ class _Renderer:
         self.style = styles.style
         # Sentences run on with a space in languages that break at spaces, directly otherwise.
         self.joiner = " " if styles.body.rules.words else ""
+        self.tags = StructureTree(doc.lang)
+        self.parent = self.tags.document           # where new structure elements go
+
+    # -- structure ----------------------------------------------------------------------------
+    def element(self, role: str, **kwargs) -> Element:
+        """A new structure element after those made so far under the current parent."""
+        return self.parent.add(role, **kwargs)
+
+    @contextlib.contextmanager
+    def under(self, element: Element):
+        """Elements made inside are `element`'s children."""
+        outer, self.parent = self.parent, element
+        try:
+            yield element
+        finally:
+            self.parent = outer
+
+    def apart(self):
+        """`with r.apart() as holder:` elements made inside wait in `holder` until `place`
+        puts them where they are read (a layout's parts are made before one is chosen)."""
+        return self.under(self.tags.holder())
+
+    def place(self, *holders: Element) -> None:
+        for holder in holders:
+            self.parent.adopt(holder)
 
     # -- text ---------------------------------------------------------------------------------
     def spans(self, text: str, style: str) -> list:
@@ -109,15 +144,28 @@ class _Renderer:
             return (text, style, keep)
         return ruby_span(self.readings, text, style, self.ruby_share, keep)
 
-    def tb(self, text: str, style: str, **kwargs) -> TextBlock:
+    def tb(self, text: str, style: str, role: str = "P", element: Element | None = None,
+           label: Element | None = None, **kwargs) -> TextBlock:
+        """A text block tagged as a new `role` element (or as `element`); `label`: its bullet's
+        element."""
         lang = getattr(text, "lang", None) or None
         base = self.fallback[style] if lang and self.fallback else self.s[style]
-        return TextBlock(self.spans(text, style), base, lang=lang, **kwargs)
+        tags = TextTags(element or self.element(role), label)
+        return TextBlock(self.spans(text, style), base, lang=lang, tags=tags, **kwargs)
+
+    def item(self, text: str, style: str = "body", **kwargs) -> TextBlock:
+        """A bulleted list item: the bullet is its label (Lbl), the text its body (LBody)."""
+        with self.under(self.element("LI")):
+            label = self.element("Lbl")
+            return self.tb(text, style, "LBody", label=label, bullet="•", **kwargs)
 
     def table(self, rows, widths, *commands) -> Table:
         """A layout table: no padding, top-aligned, and our font (reportlab's default cell
-        font is Helvetica, which would be referenced in the PDF without being embedded)."""
-        table = Table(rows, colWidths=widths)
+        font is Helvetica, which would be referenced in the PDF without being embedded). What
+        the table draws itself (boxes, rules, backgrounds) is an artifact."""
+        draws = any(isinstance(cell, str) for row in rows for cell in row) or any(
+            command[0] not in _LAYOUT_ONLY for command in commands)
+        table = Table(rows, colWidths=widths, renderCB=table_artifacts if draws else None)
         table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), self.s.body.font_name, 10),
                                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -134,14 +182,15 @@ class _Renderer:
 
     # -- blocks -------------------------------------------------------------------------------
     def title(self, b: d.Title):
-        out = [self.tb(b.text, "title", space_after=2)]
+        out = [self.tb(b.text, "title", "H1", space_after=2)]
         if b.subtitle:
             out.append(self.tb(b.subtitle, "body", space_after=2))
         return out
 
     def heading(self, b: d.Heading):
         self.section_marked = False            # a new section: its fallback text is marked
-        block = self.tb(b.text, "heading", space_before=self.s.body.size * self.style.page.section_gap)
+        block = self.tb(b.text, "heading", "H2",
+                        space_before=self.s.body.size * self.style.page.section_gap)
         block.keepWithNext = True
         return [block]
 
@@ -150,8 +199,8 @@ class _Renderer:
                         space_after=self.style.page.paragraph_gap)]
 
     def bullets(self, b: d.Bullets):
-        return [self.tb(item, "body", bullet="•", space_after=self.style.page.bullet_gap)
-                for item in b.items]
+        with self.under(self.element("L")):
+            return [self.item(item, space_after=self.style.page.bullet_gap) for item in b.items]
 
     def columns(self, b: d.Columns):
         left, right = self.flowables(b.left), self.flowables(b.right)
@@ -167,29 +216,32 @@ class _Renderer:
         inner_width = self.width - 2 * a.padding
         sign = WarningSign(a.pictogram, a.pictogram_stroke)
         sign_width = sign.wrap(0, 0)[0] + self.s.body.size * 0.6
-        heading = self.table([[sign, self.tb(b.heading, "heading")]],
-                             [sign_width, inner_width - sign_width],
-                             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"))
-        # One row per item, so that a long box may continue on the next page instead of
-        # leaving a gap; a heading or lead-in always stays with the item after it, and the
-        # first part (the urgent signs) stays in one piece (URGENT_KEPT).
-        rows: list[list] = []
-        cell: list[Flowable] = [heading, Spacer(1, 2)]
-        urgent_rows = 0
-        for index, (lead, items) in enumerate(b.parts):
-            if lead:
-                cell.append(self.tb(lead, "strong", space_before=3))
-            for item in items:
-                rows.append([[*cell, self.tb(item, "body", bullet="•",
-                                             space_after=self.style.page.bullet_gap)]])
-                cell = []
-            if cell and lead and not items:
+        section = self.element("Sect")          # the box is a section; its sign, decoration
+        with self.under(section):
+            heading = self.table([[sign, self.tb(b.heading, "heading", "H2")]],
+                                 [sign_width, inner_width - sign_width],
+                                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"))
+            # One row per item, so that a long box may continue on the next page instead of
+            # leaving a gap; a heading or lead-in always stays with the item after it, and the
+            # first part (the urgent signs) stays in one piece (URGENT_KEPT).
+            rows: list[list] = []
+            cell: list[Flowable] = [heading, Spacer(1, 2)]
+            urgent_rows = 0
+            for index, (lead, items) in enumerate(b.parts):
+                if lead:
+                    cell.append(self.tb(lead, "strong", space_before=3))
+                with self.under(self.element("L")):
+                    for item in items:
+                        rows.append([[*cell, self.item(item,
+                                                       space_after=self.style.page.bullet_gap)]])
+                        cell = []
+                if cell and lead and not items:
+                    rows.append([cell])
+                    cell = []
+                if index == b.kept - 1:     # the urgent signs, whom to call, the advice line
+                    urgent_rows = len(rows)
+            if cell:
                 rows.append([cell])
-                cell = []
-            if index == 0:      # the urgent signs with their lead-in (whom to call)
-                urgent_rows = len(rows)
-        if cell:
-            rows.append([cell])
         tall = sum(f.wrap(inner_width, 1e9)[1] + f.getSpaceBefore() + f.getSpaceAfter()
                    for row in rows[:urgent_rows] for f in row[0])
         keep = ([("NOSPLIT", (0, 0), (-1, urgent_rows - 1))]
@@ -217,21 +269,29 @@ class _Renderer:
                  ("RIGHTPADDING", (0, 0), (-1, -1), f.padding),
                  ("TOPPADDING", (0, 0), (-1, -1), 1.5),
                  ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5)]
-        cells = [self.tb_lead(label, value) for label, value in b.rows]
-        note = [self.tb_lead(*b.note)] if b.note else []
+        # A list of label/value pairs, in the order they are read: the details, the appointment
+        # (first when it stands above them), the note.
+        first = bool(b.appointment) and not (page.columns >= 2 and b.rows)
+        with self.under(self.element("L")):
+            items = [self.element("LI") for _ in range(len(b.rows) + bool(b.appointment)
+                                                         + bool(b.note))]
+        appointment = items.pop(0 if first else len(b.rows)) if b.appointment else None
+        cells = [self.tb_lead(label, value, item) for (label, value), item in zip(b.rows, items)]
+        note = [self.tb_lead(*b.note, items[-1])] if b.note else []
         out: list[Flowable] = []
         if b.appointment and page.columns >= 2 and cells:
             # Details on the left, the next appointment beside them, the note underneath.
             left = self.width * 0.56
             details = self.table([[c] for c in cells], [left], *frame)
-            box = self.appointment(*b.appointment, self.width - left - page.column_gap)
+            box = self.appointment(*b.appointment, self.width - left - page.column_gap,
+                                   appointment)
             out.append(self.table([[details, "", box]],
                                   [left, page.column_gap, self.width - left - page.column_gap]))
             if note:
                 out += [Spacer(1, 3), self.table([note], [self.width], *frame)]
             return [*out, Spacer(1, 4)]
         if b.appointment:
-            out += [self.appointment(*b.appointment, self.width), Spacer(1, 4)]
+            out += [self.appointment(*b.appointment, self.width, appointment), Spacer(1, 4)]
         if page.columns >= 2:
             rows = [cells[i:i + 2] for i in range(0, len(cells), 2)]
             rows = [row + [""] * (2 - len(row)) for row in rows] + ([[note[0], ""]] if note else [])
@@ -243,21 +303,26 @@ class _Renderer:
             out.append(self.table(rows, widths, *frame, *spans))
         return [*out, Spacer(1, 4)]
 
-    def appointment(self, label: str, when: str, width: float) -> Table:
+    def appointment(self, label: str, when: str, width: float, item: Element) -> Table:
         """The next appointment in a heavy frame, its date and time large."""
         f = self.style.fields
-        return self.table([[[self.tb(label, "strong"), self.tb(when, "appointment")]]], [width],
+        parts = [self.tb(label, "strong", element=item.add("Lbl")),
+                 self.tb(when, "appointment", element=item.add("LBody"))]
+        return self.table([[parts]], [width],
                           ("BOX", (0, 0), (-1, -1), f.border * 2.5, black),
                           ("LEFTPADDING", (0, 0), (-1, -1), f.padding * 1.5),
                           ("RIGHTPADDING", (0, 0), (-1, -1), f.padding * 1.5),
                           ("TOPPADDING", (0, 0), (-1, -1), 4),
                           ("BOTTOMPADDING", (0, 0), (-1, -1), 6))
 
-    def tb_lead(self, label: str, value: str) -> TextBlock:
-        """A bold label run in with its value: "Patient  Hanako Testperson"."""
+    def tb_lead(self, label: str, value: str, item: Element) -> TextBlock:
+        """A bold label run in with its value: "Patient  Hanako Testperson" (the list item's
+        label and body)."""
         spans = [self.ruby_span(label, self.s.strong, True), (" ", self.s.body, False),
                  *self.spans(value, "body")]
-        return TextBlock(spans, self.s.body)
+        label_element, body = item.add("Lbl"), item.add("LBody")
+        marks = [label_element, *[None] * (len(spans) - 1)]
+        return TextBlock(spans, self.s.body, tags=TextTags(body, marks=marks))
 
     def fill_in(self, b: d.FillIn):
         f, page = self.style.fill_in, self.style.page
@@ -265,14 +330,17 @@ class _Renderer:
         labels = list(b.labels)
         # One row (the first, a name, twice as wide); in one column: the name, then the rest.
         groups = [labels] if page.columns >= 2 else [labels[:1], labels[1:]]
-        rows = [FillInRow(group, self.s.fill_in, f.height, f.line, color, page.column_gap)
-                for group in groups]
+        labels_element = self.element("P")       # the labels; the lines to write on: artifacts
+        rows = [FillInRow(group, self.s.fill_in, f.height, f.line, color, page.column_gap,
+                          labels_element) for group in groups]
         return [*rows, Spacer(1, 4)]
 
     def memo(self, b: d.Memo):
         """The writing area, offered before every large block that cannot break (a figure,
         the red-flag box) and at the end: it takes the first place where it fills a gap."""
         self.memo_heading, self.memo_optional = b.heading, b.optional
+        # Read where the document puts it, wherever it floats to on the page.
+        self.memo_element = self.element("H2")
         return [_MemoMark()]
 
     def offer_memo(self, flowables: list[Flowable]) -> list[Flowable]:
@@ -283,7 +351,7 @@ class _Renderer:
         self.placements.append(placement)
 
         def area(last: bool, before):
-            heading = self.tb(self.memo_heading, "strong",
+            heading = self.tb(self.memo_heading, "strong", element=self.memo_element,
                               space_before=self.s.body.size * self.style.page.section_gap)
             return MemoArea(heading, m.lines, m.line_gap, m.line, Color(*self.style.colors.rule),
                             m.max_lines, placement, last, before)
@@ -372,13 +440,15 @@ class _DraftCanvas(Canvas):
     circle = ellipse = line = lines = rect = roundRect = wedge = drawPath = _nothing
 
 
-def _numbered_canvas(draw_furniture):
-    """A canvas that draws header and footer after layout, when the page count is known."""
+def _numbered_canvas(draw_furniture, tree: StructureTree, title: str):
+    """A canvas that draws header and footer after layout, when the page count is known, and
+    ends the document with its structure tree."""
 
     class NumberedCanvas(Canvas):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             self._pages = []
+            tree.attach(self)
 
         def showPage(self):
             self._pages.append(dict(self.__dict__))
@@ -390,23 +460,22 @@ def _numbered_canvas(draw_furniture):
                 self.__dict__.update(state)
                 draw_furniture(self, number, total)
                 Canvas.showPage(self)
+            tree.finish(self, title)
             Canvas.save(self)
 
     return NumberedCanvas
 
 
-def count_pages(doc: d.Document, style: Style, fallback_style: Style | None = None,
-                second_style: Style | None = None) -> int:
+def count_pages(doc: d.Document, style: Style, fallback_style: Style | None = None) -> int:
     """The page count render() would give, from its draft layout alone (check's page
     budgets): nothing drawn, no header, footer or PDF file."""
-    return render(doc, style, fallback_style, pages_only=True, second_style=second_style)[1]
+    return render(doc, style, fallback_style, pages_only=True)[1]
 
 
 def render(doc: d.Document, style: Style, fallback_style: Style | None = None,
            pages_only: bool = False, second_style: Style | None = None) -> tuple[bytes, int]:
     """Lay out and draw the document in its style (text that fell back to the source language
-    in that language's style; a bilingual edition's second language in its own); returns the
-    PDF bytes and the page count."""
+    in that language's style); returns the PDF bytes and the page count."""
     page = style.page
     styles = Styles(style, doc.typography)
     fallback = (Styles(fallback_style or style, doc.fallback_typography)
@@ -416,11 +485,14 @@ def render(doc: d.Document, style: Style, fallback_style: Style | None = None,
     frame_top = page.height - page.margin_top - furniture.header_height(styles, style)
     width = page.width - page.margin_left - page.margin_right
     renderer = _Renderer(doc, styles, width, fallback, frame_top - frame_bottom)
-    if doc.second:
-        renderer.partner = _Renderer(doc, Styles(second_style or style, doc.second_typography),
-                                     width, fallback, frame_top - frame_bottom, doc.second)
-        renderer.partner.placements = renderer.placements   # one page: one list of floats
+    if doc.second:         # the second language's renderer: the same pages, the same tree
+        partner = _Renderer(doc, Styles(second_style or style, doc.second_typography),
+                            width, fallback, frame_top - frame_bottom, doc.second)
+        partner.placements, partner.tags = renderer.placements, renderer.tags
+        renderer.partner = partner
+    letterhead = renderer.element("P")      # the clinic's name atop the first page, read first
     flowables = renderer.offer_memo(renderer.flowables(doc.blocks))
+    contact = furniture.declare(renderer.tags.document, doc, letterhead)   # read last
 
     def template(buffer) -> _Template:
         frame = Frame(page.margin_left, frame_bottom, width, frame_top - frame_bottom,
@@ -435,7 +507,7 @@ def render(doc: d.Document, style: Style, fallback_style: Style | None = None,
         return result
 
     def draw_furniture(canvas, number, total):
-        furniture.draw_page(canvas, doc, styles, style, footer, number, total)
+        furniture.draw_page(canvas, doc, styles, style, footer, number, total, contact)
 
     try:
         marks = _layout_marks(flowables)
@@ -449,7 +521,8 @@ def render(doc: d.Document, style: Style, fallback_style: Style | None = None,
             placement.settle()
         buffer = io.BytesIO()
         final = template(buffer)
-        final.build(list(flowables), canvasmaker=_numbered_canvas(draw_furniture))
+        final.build(list(flowables),
+                    canvasmaker=_numbered_canvas(draw_furniture, renderer.tags, doc.title))
     except LayoutError:
         # A single block taller than a whole page (e.g. an enormous note).
         raise HandoutsError(f"{doc.lang} {doc.kind} '{doc.title}': a block is taller than a "

@@ -8,9 +8,9 @@ still applies around it: 。 after it stays on its line). Measuring and drawing 
 Copy and paste, screen readers and text extraction give the base text once, never base and
 reading interleaved: each cluster is drawn inside a marked-content span whose /ActualText is
 the base text (pdfium and poppler both honour it), marked at both ends of the cluster by
-invisible characters so that the span stands where the base is, on its line. The structure
-tree (render/tagging.py) will mark the same clusters as Ruby / RB / RT: this module is where
-they are drawn.
+invisible characters so that the span stands where the base is, on its line. In a tagged
+document that span is the marked content of a Span element standing for the kanji (its
+/ActualText; RubyStyle.tag_marks): the structure tree reads the kanji once too.
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ class RubyText:
             at = end
         parts.append(text[at:])
         self.text = "".join(parts)                     # what the line breaker sees
+        self.tagged = False     # the structure tree marks each cluster (RubyStyle.tag_marks)
 
     def plain(self, line: str) -> str:
         """A line as the reader copies it: base text only."""
@@ -131,7 +132,8 @@ class RubyText:
         width, bases, readings = self._layout(cluster, before, after)
         primary = style.fonts.primary
         top = y + primary.ascent * style.size + GAP * style.size
-        canvas.addLiteral(f"/Span <</ActualText {_pdf_text(cluster.text)}>> BDC")
+        if not self.tagged:
+            canvas.addLiteral(f"/Span <</ActualText {_pdf_text(cluster.text)}>> BDC")
         # The span must cover the cluster exactly, on the base line, however the base is
         # spread under its reading: text extraction places the ActualText where the span's
         # first text object is (pdfium) or between its first and last characters (poppler),
@@ -152,7 +154,8 @@ class RubyText:
                 advance = self._reading_width(reading[:index]) + index * spacing
                 canvas.drawString(x + offset + advance, baseline, char)
         _invisible(canvas, style, x + width - style.width(last), y, last)
-        canvas.addLiteral("EMC")
+        if not self.tagged:
+            canvas.addLiteral("EMC")
         canvas.setFont(style.font_name, style.size)
         return width
 
@@ -182,6 +185,24 @@ class RubyStyle:
     def __init__(self, base, ruby: RubyText):
         self.base, self.ruby = base, ruby
         self.fonts = _CheckedFonts(base.fonts, ruby)
+
+    def tag_marks(self, text: str, owner=None) -> list:
+        """`text` (with placeholders) as (piece, owner) pieces for tagging (render.text): each
+        cluster an inline Span standing for its kanji (/ActualText), the rest `owner`'s. Its
+        marked content then carries the ActualText, so the clusters draw none of their own."""
+        from handouts.render.tagging import Inline
+
+        self.ruby.tagged = True
+        pieces: list = []
+        for char in text:
+            cluster = self.ruby.clusters.get(char)
+            if cluster is not None:
+                pieces.append((char, Inline("Span", actual_text=cluster.text)))
+            elif pieces and pieces[-1][1] is owner:
+                pieces[-1] = (pieces[-1][0] + char, owner)
+            else:
+                pieces.append((char, owner))
+        return pieces
 
     def __getattr__(self, name):
         return getattr(self.base, name)
@@ -214,20 +235,6 @@ def ruby_span(readings, text: str, style, share: float, keep: bool = False):
         return (text, style, keep)
     ruby = RubyText(text, rubies, style, style.size * share)
     return (ruby.text, RubyStyle(style, ruby), keep)
-
-
-def ruby_captions(readings, captions: list[str], style, share: float):
-    """Captions with their readings: (their texts with placeholders, one style for all of them,
-    its lines with room for the readings)."""
-    from handouts.render.text import TextStyle
-
-    ruby = RubyText("\n".join(captions), readings("\n".join(captions)), style,
-                    style.size * share)
-    pair = style.fonts.primary
-    room = ruby_room(pair, style.size, style.leading / style.size, share)
-    roomy = TextStyle(style.fonts, style.size, style.leading + room, style.rules, style.bold,
-                      style.color, room)
-    return ruby.text.split("\n"), RubyStyle(roomy, ruby)
 
 
 def ruby_room(fonts, size: float, leading: float, share: float) -> float:

@@ -10,6 +10,9 @@ reportlab writes untagged PDF. This module adds what a screen reader needs:
   marked content when drawn), and that order is the reading order, whatever the drawing order;
 - `StructureTree.finish` adds the tree and the catalog entries PDF/UA asks for to reportlab's
   own PDF document before it is written: no second pass, and the output stays byte-identical.
+
+The renderer's flowables find the tree on their canvas (`StructureTree.attach`): they hold only
+the elements they draw for, and draw untagged on a canvas without a tree (the draft layout).
 """
 
 from __future__ import annotations
@@ -62,6 +65,16 @@ class Element:
         child = Element(self.tree, role, self, alt, actual_text, lang)
         self.kids.append(child)
         return child
+
+    def adopt(self, holder: Element) -> None:
+        """Move the elements made in `holder` (StructureTree.holder) here, after the kids so
+        far, in their order."""
+        if any(not isinstance(kid, Element) for kid in holder.kids):
+            raise TaggingError("a holder's elements are placed before they are drawn")
+        for kid in holder.kids:
+            kid.parent = self
+        self.kids += holder.kids
+        holder.kids = []
 
     def __repr__(self) -> str:
         return f"<Element {self.role} with {len(self.kids)} kids>"
@@ -139,6 +152,16 @@ class StructureTree:
         self._last_page = 0                           # the last page with tagged content
         self._links = 0
 
+    def holder(self) -> Element:
+        """A place outside the tree for elements made before their place in reading order is
+        known (parts of a layout still being chosen): `Element.adopt` moves them in; a holder
+        never adopted stays out of the file."""
+        return Element(self, "Div", None)
+
+    def attach(self, canvas) -> None:
+        """Make this the tree that `content`, `artifact` and `Marking` below use on `canvas`."""
+        canvas.structure = self
+
     def content(self, canvas, element: Element) -> _Sequence:
         """`with tree.content(canvas, element):` marks what is drawn inside as content of
         `element` (and gives its MCID)."""
@@ -154,7 +177,12 @@ class StructureTree:
         mcid = len(owners)
         owners.append(element)
         element.kids.append(_Content(page, mcid))
-        return _Sequence(self, canvas, f"/{element.role} <</MCID {mcid}>> BDC", "content", mcid)
+        # An element that stands for other text (furigana: the kanji, not kanji and reading)
+        # says so on its marked content too, for readers that extract text without the tree.
+        actual = ("" if element.actual_text is None else
+                  f" /ActualText <FEFF{element.actual_text.encode('utf-16-be').hex().upper()}>")
+        return _Sequence(self, canvas, f"/{element.role} <</MCID {mcid}{actual}>> BDC",
+                         "content", mcid)
 
     def artifact(self, canvas, kind: str = "Layout", subtype: str | None = None) -> _Sequence:
         """`with tree.artifact(canvas):` marks what is drawn inside as an artifact: decoration
@@ -214,7 +242,7 @@ class StructureTree:
             raise TaggingError("finish() before the last page was shown")
         _prune(self.document)
         elements = _walk(self.document)
-        page_refs = [doc.Reference(page) for page in pages]
+        page_refs = [doc.Reference(page).format(doc) for page in pages]   # "12 0 R" each
         for number, element in enumerate(elements):
             element.number = number
             doc.Reference(_StructElem(element, page_refs), f"StructElem{number}")
@@ -284,14 +312,14 @@ def _text(value: str) -> bytes:
 
 
 class _StructElem(PDFObject):
-    def __init__(self, element: Element, page_refs: list):
+    def __init__(self, element: Element, page_refs: list[bytes]):
         self.element, self.page_refs = element, page_refs
 
     def format(self, document) -> bytes:
         element = self.element
 
         def page(number: int) -> bytes:
-            return self.page_refs[number - 1].format(document)
+            return self.page_refs[number - 1]
 
         parent = (_ref(document, f"StructElem{element.parent.number}") if element.parent
                   else _ref(document, "StructTreeRoot"))
@@ -368,7 +396,7 @@ class _NoNullUnicode:
 
     def addObjects(self, doc) -> None:
         for name, obj in doc.idToObject.items():
-            if not name.startswith("toUnicodeCMap:"):
+            if not name.startswith("toUnicodeCMap:") or "> <0000>" not in obj.content:
                 continue
             lines = [line for line in obj.content.split("\n") if not line.endswith("> <0000>")]
             start = None
@@ -379,3 +407,138 @@ class _NoNullUnicode:
                     lines[start] = f"{index - start - 1} beginbfchar"
                     start = None
             obj.content = "\n".join(lines)
+
+
+# -- for the renderer's flowables: the tree is the one attached to their canvas ---------------
+
+class _Unmarked:
+    """What `content` and `artifact` give on a canvas without a tree: nothing to mark."""
+
+    __slots__ = ()
+
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *error) -> None:
+        return None
+
+
+_UNMARKED = _Unmarked()
+
+
+def tree_of(canvas) -> StructureTree | None:
+    return getattr(canvas, "structure", None)
+
+
+def content(canvas, element: Element | None):
+    """`with content(canvas, element):` marks the drawing as `element`'s content, if the canvas
+    has a tree (and an element is given)."""
+    tree = getattr(canvas, "structure", None)
+    if tree is None or element is None:
+        return _UNMARKED
+    return tree.content(canvas, element)
+
+
+def artifact(canvas, kind: str = "Layout", subtype: str | None = None):
+    """`with artifact(canvas):` marks the drawing as an artifact, if the canvas has a tree."""
+    tree = getattr(canvas, "structure", None)
+    return _UNMARKED if tree is None else tree.artifact(canvas, kind, subtype)
+
+
+def table_artifacts(table, event: str, *args) -> None:
+    """A `renderCB` for reportlab's Table: what the table draws itself (backgrounds, boxes,
+    rules, and the text of plain-string cells, even empty ones) is an artifact; the flowables
+    in its cells tag themselves."""
+    if event == "startCell":
+        opens = isinstance(args[2], str)
+    elif event == "startBG":
+        opens = bool(table._bkgrndcmds)
+    elif event == "startLines":
+        opens = bool(table._linecmds)
+    else:
+        opens = False
+        if event in ("endCell", "endBG", "endLines") and getattr(table, "_tagging", None):
+            table._tagging.__exit__(None, None, None)
+            table._tagging = None
+    if opens:
+        table._tagging = artifact(table.canv)
+        table._tagging.__enter__()
+
+
+LAYOUT = ("Layout", None)     # an owner for `Marking.switch`: decoration
+
+
+class Marking:
+    """Marked content that follows the drawing: `switch(owner)` ends the open sequence when the
+    owner changes and begins the new owner's (an Element, or an artifact kind such as
+    `LAYOUT`); `end()` closes the last. One sequence stays open while the owner does not change
+    (a paragraph's lines are one marked-content sequence, not one per line)."""
+
+    __slots__ = ("canvas", "owner", "sequence", "tree")
+
+    def __init__(self, canvas):
+        self.canvas, self.tree = canvas, getattr(canvas, "structure", None)
+        self.owner = self.sequence = None
+
+    def switch(self, owner) -> None:
+        if owner is self.owner or self.tree is None:
+            return
+        if self.sequence is not None:
+            self.sequence.__exit__(None, None, None)
+            self.sequence = None
+        self.owner = owner
+        if owner is not None:
+            self.sequence = (self.tree.artifact(self.canvas, *owner) if isinstance(owner, tuple)
+                             else self.tree.content(self.canvas, owner))
+            self.sequence.__enter__()
+
+    def end(self) -> None:
+        self.switch(None)
+
+
+class Inline:
+    """An inline element (a Span in another language, a Ruby and its parts) made when its text
+    is first drawn, so that it takes its place among its parent's marked content in reading
+    order. `within`: the Inline it is part of (an RB in its Ruby); else it is a child of the
+    text block's own element. Each Inline object is one element per text block."""
+
+    __slots__ = ("actual_text", "lang", "role", "within")
+
+    def __init__(self, role: str, lang: str | None = None, within: Inline | None = None,
+                 actual_text: str | None = None):
+        self.role, self.lang, self.within = role, lang, within
+        self.actual_text = actual_text       # text it stands for (furigana: the kanji alone)
+
+
+def ruby() -> tuple[Inline, Inline, Inline, Inline]:
+    """The parts of a reading printed after a name (ISO 32000-1 14.8.4.3.4): the name (RB),
+    the opening bracket (RP), the reading (RT) and the closing bracket (RP)."""
+    group = Inline("Ruby")
+    return (Inline("RB", within=group), Inline("RP", within=group), Inline("RT", within=group),
+            Inline("RP", within=group))
+
+
+class TextTags:
+    """How one text block is tagged: `element` owns its text, `label` its bullet (a Lbl).
+    `marks`, one per span of the block: None (the text is `element`'s, or an inline Span if it
+    is in another language), an Element or Inline owning the whole span, or (text, owner)
+    pieces that make up the span. Shared by the parts of a block split over pages."""
+
+    __slots__ = ("_made", "element", "label", "marks")
+
+    def __init__(self, element: Element, label: Element | None = None, marks=None):
+        self.element, self.label, self.marks = element, label, marks
+        self._made: dict[Inline, Element] = {}
+
+    def owner(self, mark) -> Element:
+        """The element owning text marked `mark`; an Inline's element is made on first use."""
+        if mark is None:
+            return self.element
+        if isinstance(mark, Inline):
+            made = self._made.get(mark)
+            if made is None:
+                parent = self.owner(mark.within) if mark.within else self.element
+                made = self._made[mark] = parent.add(mark.role, lang=mark.lang,
+                                                     actual_text=mark.actual_text)
+            return made
+        return mark

@@ -17,6 +17,7 @@ from handouts.errors import HandoutsError
 from handouts.fontfiles import charset, font_families
 from handouts.linebreak import BreakRules, Line, fill, pieces_of
 from handouts.render.fonts import FontPair, family
+from handouts.render.tagging import LAYOUT, Inline, Marking, TextTags
 
 INVISIBLE = frozenset(" \t\n\u00a0")
 
@@ -131,11 +132,12 @@ Span = tuple[str, TextStyle, bool]      # text, style, keep whole (a kana readin
 class TextBlock(Flowable):
     """A paragraph (optionally with a bullet) of one or more styled spans, wrapped by our own
     line breaker. `lang` is the language of the text when it differs from the document's
-    (a fallback), kept for tagging."""
+    (a fallback). `tags` says which structure elements own its text (render.tagging): it is
+    marked as it is drawn, on a canvas that has a structure tree."""
 
     def __init__(self, spans: str | list[Span], style: TextStyle, bullet: str | None = None,
                  space_before: float = 0, space_after: float = 0, lang: str | None = None,
-                 lines: list[Line] | None = None):
+                 lines: list[Line] | None = None, tags: TextTags | None = None):
         super().__init__()
         self.spans = [(spans, style, False)] if isinstance(spans, str) else list(spans)
         self.style, self.bullet, self.lang = style, bullet, lang
@@ -146,6 +148,9 @@ class TextBlock(Flowable):
                 span_style.fonts.check(text, span_style.bold)
         self._lines = lines
         self._wrapped_for: float | None = None if lines is None else -1
+        self.tags = tags
+        self._owners = _owner_ends(self.spans, tags) if tags and lines is None else None
+        self._ink = 0               # characters drawn before this part (a split block's tail)
 
     @property
     def text(self) -> str:
@@ -170,43 +175,149 @@ class TextBlock(Flowable):
         if len(lines) < 4 or fit < 2 or fit > len(lines) - 2:
             return []   # keep short paragraphs whole; no single orphan or widow lines
         head = TextBlock(self.spans, self.style, self.bullet, self.spaceBefore, 0, self.lang,
-                         lines[:fit])
+                         lines[:fit], self.tags)
         tail = TextBlock(self.spans, self.style, None, 0, self.spaceAfter, self.lang,
-                         lines[fit:])
+                         lines[fit:], self.tags)
         tail.indent = self.indent
+        head._owners = tail._owners = self._owners
+        head._ink = self._ink
+        tail._ink = self._ink + sum(_ink(line.text) for line in lines[:fit])
         return [head, tail]
 
     def draw(self):
         style, canvas = self.style, self.canv
         if getattr(canvas, "draft", False):
             return                  # the draft layout needs sizes only
+        owners = _Owners(canvas, self.tags, self._owners, self._ink) if self.tags else None
         for index, line in enumerate(self._lines):
             y = style.baseline(self.height - index * style.leading)
             if index == 0 and self.bullet:
+                if owners:
+                    owners.marking.switch(self.tags.label or LAYOUT)
                 style.draw(canvas, 0, y, self.bullet)
-            draw_line(canvas, line, self.indent, y, style.rules)
+            draw_line(canvas, line, self.indent, y, style.rules, owners)
+        if owners:
+            owners.marking.end()
 
 
-def draw_line(canvas, line: Line, x: float, y: float, rules: BreakRules) -> None:
+def _ink(text: str) -> int:
+    """Characters that are drawn as glyphs: what tags are counted in (the line breaker turns
+    spaces into gaps, and keeps every other character in order)."""
+    return len(text) - sum(map(str.isspace, text))
+
+
+def _owner_ends(spans: list[Span], tags: TextTags) -> list[tuple[int, object]] | None:
+    """Where each owner's text ends, counted in ink characters: [(end, mark)], or None when
+    the block's element owns all of it. Text in another language than the element's (a
+    fallback) is an inline Span with its /Lang; a block all in one other language gets the
+    /Lang on its element instead."""
+    furigana = [hasattr(style, "tag_marks") for _, style, _ in spans]
+    if tags.marks is None and not any(getattr(text, "lang", None) for text, _, _ in spans) \
+            and not any(furigana):
+        return None                     # the common case
+    marks = tags.marks or [None] * len(spans)
+    pieces: list[tuple[str, object]] = []
+    for (text, style, _), mark, ruby in zip(spans, marks, furigana):
+        if ruby and not isinstance(mark, list):     # each furigana cluster its own Span
+            pieces += style.tag_marks(text, mark)
+        elif isinstance(mark, list):
+            if "".join(part for part, _ in mark) != text:
+                raise ValueError(f"tag marks {mark!r} do not make up the text {text!r}")
+            pieces += mark
+        elif mark is None and getattr(text, "lang", None) and text.lang != tags.element.lang:
+            pieces.append((text, Inline("Span", lang=text.lang)))
+        else:
+            pieces.append((text, mark))
+    inked = [mark for text, mark in pieces if _ink(text)]
+    langs = {getattr(mark, "lang", None) for mark in inked}
+    if (inked and tags.element.lang is None and len(langs) == 1 and None not in langs
+            and all(isinstance(m, Inline) and m.role == "Span" for m in inked)):
+        tags.element.lang = langs.pop()
+        return None
+    if all(mark is None for _, mark in pieces):
+        return None
+    ends: list[tuple[int, object]] = []
+    total = 0
+    for text, mark in pieces:
+        total += _ink(text)
+        if ends and ends[-1][1] is mark:
+            ends[-1] = (total, mark)
+        elif _ink(text):
+            ends.append((total, mark))
+    return ends or None
+
+
+class _Owners:
+    """While a text block is drawn: which element owns each piece of its text, and the
+    marked content that follows (render.tagging.Marking)."""
+
+    __slots__ = ("ends", "index", "ink", "marking", "tags")
+
+    def __init__(self, canvas, tags: TextTags, ends, ink: int):
+        self.marking, self.tags, self.ends = Marking(canvas), tags, ends
+        self.ink, self.index = ink, 0
+
+    def split(self, text: str) -> list[tuple[str, object]]:
+        """`text` in pieces, each with the mark of its owner (see TextTags)."""
+        ends = self.ends
+        count = _ink(text)
+        while self.index < len(ends) - 1 and self.ink >= ends[self.index][0]:
+            self.index += 1
+        if self.ink + count <= ends[self.index][0]:          # one owner: the common case
+            self.ink += count
+            return [(text, ends[self.index][1])]
+        pieces: list[tuple[str, object]] = []
+        start = 0
+        mark = ends[self.index][1]
+        for position, char in enumerate(text):
+            if char.isspace():
+                continue
+            while self.index < len(ends) - 1 and self.ink >= ends[self.index][0]:
+                self.index += 1
+            if ends[self.index][1] is not mark:
+                if position > start:
+                    pieces.append((text[start:position], mark))
+                start, mark = position, ends[self.index][1]
+            self.ink += 1
+        pieces.append((text[start:], mark))
+        return pieces
+
+    def enter(self, mark) -> None:
+        """Drawing `mark`'s text now: its element is made when first drawn (an Inline)."""
+        self.marking.switch(self.tags.owner(mark))
+
+
+def draw_line(canvas, line: Line, x: float, y: float, rules: BreakRules,
+              owners: _Owners | None = None) -> None:
     """Draw a laid-out line: pieces of one style merged into runs; in a squeezed (tight)
-    line, the blank half of each squeezable punctuation mark is taken out."""
-    chunk, chunk_style = "", None
+    line, the blank half of each squeezable punctuation mark is taken out. With `owners`, a
+    run also ends where the text's structure element changes, and each is marked as its
+    element's content."""
+    chunk, chunk_style, chunk_owner = "", None, None
+    if owners and owners.ends is None:        # one owner for the whole block: no splitting
+        owners.enter(None)
+        owners = None
     for index, piece in enumerate(line.pieces):
         space = " " if piece.space and index else ""
-        if piece.style is not chunk_style and chunk:
-            x += _draw_chunk(canvas, chunk, chunk_style, x, y, line.tight, rules)
-            chunk = ""
-            if space:
-                x += piece.style.width(" ")
-                space = ""
-        chunk_style = piece.style
-        chunk += space + piece.text
+        for text, owner in owners.split(piece.text) if owners else ((piece.text, None),):
+            if (piece.style is not chunk_style or owner is not chunk_owner) and chunk:
+                x += _draw_chunk(canvas, chunk, chunk_style, x, y, line.tight, rules, owners,
+                                 chunk_owner)
+                chunk = ""
+                if space:
+                    x += piece.style.width(" ")
+                    space = ""
+            chunk_style, chunk_owner = piece.style, owner
+            chunk += space + text
+            space = ""
     if chunk:
-        _draw_chunk(canvas, chunk, chunk_style, x, y, line.tight, rules)
+        _draw_chunk(canvas, chunk, chunk_style, x, y, line.tight, rules, owners, chunk_owner)
 
 
 def _draw_chunk(canvas, text: str, style: TextStyle, x: float, y: float, tight: bool,
-                rules: BreakRules) -> float:
+                rules: BreakRules, owners: _Owners | None = None, owner=None) -> float:
+    if owners:
+        owners.enter(owner)
     if not tight or not any(rules.squeezable(c) for c in text):
         return style.draw(canvas, x, y, text)
     start, part = x, ""

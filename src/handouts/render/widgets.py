@@ -1,4 +1,8 @@
-"""Small drawn flowables: the warning sign, writing lines, fill-in lines, numbered badges."""
+"""Small drawn flowables: the warning sign, writing lines, fill-in lines, numbered badges.
+
+Their shapes are decoration (artifacts, render.tagging); a badge's number and a fill-in label
+are text of the element they are given.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ import math
 from reportlab.lib.colors import Color, black, white
 from reportlab.platypus import Flowable, Table
 
+from handouts.render.tagging import LAYOUT, Element, Marking, artifact, content
 from handouts.render.text import TextStyle
 
 
@@ -25,6 +30,8 @@ class WarningSign(Flowable):
 
     def draw(self):
         c, w, h, s = self.canv, self.width, self.height, self.stroke
+        marking = Marking(c)
+        marking.switch(LAYOUT)            # the section and its heading say it already
         c.saveState()
         c.setLineJoin(1)
         c.setStrokeColor(black)
@@ -42,6 +49,7 @@ class WarningSign(Flowable):
         c.roundRect(w / 2 - bar / 2, h * 0.33, bar, h * 0.36, bar / 2, stroke=0, fill=1)
         c.circle(w / 2, h * 0.2, bar * 0.62, stroke=0, fill=1)
         c.restoreState()
+        marking.end()
 
 
 class Placement:
@@ -142,19 +150,21 @@ class MemoArea(Flowable):
         top = self.height - self.heading.getSpaceBefore() - head
         # Each line a third of a gap above its slot's foot: the last one never runs into the
         # rule of the footer below the area.
-        for index in range(self.lines + self.extra):
-            y = top - (index + 1) * self.gap + self.gap / 3
-            c.line(0, y, self.width, y)
+        with artifact(c):
+            for index in range(self.lines + self.extra):
+                y = top - (index + 1) * self.gap + self.gap / 3
+                c.line(0, y, self.width, y)
 
 
 class FillInRow(Flowable):
     """Labels each followed by a line to write on, side by side."""
 
     def __init__(self, labels: list[str], style: TextStyle, height: float, line: float,
-                 color: Color, gap: float):
+                 color: Color, gap: float, element: Element | None = None):
         super().__init__()
         self.labels, self.style, self.row_height = labels, style, height
         self.line, self.color, self.gap = line, color, gap
+        self.element = element            # owns the labels; the lines are artifacts
 
     def wrap(self, avail_width, avail_height):
         self.width = avail_width
@@ -171,12 +181,16 @@ class FillInRow(Flowable):
         unit = (self.width - self.gap * (len(self.labels) - 1) - sum(labels)) / sum(weights)
         y = self.line + style.size * 0.3
         x = 0.0
+        marking = Marking(c)
         for label, width, weight in zip(self.labels, labels, weights):
+            marking.switch(self.element)
             style.draw(c, x, y, label)
+            marking.switch(LAYOUT)
             c.setStrokeColor(self.color)
             c.setLineWidth(self.line)
             c.line(x + width, self.line / 2, x + width + unit * weight, self.line / 2)
             x += width + unit * weight + self.gap
+        marking.end()
 
 
 def badge_radius(number_size: float) -> float:
@@ -185,21 +199,25 @@ def badge_radius(number_size: float) -> float:
 
 
 def draw_badge(canvas, x: float, y: float, number: int, style: TextStyle, filled: bool,
-               stroke: float) -> None:
+               stroke: float, label: Element | None = None) -> None:
     """A numbered circle centred on (x, y): white with a black ring, or black for a treated
-    point on a personal sheet."""
+    point on a personal sheet. With `label`, the circle is an artifact and the number is the
+    label's text (a legend entry); else the caller marks both (a figure)."""
     radius = badge_radius(style.size)
     canvas.setStrokeColor(black)
     canvas.setLineWidth(stroke)
     canvas.setFillColor(black if filled else white)
-    canvas.circle(x, y, radius, stroke=1, fill=1)
+    with artifact(canvas) if label else content(canvas, None):
+        canvas.circle(x, y, radius, stroke=1, fill=1)
     text = str(number)
     font = style.font_name
     width = canvas.stringWidth(text, font, style.size)
     canvas.setFillColor(white if filled else black)
     canvas.setFont(font, style.size)
     pair = style.fonts.primary
-    canvas.drawString(x - width / 2, y - (pair.ascent - pair.descent) * style.size * 0.36, text)
+    with content(canvas, label):
+        canvas.drawString(x - width / 2, y - (pair.ascent - pair.descent) * style.size * 0.36,
+                          text)
 
 
 def draw_diamond(canvas, x: float, y: float, half: float, stroke: float, color: Color) -> None:
@@ -222,11 +240,12 @@ class Badge(Flowable):
     the first line of the entry's text."""
 
     def __init__(self, number: int, style: TextStyle, filled: bool, stroke: float,
-                 line: TextStyle):
+                 line: TextStyle, label: Element | None = None):
         super().__init__()
         self.number, self.style, self.filled, self.stroke, self.line = (
             number, style, filled, stroke, line)
         self.radius = badge_radius(style.size)
+        self.label = label                # the list item's label: the number
 
     def wrap(self, avail_width, avail_height):
         return 2 * self.radius + 2, max(self.line.leading, 2 * self.radius + 2)
@@ -235,7 +254,7 @@ class Badge(Flowable):
         top = max(self.line.leading, 2 * self.radius + 2)
         y = top - self.line.leading / 2 if self.line.leading >= 2 * self.radius else top / 2
         draw_badge(self.canv, self.radius + 1, y, self.number, self.style, self.filled,
-                   self.stroke)
+                   self.stroke, self.label)
 
 
 class Diamond(Flowable):
@@ -249,6 +268,7 @@ class Diamond(Flowable):
         return self.box, self.line.leading
 
     def draw(self):
-        draw_diamond(self.canv, self.box / 2, self.line.leading / 2, self.half, self.stroke,
-                     self.color)
+        with artifact(self.canv):         # the text beside it says what it marks
+            draw_diamond(self.canv, self.box / 2, self.line.leading / 2, self.half, self.stroke,
+                         self.color)
 
