@@ -135,7 +135,8 @@ def import_breakdown(args: list[str], env: dict[str, str], top: int = 12) -> Non
 STEPS = [
     ("imports (all, at every level)", ("<frozen importlib._bootstrap>", "_find_and_load")),
     ("  of which dataclass creation", ("dataclasses.py", "_process_class")),
-    ("load content (load_library)", ("handouts/content.py", "load_library")),
+    ("load content (content.load)", ("handouts/content.py", "load")),
+    ("  of which styles.yaml", ("handouts/style.py", "load")),
     ("compose", ("handouts/compose.py", "compose")),
     ("render (layout + PDF)", ("handouts/render/pdf.py", "render")),
     ("  font loading (render/fonts.py)", ("handouts/render/fonts.py", "_family")),
@@ -143,6 +144,7 @@ STEPS = [
     ("  layout and drawing (platypus)", ("reportlab/platypus/doctemplate.py", "handle_flowable")),
     ("  PDF save: subsets, zlib, objects", ("reportlab/pdfgen/canvas.py", "save")),
     ("  QR codes", ("handouts/render/qr.py", "draw")),
+    ("  badge placement (leaders.place)", ("handouts/render/leaders.py", "place")),
     ("write the file", ("handouts/output.py", "write_atomic")),
 ]
 

@@ -69,6 +69,35 @@ def test_a_section_too_long_for_the_page_budget(tmp_path):
     assert "what_it_is" in result.stderr   # the hint names what to shorten
 
 
+def test_page_counts_are_remembered_for_unchanged_content_only(tmp_path):
+    """check keeps each document's page count in the cache under everything it is made from: an
+    unchanged tree is checked again without a layout (reportlab is not even imported), with the
+    same report; an edited tree is laid out again."""
+    content = write_content(tmp_path)
+    path = content / "en" / "conditions" / "knee-ache.yaml"
+    original = path.read_text(encoding="utf-8")
+    block = re.search(r"^what_it_is:\n((?:  - .*\n)+)", original, re.MULTILINE)
+    longer = original.replace(block.group(1), block.group(1) * 12)
+
+    def checked():
+        result = run_cli("check", "--content", str(content), python_options=("-X", "importtime"),
+                         env={"HANDOUTS_CACHE": str(tmp_path / "cache")})
+        timings = [line for line in result.stderr.splitlines() if line.startswith("import time:")]
+        report = [line for line in result.stderr.splitlines() if line not in timings]
+        return (result.returncode, result.stdout, report,
+                any(line.split("|")[-1].strip() == "reportlab" for line in timings))
+
+    cold = checked()
+    assert cold[0] == 0 and cold[3]
+    assert checked() == (*cold[:3], False)
+    path.write_text(longer, encoding="utf-8")
+    over = checked()
+    assert over[0] == 1 and over[3] and any("over the budget" in line for line in over[2])
+    assert checked() == (*over[:3], False)
+    path.write_text(original, encoding="utf-8")
+    assert checked() == (*cold[:3], False)
+
+
 def test_forbidden_claims_in_english_and_japanese(tmp_path):
     content = write_content(tmp_path)
     en = content / "en" / "conditions" / "back-ache.yaml"

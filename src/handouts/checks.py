@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import dataclasses
 import datetime
+import hashlib
 import re
 import unicodedata
 from typing import Iterable, Iterator
@@ -118,9 +119,9 @@ def check_page_budgets(library: Library) -> list[Diagnostic]:
     PDF file, which are the same for every document and cost half of a render.
     """
     from handouts.compose import compose
-    from handouts.render.pdf import count_pages
 
     found = []
+    inputs = _content_digest(library)
     for lang in sorted(library.languages):
         for slug in library.conditions:
             relative = f"{lang}/conditions/{slug}.yaml"
@@ -128,7 +129,7 @@ def check_page_budgets(library: Library) -> list[Diagnostic]:
             for kind in KINDS:
                 try:
                     doc = compose(library, lang, slug, kind)
-                    pages = count_pages(doc, library.page_style(lang))
+                    pages = _page_count(library, doc, (inputs, lang, slug, kind))
                 except HandoutsError as exc:
                     message = f"{relative}: {kind}: {exc.format_message()}"
                 else:
@@ -140,6 +141,35 @@ def check_page_budgets(library: Library) -> list[Diagnostic]:
                                                                        slug, kind)
                 found.append(Diagnostic(mark, message, hint))
     return found
+
+
+def _content_digest(library: Library) -> str:
+    """A hash of every file of the content tree (what a generic document is made from)."""
+    from handouts.build import _file_digest, _files
+
+    digest = hashlib.sha256()
+    for path in _files(library.root):
+        digest.update(f"{path.relative_to(library.root).as_posix()}:{_file_digest(path)};".encode())
+    return digest.hexdigest()
+
+
+def _page_count(library: Library, doc, job: tuple) -> int:
+    """render.pdf.count_pages, remembered in the cache under everything a count depends on:
+    the content (job), the code, fonts and drawing libraries (build.code_fingerprint) and the
+    date. An unchanged library is checked again without laying anything out (or importing
+    reportlab); a count that fails is not stored, so its error is shown every time."""
+    from handouts import cache
+    from handouts.build import code_fingerprint
+
+    key = hashlib.sha256(repr((code_fingerprint(), job, str(clock.today()))).encode()).hexdigest()
+    entry = cache.load("pages", key, key)
+    if entry is not None and entry.isdigit():
+        return int(entry)
+    from handouts.render.pdf import count_pages
+
+    pages = count_pages(doc, library.page_style(job[1]))
+    cache.store("pages", key, key, str(pages).encode("ascii"))
+    return pages
 
 
 def _longest_parts(language: Language, slug: str, kind: str) -> str:

@@ -260,11 +260,11 @@ def next_visit(language: Language, personal: Personal) -> str | None:
 
 def format_when(language: Language, when: datetime.date, pattern: str) -> str:
     """A date or date-time in a CLDR pattern, with the language's month and weekday names."""
-    from babel.dates import format_datetime  # only personal sheets need it
+    from handouts.dates import format_when as formatted  # only personal sheets need it
 
     if not isinstance(when, datetime.datetime):
         when = datetime.datetime.combine(when, datetime.time())
-    return format_datetime(when, pattern, locale=language.code.replace("-", "_"))
+    return formatted(when, pattern, language.code.replace("-", "_"))
 
 
 def points_figure(library: Library, language: Language, condition: Condition, *,

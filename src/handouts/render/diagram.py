@@ -21,7 +21,7 @@ from reportlab.platypus import Flowable
 from handouts.document import View
 from handouts.errors import HandoutsError
 from handouts.linebreak import fill, pieces_of
-from handouts.render import leaders
+from handouts.render import layoutcache, leaders
 from handouts.render.tagging import LAYOUT, Element, Marking
 from handouts.render.text import TextStyle, draw_line, measure
 from handouts.render.views import ViewArt, operators_for, view_art
@@ -152,7 +152,9 @@ class DiagramRow(Flowable):
                round(self.width, 3), round(self.caption_height, 3), round(self.height, 3),
                self.radius, self.d.dot, self.d.clearance, self.side.size, self.side.font_name,
                self.side_labels)
-        badges, sides = _row_layout(key)
+        # Only a generic row is kept in the cache: a personal one tells which points were treated.
+        generic = all(m.emphasis == "normal" for v in self.views for m in v.markers)
+        badges, sides = layoutcache.row_layout(key, _row_layout) if generic else _row_layout(key)
         result = []
         for index, (view, art, width, (left, bottom, scale)) in enumerate(
                 zip(self.views, self.arts, widths, frames)):
