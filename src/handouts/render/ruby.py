@@ -45,6 +45,10 @@ class RubyText:
             at = end
         parts.append(text[at:])
         self.text = "".join(parts)                     # what the line breaker sees
+        # The characters beside each cluster in the text (a long reading may reach over kana):
+        # the same whether the cluster is measured or drawn alone or with its neighbours.
+        self.beside = {char: _beside(self.text, index) for index, char in enumerate(self.text)
+                       if char in self.clusters}
         self.tagged = False     # the structure tree marks each cluster (RubyStyle.tag_marks)
 
     def plain(self, line: str) -> str:
@@ -55,12 +59,12 @@ class RubyText:
         """Width of a piece of text with placeholders (a cluster is as wide as its base or its
         reading, whichever is wider, less what the reading may reach over the kana beside)."""
         total, run = 0.0, ""
-        for index, char in enumerate(text):
+        for char in text:
             cluster = self.clusters.get(char)
             if cluster is None:
                 run += char
                 continue
-            total += self.style.width(run) + self._layout(cluster, *_beside(text, index))[0]
+            total += self.style.width(run) + self._layout(cluster, *self.beside[char])[0]
             run = ""
         return total + self.style.width(run)
 
@@ -113,7 +117,7 @@ class RubyText:
         """Draw text with placeholders from (x, y), the base line's baseline; returns the
         width drawn."""
         style, run, start = self.style, "", x
-        for index, char in enumerate(line):
+        for char in line:
             cluster = self.clusters.get(char)
             if cluster is None:
                 run += char
@@ -121,7 +125,7 @@ class RubyText:
             if run:
                 x += style.draw(canvas, x, y, run)
                 run = ""
-            x += self._draw_cluster(canvas, x, y, cluster, *_beside(line, index))
+            x += self._draw_cluster(canvas, x, y, cluster, *self.beside[char])
         if run:
             x += style.draw(canvas, x, y, run)
         return x - start
