@@ -482,18 +482,7 @@ def test_point_lies_on_the_body(code):
 
 
 # --- the SVG subset -----------------------------------------------------------------------------
-PRESENTATION = {"fill", "stroke", "stroke-width", "stroke-linecap", "stroke-linejoin",
-                "stroke-dasharray", "fill-opacity"}
-GEOMETRY = {
-    "g": set(),
-    "path": {"d"},
-    "ellipse": {"cx", "cy", "rx", "ry"},
-    "circle": {"cx", "cy", "r"},
-    "line": {"x1", "y1", "x2", "y2"},
-    "polyline": {"points"},
-    "polygon": {"points"},
-    "rect": {"x", "y", "width", "height", "rx", "ry"},
-}
+from handouts.artwork import GEOMETRY, PRESENTATION  # noqa: E402  (the one subset we draw)
 FILLS = {"none", "#ececec"}
 STROKES = {"none", "#222222", "#555555", "#888888"}   # outline, detail, bone (widths: styles.yaml)
 
