@@ -473,8 +473,30 @@ def check_readings(library: Library) -> list[Diagnostic]:
                                "write the reading in hiragana")
                 if problem:
                     found.append(Diagnostic(reading.mark, problem[0], problem[1]))
+        found += _date_reading_problems(language.readings.dates, str(own), furigana)
         if language.style.furigana is not None:
             found += _unread(library, language, furigana)
+    return found
+
+
+def _date_reading_problems(dates, own: str, furigana) -> list[Diagnostic]:
+    """readings.yaml `dates`: months and days keyed by number (or "*"), weekdays by one
+    character, each read in kana."""
+    found = []
+    for part, table in (("months", dates.months), ("days", dates.days),
+                        ("weekdays", dates.weekdays)):
+        for key, reading in table.items():
+            if getattr(reading, "path", None) != own:
+                continue
+            if part == "weekdays" and len(key) != 1:
+                found.append(Diagnostic(reading.mark, f"dates: weekday '{key}' is not one "
+                                        "character", "the weekday as a date prints it: 月"))
+            elif part != "weekdays" and key != "*" and not key.isdigit():
+                found.append(Diagnostic(reading.mark, f"dates: {part} '{key}' is not a number",
+                                        'the number as printed, or "*" for any other'))
+            elif not furigana.KANA.match(reading):
+                found.append(Diagnostic(reading.mark, f"dates: '{reading}' is not kana",
+                                        "write the reading in hiragana"))
     return found
 
 

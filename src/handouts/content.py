@@ -440,6 +440,7 @@ class _Loader:
         inherited = self.merged.get((source, READINGS)) if source else None
         words = dict(inherited.words) if inherited else {}
         counters = dict(inherited.counters) if inherited else {}
+        dates = inherited.dates if inherited else model.DateReadings()
         path = self.root / code / READINGS
         if _present(path):
             own = self.build_file(path, model.Readings, READINGS)
@@ -447,7 +448,10 @@ class _Loader:
                 return None
             words.update(own.words)
             counters.update(own.counters)
-        readings = model.Readings(words, counters)
+            dates = model.DateReadings(*({**old, **new} for old, new in zip(
+                (dates.months, dates.days, dates.weekdays),
+                (own.dates.months, own.dates.days, own.dates.weekdays))))
+        readings = model.Readings(words, counters, dates)
         self.merged[(code, READINGS)] = readings
         return readings
 

@@ -5,6 +5,9 @@ Readings come from the content first, then from a morphological analyser:
   in <lang>/points.yaml, matched wherever they stand in a text (longest first);
 - counters after a number (4本 ほん, 1本 ぽん, 30分 ぷん), from readings.yaml `counters`, by the
   number's last digit: the analyser reads counters without their number;
+- a printed date's month, day and weekday (4月 しがつ, 1日 ついたち, （月） げつ), from
+  readings.yaml `dates`: a day or month is read as a date only after a month (N月N日), so the
+  1日 of "1日か2日" stays いちにち;
 - everything else from SudachiPy with its core dictionary (sudachidict-core), imported only when
   a document needs furigana: `handouts` starts without it. One dictionary per process, one
   tokenizer per thread (the served page renders in threads).
@@ -75,8 +78,12 @@ class Annotator:
     """Readings for the texts of one language (content overrides, then the analyser)."""
 
     def __init__(self, words: dict[str, str], counters: dict[str, dict[str, str]],
-                 analyser: str = "sudachi"):
+                 analyser: str = "sudachi", dates=None):
         self.words = {w: hiragana(r) for w, r in words.items() if has_kanji(w)}
+        self.dates = dates          # model.DateReadings (months, days, weekdays) or None
+        weekdays = "".join(re.escape(w) for w in dates.weekdays) if dates else ""
+        self._date = re.compile("([0-9]+)(月)([0-9]+)(日)"
+                                + (f"(?:[（(]([{weekdays}])[）)])?" if weekdays else ""))
         self.counters = {c: {k: hiragana(v) for k, v in table.items()}
                          for c, table in counters.items()}
         self.analyser = analyser
@@ -107,7 +114,8 @@ class Annotator:
         plain_from = 0       # start of the text the content does not read: the analyser's
         index = 0
         while index < len(text):
-            taken = self._word_at(text, index) or self._counter_at(text, index)
+            taken = (self._date_at(text, index) or self._word_at(text, index)
+                     or self._counter_at(text, index))
             if taken is None:
                 index += 1
                 continue
@@ -128,6 +136,27 @@ class Annotator:
                 return index + length, [Ruby(r.start + index, r.end + index, r.text)
                                         for r in rubies]
         return None
+
+    def _date_at(self, text: str, index: int) -> tuple[int, list[Ruby]] | None:
+        """A date's month and day (4月1日 しがつ ついたち) and its bracketed weekday."""
+        if self.dates is None or (index and text[index - 1].isdigit()):
+            return None
+        match = self._date.match(text, index)
+        if match is None:
+            return None
+        found = []
+        for group, table in ((1, self.dates.months), (3, self.dates.days)):
+            number = str(int(match.group(group)))
+            if number in table:          # over the number and its kanji
+                found.append(Ruby(match.start(group), match.end(group + 1), table[number]))
+            elif "*" in table:           # over the kanji only
+                found.append(Ruby(match.start(group + 1), match.end(group + 1), table["*"]))
+            else:
+                return None
+        weekday = match.group(5) if match.lastindex and match.lastindex >= 5 else None
+        if weekday:
+            found.append(Ruby(match.start(5), match.end(5), self.dates.weekdays[weekday]))
+        return match.end(), [Ruby(r.start, r.end, hiragana(r.text)) for r in found]
 
     def _counter_at(self, text: str, index: int) -> tuple[int, list[Ruby]] | None:
         if self._counter is None or not text[index].isdigit():
@@ -234,6 +263,6 @@ def annotator(language) -> Annotator:
     words.update({str(p.name): str(p.reading) for p in language.points.values() if p.reading})
     setting = language.style.furigana
     made = Annotator(words, language.readings.counters,
-                     str(setting.analyser) if setting else "sudachi")
+                     str(setting.analyser) if setting else "sudachi", language.readings.dates)
     _annotators[id(language)] = (language, made)
     return made

@@ -226,12 +226,26 @@ class PointText:
 
 # content/<lang>/readings.yaml (optional) -----------------------------------------------------
 @dataclass(frozen=True)
+class DateReadings:
+    months: dict[str, Text] = doc(
+        "month number -> reading over the number and 月 (4: しがつ); \"*\": over 月 only (がつ)",
+        default_factory=dict)
+    days: dict[str, Text] = doc(
+        "day number -> reading over the number and 日 (1: ついたち); \"*\": over 日 only (にち)",
+        default_factory=dict)
+    weekdays: dict[str, Text] = doc("weekday as printed in brackets after a date -> its "
+                                    "reading, e.g. 月: げつ", default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Readings:
     words: dict[str, Text] = doc("word -> its reading in kana, e.g. 坐骨: ざこつ (digits stay "
                                  "as they are: 3分の1: 3ぶんの1)", default_factory=dict)
     counters: dict[str, dict[str, Text]] = doc(
         "counter -> its reading after a number, by the number's last digit, e.g. "
         "本: {\"*\": ほん, \"1\": ぽん, \"3\": ぼん}", default_factory=dict)
+    dates: DateReadings = doc("readings of a printed date (M月d日（EEE）: month, day, weekday)",
+                              default_factory=DateReadings)
 
 
 # content/<lang>/aftercare.yaml -----------------------------------------------------------------

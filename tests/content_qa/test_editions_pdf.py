@@ -318,3 +318,46 @@ def test_editions_are_tagged_pdf_ua_with_each_language_marked(built, editions):
             langs.add(node.attrs.get("Lang"))
             stack += [kid for kid in node.kids if hasattr(kid, "kids")]
         assert path.parent.name in langs, path
+
+
+# Dates on a personal sheet: read as Japanese reads dates (not as readings.yaml says) ------------
+DAY_READINGS = {1: "ついたち", 2: "ふつか", 3: "みっか", 4: "よっか", 5: "いつか", 6: "むいか",
+                7: "なのか", 8: "ようか", 9: "ここのか", 10: "とおか", 14: "じゅうよっか",
+                20: "はつか", 24: "にじゅうよっか"}
+MONTH_READINGS = {4: "しがつ", 7: "しちがつ", 9: "くがつ"}
+WEEKDAY_READINGS = ["げつ", "か", "すい", "もく", "きん", "ど", "にち"]     # Monday first
+WEEKDAY_CHARS = "月火水木金土日"
+
+
+def date_clusters(day, weekday: bool) -> list[tuple[str, str]]:
+    """(base, reading) of each furigana cluster of a printed date: 2026年 ねん, 4月 しがつ
+    (12月 がつ), 1日 ついたち (11日 にち), （水） すい."""
+    found = [(f"{day.year}年", "ねん"),
+             (f"{day.month}月", MONTH_READINGS.get(day.month, "がつ")),
+             (f"{day.day}日", DAY_READINGS.get(day.day, "にち"))]
+    if weekday:
+        found.append((WEEKDAY_CHARS[day.weekday()], WEEKDAY_READINGS[day.weekday()]))
+    return found
+
+
+@pytest.mark.parametrize("treated, following", [
+    ("2026-04-01", "2026-07-14 09:30"), ("2026-09-20", "2026-12-24 14:00"),
+    ("2027-01-02", "2027-03-11 10:00"), ("2026-06-08", "2026-06-10 16:30"),
+    ("2026-10-03", "2026-11-05 11:00"), ("2026-02-06", "2026-08-09 09:00")])
+def test_dates_on_an_easy_personal_sheet_are_read_as_dates(tmp_path, treated, following):
+    import datetime
+
+    easy = [lang for lang in FURIGANA if furigana(lang).get("always")]
+    assert easy
+    out = tmp_path / "sheet.pdf"
+    result = run_cli("aftercare", "--lang", easy[0], "--condition", CONDITIONS[0],
+                     "--date", treated, "--next", following, "-o", str(out), cwd=CONTENT.parent)
+    assert result.returncode == 0, result.stderr
+    read = [(c.base, c.reading) for c in clusters(out.read_bytes()) if c.page == 0]
+
+    def contains(part):
+        return any(read[i:i + len(part)] == part for i in range(len(read)))
+
+    when = datetime.datetime.strptime(following, "%Y-%m-%d %H:%M")
+    assert contains(date_clusters(datetime.date.fromisoformat(treated), False)), read
+    assert contains(date_clusters(when.date(), True)), read
