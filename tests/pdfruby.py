@@ -126,20 +126,32 @@ def _cluster(page: int, actual: str, parts: list) -> Cluster:
                    union(base), union(reading), base_size, reading_size)
 
 
-# Between the header (its text ends 34 pt below the top of an A4 page) and the footer (its
-# text starts below 114 pt from the bottom): where the body text is.
-BODY = (114, 38)
+def rules(page) -> tuple[float, float]:
+    """(bottom, top) of the body: the lowest and the highest line drawn across the whole text
+    width (the footer's rule and the header's; ruled writing lines and boxes lie between)."""
+    import pypdfium2.raw as raw
+
+    width, _ = page.get_size()
+    found = []
+    for obj in page.get_objects():
+        if obj.type != raw.FPDF_PAGEOBJ_PATH:
+            continue
+        left, bottom, right, top = obj.get_bounds()
+        if right - left > width * 0.8 and top - bottom < 3:
+            found.append((bottom + top) / 2)
+    return min(found), max(found)
 
 
 def body(pdf) -> str:
-    """The text between header and footer, page after page (page numbers aside), as pdfium
-    extracts it."""
+    """The text between header and footer (their rules), page after page (page numbers
+    aside), as pdfium extracts it."""
     import pypdfium2 as pdfium
 
     document = pdfium.PdfDocument(pdf)
     found = ""
     for index in range(len(document)):
         page = document[index]
-        width, height = page.get_size()
-        found += page.get_textpage().get_text_bounded(0, BODY[0], width, height - BODY[1])
+        width, _ = page.get_size()
+        bottom, top = rules(page)
+        found += page.get_textpage().get_text_bounded(0, bottom + 1, width, top - 1)
     return found

@@ -361,3 +361,50 @@ def test_dates_on_an_easy_personal_sheet_are_read_as_dates(tmp_path, treated, fo
     when = datetime.datetime.strptime(following, "%Y-%m-%d %H:%M")
     assert contains(date_clusters(datetime.date.fromisoformat(treated), False)), read
     assert contains(date_clusters(when.date(), True)), read
+
+
+# Every kanji on an easy-edition page has its reading above it ----------------------------------
+KANJI_CHAR = re.compile(r"[\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF々]")
+KANA_CHAR = re.compile(r"[\u3041-\u309F\u30A0-\u30FF]")
+
+
+def kanji_without_reading(pdf: bytes) -> list[tuple[int, str, str]]:
+    """(page, kanji, its line) of each drawn kanji with no smaller kana just above it,
+    overlapping it (positions from the PDF, the readings' invisible markers taken out)."""
+    plain, _ = without_actual_text(pdf, invisible=False)
+    document = pdfium.PdfDocument(plain)
+    missing = []
+    for number in range(len(document)):
+        textpage = document[number].get_textpage()
+        chars = []
+        for index in range(textpage.count_chars()):
+            text = textpage.get_text_range(index, 1)
+            if KANJI_CHAR.match(text) or KANA_CHAR.match(text):
+                size = pdfium.raw.FPDFText_GetFontSize(textpage.raw, index)
+                chars.append((text, Box(*textpage.get_charbox(index)), size))
+        for text, box, size in chars:
+            if not KANJI_CHAR.match(text):
+                continue
+            if not any(KANA_CHAR.match(t) and s <= size * 0.6 and b.left < box.right
+                       and b.right > box.left and box.top - 1 <= b.bottom <= box.top + size * 0.8
+                       for t, b, s in chars):
+                line = "".join(t for t, b, s in chars if abs(b.bottom - box.bottom) < size / 2)
+                missing.append((number + 1, text, line))
+    return missing
+
+
+def test_every_kanji_of_an_easy_document_has_its_reading_above_it(built, editions, tmp_path):
+    easy = [lang for lang in FURIGANA if furigana(lang).get("always")]
+    paths = [p for p in furigana_pdfs(built, editions) if p.parent.name in easy]
+    codes = ",".join(content("points.yaml")["points"])
+    for lang in easy:
+        for options in ((), ("--paper", "letter", "--large-print")):
+            out = tmp_path / f"{lang}-{len(options)}.pdf"
+            result = run_cli("aftercare", "--lang", lang, "--condition", CONDITIONS[0],
+                             "--date", "2026-04-01", "--next", "2026-07-14 09:30",
+                             "--points", codes, *options, "-o", str(out), cwd=CONTENT.parent)
+            assert result.returncode == 0, result.stderr
+            paths.append(out)
+    assert len(paths) >= 4 * len(easy)
+    for path in paths:
+        assert kanji_without_reading(path.read_bytes()) == [], path

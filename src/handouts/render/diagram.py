@@ -52,8 +52,10 @@ class DiagramRow(Flowable):
 
     def __init__(self, views: tuple[View, ...], style: Style, caption: TextStyle,
                  number: TextStyle, side: TextStyle, sides: tuple[str, str],
-                 figures: tuple[Element, ...] | None = None):
+                 figures: tuple[Element, ...] | None = None, side_ruby: dict | None = None):
         super().__init__()
+        # R / L labels with furigana: label -> (its text with placeholders, its RubyStyle)
+        self.side_ruby = side_ruby or {}
         self.views, self.style, self.d = views, style, style.diagram
         self.figures = figures or (None,) * len(views)     # a Figure element per view
         self.caption, self.number, self.side, self.side_labels = caption, number, side, sides
@@ -190,8 +192,8 @@ class DiagramRow(Flowable):
             canvas.addLiteral("EMC")
             marking.switch(figure)
             for label, lx, ly in place.sides:
-                self.side.draw(canvas, lx - self.side.width(label) / 2,
-                               ly - self.side.size * 0.36, label)
+                text, style = self.side_ruby.get(label, (label, self.side))
+                style.draw(canvas, lx - style.width(text) / 2, ly - self.side.size * 0.36, text)
             for index, line in enumerate(caption):
                 width = sum(p.width for p in line.pieces) + sum(
                     p.style.width(" ") for i, p in enumerate(line.pieces) if i and p.space)

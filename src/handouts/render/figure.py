@@ -22,6 +22,7 @@ from reportlab.platypus import Flowable, KeepTogether
 from handouts import document as d
 from handouts.render.columns import Columns, SideBySide
 from handouts.render.diagram import DiagramRow
+from handouts.render.ruby import readings_of, ruby_texts
 from handouts.render.tagging import TextTags, ruby
 from handouts.render.text import TextBlock
 from handouts.render.widgets import Badge, Diamond, badge_radius
@@ -126,16 +127,27 @@ def _by_rows(r, b: d.PointsFigure, head: list[Flowable]) -> list[Flowable]:
 def _rows(r, b: d.PointsFigure, width: float) -> list[DiagramRow]:
     """The views in rows that each fit `width` at the smallest legible height."""
     s = r.s
+    caption, views, sides = s.caption, b.views, None
+    readings, share, fonts = readings_of(r.doc)
+    if readings is not None:          # furigana over the captions and R/L labels too
+        texts, caption = ruby_texts(readings, [v.caption for v in b.views], s.caption, share,
+                                    fonts)
+        views = tuple(dataclasses.replace(v, caption=t) for v, t in zip(b.views, texts))
+        labels, side = ruby_texts(readings, b.sides, s.side, share, fonts)
+        sides = {label: (text, side) for label, text in zip(b.sides, labels)}
     rows: list[list[d.View]] = [[]]
-    for view in b.views:
-        trial = DiagramRow((*rows[-1], view), r.style, s.caption, s.number, s.side, b.sides)
+    for view in views:
+        trial = DiagramRow((*rows[-1], view), r.style, caption, s.number, s.side, b.sides,
+                           side_ruby=sides)
         if rows[-1] and not trial.fits(width):
             rows.append([view])
         else:
             rows[-1].append(view)
-    return [DiagramRow(tuple(views), r.style, s.caption, s.number, s.side, b.sides,
-                       tuple(r.element("Figure", alt=view.alt or view.caption) for view in views))
-            for views in rows if views]
+    alts = {id(v): o.alt or o.caption for v, o in zip(views, b.views)}
+    return [DiagramRow(tuple(row), r.style, caption, s.number, s.side, b.sides,
+                       tuple(r.element("Figure", alt=alts[id(view)]) for view in row),
+                       side_ruby=sides)
+            for row in rows if row]
 
 
 def _legend_grid(r, b: d.PointsFigure) -> list[Flowable]:

@@ -23,6 +23,7 @@ from reportlab.pdfgen.canvas import Canvas
 from handouts import document as d
 from handouts.linebreak import fill, pieces_of
 from handouts.render import qr
+from handouts.render.ruby import readings_of, ruby_texts
 from handouts.render.tagging import Element, Marking, tree_of
 from handouts.render.text import TextStyle, draw_line, measure
 from handouts.style import Style
@@ -74,13 +75,14 @@ def layout_footer(doc: d.Document, styles, style: Style) -> Footer:
 
 def _layout(doc: d.Document, styles, style: Style, wrap_captions: bool) -> Footer:
     f, page, foot = doc.footer, style.page, style.footer
+    furigana = readings_of(doc)
     caption = styles.caption
     # The codes, right-aligned in the margin, each centred over its caption.
     slot = foot.qr_size + 2 * foot.quiet_zone
     right = page.width - page.margin_right
     codes = []
     for index, (payload, text) in reversed(list(enumerate(f.codes))):
-        lines = _wrap(text, caption, slot if wrap_captions else page.width)
+        lines = _wrap(text, caption, slot if wrap_captions else page.width, furigana)
         width = max(slot, *(_width(line) for line in lines))
         codes.append((payload, lines, right - width / 2, width, index))
         right -= width + foot.qr_gap
@@ -91,9 +93,11 @@ def _layout(doc: d.Document, styles, style: Style, wrap_captions: bool) -> Foote
              (styles.footer, f.address), (styles.contact, f.email), (styles.footer, f.reviewed)]
     for index, (text_style, text) in enumerate(texts):
         if text:
-            lines += [(text_style, line, index) for line in _wrap(text, text_style, text_width)]
+            wrapped = _wrap(text, text_style, text_width, furigana)
+            lines += [(_style_of(wrapped, text_style), line, index) for line in wrapped]
     text_height = sum(s.leading for s, _, _ in lines)
-    captions = max(len(lines) for _, lines, _, _, _ in codes) * caption.leading
+    captions = max(len(lines) * _style_of(lines, caption).leading
+                   for _, lines, _, _, _ in codes)
     # Each code sits a quiet zone below the rule, its caption under it.
     qr_height = foot.quiet_zone + foot.qr_size + foot.caption_gap + captions
     height = max(text_height + foot.rule, qr_height)
@@ -106,13 +110,35 @@ def _width(line) -> float:
         p.style.width(" ") for i, p in enumerate(line.pieces) if i and p.space)
 
 
-def _wrap(text: str, style: TextStyle, width: float):
+def _wrap(text: str, style: TextStyle, width: float, furigana=(None, 0.0, None)):
+    """The lines of a text (with its furigana: readings_of's (readings, share, fonts))."""
+    readings, share, fonts = furigana
+    if readings is not None and text:
+        (text,), style = ruby_texts(readings, [text], style, share, fonts)
     return fill(pieces_of([(text, style, False)], style.rules, measure), width, style.rules,
                 measure, style.size)
 
 
-def header_height(styles, style: Style) -> float:
-    return styles.strong.size + style.header.gap
+def _style_of(lines, style: TextStyle):
+    """The style `lines` were set in (with room for furigana where they have them)."""
+    return next((p.style for line in lines for p in line.pieces), style)
+
+
+def _header(doc: d.Document, styles):
+    """(text, style) of the clinic's name and of the document's label, with furigana where
+    the document has them (the page number is added as it is drawn)."""
+    readings, share, fonts = readings_of(doc)
+    found = []
+    for text, style in ((doc.header[0], styles.strong), (doc.header[1], styles.label)):
+        if readings is not None and text:
+            (text,), style = ruby_texts(readings, [text], style, share, fonts)
+        found.append((text, style))
+    return found
+
+
+def header_height(styles, style: Style, doc: d.Document | None = None) -> float:
+    room = max(s.above for _, s in _header(doc, styles)) if doc else 0.0
+    return styles.strong.size + style.header.gap + room
 
 
 def draw_page(c: Canvas, doc: d.Document, styles, style: Style, footer: Footer, number: int,
@@ -125,13 +151,21 @@ def draw_page(c: Canvas, doc: d.Document, styles, style: Style, footer: Footer, 
     c.saveState()
     # Header: clinic name; document label and page number; a rule under them. The name is
     # read once, on the first page; the rest is a running header.
-    top = height - page.margin_top
-    strong, label = styles.strong, styles.label
+    (name, strong), (title, label) = _header(doc, styles)
+    top = height - page.margin_top - max(strong.above, label.above)   # room for furigana
     marking.switch(contact.name if contact and number == 1 else ("Pagination", "Header"))
-    strong.draw(c, page.margin_left, top - strong.size, doc.header[0])
+    strong.draw(c, page.margin_left, top - strong.size, name)
     marking.switch(("Pagination", "Header"))
-    right = f"{doc.header[1]} \u00b7 {doc.footer.page_label.format(page=number, pages=total)}"
-    label.draw(c, width - page.margin_right - label.width(right), top - label.size, right)
+    page_label = doc.footer.page_label.format(page=number, pages=total)
+    number_style = label
+    readings, share, fonts = readings_of(doc)
+    if readings is not None and readings(page_label):
+        (page_label,), number_style = ruby_texts(readings, [page_label], styles.label, share,
+                                                 fonts)
+    x = (width - page.margin_right - label.width(f"{title} \u00b7 ")
+         - number_style.width(page_label))
+    x += label.draw(c, x, top - label.size, f"{title} \u00b7 ")
+    number_style.draw(c, x, top - label.size, page_label)
     c.setStrokeColor(rule)
     c.setLineWidth(style.header.rule)
     rule_y = top - strong.size - style.header.gap / 2
@@ -147,9 +181,10 @@ def draw_page(c: Canvas, doc: d.Document, styles, style: Style, footer: Footer, 
         marking.switch(last.texts[part] if last else running)
         draw_line(c, line, page.margin_left, text_style.baseline(y), text_style.rules)
         y -= text_style.leading
-    caption = styles.caption
     tree = tree_of(c)
-    for payload, lines, centre, index in footer.codes:
+    # Left to right (laid out right to left): pdfium drops the /ActualText of a furigana span
+    # that is the page's last text, so the map code's caption (地図) is not drawn last.
+    for payload, lines, centre, index in footer.codes[::-1]:
         x = centre - foot.qr_size / 2
         # The tests' marks wrap the tagged content (see diagram.DiagramRow.draw).
         marking.end()
@@ -161,6 +196,7 @@ def draw_page(c: Canvas, doc: d.Document, styles, style: Style, footer: Footer, 
         top = footer.qr_bottom - foot.caption_gap
         c.addLiteral("/QRCaption BMC")
         marking.switch(last.links[index][2] if last else running)
+        caption = _style_of(lines, styles.caption)
         for line in lines:
             draw_line(c, line, centre - _width(line) / 2, caption.baseline(top), caption.rules)
             top -= caption.leading

@@ -34,7 +34,7 @@ from handouts.errors import HandoutsError
 from handouts.linebreak import BreakRules
 from handouts.render import bilingual, figure, furniture
 from handouts.render.columns import SideBySide
-from handouts.render.ruby import ruby_room, ruby_span
+from handouts.render.ruby import readings_of, ruby_room, ruby_span, ruby_texts
 from handouts.render.tagging import Element, StructureTree, TextTags, table_artifacts
 from handouts.render.text import TextBlock, TextStyle, font_chain
 from handouts.render.widgets import FillInRow, MemoArea, Placement, WarningSign
@@ -143,6 +143,17 @@ class _Renderer:
         if self.readings is None or isinstance(text, (d.Fallback, d.Given)):
             return (text, style, keep)
         return ruby_span(self.readings, text, style, self.ruby_share, keep)
+
+    def shared_spans(self, text: str, style: str) -> list:
+        """Spans of a text both languages of a bilingual page share (a label in both): with
+        the furigana of whichever language has them."""
+        if self.readings is not None:
+            return self.spans(text, style)
+        readings, share, fonts = readings_of(self.doc)
+        if readings is None or not readings(text):
+            return [(text, self.s[style], False)]
+        (marked,), ruby_style = ruby_texts(readings, [text], self.s[style], share, fonts)
+        return [(marked, ruby_style, False)]
 
     def tb(self, text: str, style: str, role: str = "P", element: Element | None = None,
            label: Element | None = None, **kwargs) -> TextBlock:
@@ -331,7 +342,12 @@ class _Renderer:
         # One row (the first, a name, twice as wide); in one column: the name, then the rest.
         groups = [labels] if page.columns >= 2 else [labels[:1], labels[1:]]
         labels_element = self.element("P")       # the labels; the lines to write on: artifacts
-        rows = [FillInRow(group, self.s.fill_in, f.height, f.line, color, page.column_gap,
+        style = self.s.fill_in
+        readings, share, fonts = readings_of(self.doc)
+        if readings is not None:                  # the labels with their furigana
+            marked, style = ruby_texts(readings, labels, style, share, fonts)
+            groups = [[marked[labels.index(label)] for label in group] for group in groups]
+        rows = [FillInRow(group, style, f.height, f.line, color, page.column_gap,
                           labels_element) for group in groups]
         return [*rows, Spacer(1, 4)]
 
@@ -351,8 +367,9 @@ class _Renderer:
         self.placements.append(placement)
 
         def area(last: bool, before):
-            heading = self.tb(self.memo_heading, "strong", element=self.memo_element,
-                              space_before=self.s.body.size * self.style.page.section_gap)
+            heading = TextBlock(self.shared_spans(self.memo_heading, "strong"), self.s.strong,
+                                tags=TextTags(self.memo_element),
+                                space_before=self.s.body.size * self.style.page.section_gap)
             return MemoArea(heading, m.lines, m.line_gap, m.line, Color(*self.style.colors.rule),
                             m.max_lines, placement, last, before)
 
@@ -482,7 +499,7 @@ def render(doc: d.Document, style: Style, fallback_style: Style | None = None,
                 if doc.fallback_typography else None)
     footer = furniture.layout_footer(doc, styles, style)
     frame_bottom = page.margin_bottom + footer.height + style.footer.body_gap
-    frame_top = page.height - page.margin_top - furniture.header_height(styles, style)
+    frame_top = page.height - page.margin_top - furniture.header_height(styles, style, doc)
     width = page.width - page.margin_left - page.margin_right
     renderer = _Renderer(doc, styles, width, fallback, frame_top - frame_bottom)
     if doc.second:         # the second language's renderer: the same pages, the same tree

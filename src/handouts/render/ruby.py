@@ -33,8 +33,11 @@ class RubyText:
     """A text with its readings, ready for line breaking (placeholders), measuring and drawing
     in one text style (render.text.TextStyle)."""
 
-    def __init__(self, text: str, rubies, style, size: float):
+    def __init__(self, text: str, rubies, style, size: float, reading_fonts=None):
         self.style, self.size = style, size            # size: of the readings, in points
+        # The readings' fonts: the base's, or (a bilingual page's shared parts, set in the
+        # first language's font) those of the language the readings are in.
+        self.reading_fonts = reading_fonts or style.fonts
         self.clusters: dict[str, Cluster] = {}
         parts, at = [], 0
         for start, end, group in _clusters(text, rubies):
@@ -111,7 +114,7 @@ class RubyText:
         return x, bases, readings
 
     def _reading_width(self, reading: str) -> float:
-        return self.style.fonts.width(reading, self.size, False)
+        return self.reading_fonts.width(reading, self.size, False)
 
     def draw(self, canvas, x: float, y: float, line: str) -> float:
         """Draw text with placeholders from (x, y), the base line's baseline; returns the
@@ -149,8 +152,8 @@ class RubyText:
         _invisible(canvas, style, x, y, first, 100 * width / max(style.width(first), 0.01))
         for chunk, offset in bases:
             style.draw(canvas, x + offset, y, chunk)
-        canvas.setFont(primary.name(False), self.size)
-        baseline = top + primary.descent * self.size
+        canvas.setFont(self.reading_fonts.primary.name(False), self.size)
+        baseline = top + self.reading_fonts.primary.descent * self.size
         for reading, offset, spacing in readings:
             # Character by character: the last one ends inside the cluster (a spacing after
             # it would reach into the next word, and text extraction would break the line).
@@ -175,7 +178,10 @@ def _invisible(canvas, style, x: float, y: float, chars: str, scale: float = 100
     text = canvas.beginText(x, y)
     text.setTextRenderMode(3)
     text.setHorizScale(scale)
-    text.setFont(style.font_name, style.size)
+    # The font of the chain that has the character (a bilingual page's shared parts are set
+    # in the first language's font, which may have no kanji).
+    font = next((name for name, _ in style.fonts.runs(chars, style.bold)), style.font_name)
+    text.setFont(font, style.size)
     text.textOut(chars)
     text.setHorizScale(100)
     text.setTextRenderMode(0)
@@ -239,6 +245,41 @@ def ruby_span(readings, text: str, style, share: float, keep: bool = False):
         return (text, style, keep)
     ruby = RubyText(text, rubies, style, style.size * share)
     return (ruby.text, RubyStyle(style, ruby), keep)
+
+
+def ruby_texts(readings, texts, style, share: float, reading_fonts=None):
+    """Short texts drawn alone in one style (captions, R/L labels, header and footer lines)
+    with their readings: (their texts with placeholders, one style for all of them, its lines
+    with room for the readings)."""
+    texts = [str(t) for t in texts]
+    roomy = with_room(style, share)
+    joined = "\n".join(texts)
+    ruby = RubyText(joined, readings(joined), roomy, style.size * share, reading_fonts)
+    return ruby.text.split("\n"), RubyStyle(roomy, ruby)
+
+
+def readings_of(doc):
+    """(readings, share, their fonts) for what a document's languages share (header, footer,
+    figure): its own language's furigana, else its second language's; (None, 0.0, None)
+    without."""
+    from handouts.render.text import font_chain
+
+    for lang, typography in ((doc.lang, doc.typography), (doc.second, doc.second_typography)):
+        if lang and doc.ruby.get(lang) is not None and typography and typography.ruby:
+            return doc.ruby[lang], typography.ruby, font_chain(typography.font)
+    return None, 0.0, None
+
+
+def with_room(style, share: float):
+    """`style` with room above each line for readings of `share` x its size (as it is if it
+    has room already)."""
+    from handouts.render.text import TextStyle
+
+    if style.above or not share:
+        return style
+    room = ruby_room(style.fonts.primary, style.size, style.leading / style.size, share)
+    return TextStyle(style.fonts, style.size, style.leading + room, style.rules, style.bold,
+                     style.color, room)
 
 
 def ruby_room(fonts, size: float, leading: float, share: float) -> float:
