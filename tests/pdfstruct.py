@@ -136,6 +136,7 @@ class _Reader:
         font = None
         line: list[str] = []
         text_object = None              # the open marked content when BT began
+        replaced: list[bool] = []       # per open marked content: a span with /ActualText
         for instruction in pikepdf.parse_content_stream(page):
             op = str(instruction.operator)
             operands = getattr(instruction, "operands", [])
@@ -155,10 +156,21 @@ class _Reader:
                     self.problems.append(f"page {number + 1}: MCID {mcid} used twice")
                 if mcid is not None:
                     self.marked[(number, mcid)] = ""
+                # A span that stands for other text (furigana drawn in a running header or a
+                # figure's caption: the kanji, not kanji and reading) is read as its ActualText.
+                actual = (operands[1].get("/ActualText") if op == "BDC" and mcid is None
+                          and isinstance(operands[1], pikepdf.Dictionary) else None)
+                if actual is not None and not any(replaced):
+                    if any(t == "Artifact" for t, _ in stack):
+                        self.artifact_text.append((number + 1, str(actual)))
+                    elif _inside(stack):
+                        line.append(str(actual))
+                replaced.append(actual is not None)
                 stack.append((tag, mcid))
             elif op == "EMC":
                 self._flush(number, stack, line)
                 stack.pop()
+                replaced.pop()
             elif op == "Tf":
                 name = str(operands[0])
                 if name not in decoders:
@@ -174,11 +186,13 @@ class _Reader:
                 if stack != text_object:
                     self.problems.append(f"page {number + 1}: marked content crosses the "
                                          "bounds of a text object")
+            elif op in TEXT_SHOW and any(replaced):
+                continue
             elif op in TEXT_SHOW:
                 line.append(font.decode(operands[-1]) if font else "?")
                 if not _inside(stack):
                     self.untagged_text.append((number + 1, line[-1]))
-                elif any(tag == "Artifact" for tag, _ in stack):
+                elif any(tag == "Artifact" for tag, _ in stack) and not any(replaced):
                     self.artifact_text.append((number + 1, line[-1]))
             elif op in PAINT and not _inside(stack):
                 self.untagged_paint.append((number + 1, op))

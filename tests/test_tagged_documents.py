@@ -438,7 +438,9 @@ def test_japanese_point_names_carry_their_reading(structures):
             assert any(p["name"] == name and p["reading"] == reading
                        for p in points.values() if isinstance(p, dict))
     assert not any(structures[k].find("Ruby") for k in KEYS if k[1] == "en")
-    assert not any(structures[k].find("Ruby") for k in KEYS if k[3] == "aftercare")
+    # (an edition with furigana has a Ruby for every kanji run: test_editions_pdf)
+    assert not any(structures[k].find("Ruby") for k in KEYS
+                   if k[3] == "aftercare" and k[1] in ("en", "ja"))
 
 
 def test_japanese_handouts_stay_under_200_kb(documents):

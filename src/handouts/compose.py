@@ -206,7 +206,7 @@ def _handout_blocks(library: Library, language: Language, condition: Condition) 
         *urgent_parts(language, condition),
         (labels.see_a_doctor_soon, tuple(condition.see_a_doctor.soon)),
         (labels.urgent_no_email, ()),
-    )))
+    ), continued=labels.continued.format(heading=labels.see_a_doctor)))
     figure = points_figure(library, language, condition, compact=False)
     self_care = (d.Heading(labels.self_care), d.Bullets(tuple(condition.self_care)))
     blocks.append(dataclasses.replace(figure, beside=self_care))
@@ -250,7 +250,8 @@ def _aftercare_blocks(library: Library, language: Language, condition: Condition
     # patient keeps this sheet, maybe not the handout.
     urgent = urgent_parts(language, condition)
     blocks.append(d.Alert(labels.see_a_doctor, (*urgent, (labels.urgent_no_email, ())),
-                          kept=len(urgent)))
+                          kept=len(urgent),
+                          continued=labels.continued.format(heading=labels.see_a_doctor)))
     blocks.append(d.Columns(
         (d.Heading(labels.aftercare_normal), d.Bullets(tuple(care.normal)),
          d.Heading(labels.aftercare_do), d.Bullets(tuple(care.do)),

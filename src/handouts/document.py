@@ -90,6 +90,7 @@ class Alert:
     heading: str
     parts: tuple[tuple[str, tuple[str, ...]], ...]
     kept: int = 1       # the first `kept` parts (the urgent signs, whom to call) stay together
+    continued: str = ""     # the heading atop a part continued on the next page
 
 
 @dataclass(frozen=True)

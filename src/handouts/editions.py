@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 
 from handouts import document as d
-from handouts.compose import Personal, compose, page_budget
+from handouts.compose import Personal, compose, page_budget, urgent_parts
 
 # Blocks that start a section (a heading's paragraphs and lists belong to it).
 SECTION_STARTS = (d.Title, d.Heading, d.Columns, d.Alert, d.PointsFigure, d.Fields, d.Memo,
@@ -59,12 +59,22 @@ def compose_pair(library, first: str, second: str, slug: str, kind: str,
         # Japan, for a Japanese translation): the first language has the map code.
         footer=b.footer,
         page_budget=2 * max(budgets),         # twice the single-language budget
-        blocks=pair_sections(a.blocks, b.blocks),
+        blocks=pair_sections(*(_urgent_kept(doc.blocks, len(urgent_parts(
+            library.languages[code], library.languages[code].conditions[slug])))
+            for doc, code in ((a, first), (b, second)))),
         second=second,
         second_typography=b.typography,
         fallback_typography=a.fallback_typography or b.fallback_typography,
         ruby={**a.ruby, **b.ruby},
     )
+
+
+def _urgent_kept(blocks, urgent: int) -> list:
+    """A bilingual page's red-flag box (half a page wide, so twice as tall) keeps every urgent
+    part together, the urgent signs with both numbers (119 and the advice line), as an
+    aftercare sheet does."""
+    return [dataclasses.replace(b, kept=urgent) if isinstance(b, d.Alert) else b
+            for b in blocks]
 
 
 def sections(blocks) -> list[tuple]:

@@ -175,6 +175,8 @@ class Labels:
     urgent_advice: Text = doc("line in every urgent box: the advice line for when in doubt; "
                               "must name clinic.yaml advice_line")
     urgent_no_email: Text = doc("line in every urgent box: do not use email for urgent problems")
+    continued: Text = doc("a box's heading again atop the part that continues on the next page, "
+                          "e.g. \"{heading} (continued)\"")
     memo: Text = doc("heading of the writing area: questions for your practitioner")
     aftercare_normal: Text = doc("heading")
     aftercare_do: Text = doc("heading")

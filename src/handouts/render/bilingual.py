@@ -83,17 +83,19 @@ def _figure(first, second, a: d.PointsFigure, b: d.PointsFigure) -> list[Flowabl
 
 def _legend_row(first, second, items, a: d.LegendEntry, b: d.LegendEntry,
                 compact: bool) -> Flowable:
-    """A point's legend entry (an LI of the list `items`): its number once (Lbl), then the
-    entry in each language (an LBody each, the second with its /Lang)."""
+    """A point's legend entry (an LI of the list `items`): its number (Lbl), then the entry in
+    each language (an LBody each, the second with its /Lang), each beside the number as on the
+    views (the second number an artifact: read once)."""
     item = items.add("LI")
     label, body_a = item.add("Lbl"), item.add("LBody")
     body_b = item.add("LBody", lang=second.lang)
     badge = figure.legend_badge(first, a, label)
+    again = figure.legend_badge(first, a, None, repeated=True)
     column = 2 * badge.radius + 5
     gap = first.style.page.column_gap
-    half = (first.width - column - gap) / 2
+    half = (first.width - 2 * column - gap) / 2
     cells = [figure.legend_text(first.narrow(half), a, compact, body_a),
              figure.legend_text(second.narrow(half), b, compact, body_b)]
-    return first.table([[badge, cells[0], cells[1]]], [column, half + gap, half],
+    return first.table([[badge, cells[0], again, cells[1]]], [column, half + gap, column, half],
                        ("RIGHTPADDING", (1, 0), (1, 0), gap),
                        ("BOTTOMPADDING", (0, 0), (-1, -1), 1 if compact else 2))

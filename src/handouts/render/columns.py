@@ -63,8 +63,10 @@ class SideBySide(Flowable):
             head, tail, _ = _fill(flowables, width, avail_height)
             heads.append(head)
             tails.append(tail)
-        if not any(heads) or (not all(heads) and all(tails)):
-            return []   # nothing (or only half) fits here: move the whole block to the next page
+        if not any(heads) or any(tail and not head for head, tail in zip(heads, tails)):
+            # Nothing fits here, or one column could not begin (a box kept whole): the whole
+            # block moves to the next page, its two columns side by side.
+            return []
         return [SideBySide(*heads, self.widths, self.gap), SideBySide(*tails, self.widths, self.gap)]
 
     def draw(self):

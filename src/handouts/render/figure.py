@@ -196,12 +196,13 @@ def _legend(r, b: d.PointsFigure, width: float, compact: bool) -> list[Flowable]
     return entries
 
 
-def legend_badge(r, e: d.LegendEntry, label) -> Badge:
-    """The numbered circle of a legend entry, as on the views; `label`: its Lbl element."""
+def legend_badge(r, e: d.LegendEntry, label, repeated: bool = False) -> Badge:
+    """The numbered circle of a legend entry, as on the views; `label`: its Lbl element
+    (`repeated`: the same number again beside the entry in another language, an artifact)."""
     filled, diagram = e.emphasis == "highlight", r.style.diagram
     return Badge(e.number, r.s.number, filled,
                  diagram.badge_stroke_treated if filled else diagram.badge_stroke, r.s.body,
-                 label)
+                 label, repeated)
 
 
 def legend_text(r, e: d.LegendEntry, compact: bool, body) -> TextBlock:

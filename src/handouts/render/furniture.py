@@ -25,7 +25,7 @@ from handouts.linebreak import fill, pieces_of
 from handouts.render import qr
 from handouts.render.ruby import readings_of, ruby_texts
 from handouts.render.tagging import Element, Marking, tree_of
-from handouts.render.text import TextStyle, draw_line, measure
+from handouts.render.text import TextStyle, draw_line, draw_owned_line, measure
 from handouts.style import Style
 
 
@@ -178,8 +178,13 @@ def draw_page(c: Canvas, doc: d.Document, styles, style: Style, footer: Footer, 
     c.line(page.margin_left, footer_top, width - page.margin_right, footer_top)
     y = footer_top - foot.rule
     for text_style, line, part in footer.lines:
-        marking.switch(last.texts[part] if last else running)
-        draw_line(c, line, page.margin_left, text_style.baseline(y), text_style.rules)
+        if last:        # read here: furigana in it are Ruby elements
+            marking.end()
+            draw_owned_line(c, line, page.margin_left, text_style.baseline(y),
+                            text_style.rules, last.texts[part])
+        else:
+            marking.switch(running)
+            draw_line(c, line, page.margin_left, text_style.baseline(y), text_style.rules)
         y -= text_style.leading
     tree = tree_of(c)
     # Left to right (laid out right to left): pdfium drops the /ActualText of a furigana span
@@ -195,10 +200,15 @@ def draw_page(c: Canvas, doc: d.Document, styles, style: Style, footer: Footer, 
         c.addLiteral("EMC")
         top = footer.qr_bottom - foot.caption_gap
         c.addLiteral("/QRCaption BMC")
-        marking.switch(last.links[index][2] if last else running)
+        marking.switch(None if last else running)
         caption = _style_of(lines, styles.caption)
         for line in lines:
-            draw_line(c, line, centre - _width(line) / 2, caption.baseline(top), caption.rules)
+            if last:
+                draw_owned_line(c, line, centre - _width(line) / 2, caption.baseline(top),
+                                caption.rules, last.links[index][2])
+            else:
+                draw_line(c, line, centre - _width(line) / 2, caption.baseline(top),
+                          caption.rules)
             top -= caption.leading
         marking.end()
         c.addLiteral("EMC")

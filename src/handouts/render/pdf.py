@@ -37,7 +37,14 @@ from handouts.render.columns import SideBySide
 from handouts.render.ruby import readings_of, ruby_room, ruby_span, ruby_texts
 from handouts.render.tagging import Element, StructureTree, TextTags, table_artifacts
 from handouts.render.text import TextBlock, TextStyle, font_chain
-from handouts.render.widgets import FillInRow, MemoArea, Placement, WarningSign
+from handouts.render.widgets import (
+    AlertBox,
+    FillInRow,
+    MemoArea,
+    Placement,
+    Running,
+    WarningSign,
+)
 from handouts.style import TEXT_STYLES, Style
 
 rl_config.invariant = 1          # byte-identical output: fixed IDs, dates from SOURCE_DATE_EPOCH
@@ -170,13 +177,13 @@ class _Renderer:
             label = self.element("Lbl")
             return self.tb(text, style, "LBody", label=label, bullet="•", **kwargs)
 
-    def table(self, rows, widths, *commands) -> Table:
+    def table(self, rows, widths, *commands, kind=Table) -> Table:
         """A layout table: no padding, top-aligned, and our font (reportlab's default cell
         font is Helvetica, which would be referenced in the PDF without being embedded). What
         the table draws itself (boxes, rules, backgrounds) is an artifact."""
         draws = any(isinstance(cell, str) for row in rows for cell in row) or any(
             command[0] not in _LAYOUT_ONLY for command in commands)
-        table = Table(rows, colWidths=widths, renderCB=table_artifacts if draws else None)
+        table = kind(rows, colWidths=widths, renderCB=table_artifacts if draws else None)
         table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), self.s.body.font_name, 10),
                                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -255,8 +262,10 @@ class _Renderer:
                 rows.append([cell])
         tall = sum(f.wrap(inner_width, 1e9)[1] + f.getSpaceBefore() + f.getSpaceAfter()
                    for row in rows[:urgent_rows] for f in row[0])
+        # A bilingual page's box is half a page wide: its urgent part is kept whenever it fits.
+        kept = 1.0 if self.doc.second else URGENT_KEPT
         keep = ([("NOSPLIT", (0, 0), (-1, urgent_rows - 1))]
-                if urgent_rows > 1 and tall < URGENT_KEPT * self.frame_height else [])
+                if urgent_rows > 1 and tall < kept * self.frame_height else [])
         box = self.table(rows, [self.width],
                          ("BOX", (0, 0), (-1, -1), a.border, black),
                          ("BACKGROUND", (0, 0), (-1, -1), tint),
@@ -267,7 +276,13 @@ class _Renderer:
                          # Each piece of a box split across pages is closed too.
                          ("LINEBELOW", (0, "splitlast"), (-1, "splitlast"), a.border, black),
                          ("LINEABOVE", (0, "splitfirst"), (-1, "splitfirst"), a.border, black),
-                         *keep)
+                         *keep, kind=AlertBox)
+        if b.continued:     # atop the part continued on the next page: the heading again
+            again = self.table([[WarningSign(a.pictogram, a.pictogram_stroke, marked=False),
+                                 TextBlock(self.spans(b.continued, "heading"), self.s.heading)]],
+                               [sign_width, inner_width - sign_width],
+                               ("VALIGN", (0, 0), (-1, -1), "MIDDLE"))
+            box.continued = Running([Spacer(1, a.padding_top), again, Spacer(1, 2)])
         box.spaceBefore = self.s.body.size * self.style.page.section_gap
         return [box]
 

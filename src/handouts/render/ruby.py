@@ -9,8 +9,10 @@ Copy and paste, screen readers and text extraction give the base text once, neve
 reading interleaved: each cluster is drawn inside a marked-content span whose /ActualText is
 the base text (pdfium and poppler both honour it), marked at both ends of the cluster by
 invisible characters so that the span stands where the base is, on its line. In a tagged
-document that span is the marked content of a Span element standing for the kanji (its
-/ActualText; RubyStyle.tag_marks): the structure tree reads the kanji once too.
+document each cluster is a Ruby element (ISO 32000-1 14.8.4.3.4; RubyStyle.tag_marks): its
+RB owns that span (base and reading drawn, /ActualText the base), its RT has no content of
+its own and says the reading in its /ActualText; the Ruby's /ActualText is the base, so the
+structure tree reads the kanji once too.
 """
 
 from __future__ import annotations
@@ -198,8 +200,9 @@ class RubyStyle:
 
     def tag_marks(self, text: str, owner=None) -> list:
         """`text` (with placeholders) as (piece, owner) pieces for tagging (render.text): each
-        cluster an inline Span standing for its kanji (/ActualText), the rest `owner`'s. Its
-        marked content then carries the ActualText, so the clusters draw none of their own."""
+        cluster a Ruby standing for its kanji (/ActualText) whose RB owns the drawn cluster and
+        whose RT says the reading; the rest `owner`'s. The RB's marked content carries the
+        ActualText, so the clusters draw none of their own."""
         from handouts.render.tagging import Inline
 
         self.ruby.tagged = True
@@ -207,7 +210,12 @@ class RubyStyle:
         for char in text:
             cluster = self.ruby.clusters.get(char)
             if cluster is not None:
-                pieces.append((char, Inline("Span", actual_text=cluster.text)))
+                group = Inline("Ruby", within=owner,
+                               actual_text=cluster.text)
+                reading = "".join(r for _, _, r in cluster.rubies)
+                rt = Inline("RT", within=group, actual_text=reading)
+                pieces.append((char, Inline("RB", within=group, actual_text=cluster.text,
+                                            then=(rt,))))
             elif pieces and pieces[-1][1] is owner:
                 pieces[-1] = (pieces[-1][0] + char, owner)
             else:

@@ -181,7 +181,10 @@ class StructureTree:
         # says so on its marked content too, for readers that extract text without the tree.
         actual = ("" if element.actual_text is None else
                   f" /ActualText <FEFF{element.actual_text.encode('utf-16-be').hex().upper()}>")
-        return _Sequence(self, canvas, f"/{element.role} <</MCID {mcid}{actual}>> BDC",
+        # Tagged /Span then (a furigana's RB): poppler honours /ActualText on /Span sequences
+        # only; the element's own type is in the structure tree.
+        tag = element.role if element.actual_text is None else "Span"
+        return _Sequence(self, canvas, f"/{tag} <</MCID {mcid}{actual}>> BDC",
                          "content", mcid)
 
     def artifact(self, canvas, kind: str = "Layout", subtype: str | None = None) -> _Sequence:
@@ -288,9 +291,14 @@ def _walk(element: Element) -> list[Element]:
 
 
 def _prune(element: Element) -> bool:
-    """Drop elements that own nothing (declared, then never drawn); True if `element` stays."""
+    """Drop elements that own nothing (declared, then never drawn); True if `element` stays.
+    An element that says its text itself (a furigana's RT: its /ActualText) stays."""
     element.kids = [k for k in element.kids if not isinstance(k, Element) or _prune(k)]
-    return bool(element.kids) or element.parent is None
+    if element.role == "Ruby" and not any(getattr(k, "role", None) == "RB"
+                                          for k in element.kids):
+        return False                                 # its reading alone: never drawn
+    return bool(element.kids) or element.parent is None or (
+        element.role == "RT" and bool(element.actual_text))
 
 
 # Structure objects are formatted here rather than as reportlab PDFDictionary objects: a
@@ -500,14 +508,17 @@ class Inline:
     """An inline element (a Span in another language, a Ruby and its parts) made when its text
     is first drawn, so that it takes its place among its parent's marked content in reading
     order. `within`: the Inline it is part of (an RB in its Ruby); else it is a child of the
-    text block's own element. Each Inline object is one element per text block."""
+    text block's own element. `then`: elements with no drawn content of their own, made
+    right after it (a furigana's RT, whose text is its /ActualText). Each Inline object is
+    one element per text block."""
 
-    __slots__ = ("actual_text", "lang", "role", "within")
+    __slots__ = ("actual_text", "lang", "role", "then", "within")
 
     def __init__(self, role: str, lang: str | None = None, within: Inline | None = None,
-                 actual_text: str | None = None):
+                 actual_text: str | None = None, then: tuple = ()):
         self.role, self.lang, self.within = role, lang, within
         self.actual_text = actual_text       # text it stands for (furigana: the kanji alone)
+        self.then = then
 
 
 def ruby() -> tuple[Inline, Inline, Inline, Inline]:
@@ -540,5 +551,8 @@ class TextTags:
                 parent = self.owner(mark.within) if mark.within else self.element
                 made = self._made[mark] = parent.add(mark.role, lang=mark.lang,
                                                      actual_text=mark.actual_text)
+                for follower in mark.then:
+                    self._made[follower] = parent.add(follower.role, lang=follower.lang,
+                                                      actual_text=follower.actual_text)
             return made
         return mark

@@ -330,3 +330,16 @@ def _draw_chunk(canvas, text: str, style: TextStyle, x: float, y: float, tight: 
     if part:
         x += style.draw(canvas, x, y, part)
     return x - start
+
+
+def draw_owned_line(canvas, line: Line, x: float, y: float, rules: BreakRules,
+                    element) -> None:
+    """A line drawn on its own (a footer line, a code's caption) as `element`'s content; its
+    furigana clusters each a Ruby in it (render.ruby)."""
+    from handouts.render.tagging import TextTags
+
+    spans = [(piece.text, piece.style, False) for piece in line.pieces]
+    tags = TextTags(element)
+    owners = _Owners(canvas, tags, _owner_ends(spans, tags), 0)
+    draw_line(canvas, line, x, y, rules, owners)
+    owners.marking.end()

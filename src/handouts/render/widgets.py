@@ -11,7 +11,7 @@ import math
 from reportlab.lib.colors import Color, black, white
 from reportlab.platypus import Flowable, Table
 
-from handouts.render.tagging import LAYOUT, Element, Marking, artifact, content
+from handouts.render.tagging import LAYOUT, Element, Marking, TextTags, artifact, content
 from handouts.render.text import TextStyle
 
 
@@ -19,9 +19,10 @@ class WarningSign(Flowable):
     """The ISO 7010 general warning sign: a black-edged triangle with an exclamation mark,
     drawn as vector shapes (no font needed, sharp at any size)."""
 
-    def __init__(self, height: float, stroke: float):
+    def __init__(self, height: float, stroke: float, marked: bool = True):
         super().__init__()
         self.size, self.stroke = height, stroke
+        self.marked = marked        # False: drawn inside an artifact already (AlertBox)
 
     def wrap(self, avail_width, avail_height):
         self.width = self.size * 2 / math.sqrt(3)
@@ -31,7 +32,8 @@ class WarningSign(Flowable):
     def draw(self):
         c, w, h, s = self.canv, self.width, self.height, self.stroke
         marking = Marking(c)
-        marking.switch(LAYOUT)            # the section and its heading say it already
+        if self.marked:
+            marking.switch(LAYOUT)        # the section and its heading say it already
         c.saveState()
         c.setLineJoin(1)
         c.setStrokeColor(black)
@@ -49,6 +51,52 @@ class WarningSign(Flowable):
         c.roundRect(w / 2 - bar / 2, h * 0.33, bar, h * 0.36, bar / 2, stroke=0, fill=1)
         c.circle(w / 2, h * 0.2, bar * 0.62, stroke=0, fill=1)
         c.restoreState()
+        marking.end()
+
+
+class AlertBox(Table):
+    """The red-flag box (a table of one row per item, render.pdf): a part that continues on
+    the next page opens with `continued` (its heading again, with "(continued)")."""
+
+    continued: Flowable | None = None
+
+    def split(self, avail_width, avail_height):
+        parts = super().split(avail_width, avail_height)
+        for part in parts:
+            part.continued = self.continued
+        if len(parts) == 2 and self.continued is not None:
+            tail = parts[1]
+            # A new first row (the rows are shared with this table), its height measured anew.
+            rows = list(tail._cellvalues)
+            cell = rows[0][0]
+            rows[0] = [[self.continued, *(cell if isinstance(cell, (list, tuple)) else [cell])],
+                       *rows[0][1:]]
+            tail._cellvalues = rows
+            tail._argH = [None, *tail._argH[1:]]
+        return parts
+
+
+class Running(Flowable):
+    """Flowables drawn as a running artifact: what is repeated on a page (a box's heading atop
+    its continuation) is read once, where it first stands. They must not mark themselves."""
+
+    def __init__(self, flowables: list[Flowable]):
+        super().__init__()
+        self.flowables = flowables
+
+    def wrap(self, avail_width, avail_height):
+        self.width = avail_width
+        self.height = sum(f.wrap(avail_width, avail_height)[1] for f in self.flowables)
+        return self.width, self.height
+
+    def draw(self):
+        marking = Marking(self.canv)
+        marking.switch(("Pagination", None))
+        y = self.height
+        for flowable in self.flowables:
+            _, h = flowable.wrap(self.width, 1e9)
+            y -= h
+            flowable.drawOn(self.canv, 0, y)
         marking.end()
 
 
@@ -182,9 +230,17 @@ class FillInRow(Flowable):
         y = self.line + style.size * 0.3
         x = 0.0
         marking = Marking(c)
+        tags = (TextTags(self.element)      # (none in the draft: its elements stay unmade)
+                if self.element is not None and marking.tree is not None else None)
         for label, width, weight in zip(self.labels, labels, weights):
-            marking.switch(self.element)
-            style.draw(c, x, y, label)
+            if tags is not None and hasattr(style, "tag_marks"):     # with furigana
+                at = x
+                for piece, mark in style.tag_marks(label):
+                    marking.switch(tags.owner(mark))
+                    at += style.draw(c, at, y, piece)
+            else:
+                marking.switch(self.element)
+                style.draw(c, x, y, label)
             marking.switch(LAYOUT)
             c.setStrokeColor(self.color)
             c.setLineWidth(self.line)
@@ -199,15 +255,16 @@ def badge_radius(number_size: float) -> float:
 
 
 def draw_badge(canvas, x: float, y: float, number: int, style: TextStyle, filled: bool,
-               stroke: float, label: Element | None = None) -> None:
+               stroke: float, label: Element | None = None, repeated: bool = False) -> None:
     """A numbered circle centred on (x, y): white with a black ring, or black for a treated
     point on a personal sheet. With `label`, the circle is an artifact and the number is the
-    label's text (a legend entry); else the caller marks both (a figure)."""
+    label's text (a legend entry); `repeated`: all of it an artifact (the number read already
+    beside it); else the caller marks both (a figure)."""
     radius = badge_radius(style.size)
     canvas.setStrokeColor(black)
     canvas.setLineWidth(stroke)
     canvas.setFillColor(black if filled else white)
-    with artifact(canvas) if label else content(canvas, None):
+    with artifact(canvas) if label or repeated else content(canvas, None):
         canvas.circle(x, y, radius, stroke=1, fill=1)
     text = str(number)
     font = style.font_name
@@ -215,7 +272,7 @@ def draw_badge(canvas, x: float, y: float, number: int, style: TextStyle, filled
     canvas.setFillColor(white if filled else black)
     canvas.setFont(font, style.size)
     pair = style.fonts.primary
-    with content(canvas, label):
+    with artifact(canvas) if repeated else content(canvas, label):
         canvas.drawString(x - width / 2, y - (pair.ascent - pair.descent) * style.size * 0.36,
                           text)
 
@@ -240,8 +297,9 @@ class Badge(Flowable):
     the first line of the entry's text."""
 
     def __init__(self, number: int, style: TextStyle, filled: bool, stroke: float,
-                 line: TextStyle, label: Element | None = None):
+                 line: TextStyle, label: Element | None = None, repeated: bool = False):
         super().__init__()
+        self.repeated = repeated          # the same number again (a bilingual legend): artifact
         self.number, self.style, self.filled, self.stroke, self.line = (
             number, style, filled, stroke, line)
         self.radius = badge_radius(style.size)
@@ -254,7 +312,7 @@ class Badge(Flowable):
         top = max(self.line.leading, 2 * self.radius + 2)
         y = top - self.line.leading / 2 if self.line.leading >= 2 * self.radius else top / 2
         draw_badge(self.canv, self.radius + 1, y, self.number, self.style, self.filled,
-                   self.stroke, self.label)
+                   self.stroke, self.label, self.repeated)
 
 
 class Diamond(Flowable):
