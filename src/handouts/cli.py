@@ -82,7 +82,7 @@ def _configure_logging(debug: bool) -> None:
               help="Document kind (repeatable).")
 @click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True)
 @click.option("--large-print", is_flag=True,
-              help="Large print: 16 pt body, one column; page budgets doubled.")
+              help="Large print: 18 pt body, one column; up to three times the pages.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: number of CPUs).")
 @click.option("--force", is_flag=True, help="Rebuild even if nothing changed.")
@@ -246,7 +246,7 @@ def print_options(func):
     options = [
         click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4",
                      show_default=True),
-        click.option("--large-print", is_flag=True, help="Body text 16 pt, one column; page budgets doubled."),
+        click.option("--large-print", is_flag=True, help="Large print: 18 pt body, one column; up to three times the pages."),
     ]
     for option in reversed(options):
         func = option(func)

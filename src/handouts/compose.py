@@ -19,6 +19,11 @@ PAGE_BUDGET = {"handout": 2, "aftercare": 1}
 PERSONAL_PAGES = 1
 
 
+def page_budget(kind: str, personal: bool = False) -> int:
+    """Pages a document may take at 12 pt; a print variant multiplies this (style page.budget_factor)."""
+    return PAGE_BUDGET[kind] + (PERSONAL_PAGES if personal else 0)
+
+
 @dataclass(frozen=True)
 class Personal:
     """What a practitioner adds to an aftercare sheet. Never written to out/ or metadata."""
@@ -66,7 +71,7 @@ def compose(library: Library, lang: str, slug: str, kind: str,
                 labels.handout_label if kind == "handout" else labels.aftercare_label),
         typography=typography(language),
         footer=_footer(library, language, condition),
-        page_budget=PAGE_BUDGET[kind] + (PERSONAL_PAGES if personal is not None else 0),
+        page_budget=page_budget(kind, personal is not None),
         blocks=blocks,
         fallback_typography=fallback,
         fallback_label=labels.fallback_marker if fallback else None,

@@ -64,6 +64,8 @@ class Page:
     paragraph_gap: Length = doc("space after a paragraph")
     bullet_gap: Length = doc("space between bullet items")
     section_gap: float = doc("space before a heading, in body text sizes")
+    budget_factor: int = doc("page budgets are multiplied by this (large type needs more pages)",
+                             at_least=1, at_most=4)
 
 
 @dataclass(frozen=True)
@@ -478,7 +480,7 @@ def _resolve_or_report(sheet: StyleSheet, name: str | None, paper: str, large: b
         diags.error(mark, f"{name or 'base'} ({variant}): {exc}")
         return
     body = style.text["body"].size
-    least = 16 if large else 12
+    least = 18 if large else 12
     if body < least:
         diags.error(mark, f"{name or 'base'} ({variant}): body text {body:g} pt is below "
                           f"{least} pt", "patients read this: keep body text large")
