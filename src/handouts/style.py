@@ -152,8 +152,9 @@ class Diagram:
     detail_views: list[str] = doc("views drawn smaller than the leg views (hand, foot)")
 
 
-TEXT_STYLES = ("body", "muted", "strong", "heading", "title", "label", "footer", "contact",
-               "contact_strong", "caption", "number", "side", "fill_in", "appointment")
+TEXT_STYLES = ("body", "muted", "strong", "heading", "title", "label", "header", "header_label",
+               "footer", "contact", "contact_strong", "caption", "number", "side", "fill_in",
+               "appointment")
 
 
 @dataclass(frozen=True)
