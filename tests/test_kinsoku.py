@@ -47,7 +47,10 @@ def group_lines(chars: list[Char]) -> list[str]:
             middle = (char.bottom + char.top) / 2
             band = (min(c.bottom for c in line), max(c.top for c in line))
             gap = char.left - previous.right
-            if band[0] <= middle <= band[1] and -0.5 <= gap <= char.top - char.bottom:
+            size = char.top - char.bottom
+            # Squeezed punctuation (「）。」 pulled back into a full line) may overlap its
+            # neighbour a little; a new line goes back to the left by far more than a quarter em.
+            if band[0] <= middle <= band[1] and -size / 4 <= gap <= size:
                 line.append(char)
                 continue
         lines.append([char])
@@ -94,10 +97,10 @@ def test_japanese_pdfs_break_lines_by_the_rules(built, rules):
     assert len(pdfs) == 4
     for pdf in pdfs:
         lines = printed_lines(pdf)
-        # Not vacuous: the text was really read back, point codes included (the handout's
-        # legend; the aftercare sheet's precautions name SP6 and LI4).
+        # Not vacuous: the text was really read back, Latin digits included (every document
+        # names the emergency number 119).
         assert len(lines) > 30 and any("。" in line for line in lines), pdf
-        assert any(code in line for line in lines for code in ("BL40", "ST36", "SP6")), pdf
+        assert any("119" in line for line in lines), pdf
         assert bad_breaks(lines, *rules) == [], pdf
 
 

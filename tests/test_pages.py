@@ -334,7 +334,8 @@ def _lines_with_boxes(chars) -> list[dict]:
             middle = (char.bottom + char.top) / 2
             band = (min(c.bottom for c in current), max(c.top for c in current))
             gap = char.left - previous.right
-            if band[0] <= middle <= band[1] and -0.5 <= gap <= char.top - char.bottom:
+            size = char.top - char.bottom     # squeezed punctuation may overlap (test_kinsoku)
+            if band[0] <= middle <= band[1] and -size / 4 <= gap <= size:
                 current.append(char)
                 continue
             lines.append(current)
