@@ -17,8 +17,14 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from handouts import cache
-from handouts.fontfiles import (FontFileError, charset, code_points, font_families, font_path,
-                                fingerprint)
+from handouts.fontfiles import (
+    FontFileError,
+    charset,
+    code_points,
+    fingerprint,
+    font_families,
+    font_path,
+)
 from helpers import CONTENT, ROOT, run_cli
 
 
@@ -338,5 +344,5 @@ def test_qr_codes_of_a_personal_sheet_are_the_clinics():
                                     note=NOTE)
         generic = compose(library, lang, "sciatica", "aftercare").footer.codes
         assert compose(library, lang, "sciatica", "aftercare", personal).footer.codes == generic
-        for payload, caption in generic:
+        for payload, _caption in generic:
             assert PATIENT not in payload and "Vos" not in payload

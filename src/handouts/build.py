@@ -16,16 +16,22 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import TYPE_CHECKING
 
 import yaml
 
 from handouts import __version__, cache, clock, manifest
 from handouts.compose import KINDS, PAGE_BUDGET
-from handouts.content import (condition_slugs, document_groups, find_content, input_group,
-                              language_folders)
+from handouts.content import (
+    condition_slugs,
+    document_groups,
+    find_content,
+    input_group,
+    language_folders,
+)
 from handouts.errors import Diagnostic, HandoutsError, display_path
 from handouts.fontfiles import fonts_dir
 from handouts.output import write_atomic
@@ -332,7 +338,7 @@ def _render_all(library: Library, jobs: list[Job], options: Options,
         for job in jobs:
             yield job, *_render_safely(library, job, options)
         return
-    import multiprocessing                                   # only parallel builds need these
+    import multiprocessing  # only parallel builds need these
     from concurrent.futures import ProcessPoolExecutor
 
     global _worker_library

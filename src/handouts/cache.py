@@ -206,8 +206,8 @@ def _numbers(values: list, blobs: list) -> list | None:
         run = list(run)
         if kind is float:
             blobs.append(array.array("d", run))
-        elif kind is int and -2**63 <= min(run) and max(run) < 2**63:
-            small = -2**31 <= min(run) and max(run) < 2**31
+        elif kind is int and -2**63 <= min(run) <= max(run) < 2**63:
+            small = -2**31 <= min(run) <= max(run) < 2**31
             blobs.append(array.array("i" if small else "q", run))
         else:
             del blobs[len(blobs) - len(runs):]

@@ -13,7 +13,7 @@ import datetime
 import hashlib
 import re
 import unicodedata
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 from handouts import clock
 from handouts.compose import KINDS

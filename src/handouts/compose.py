@@ -8,8 +8,7 @@ import os
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from handouts import __version__
-from handouts import document as d
+from handouts import __version__, document as d
 from handouts.model import Condition, Language, Library
 
 KINDS = ("handout", "aftercare")

@@ -9,8 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from handouts import model
-from handouts import style as handouts_style
+from handouts import model, style as handouts_style
 from handouts.artwork import check_view
 from handouts.errors import Diagnostics, HandoutsError, Mark
 from handouts.fontfiles import font_families

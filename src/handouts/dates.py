@@ -37,16 +37,16 @@ def format_when(when: datetime.datetime, pattern: str, locale: str) -> str:
 
 def _field(when: datetime.datetime, char: str, num: int, names: dict) -> str:
     if char == "y":
-        year = "%0*d" % (num, when.year)
+        year = f"{when.year:0{num}d}"
         return year[-2:] if num == 2 else year
     if char == "M":
-        return "%0*d" % (num, when.month) if num <= 2 else names["months"][str(num)][when.month - 1]
+        return f"{when.month:0{num}d}" if num <= 2 else names["months"][str(num)][when.month - 1]
     if char == "E":
         return names["days"][str(max(num, 3))][when.weekday()]
     if char == "a":
         return names["periods"][str(max(num, 3))]["pm" if when.hour >= 12 else "am"]
     value = {"d": when.day, "H": when.hour, "h": when.hour % 12 or 12, "m": when.minute}[char]
-    return "%0*d" % (num, value)
+    return f"{value:0{num}d}"
 
 
 def _tokens(pattern: str) -> list[tuple[str, object]]:

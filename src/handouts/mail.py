@@ -167,7 +167,7 @@ class SmtpConfig:
         return f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
 
     @classmethod
-    def from_env(cls, environ=os.environ) -> "SmtpConfig":
+    def from_env(cls, environ=os.environ) -> SmtpConfig:
         def get(name: str) -> str:
             return (environ.get(name) or "").strip()
 
@@ -235,14 +235,14 @@ class SmtpConfig:
 
 # --- the message ------------------------------------------------------------------------------
 
-def _plain_body(text: "EmailText") -> str:
+def _plain_body(text: EmailText) -> str:
     parts = ["\n\n".join(p.strip() for p in text.paragraphs)]
     if text.signature:
         parts.append("-- \n" + "\n".join(text.signature))
     return "\n\n".join(parts) + "\n"
 
 
-def _html_body(text: "EmailText") -> str:
+def _html_body(text: EmailText) -> str:
     def lines(values) -> str:
         return "<br>\n".join(html.escape(v) for v in values)
 
@@ -260,7 +260,7 @@ def _transfer_encoding(body: str) -> str:
     return "quoted-printable" if non_ascii * 5 <= len(body) else "base64"
 
 
-def build_message(*, sender: str, sender_name: str, to: str, text: "EmailText",
+def build_message(*, sender: str, sender_name: str, to: str, text: EmailText,
                   attachment: bytes, event: tuple[str, bytes] | None = None) -> EmailMessage:
     """The message with the PDF attached, and `event` (file name, iCalendar bytes) if given."""
     check_header_value("the sender name", sender_name)

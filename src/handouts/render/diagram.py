@@ -148,7 +148,7 @@ class DiagramRow(Flowable):
             x += width + self.spacing + self.spread
         key = (tuple((str(v.svg), tuple((m.number, m.x, m.y) for m in v.markers))
                      for v in self.views),
-               tuple((round(l, 3), round(b, 3), round(s, 6)) for l, b, s in frames),
+               tuple((round(left, 3), round(b, 3), round(s, 6)) for left, b, s in frames),
                round(self.width, 3), round(self.caption_height, 3), round(self.height, 3),
                self.radius, self.d.dot, self.d.clearance, self.side.size, self.side.font_name,
                self.side_labels)

@@ -58,7 +58,7 @@ def declare(parent: Element, doc: d.Document, name: Element) -> Contact:
     section = parent.add("Sect")
     texts = [section.add("P") for _ in FOOTER_TEXTS]
     links = []
-    for index, (payload, caption) in enumerate(f.codes):
+    for index, (_payload, caption) in enumerate(f.codes):
         link = section.add("Link")
         says = f.links[index] if index < len(f.links) else caption
         links.append((link, link.add("Figure", alt=says), link.add("Span")))

@@ -24,12 +24,7 @@ from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFObject
 
 # The standard structure types of ISO 32000-1 14.8.4: a tree that uses only these needs no
 # RoleMap, and a typo is an error here rather than an unknown tag in a reader.
-ROLES = frozenset("""
-    Document Part Art Sect Div BlockQuote Caption TOC TOCI Index NonStruct Private
-    P H H1 H2 H3 H4 H5 H6 L LI Lbl LBody Table TR TH TD THead TBody TFoot
-    Span Quote Note Reference BibEntry Code Link Annot Ruby RB RT RP Warichu WT WP
-    Figure Formula Form
-""".split())
+ROLES = frozenset(["Document", "Part", "Art", "Sect", "Div", "BlockQuote", "Caption", "TOC", "TOCI", "Index", "NonStruct", "Private", "P", "H", "H1", "H2", "H3", "H4", "H5", "H6", "L", "LI", "Lbl", "LBody", "Table", "TR", "TH", "TD", "THead", "TBody", "TFoot", "Span", "Quote", "Note", "Reference", "BibEntry", "Code", "Link", "Annot", "Ruby", "RB", "RT", "RP", "Warichu", "WT", "WP", "Figure", "Formula", "Form"])
 # Elements whose content a reader replaces by their alternate description (PDF/UA-1 7.3).
 NEEDS_ALT = frozenset({"Figure", "Formula"})
 ARTIFACT_TYPES = frozenset({"Layout", "Pagination", "Page", "Background"})
