@@ -329,6 +329,7 @@ def _exit_with_parent(parent: int) -> None:
 
 
 def _work(job: Job, options: Options):
+    assert _worker_library is not None          # set by _init_worker
     return _render_safely(_worker_library, job, options)
 
 
@@ -423,10 +424,13 @@ def _build_stale(cat: Catalogue, inputs: Inputs, jobs: list[Job], digests: dict,
 
     built, removed = {}, [relative for relative, _ in summary.failed]
     if renderable:
+        assert library is not None              # a job is renderable only if content loaded
         for job, data, pages, error in _render_all(library, renderable, options,
                                                     workers or default_workers()):
             relative = job.relative_path(options)
             if error is None:
+                assert data is not None         # no error: rendered
+                sha256 = hashlib.sha256(data).hexdigest()
                 try:
                     write_atomic(out_dir / relative, data)
                 except HandoutsError as exc:
@@ -435,7 +439,7 @@ def _build_stale(cat: Catalogue, inputs: Inputs, jobs: list[Job], digests: dict,
                 built[relative] = {
                     "lang": job.lang, "condition": job.slug, "kind": job.kind,
                     "paper": options.paper, "large_print": options.large_print, "pages": pages,
-                    "inputs": digests[job], "sha256": hashlib.sha256(data).hexdigest(),
+                    "inputs": digests[job], "sha256": sha256,
                     "warnings": [manifest.warning_record(d, cat.root) for d in warnings_of[job]]}
                 summary.built.append(relative)
             else:

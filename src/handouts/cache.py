@@ -201,7 +201,7 @@ def _numbers(values: list, blobs: list) -> list | None:
     kinds = set(map(type, values))
     if not kinds <= {int, float}:
         return None
-    runs = []
+    runs: list[int] = []
     for kind, run in ([(kinds.pop(), values)] if len(kinds) == 1 else groupby(values, type)):
         run = list(run)
         if kind is float:

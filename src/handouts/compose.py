@@ -109,7 +109,7 @@ def _mark_fallbacks(value, source_dir: str, source: str):
         return d.fallback(value, source) if path.startswith(source_dir) else value
     if isinstance(value, (list, tuple)):
         return type(value)(_mark_fallbacks(v, source_dir, source) for v in value)
-    if dataclasses.is_dataclass(value):
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return dataclasses.replace(value, **{
             f.name: _mark_fallbacks(getattr(value, f.name), source_dir, source)
             for f in dataclasses.fields(value) if f.init})
@@ -238,7 +238,7 @@ def personal_rows(language: Language, personal: Personal) -> list[tuple[str, str
     in the language's own patterns (ui.yaml date_format; the next visit is shown on its own:
     see next_visit)."""
     labels = language.labels
-    rows = []
+    rows: list[tuple[str, str]] = []
     if personal.patient:
         rows.append((labels.patient, d.given(labels.patient_name.format(patient=personal.patient),
                                              "--patient")))
@@ -276,13 +276,15 @@ XX
     labels = language.labels
     markers: dict[str, list[d.Marker]] = {}
     legend = []
-    shown = [(p.code, p.why) for p in condition.points]
+    shown: list[tuple[str, str | None]] = [(p.code, p.why) for p in condition.points]
     # A practitioner may treat points beyond the condition's usual ones: show them too.
     shown += [(code, None) for code in treated or () if code not in {c for c, _ in shown}]
     number = 0
     untreated = []
     for code, why in shown:
         entry = library.registry[code]
+        # The loader refuses a condition's point without a view and a position.
+        assert entry.view is not None and entry.x is not None and entry.y is not None
         text = language.points[code]
         emphasis = ("normal" if treated is None
                     else "highlight" if code in treated else "untreated")

@@ -124,7 +124,7 @@ def resolve(host: str) -> list[str]:
         infos = socket.getaddrinfo(name.rstrip("."), None, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError):
         return []
-    found = {ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos}
+    found = {ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos}
     return [str(ip) for ip in sorted(found, key=lambda ip: (ip.version, ip))]
 
 
@@ -412,7 +412,7 @@ def _attempt(connection: list, config: SmtpConfig, envelope, deadline: Deadline)
     Raises _Temporary or HandoutsError."""
     where = config.where
     phase = "connect"
-    smtp = None
+    smtp: _SMTP | _SMTP_SSL | None = None
     timeout = min(TIMEOUT, deadline.remaining() + 0.1)
     try:
         # Pass the host to the constructor: smtplib uses it for TLS certificate checks
@@ -432,7 +432,7 @@ def _attempt(connection: list, config: SmtpConfig, envelope, deadline: Deadline)
             smtp.ehlo()
         if config.user:
             phase = "login"
-            smtp.login(config.user, config.password)
+            smtp.login(config.user, config.password or "")   # from_env: a user has one
         phase = "send"
         sender, recipients, data = envelope
         smtp.sendmail(sender, recipients, data)
@@ -522,6 +522,7 @@ def send(message: EmailMessage, config: SmtpConfig, *, attempts: int = 3, backof
     with Deadline(config.deadline) as deadline:
         for attempt in range(attempts):
             if attempt:
+                assert last is not None         # only a temporary refusal comes back here
                 delay = backoff * 2 ** (attempt - 1)
                 if delay >= deadline.remaining():
                     break               # no time left for another try: report the last refusal
@@ -552,6 +553,7 @@ def send(message: EmailMessage, config: SmtpConfig, *, attempts: int = 3, backof
                             smtp.close()
                         except Exception:
                             pass
+    assert last is not None                     # every attempt returned, raised or set it
     if last.dropped:
         problem = (f"the connection to {config.where} kept closing before the message was "
                    f"sent ({last.reply}) after {_count(tried)}")

@@ -109,7 +109,7 @@ def convert(tp: Any, value: Any, mark: Mark, diags: Diagnostics, what: str,
         options = [a for a in typing.get_args(tp) if a is not type(None)]
         return None if value is None else convert(options[0], value, mark, diags, what, limit,
                                                   bounds)
-    if dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         return build(tp, value, mark, diags, what)
     if origin is list:
         (item_tp,) = typing.get_args(tp)

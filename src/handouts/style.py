@@ -430,7 +430,8 @@ def _build(merged: dict) -> Style:
         value = colors.get(name, name)
         if not _HEX.match(value or ""):
             raise _StyleError(f"{what}: unknown colour '{name}'")
-        return tuple(int(value[i:i + 2], 16) / 255 for i in (1, 3, 5))
+        red, green, blue = (int(value[i:i + 2], 16) / 255 for i in (1, 3, 5))
+        return red, green, blue
 
     def section(cls: type, data: dict, what: str):
         kwargs = {}

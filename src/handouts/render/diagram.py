@@ -62,7 +62,7 @@ class DiagramRow(Flowable):
         # Room beside a drawing for a badge and a short leader.
         self.margin = 2 * self.radius + self.d.dot + 2 * self.d.clearance + 5
         self.spacing = max(self.margin, self.d.gap)
-        self.view_height = self.d.min_height
+        self.view_height: float = self.d.min_height
         self.avail_width = None
         # R / L labels centred on the drawing's top edge reach above the row: keep them clear
         # of a heading above.
@@ -229,7 +229,8 @@ class DiagramRow(Flowable):
                 filled = marker.emphasis == "highlight"
                 canvas.addLiteral(f"/Badge <</N {marker.number}>> BDC")
                 marking.switch(figure)
-                draw_badge(canvas, *badge, marker.number, self.number, filled,
+                badge_x, badge_y = badge
+                draw_badge(canvas, badge_x, badge_y, marker.number, self.number, filled,
                            d.badge_stroke_treated if filled else d.badge_stroke)
                 marking.end()
                 canvas.addLiteral("EMC")
@@ -238,11 +239,12 @@ class DiagramRow(Flowable):
 def _caption(text: str, style: TextStyle, width: float):
     """A caption's lines (cached: rows are wrapped many times while pages are laid out)."""
     key = (text, round(width, 1))
-    lines = style.__dict__.setdefault("_captions", {}).get(key)
+    captions = style.__dict__.setdefault("_captions", {})
+    lines = captions.get(key)
     if lines is None:
         rules = style.rules
-        lines = style._captions[key] = fill(pieces_of([(text, style, False)], rules, measure),
-                                            width, rules, measure, style.size)
+        lines = captions[key] = fill(pieces_of([(text, style, False)], rules, measure),
+                                     width, rules, measure, style.size)
     return lines
 
 

@@ -89,9 +89,9 @@ def _layout(doc: d.Document, styles, style: Style, wrap_captions: bool) -> Foote
     lines = []
     texts = [(styles.contact_strong, f.phone), (styles.footer, f.hours),
              (styles.footer, f.address), (styles.contact, f.email), (styles.footer, f.reviewed)]
-    for index, (text_style, text) in enumerate(texts):
-        if text:
-            lines += [(text_style, line, index) for line in _wrap(text, text_style, text_width)]
+    for index, (text_style, value) in enumerate(texts):
+        if value:
+            lines += [(text_style, line, index) for line in _wrap(value, text_style, text_width)]
     text_height = sum(s.leading for s, _, _ in lines)
     captions = max(len(lines) for _, lines, _, _, _ in codes) * caption.leading
     # Each code sits a quiet zone below the rule, its caption under it.

@@ -84,9 +84,12 @@ def _encoder_digest() -> str:
 
     spec = importlib.util.find_spec("qrcode")
     digest = hashlib.sha256(Path(__file__).read_bytes())
+    origin = spec.origin if spec else None
     for name in ENCODER_FILES:
         try:
-            digest.update(Path(spec.origin).with_name(name).read_bytes())
+            if origin is None:
+                raise OSError("qrcode is not installed from files")
+            digest.update(Path(origin).with_name(name).read_bytes())
         except (OSError, AttributeError, TypeError):
             digest.update(name.encode())
     return digest.hexdigest()

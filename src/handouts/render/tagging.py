@@ -64,9 +64,10 @@ class Element:
     def adopt(self, holder: Element) -> None:
         """Move the elements made in `holder` (StructureTree.holder) here, after the kids so
         far, in their order."""
-        if any(not isinstance(kid, Element) for kid in holder.kids):
+        kids = [kid for kid in holder.kids if isinstance(kid, Element)]
+        if len(kids) < len(holder.kids):
             raise TaggingError("a holder's elements are placed before they are drawn")
-        for kid in holder.kids:
+        for kid in kids:
             kid.parent = self
         self.kids += holder.kids
         holder.kids = []
@@ -243,13 +244,13 @@ class StructureTree:
         key = 0
         for page in sorted(self._owners):
             pages[page - 1].StructParents = key
-            root.nums.append((key, [e.number for e in self._owners[page]]))
+            root.nums.append((key, [_numbered(e) for e in self._owners[page]]))
             key += 1
         for element in elements:
             for kid in element.kids:
                 if isinstance(kid, _Annotation):
                     kid.key.value = key
-                    root.nums.append((key, element.number))
+                    root.nums.append((key, _numbered(element)))
                     key += 1
         root.next_key = key
         for page in pages:
@@ -433,6 +434,12 @@ def artifact(canvas, kind: str = "Layout", subtype: str | None = None):
     """`with artifact(canvas):` marks the drawing as an artifact, if the canvas has a tree."""
     tree = getattr(canvas, "structure", None)
     return _UNMARKED if tree is None else tree.artifact(canvas, kind, subtype)
+
+
+def _numbered(element: Element) -> int:
+    """An element's number in the file, once finish() has numbered them all."""
+    assert element.number is not None
+    return element.number
 
 
 def table_artifacts(table, event: str, *args) -> None:

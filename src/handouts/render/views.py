@@ -92,7 +92,7 @@ def _parse(data: bytes, path: Path) -> ViewArt:
             if gid == "sides":
                 side = (el.get("id") or "").removeprefix("side-")
                 if tag == "circle" and side in ("right", "left"):
-                    sides.append((side, (float(el.get("cx")), float(el.get("cy")))))
+                    sides.append((side, (float(el.get("cx", 0)), float(el.get("cy", 0)))))
                 continue
             subpaths = _shape(el, tag, path)
             ops.draw(el, subpaths)
@@ -160,6 +160,7 @@ def _path(d: str) -> list[list[tuple]]:
                 subpaths[-1].append(("Z",))
                 x, y, last_ctrl = sx, sy, None
                 continue
+        assert cmd is not None              # artwork.path_problem: data starts with M
         rel = cmd.islower()
         c = cmd.upper()
         ox, oy = (x, y) if rel else (0.0, 0.0)
