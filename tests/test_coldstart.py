@@ -4,13 +4,11 @@ plain-data format, remembered digests, and that no patient data ever reaches the
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import struct
 import subprocess
 import sys
 import time
-import zlib
 from pathlib import Path
 
 import pytest
@@ -25,7 +23,7 @@ from handouts.fontfiles import (
     font_families,
     font_path,
 )
-from helpers import CONTENT, ROOT, run_cli
+from helpers import CONTENT, ROOT, expanded, readable_forms, run_cli
 
 
 # charset(): the code points a font maps ---------------------------------------------------------
@@ -278,33 +276,6 @@ def test_file_digest_is_remembered_by_stat_signature(tmp_path, monkeypatch):
 PATIENT = "Zebulon Quartermaine-Okonkwo"
 PATIENT_JA = "鰐淵 千草"
 NOTE = "Avoid the sauna until Thursday; Zorblatt kumquat tea is fine"
-
-
-def readable_forms(text: str) -> list[bytes]:
-    forms = []
-    for encoding in ("utf-8", "utf-16-be", "utf-16-le", "utf-32-le"):
-        forms.append(text.encode(encoding))
-    forms.append(text.encode("utf-8").hex().encode())
-    forms.append(json.dumps(text).encode())                 # JSON escapes
-    forms.append(json.dumps(text, ensure_ascii=False).encode())
-    return forms
-
-
-def expanded(data: bytes) -> list[bytes]:
-    """The bytes, and what zlib or the cache's own format unpack from them (if anything)."""
-    found = [data]
-    for start in range(min(len(data), 64)):
-        try:
-            found.append(zlib.decompressobj().decompress(data[start:]))
-        except zlib.error:
-            continue
-    header_end = data.find(b"\n", len(cache.MAGIC)) if data.startswith(cache.MAGIC) else -1
-    if header_end >= 0:
-        try:
-            found.append(repr(cache.unpack(data[header_end + 1:])).encode())
-        except ValueError:
-            pass
-    return found
 
 
 @pytest.mark.parametrize("lang,patient", [("en", PATIENT), ("ja", PATIENT_JA)])

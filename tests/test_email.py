@@ -333,6 +333,9 @@ def test_temporary_refusal_is_retried_and_delivered_once(start_server):
     assert result.stdout.strip() == f"sent to {TO}"
     assert server.handler.rcpt_calls == 2
     assert len(server.messages) == 1
+    # The front desk sees why sending took a moment longer (the retry is logged on stderr).
+    assert re.search(r"warning: SMTP delivery failed temporarily \(451 .*Try again later\); "
+                     r"trying again in \d", result.stderr, re.IGNORECASE), result.stderr
 
 
 class RefuseDataPermanently(Recorder):

@@ -526,8 +526,8 @@ def send(message: EmailMessage, config: SmtpConfig, *, attempts: int = 3, backof
                 delay = backoff * 2 ** (attempt - 1)
                 if delay >= deadline.remaining():
                     break               # no time left for another try: report the last refusal
-                log.info("SMTP delivery failed temporarily (%s); trying again in %.1f s",
-                         last.reply, delay)
+                log.warning("SMTP delivery failed temporarily (%s); trying again in %.1f s",
+                            last.reply, delay)
                 sleep(delay)
             log.debug("SMTP attempt %d to %s (%s)", attempt + 1, config.where, config.security)
             connection: list = []
