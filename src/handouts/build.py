@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 import yaml
 
 from handouts import __version__, cache, clock, manifest
-from handouts.compose import KINDS, PAGE_BUDGET
+from handouts.compose import KINDS, page_budget
 from handouts.content import (
     condition_slugs,
     document_groups,
@@ -237,7 +237,7 @@ def render_one(library: Library, job: Job, options: Options = Options(),
                                        options.large_print) if doc.fallback_typography else None)
         return (*render(doc, style, fallback), doc.page_budget * options.budget_factor)
 
-    budget = PAGE_BUDGET[job.kind] * options.budget_factor
+    budget = page_budget(job.kind, personal is not None) * options.budget_factor
     personal_sheet = personal is not None and job.kind == "aftercare"
     try:
         data, pages, budget = rendered(personal)

@@ -267,7 +267,7 @@ def _japanese(name: str, values: list[Text], max_length: float | None,
             f"split long sentences; the longest ({len(longest)} characters) starts here",
             "warning"))
     if max_ratio is not None and ratio > max_ratio:
-        text, start, densest = max(found, key=lambda entry: sum(map(is_kanji, entry[2])))
+        text, start, _ = max(found, key=lambda entry: sum(map(is_kanji, entry[2])))
         problems.append(Diagnostic(
             text.mark_of(start), f"{name}: kanji are {ratio:.0%} of the text, more than "
                                  f"{max_ratio:.0%}",

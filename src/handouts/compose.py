@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from handouts import __version__, document as d
+from handouts.characters import is_control
 from handouts.model import Condition, Language, Library
 
 KINDS = ("handout", "aftercare")
@@ -16,6 +17,11 @@ PAGE_BUDGET = {"handout": 2, "aftercare": 1}
 # A personal sheet adds the patient's details, the note and the diagram of the points treated
 # to everything the generic sheet says: it may use the back of the page.
 PERSONAL_PAGES = 1
+
+
+def page_budget(kind: str, personal: bool) -> int:
+    """The most pages a document may take (at regular print size: build.Options scales it)."""
+    return PAGE_BUDGET[kind] + (PERSONAL_PAGES if personal else 0)
 
 
 @dataclass(frozen=True)
@@ -65,7 +71,7 @@ def compose(library: Library, lang: str, slug: str, kind: str,
                 labels.handout_label if kind == "handout" else labels.aftercare_label),
         typography=typography(language),
         footer=_footer(library, language, condition),
-        page_budget=PAGE_BUDGET[kind] + (PERSONAL_PAGES if personal is not None else 0),
+        page_budget=page_budget(kind, personal is not None),
         blocks=blocks,
         fallback_typography=fallback,
         fallback_label=labels.fallback_marker if fallback else None,
@@ -304,7 +310,11 @@ XX
                   for view in shown_views)
     heading = labels.treated_points if treated else labels.points
     codes = [code for view, code in untreated if view in shown_views]
-    notes = [labels.points_bilateral]
+    # "On both sides of the body; the pictures show the right side": said only when a listed
+    # point is bilateral (points.yaml), never of midline points alone.
+    listed = {entry.code for entry in legend}
+    notes = ([labels.points_bilateral]
+             if any(library.registry[code].bilateral for code in listed) else [])
     if not compact:   # only the handout gives locations, measured in finger-widths
         notes.append(labels.finger_widths)
     return d.PointsFigure(heading, views, tuple(legend), tuple(notes), compact,
@@ -370,5 +380,5 @@ def email_text(library: Library, lang: str, slug: str, kind: str,
 
 def safe_filename(name: str) -> str:
     """A file name without path separators or control characters (any script is kept)."""
-    cleaned = "".join("-" if c in '/\\:*?"<>|' or ord(c) < 32 else c for c in name)
+    cleaned = "".join("-" if c in '/\\:*?"<>|' or is_control(c) else c for c in name)
     return " ".join(cleaned.split()).strip(". ") or "document"

@@ -133,7 +133,6 @@ class Diagram:
     detail_scale: float = doc("hand and foot views: height as a share of the leg views",
                               at_least=0.3, at_most=1)
     gap: Length = doc("space between views in a row")
-    row_gap: Length = doc("space between rows of views")
     outline: Length = doc("body outline width (fixed on paper, not scaled with the view)")
     detail: Length = doc("width of creases, nails and landmarks")
     bone: Length = doc("width of the dashed bones under the skin")

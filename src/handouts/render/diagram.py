@@ -37,7 +37,6 @@ class ViewPlacement:
     bottom: float            # y of the SVG's bottom edge (viewBox) on the page
     scale: float             # points per SVG unit
     caption_x: float         # centre of the caption
-    caption_width: float     # room for the caption
     markers: list            # (Marker, dot (x, y), badge (x, y) or None)
     sides: list              # (label, x, y) of the R / L labels
 
@@ -156,14 +155,13 @@ class DiagramRow(Flowable):
         generic = all(m.emphasis == "normal" for v in self.views for m in v.markers)
         badges, sides = layoutcache.row_layout(key, _row_layout) if generic else _row_layout(key)
         result = []
-        for index, (view, art, width, (left, bottom, scale)) in enumerate(
-                zip(self.views, self.arts, widths, frames)):
+        for index, (view, art, (left, bottom, scale)) in enumerate(
+                zip(self.views, self.arts, frames)):
             markers = [(m, (left + m.x * scale, bottom + (art.height - m.y) * scale),
                         badges.get((index, m.number)) if m.number else None)
                        for m in view.markers]
             centre = left + (art.box[0] + art.box[2]) / 2 * scale
-            result.append(ViewPlacement(view, art, left, bottom, scale, centre,
-                                        width + self.spacing + self.spread, markers,
+            result.append(ViewPlacement(view, art, left, bottom, scale, centre, markers,
                                         sides[index]))
         return result
 
