@@ -219,8 +219,8 @@ def test_large_print_sheet_is_delivered_in_large_print(server, tmp_path):
     assert len(server.messages) == 1
     pdf = the_attachment(parse(server.messages[0][2])).get_content()
     sizes = char_sizes(pdf)
-    assert max(sizes, key=sizes.get) >= 16, sizes          # large print: 16 pt body text
-    assert len(pdf_pages_text(pdf)) <= 4                     # its budget: twice two pages
+    assert max(sizes, key=sizes.get) >= 18, sizes          # large print: 18 pt body text
+    assert len(pdf_pages_text(pdf)) <= 6                     # its budget: three times two pages
     assert f"{PATIENT_JA} 様" in "".join(pdf_pages_text(pdf))
     sheet = tmp_path / "sheet.pdf"
     made = subprocess.run([sys.executable, "-m", "handouts", "aftercare", *personal,

@@ -440,3 +440,13 @@ def test_no_heading_is_left_at_the_foot_of_a_page(documents):
                     last = min(body, key=lambda row: row["bottom"])
                     assert last["text"].strip() not in headings, (
                         f"{name} p{number}: '{last['text']}' ends the page")
+
+
+# -- overlaps -------------------------------------------------------------------------------------
+def test_no_text_is_drawn_over_other_text(documents):
+    """Body, header and footer: no two characters share ink in any document of any variant (the
+    header's clinic name and page label once collided in Japanese large print)."""
+    from test_layout import overlaps
+
+    problems = {name: overlaps(path) for name, path in each(documents)}
+    assert {name: found[:3] for name, found in problems.items() if found} == {}

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 import yaml
 
 from handouts import __version__, cache, clock, manifest
-from handouts.compose import KINDS, page_budget
+from handouts.compose import KINDS
 from handouts.content import (
     condition_slugs,
     document_groups,
@@ -53,14 +53,6 @@ class Options:
     def suffix(self) -> str:
         """File name suffix: variants never overwrite each other."""
         return ("-large" if self.large_print else "") + ("" if self.paper == "a4" else f"-{self.paper}")
-
-    @property
-    def scale(self) -> float:
-        return 16 / 12 if self.large_print else 1.0    # 12 pt body text becomes 16 pt (DESIGN: at least 16)
-
-    @property
-    def budget_factor(self) -> int:
-        return 2 if self.large_print else 1
 
 
 @dataclass(frozen=True)
@@ -226,18 +218,19 @@ def render_one(library: Library, job: Job, options: Options = Options(),
                personal=None) -> tuple[bytes, int]:
     """Compose and render one document; a page budget overrun is an error naming how far over
     (on a personal sheet: what of the personal details takes the space, handouts.fit)."""
-    from handouts.compose import compose
+    from handouts.compose import compose, page_budget
     from handouts.render.pdf import render
+
+    style = library.page_style(job.lang, options.paper, options.large_print)
 
     def rendered(sheet) -> tuple[bytes, int, int]:
         """PDF bytes, pages and the page budget of the document with these personal details."""
         doc = compose(library, job.lang, job.slug, job.kind, sheet)
-        style = library.page_style(job.lang, options.paper, options.large_print)
         fallback = (library.page_style(library.settings.source_language, options.paper,
                                        options.large_print) if doc.fallback_typography else None)
-        return (*render(doc, style, fallback), doc.page_budget * options.budget_factor)
+        return (*render(doc, style, fallback), doc.page_budget * style.page.budget_factor)
 
-    budget = page_budget(job.kind, personal is not None) * options.budget_factor
+    budget = page_budget(job.kind, personal is not None) * style.page.budget_factor
     personal_sheet = personal is not None and job.kind == "aftercare"
     try:
         data, pages, budget = rendered(personal)

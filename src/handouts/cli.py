@@ -86,7 +86,7 @@ def _configure_logging(debug: bool) -> None:
 @click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True,
               help="Paper size (Letter files end in -letter.pdf).")
 @click.option("--large-print", is_flag=True,
-              help="Large print: 16 pt body, one column; page budgets doubled.")
+              help="Large print: 18 pt body, one column; up to three times the pages.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: number of CPUs).")
 @click.option("--force", is_flag=True, help="Rebuild even if nothing changed.")
@@ -250,7 +250,7 @@ def print_options(func):
     options = [
         click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4",
                      show_default=True, help="Paper size."),
-        click.option("--large-print", is_flag=True, help="Body text 16 pt, one column; page budgets doubled."),
+        click.option("--large-print", is_flag=True, help="Large print: 18 pt body, one column; up to three times the pages."),
     ]
     for option in reversed(options):
         func = option(func)

@@ -19,8 +19,8 @@ PAGE_BUDGET = {"handout": 2, "aftercare": 1}
 PERSONAL_PAGES = 1
 
 
-def page_budget(kind: str, personal: bool) -> int:
-    """The most pages a document may take (at regular print size: build.Options scales it)."""
+def page_budget(kind: str, personal: bool = False) -> int:
+    """Pages a document may take at 12 pt; a print variant multiplies this (style page.budget_factor)."""
     return PAGE_BUDGET[kind] + (PERSONAL_PAGES if personal else 0)
 
 

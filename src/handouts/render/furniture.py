@@ -112,7 +112,7 @@ def _wrap(text: str, style: TextStyle, width: float):
 
 
 def header_height(styles, style: Style) -> float:
-    return styles.strong.size + style.header.gap
+    return styles.header.size + style.header.gap
 
 
 def draw_page(c: Canvas, doc: d.Document, styles, style: Style, footer: Footer, number: int,
@@ -126,7 +126,7 @@ def draw_page(c: Canvas, doc: d.Document, styles, style: Style, footer: Footer, 
     # Header: clinic name; document label and page number; a rule under them. The name is
     # read once, on the first page; the rest is a running header.
     top = height - page.margin_top
-    strong, label = styles.strong, styles.label
+    strong, label = styles.header, styles.header_label
     marking.switch(contact.name if contact and number == 1 else ("Pagination", "Header"))
     strong.draw(c, page.margin_left, top - strong.size, doc.header[0])
     marking.switch(("Pagination", "Header"))
