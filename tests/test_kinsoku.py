@@ -1,7 +1,8 @@
 """Japanese line breaking as printed: read every line back from the built PDFs by position.
 
 Lines are rebuilt from each character's box (not from the text extractor's line breaks), then
-checked against ja/language.yaml's kinsoku rules and for point codes split across lines.
+checked against JIS X 4051's kinsoku characters (helpers.JIS_NO_LINE_START/END, written from the
+standard) and for point codes split across lines.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import NamedTuple
 import pytest
 import yaml
 
-from helpers import CONTENT
+from helpers import CONTENT, JIS_NO_LINE_END, JIS_NO_LINE_START
 
 
 class Char(NamedTuple):
@@ -77,12 +78,10 @@ def bad_breaks(lines: list[str], no_start: str, no_end: str, codes: set[str]) ->
 
 @pytest.fixture(scope="module")
 def rules():
-    style = yaml.safe_load((CONTENT / "ja" / "language.yaml").read_text(encoding="utf-8"))
     registry = yaml.safe_load((CONTENT / "points.yaml").read_text(encoding="utf-8"))["points"]
     codes = set(registry) | {alias for entry in registry.values()
                              for alias in entry.get("aliases", [])}
-    breaking = style["line_breaking"]
-    return breaking["no_line_start"], breaking["no_line_end"], codes
+    return JIS_NO_LINE_START, JIS_NO_LINE_END, codes
 
 
 def printed_lines(pdf: Path) -> list[str]:

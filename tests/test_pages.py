@@ -14,10 +14,11 @@ import math
 import re
 from pathlib import Path
 
-import pdfscan
 import pypdfium2 as pdfium
 import pytest
 import yaml
+
+import pdfscan
 from helpers import CONTENT, decode_qr, page_image, run_cli
 from test_kinsoku import group_lines, page_chars
 

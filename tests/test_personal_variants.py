@@ -94,7 +94,7 @@ def check_qr_codes(pdf, lang: str) -> None:
 def check_refusal(result, tmp_path, lang, variant, points, note) -> None:
     """A refusal names what takes the space, with numbers that hold when tried."""
     assert result.returncode == 1
-    (line,) = [l for l in result.stderr.splitlines() if l.startswith("error: ")]
+    (line,) = [x for x in result.stderr.splitlines() if x.startswith("error: ")]
     assert "What takes the space:" in line, line
     assert re.match(r"error: --(note|points|patient)[ :]", line), line    # the option first
     assert not (tmp_path / "sheet.pdf").exists()

@@ -16,16 +16,22 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import TYPE_CHECKING
 
 import yaml
 
 from handouts import __version__, cache, clock, manifest
 from handouts.compose import KINDS
-from handouts.content import (condition_slugs, document_groups, find_content, input_group,
-                              language_folders)
+from handouts.content import (
+    condition_slugs,
+    document_groups,
+    find_content,
+    input_group,
+    language_folders,
+)
 from handouts.errors import Diagnostic, HandoutsError, display_path
 from handouts.fontfiles import fonts_dir
 from handouts.output import write_atomic
@@ -316,6 +322,7 @@ def _exit_with_parent(parent: int) -> None:
 
 
 def _work(job: Job, options: Options):
+    assert _worker_library is not None          # set by _init_worker
     return _render_safely(_worker_library, job, options)
 
 
@@ -325,7 +332,7 @@ def _render_all(library: Library, jobs: list[Job], options: Options,
         for job in jobs:
             yield job, *_render_safely(library, job, options)
         return
-    import multiprocessing                                   # only parallel builds need these
+    import multiprocessing  # only parallel builds need these
     from concurrent.futures import ProcessPoolExecutor
 
     global _worker_library
@@ -410,10 +417,13 @@ def _build_stale(cat: Catalogue, inputs: Inputs, jobs: list[Job], digests: dict,
 
     built, removed = {}, [relative for relative, _ in summary.failed]
     if renderable:
+        assert library is not None              # a job is renderable only if content loaded
         for job, data, pages, error in _render_all(library, renderable, options,
                                                     workers or default_workers()):
             relative = job.relative_path(options)
             if error is None:
+                assert data is not None         # no error: rendered
+                sha256 = hashlib.sha256(data).hexdigest()
                 try:
                     write_atomic(out_dir / relative, data)
                 except HandoutsError as exc:
@@ -422,7 +432,7 @@ def _build_stale(cat: Catalogue, inputs: Inputs, jobs: list[Job], digests: dict,
                 built[relative] = {
                     "lang": job.lang, "condition": job.slug, "kind": job.kind,
                     "paper": options.paper, "large_print": options.large_print, "pages": pages,
-                    "inputs": digests[job], "sha256": hashlib.sha256(data).hexdigest(),
+                    "inputs": digests[job], "sha256": sha256,
                     "warnings": [manifest.warning_record(d, cat.root) for d in warnings_of[job]]}
                 summary.built.append(relative)
             else:

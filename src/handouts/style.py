@@ -135,7 +135,6 @@ class Diagram:
     detail_scale: float = doc("hand and foot views: height as a share of the leg views",
                               at_least=0.3, at_most=1)
     gap: Length = doc("space between views in a row")
-    row_gap: Length = doc("space between rows of views")
     outline: Length = doc("body outline width (fixed on paper, not scaled with the view)")
     detail: Length = doc("width of creases, nails and landmarks")
     bone: Length = doc("width of the dashed bones under the skin")
@@ -433,7 +432,8 @@ def _build(merged: dict) -> Style:
         value = colors.get(name, name)
         if not _HEX.match(value or ""):
             raise _StyleError(f"{what}: unknown colour '{name}'")
-        return tuple(int(value[i:i + 2], 16) / 255 for i in (1, 3, 5))
+        red, green, blue = (int(value[i:i + 2], 16) / 255 for i in (1, 3, 5))
+        return red, green, blue
 
     def section(cls: type, data: dict, what: str):
         kwargs = {}

@@ -58,7 +58,7 @@ def declare(parent: Element, doc: d.Document, name: Element) -> Contact:
     section = parent.add("Sect")
     texts = [section.add("P") for _ in FOOTER_TEXTS]
     links = []
-    for index, (payload, caption) in enumerate(f.codes):
+    for index, (_payload, caption) in enumerate(f.codes):
         link = section.add("Link")
         says = f.links[index] if index < len(f.links) else caption
         links.append((link, link.add("Figure", alt=says), link.add("Span")))
@@ -89,9 +89,9 @@ def _layout(doc: d.Document, styles, style: Style, wrap_captions: bool) -> Foote
     lines = []
     texts = [(styles.contact_strong, f.phone), (styles.footer, f.hours),
              (styles.footer, f.address), (styles.contact, f.email), (styles.footer, f.reviewed)]
-    for index, (text_style, text) in enumerate(texts):
-        if text:
-            lines += [(text_style, line, index) for line in _wrap(text, text_style, text_width)]
+    for index, (text_style, value) in enumerate(texts):
+        if value:
+            lines += [(text_style, line, index) for line in _wrap(value, text_style, text_width)]
     text_height = sum(s.leading for s, _, _ in lines)
     captions = max(len(lines) for _, lines, _, _, _ in codes) * caption.leading
     # Each code sits a quiet zone below the rule, its caption under it.
