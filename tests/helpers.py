@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import json
 import os
 import shutil
 import subprocess
 import sys
+import zlib
 from collections import Counter
 from pathlib import Path
 
@@ -19,14 +21,35 @@ CONTENT = ROOT / "content"
 TODAY = datetime.date.fromisoformat(os.environ["HANDOUTS_TODAY"])
 
 
+# JIS X 4051 (and W3C's JLREQ, which follows it): the characters every Japanese line breaker must
+# keep from the start of a line (closing brackets cl-02, hyphens cl-03, dividing punctuation
+# cl-04, middle dots cl-05, full stops cl-06, commas cl-07, iteration marks cl-09) and from its
+# end (opening brackets cl-01). The prolonged sound mark (cl-10) and small kana (cl-11) are left
+# out: the standard lets a typesetter allow them at a line start. Written here from the standard,
+# not read from content/ja/language.yaml, so that the content's rules are checked too.
+JIS_NO_LINE_START = ("）〕］｝〉》」』】〙〗〟’”｠»"      # cl-02 closing brackets
+                     "‐〜゠–"                      # cl-03 hyphens
+                     "？！‼⁇⁈⁉"                    # cl-04 dividing punctuation
+                     "・：；"                      # cl-05 middle dots
+                     "。．"                        # cl-06 full stops
+                     "、，"                        # cl-07 commas
+                     "ヽヾゝゞ々〻")                # cl-09 iteration marks
+JIS_NO_LINE_END = "（〔［｛〈《「『【〘〖〝‘“｟«"          # cl-01 opening brackets
+
+# What the command line printed in the current test (conftest.py checks it for patient names).
+CLI_OUTPUT: list[str] = []
+
+
 def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None,
             input: str | None = None, python_options: tuple[str, ...] = (),
             timeout: float = 300) -> subprocess.CompletedProcess:
     """Run the command line exactly as a user would (a fresh process)."""
     full_env = {**os.environ, **(env or {})}
-    return subprocess.run([sys.executable, *python_options, "-m", "handouts", *args],
-                          cwd=cwd or ROOT,
-                          env=full_env, capture_output=True, text=True, input=input, timeout=timeout)
+    result = subprocess.run([sys.executable, *python_options, "-m", "handouts", *args],
+                            cwd=cwd or ROOT, env=full_env, capture_output=True, text=True,
+                            input=input, timeout=timeout)
+    CLI_OUTPUT.extend((result.stdout, result.stderr))
+    return result
 
 
 def bundled_documents() -> int:
@@ -264,3 +287,34 @@ def qpdf_check(pdf: Path) -> list[str]:
 
     with pikepdf.open(pdf) as document:
         return list(document.check_pdf_syntax())
+
+
+# -- privacy: every form a name could take in a file ---------------------------------------------
+def readable_forms(text: str) -> list[bytes]:
+    """`text` as it would be stored: UTF-8, UTF-16, UTF-32, hex, JSON."""
+    forms = []
+    for encoding in ("utf-8", "utf-16-be", "utf-16-le", "utf-32-le"):
+        forms.append(text.encode(encoding))
+    forms.append(text.encode("utf-8").hex().encode())
+    forms.append(json.dumps(text).encode())                 # JSON escapes
+    forms.append(json.dumps(text, ensure_ascii=False).encode())
+    return forms
+
+
+def expanded(data: bytes) -> list[bytes]:
+    """The bytes, and what zlib or the cache's own format unpack from them (if anything)."""
+    from handouts import cache
+
+    found = [data]
+    for start in range(min(len(data), 64)):
+        try:
+            found.append(zlib.decompressobj().decompress(data[start:]))
+        except zlib.error:
+            continue
+    header_end = data.find(b"\n", len(cache.MAGIC)) if data.startswith(cache.MAGIC) else -1
+    if header_end >= 0:
+        try:
+            found.append(repr(cache.unpack(data[header_end + 1:])).encode())
+        except ValueError:
+            pass
+    return found

@@ -119,7 +119,7 @@ def test_builds_racing_into_one_out_folder_keep_every_manifest_entry(tmp_path):
     content = write_content(tmp_path)
     out = tmp_path / "out"
     variants = [("--lang", "en"), ("--lang", "ja"), ("--large-print",), ("--paper", "letter")]
-    for round_ in range(2):      # the second time every build only reads and skips
+    for _round in range(2):      # the second time every build only reads and skips
         processes = [subprocess.Popen(
             [sys.executable, "-m", "handouts", "build", "--content", str(content), "--out",
              str(out), "--jobs", "1", *variant], cwd=ROOT, stdout=subprocess.PIPE,

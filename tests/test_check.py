@@ -10,8 +10,6 @@ import pytest
 from helpers import check, copy_content, edit, place_of, run_cli, write_content
 
 
-
-
 def line_of(path, needle):
     return place_of(path, needle)[0]
 

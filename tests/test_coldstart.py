@@ -4,22 +4,26 @@ plain-data format, remembered digests, and that no patient data ever reaches the
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import struct
 import subprocess
 import sys
 import time
-import zlib
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings, strategies as st
 
 from handouts import cache
-from handouts.fontfiles import (FontFileError, charset, code_points, font_families, font_path,
-                                fingerprint)
-from helpers import CONTENT, ROOT, run_cli
+from handouts.fontfiles import (
+    FontFileError,
+    charset,
+    code_points,
+    fingerprint,
+    font_families,
+    font_path,
+)
+from helpers import CONTENT, ROOT, expanded, readable_forms, run_cli
 
 
 # charset(): the code points a font maps ---------------------------------------------------------
@@ -274,33 +278,6 @@ PATIENT_JA = "鰐淵 千草"
 NOTE = "Avoid the sauna until Thursday; Zorblatt kumquat tea is fine"
 
 
-def readable_forms(text: str) -> list[bytes]:
-    forms = []
-    for encoding in ("utf-8", "utf-16-be", "utf-16-le", "utf-32-le"):
-        forms.append(text.encode(encoding))
-    forms.append(text.encode("utf-8").hex().encode())
-    forms.append(json.dumps(text).encode())                 # JSON escapes
-    forms.append(json.dumps(text, ensure_ascii=False).encode())
-    return forms
-
-
-def expanded(data: bytes) -> list[bytes]:
-    """The bytes, and what zlib or the cache's own format unpack from them (if anything)."""
-    found = [data]
-    for start in range(min(len(data), 64)):
-        try:
-            found.append(zlib.decompressobj().decompress(data[start:]))
-        except zlib.error:
-            continue
-    header_end = data.find(b"\n", len(cache.MAGIC)) if data.startswith(cache.MAGIC) else -1
-    if header_end >= 0:
-        try:
-            found.append(repr(cache.unpack(data[header_end + 1:])).encode())
-        except ValueError:
-            pass
-    return found
-
-
 @pytest.mark.parametrize("lang,patient", [("en", PATIENT), ("ja", PATIENT_JA)])
 def test_no_patient_data_in_the_cache(tmp_path, lang, patient):
     folder = tmp_path / "cache"
@@ -338,5 +315,5 @@ def test_qr_codes_of_a_personal_sheet_are_the_clinics():
                                     note=NOTE)
         generic = compose(library, lang, "sciatica", "aftercare").footer.codes
         assert compose(library, lang, "sciatica", "aftercare", personal).footer.codes == generic
-        for payload, caption in generic:
+        for payload, _caption in generic:
             assert PATIENT not in payload and "Vos" not in payload

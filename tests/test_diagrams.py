@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import CONTENT, page_image
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
@@ -26,6 +25,7 @@ from handouts.render import leaders
 from handouts.render.diagram import DiagramRow
 from handouts.render.pdf import Styles
 from handouts.render.views import view_art
+from helpers import CONTENT, page_image
 
 SVG = "{http://www.w3.org/2000/svg}"
 DPI = 300

@@ -308,8 +308,12 @@ def test_bundled_content_has_no_invisible_characters():
 
 # --- property: whatever an SVG holds, checking it only reports ---------------------------------
 
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
+from hypothesis import (  # noqa: E402
+    HealthCheck,
+    given,
+    settings,
+    strategies as st,
+)
 
 SVG_TEXT = (CONTENT / "diagrams" / "hand-back.svg").read_text(encoding="utf-8")
 

@@ -1,7 +1,8 @@
 """Japanese line breaking as printed: read every line back from the built PDFs by position.
 
 Lines are rebuilt from each character's box (not from the text extractor's line breaks), then
-checked against ja/language.yaml's kinsoku rules and for point codes split across lines.
+checked against JIS X 4051's kinsoku characters (helpers.JIS_NO_LINE_START/END, written from the
+standard) and for point codes split across lines.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import NamedTuple
 import pytest
 import yaml
 
-from helpers import CONTENT
+from helpers import CONTENT, JIS_NO_LINE_END, JIS_NO_LINE_START
 
 
 class Char(NamedTuple):
@@ -47,7 +48,10 @@ def group_lines(chars: list[Char]) -> list[str]:
             middle = (char.bottom + char.top) / 2
             band = (min(c.bottom for c in line), max(c.top for c in line))
             gap = char.left - previous.right
-            if band[0] <= middle <= band[1] and -0.5 <= gap <= char.top - char.bottom:
+            size = char.top - char.bottom
+            # Squeezed punctuation (「）。」 pulled back into a full line) may overlap its
+            # neighbour a little; a new line goes back to the left by far more than a quarter em.
+            if band[0] <= middle <= band[1] and -size / 4 <= gap <= size:
                 line.append(char)
                 continue
         lines.append([char])
@@ -74,12 +78,10 @@ def bad_breaks(lines: list[str], no_start: str, no_end: str, codes: set[str]) ->
 
 @pytest.fixture(scope="module")
 def rules():
-    style = yaml.safe_load((CONTENT / "ja" / "language.yaml").read_text(encoding="utf-8"))
     registry = yaml.safe_load((CONTENT / "points.yaml").read_text(encoding="utf-8"))["points"]
     codes = set(registry) | {alias for entry in registry.values()
                              for alias in entry.get("aliases", [])}
-    breaking = style["line_breaking"]
-    return breaking["no_line_start"], breaking["no_line_end"], codes
+    return JIS_NO_LINE_START, JIS_NO_LINE_END, codes
 
 
 def printed_lines(pdf: Path) -> list[str]:
@@ -94,10 +96,10 @@ def test_japanese_pdfs_break_lines_by_the_rules(built, rules):
     assert len(pdfs) == 4
     for pdf in pdfs:
         lines = printed_lines(pdf)
-        # Not vacuous: the text was really read back, point codes included (the handout's
-        # legend; the aftercare sheet's precautions name SP6 and LI4).
+        # Not vacuous: the text was really read back, Latin digits included (every document
+        # names the emergency number 119).
         assert len(lines) > 30 and any("。" in line for line in lines), pdf
-        assert any(code in line for line in lines for code in ("BL40", "ST36", "SP6")), pdf
+        assert any("119" in line for line in lines), pdf
         assert bad_breaks(lines, *rules) == [], pdf
 
 

@@ -33,8 +33,11 @@ VARIANTS = {"a4": (), "letter": ("--paper", "letter"), "large": ("--large-print"
             "letter-large": ("--paper", "letter", "--large-print")}
 # ISO 216 and ANSI paper sizes in points (1 pt = 1/72 in = 25.4/72 mm)
 PAPER_PT = {"a4": (210 / 25.4 * 72, 297 / 25.4 * 72), "letter": (8.5 * 72, 11 * 72)}
-# Large print means at least 16 pt body text (DESIGN.md section 4).
-LARGE_BODY = 16.0
+# Large print means at least 18 pt body text (issue 17; DESIGN.md section 4 asks for 16 or more).
+LARGE_BODY = 18.0
+# Large print may take three times the pages (18 pt needs 2.25 times the area of 12 pt, and the
+# views and footer grow too): a product decision recorded in docs/content.md.
+LARGE_PAGES = 3
 
 
 def load(relative: str) -> dict:
@@ -91,7 +94,7 @@ def check_qr_codes(pdf, lang: str) -> None:
 def check_refusal(result, tmp_path, lang, variant, points, note) -> None:
     """A refusal names what takes the space, with numbers that hold when tried."""
     assert result.returncode == 1
-    (line,) = [l for l in result.stderr.splitlines() if l.startswith("error: ")]
+    (line,) = [x for x in result.stderr.splitlines() if x.startswith("error: ")]
     assert "What takes the space:" in line, line
     assert re.match(r"error: --(note|points|patient)[ :]", line), line    # the option first
     assert not (tmp_path / "sheet.pdf").exists()
@@ -130,7 +133,7 @@ def test_personal_sheet_in_every_variant(tmp_path, variant, lang, points):
     document = pdfium.PdfDocument(target)
     large = "large" in variant
     # A personal sheet may use the back of its sheet of paper (compose.PERSONAL_PAGES).
-    assert len(document) <= (4 if large else 2)
+    assert len(document) <= 2 * (LARGE_PAGES if large else 1)
     paper = "letter" if "letter" in variant else "a4"
     for page in document:
         assert page.get_size() == pytest.approx(PAPER_PT[paper], abs=0.5)

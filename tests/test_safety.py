@@ -109,7 +109,7 @@ def test_every_document_fits_its_page_budget_in_every_variant(tmp_path, variant)
     pdfs = sorted(tmp_path.rglob("*.pdf"))
     assert len(pdfs) == bundled_documents()
     budget = {"handout": 2, "aftercare": 1}
-    factor = 2 if "--large-print" in variant else 1
+    factor = 3 if "--large-print" in variant else 1    # large print: up to three times the pages
     for pdf in pdfs:
         kind = "handout" if "-handout" in pdf.name else "aftercare"
         assert len(pdf_pages_text(pdf)) <= budget[kind] * factor * page_factor(pdf.parent.name), pdf

@@ -13,8 +13,16 @@ import time
 import pytest
 import yaml
 
-from helpers import (CONTENT, ROOT, check, copy_content, decode_qr, page_image, pdf_pages_text,
-                     run_cli)
+from helpers import (
+    CONTENT,
+    ROOT,
+    check,
+    copy_content,
+    decode_qr,
+    page_image,
+    pdf_pages_text,
+    run_cli,
+)
 from serving import Client, start_server
 
 TOKEN = "correct-horse-battery-staple-42"
@@ -167,7 +175,7 @@ def test_both_languages_in_the_page_itself(client):
         assert f'<html lang="{lang}">' in page
         for label in ("patient", "practitioner", "next_visit", "treated_points"):
             assert ui[label] in page                      # the content's own labels
-        for view, caption in ui["views"].items():
+        for caption in ui["views"].values():
             assert caption in page
     # the choice is remembered for the next page
     status, _, body = client.request("/")

@@ -30,13 +30,13 @@ def test_a_bad_length_and_an_unknown_parent_are_errors(tmp_path):
     assert re.search(r"unknown parent 'bdy'", result.stderr), result.stderr
 
 
-def test_large_print_below_16_pt_is_refused(tmp_path):
+def test_large_print_below_18_pt_is_refused(tmp_path):
     content = copy_content(tmp_path)
-    edit(content / "styles.yaml", "    body: {size: 16, leading: 1.25}",
-         "    body: {size: 14, leading: 1.25}")
+    edit(content / "styles.yaml", "    body: {size: 18, leading: 1.25}",
+         "    body: {size: 16, leading: 1.25}")
     result = check(content)
     assert result.returncode == 1
-    assert "body text 14 pt is below 16 pt" in result.stderr
+    assert "body text 16 pt is below 18 pt" in result.stderr
 
 
 def test_a_language_names_a_style_layer_that_exists(tmp_path):

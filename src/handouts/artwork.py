@@ -80,9 +80,10 @@ def numbers(text: str) -> list[float] | None:
 
 def path_problem(data: str) -> str | None:
     """What is wrong with SVG path data, or None."""
-    valid = _PATH_DATA.match(data)
-    if valid.end() < len(data):
-        return f"unexpected '{data[valid.end():valid.end() + 10].strip()}'"
+    valid = _PATH_DATA.match(data)      # always matches (the pattern takes the empty string)
+    end = valid.end() if valid else 0
+    if end < len(data):
+        return f"unexpected '{data[end:end + 10].strip()}'"
     if not data.strip(" \t\r\n,"):
         return "it is empty"
     if data.lstrip(" \t\r\n,")[0] not in "Mm":
@@ -197,14 +198,16 @@ class _ViewChecker:
                        "the root has width, height and viewBox only (docs/diagrams.md)")
         for attribute in ("width", "height"):
             value = attributes.get(attribute)
-            if value is not None and (numbers(value) is None or len(numbers(value)) != 1
-                                      or numbers(value)[0] <= 0):
+            number = None if value is None else numbers(value)
+            if value is not None and (number is None or len(number) != 1 or number[0] <= 0):
                 self.error(f"<svg> {attribute}=\"{value[:20]}\" is not a plain positive number",
                            "write the viewBox size without units, e.g. width=\"300\"")
         box_text = attributes.get("viewBox")
+        box: list[float] | None
         if box_text is None:
-            box = [numbers(attributes.get(a, "")) for a in ("width", "height")]
-            box = [0, 0, *box[0], *box[1]] if all(b and len(b) == 1 for b in box) else None
+            width, height = (numbers(attributes.get(a, "")) for a in ("width", "height"))
+            box = ([0, 0, *width, *height]
+                   if width and height and len(width) == len(height) == 1 else None)
         else:
             box = numbers(box_text)
         if box is None or len(box) != 4:

@@ -16,16 +16,24 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import TYPE_CHECKING
 
 import yaml
 
 from handouts import __version__, cache, clock, manifest
-from handouts.compose import KINDS, PAGE_BUDGET
-from handouts.content import (chain, condition_slugs, document_groups, find_content, input_group,
-                              language_folders, quick_languages)
+from handouts.compose import KINDS
+from handouts.content import (
+    chain,
+    condition_slugs,
+    document_groups,
+    find_content,
+    input_group,
+    language_folders,
+    quick_languages,
+)
 from handouts.errors import Diagnostic, HandoutsError, display_path
 from handouts.fontfiles import fonts_dir
 from handouts.output import write_atomic
@@ -51,14 +59,6 @@ class Options:
         """File name suffix: variants never overwrite each other."""
         return (("-furigana" if self.furigana else "") + ("-large" if self.large_print else "")
                 + ("" if self.paper == "a4" else f"-{self.paper}"))
-
-    @property
-    def scale(self) -> float:
-        return 16 / 12 if self.large_print else 1.0    # 12 pt body text becomes 16 pt (DESIGN: at least 16)
-
-    @property
-    def budget_factor(self) -> int:
-        return 2 if self.large_print else 1
 
 
 @dataclass(frozen=True)
@@ -262,8 +262,11 @@ def render_one(library: Library, job: Job, options: Options = Options(),
                personal=None) -> tuple[bytes, int]:
     """Compose and render one document; a page budget overrun is an error naming how far over
     (on a personal sheet: what of the personal details takes the space, handouts.fit)."""
+    from handouts.compose import page_budget
     from handouts.editions import compose_job
     from handouts.render.pdf import render
+
+    style = library.page_style(job.lang, options.paper, options.large_print)
 
     def rendered(sheet) -> tuple[bytes, int, int]:
         """PDF bytes, pages and the page budget of the document with these personal details."""
@@ -274,9 +277,11 @@ def render_one(library: Library, job: Job, options: Options = Options(),
         second = (library.page_style(doc.second, options.paper, options.large_print)
                   if doc.second else None)
         return (*render(doc, style, fallback, second_style=second),
-                doc.page_budget * options.budget_factor)
+                doc.page_budget * style.page.budget_factor)
 
-    budget = PAGE_BUDGET[job.kind] * options.budget_factor    # until the document says
+    # (until the document says: a bilingual one has more)
+    budget = (page_budget(library.languages[job.lang], job.kind, personal is not None)
+              * style.page.budget_factor)
     personal_sheet = personal is not None and job.kind == "aftercare"
     try:
         data, pages, budget = rendered(personal)
@@ -368,6 +373,7 @@ def _exit_with_parent(parent: int) -> None:
 
 
 def _work(job: Job, options: Options):
+    assert _worker_library is not None          # set by _init_worker
     return _render_safely(_worker_library, job, options)
 
 
@@ -377,7 +383,7 @@ def _render_all(library: Library, jobs: list[Job], options: Options,
         for job in jobs:
             yield job, *_render_safely(library, job, options)
         return
-    import multiprocessing                                   # only parallel builds need these
+    import multiprocessing  # only parallel builds need these
     from concurrent.futures import ProcessPoolExecutor
 
     global _worker_library
@@ -462,10 +468,13 @@ def _build_stale(cat: Catalogue, inputs: Inputs, jobs: list[Job], digests: dict,
 
     built, removed = {}, [relative for relative, _ in summary.failed]
     if renderable:
+        assert library is not None              # a job is renderable only if content loaded
         for job, data, pages, error in _render_all(library, renderable, options,
                                                     workers or default_workers()):
             relative = job.relative_path(options)
             if error is None:
+                assert data is not None         # no error: rendered
+                sha256 = hashlib.sha256(data).hexdigest()
                 try:
                     write_atomic(out_dir / relative, data)
                 except HandoutsError as exc:
@@ -476,7 +485,7 @@ def _build_stale(cat: Catalogue, inputs: Inputs, jobs: list[Job], digests: dict,
                     **({"edition": "bilingual", "pair": [job.lead, job.lang]} if job.lead else {}),
                     **({"furigana": True} if options.furigana else {}),
                     "paper": options.paper, "large_print": options.large_print, "pages": pages,
-                    "inputs": digests[job], "sha256": hashlib.sha256(data).hexdigest(),
+                    "inputs": digests[job], "sha256": sha256,
                     "warnings": [manifest.warning_record(d, cat.root) for d in warnings_of[job]]}
                 summary.built.append(relative)
             else:

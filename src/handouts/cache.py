@@ -201,13 +201,13 @@ def _numbers(values: list, blobs: list) -> list | None:
     kinds = set(map(type, values))
     if not kinds <= {int, float}:
         return None
-    runs = []
+    runs: list[int] = []
     for kind, run in ([(kinds.pop(), values)] if len(kinds) == 1 else groupby(values, type)):
         run = list(run)
         if kind is float:
             blobs.append(array.array("d", run))
-        elif kind is int and -2**63 <= min(run) and max(run) < 2**63:
-            small = -2**31 <= min(run) and max(run) < 2**31
+        elif kind is int and -2**63 <= min(run) <= max(run) < 2**63:
+            small = -2**31 <= min(run) <= max(run) < 2**31
             blobs.append(array.array("i" if small else "q", run))
         else:
             del blobs[len(blobs) - len(runs):]

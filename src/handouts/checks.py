@@ -13,7 +13,7 @@ import datetime
 import hashlib
 import re
 import unicodedata
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 from handouts import clock
 from handouts.compose import KINDS
@@ -270,7 +270,7 @@ def _japanese(name: str, values: list[Text], max_length: float | None,
             f"split long sentences; the longest ({len(longest)} characters) starts here",
             "warning"))
     if max_ratio is not None and ratio > max_ratio:
-        text, start, densest = max(found, key=lambda entry: sum(map(is_kanji, entry[2])))
+        text, start, _ = max(found, key=lambda entry: sum(map(is_kanji, entry[2])))
         problems.append(Diagnostic(
             text.mark_of(start), f"{name}: kanji are {ratio:.0%} of the text, more than "
                                  f"{max_ratio:.0%}",

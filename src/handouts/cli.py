@@ -52,8 +52,11 @@ def _load(content_dir: Path):
     return library
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, message=_version_message())
+# Every option can also come from the environment: HANDOUTS_<COMMAND>_<OPTION> (e.g.
+# HANDOUTS_BUILD_JOBS), or the name an option gives itself (HANDOUTS_CONTENT); --help shows it.
+@click.group(context_settings={"help_option_names": ["-h", "--help"],
+                               "auto_envvar_prefix": "HANDOUTS"})
+@click.version_option(__version__, message=_version_message(), allow_from_autoenv=False)
 @content_option
 @click.option("--debug", is_flag=True, help="Show Python tracebacks of internal errors.")
 @click.pass_context
@@ -110,9 +113,10 @@ def edition_options(func):
               help="Condition (repeatable).")
 @click.option("--kind", "kinds", multiple=True, type=click.Choice(["handout", "aftercare"]),
               help="Document kind (repeatable).")
-@click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True)
+@click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True,
+              help="Paper size (Letter files end in -letter.pdf).")
 @click.option("--large-print", is_flag=True,
-              help="Large print: 16 pt body, one column; page budgets doubled.")
+              help="Large print: 18 pt body, one column; up to three times the pages.")
 @edition_options
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: number of CPUs).")
@@ -120,7 +124,7 @@ def edition_options(func):
 @click.option("--strict", is_flag=True,
               help="Fail on warnings too (also those repeated for unchanged documents).")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("out"),
-              show_default=True)
+              show_default=True, help="Folder the documents and manifest.json go to.")
 @content_option
 @click.pass_context
 def build(ctx, langs, conditions, kinds, paper, large_print, edition, pair, furigana, jobs, force,
@@ -278,8 +282,8 @@ def print_options(func):
     """Paper and large print, with the same meaning as in `build` (build.Options)."""
     options = [
         click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4",
-                     show_default=True),
-        click.option("--large-print", is_flag=True, help="Body text 16 pt, one column; page budgets doubled."),
+                     show_default=True, help="Paper size."),
+        click.option("--large-print", is_flag=True, help="Large print: 18 pt body, one column; up to three times the pages."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -301,6 +305,22 @@ def personal_options(func):
     return func
 
 
+def _pdf_file(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
+    if value.suffix.lower() != ".pdf":
+        raise click.BadParameter(f"{value}: the output file must end in .pdf")
+    return value
+
+
+def _email_address(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """One plain address, stripped (mail.validate_address's rules)."""
+    from handouts import mail
+
+    try:
+        return mail.validate_address(value)
+    except HandoutsError as exc:
+        raise click.BadParameter(exc.format_message()) from None
+
+
 def _refuse_out_dir(path: Path) -> None:
     """Personal sheets never go to out/, which is shared and published by CI."""
     out = Path("out").resolve()
@@ -310,13 +330,13 @@ def _refuse_out_dir(path: Path) -> None:
 
 
 @cli.command()
-@click.option("--lang", required=True, metavar="CODE")
-@click.option("--condition", required=True, metavar="SLUG")
+@click.option("--lang", required=True, metavar="CODE", help="The sheet's language, e.g. ja.")
+@click.option("--condition", required=True, metavar="SLUG", help="The condition, e.g. sciatica.")
 @personal_options
 @print_options
 @edition_options
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
-              help="The PDF file to write.")
+              callback=_pdf_file, help="The PDF file to write.")
 @content_option
 @click.pass_context
 def aftercare(ctx, lang, condition, paper, large_print, edition, pair, furigana, output,
@@ -326,8 +346,6 @@ def aftercare(ctx, lang, condition, paper, large_print, edition, pair, furigana,
     from handouts.documents import make
     from handouts.output import write_atomic
 
-    if output.suffix.lower() != ".pdf":
-        raise HandoutsError(f"{output}: the output file must end in .pdf")
     _refuse_out_dir(output)
     library = _load(_content_dir(ctx, content_dir))
     made = make(library, lang, condition, "aftercare",
@@ -337,11 +355,12 @@ def aftercare(ctx, lang, condition, paper, large_print, edition, pair, furigana,
 
 
 @cli.command()
-@click.option("--to", "to", required=True, metavar="ADDRESS", help="Patient's email address.")
-@click.option("--lang", required=True, metavar="CODE")
-@click.option("--condition", required=True, metavar="SLUG")
+@click.option("--to", "to", required=True, metavar="ADDRESS", callback=_email_address,
+              help="Patient's email address.")
+@click.option("--lang", required=True, metavar="CODE", help="The patient's language, e.g. ja.")
+@click.option("--condition", required=True, metavar="SLUG", help="The condition, e.g. sciatica.")
 @click.option("--kind", type=click.Choice(["handout", "aftercare"]), default="handout",
-              show_default=True)
+              show_default=True, help="Which document to attach.")
 @personal_options
 @print_options
 @edition_options
@@ -358,7 +377,7 @@ def email(ctx, to, lang, condition, kind, paper, large_print, edition, pair, fur
     from handouts.documents import email_message, make
 
     _configure_logging(ctx.obj["debug"])
-    recipient = mail.validate_address(to)
+    recipient = to
     mail.check_header_value("--patient", fields.get("patient") or "")
     if eml is not None:
         _refuse_out_dir(eml)
@@ -398,7 +417,30 @@ def serve(ctx, host, port, open_browser, content_dir):
                announce=lambda line: click.echo(line, err=": error: " in line))
 
 
+def _show_envvars(group: click.Group) -> None:
+    """--help shows each option's environment variable (auto_envvar_prefix above)."""
+    for command in [group, *group.commands.values()]:
+        for param in command.params:
+            if isinstance(param, click.Option) and not param.is_eager:   # not --version
+                param.show_envvar = True
+
+
+_show_envvars(cli)
+
+
+def _console_safe() -> None:
+    """A console that cannot show a character (Windows' cp1252, PYTHONIOENCODING=ascii) gets
+    an escape (\\u5750) instead of a crash: Japanese subjects, names and file names are
+    printed."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="backslashreplace")
+
+
 def main() -> None:
+    _console_safe()
     try:
         # Without standalone mode click returns ctx.exit() codes instead of exiting.
         code = cli.main(standalone_mode=False, prog_name="handouts")

@@ -8,8 +8,8 @@ import os
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from handouts import __version__
-from handouts import document as d
+from handouts import __version__, document as d
+from handouts.characters import is_control
 from handouts.model import Condition, Language, Library
 
 KINDS = ("handout", "aftercare")
@@ -95,7 +95,8 @@ def readings(language: Language, wanted: bool) -> dict:
 
 def page_budget(language: Language, kind: str, personal: bool = False,
                 furigana: bool = False) -> int:
-    """How many pages a document may take (language.yaml may give its language more; furigana
+    """How many pages a document may take at 12 pt (a print variant multiplies this: style
+    page.budget_factor; language.yaml may give its language more; furigana
     asked for take a line's room again in every line: twice the pages, like large print)."""
     pages = PAGE_BUDGET[kind] + (PERSONAL_PAGES if personal else 0)
     setting = language.style.furigana
@@ -141,7 +142,7 @@ def _mark_fallbacks(value, source_dir: str, source: str):
         return d.fallback(value, source) if path.startswith(source_dir) else value
     if isinstance(value, (list, tuple)):
         return type(value)(_mark_fallbacks(v, source_dir, source) for v in value)
-    if dataclasses.is_dataclass(value):
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return dataclasses.replace(value, **{
             f.name: _mark_fallbacks(getattr(value, f.name), source_dir, source)
             for f in dataclasses.fields(value) if f.init})
@@ -271,7 +272,7 @@ def personal_rows(language: Language, personal: Personal) -> list[tuple[str, str
     in the language's own patterns (ui.yaml date_format; the next visit is shown on its own:
     see next_visit)."""
     labels = language.labels
-    rows = []
+    rows: list[tuple[str, str]] = []
     if personal.patient:
         rows.append((labels.patient, d.given(labels.patient_name.format(patient=personal.patient),
                                              "--patient")))
@@ -309,13 +310,15 @@ XX
     labels = language.labels
     markers: dict[str, list[d.Marker]] = {}
     legend = []
-    shown = [(p.code, p.why) for p in condition.points]
+    shown: list[tuple[str, str | None]] = [(p.code, p.why) for p in condition.points]
     # A practitioner may treat points beyond the condition's usual ones: show them too.
     shown += [(code, None) for code in treated or () if code not in {c for c, _ in shown}]
     number = 0
     untreated = []
     for code, why in shown:
         entry = library.registry[code]
+        # The loader refuses a condition's point without a view and a position.
+        assert entry.view is not None and entry.x is not None and entry.y is not None
         text = language.points[code]
         emphasis = ("normal" if treated is None
                     else "highlight" if code in treated else "untreated")
@@ -335,7 +338,11 @@ XX
                   for view in shown_views)
     heading = labels.treated_points if treated else labels.points
     codes = [code for view, code in untreated if view in shown_views]
-    notes = [labels.points_bilateral]
+    # "On both sides of the body; the pictures show the right side": said only when a listed
+    # point is bilateral (points.yaml), never of midline points alone.
+    listed = {entry.code for entry in legend}
+    notes = ([labels.points_bilateral]
+             if any(library.registry[code].bilateral for code in listed) else [])
     if not compact:   # only the handout gives locations, measured in finger-widths
         notes.append(labels.finger_widths)
     return d.PointsFigure(heading, views, tuple(legend), tuple(notes), compact,
@@ -401,5 +408,5 @@ def email_text(library: Library, lang: str, slug: str, kind: str,
 
 def safe_filename(name: str) -> str:
     """A file name without path separators or control characters (any script is kept)."""
-    cleaned = "".join("-" if c in '/\\:*?"<>|' or ord(c) < 32 else c for c in name)
+    cleaned = "".join("-" if c in '/\\:*?"<>|' or is_control(c) else c for c in name)
     return " ".join(cleaned.split()).strip(". ") or "document"

@@ -9,8 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from handouts import model
-from handouts import style as handouts_style
+from handouts import model, style as handouts_style
 from handouts.artwork import check_view
 from handouts.errors import Diagnostics, HandoutsError, Mark
 from handouts.fontfiles import font_families
@@ -108,6 +107,7 @@ def load_library(root: Path) -> tuple[model.Library, Diagnostics]:
     """Load, raising ContentError if anything is wrong; warnings are returned."""
     loaded = load(root)
     loaded.diagnostics.raise_if_errors()
+    assert loaded.library is not None           # loaded without errors
     return loaded.library, loaded.diagnostics
 
 
@@ -193,7 +193,7 @@ class _Loader:
         # translation made from it (ja-x-easy from ja) is compared with and falls back to.
         self.merged: dict[tuple[str, str], Map] = {}
         self.language_styles: dict[str, model.LanguageStyle | None] = {}
-        self.styles = None                               # content/styles.yaml, once loaded
+        self.styles: handouts_style.StyleSheet | None = None   # content/styles.yaml, once loaded
 
     # -- reading ---------------------------------------------------------------------------
     def raw(self, path: Path) -> Any:
@@ -294,14 +294,14 @@ class _Loader:
                                      f"views are the SVG files in {self.root / 'diagrams'}")
                 if entry.x is None or entry.y is None:
                     self.diags.error(mark, f"point {code} has a view but no x and y position")
-                elif views.get(entry.view):
-                    self.check_position(code, entry, views[entry.view])
+                elif size := views.get(entry.view):
+                    self.check_position(code, entry, size)
         return aliases
 
     def check_position(self, code: str, entry: model.PointEntry, size: tuple[float, float]):
         """A point outside its view's drawing would be marked off the body, or off the page."""
         for axis, value, limit in (("x", entry.x, size[0]), ("y", entry.y, size[1])):
-            if value > limit:
+            if value is not None and value > limit:
                 self.diags.error(where(entry, axis),
                                  f"point {code}: {axis} {value:g} is outside view "
                                  f"'{entry.view}' (0 to {limit:g})",

@@ -13,11 +13,12 @@ import datetime
 import functools
 import hashlib
 import json
+from typing import Any
 
 from handouts import __version__, cache
 
 KIND = "date-names"
-WIDTHS = {3: "abbreviated", 4: "wide", 5: "narrow", 6: "short"}
+WIDTHS: dict[int, Any] = {3: "abbreviated", 4: "wide", 5: "narrow", 6: "short"}   # Babel's names
 # The fields formatted here, and the lengths Babel accepts for each (babel.dates.PATTERN_CHARS).
 FIELDS = {"y": range(1, 10), "M": range(1, 6), "d": range(1, 4), "E": range(1, 7),
           "h": range(1, 3), "H": range(1, 3), "m": range(1, 3), "a": range(1, 6)}
@@ -31,30 +32,31 @@ def format_when(when: datetime.datetime, pattern: str, locale: str) -> str:
 
         return format_datetime(when, pattern, locale=locale)
     names = _names(locale)
-    return "".join(_field(when, *value, names) if kind == "field" else value
+    return "".join(_field(when, value[0], value[1], names) if kind == "field" else value
                    for kind, value in tokens)
 
 
 def _field(when: datetime.datetime, char: str, num: int, names: dict) -> str:
     if char == "y":
-        year = "%0*d" % (num, when.year)
+        year = f"{when.year:0{num}d}"
         return year[-2:] if num == 2 else year
     if char == "M":
-        return "%0*d" % (num, when.month) if num <= 2 else names["months"][str(num)][when.month - 1]
+        return f"{when.month:0{num}d}" if num <= 2 else names["months"][str(num)][when.month - 1]
     if char == "E":
         return names["days"][str(max(num, 3))][when.weekday()]
     if char == "a":
         return names["periods"][str(max(num, 3))]["pm" if when.hour >= 12 else "am"]
     value = {"d": when.day, "H": when.hour, "h": when.hour % 12 or 12, "m": when.minute}[char]
-    return "%0*d" % (num, value)
+    return f"{value:0{num}d}"
 
 
-def _tokens(pattern: str) -> list[tuple[str, object]]:
+def _tokens(pattern: str) -> list[tuple[str, Any]]:
     """('chars', text) and ('field', (letter, count)) as babel.dates.tokenize_pattern reads a
     pattern: quoted text is literal, '' is a quote, runs of one ASCII letter are a field."""
-    result: list[tuple[str, object]] = []
+    result: list[tuple[str, Any]] = []
     chars: list[str] = []
-    field, count, quoted = "", 0, None
+    quoted: list[str] | None = None
+    field, count = "", 0
     for char in pattern.replace("''", "\0"):
         if quoted is not None:
             if char == "'":
@@ -114,7 +116,7 @@ def _code_digest() -> str:
     spec = importlib.util.find_spec("babel")
     for path in (__file__, spec.origin if spec else None):
         try:
-            with open(path, "rb") as handle:
+            with open(path or "", "rb") as handle:      # no Babel: fails like a lost file
                 digest.update(handle.read())
         except (OSError, TypeError):
             digest.update(str(path).encode())

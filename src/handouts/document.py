@@ -37,8 +37,9 @@ def source_of(text: str, index: int) -> str:
     mark_of = getattr(origin, "mark_of", None)
     if mark_of is not None:
         return str(mark_of(index))
-    if getattr(text, "option", ""):
-        return text.option
+    option = getattr(text, "option", "")
+    if option:
+        return option
     return f"the text '{text[:30]}'"
 
 

@@ -51,7 +51,7 @@ def _options(personal: Personal, parts: list[str]) -> str:
 
 def _note(fits: Fits, personal: Personal) -> str:
     """How much of the note fits, everything else as given."""
-    note = personal.note
+    note = personal.note or ""         # asked only about a sheet with a note
     low, high = 0, len(note)           # note[:low] fits, note[:high] does not
     while high - low > 1:
         middle = (low + high) // 2
@@ -66,7 +66,7 @@ def _note(fits: Fits, personal: Personal) -> str:
 
 
 def _points(fits: Fits, personal: Personal) -> str:
-    count = len(personal.points)
+    count = len(personal.points or ())
     kept = _points_that_fit(fits, personal)
     with_note = " with this note" if personal.note else ""
     return (f"the {count} treated points, {count - kept} too many "
@@ -75,7 +75,7 @@ def _points(fits: Fits, personal: Personal) -> str:
 
 def _points_that_fit(fits: Fits, personal: Personal) -> int:
     """The largest k for which the first k treated points fit (none is known to fit)."""
-    points = personal.points
+    points = personal.points or ()
     low, high = 0, len(points)         # points[:low] fit, points[:high] do not
     while high - low > 1:
         middle = (low + high) // 2

@@ -103,7 +103,7 @@ def fingerprint(data: bytes, name: str = "font") -> str:
 
 def _map_cmap(cmap: bytes) -> set[int]:
     _, count = struct.unpack_from(">HH", cmap, 0)
-    subtables = {}
+    subtables: dict[tuple[int, int], tuple[int, int]] = {}
     for platform, encoding, offset in struct.iter_unpack(">HHL", cmap[4:4 + 8 * count]):
         fmt = struct.unpack_from(">H", cmap, offset)[0]
         if fmt in _READERS:

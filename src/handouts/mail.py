@@ -124,7 +124,7 @@ def resolve(host: str) -> list[str]:
         infos = socket.getaddrinfo(name.rstrip("."), None, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError):
         return []
-    found = {ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos}
+    found = {ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos}
     return [str(ip) for ip in sorted(found, key=lambda ip: (ip.version, ip))]
 
 
@@ -167,7 +167,7 @@ class SmtpConfig:
         return f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
 
     @classmethod
-    def from_env(cls, environ=os.environ) -> "SmtpConfig":
+    def from_env(cls, environ=os.environ) -> SmtpConfig:
         def get(name: str) -> str:
             return (environ.get(name) or "").strip()
 
@@ -235,14 +235,14 @@ class SmtpConfig:
 
 # --- the message ------------------------------------------------------------------------------
 
-def _plain_body(text: "EmailText") -> str:
+def _plain_body(text: EmailText) -> str:
     parts = ["\n\n".join(p.strip() for p in text.paragraphs)]
     if text.signature:
         parts.append("-- \n" + "\n".join(text.signature))
     return "\n\n".join(parts) + "\n"
 
 
-def _html_body(text: "EmailText") -> str:
+def _html_body(text: EmailText) -> str:
     def lines(values) -> str:
         return "<br>\n".join(html.escape(v) for v in values)
 
@@ -260,7 +260,7 @@ def _transfer_encoding(body: str) -> str:
     return "quoted-printable" if non_ascii * 5 <= len(body) else "base64"
 
 
-def build_message(*, sender: str, sender_name: str, to: str, text: "EmailText",
+def build_message(*, sender: str, sender_name: str, to: str, text: EmailText,
                   attachment: bytes, event: tuple[str, bytes] | None = None) -> EmailMessage:
     """The message with the PDF attached, and `event` (file name, iCalendar bytes) if given."""
     check_header_value("the sender name", sender_name)
@@ -412,7 +412,7 @@ def _attempt(connection: list, config: SmtpConfig, envelope, deadline: Deadline)
     Raises _Temporary or HandoutsError."""
     where = config.where
     phase = "connect"
-    smtp = None
+    smtp: _SMTP | _SMTP_SSL | None = None
     timeout = min(TIMEOUT, deadline.remaining() + 0.1)
     try:
         # Pass the host to the constructor: smtplib uses it for TLS certificate checks
@@ -432,7 +432,7 @@ def _attempt(connection: list, config: SmtpConfig, envelope, deadline: Deadline)
             smtp.ehlo()
         if config.user:
             phase = "login"
-            smtp.login(config.user, config.password)
+            smtp.login(config.user, config.password or "")   # from_env: a user has one
         phase = "send"
         sender, recipients, data = envelope
         smtp.sendmail(sender, recipients, data)
@@ -522,11 +522,12 @@ def send(message: EmailMessage, config: SmtpConfig, *, attempts: int = 3, backof
     with Deadline(config.deadline) as deadline:
         for attempt in range(attempts):
             if attempt:
+                assert last is not None         # only a temporary refusal comes back here
                 delay = backoff * 2 ** (attempt - 1)
                 if delay >= deadline.remaining():
                     break               # no time left for another try: report the last refusal
-                log.info("SMTP delivery failed temporarily (%s); trying again in %.1f s",
-                         last.reply, delay)
+                log.warning("SMTP delivery failed temporarily (%s); trying again in %.1f s",
+                            last.reply, delay)
                 sleep(delay)
             log.debug("SMTP attempt %d to %s (%s)", attempt + 1, config.where, config.security)
             connection: list = []
@@ -552,6 +553,7 @@ def send(message: EmailMessage, config: SmtpConfig, *, attempts: int = 3, backof
                             smtp.close()
                         except Exception:
                             pass
+    assert last is not None                     # every attempt returned, raised or set it
     if last.dropped:
         problem = (f"the connection to {config.where} kept closing before the message was "
                    f"sent ({last.reply}) after {_count(tried)}")

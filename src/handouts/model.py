@@ -341,6 +341,7 @@ class Library:
     def page_style(self, lang: str, paper: str = "a4", large_print: bool = False) -> Style:
         """The resolved page design of a document in `lang` (styles.yaml layers)."""
         style = self.languages[lang].style.style
+        assert self.styles is not None, "a loaded library has its page design"
         return resolve(self.styles, str(style) if style else None, paper, large_print)
 
     @property

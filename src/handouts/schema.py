@@ -64,16 +64,22 @@ def replace(obj: Any, **changes) -> Any:
     return new
 
 
-def suggest(word: str, choices) -> str | None:
-    """A 'did you mean' hint for a mistyped key or code."""
+def _closest(word: str, choices) -> str | None:
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else None
+    return close[0] if close else None
+
+
+def suggest(word: str, choices) -> str | None:
+    """A 'did you mean' hint for a mistyped key or name."""
+    close = _closest(word, choices)
+    return f"did you mean '{close}'?" if close else None
 
 
 def suggest_code(code: str, registry, aliases: dict[str, str]) -> str | None:
-    """A 'did you mean' hint for a point code: a close code, or the code of a close alias."""
-    close = difflib.get_close_matches(code.strip().upper(), [*registry, *aliases], n=1, cutoff=0.6)
-    return f"did you mean {aliases.get(close[0], close[0])}?" if close else None
+    """A 'did you mean' hint for a point code: a close code, or the code of a close alias
+    (codes are written bare, as printed: "did you mean LR3?")."""
+    close = _closest(code.strip().upper(), [*registry, *aliases])
+    return f"did you mean {aliases.get(close, close)}?" if close else None
 
 
 def _describe(value: Any) -> str:
@@ -109,7 +115,7 @@ def convert(tp: Any, value: Any, mark: Mark, diags: Diagnostics, what: str,
         options = [a for a in typing.get_args(tp) if a is not type(None)]
         return None if value is None else convert(options[0], value, mark, diags, what, limit,
                                                   bounds)
-    if dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         return build(tp, value, mark, diags, what)
     if origin is list:
         (item_tp,) = typing.get_args(tp)

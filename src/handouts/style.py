@@ -64,6 +64,8 @@ class Page:
     paragraph_gap: Length = doc("space after a paragraph")
     bullet_gap: Length = doc("space between bullet items")
     section_gap: float = doc("space before a heading, in body text sizes")
+    budget_factor: int = doc("page budgets are multiplied by this (large type needs more pages)",
+                             at_least=1, at_most=4)
 
 
 @dataclass(frozen=True)
@@ -133,7 +135,6 @@ class Diagram:
     detail_scale: float = doc("hand and foot views: height as a share of the leg views",
                               at_least=0.3, at_most=1)
     gap: Length = doc("space between views in a row")
-    row_gap: Length = doc("space between rows of views")
     outline: Length = doc("body outline width (fixed on paper, not scaled with the view)")
     detail: Length = doc("width of creases, nails and landmarks")
     bone: Length = doc("width of the dashed bones under the skin")
@@ -150,8 +151,9 @@ class Diagram:
     detail_views: list[str] = doc("views drawn smaller than the leg views (hand, foot)")
 
 
-TEXT_STYLES = ("body", "muted", "strong", "heading", "title", "label", "footer", "contact",
-               "contact_strong", "caption", "number", "side", "fill_in", "appointment")
+TEXT_STYLES = ("body", "muted", "strong", "heading", "title", "label", "header", "header_label",
+               "footer", "contact", "contact_strong", "caption", "number", "side", "fill_in",
+               "appointment")
 
 
 @dataclass(frozen=True)
@@ -430,7 +432,8 @@ def _build(merged: dict) -> Style:
         value = colors.get(name, name)
         if not _HEX.match(value or ""):
             raise _StyleError(f"{what}: unknown colour '{name}'")
-        return tuple(int(value[i:i + 2], 16) / 255 for i in (1, 3, 5))
+        red, green, blue = (int(value[i:i + 2], 16) / 255 for i in (1, 3, 5))
+        return red, green, blue
 
     def section(cls: type, data: dict, what: str):
         kwargs = {}
@@ -478,7 +481,7 @@ def _resolve_or_report(sheet: StyleSheet, name: str | None, paper: str, large: b
         diags.error(mark, f"{name or 'base'} ({variant}): {exc}")
         return
     body = style.text["body"].size
-    least = 16 if large else 12
+    least = 18 if large else 12
     if body < least:
         diags.error(mark, f"{name or 'base'} ({variant}): body text {body:g} pt is below "
                           f"{least} pt", "patients read this: keep body text large")

@@ -7,7 +7,16 @@ import re
 
 import yaml
 
-from helpers import CONTENT, check, copy_content, place_of, run_cli, supply_clinic_contact
+from helpers import (
+    CONTENT,
+    JIS_NO_LINE_END,
+    JIS_NO_LINE_START,
+    check,
+    copy_content,
+    place_of,
+    run_cli,
+    supply_clinic_contact,
+)
 
 SOURCE = yaml.safe_load((CONTENT / "handouts.yaml").read_text(encoding="utf-8"))["source_language"]
 LANGS = sorted(p.name for p in CONTENT.iterdir()
@@ -61,3 +70,11 @@ def test_no_review_is_overdue():
     result = run_cli("list", "--reviews")
     assert result.returncode == 0, result.stderr
     assert "OVERDUE" not in result.stdout and "never reviewed" not in result.stdout, result.stdout
+
+
+def test_japanese_line_breaking_keeps_the_jis_x_4051_minimum():
+    """ja/language.yaml's kinsoku characters include every one the standard requires."""
+    breaking = yaml.safe_load((CONTENT / "ja" / "language.yaml").read_text(encoding="utf-8"))[
+        "line_breaking"]
+    assert [c for c in JIS_NO_LINE_START if c not in breaking["no_line_start"]] == []
+    assert [c for c in JIS_NO_LINE_END if c not in breaking["no_line_end"]] == []

@@ -11,7 +11,16 @@ import pikepdf
 import pytest
 import yaml
 
-from helpers import CONTENT, char_sizes, decode_qr, fonts, page_count, page_image, pdf_pages_text, qpdf_check
+from helpers import (
+    CONTENT,
+    char_sizes,
+    decode_qr,
+    fonts,
+    page_count,
+    page_image,
+    pdf_pages_text,
+    qpdf_check,
+)
 
 # What the content holds today: language folders, and the source language's conditions.
 LANGS = sorted(p.name for p in CONTENT.iterdir()

@@ -37,7 +37,6 @@ class ViewPlacement:
     bottom: float            # y of the SVG's bottom edge (viewBox) on the page
     scale: float             # points per SVG unit
     caption_x: float         # centre of the caption
-    caption_width: float     # room for the caption
     markers: list            # (Marker, dot (x, y), badge (x, y) or None)
     sides: list              # (label, x, y) of the R / L labels
 
@@ -64,7 +63,7 @@ class DiagramRow(Flowable):
         # Room beside a drawing for a badge and a short leader.
         self.margin = 2 * self.radius + self.d.dot + 2 * self.d.clearance + 5
         self.spacing = max(self.margin, self.d.gap)
-        self.view_height = self.d.min_height
+        self.view_height: float = self.d.min_height
         self.avail_width = None
         # R / L labels centred on the drawing's top edge reach above the row: keep them clear
         # of a heading above.
@@ -150,7 +149,7 @@ class DiagramRow(Flowable):
             x += width + self.spacing + self.spread
         key = (tuple((str(v.svg), tuple((m.number, m.x, m.y) for m in v.markers))
                      for v in self.views),
-               tuple((round(l, 3), round(b, 3), round(s, 6)) for l, b, s in frames),
+               tuple((round(left, 3), round(b, 3), round(s, 6)) for left, b, s in frames),
                round(self.width, 3), round(self.caption_height, 3), round(self.height, 3),
                self.radius, self.d.dot, self.d.clearance, self.side.size, self.side.font_name,
                self.side_labels)
@@ -158,14 +157,13 @@ class DiagramRow(Flowable):
         generic = all(m.emphasis == "normal" for v in self.views for m in v.markers)
         badges, sides = layoutcache.row_layout(key, _row_layout) if generic else _row_layout(key)
         result = []
-        for index, (view, art, width, (left, bottom, scale)) in enumerate(
-                zip(self.views, self.arts, widths, frames)):
+        for index, (view, art, (left, bottom, scale)) in enumerate(
+                zip(self.views, self.arts, frames)):
             markers = [(m, (left + m.x * scale, bottom + (art.height - m.y) * scale),
                         badges.get((index, m.number)) if m.number else None)
                        for m in view.markers]
             centre = left + (art.box[0] + art.box[2]) / 2 * scale
-            result.append(ViewPlacement(view, art, left, bottom, scale, centre,
-                                        width + self.spacing + self.spread, markers,
+            result.append(ViewPlacement(view, art, left, bottom, scale, centre, markers,
                                         sides[index]))
         return result
 
@@ -231,7 +229,8 @@ class DiagramRow(Flowable):
                 filled = marker.emphasis == "highlight"
                 canvas.addLiteral(f"/Badge <</N {marker.number}>> BDC")
                 marking.switch(figure)
-                draw_badge(canvas, *badge, marker.number, self.number, filled,
+                badge_x, badge_y = badge
+                draw_badge(canvas, badge_x, badge_y, marker.number, self.number, filled,
                            d.badge_stroke_treated if filled else d.badge_stroke)
                 marking.end()
                 canvas.addLiteral("EMC")
@@ -240,11 +239,12 @@ class DiagramRow(Flowable):
 def _caption(text: str, style: TextStyle, width: float):
     """A caption's lines (cached: rows are wrapped many times while pages are laid out)."""
     key = (text, round(width, 1))
-    lines = style.__dict__.setdefault("_captions", {}).get(key)
+    captions = style.__dict__.setdefault("_captions", {})
+    lines = captions.get(key)
     if lines is None:
         rules = style.rules
-        lines = style._captions[key] = fill(pieces_of([(text, style, False)], rules, measure),
-                                            width, rules, measure, style.size)
+        lines = captions[key] = fill(pieces_of([(text, style, False)], rules, measure),
+                                     width, rules, measure, style.size)
     return lines
 
 

@@ -32,6 +32,13 @@ from handouts.render.widgets import Badge, Diamond, badge_radius
 BESIDE_VIEWS_AT_MOST = 0.64
 
 
+class _Views(KeepTogether):
+    """Body views kept on one page; the layout lets nothing float in before one that is
+    `within_figure` (pdf.py)."""
+
+    within_figure = False
+
+
 def flowables(r, b: d.PointsFigure) -> list[Flowable]:
     """`r` is the document's renderer (styles, width, text helpers)."""
     beside = r.flowables(b.beside)
@@ -74,7 +81,7 @@ def flowables(r, b: d.PointsFigure) -> list[Flowable]:
     # the legend of its points.
     if _height(r, [*rows, *legend]) <= r.frame_height:
         r.place(said, figures, listed)
-        figure = KeepTogether([*rows, *legend])
+        figure = _Views([*rows, *legend])
         figure.within_figure = True        # nothing floats in between the notes and the views
         head[0].figure_follows = figure    # the writing area may take the gap before the heading
         return [*beside, *head, *notes, figure]
@@ -116,9 +123,9 @@ def _by_rows(r, b: d.PointsFigure, head: list[Flowable]) -> list[Flowable]:
                 groups[-1] = trial
                 continue
         groups.append([view])
-    result = []
+    result: list[Flowable] = []
     for index, views in enumerate(groups):
-        kept = KeepTogether(group(views, head if index == 0 else []))
+        kept = _Views(group(views, head if index == 0 else []))
         kept.within_figure = index > 0        # nothing floats in between the groups
         result.append(kept)
     return result

@@ -181,14 +181,15 @@ def restore(stored, data: bytes, path: Path) -> TTFontFace:
         raise ValueError("not a stored face")
     face = RestoredFace.__new__(RestoredFace)
     vars(face).update(attributes)
-    face._packed = dict(lazy)
+    face._packed = dict(lazy)                   # type: ignore[attr-defined]  # (*)
     for attribute, (raw, text) in names.items():
         value = bytes.__new__(TTFNameBytes, raw)
         value.ustr = text
         setattr(face, attribute, value)
-    face._ttf_data = data
+    face._ttf_data = data                       # type: ignore[attr-defined]  # (*)
     face.filename = str(path)
-    face._pdfScale = _scale(face.unitsPerEm)
+    face._pdfScale = _scale(face.unitsPerEm)    # type: ignore[attr-defined]  # (*)
+    # (*) reportlab's private attributes, set as its own parser sets them: not in its stub.
     return face
 
 
@@ -207,6 +208,6 @@ def make_font(name: str, face: TTFontFace) -> TTFont:
     font.face = face
     font.encoding = TTEncoding()
     font.state = WeakKeyDictionary()
-    font._asciiReadable = rl_config.ttfAsciiReadable
-    font.shapable = not any(fnmatch(name, glob) for glob in rl_config.unShapedFontGlob)
+    font._asciiReadable = rl_config.ttfAsciiReadable   # type: ignore[attr-defined]  # private
+    font.shapable = not any(fnmatch(name, glob) for glob in rl_config.unShapedFontGlob or ())
     return font

@@ -33,12 +33,13 @@ def family(name: str) -> FontPair:
 
 @functools.cache
 def _family(name: str) -> FontPair:
-    names = []
+    names, fonts = [], []
     for weight in ("regular", "bold"):
         font_name = f"{name}-{weight.capitalize()}"
-        pdfmetrics.registerFont(load_font(font_name, font_path(name, weight)))
+        fonts.append(load_font(font_name, font_path(name, weight)))
+        pdfmetrics.registerFont(fonts[-1])
         names.append(font_name)
     pdfmetrics.registerFontFamily(name, normal=names[0], bold=names[1],
                                   italic=names[0], boldItalic=names[1])
-    face = pdfmetrics.getFont(names[0]).face
+    face = fonts[0].face
     return FontPair(names[0], names[1], face.ascent / 1000, -face.descent / 1000)

@@ -59,7 +59,7 @@ def declare(parent: Element, doc: d.Document, name: Element) -> Contact:
     section = parent.add("Sect")
     texts = [section.add("P") for _ in FOOTER_TEXTS]
     links = []
-    for index, (payload, caption) in enumerate(f.codes):
+    for index, (_payload, caption) in enumerate(f.codes):
         link = section.add("Link")
         says = f.links[index] if index < len(f.links) else caption
         links.append((link, link.add("Figure", alt=says), link.add("Span")))
@@ -91,9 +91,9 @@ def _layout(doc: d.Document, styles, style: Style, wrap_captions: bool) -> Foote
     lines = []
     texts = [(styles.contact_strong, f.phone), (styles.footer, f.hours),
              (styles.footer, f.address), (styles.contact, f.email), (styles.footer, f.reviewed)]
-    for index, (text_style, text) in enumerate(texts):
-        if text:
-            wrapped = _wrap(text, text_style, text_width, furigana)
+    for index, (text_style, value) in enumerate(texts):
+        if value:
+            wrapped = _wrap(value, text_style, text_width, furigana)
             lines += [(_style_of(wrapped, text_style), line, index) for line in wrapped]
     text_height = sum(s.leading for s, _, _ in lines)
     captions = max(len(lines) * _style_of(lines, caption).leading
@@ -129,7 +129,7 @@ def _header(doc: d.Document, styles):
     the document has them (the page number is added as it is drawn)."""
     readings, share, fonts = readings_of(doc)
     found = []
-    for text, style in ((doc.header[0], styles.strong), (doc.header[1], styles.label)):
+    for text, style in ((doc.header[0], styles.header), (doc.header[1], styles.header_label)):
         if readings is not None and text:
             (text,), style = ruby_texts(readings, [text], style, share, fonts)
         found.append((text, style))
@@ -138,7 +138,7 @@ def _header(doc: d.Document, styles):
 
 def header_height(styles, style: Style, doc: d.Document | None = None) -> float:
     room = max(s.above for _, s in _header(doc, styles)) if doc else 0.0
-    return styles.strong.size + style.header.gap + room
+    return styles.header.size + style.header.gap + room
 
 
 def draw_page(c: Canvas, doc: d.Document, styles, style: Style, footer: Footer, number: int,
@@ -160,7 +160,7 @@ def draw_page(c: Canvas, doc: d.Document, styles, style: Style, footer: Footer, 
     number_style = label
     readings, share, fonts = readings_of(doc)
     if readings is not None and readings(page_label):
-        (page_label,), number_style = ruby_texts(readings, [page_label], styles.label, share,
+        (page_label,), number_style = ruby_texts(readings, [page_label], styles.header_label, share,
                                                  fonts)
     x = (width - page.margin_right - label.width(f"{title} \u00b7 ")
          - number_style.width(page_label))

@@ -13,6 +13,8 @@ from __future__ import annotations
 import contextlib
 import copy
 import io
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from reportlab import rl_config
 from reportlab.lib.colors import Color, black
@@ -79,6 +81,9 @@ class Styles:
     def __getitem__(self, name: str) -> TextStyle:
         return getattr(self, name)
 
+    if TYPE_CHECKING:               # for type checkers: the attributes set in __init__
+        def __getattr__(self, name: str) -> TextStyle: ...
+
 
 # Table style commands that draw nothing (the others draw rules, boxes or backgrounds).
 _LAYOUT_ONLY = frozenset({"VALIGN", "ALIGN", "SPAN", "FONT", "LEFTPADDING", "RIGHTPADDING",
@@ -136,7 +141,7 @@ class _Renderer:
         language's typography; the first such text of a section follows the label that says
         so (e.g. （英語のみ）)."""
         if isinstance(text, d.Fallback) and self.fallback:
-            spans = [(text, self.fallback[style], False)]
+            spans: list[tuple[str, TextStyle, bool]] = [(text, self.fallback[style], False)]
             if not self.section_marked and self.doc.fallback_label:
                 self.section_marked = True
                 spans[:0] = [(self.doc.fallback_label, self.s.label, True),
@@ -183,7 +188,9 @@ class _Renderer:
         the table draws itself (boxes, rules, backgrounds) is an artifact."""
         draws = any(isinstance(cell, str) for row in rows for cell in row) or any(
             command[0] not in _LAYOUT_ONLY for command in commands)
-        table = kind(rows, colWidths=widths, renderCB=table_artifacts if draws else None)
+        # reportlab calls any callable renderCB; its stub asks for a TableRenderCB object.
+        callback: Any = table_artifacts if draws else None
+        table = kind(rows, colWidths=widths, renderCB=callback)
         table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), self.s.body.font_name, 10),
                                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -305,7 +312,7 @@ class _Renderer:
         cells = [self.tb_lead(label, value, item) for (label, value), item in zip(b.rows, items)]
         note = [self.tb_lead(*b.note, items[-1])] if b.note else []
         out: list[Flowable] = []
-        if b.appointment and page.columns >= 2 and cells:
+        if b.appointment and appointment is not None and page.columns >= 2 and cells:
             # Details on the left, the next appointment beside them, the note underneath.
             left = self.width * 0.56
             details = self.table([[c] for c in cells], [left], *frame)
@@ -316,10 +323,10 @@ class _Renderer:
             if note:
                 out += [Spacer(1, 3), self.table([note], [self.width], *frame)]
             return [*out, Spacer(1, 4)]
-        if b.appointment:
+        if b.appointment and appointment is not None:
             out += [self.appointment(*b.appointment, self.width, appointment), Spacer(1, 4)]
         if page.columns >= 2:
-            rows = [cells[i:i + 2] for i in range(0, len(cells), 2)]
+            rows: list[list[Any]] = [cells[i:i + 2] for i in range(0, len(cells), 2)]
             rows = [row + [""] * (2 - len(row)) for row in rows] + ([[note[0], ""]] if note else [])
             spans = [("SPAN", (0, len(rows) - 1), (1, len(rows) - 1))] if note else []
             widths = [self.width * 0.42, self.width * 0.58]
@@ -415,7 +422,7 @@ class _Renderer:
     def parallel(self, b: d.Parallel):
         return bilingual.parallel(self, self.partner, b)
 
-    DISPATCH = {d.Title: title, d.Heading: heading, d.Paragraph: paragraph, d.Bullets: bullets,
+    DISPATCH: dict[type, Callable[..., list[Flowable]]] = {d.Title: title, d.Heading: heading, d.Paragraph: paragraph, d.Bullets: bullets,
                 d.Columns: columns, d.Alert: alert, d.Fields: fields, d.PointsFigure: points,
                 d.FillIn: fill_in, d.Memo: memo, d.Parallel: parallel}
 

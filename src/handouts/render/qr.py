@@ -72,7 +72,7 @@ def _checked(stored) -> tuple[int, tuple[tuple[int, int, int], ...]]:
         raise ValueError("not a stored QR code")
     runs = tuple(zip(flat[0::3], flat[1::3], flat[2::3]))
     if not all(type(n) is int for n in flat) or not all(
-            0 <= r < size and 0 <= c and 0 < length <= size - c for r, c, length in runs):
+            0 <= r < size and c >= 0 and 0 < length <= size - c for r, c, length in runs):
         raise ValueError("not a stored QR code")
     return size, runs
 
@@ -84,9 +84,12 @@ def _encoder_digest() -> str:
 
     spec = importlib.util.find_spec("qrcode")
     digest = hashlib.sha256(Path(__file__).read_bytes())
+    origin = spec.origin if spec else None
     for name in ENCODER_FILES:
         try:
-            digest.update(Path(spec.origin).with_name(name).read_bytes())
+            if origin is None:
+                raise OSError("qrcode is not installed from files")
+            digest.update(Path(origin).with_name(name).read_bytes())
         except (OSError, AttributeError, TypeError):
             digest.update(name.encode())
     return digest.hexdigest()

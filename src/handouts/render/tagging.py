@@ -24,12 +24,7 @@ from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFObject
 
 # The standard structure types of ISO 32000-1 14.8.4: a tree that uses only these needs no
 # RoleMap, and a typo is an error here rather than an unknown tag in a reader.
-ROLES = frozenset("""
-    Document Part Art Sect Div BlockQuote Caption TOC TOCI Index NonStruct Private
-    P H H1 H2 H3 H4 H5 H6 L LI Lbl LBody Table TR TH TD THead TBody TFoot
-    Span Quote Note Reference BibEntry Code Link Annot Ruby RB RT RP Warichu WT WP
-    Figure Formula Form
-""".split())
+ROLES = frozenset(["Document", "Part", "Art", "Sect", "Div", "BlockQuote", "Caption", "TOC", "TOCI", "Index", "NonStruct", "Private", "P", "H", "H1", "H2", "H3", "H4", "H5", "H6", "L", "LI", "Lbl", "LBody", "Table", "TR", "TH", "TD", "THead", "TBody", "TFoot", "Span", "Quote", "Note", "Reference", "BibEntry", "Code", "Link", "Annot", "Ruby", "RB", "RT", "RP", "Warichu", "WT", "WP", "Figure", "Formula", "Form"])
 # Elements whose content a reader replaces by their alternate description (PDF/UA-1 7.3).
 NEEDS_ALT = frozenset({"Figure", "Formula"})
 ARTIFACT_TYPES = frozenset({"Layout", "Pagination", "Page", "Background"})
@@ -69,9 +64,10 @@ class Element:
     def adopt(self, holder: Element) -> None:
         """Move the elements made in `holder` (StructureTree.holder) here, after the kids so
         far, in their order."""
-        if any(not isinstance(kid, Element) for kid in holder.kids):
+        kids = [kid for kid in holder.kids if isinstance(kid, Element)]
+        if len(kids) < len(holder.kids):
             raise TaggingError("a holder's elements are placed before they are drawn")
-        for kid in holder.kids:
+        for kid in kids:
             kid.parent = self
         self.kids += holder.kids
         holder.kids = []
@@ -256,13 +252,13 @@ class StructureTree:
         key = 0
         for page in sorted(self._owners):
             pages[page - 1].StructParents = key
-            root.nums.append((key, [e.number for e in self._owners[page]]))
+            root.nums.append((key, [_numbered(e) for e in self._owners[page]]))
             key += 1
         for element in elements:
             for kid in element.kids:
                 if isinstance(kid, _Annotation):
                     kid.key.value = key
-                    root.nums.append((key, element.number))
+                    root.nums.append((key, _numbered(element)))
                     key += 1
         root.next_key = key
         for page in pages:
@@ -451,6 +447,12 @@ def artifact(canvas, kind: str = "Layout", subtype: str | None = None):
     """`with artifact(canvas):` marks the drawing as an artifact, if the canvas has a tree."""
     tree = getattr(canvas, "structure", None)
     return _UNMARKED if tree is None else tree.artifact(canvas, kind, subtype)
+
+
+def _numbered(element: Element) -> int:
+    """An element's number in the file, once finish() has numbered them all."""
+    assert element.number is not None
+    return element.number
 
 
 def table_artifacts(table, event: str, *args) -> None:

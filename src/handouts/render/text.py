@@ -162,6 +162,7 @@ class TextBlock(Flowable):
             pieces = pieces_of(self.spans, rules, measure)
             self._lines = fill(pieces, width - self.indent, rules, measure, self.style.size)
             self._wrapped_for = width
+        assert self._lines is not None              # given, or wrapped just now
         return self._lines
 
     def wrap(self, avail_width, avail_height):
@@ -224,8 +225,8 @@ def _owner_ends(spans: list[Span], tags: TextTags) -> list[tuple[int, object]] |
             if "".join(part for part, _ in mark) != text:
                 raise ValueError(f"tag marks {mark!r} do not make up the text {text!r}")
             pieces += mark
-        elif mark is None and getattr(text, "lang", None) and text.lang != tags.element.lang:
-            pieces.append((text, Inline("Span", lang=text.lang)))
+        elif mark is None and (lang := getattr(text, "lang", None)) and lang != tags.element.lang:
+            pieces.append((text, Inline("Span", lang=lang)))
         else:
             pieces.append((text, mark))
     inked = [mark for text, mark in pieces if _ink(text)]
@@ -293,7 +294,8 @@ def draw_line(canvas, line: Line, x: float, y: float, rules: BreakRules,
     line, the blank half of each squeezable punctuation mark is taken out. With `owners`, a
     run also ends where the text's structure element changes, and each is marked as its
     element's content."""
-    chunk, chunk_style, chunk_owner = "", None, None
+    chunk, chunk_owner = "", None
+    chunk_style: TextStyle | None = None        # set with the chunk's first text
     if owners and owners.ends is None:        # one owner for the whole block: no splitting
         owners.enter(None)
         owners = None
@@ -301,6 +303,7 @@ def draw_line(canvas, line: Line, x: float, y: float, rules: BreakRules,
         space = " " if piece.space and index else ""
         for text, owner in owners.split(piece.text) if owners else ((piece.text, None),):
             if (piece.style is not chunk_style or owner is not chunk_owner) and chunk:
+                assert chunk_style is not None
                 x += _draw_chunk(canvas, chunk, chunk_style, x, y, line.tight, rules, owners,
                                  chunk_owner)
                 chunk = ""
@@ -311,6 +314,7 @@ def draw_line(canvas, line: Line, x: float, y: float, rules: BreakRules,
             chunk += space + text
             space = ""
     if chunk:
+        assert chunk_style is not None
         _draw_chunk(canvas, chunk, chunk_style, x, y, line.tight, rules, owners, chunk_owner)
 
 

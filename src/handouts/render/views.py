@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import math
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -92,7 +91,7 @@ def _parse(data: bytes, path: Path) -> ViewArt:
             if gid == "sides":
                 side = (el.get("id") or "").removeprefix("side-")
                 if tag == "circle" and side in ("right", "left"):
-                    sides.append((side, (float(el.get("cx")), float(el.get("cy")))))
+                    sides.append((side, (float(el.get("cx", 0)), float(el.get("cy", 0)))))
                 continue
             subpaths = _shape(el, tag, path)
             ops.draw(el, subpaths)
@@ -160,6 +159,7 @@ def _path(d: str) -> list[list[tuple]]:
                 subpaths[-1].append(("Z",))
                 x, y, last_ctrl = sx, sy, None
                 continue
+        assert cmd is not None              # artwork.path_problem: data starts with M
         rel = cmd.islower()
         c = cmd.upper()
         ox, oy = (x, y) if rel else (0.0, 0.0)
@@ -274,11 +274,3 @@ def operators_for(art: ViewArt, scale: float, widths: dict[str, float], dash: li
     for role, width in widths.items():
         text = text.replace(f"%{role}%", f"{width / scale:.4f}")
     return text.replace("%dash%", " ".join(f"{v / scale:.3f}" for v in dash))
-
-
-def distance_to_segment(p: Pt, a: Pt, b: Pt) -> float:
-    dx, dy = b[0] - a[0], b[1] - a[1]
-    length = dx * dx + dy * dy
-    t = 0.0 if length == 0 else max(0.0, min(1.0, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy)
-                                         / length))
-    return math.hypot(p[0] - a[0] - t * dx, p[1] - a[1] - t * dy)

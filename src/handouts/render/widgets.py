@@ -158,7 +158,7 @@ class MemoArea(Flowable):
                     and self.before.split(avail_width, avail_height - self.before.getSpaceBefore()))
 
     @property
-    def frameAction(self):     # noqa: N802 (reportlab's name)
+    def frameAction(self):
         """reportlab asks for this before placing a flowable: an area not wanted here takes no
         place at all (an empty flowable on a full page would start a new page)."""
         frame = getattr(self, "_frame", None)

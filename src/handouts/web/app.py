@@ -292,9 +292,10 @@ def create_app(site: Site, *, token: str | None = None, hosts: set[str] | None =
         if error.code == 503 and site.library is None:
             return render_template("problems.html",
                                    problems=[str(d) for d in site.problems]), 503
-        word = {403: "form_refused", 404: "not_found", 413: "too_large"}.get(error.code,
+        status = error.code or 400
+        word = {403: "form_refused", 404: "not_found", 413: "too_large"}.get(status,
                                                                               "bad_request")
-        return result(getattr(texts(), word), error.code)
+        return result(getattr(texts(), word), status)
 
     @app.errorhandler(Exception)
     def internal_error(error: Exception):

@@ -46,7 +46,7 @@ class BodyView:
 def body_views(library: Library) -> list[BodyView]:
     """Every view that has points, with a badge per point."""
     # In registry order: the views of the first points (the large leg views) come first.
-    order = list(dict.fromkeys(e.view for e in library.registry.values() if e.view is not None))
+    order: list[str] = list(dict.fromkeys(e.view for e in library.registry.values() if e.view is not None))
     ranked = sorted(library.views.items(),
                     key=lambda item: (order.index(item[0]) if item[0] in order else len(order)))
     views = tuple((view, path, _mtime(path)) for view, path in ranked)
@@ -86,7 +86,8 @@ def label_positions(points: list[tuple[float, float]], bounds: tuple[float, floa
     """One badge per point, outward from the body's middle, clear of the other badges and if
     possible of the points; None when two badges would cover each other."""
     x0, y0, x1, y1 = bounds
-    radius, placed = BADGE_RADIUS, []
+    radius = BADGE_RADIUS
+    placed: list[tuple[float, float]] = []
     for px, py in points:
         outward = -1.0 if px < centre_x else 1.0
         best = None

@@ -24,7 +24,7 @@ def serve(content: Path, host: str = "127.0.0.1", port: int = 8765, open_browser
           announce: Callable[[str], None] = print) -> None:
     """Serve until interrupted. Refuses another address than loopback without a token."""
     token = check_bind(host, os.environ.get(TOKEN_VARIABLE) or None)
-    from waitress import create_server
+    from waitress.server import MultiSocketServer, create_server
 
     from handouts.web.app import create_app
     from handouts.web.site import Site
@@ -41,8 +41,10 @@ def serve(content: Path, host: str = "127.0.0.1", port: int = 8765, open_browser
     except OSError as exc:
         raise HandoutsError(f"cannot listen on {_url_host(host)}:{port}: "
                             f"{exc.strerror or exc}") from None
-    bound_port = (server.effective_port if hasattr(server, "effective_port")
-                  else server.effective_listen[0][1])
+    # Several sockets (a name with two addresses): a MultiSocketServer; one: a TcpWSGIServer,
+    # whose effective_port its stub lacks.
+    bound_port = (server.effective_listen[0][1] if isinstance(server, MultiSocketServer)
+                  else server.effective_port)  # type: ignore[attr-defined]
     if token is None:
         # Only this computer's own names: another site's page cannot rebind a name to us.
         app.extensions["handouts_guard"].hosts = loopback_hosts(bound_port)
