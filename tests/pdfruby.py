@@ -55,9 +55,8 @@ def without_actual_text(pdf: bytes, invisible: bool = True) -> tuple[bytes, list
                 continue
             if name in ("BDC", "BMC"):
                 stack.append(True)
-            elif name == "EMC":
-                if not stack.pop():
-                    continue
+            elif name == "EMC" and not stack.pop():
+                continue
             kept.append((operands, operator))
         page.Contents = document.make_stream(pikepdf.unparse_content_stream(kept))
         found.append(texts)

@@ -12,8 +12,17 @@ import re
 import pytest
 import yaml
 
-from helpers import (CONTENT, bundled_documents, check, copy_content, edit, page_factor,
-                     pdf_pages_text, place_of, run_cli)
+from helpers import (
+    CONTENT,
+    bundled_documents,
+    check,
+    copy_content,
+    edit,
+    page_factor,
+    pdf_pages_text,
+    place_of,
+    run_cli,
+)
 
 LANGS = ("en", "ja")
 CONDITIONS = ("leg-pain", "sciatica")

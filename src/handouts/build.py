@@ -133,7 +133,7 @@ def plan(cat: Catalogue | Library, langs=(), conditions=(), kinds=(),
             raise HandoutsError(f"unknown condition '{slug}' ("
                                 f"{suggest(slug, known_conditions) or 'known: ' + ', '.join(known_conditions)})")
     source = source_of(cat)
-    pairs = [(None, lang) for lang in (langs or known_langs)]
+    pairs: list[tuple[str | None, str]] = [(None, lang) for lang in (langs or known_langs)]
     if options.edition == "bilingual":
         if options.pair is not None:
             pairs = [options.pair]

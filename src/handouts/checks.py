@@ -447,7 +447,7 @@ def check_readings(library: Library) -> list[Diagnostic]:
                 continue                                 # the language it is made from checks it
             problem = _reading_problem(word, reading, furigana)
             if problem is None and word in names and names[word].reading is not None and \
-                    furigana.hiragana(reading) != furigana.hiragana(names[word].reading):
+                    furigana.hiragana(reading) != furigana.hiragana(str(names[word].reading)):
                 problem = (f"'{word}' is a point name: points.yaml reads it "
                            f"'{names[word].reading}'",
                            "one reading per name: keep the one in points.yaml")

@@ -114,7 +114,7 @@ def clinic_name(language: Language) -> str:
 
 def typography(language: Language, furigana: bool = False) -> d.Typography:
     style = language.style
-    ruby = style.furigana.size if readings(language, furigana) else 0.0
+    ruby = style.furigana.size if style.furigana and readings(language, furigana) else 0.0
     breaking = style.line_breaking
     return d.Typography(
         font=style.font, words=breaking.words,

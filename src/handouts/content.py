@@ -191,7 +191,7 @@ class _Loader:
         self.source = ""                                 # handouts.yaml source_language
         # (lang, file) -> the file's data with what it lacks filled in from its source: what a
         # translation made from it (ja-x-easy from ja) is compared with and falls back to.
-        self.merged: dict[tuple[str, str], Map] = {}
+        self.merged: dict[tuple[str, str], Any] = {}   # Map, or a merged model.Readings
         self.language_styles: dict[str, model.LanguageStyle | None] = {}
         self.styles: handouts_style.StyleSheet | None = None   # content/styles.yaml, once loaded
 
@@ -403,6 +403,7 @@ class _Loader:
                 at = parents[at]
             if at != source:
                 style = self.style(code)
+                assert style is not None and style.source_language is not None
                 self.diags.error(style.source_language.mark,
                                  f"source_language: {' -> '.join([*seen, at])} is a loop",
                                  f"one of them must be translated from {source}")
@@ -432,8 +433,9 @@ class _Loader:
         parts = (style, clinic, labels, aftercare, points, conditions, readings)
         if any(part is None for part in parts):
             return None
-        return model.Language(code, style, clinic, labels, points, aftercare, conditions,
-                              source=source, readings=readings)
+        return model.Language(code, style, clinic, labels, points, aftercare,  # type: ignore[arg-type]
+                              conditions, source=source,
+                              readings=readings)  # type: ignore[arg-type]  # none is None
 
     def readings(self, code: str, source: str | None) -> model.Readings | None:
         """Furigana readings: the language's own readings.yaml (optional, not a translation)

@@ -103,7 +103,7 @@ class Annotator:
 
     def unread(self, text: str) -> list[tuple[int, str]]:
         """(index, run) of each kanji run of `text` that gets no reading."""
-        covered = set()
+        covered: set[int] = set()
         for ruby in self(text):
             covered.update(range(ruby.start, ruby.end))
         return [(m.start(), m.group()) for m in re.finditer(f"[{KANJI_CHARS}]+", text)
@@ -232,7 +232,7 @@ _local = threading.local()
 def _dictionary(analyser: str):
     if analyser != "sudachi":
         raise ValueError(f"unknown analyser {analyser!r}")
-    from sudachipy import Dictionary  # 70 ms and a 70 MB dictionary: only for furigana
+    from sudachipy import Dictionary  # type: ignore[import-untyped]  # 70 ms and a 70 MB dictionary: only for furigana
 
     return Dictionary(dict="core")
 

@@ -16,12 +16,12 @@ from collections import Counter
 import pypdfium2 as pdfium
 import pytest
 import yaml
+from test_readings import WHO_JAPANESE
 
 from helpers import CONTENT, decode_qr, page_count, page_factor, page_image, run_cli
 from pdfruby import Box, body, clusters, without_actual_text
 from test_kinsoku import bad_breaks, group_lines, page_chars
 from test_layout import overlaps
-from test_readings import WHO_JAPANESE
 
 SOURCE = yaml.safe_load((CONTENT / "handouts.yaml").read_text(encoding="utf-8"))["source_language"]
 LANGS = sorted(p.name for p in CONTENT.iterdir()

@@ -99,7 +99,8 @@ class _Renderer:
                  frame_height: float = 1e9, lang: str | None = None):
         self.doc, self.s, self.width, self.fallback = doc, styles, width, fallback
         self.lang = lang or doc.lang               # a bilingual edition: each its own renderer
-        typography = doc.second_typography if self.lang != doc.lang else doc.typography
+        typography = ((doc.second_typography or doc.typography) if self.lang != doc.lang
+                      else doc.typography)
         self.readings = doc.ruby.get(self.lang)    # furigana: text -> readings over its kanji
         self.ruby_share = typography.ruby
         self.partner: _Renderer | None = None      # a bilingual edition's second language
@@ -289,7 +290,8 @@ class _Renderer:
                                  TextBlock(self.spans(b.continued, "heading"), self.s.heading)]],
                                [sign_width, inner_width - sign_width],
                                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"))
-            box.continued = Running([Spacer(1, a.padding_top), again, Spacer(1, 2)])
+            box.continued = Running(  # type: ignore[attr-defined]  # an AlertBox
+            [Spacer(1, a.padding_top), again, Spacer(1, 2)])
         box.spaceBefore = self.s.body.size * self.style.page.section_gap
         return [box]
 
@@ -525,7 +527,8 @@ def render(doc: d.Document, style: Style, fallback_style: Style | None = None,
     width = page.width - page.margin_left - page.margin_right
     renderer = _Renderer(doc, styles, width, fallback, frame_top - frame_bottom)
     if doc.second:         # the second language's renderer: the same pages, the same tree
-        partner = _Renderer(doc, Styles(second_style or style, doc.second_typography),
+        partner = _Renderer(doc, Styles(second_style or style,
+                                        doc.second_typography or doc.typography),
                             width, fallback, frame_top - frame_bottom, doc.second)
         partner.placements, partner.tags = renderer.placements, renderer.tags
         renderer.partner = partner

@@ -304,7 +304,7 @@ def ruby_room(fonts, size: float, leading: float, share: float) -> float:
 def _clusters(text: str, rubies):
     """(start, end, rubies relative to start) of each cluster: a ruby, with the digits of a
     number before it (30分: the counter's reading over 分 only, the number kept with it)."""
-    found = []
+    found: list[tuple[int, int, tuple]] = []
     for ruby in rubies:
         start = ruby.start
         while start and text[start - 1].isdigit() and (not found or found[-1][1] < start):

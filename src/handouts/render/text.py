@@ -220,7 +220,7 @@ def _owner_ends(spans: list[Span], tags: TextTags) -> list[tuple[int, object]] |
     pieces: list[tuple[str, object]] = []
     for (text, style, _), mark, ruby in zip(spans, marks, furigana):
         if ruby and not isinstance(mark, list):     # each furigana cluster its own Span
-            pieces += style.tag_marks(text, mark)
+            pieces += style.tag_marks(text, mark)  # type: ignore[attr-defined]  # RubyStyle
         elif isinstance(mark, list):
             if "".join(part for part, _ in mark) != text:
                 raise ValueError(f"tag marks {mark!r} do not make up the text {text!r}")
