@@ -421,7 +421,8 @@ def _show_envvars(group: click.Group) -> None:
     """--help shows each option's environment variable (auto_envvar_prefix above)."""
     for command in [group, *group.commands.values()]:
         for param in command.params:
-            if isinstance(param, click.Option) and not param.is_eager:   # not --version
+            # (not --version; --edition is eager only so that --pair can see it)
+            if isinstance(param, click.Option) and (not param.is_eager or param.expose_value):
                 param.show_envvar = True
 
 
