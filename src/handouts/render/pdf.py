@@ -56,8 +56,9 @@ rl_config.useA85 = 0             # binary streams: smaller files, and no slow pu
 RUBY_STYLES = ("body", "muted", "strong", "heading", "title", "fill_in", "appointment")
 
 # The urgent part of a red-flag box (the signs, whom to call) is never split across pages,
-# unless it is taller than this share of a page (it would leave most of a page empty).
-URGENT_KEPT = 0.75
+# unless it is taller than this share of a page: all of a page (a gap before it is the price of
+# keeping the signs with the numbers to call; large print and furigana make it tall).
+URGENT_KEPT = 1.0
 
 
 class Styles:
@@ -270,10 +271,8 @@ class _Renderer:
                 rows.append([cell])
         tall = sum(f.wrap(inner_width, 1e9)[1] + f.getSpaceBefore() + f.getSpaceAfter()
                    for row in rows[:urgent_rows] for f in row[0])
-        # A bilingual page's box is half a page wide: its urgent part is kept whenever it fits.
-        kept = 1.0 if self.doc.second else URGENT_KEPT
         keep = ([("NOSPLIT", (0, 0), (-1, urgent_rows - 1))]
-                if urgent_rows > 1 and tall < kept * self.frame_height else [])
+                if urgent_rows > 1 and tall < URGENT_KEPT * self.frame_height else [])
         box = self.table(rows, [self.width],
                          ("BOX", (0, 0), (-1, -1), a.border, black),
                          ("BACKGROUND", (0, 0), (-1, -1), tint),
