@@ -116,6 +116,8 @@ class Fields:
 class FillIn:
     line: Length = doc("width of a writing line")
     height: Length = doc("room to write by hand above each line")
+    blank: Length = doc("shortest line to write on after its label (a name's twice as long): "
+                        "labels that leave less go on the next row", at_least=10, at_most=300)
 
 
 @dataclass(frozen=True)

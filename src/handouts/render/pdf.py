@@ -362,16 +362,17 @@ class _Renderer:
         f, page = self.style.fill_in, self.style.page
         color = Color(*self.style.colors.rule)
         labels = list(b.labels)
-        # One row (the first, a name, twice as wide); in one column: the name, then the rest.
-        groups = [labels] if page.columns >= 2 else [labels[:1], labels[1:]]
         labels_element = self.element("P")       # the labels; the lines to write on: artifacts
         style = self.s.fill_in
         readings, share, fonts = readings_of(self.doc)
         if readings is not None:                  # the labels with their furigana
-            marked, style = ruby_texts(readings, labels, style, share, fonts)
-            groups = [[marked[labels.index(label)] for label in group] for group in groups]
-        rows = [FillInRow(group, style, f.height, f.line, color, page.column_gap,
-                          labels_element) for group in groups]
+            labels, style = ruby_texts(readings, labels, style, share, fonts)
+        # The first (a name) needs twice the room to write of the others.
+        weights = [2.0] + [1.0] * (len(labels) - 1)
+        rows = [FillInRow([labels[i] for i in row], style, f.height, f.line, color,
+                          page.column_gap, labels_element, [weights[i] for i in row])
+                for row in fill_in_rows([style.width(label) for label in labels], weights,
+                                        self.width, f.blank, page.column_gap, style.size)]
         return [*rows, Spacer(1, 4)]
 
     def memo(self, b: d.Memo):
@@ -426,6 +427,24 @@ class _Renderer:
     DISPATCH: dict[type, Callable[..., list[Flowable]]] = {d.Title: title, d.Heading: heading, d.Paragraph: paragraph, d.Bullets: bullets,
                 d.Columns: columns, d.Alert: alert, d.Fields: fields, d.PointsFigure: points,
                 d.FillIn: fill_in, d.Memo: memo, d.Parallel: parallel}
+
+
+def fill_in_rows(widths: list[float], weights: list[float], width: float, blank: float,
+                 gap: float, size: float) -> list[list[int]]:
+    """Which labels (their indexes) share each row of fill-in lines: as many as leave each
+    label its shortest line to write on (`blank` x its weight) after it; the rest go on the
+    next row (two languages' labels are long)."""
+    rows: list[list[int]] = []
+    used = 0.0
+    for index, (label, weight) in enumerate(zip(widths, weights)):
+        need = label + FillInRow.pad(size) + blank * weight
+        if rows and used + gap + need <= width:
+            rows[-1].append(index)
+            used += gap + need
+        else:
+            rows.append([index])
+            used = need
+    return rows
 
 
 # -- layout ------------------------------------------------------------------------------------
@@ -520,15 +539,15 @@ def render(doc: d.Document, style: Style, fallback_style: Style | None = None,
     styles = Styles(style, doc.typography)
     fallback = (Styles(fallback_style or style, doc.fallback_typography)
                 if doc.fallback_typography else None)
-    footer = furniture.layout_footer(doc, styles, style)
+    second = (Styles(second_style or style, doc.second_typography or doc.typography)
+              if doc.second else None)
+    footer = furniture.layout_footer(doc, styles, style, second)
     frame_bottom = page.margin_bottom + footer.height + style.footer.body_gap
     frame_top = page.height - page.margin_top - furniture.header_height(styles, style, doc)
     width = page.width - page.margin_left - page.margin_right
     renderer = _Renderer(doc, styles, width, fallback, frame_top - frame_bottom)
-    if doc.second:         # the second language's renderer: the same pages, the same tree
-        partner = _Renderer(doc, Styles(second_style or style,
-                                        doc.second_typography or doc.typography),
-                            width, fallback, frame_top - frame_bottom, doc.second)
+    if second is not None:    # the second language's renderer: the same pages, the same tree
+        partner = _Renderer(doc, second, width, fallback, frame_top - frame_bottom, doc.second)
         partner.placements, partner.tags = renderer.placements, renderer.tags
         renderer.partner = partner
     letterhead = renderer.element("P")      # the clinic's name atop the first page, read first
