@@ -5,6 +5,8 @@ languages' labels; the urgent red flags early on a personal sheet, within the bu
 
 from __future__ import annotations
 
+import re
+
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 import pytest
@@ -140,3 +142,43 @@ def test_the_fill_in_lines_leave_room_to_write_after_both_labels(bilingual):
         assert after, key
         assert after[0][1] - after[0][0] >= shortest * MM - 0.5, (key, after[0])
         assert after[0][1] <= width - 14 * MM
+
+
+EVERY_POINT = "GB30,BL40,BL23,BL54,GB34,ST36,LI4,SP6,KI3,LR3"
+
+
+def page_of(texts: list[str], needle: str) -> int:
+    """The first page (1-based) whose text holds `needle` (line breaks ignored)."""
+    flat = needle.replace(" ", "")
+    return next(i for i, text in enumerate(texts, 1) if flat in re.sub(r"\s+", "", text))
+
+
+@pytest.mark.parametrize("options,budget,first_page", [
+    (("--lang", "ja", "--edition", "bilingual"), 4, True),
+    (("--lang", "ja", "--edition", "bilingual", "--paper", "letter"), 4, True),
+    (("--lang", "ja", "--edition", "bilingual", "--large-print"), 12, False),
+    (("--lang", "en", "--paper", "letter", "--large-print"), 6, False),
+    (("--lang", "ja-x-easy", "--edition", "bilingual"), 8, False),
+])
+def test_a_personal_sheet_of_many_points_gives_the_urgent_part_first(tmp_path, options,
+                                                                     budget, first_page):
+    """What is an emergency and whom to call come right after the patient's details: on the
+    first page where it has room for them (side by side), and always before the points
+    treated and the everyday advice; ten treated points stay within the page budget."""
+    target = tmp_path / "sheet.pdf"
+    result = run_cli("aftercare", *options, "--condition", "sciatica", "--patient",
+                     "テスト 花子", "--date", "2026-11-21", "--points", EVERY_POINT,
+                     "--next", "2026-11-28 14:30", "--note", "毎日ゆっくり歩いてください。",
+                     "-o", str(target))
+    assert result.returncode == 0, result.stderr
+    document = pdfium.PdfDocument(target)
+    texts = [document[i].get_textpage().get_text_range() for i in range(len(document))]
+    assert len(texts) <= budget
+    langs = ["en", options[1]] if "bilingual" in options else [options[1]]
+    for lang in langs:
+        ui = read_yaml(CONTENT / lang / "ui.yaml")
+        urgent = page_of(texts, ui["urgent_advice"])
+        assert urgent <= page_of(texts, ui["treated_points"]), lang
+        assert urgent <= page_of(texts, ui["aftercare_normal"]), lang
+        if first_page:
+            assert urgent == 1, lang
