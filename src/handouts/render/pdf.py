@@ -3,6 +3,8 @@
 Layout runs twice when a page has room to spare: first with every elastic element (body
 views, writing lines) at its smallest, then with each grown into the free space left at the
 bottom of its page. Growing only takes space that was empty, so pages break in the same places.
+A personal sheet whose last page is left largely empty first tries its views taller (more draft
+layouts), keeping the taller height that keeps its page count (_taller_views).
 
 Every document is a tagged PDF (render.tagging): the structure elements are made here, in
 reading order, as blocks become flowables; the flowables mark their content as they draw.
@@ -36,6 +38,7 @@ from handouts.errors import HandoutsError
 from handouts.linebreak import BreakRules
 from handouts.render import bilingual, figure, furniture
 from handouts.render.columns import SideBySide
+from handouts.render.diagram import DiagramRow
 from handouts.render.ruby import readings_of, ruby_room, ruby_span, ruby_texts
 from handouts.render.tagging import Element, StructureTree, TextTags, table_artifacts
 from handouts.render.text import TextBlock, TextStyle, font_chain
@@ -575,6 +578,9 @@ def render(doc: d.Document, style: Style, fallback_style: Style | None = None,
         draft.build(list(flowables), canvasmaker=_DraftCanvas)
         if pages_only:
             return b"", draft.page
+        if doc.kind == "aftercare":
+            draft = _taller_views(draft, flowables, template, marks, renderer.placements,
+                                  frame_top - frame_bottom)
         _grow(draft)
         _restore(marks)
         for placement in renderer.placements:
@@ -616,6 +622,53 @@ def _restore(marks: list) -> None:
             flowable.__dict__.pop("keepWithNext", None)
         else:
             flowable.__dict__["keepWithNext"] = keep
+
+
+# A personal sheet's views grow into a later page's room when that page is at least this
+# share empty (each try is one more draft layout).
+ROOM_TO_GROW = 0.2
+TRIES = 4
+
+
+def _taller_views(draft: _Template, flowables, template, marks, placements,
+                  frame: float) -> _Template:
+    """A personal sheet's body views, laid out at their smallest, may leave its last page half
+    empty while the page they are on has no room to grow them (_grow only fills the room of
+    their own page): set them taller, as long as the sheet keeps its page count (what follows
+    them moves on into the empty room). Returns the draft of the chosen height."""
+    rows = [part for parts in draft.placed.values() for part in parts
+            if isinstance(part, DiagramRow)]
+    room = draft.free.get(draft.page, 0.0)
+    if not rows or room < ROOM_TO_GROW * frame:
+        return draft
+    smallest = rows[0].view_height
+    ceiling = max(row.d.max_height for row in rows)
+    pages, height, last = draft.page, smallest, draft
+    step = min(room / len({id(r) for r in rows}), ceiling - smallest)
+    for _ in range(TRIES):
+        if step < 1.0:
+            break
+        last = _draft_at(height + step, rows, flowables, template, marks, placements)
+        if last.page <= pages:
+            height = height + step
+        step /= 2
+    if last.page <= pages and rows[0].view_height == height:
+        return last
+    # The draft whose layout the flowables (and the writing area's place) now hold must be
+    # the chosen one.
+    return _draft_at(height, rows, flowables, template, marks, placements)
+
+
+def _draft_at(height: float, rows, flowables, template, marks, placements) -> _Template:
+    """A draft layout with the body views `height` tall."""
+    for row in rows:
+        row.view_height = height
+    for placement in placements:
+        placement.taken_by = None
+    _restore(marks)
+    draft = template(io.BytesIO())
+    draft.build(list(flowables), canvasmaker=_DraftCanvas)
+    return draft
 
 
 def _grow(draft: _Template) -> bool:
