@@ -15,7 +15,7 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportlab.lib.colors import Color, black
+from reportlab.lib.colors import Color, black, white
 from reportlab.platypus import Flowable
 
 from handouts.document import View
@@ -219,6 +219,13 @@ class DiagramRow(Flowable):
             if not marker.number:
                 marking.switch(figure)
                 draw_diamond(canvas, px, py, d.untreated, d.untreated_stroke, untreated)
+        # A white halo under each numbered dot and the start of its leader: a dot on the body
+        # outline (a point at the edge of a limb) stands clear of the outline's strokes.
+        marking.switch(LAYOUT)
+        canvas.setFillColor(white)
+        for marker, (px, py), _, _ in markers:
+            if marker.number and d.dot_halo:
+                canvas.circle(px, py, d.dot + d.dot_halo, stroke=0, fill=1)
         marking.end()                     # the tests' marks wrap the tagged content
         for marker, (px, py), badge, figure in markers:
             if not marker.number:

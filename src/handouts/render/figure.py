@@ -76,15 +76,15 @@ def flowables(r, b: d.PointsFigure) -> list[Flowable]:
     if _height(r, parts) <= r.frame_height or len(b.views) == 1:
         r.place(figures, said, listed)
         return [*beside, KeepTogether(parts)]
-    # Large print: too tall for one page. Heading and notes lead in (a page may end after
-    # them), then views and legend kept on one page; else the views go in groups, each with
-    # the legend of its points.
-    if _height(r, [*rows, *legend]) <= r.frame_height:
-        r.place(said, figures, listed)
-        figure = _Views([*rows, *legend])
-        figure.within_figure = True        # nothing floats in between the notes and the views
-        head[0].figure_follows = figure    # the writing area may take the gap before the heading
-        return [*beside, *head, *notes, figure]
+    # Large print: too tall for one page. The heading stays with the views (a page never ends
+    # with it), the notes and the legend follow, entry by entry: the figure need not move
+    # whole to the next page and leave this one half empty. Else the views go in groups,
+    # each with the legend of its points.
+    if _height(r, [*head, *rows]) <= r.frame_height:
+        r.place(figures, said, listed)
+        for part in legend:
+            part.within_figure = True      # nothing floats in between the entries
+        return [*beside, _Views([*head, *rows]), *notes, *legend]
     groups = _by_rows(r, b, head)
     r.place(said)
     return [*beside, *groups, *notes]

@@ -97,8 +97,8 @@ def _layout(doc: d.Document, styles, style: Style, wrap_captions: bool, second=N
                    for _, lines, _, _, _ in codes)
     # Each code sits a quiet zone below the rule, its caption under it.
     qr_height = foot.quiet_zone + foot.qr_size + foot.caption_gap + captions
-    # The text ends `text_gap` before the codes; a text that starts below them (a bilingual
-    # footer has two languages' lines) may run the whole width.
+    # The text ends `text_gap` before the codes; a text that starts `text_gap` below their
+    # captions (a bilingual footer has two languages' lines) may run the whole width.
     beside = block_left - foot.text_gap - page.margin_left
     whole = page.width - page.margin_left - page.margin_right
     lines = []
@@ -108,7 +108,8 @@ def _layout(doc: d.Document, styles, style: Style, wrap_captions: bool, second=N
         spans = _both(doc, first, getattr(f, name), style_name, styles, second,
                       name == "phone")
         if spans:
-            wrapped = _lines(spans, whole if text_height >= qr_height else beside)
+            below = text_height >= qr_height + foot.text_gap     # clear of the captions
+            wrapped = _lines(spans, whole if below else beside)
             for line in wrapped:
                 line_style = _style_of([line], styles[style_name])
                 lines.append((line_style, line, index))
