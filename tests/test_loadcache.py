@@ -246,3 +246,52 @@ def test_the_cli_uses_the_entry(tmp_path, command):
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             cwd=ROOT, env={**os.environ, **env}, check=False)
     assert "PARSED 0" in result.stdout, result.stdout + result.stderr
+
+
+# check's furigana readings (checks._unread, remembered in the cache) ---------------------------
+def check_in_process(content: Path, cache_dir: Path) -> tuple[str, bool]:
+    """check's output, and whether the process loaded the analyser (SudachiPy)."""
+    import os
+    import subprocess
+
+    code = ("import sys, runpy\n"
+            f"sys.argv = ['handouts', 'check', '--content', {str(content)!r}]\n"
+            "try:\n    runpy.run_module('handouts', run_name='__main__')\n"
+            "except SystemExit as exit:\n    print('EXIT', exit.code)\n"
+            "print('ANALYSER', 'sudachipy' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=ROOT, env={**os.environ, "HANDOUTS_CACHE": str(cache_dir)},
+                            check=False)
+    output, _, analyser = result.stdout.rpartition("ANALYSER ")
+    return output + result.stderr, analyser.strip() == "True"
+
+
+def test_unread_kanji_are_reported_alike_from_the_cache(tmp_path):
+    content = copy_content(tmp_path)
+    edit(content / "ja-x-easy" / "conditions" / "sciatica.yaml", "title: 坐骨神経痛",
+         "title: 坐骨神経痛鬯黹")
+    cache_dir = tmp_path / "cache"
+    cold, analysed = check_in_process(content, cache_dir)
+    assert analysed and "no reading for '坐骨神経痛鬯黹'" in cold
+    [entry] = [p for p in (cache_dir / "readings").iterdir()
+               if b"\\u9b2f" in p.read_bytes()]      # 鬯 (JSON): the entry with the warning
+    good = entry.read_bytes()
+    warm, analysed = check_in_process(content, cache_dir)
+    assert warm == cold and not analysed                  # read back, SudachiPy not loaded
+    for how in ("truncated", "flipped byte", "empty", "other version", "foreign"):
+        if how == "foreign":
+            data = entry.read_bytes()
+            header_end = data.index(b"\n", len(cache.MAGIC))
+            key = data[len(cache.MAGIC):header_end].split(b" ")[0].decode()
+            payload = cache.pack([["x.yaml", 1, 1, "message", None, "severe"]])
+            entry.write_bytes(cache.MAGIC + f"{key} {hashlib.sha256(payload).hexdigest()}\n"
+                              .encode() + payload)
+        else:
+            damage(entry, how)
+        again, analysed = check_in_process(content, cache_dir)
+        assert again == cold and analysed, how
+        assert entry.read_bytes() == good, how
+    # Another content makes another entry: the edited title is reported as it now stands.
+    edit(content / "ja-x-easy" / "conditions" / "sciatica.yaml", "鬯黹", "黹")
+    changed, analysed = check_in_process(content, cache_dir)
+    assert analysed and "no reading for '坐骨神経痛黹'" in changed
