@@ -167,8 +167,12 @@ def test_a_planted_entry_cannot_run_code(tmp_path, monkeypatch):
 
     key = loadcache.key(content)
     assert key is not None
-    for planted in (Planted(), Shell(), [Planted()]):
-        cache.store(loadcache.KIND, loadcache.entry_name(content), key, pickle.dumps(planted))
+    # A class of a module outside the model: refused without importing the module (importing
+    # handouts.__main__ would run the command line).
+    main = b"\x80\x02chandouts.__main__\nMain\n)\x81."
+    for planted in (Planted(), Shell(), [Planted()], main):
+        payload = planted if isinstance(planted, bytes) else pickle.dumps(planted)
+        cache.store(loadcache.KIND, loadcache.entry_name(content), key, payload)
         assert loadcache.recall(content, key) is None
         loaded = load(content)
         assert not marker.exists()

@@ -90,21 +90,23 @@ def remember(root: Path, entry_key: str, loaded) -> None:
     cache.store(KIND, entry_name(root), entry_key, payload)
 
 
+def _model_modules() -> frozenset[str]:
+    """The modules whose classes a loaded library is made of (all imported by content.py)."""
+    from handouts import content, errors, model, schema, style, yamlsrc
+
+    return frozenset(module.__name__ for module in (content, errors, model, schema, style, yamlsrc))
+
+
 class _Unpickler(pickle.Unpickler):
-    """Builds our own classes and a few value types; refuses every other global (functions
-    included: a pickle can only call what find_class hands it)."""
+    """Builds the classes of our model's modules and a few value types; refuses every other
+    global (functions included: a pickle can only call what find_class hands it) and imports
+    nothing."""
 
     def find_class(self, module: str, name: str) -> Any:
         if (module, name) in ALLOWED:
             return super().find_class(module, name)
-        if (module == "handouts" or module.startswith("handouts.")) and "." not in name:
-            found = getattr(sys.modules.get(module) or _import(module), name, None)
+        if module in _model_modules() and "." not in name:
+            found = getattr(sys.modules[module], name, None)
             if isinstance(found, type) and found.__module__ == module:
                 return found
         raise pickle.UnpicklingError(f"not a content value: {module}.{name}")
-
-
-def _import(module: str):
-    import importlib
-
-    return importlib.import_module(module)
