@@ -1,3 +1,6 @@
-from handouts.cli import main
+from handouts.startup import importing
+
+with importing():
+    from handouts.cli import main
 
 main()

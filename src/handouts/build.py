@@ -262,9 +262,12 @@ def render_one(library: Library, job: Job, options: Options = Options(),
                personal=None) -> tuple[bytes, int]:
     """Compose and render one document; a page budget overrun is an error naming how far over
     (on a personal sheet: what of the personal details takes the space, handouts.fit)."""
-    from handouts.compose import page_budget
-    from handouts.editions import compose_job
-    from handouts.render.pdf import render
+    from handouts.startup import importing
+
+    with importing():                           # reportlab: paused collector (startup.py)
+        from handouts.compose import page_budget
+        from handouts.editions import compose_job
+        from handouts.render.pdf import render
 
     style = library.page_style(job.lang, options.paper, options.large_print)
 

@@ -493,7 +493,65 @@ def check_readings(library: Library) -> list[Diagnostic]:
                     found.append(Diagnostic(reading.mark, problem[0], problem[1]))
         found += _date_reading_problems(language.readings.dates, str(own), furigana)
         if language.style.furigana is not None:
-            found += _unread(library, language, furigana)
+            found += _unread_remembered(library, language, furigana)
+    return found
+
+
+def _unread_remembered(library: Library, language: Language, furigana) -> list[Diagnostic]:
+    """_unread, remembered in the cache under everything it depends on: every file of the
+    content, the code and fonts (build.code_fingerprint), the language and the installed
+    analyser and dictionary. Analysing every text (SudachiPy's dictionary alone takes ~50 ms to
+    load) is most of a cold check; an unchanged library is checked again without it. Only
+    content is stored: check reads no patient data."""
+    from handouts import cache
+    from handouts.build import code_fingerprint
+
+    key = hashlib.sha256(repr((code_fingerprint(), _content_digest(library), language.code,
+                               _analyser_versions())).encode()).hexdigest()
+    entry = cache.load("readings", key, key)
+    if entry is not None:
+        try:
+            return [_diagnostic(row) for row in cache.unpack(entry)]
+        except (ValueError, TypeError):
+            pass                                         # not what we write: analyse again
+    found = _unread(library, language, furigana)
+    if all(d.mark is not None for d in found):
+        cache.store("readings", key, key, cache.pack(
+            [[d.mark.path, d.mark.line, d.mark.column, d.message, d.hint, d.severity]
+             for d in found if d.mark is not None]))
+    return found
+
+
+def _diagnostic(row) -> Diagnostic:
+    """A Diagnostic from a stored row; ValueError if the row is not one."""
+    if not isinstance(row, list) or len(row) != 6:
+        raise ValueError("not a stored diagnostic")
+    path, line, column, message, hint, severity = row
+    if not (type(path) is str and type(line) is int and type(column) is int
+            and type(message) is str and (hint is None or type(hint) is str)
+            and severity in ("error", "warning")):
+        raise ValueError("not a stored diagnostic")
+    return Diagnostic(Mark(path, line, column), message, hint, severity)
+
+
+def _analyser_versions() -> list[str]:
+    """'name-version.dist-info' of the analyser and its dictionary (no import, no metadata
+    scan), as build._installed_versions finds the drawing libraries'."""
+    import importlib.util
+    from pathlib import Path
+
+    found = []
+    for name in ("sudachipy", "sudachidict_core"):
+        spec = importlib.util.find_spec(name)
+        if spec is None or not spec.submodule_search_locations:
+            found.append(f"{name}-missing")
+            continue
+        site = Path(next(iter(spec.submodule_search_locations))).parent
+        try:
+            found += sorted(p.name for p in site.iterdir()
+                            if p.name.lower().startswith(f"{name}-") and p.suffix == ".dist-info")
+        except OSError:
+            found.append(f"{name}-unknown")
     return found
 
 

@@ -132,7 +132,10 @@ def build(ctx, langs, conditions, kinds, paper, large_print, edition, pair, furi
     """Build every condition x language x kind into OUT (only what changed)."""
     import time
 
-    from handouts.build import Options, build as run_build, catalogue, plan
+    from handouts.startup import importing
+
+    with importing():
+        from handouts.build import Options, build as run_build, catalogue, plan
 
     started = time.perf_counter()
     if pair and langs:
@@ -172,13 +175,15 @@ def _progress(total: int):
 @click.pass_context
 def check(ctx, strict, content_dir):
     """Validate all content; print every problem as path:line:col."""
-    from handouts.content import load
+    from handouts.startup import importing
+
+    with importing():
+        from handouts.checks import run_checks
+        from handouts.content import load
 
     loaded = load(_content_dir(ctx, content_dir))
     diagnostics = list(loaded.diagnostics)
     if loaded.library is not None:
-        from handouts.checks import run_checks
-
         found, figures = run_checks(loaded.library)
         diagnostics += found
         for line in figures:
@@ -342,9 +347,12 @@ def _refuse_out_dir(path: Path) -> None:
 def aftercare(ctx, lang, condition, paper, large_print, edition, pair, furigana, output,
               content_dir, **fields):
     """Write one personal aftercare sheet to FILE.pdf."""
-    from handouts.build import Options
-    from handouts.documents import make
-    from handouts.output import write_atomic
+    from handouts.startup import importing
+
+    with importing():
+        from handouts.build import Options
+        from handouts.documents import make
+        from handouts.output import write_atomic
 
     _refuse_out_dir(output)
     library = _load(_content_dir(ctx, content_dir))

@@ -92,15 +92,25 @@ def find_content(root: Path) -> Path:
 
 def load(root: Path) -> Loaded:
     """Read and validate everything under `root`; never raises for content problems."""
+    from handouts import loadcache
+
     root = find_content(root)
+    key = loadcache.key(root)        # a load without errors is kept on disk (loadcache.py)
+    if key is not None:
+        loaded = loadcache.recall(root, key)
+        if loaded is not None:
+            return loaded
     loader = _Loader(root)
     library = loader.run()
     if library is None and not loader.diags.errors:
         # Every way of failing reports why; this only keeps `check` from passing if one does not.
         loader.diags.error(Mark(str(root)), "the content could not be loaded",
                            "run with --debug and report this as a bug")
-    return Loaded(library if not loader.diags.errors else None, loader.diags, loader.translations,
-                  partial=library)
+    loaded = Loaded(library if not loader.diags.errors else None, loader.diags,
+                    loader.translations, partial=library)
+    if key is not None:
+        loadcache.remember(root, key, loaded)
+    return loaded
 
 
 def load_library(root: Path) -> tuple[model.Library, Diagnostics]:

@@ -24,12 +24,23 @@ import threading
 from dataclasses import dataclass
 
 KANJI_CHARS = r"\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF々〆ヶ"
-KANJI = re.compile(f"[{KANJI_CHARS}]")
-_RUNS = re.compile(f"[{KANJI_CHARS}]+|[^{KANJI_CHARS}]+")
 KANA = re.compile(r"^[\u3041-\u3096\u30A1-\u30FAー]+$")
 _BRACKETED = re.compile(r"[（(][^（()）]*[）)]")      # 所（ツボ）: the analyser reads 所 only
 _NUMBER = re.compile(r"[0-9０-９]+")
 ANALYSERS = ("sudachi",)
+
+
+@functools.cache
+def _kanji_patterns() -> tuple[re.Pattern, re.Pattern]:
+    """KANJI (one kanji) and the runs of kanji and of other text: compiled on first use, as
+    these ranges take ~3 ms to compile and a document without furigana never needs them."""
+    return re.compile(f"[{KANJI_CHARS}]"), re.compile(f"[{KANJI_CHARS}]+|[^{KANJI_CHARS}]+")
+
+
+def __getattr__(name: str):
+    if name == "KANJI":
+        return _kanji_patterns()[0]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -43,7 +54,7 @@ class Ruby:
 
 
 def has_kanji(text: str) -> bool:
-    return KANJI.search(text) is not None
+    return _kanji_patterns()[0].search(text) is not None
 
 
 def hiragana(text: str) -> str:
@@ -56,11 +67,12 @@ def align(word: str, reading: str) -> list[Ruby] | None:
     (and digits) of the word must stand in the reading as they are. None if they do not.
     A word whose reading cannot be split (digits read with the counter: 2日 ふつか) gets one
     reading over the whole word."""
+    kanji, runs = _kanji_patterns()
     reading = hiragana(reading)
-    pieces = _RUNS.findall(word)
+    pieces = runs.findall(word)
     pattern, groups, at = "", [], 0
     for piece in pieces:
-        if KANJI.match(piece):
+        if kanji.match(piece):
             pattern += "(.+?)"
             groups.append((at, at + len(piece)))
         else:
@@ -69,7 +81,7 @@ def align(word: str, reading: str) -> list[Ruby] | None:
     match = re.fullmatch(pattern, reading)
     if match is not None:
         return [Ruby(start, end, text) for (start, end), text in zip(groups, match.groups())]
-    if not KANA.match(reading) or not all(KANJI.match(p) or _NUMBER.fullmatch(p) for p in pieces):
+    if not KANA.match(reading) or not all(kanji.match(p) or _NUMBER.fullmatch(p) for p in pieces):
         return None
     return [Ruby(0, len(word), reading)]          # digits and kanji read as one: 2日 ふつか
 
