@@ -21,8 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import yaml
-
 from handouts import __version__, cache, clock, manifest
 from handouts.compose import KINDS
 from handouts.content import (
@@ -38,6 +36,7 @@ from handouts.errors import Diagnostic, HandoutsError, display_path
 from handouts.fontfiles import fonts_dir
 from handouts.output import write_atomic
 from handouts.schema import suggest
+from handouts.yamlsrc import quick_mapping
 
 if TYPE_CHECKING:
     from handouts.model import Library
@@ -102,12 +101,9 @@ class Catalogue:
 
 def catalogue(root: Path) -> Catalogue:
     root = find_content(root)
-    try:
-        settings = yaml.load((root / "handouts.yaml").read_text(encoding="utf-8"),
-                             Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-        source = str(settings["source_language"])
-    except (OSError, ValueError, yaml.YAMLError, TypeError, KeyError, RecursionError):
-        source = ""          # broken settings: the full load reports exactly what is wrong
+    # Broken settings: source "" (the full load reports exactly what is wrong).
+    source = quick_mapping(root / "handouts.yaml").get("source_language")
+    source = source if isinstance(source, str) else ""
     languages = tuple(folder.name for folder in language_folders(root))
     conditions = tuple(condition_slugs(root, source)) if source in languages else ()
     parents, furigana = quick_languages(root, source, languages)
@@ -407,6 +403,10 @@ def build(content_root: Path, out_dir: Path, langs=(), conditions=(), kinds=(),
           progress: Callable[[Job], None] | None = None) -> Summary:
     """Build the selected documents that are out of date; write them and the manifest."""
     cat = catalogue(content_root)
+    if cat.source not in cat.languages:         # broken settings: say where, build nothing
+        from handouts.content import load
+
+        load(cat.root).diagnostics.raise_if_errors()
     jobs = plan(cat, langs, conditions, kinds, options)
     inputs = Inputs(cat)        # a malformed SOURCE_DATE_EPOCH is one error, before any work
     entries = manifest.read(out_dir)

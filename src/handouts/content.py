@@ -16,7 +16,7 @@ from handouts.fontfiles import font_families
 from handouts.furigana import ANALYSERS
 from handouts.schema import build, convert, replace, suggest, suggest_code, where
 from handouts.translation import TRANSLATED_FROM, source_hash
-from handouts.yamlsrc import Map, Text, load_yaml
+from handouts.yamlsrc import Map, Text, load_mapping, quick_mapping
 
 # BCP 47: a language, its subtags, and optionally private-use subtags (ja-x-easy: easy Japanese).
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*(-x(-[A-Za-z0-9]{1,8})+)?$")
@@ -152,16 +152,9 @@ def quick_languages(root: Path, source: str, languages) -> tuple[dict[str, str],
     the languages --furigana adds furigana to (not those that always have them), read without
     the full load (incremental builds
     decide from this alone); whatever is wrong there, the full load reports."""
-    import yaml
-
     parents, furigana = {}, set()
     for code in languages:
-        try:
-            data = yaml.load((root / code / "language.yaml").read_text(encoding="utf-8"),
-                             Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-        except (OSError, ValueError, yaml.YAMLError, RecursionError):
-            data = None
-        data = data if isinstance(data, dict) else {}
+        data = quick_mapping(root / code / "language.yaml")
         setting = data.get("furigana")
         if isinstance(setting, dict) and not setting.get("always"):
             furigana.add(code)
@@ -199,12 +192,7 @@ class _Loader:
     def raw(self, path: Path) -> Any:
         """Parsed YAML of one file (cached), or None if it is broken."""
         if path not in self._raw:
-            data = load_yaml(path, self.diags)
-            if data is not None and not isinstance(data, Map):
-                self.diags.error(getattr(data, "mark", None) or Mark(str(path)),
-                                 "expected a mapping of keys at the top of the file")
-                data = None
-            self._raw[path] = data
+            self._raw[path] = load_mapping(path, self.diags)
         return self._raw[path]
 
     def build_file(self, path: Path, cls: type, what: str) -> Any:

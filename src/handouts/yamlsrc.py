@@ -128,6 +128,40 @@ def load_yaml(path: Path, diagnostics: Diagnostics, source: str | None = None) -
         loader.dispose()
 
 
+def load_mapping(path: Path, diagnostics: Diagnostics) -> Map | None:
+    """`load_yaml` of a file whose top is a mapping of keys (every content file)."""
+    data = load_yaml(path, diagnostics)
+    if data is not None and not isinstance(data, Map):
+        diagnostics.error(getattr(data, "mark", None) or Mark(str(path)),
+                          "expected a mapping of keys at the top of the file")
+        return None
+    return data
+
+
+def quick_mapping(path: Path) -> Map:
+    """A mapping read only for a quick decision (which languages, which source): whatever is
+    wrong with the file reads as an empty mapping; the full load reports it at its place."""
+    return load_mapping(path, Diagnostics()) or Map()
+
+
+def read_yaml(path: Path) -> Any:
+    """A file the program ships (fonts.yaml, the web page's catalog) as plain dicts, lists and
+    strings; a problem raises ContentError, each at its place like any content error."""
+    diagnostics = Diagnostics()
+    data = load_mapping(path, diagnostics)
+    diagnostics.raise_if_errors()
+    return plain(data)
+
+
+def plain(value: Any) -> Any:
+    """Map, Seq and Text as the dict, list and str they are (for code that keeps no places)."""
+    if isinstance(value, dict):
+        return {str(key): plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    return str(value) if isinstance(value, str) else value
+
+
 def _tab_near(source: str, where) -> int | None:
     """Index of the tab a YAML error stops at: at its place, or in its line's indentation."""
     index = min(where.index, len(source))
