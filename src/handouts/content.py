@@ -15,7 +15,13 @@ from handouts.errors import Diagnostics, HandoutsError, Mark
 from handouts.fontfiles import font_families
 from handouts.furigana import ANALYSERS
 from handouts.schema import build, convert, replace, suggest, suggest_code, where
-from handouts.translation import TRANSLATED_FROM, source_hash
+from handouts.translation import (
+    TRANSLATED_FROM,
+    key_hashes,
+    key_mark,
+    recorded_keys,
+    source_hash,
+)
 from handouts.yamlsrc import Map, Text, load_mapping, quick_mapping
 
 # BCP 47: a language, its subtags, and optionally private-use subtags (ja-x-easy: easy Japanese).
@@ -52,9 +58,11 @@ class TranslationFile:
     piece: str                      # e.g. "ui.yaml", "conditions/sciatica.yaml"
     path: Path
     exists: bool
-    recorded_hash: str | None = None
+    recorded_hash: str | None = None        # an older file's one hash of its whole source
     source_hash: str | None = None
     missing_keys: list[str] = field(default_factory=list)
+    key_hashes: dict[str, str] = field(default_factory=dict)    # the source's, by key
+    stale_keys: list[str] = field(default_factory=list)
 
     @property
     def state(self) -> str:
@@ -62,7 +70,8 @@ class TranslationFile:
             return "missing"
         if self.missing_keys:
             return "partial"
-        if self.recorded_hash != self.source_hash:
+        if self.stale_keys or (self.recorded_hash is not None
+                               and self.recorded_hash != self.source_hash):
             return "stale"
         return "ok"
 
@@ -312,7 +321,8 @@ class _Loader:
         if source_data is None:
             return None
         record = TranslationFile(code, relative, path, _present(path),
-                                 source_hash=source_hash(source_data))
+                                 source_hash=source_hash(source_data),
+                                 key_hashes=key_hashes(source_data))
         self.translations.append(record)
         if not record.exists:
             self.diags.warning(Mark(str(path)), f"no {code} translation of {source}/{relative}; "
@@ -324,7 +334,8 @@ class _Loader:
         if data is None:
             return None
         recorded = data.get(TRANSLATED_FROM)
-        record.recorded_hash = str(recorded) if recorded is not None else None
+        keys = recorded_keys(recorded)
+        record.recorded_hash = str(recorded) if recorded is not None and keys is None else None
         merged = Map(data)
         merged.mark, merged.key_marks = data.mark, dict(data.key_marks)
         merged.value_marks = dict(data.value_marks)
@@ -339,17 +350,44 @@ class _Loader:
             self.diags.warning(data.mark, f"{code}/{relative} lacks {', '.join(record.missing_keys)}; "
                                           f"using the {source} text",
                                f"translate them from {source_path}")
-        elif record.recorded_hash is None:
+        if keys is not None:
+            self.stale_keys(record, data, keys, source)
+        elif record.recorded_hash is None and not record.missing_keys:
             self.diags.warning(data.mark, f"{code}/{relative} does not record which {source} "
                                           f"text it was translated from",
                                f"if it is up to date, run: handouts mark-translated {path}")
-        elif record.recorded_hash != record.source_hash:
+        elif record.recorded_hash != record.source_hash and not record.missing_keys:
             self.diags.warning(data.value_marks[TRANSLATED_FROM],
                                f"{code}/{relative} is stale: {source}/{relative} "
                                "changed since it was translated",
                                f"update it, then run: handouts mark-translated {path}")
         self.merged[(code, relative)] = merged
         return convert(cls, merged, merged.mark, self.diags, relative)
+
+    def stale_keys(self, record: TranslationFile, data: Map, recorded: dict[str, str],
+                   source: str) -> None:
+        """The keys whose source text changed since they were translated, each a warning at its
+        place in the translation; and those whose source is itself stale (ja-x-easy's text
+        made from a Japanese text that English has changed since)."""
+        upstream = next((set(t.stale_keys) for t in self.translations
+                         if (t.lang, t.piece) == (source, record.piece)), set())
+        relative, path = record.piece, record.path
+        for key, digest in record.key_hashes.items():
+            if key.split(".")[0] in record.missing_keys:
+                continue
+            if recorded.get(key) != digest:
+                self.diags.warning(key_mark(data, key),
+                                   f"{record.lang}/{relative}: {key} is stale: {source}/{relative} "
+                                   "changed it since it was translated",
+                                   f"update it, then run: handouts mark-translated {path}")
+            elif key in upstream:
+                self.diags.warning(key_mark(data, key),
+                                   f"{record.lang}/{relative}: {key} is stale: it is made from "
+                                   f"{source}/{relative}, whose {key} is stale",
+                                   f"update {source}/{relative} first, then this text")
+            else:
+                continue
+            record.stale_keys.append(key)
 
     def style(self, code: str) -> model.LanguageStyle | None:
         """A language's language.yaml (read once; its problems reported once)."""
