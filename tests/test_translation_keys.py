@@ -133,3 +133,25 @@ def test_an_older_one_hash_record_is_stale_as_a_whole_until_marked(tmp_path):
 
     assert run_cli("--content", str(content), "mark-translated", str(ja)).returncode == 0
     assert ja.read_text(encoding="utf-8") == text               # migrated: as bundled
+
+
+def test_the_loader_marks_text_a_translation_takes_from_its_source(tmp_path):
+    """What a translation lacks comes from the language it is made from, each text marked with
+    the language it is written in; the source's own texts stay unmarked."""
+    from handouts.content import load
+
+    content = copy_content(tmp_path)
+    ja = content / "ja" / "conditions" / "sciatica.yaml"
+    text = ja.read_text(encoding="utf-8")
+    start = text.index("\nsymptoms:\n") + 1
+    end = text.index("\ncauses:\n") + 1
+    ja.write_text(text[:start] + text[end:], encoding="utf-8")
+    library = load(content).partial
+    assert library is not None
+    en, ja_text, easy = (library.languages[code].conditions["sciatica"]
+                         for code in ("en", "ja", EASY))
+    assert [t.fallback_from for t in ja_text.symptoms] == ["en"] * len(en.symptoms)
+    assert list(ja_text.symptoms) == list(en.symptoms)
+    assert all(t.fallback_from is None for t in en.symptoms)          # en's own, untouched
+    assert ja_text.title.fallback_from is None
+    assert all(t.fallback_from is None for t in easy.symptoms)        # the easy edition's own

@@ -22,7 +22,7 @@ from handouts.translation import (
     recorded_keys,
     source_hash,
 )
-from handouts.yamlsrc import Map, Text, load_mapping, quick_mapping
+from handouts.yamlsrc import Map, Text, as_fallback, load_mapping, quick_mapping
 
 # BCP 47: a language, its subtags, and optionally private-use subtags (ja-x-easy: easy Japanese).
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*(-x(-[A-Za-z0-9]{1,8})+)?$")
@@ -328,8 +328,9 @@ class _Loader:
             self.diags.warning(Mark(str(path)), f"no {code} translation of {source}/{relative}; "
                                                 f"using the {source} text",
                                f"translate {source_path} into {path}")
-            self.merged[(code, relative)] = source_data
-            return convert(cls, source_data, source_data.mark, self.diags, relative)
+            fallback = as_fallback(source_data, source)
+            self.merged[(code, relative)] = fallback
+            return convert(cls, fallback, fallback.mark, self.diags, relative)
         data = self.raw(path)
         if data is None:
             return None
@@ -343,7 +344,7 @@ class _Loader:
         for key, value in source_data.items():
             if key not in merged and key != TRANSLATED_FROM:
                 record.missing_keys.append(key)
-                merged[key] = value
+                merged[key] = as_fallback(value, source)
                 merged.key_marks[key] = source_data.key_marks[key]
                 merged.value_marks[key] = source_data.value_marks[key]
         if record.missing_keys:

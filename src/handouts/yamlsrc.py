@@ -20,6 +20,9 @@ class Text(str):
     end: int
     line: int
     column: int
+    # The language a text is written in when a translation lacks it and takes it from the
+    # language it is made from (set by the loader, `as_fallback`); None: the language's own.
+    fallback_from: str | None = None
 
     @property
     def mark(self) -> Mark:
@@ -37,6 +40,32 @@ class Text(str):
         line = self.source.count("\n", 0, pos) + 1
         column = pos - (self.source.rfind("\n", 0, pos) + 1) + 1
         return Mark(self.path, line, column)
+
+
+def as_fallback(value: Any, lang: str) -> Any:
+    """A copy of `lang`'s value for a translation that lacks it: each of its texts marked as
+    written in `lang` (a text `lang` itself took from further keeps its own mark). The source's
+    own values stay as they are."""
+    if isinstance(value, Text):
+        if value.fallback_from is not None:
+            return value
+        text = Text(value)
+        text.__dict__.update(value.__dict__)
+        text.fallback_from = lang
+        return text
+    if isinstance(value, (Map, Seq)):
+        items = value.items() if isinstance(value, Map) else enumerate(value)
+        copy = type(value)() if isinstance(value, Map) else Seq()
+        for key, item in items:
+            if isinstance(copy, Map):
+                copy[key] = as_fallback(item, lang)
+            else:
+                copy.append(as_fallback(item, lang))
+        copy.__dict__.update({name: type(marks)(marks) for name, marks in value.__dict__.items()
+                              if isinstance(marks, (dict, list))})
+        copy.mark = value.mark
+        return copy
+    return value
 
 
 def plain_text(value: str, path: str = "<text>") -> Text:
