@@ -11,7 +11,8 @@ from typing import Any
 
 from handouts import model, style as handouts_style
 from handouts.artwork import check_view
-from handouts.errors import Diagnostics, HandoutsError, Mark
+from handouts.contentfiles import CONDITIONS, condition_slugs, find_content, language_codes
+from handouts.errors import Diagnostics, Mark
 from handouts.fontfiles import font_families
 from handouts.furigana import ANALYSERS
 from handouts.schema import build, convert, replace, suggest, suggest_code, where
@@ -22,14 +23,12 @@ from handouts.translation import (
     recorded_keys,
     source_hash,
 )
-from handouts.yamlsrc import Map, Text, as_fallback, load_mapping, quick_mapping
+from handouts.yamlsrc import Map, Text, as_fallback, load_mapping
 
 # BCP 47: a language, its subtags, and optionally private-use subtags (ja-x-easy: easy Japanese).
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*(-x(-[A-Za-z0-9]{1,8})+)?$")
 EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-NOT_LANGUAGES = {"diagrams"}
-CONDITIONS = "conditions"           # <lang>/conditions/<slug>.yaml
 READINGS = "readings.yaml"          # <lang>/readings.yaml: furigana readings by word (optional)
 
 # Placeholders each label may use; anything else in braces is a content error.
@@ -91,14 +90,6 @@ class Loaded:
     partial: model.Library | None = None
 
 
-def find_content(root: Path) -> Path:
-    if not (root / "handouts.yaml").is_file():
-        raise HandoutsError(
-            f"no content found in '{root}' (expected {root / 'handouts.yaml'}); "
-            "run from the repository root or pass --content DIR")
-    return root
-
-
 def load(root: Path) -> Loaded:
     """Read and validate everything under `root`; never raises for content problems."""
     root = find_content(root)
@@ -118,69 +109,6 @@ def load_library(root: Path) -> tuple[model.Library, Diagnostics]:
     loaded.diagnostics.raise_if_errors()
     assert loaded.library is not None           # loaded without errors
     return loaded.library, loaded.diagnostics
-
-
-# -- which files exist, and which documents each goes into (shared with incremental builds) ------
-def language_folders(root: Path) -> list[Path]:
-    """Every folder of `root` that holds a language (even one misnamed: loading reports it)."""
-    return [entry for entry in sorted(root.iterdir()) if entry.is_dir()
-            and entry.name not in NOT_LANGUAGES and not entry.name.startswith(".")]
-
-
-def condition_slugs(root: Path, code: str) -> list[str]:
-    folder = root / code / CONDITIONS
-    return sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
-
-
-def input_group(root: Path, relative: str) -> tuple[str, str] | None:
-    """Which documents a file of the content tree (path relative to `root`, '/'-separated) goes
-    into: ("", "") every document (settings, registry, diagrams, anything outside languages);
-    (lang, "") every document in that language (a language folder but for its conditions);
-    (lang, slug) the documents of one condition in that language (its conditions/<slug>.yaml).
-    A translation also uses its source language's groups (see `document_groups`). Hidden files
-    (editor backups, .DS_Store) go into nothing: None."""
-    parts = relative.split("/")
-    if any(part.startswith(".") for part in parts):
-        return None
-    head = parts[0]
-    if head in NOT_LANGUAGES or not (root / head).is_dir():
-        return "", ""
-    if len(parts) == 3 and parts[1] == CONDITIONS and parts[2].endswith(".yaml"):
-        return head, parts[2][:-len(".yaml")]
-    return head, ""
-
-
-def document_groups(langs, slug: str) -> list[tuple[str, str]]:
-    """The input groups one document is made from: its languages (a translation with every
-    language it falls back to, a bilingual document with both) and the shared files."""
-    return sorted({("", "")} | {(lang, "") for lang in langs} | {(lang, slug) for lang in langs})
-
-
-def quick_languages(root: Path, source: str, languages) -> tuple[dict[str, str], frozenset]:
-    """Each translation's source language (language.yaml source_language, else `source`) and
-    the languages --furigana adds furigana to (not those that always have them), read without
-    the full load (incremental builds
-    decide from this alone); whatever is wrong there, the full load reports."""
-    parents, furigana = {}, set()
-    for code in languages:
-        data = quick_mapping(root / code / "language.yaml")
-        setting = data.get("furigana")
-        if isinstance(setting, dict) and not setting.get("always"):
-            furigana.add(code)
-        if code == source:
-            continue
-        named = data.get("source_language")
-        parents[code] = named if isinstance(named, str) and named in languages and named != code \
-            else source
-    return parents, frozenset(furigana)
-
-
-def chain(lang: str, parents: dict[str, str]) -> list[str]:
-    """`lang` and every language it falls back to, nearest first."""
-    found = [lang]
-    while found[-1] in parents and parents[found[-1]] not in found:
-        found.append(parents[found[-1]])
-    return found
 
 
 class _Loader:
@@ -233,7 +161,7 @@ class _Loader:
         self.styles = handouts_style.load(self.root, self.diags)
         sizes = {name: check_view(path, self.diags) for name, path in views.items()}
         aliases = self.check_registry(registry, sizes) if registry else {}
-        codes = self.language_codes()
+        codes = self.check_language_codes()
         if settings is None or registry is None:
             return None
         source = str(settings.source_language)
@@ -260,14 +188,14 @@ class _Loader:
         return model.Library(self.root, settings, clinic, registry.points, aliases, languages, views,
                              self.styles)
 
-    def language_codes(self) -> list[str]:
+    def check_language_codes(self) -> list[str]:
         codes = []
-        for entry in language_folders(self.root):
-            if not LANGUAGE_CODE.match(entry.name):
-                self.diags.error(Mark(str(entry)), f"'{entry.name}' is not a language code",
+        for code in language_codes(self.root):
+            if not LANGUAGE_CODE.match(code):
+                self.diags.error(Mark(str(self.root / code)), f"'{code}' is not a language code",
                                  "language folders are named by BCP 47 codes such as en or ja")
                 continue
-            codes.append(entry.name)
+            codes.append(code)
         return codes
 
     def check_registry(self, registry: model.Registry,
