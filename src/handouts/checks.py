@@ -17,9 +17,9 @@ from collections.abc import Iterable, Iterator
 
 from handouts import clock
 from handouts.compose import KINDS
-from handouts.content import DATE_PATTERNS
 from handouts.errors import Diagnostic, HandoutsError, Mark
 from handouts.fontfiles import charset
+from handouts.languagecheck import DATE_PATTERNS
 from handouts.model import Condition, Language, LanguageStyle, Library, Review
 from handouts.yamlsrc import Text
 
