@@ -39,10 +39,8 @@ class Texts:
             for name in FROM_CONTENT:
                 self._words[name] = str(getattr(language.labels, name))
             self.views = {k: str(v) for k, v in language.labels.views.items()}
-            self.language_name = str(language.style.name)
         else:
             self.views = {}
-            self.language_name = lang
 
     def __getattr__(self, name: str) -> str:
         try:
