@@ -8,7 +8,7 @@ from pathlib import Path
 
 from handouts import model, style as handouts_style
 from handouts.artwork import check_view
-from handouts.contentfiles import find_content, language_codes
+from handouts.contentfiles import chain, find_content, language_codes
 from handouts.errors import Diagnostics, Mark
 from handouts.loadfiles import ContentFiles
 from handouts.loadlanguage import LanguageLoader, TranslationFile
@@ -93,7 +93,7 @@ class _Loader:
         languages[source] = source_lang
         # A translation loads after the language it is made from (ja before ja-x-easy).
         parents = self.parents(source, [code for code in codes if code != source])
-        for code in sorted(parents, key=lambda c: (_depth(c, parents), c)):
+        for code in sorted(parents, key=lambda c: (len(chain(c, parents)), c)):
             if parents[code] not in languages:      # its parent failed: it reports why
                 continue
             lang = self.languages.load_language(code, parents[code], registry.points, aliases)
@@ -145,12 +145,3 @@ class _Loader:
                 parents[code] = source
         return parents
 
-
-def _depth(code: str, parents: dict[str, str]) -> int:
-    """How many translations away from the source language (ja: 1, ja-x-easy: 2)."""
-    depth, seen = 1, {code}
-    while parents.get(code) in parents and parents[code] not in seen:
-        code = parents[code]
-        seen.add(code)
-        depth += 1
-    return depth
