@@ -63,8 +63,8 @@ def test_an_easy_edition_is_a_language_with_its_own_translation_state(tmp_path):
     assert found[("knee-ache", EASY)] == "stale" and found[("back-ache", EASY)] == "ok"
     assert found[("knee-ache", "ja")] == "ok"         # ja is made from en, which is unchanged
     strict = check(content, "--strict")
-    assert re.search(rf"{EASY}/conditions/knee-ache\.yaml is stale: ja/conditions/knee-ache\.yaml "
-                     "changed", strict.stderr), strict.stderr
+    assert re.search(rf"{EASY}/conditions/knee-ache\.yaml: summary is stale: "
+                     r"ja/conditions/knee-ache\.yaml changed it", strict.stderr), strict.stderr
     marked = run_cli("mark-translated", "--content", str(content),
                      str(content / EASY / "conditions" / "knee-ache.yaml"))
     assert marked.returncode == 0, marked.stderr

@@ -245,7 +245,7 @@ def test_a_review_names_the_reviewers_role(tmp_path):
 def test_point_uses_say_traditionally_and_claim_nothing_the_issue_removed():
     for language, prefix in (("en", "Traditionally used for "), ("ja", "昔から、")):
         for code, point in content(f"{language}/points.yaml").items():
-            if isinstance(point, dict):
+            if isinstance(point, dict) and code != "translated_from":
                 assert point["use"].startswith(prefix), (language, code, point["use"])
     for language, removed in (("en", {"SP6": "swell", "LR3": "stress"}),
                               ("ja", {"SP6": "むくみ", "LR3": "ストレス"})):

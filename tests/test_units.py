@@ -134,19 +134,37 @@ def test_the_source_hash_counts_text_not_formatting_or_bookkeeping(tmp_path):
     assert len(source_hash(one)) == 12
 
 
-def test_record_hash_keeps_comments_and_layout(tmp_path):
-    from handouts.translation import record_hash
+def test_record_keys_keeps_comments_and_layout(tmp_path):
+    from handouts.translation import record_keys
 
     path = tmp_path / "sciatica.yaml"
     original = "# translator's note\ntranslated_from: 000000000000\ntitle: 坐骨神経痛\n"
     path.write_text(original, encoding="utf-8")
-    assert record_hash(path, "abcdefabcdef") is True
-    assert path.read_text(encoding="utf-8") == original.replace("000000000000", "abcdefabcdef")
-    assert record_hash(path, "abcdefabcdef") is False          # nothing to change
-    fresh = tmp_path / "new.yaml"
-    fresh.write_text("title: x\n", encoding="utf-8")
-    record_hash(fresh, "abcdefabcdef")
-    assert fresh.read_text(encoding="utf-8") == "translated_from: abcdefabcdef\ntitle: x\n"
+    hashes = {"title": "abcdef01", "red_flags.1": "12345678"}
+    assert record_keys(path, hashes) is True
+    record = ("translated_from:  # the source text of each key, as translated "
+              "(handouts mark-translated)\n  title: abcdef01\n  red_flags.1: \"12345678\"\n")
+    assert path.read_text(encoding="utf-8") == "# translator's note\ntitle: 坐骨神経痛\n" + record
+    assert record_keys(path, hashes) is False                  # nothing to change
+    assert record_keys(path, {"title": "fedcba98"}) is True     # replaced where it stands
+    assert path.read_text(encoding="utf-8") == (
+        "# translator's note\ntitle: 坐骨神経痛\n" + record.split("  title")[0]
+        + "  title: fedcba98\n")
+    loaded, _ = load(tmp_path, path.read_text(encoding="utf-8"))
+    assert loaded["translated_from"] == {"title": "fedcba98"}
+
+
+def test_key_hashes_name_each_value_by_its_path(tmp_path):
+    from handouts.translation import key_hashes
+
+    data, _ = load(tmp_path, "title: Knee ache\nsections:\n  - heading: A\n    body: [x, y]\n"
+                             "review: {by: X}\n")
+    hashes = key_hashes(data)
+    assert list(hashes) == ["title", "sections.0.heading", "sections.0.body.0",
+                            "sections.0.body.1"]
+    changed, _ = load(tmp_path, "title: Knee ache\nsections:\n  - heading: A\n    body: [x, z]\n")
+    assert [k for k, v in key_hashes(changed).items() if hashes[k] != v] == ["sections.0.body.1"]
+
 
 
 # -- render/columns: side by side, split across pages -------------------------------------------

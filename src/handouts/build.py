@@ -5,7 +5,7 @@ An unchanged build is decided from file hashes alone: it neither parses the cont
 reportlab, so the clinic's CI and the front desk get an answer at once. It still repeats the
 warnings each skipped document had when it was built (kept in the manifest).
 
-A document depends on the files of its input groups (content.input_group: the shared files, its
+A document depends on the files of its input groups (contentfiles.document_inputs: the shared files, its
 language folder and its source language's, its condition file in both), on the code and fonts
 that make it (code_fingerprint) and on its options. A content error fails only the documents
 that depend on the file it is in.
@@ -21,18 +21,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import yaml
-
 from handouts import __version__, cache, clock, manifest
 from handouts.compose import KINDS
-from handouts.content import (
-    chain,
+from handouts.contentfiles import (
     condition_slugs,
-    document_groups,
+    document_inputs,
+    file_sha256,
+    files_below,
     find_content,
+    group_digests,
     input_group,
-    language_folders,
+    inputs_digest,
+    language_codes,
     quick_languages,
+    source_language,
 )
 from handouts.errors import Diagnostic, HandoutsError, display_path
 from handouts.fontfiles import fonts_dir
@@ -102,13 +104,8 @@ class Catalogue:
 
 def catalogue(root: Path) -> Catalogue:
     root = find_content(root)
-    try:
-        settings = yaml.load((root / "handouts.yaml").read_text(encoding="utf-8"),
-                             Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-        source = str(settings["source_language"])
-    except (OSError, ValueError, yaml.YAMLError, TypeError, KeyError, RecursionError):
-        source = ""          # broken settings: the full load reports exactly what is wrong
-    languages = tuple(folder.name for folder in language_folders(root))
+    source = source_language(root)
+    languages = tuple(language_codes(root))
     conditions = tuple(condition_slugs(root, source)) if source in languages else ()
     parents, furigana = quick_languages(root, source, languages)
     return Catalogue(root, source, languages, conditions, parents, furigana)
@@ -169,23 +166,13 @@ def code_fingerprint() -> str:
     fonts = fonts_dir().resolve()
     folders = [package] + ([] if package in fonts.parents else [fonts])
     for folder in folders:
-        for path in _files(folder):
+        for path in files_below(folder):
             relative = path.relative_to(folder).as_posix()
             # Font files (10 MB): the cache remembers their digests by stat signature.
-            file_digest = cache.file_digest if fonts in path.parents else _file_digest
+            file_digest = cache.file_digest if fonts in path.parents else file_sha256
             digest.update(f"{folder.name}/{relative}:{file_digest(path)};".encode())
     digest.update(";".join(_installed_versions()).encode())
     return digest.hexdigest()
-
-
-def _files(folder: Path) -> list[Path]:
-    """Every file below `folder` but bytecode and hidden files, in a stable order."""
-    found = []
-    for parent, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if d != "__pycache__" and not d.startswith("."))
-        found += [Path(parent, name) for name in sorted(files)
-                  if not name.startswith(".") and not name.endswith((".pyc", ".pyo"))]
-    return found
 
 
 def _installed_versions() -> list[str]:
@@ -207,15 +194,6 @@ def _installed_versions() -> list[str]:
     return found
 
 
-def _file_digest(path: Path) -> str:
-    try:
-        if not Path(path).is_file():      # a pipe would block; loading names what stands there
-            return "-"
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    except OSError:
-        return "-"
-
-
 class Inputs:
     """The content tree's input groups and their digests, read once per build (and only for one
     build: a library caller who edits content and builds again must get a rebuild)."""
@@ -224,25 +202,16 @@ class Inputs:
         self.cat = cat
         self.root = cat.root
         self.epoch = clock.source_date_epoch()      # the date recorded in the PDFs
-        groups: dict = {}
-        for path in _files(self.root):
-            relative = path.relative_to(self.root).as_posix()
-            group = input_group(self.root, relative)
-            if group is not None:
-                groups.setdefault(group, hashlib.sha256()).update(
-                    f"{relative}:{_file_digest(path)};".encode())
-        self.digests = {group: digest.hexdigest() for group, digest in groups.items()}
+        self.digests = group_digests(self.root)
 
     def groups(self, job: Job) -> list[tuple[str, str]]:
-        langs = [lang for code in job.languages for lang in chain(code, self.cat.parents)]
-        return document_groups(langs, job.slug)
+        return document_inputs(job.languages, job.slug, self.cat.parents)
 
     def digest(self, job: Job, options: Options) -> str:
         """Hash of everything one document is made from."""
-        digest = hashlib.sha256(f"{code_fingerprint()}|{job}|{options}|{self.epoch}".encode())
-        for group in self.groups(job):
-            digest.update(f"{group}:{self.digests.get(group, '-')};".encode())
-        return digest.hexdigest()
+        made_from = inputs_digest(self.digests, self.groups(job))
+        return hashlib.sha256(f"{code_fingerprint()}|{job}|{options}|{self.epoch}|"
+                              f"{made_from}".encode()).hexdigest()
 
     def group_of(self, diagnostic: Diagnostic) -> tuple[str, str]:
         """The input group a problem was found in (a problem with no place concerns all)."""
@@ -410,6 +379,10 @@ def build(content_root: Path, out_dir: Path, langs=(), conditions=(), kinds=(),
           progress: Callable[[Job], None] | None = None) -> Summary:
     """Build the selected documents that are out of date; write them and the manifest."""
     cat = catalogue(content_root)
+    if cat.source not in cat.languages:         # broken settings: say where, build nothing
+        from handouts.content import load
+
+        load(cat.root).diagnostics.raise_if_errors()
     jobs = plan(cat, langs, conditions, kinds, options)
     inputs = Inputs(cat)        # a malformed SOURCE_DATE_EPOCH is one error, before any work
     entries = manifest.read(out_dir)

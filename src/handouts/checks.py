@@ -17,9 +17,9 @@ from collections.abc import Iterable, Iterator
 
 from handouts import clock
 from handouts.compose import KINDS
-from handouts.content import DATE_PATTERNS
 from handouts.errors import Diagnostic, HandoutsError, Mark
 from handouts.fontfiles import charset
+from handouts.languagecheck import DATE_PATTERNS
 from handouts.model import Condition, Language, LanguageStyle, Library, Review
 from handouts.yamlsrc import Text
 
@@ -134,11 +134,14 @@ def check_page_budgets(library: Library) -> list[Diagnostic]:
     PDF file, which are the same for every document and cost half of a render.
     """
     from handouts.compose import compose
+    from handouts.contentfiles import document_inputs, group_digests, inputs_digest
 
     found = []
-    inputs = _content_digest(library)
+    digests = group_digests(library.root)
+    parents = library.parents()
     for lang in sorted(library.languages):
         for slug in library.conditions:
+            inputs = inputs_digest(digests, document_inputs([lang], slug, parents))
             relative = f"{lang}/conditions/{slug}.yaml"
             mark = Mark(str(library.root / relative))
             for kind in KINDS:
@@ -164,19 +167,9 @@ def check_page_budgets(library: Library) -> list[Diagnostic]:
     return found
 
 
-def _content_digest(library: Library) -> str:
-    """A hash of every file of the content tree (what a generic document is made from)."""
-    from handouts.build import _file_digest, _files
-
-    digest = hashlib.sha256()
-    for path in _files(library.root):
-        digest.update(f"{path.relative_to(library.root).as_posix()}:{_file_digest(path)};".encode())
-    return digest.hexdigest()
-
-
 def _page_count(library: Library, doc, job: tuple, style) -> int:
     """render.pdf.count_pages, remembered in the cache under everything a count depends on:
-    the content (job), the code, fonts and drawing libraries (build.code_fingerprint) and the
+    the document's content files (job: contentfiles.document_inputs), the code, fonts and drawing libraries (build.code_fingerprint) and the
     date. An unchanged library is checked again without laying anything out (or importing
     reportlab); a count that fails is not stored, so its error is shown every time."""
     from handouts import cache
@@ -505,8 +498,11 @@ def _unread_remembered(library: Library, language: Language, furigana) -> list[D
     content is stored: check reads no patient data."""
     from handouts import cache
     from handouts.build import code_fingerprint
+    from handouts.contentfiles import group_digests, inputs_digest
 
-    key = hashlib.sha256(repr((code_fingerprint(), _content_digest(library), language.code,
+    digests = group_digests(library.root)
+    content = inputs_digest(digests, sorted(digests))          # every file of the content
+    key = hashlib.sha256(repr((code_fingerprint(), content, language.code,
                                _analyser_versions())).encode()).hexdigest()
     entry = cache.load("readings", key, key)
     if entry is not None:

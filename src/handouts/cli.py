@@ -231,6 +231,13 @@ def list_command(ctx, reviews, content_dir):
         shared = [t for t in loaded.translations if t.lang == lang and "/" not in t.piece]
         if shared:
             click.echo(f"{lang} shared files: " + ", ".join(f"{t.piece} {t.state}" for t in shared))
+    for record in loaded.translations:          # which keys: e.g. ja sciatica: 1 stale key: title
+        if record.stale_keys:
+            name = record.piece.removeprefix("conditions/").removesuffix(".yaml") \
+                if record.piece.startswith("conditions/") else record.piece
+            count = len(record.stale_keys)
+            click.echo(f"{record.lang} {name}: {count} stale key{'s' if count > 1 else ''}: "
+                       + ", ".join(record.stale_keys))
 
 
 def _list_reviews(library) -> None:
@@ -261,7 +268,7 @@ def _list_reviews(library) -> None:
 def mark_translated(ctx, paths, content_dir):
     """Record that translation file(s) now match their source text."""
     from handouts.content import load
-    from handouts.translation import record_hash
+    from handouts.translation import record_keys
 
     loaded = load(_content_dir(ctx, content_dir))
     if loaded.diagnostics.errors:
@@ -277,7 +284,7 @@ def mark_translated(ctx, paths, content_dir):
         elif record.missing_keys:
             problems.append(f"{path} still lacks {', '.join(record.missing_keys)}")
         else:
-            changed = record_hash(path, record.source_hash)
+            changed = record_keys(path, record.key_hashes)
             click.echo(f"{path}: {'marked up to date' if changed else 'already up to date'}")
     if problems:
         raise HandoutsError("; ".join(problems))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import os
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -62,7 +61,7 @@ def compose(library: Library, lang: str, slug: str, kind: str,
     source = library.settings.source_language
     fallback = None
     if lang != source:
-        blocks = _mark_fallbacks(blocks, os.path.join(str(library.root), source, ""), source)
+        blocks = _mark_fallbacks(blocks, source)
         if _has_fallback(blocks):   # load the source language's fonts only when needed
             fallback = typography(library.languages[source])
     return d.Document(
@@ -134,17 +133,18 @@ def _has_fallback(value) -> bool:
     return False
 
 
-def _mark_fallbacks(value, source_dir: str, source: str):
-    """Wrap texts that came from the source language's files (a missing translation) so the
-    renderer sets them in that language's typography and marks them."""
+def _mark_fallbacks(value, source: str):
+    """Wrap texts the loader took from the source language (a missing translation:
+    Text.fallback_from) so the renderer sets them in that language's typography and marks them.
+    (A text an easy edition takes from the Japanese it is made from needs neither.)"""
     if isinstance(value, str):
-        path = getattr(value, "path", "")
-        return d.fallback(value, source) if path.startswith(source_dir) else value
+        return d.fallback(value, source) if getattr(value, "fallback_from", None) == source \
+            else value
     if isinstance(value, (list, tuple)):
-        return type(value)(_mark_fallbacks(v, source_dir, source) for v in value)
+        return type(value)(_mark_fallbacks(v, source) for v in value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return dataclasses.replace(value, **{
-            f.name: _mark_fallbacks(getattr(value, f.name), source_dir, source)
+            f.name: _mark_fallbacks(getattr(value, f.name), source)
             for f in dataclasses.fields(value) if f.init})
     return value
 

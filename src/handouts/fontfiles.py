@@ -13,8 +13,6 @@ import struct
 import sys
 from pathlib import Path
 
-import yaml
-
 from handouts import __version__, cache
 
 # Unicode cmap subtables, best first: (platform, encoding). Full-repertoire tables (format 12 or
@@ -34,8 +32,9 @@ def fonts_dir() -> Path:
 @functools.cache
 def font_families() -> dict[str, dict[str, str]]:
     """Family name -> {"regular": file, "bold": file}, from fonts/fonts.yaml."""
-    with open(fonts_dir() / "fonts.yaml", encoding="utf-8") as handle:
-        return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    from handouts.yamlsrc import read_yaml
+
+    return read_yaml(fonts_dir() / "fonts.yaml")
 
 
 def font_path(family: str, weight: str) -> Path:

@@ -46,13 +46,14 @@ def key(root: Path) -> str | None:
     """A hash of everything a load of `root` depends on; None if a file cannot be read."""
     import yaml
 
-    from handouts.build import _files, code_fingerprint
+    from handouts.build import code_fingerprint
+    from handouts.contentfiles import files_below
 
     digest = hashlib.sha256(repr((FORMAT, __version__, code_fingerprint(), sys.version,
                                   yaml.__version__, getattr(yaml, "__with_libyaml__", False),
                                   pickle.HIGHEST_PROTOCOL, str(root))).encode())
     try:
-        for path in _files(Path(root)):
+        for path in files_below(Path(root)):
             if not path.is_file():               # a pipe or socket: never cache such a tree
                 return None
             relative = path.relative_to(root).as_posix()
@@ -92,9 +93,10 @@ def remember(root: Path, entry_key: str, loaded) -> None:
 
 def _model_modules() -> frozenset[str]:
     """The modules whose classes a loaded library is made of (all imported by content.py)."""
-    from handouts import content, errors, model, schema, style, yamlsrc
+    from handouts import content, errors, loadlanguage, model, schema, style, yamlsrc
 
-    return frozenset(module.__name__ for module in (content, errors, model, schema, style, yamlsrc))
+    return frozenset(module.__name__ for module in (content, errors, loadlanguage, model, schema,
+                                                    style, yamlsrc))
 
 
 class _Unpickler(pickle.Unpickler):

@@ -351,14 +351,16 @@ class Library:
     def conditions(self) -> list[str]:
         return sorted(self.languages[self.settings.source_language].conditions)
 
+    def parents(self) -> dict[str, str]:
+        """Each translation's language it is made from (ja-x-easy: ja; ja: en)."""
+        return {code: language.source for code, language in self.languages.items()
+                if language.source is not None}
+
     def fallbacks(self, lang: str) -> list[str]:
         """The languages `lang` falls back to, nearest first (ja-x-easy: ja, then en)."""
-        chain = []
-        source = self.languages[lang].source
-        while source is not None and source not in chain:
-            chain.append(source)
-            source = self.languages[source].source
-        return chain
+        from handouts.contentfiles import chain
+
+        return chain(lang, self.parents())[1:]
 
     def canonical_code(self, code: str) -> str | None:
         """WHO code for a code or alias (case-insensitive), or None."""

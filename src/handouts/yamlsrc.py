@@ -20,6 +20,9 @@ class Text(str):
     end: int
     line: int
     column: int
+    # The language a text is written in when a translation lacks it and takes it from the
+    # language it is made from (set by the loader, `as_fallback`); None: the language's own.
+    fallback_from: str | None = None
 
     @property
     def mark(self) -> Mark:
@@ -37,6 +40,32 @@ class Text(str):
         line = self.source.count("\n", 0, pos) + 1
         column = pos - (self.source.rfind("\n", 0, pos) + 1) + 1
         return Mark(self.path, line, column)
+
+
+def as_fallback(value: Any, lang: str) -> Any:
+    """A copy of `lang`'s value for a translation that lacks it: each of its texts marked as
+    written in `lang` (a text `lang` itself took from further keeps its own mark). The source's
+    own values stay as they are."""
+    if isinstance(value, Text):
+        if value.fallback_from is not None:
+            return value
+        text = Text(value)
+        text.__dict__.update(value.__dict__)
+        text.fallback_from = lang
+        return text
+    if isinstance(value, (Map, Seq)):
+        items = value.items() if isinstance(value, Map) else enumerate(value)
+        copy = type(value)() if isinstance(value, Map) else Seq()
+        for key, item in items:
+            if isinstance(copy, Map):
+                copy[key] = as_fallback(item, lang)
+            else:
+                copy.append(as_fallback(item, lang))
+        copy.__dict__.update({name: type(marks)(marks) for name, marks in value.__dict__.items()
+                              if isinstance(marks, (dict, list))})
+        copy.mark = value.mark
+        return copy
+    return value
 
 
 def plain_text(value: str, path: str = "<text>") -> Text:
@@ -126,6 +155,40 @@ def load_yaml(path: Path, diagnostics: Diagnostics, source: str | None = None) -
         return None
     finally:
         loader.dispose()
+
+
+def load_mapping(path: Path, diagnostics: Diagnostics) -> Map | None:
+    """`load_yaml` of a file whose top is a mapping of keys (every content file)."""
+    data = load_yaml(path, diagnostics)
+    if data is not None and not isinstance(data, Map):
+        diagnostics.error(getattr(data, "mark", None) or Mark(str(path)),
+                          "expected a mapping of keys at the top of the file")
+        return None
+    return data
+
+
+def quick_mapping(path: Path) -> Map:
+    """A mapping read only for a quick decision (which languages, which source): whatever is
+    wrong with the file reads as an empty mapping; the full load reports it at its place."""
+    return load_mapping(path, Diagnostics()) or Map()
+
+
+def read_yaml(path: Path) -> Any:
+    """A file the program ships (fonts.yaml, the web page's catalog) as plain dicts, lists and
+    strings; a problem raises ContentError, each at its place like any content error."""
+    diagnostics = Diagnostics()
+    data = load_mapping(path, diagnostics)
+    diagnostics.raise_if_errors()
+    return plain(data)
+
+
+def plain(value: Any) -> Any:
+    """Map, Seq and Text as the dict, list and str they are (for code that keeps no places)."""
+    if isinstance(value, dict):
+        return {str(key): plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    return str(value) if isinstance(value, str) else value
 
 
 def _tab_near(source: str, where) -> int | None:

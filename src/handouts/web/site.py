@@ -13,7 +13,8 @@ import time
 from collections import OrderedDict
 from pathlib import Path
 
-from handouts.content import find_content, load
+from handouts.content import load
+from handouts.contentfiles import find_content
 from handouts.errors import Diagnostic, HandoutsError
 from handouts.model import Library
 

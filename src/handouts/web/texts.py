@@ -6,9 +6,8 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-import yaml
-
 from handouts.model import Library
+from handouts.yamlsrc import read_yaml
 
 CATALOG = Path(__file__).with_name("catalog.yaml")
 FALLBACK = "en"
@@ -19,8 +18,7 @@ FROM_CONTENT = ("patient", "date", "practitioner", "next_visit", "note", "treate
 
 @functools.cache
 def catalog() -> dict[str, dict[str, str]]:
-    with open(CATALOG, encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+    return read_yaml(CATALOG)
 
 
 def ui_languages(library: Library | None) -> list[str]:
@@ -41,10 +39,8 @@ class Texts:
             for name in FROM_CONTENT:
                 self._words[name] = str(getattr(language.labels, name))
             self.views = {k: str(v) for k, v in language.labels.views.items()}
-            self.language_name = str(language.style.name)
         else:
             self.views = {}
-            self.language_name = lang
 
     def __getattr__(self, name: str) -> str:
         try:
