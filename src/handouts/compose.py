@@ -114,14 +114,18 @@ def clinic_name(language: Language) -> str:
 
 def typography(language: Language, furigana: bool = False) -> d.Typography:
     style = language.style
-    ruby = style.furigana.size if style.furigana and readings(language, furigana) else 0.0
+    annotated = bool(style.furigana and readings(language, furigana))
+    ruby = style.furigana.size if style.furigana and annotated else 0.0
     breaking = style.line_breaking
+    # Phrases need the analyser: only where furigana have it loaded already.
+    phrases = str(breaking.phrases) if breaking.phrases and annotated else None
     return d.Typography(
         font=style.font, words=breaking.words,
         no_line_start=breaking.no_line_start or "",
         no_line_end=breaking.no_line_end or "",
         units=tuple(breaking.units), min_last_line=breaking.min_last_line,
-        squeeze=tuple(sorted(breaking.squeeze.items())), ruby=ruby)
+        squeeze=tuple(sorted(breaking.squeeze.items())), ruby=ruby,
+        keep=tuple(str(k) for k in breaking.keep_together), phrases=phrases)
 
 
 def _has_fallback(value) -> bool:

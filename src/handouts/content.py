@@ -467,6 +467,16 @@ class _Loader:
             self.diags.error(style.furigana.analyser.mark,
                              f"unknown analyser '{style.furigana.analyser}'",
                              f"known: {', '.join(ANALYSERS)}")
+        breaking = style.line_breaking
+        if breaking.phrases is not None and breaking.phrases not in ANALYSERS:
+            self.diags.error(breaking.phrases.mark, f"unknown analyser '{breaking.phrases}'",
+                             f"known: {', '.join(ANALYSERS)}")
+        for run in breaking.keep_together:
+            try:
+                re.compile(str(run))
+            except re.error as error:
+                self.diags.error(run.mark, f"not a regular expression: {error}",
+                                 "e.g. \"[ァ-ヺー]+\" (a run of katakana)")
         if self.styles is not None and style.style is not None:
             handouts_style.check_language_style(self.styles, str(style.style), style.style.mark,
                                                 self.diags)

@@ -184,6 +184,8 @@ class Typography:
     min_last_line: int = 0                          # fewest characters on a last line
     squeeze: tuple[tuple[str, float], ...] = ()     # punctuation and its squeezable share
     ruby: float = 0.0          # furigana: their size as a share of the text's (0: none)
+    keep: tuple[str, ...] = ()         # runs never broken inside (regular expressions)
+    phrases: str | None = None         # break only between phrases found by this analyser
 
 
 @dataclass

@@ -75,6 +75,14 @@ class LineBreaking:
     squeeze: dict[str, float] = doc("punctuation whose blank half may be squeezed to pull a "
                                     "runt back, and how much (share of the font size)",
                                     default_factory=dict)
+    keep_together: list[Text] = doc("runs never broken inside, as regular expressions (a "
+                                    "katakana word, a Latin word or number): only a run longer "
+                                    "than a line breaks", default_factory=list)
+    phrases: Text | None = doc("break lines only between phrases (bunsetsu: a word with its "
+                               "particles, auxiliaries and punctuation), found by this analyser: "
+                               "sudachi; only in documents with furigana (the analyser is loaded "
+                               "for them already); a phrase longer than a line breaks between "
+                               "characters", default=None)
 
 
 @dataclass(frozen=True)

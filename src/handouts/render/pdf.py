@@ -69,7 +69,7 @@ class Styles:
         self.style = style
         fonts = font_chain(t.font)
         rules = BreakRules(t.words, frozenset(t.no_line_start), frozenset(t.no_line_end),
-                           t.units, t.min_last_line, t.squeeze)
+                           t.units, t.min_last_line, t.squeeze, t.keep, t.phrases)
         for name in TEXT_STYLES:
             spec = style.text[name]
             # Furigana: room for the readings above every line of the body's text (render.ruby;
