@@ -35,11 +35,11 @@ LABEL_FIELDS = {
     "email_body_aftercare": {"title", "clinic"},
     "aftercare_title": {"title", "condition"}, "clinic_with_reading": {"name", "reading"},
     "patient_name": {"patient"}, "attachment_name": {"title", "document"},
-    "calendar_summary": {"clinic"}, "continued": {"heading"},
+    "calendar_summary": {"clinic"}, "continued": {"heading"}, "other_point": {"name", "code"},
 }
 # Placeholders a label must use: a sheet never drops the patient's name or the clinic's.
 LABEL_REQUIRED = {"patient_name": {"patient"}, "clinic_with_reading": {"name"},
-                  "continued": {"heading"}}
+                  "continued": {"heading"}, "other_point": {"name", "code"}}
 # Date patterns (CLDR) and the fields each must show: a date nobody can misread.
 DATE_PATTERNS = {"date_format": ("y", "ML", "d"),
                  "next_visit_format": ("y", "ML", "d", "HhKk", "m")}

@@ -223,6 +223,10 @@ class Labels:
                                 "condition, {document} the document label")
     calendar_summary: Text = doc("title of the next visit's calendar event; {clinic}")
     views: dict[str, Text] = doc("diagram view id -> caption")
+    other_point: Text = doc("one of the other points not treated today (points_not_treated), by name with its code; {name} and "
+                            "{code}", default="{name} ({code})")
+    list_separator: Text = doc("between the items of a list run into a line (the other "
+                               "points)", default=", ")
 
 
 # content/<lang>/points.yaml --------------------------------------------------------------------
