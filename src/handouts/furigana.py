@@ -101,6 +101,11 @@ class Annotator:
             self._cache[text] = tuple(self._annotate(text)) if has_kanji(text) else ()
         return self._cache[text]
 
+    def fresh(self, text: str) -> tuple[Ruby, ...]:
+        """Every reading of `text`, never cached (a note typed for one patient)."""
+        text = str(text)
+        return tuple(self._annotate(text)) if has_kanji(text) else ()
+
     def unread(self, text: str) -> list[tuple[int, str]]:
         """(index, run) of each kanji run of `text` that gets no reading."""
         covered: set[int] = set()
@@ -266,6 +271,11 @@ _FOLLOWING = frozenset({"助詞", "助動詞", "接尾辞"})
 @functools.lru_cache(maxsize=4096)
 def phrase_starts(text: str, analyser: str = "sudachi") -> frozenset[int]:
     """Indices of `text` where a phrase starts (where a line may break); 0 is not one."""
+    return phrase_starts_fresh(text, analyser)
+
+
+def phrase_starts_fresh(text: str, analyser: str = "sudachi") -> frozenset[int]:
+    """phrase_starts, never cached (a note typed for one patient)."""
     starts, at = set(), 0
     before: tuple[str, str] | None = None             # the previous word's part of speech
     before_surface = ""

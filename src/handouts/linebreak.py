@@ -153,9 +153,10 @@ def _phrases(text: str, style: Any, rules: BreakRules) -> frozenset[int] | None:
     phrases' starts (a furigana cluster's placeholder stands for its base text)."""
     if not rules.phrases:
         return None
-    from handouts.furigana import phrase_starts
+    from handouts.furigana import phrase_starts, phrase_starts_fresh
 
-    clusters = getattr(getattr(style, "ruby", None), "clusters", None) or {}
+    ruby = getattr(style, "ruby", None)
+    clusters = getattr(ruby, "clusters", None) or {}
     plain, at = [], []                  # the base text, and where each character of text starts
     length = 0
     for char in text:
@@ -163,7 +164,11 @@ def _phrases(text: str, style: Any, rules: BreakRules) -> frozenset[int] | None:
         base = clusters[char].text if char in clusters else char
         plain.append(base)
         length += len(base)
-    starts = phrase_starts("".join(plain), rules.phrases)
+    from handouts.document import Given
+
+    private = getattr(ruby, "private", False) or isinstance(text, Given)    # a typed note
+    find = phrase_starts_fresh if private else phrase_starts
+    starts = find("".join(plain), rules.phrases)
     return frozenset(index for index, start in enumerate(at) if start in starts)
 
 
