@@ -66,8 +66,9 @@ class DiagramRow(Flowable):
         self.view_height: float = self.d.min_height
         self.avail_width = None
         # R / L labels centred on the drawing's top edge reach above the row: keep them clear
-        # of a heading above.
-        self.spaceBefore = side.size * 0.5
+        # of a heading above, with their furigana.
+        self.spaceBefore = side.size * 0.5 + max(
+            (style.above for _, style in self.side_ruby.values()), default=0.0)
 
     # -- sizes -------------------------------------------------------------------------------
     def _factor(self, view: View) -> float:

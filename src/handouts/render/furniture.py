@@ -23,7 +23,7 @@ from reportlab.pdfgen.canvas import Canvas
 from handouts import document as d
 from handouts.linebreak import fill, pieces_of
 from handouts.render import qr
-from handouts.render.ruby import readings_of, ruby_texts
+from handouts.render.ruby import CLEARANCE, readings_of, ruby_texts
 from handouts.render.tagging import Element, Marking, tree_of
 from handouts.render.text import TextStyle, draw_line, draw_owned_line, measure
 from handouts.style import Style
@@ -37,6 +37,7 @@ class Footer:
     height: float
     codes: list              # (payload, caption lines, centre x, index in document.Footer.codes)
     qr_bottom: float
+    pad: float = 0.0         # between the rule and the text: furigana keep clear of the rule
 
 
 FOOTER_TEXTS = ("phone", "hours", "address", "email", "reviewed")     # document.Footer fields
@@ -95,14 +96,17 @@ def _layout(doc: d.Document, styles, style: Style, wrap_captions: bool) -> Foote
         if value:
             wrapped = _wrap(value, text_style, text_width, furigana)
             lines += [(_style_of(wrapped, text_style), line, index) for line in wrapped]
-    text_height = sum(s.leading for s, _, _ in lines)
+    first = lines[0][0] if lines else None
+    # Under the footer's rule the readings keep half a box's clearance (every page pays for it).
+    pad = CLEARANCE / 2 * furigana[1] * first.size if first is not None and first.above else 0.0
+    text_height = sum(s.leading for s, _, _ in lines) + pad
     captions = max(len(lines) * _style_of(lines, caption).leading
                    for _, lines, _, _, _ in codes)
     # Each code sits a quiet zone below the rule, its caption under it.
     qr_height = foot.quiet_zone + foot.qr_size + foot.caption_gap + captions
     height = max(text_height + foot.rule, qr_height)
     return Footer(lines, height, [(p, lines_, centre, i) for p, lines_, centre, _, i in codes],
-                  page.margin_bottom + height - foot.quiet_zone - foot.qr_size)
+                  page.margin_bottom + height - foot.quiet_zone - foot.qr_size, pad)
 
 
 def _width(line) -> float:
@@ -176,7 +180,7 @@ def draw_page(c: Canvas, doc: d.Document, styles, style: Style, footer: Footer, 
     marking.switch(running)
     c.setLineWidth(foot.rule)
     c.line(page.margin_left, footer_top, width - page.margin_right, footer_top)
-    y = footer_top - foot.rule
+    y = footer_top - foot.rule - footer.pad
     for text_style, line, part in footer.lines:
         if last:        # read here: furigana in it are Ruby elements
             marking.end()
