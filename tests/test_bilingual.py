@@ -82,7 +82,13 @@ def test_the_pair_is_named_in_header_title_and_footer(library):
     en_ui = read_yaml(library.root / "en" / "ui.yaml")
     ja_ui = read_yaml(library.root / "ja" / "ui.yaml")
     assert en_ui["handout_label"] in doc.header[1] and ja_ui["handout_label"] in doc.header[1]
-    assert [caption for _, caption in doc.footer.codes] == [ja_ui["qr_map"], ja_ui["qr_email"]]
+    # Every footer text in both languages (render.furniture); the codes' captions short.
+    assert [caption for _, caption in doc.footer.codes] == [ja_ui["qr_map_short"],
+                                                            ja_ui["qr_email_short"]]
+    assert doc.footer.first is not None
+    assert [caption for _, caption in doc.footer.first.codes] == [en_ui["qr_map_short"],
+                                                                  en_ui["qr_email_short"]]
+    assert doc.footer.first.address != doc.footer.address or doc.footer.first.hours
 
 
 @pytest.mark.parametrize("args,code,message", [

@@ -64,9 +64,39 @@ def test_a_section_too_long_for_the_page_budget(tmp_path):
     block = re.search(r"^what_it_is:\n((?:  - .*\n)+)", text, re.MULTILINE)
     path.write_text(text.replace(block.group(1), block.group(1) * 12), encoding="utf-8")
     result = check(content)
-    assert_error_at(result, path, 1, 1, r"en/conditions/knee-ache\.yaml: handout needs \d+ pages, "
+    assert_error_at(result, path, 1, 1, r"en/conditions/knee-ache\.yaml: handout needs \d+ pages on A4, "
                                         r"\d+ over the budget of 2")
     assert "what_it_is" in result.stderr   # the hint names what to shorten
+
+
+def test_a_handout_that_fits_a4_but_not_letter_is_reported_for_letter(tmp_path):
+    """Letter is shorter than A4: check lays every document out on both papers (and in large
+    print, whose budget is larger) and names the paper that overruns."""
+    from handouts.compose import compose
+    from handouts.content import load_library
+    from handouts.render.pdf import count_pages
+
+    content = write_content(tmp_path)
+    path = content / "en" / "conditions" / "knee-ache.yaml"
+    original = path.read_text(encoding="utf-8")
+    block = re.search(r"^what_it_is:\n((?:  - .*\n)+)", original, re.MULTILINE)
+    sentence = "  - The knee aches after a long walk and feels stiff in the morning.\n"
+    for extra in range(1, 80):
+        path.write_text(original.replace(block.group(1), block.group(1) + sentence * extra),
+                        encoding="utf-8")
+        library = load_library(content)[0]
+        doc = compose(library, "en", "knee-ache", "handout")
+        pages = {paper: count_pages(doc, library.page_style("en", paper))
+                 for paper in ("a4", "letter")}
+        if pages["a4"] <= 2 < pages["letter"]:
+            break
+    else:
+        raise AssertionError("no length of what_it_is fits A4 and overruns Letter")
+    result = check(content)
+    assert_error_at(result, path, 1, 1, r"en/conditions/knee-ache\.yaml: handout needs "
+                                        rf"{pages['letter']} pages on Letter, "
+                                        r"\d+ over the budget of 2")
+    assert "on A4," not in result.stderr and "Traceback" not in result.stderr
 
 
 def test_page_counts_are_remembered_for_unchanged_content_only(tmp_path):

@@ -71,3 +71,68 @@ def test_the_sheets_own_text():
     message = explain(page(40), Personal(note="x", points=POINTS[:1]), "too long")
     assert message == ("too long: the sheet's own text is too long for it, whatever the "
                        "personal details")
+
+
+def test_no_point_fits_says_so_instead_of_at_most_0():
+    # The first point brings the diagram (30 here): with it nothing fits, without it all does.
+    def fits(p: Personal) -> bool:
+        points = len(p.points or ())
+        return 50 + len(p.note or "") + (30 + 10 * points if points else 0) <= 90
+
+    message = explain(fits, Personal(note="x" * 20, points=POINTS[:2]), "too long")
+    assert "at most 0" not in message and "0 fit" not in message
+    assert message == ("--points: too long. What takes the space: the 2 treated points: not "
+                       "even one fits with this note (the diagram of the points treated needs "
+                       "room the sheet does not have left): shorten --note or leave out "
+                       "--points.")
+
+
+def test_a_sheet_with_no_room_for_the_points_diagram_through_the_cli(tmp_path):
+    """A sheet whose own advice fills its pages but for a short note: one treated point would
+    bring the diagram, and there is no room for it. The refusal says to leave the points out
+    (it said 'give at most 0 --points')."""
+    import datetime
+
+    import yaml
+
+    from handouts.build import Job, Options, render_one
+    from handouts.content import load_library
+    from handouts.errors import HandoutsError
+    from helpers import run_cli, write_content
+
+    content = write_content(tmp_path)
+    path = content / "en" / "aftercare.yaml"
+    original = yaml.safe_load(path.read_text(encoding="utf-8"))
+    extra = "Walk a little every day, and rest when your legs feel tired."
+    note = "Walk gently every day."
+
+    def sheet(more: int) -> tuple[bool, bool]:
+        """(fits with no point, fits with one point) with `more` extra lines of advice."""
+        data = dict(original, do=original["do"] + [extra] * more)
+        path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        library = load_library(content)[0]
+        found = []
+        for points in ((), ("ST36",)):
+            personal = Personal(date=datetime.date(2026, 11, 21), note=note, points=points)
+            try:
+                render_one(library, Job("en", "knee-ache", "aftercare"), Options(), personal)
+                found.append(True)
+            except HandoutsError:
+                found.append(False)
+        return found[0], found[1]
+
+    low, high = 0, 160          # one point fits with `low` extra lines, not with `high`
+    assert sheet(low)[1] and not sheet(high)[1]
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (middle, high) if sheet(middle)[1] else (low, middle)
+    without, with_one = sheet(high)
+    assert without and not with_one
+    result = run_cli("aftercare", "--content", str(content), "--lang", "en", "--condition",
+                     "knee-ache", "--date", "2026-11-21", "--note", note, "--points",
+                     "ST36,LR3", "-o", str(tmp_path / "sheet.pdf"))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "at most 0" not in result.stderr and "(0 fit" not in result.stderr
+    assert "the 2 treated points: not even one fits" in result.stderr
+    assert "leave out --points" in result.stderr
+    assert not (tmp_path / "sheet.pdf").exists()

@@ -197,3 +197,36 @@ def test_a_name_already_addressed_is_refused(tmp_path):
     result = run_cli("aftercare", "--lang", "en", "--condition", "sciatica",
                      "--patient", "Sam Sama", "-o", str(target))
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("lang,variant,points,edition", [
+    ("en", "a4", "GB30,BL40", ()),
+    ("ja", "letter", "ST36,LI4", ()),
+    ("ja", "a4", "GB30,BL40", ("--edition", "bilingual")),
+])
+def test_the_views_grow_into_room_a_short_sheet_leaves_on_a_later_page(tmp_path, lang, variant,
+                                                                       points, edition):
+    """A sheet of few points left its views at their smallest (45 mm) with its last page half
+    empty: they grow (what follows moves on into that room) while the sheet keeps its pages."""
+    import pdfscan
+
+    target = tmp_path / "sheet.pdf"
+    result = run_cli("aftercare", "--lang", lang, "--condition", "sciatica", *VARIANTS[variant],
+                     *edition, "--patient", PATIENT[lang], "--date", "2026-11-21", "--points",
+                     points, "-o", str(target))
+    assert result.returncode == 0, result.stderr
+    pages = pdfscan.read(target)
+    assert len(pages) <= (4 if edition else 2)
+    heights = []
+    for page in pages:
+        views: dict[str, list] = {}
+        for paint in page.tagged("/View"):
+            name = next(props["/Name"] for tag, props in paint.tags if tag == "/View")
+            views.setdefault(name, []).extend(paint.points)
+        for points_of_view in views.values():
+            box = pdfscan.bbox(points_of_view)
+            heights.append((box[3] - box[1]) * 25.4 / 72)
+    styles = yaml.safe_load((CONTENT / "styles.yaml").read_text(encoding="utf-8"))
+    smallest = float(styles["base"]["diagram"]["min_height"].removesuffix("mm"))
+    assert heights and min(heights) >= 1.3 * smallest, heights
+    assert overlaps(target) == []

@@ -274,8 +274,10 @@ def expected_aftercare(lang: str, slug: str, kind: str, variant: str) -> list[li
     points = legend(lang, codes, list(range(1, len(codes) + 1)), None)
     orders = []
     for beside in (True, False):
-        orders += with_memo(lang, [*top, *fields, ("Lbl", ui["note"]), ("LBody", note), *figure,
-                                   *(points + notes if beside else notes + points), *rest],
+        # The urgent red flags right after the details, before the points treated.
+        orders += with_memo(lang, [*top, *fields, ("Lbl", ui["note"]), ("LBody", note),
+                                   *urgent_box(ui, c, soon=False), *figure,
+                                   *(points + notes if beside else notes + points), *columns],
                             footer(lang, slug))
     return orders
 

@@ -115,8 +115,20 @@ def check_glyphs(language: Language, values: Iterable[Text]) -> list[Diagnostic]
 
 
 # 2. Page budget -----------------------------------------------------------------------------------
+# Every print variant has a budget (large print's is style page.budget_factor times more): a
+# document that fits A4 may still overrun Letter, which is shorter.
+PRINT_VARIANTS = (("a4", False), ("letter", False), ("a4", True), ("letter", True))
+
+
+def variant_name(paper: str, large_print: bool) -> str:
+    """How a message names a print variant: A4, Letter, A4 large print."""
+    return ("A4" if paper == "a4" else paper.capitalize()) + (" large print" if large_print
+                                                              else "")
+
+
 def check_page_budgets(library: Library) -> list[Diagnostic]:
-    """Lay out every generic document; over budget means the content must be shortened.
+    """Lay out every generic document on each paper size, in normal and large print; over
+    budget means the content must be shortened. The message names the variants that overrun.
 
     Only the layout runs (render.pdf.count_pages): no header, footer, QR codes, font subsets or
     PDF file, which are the same for every document and cost half of a render.
@@ -130,16 +142,22 @@ def check_page_budgets(library: Library) -> list[Diagnostic]:
             relative = f"{lang}/conditions/{slug}.yaml"
             mark = Mark(str(library.root / relative))
             for kind in KINDS:
+                over, failed = [], None
                 try:
                     doc = compose(library, lang, slug, kind)
-                    pages = _page_count(library, doc, (inputs, lang, slug, kind))
+                    for paper, large in PRINT_VARIANTS:
+                        style = library.page_style(lang, paper, large)
+                        budget = doc.page_budget * style.page.budget_factor
+                        pages = _page_count(library, doc, (inputs, lang, slug, kind, paper, large),
+                                            style)
+                        if pages > budget:
+                            over.append(f"{pages} pages on {variant_name(paper, large)}, "
+                                        f"{pages - budget} over the budget of {budget}")
                 except HandoutsError as exc:
-                    message = f"{relative}: {kind}: {exc.format_message()}"
-                else:
-                    if pages <= doc.page_budget:
-                        continue
-                    message = (f"{relative}: {kind} needs {pages} pages, "
-                               f"{pages - doc.page_budget} over the budget of {doc.page_budget}")
+                    failed = f"{relative}: {kind}: {exc.format_message()}"
+                if failed is None and not over:
+                    continue
+                message = failed or f"{relative}: {kind} needs " + "; ".join(over)
                 hint = "shorten the longest parts: " + _longest_parts(library.languages[lang],
                                                                        slug, kind)
                 found.append(Diagnostic(mark, message, hint))
@@ -156,7 +174,7 @@ def _content_digest(library: Library) -> str:
     return digest.hexdigest()
 
 
-def _page_count(library: Library, doc, job: tuple) -> int:
+def _page_count(library: Library, doc, job: tuple, style) -> int:
     """render.pdf.count_pages, remembered in the cache under everything a count depends on:
     the content (job), the code, fonts and drawing libraries (build.code_fingerprint) and the
     date. An unchanged library is checked again without laying anything out (or importing
@@ -170,7 +188,7 @@ def _page_count(library: Library, doc, job: tuple) -> int:
         return int(entry)
     from handouts.render.pdf import count_pages
 
-    pages = count_pages(doc, library.page_style(job[1]))
+    pages = count_pages(doc, style)
     cache.store("pages", key, key, str(pages).encode("ascii"))
     return pages
 

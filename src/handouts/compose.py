@@ -246,17 +246,19 @@ def _aftercare_blocks(library: Library, language: Language, condition: Condition
     if personal is None:
         # A generic sheet: the practitioner writes name, date and next visit by hand.
         blocks.append(d.FillIn((labels.patient, labels.date, labels.next_visit)))
-    if personal is not None and personal.points:
-        # The points treated today, next to the patient's details (the handout shows the
-        # condition's points in general, so a generic sheet leaves them out).
-        blocks.append(points_figure(library, language, condition, compact=True,
-                                    treated=personal.points))
-    # The condition's urgent red flags again, on the first page before the everyday advice: the
-    # patient keeps this sheet, maybe not the handout.
+    # The condition's urgent red flags again, on the first page before everything else the
+    # sheet says (the points treated, the everyday advice): what is an emergency and whom to
+    # call is found first, in every edition (a bilingual or large-print sheet of many points
+    # would push it pages on). The patient keeps this sheet, maybe not the handout.
     urgent = urgent_parts(language, condition)
     blocks.append(d.Alert(labels.see_a_doctor, (*urgent, (labels.urgent_no_email, ())),
                           kept=len(urgent),
                           continued=labels.continued.format(heading=labels.see_a_doctor)))
+    if personal is not None and personal.points:
+        # The points treated today (the handout shows the condition's points in general, so
+        # a generic sheet leaves them out).
+        blocks.append(points_figure(library, language, condition, compact=True,
+                                    treated=personal.points))
     blocks.append(d.Columns(
         (d.Heading(labels.aftercare_normal), d.Bullets(tuple(care.normal)),
          d.Heading(labels.aftercare_do), d.Bullets(tuple(care.do)),

@@ -176,6 +176,9 @@ class Footer:
     reviewed: str | None
     codes: tuple[tuple[str, str], ...]   # (QR payload, caption)
     links: tuple[str, ...] = ()          # what each code opens, for screen readers
+    # A bilingual edition: the first language's footer. Each text (and each code's caption) is
+    # printed in both languages, the first's then this one's, each in its own font.
+    first: Footer | None = None
 
 
 @dataclass(frozen=True)

@@ -55,9 +55,10 @@ def compose_pair(library, first: str, second: str, slug: str, kind: str,
         subject=f"{a.subject} / {b.subject}",
         keywords=f"{a.keywords}, {second}, bilingual",
         header=(a.header[0], f"{a.header[1]} / {b.header[1]}"),
-        # The footer as the second language writes it (the clinic's address as written in
-        # Japan, for a Japanese translation): the first language has the map code.
-        footer=b.footer,
+        # Every text of the footer in both languages (the clinic's address as each writes it);
+        # the codes as the second language makes them (a Japanese translation: the mail's
+        # subject in Japanese, for the clinic), their captions in both.
+        footer=_footer(library, a.footer, b.footer, first, second),
         page_budget=2 * max(budgets),         # twice the single-language budget
         blocks=pair_sections(*(_urgent_kept(doc.blocks, len(urgent_parts(
             library.languages[code], library.languages[code].conditions[slug])))
@@ -67,6 +68,19 @@ def compose_pair(library, first: str, second: str, slug: str, kind: str,
         fallback_typography=a.fallback_typography or b.fallback_typography,
         ruby={**a.ruby, **b.ruby},
     )
+
+
+def _footer(library, a: d.Footer, b: d.Footer, first: str, second: str) -> d.Footer:
+    """The second language's footer with the first's beside it (render.furniture sets each
+    text in both); the codes' captions short (ui.yaml qr_map_short): two languages' captions
+    under a 20 mm code must not make the footer, on every page, taller than the codes."""
+    def short(footer: d.Footer, lang: str) -> tuple:
+        labels = library.languages[lang].labels
+        captions = (labels.qr_map_short, labels.qr_email_short)
+        return tuple((payload, caption) for (payload, _), caption in zip(footer.codes, captions))
+
+    return dataclasses.replace(b, codes=short(b, second),
+                               first=dataclasses.replace(a, codes=short(a, first)))
 
 
 def _urgent_kept(blocks, urgent: int) -> list:

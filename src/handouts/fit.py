@@ -69,6 +69,13 @@ def _points(fits: Fits, personal: Personal) -> str:
     count = len(personal.points or ())
     kept = _points_that_fit(fits, personal)
     with_note = " with this note" if personal.note else ""
+    if kept == 0:
+        # Even one point brings the diagram of the points treated, which needs room of its
+        # own: there is none left, so the advice is to leave them out (or to make room).
+        shorten = "shorten --note or " if personal.note else ""
+        return (f"the {count} treated point{'s' if count != 1 else ''}: not even one fits"
+                f"{with_note} (the diagram of the points treated needs room the sheet does not "
+                f"have left): {shorten}leave out --points")
     return (f"the {count} treated points, {count - kept} too many "
             f"({kept} fit{with_note}): give at most {kept} --points")
 
@@ -105,8 +112,10 @@ def _together(fits: Fits, personal: Personal, parts: list[str]) -> str:
     listed = _and([named[p] for p in parts])
     hint = ""
     if "points" in parts and "note" in parts:
-        without_note = dataclasses.replace(personal, note=None)
-        hint = f"; without the note, {_points_that_fit(fits, without_note)} of the points fit"
+        kept = _points_that_fit(fits, dataclasses.replace(personal, note=None))
+        hint = (f"; without the note, {kept} of the points fit" if kept else
+                "; even without the note, not one point fits (its diagram needs room the "
+                "sheet does not have): leave out --points")
     return f"{listed} together: {_and([actions[p] for p in parts])}{hint}"
 
 

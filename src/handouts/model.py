@@ -208,6 +208,9 @@ class Labels:
     phone_line: Text = doc("footer line with the clinic's phone number; {phone}")
     qr_map: Text = doc("caption under the map QR code")
     qr_email: Text = doc("caption under the email QR code")
+    qr_map_short: Text = doc("the map code's caption in a bilingual edition, beside the other "
+                             "language's (a word or two: Map / 地図)")
+    qr_email_short: Text = doc("the email code's caption in a bilingual edition (Email / メール)")
     qr_map_link: Text = doc("what the map QR code opens, said by screen readers")
     qr_email_link: Text = doc("what the email QR code opens, said by screen readers")
     mailto_subject: Text = doc("subject prefilled by the email QR code")

@@ -116,6 +116,8 @@ class Fields:
 class FillIn:
     line: Length = doc("width of a writing line")
     height: Length = doc("room to write by hand above each line")
+    blank: Length = doc("shortest line to write on after its label (a name's twice as long): "
+                        "labels that leave less go on the next row", at_least=10, at_most=300)
 
 
 @dataclass(frozen=True)
@@ -141,6 +143,8 @@ class Diagram:
     bone_dash: list[Length] = doc("dash and gap of the bones")
     leader: Length = doc("width of the line from a point to its number")
     dot: Length = doc("radius of a point's dot")
+    dot_halo: Length = doc("white ring around a point's dot and under its leader, so that a dot "
+                           "on the outline stands clear of its strokes", at_least=0, at_most=5)
     badge_stroke: Length = doc("ring of a numbered marker")
     badge_stroke_treated: Length = doc("ring of a treated point's marker")
     untreated: Length = doc("half-size of the diamond marking a point not treated today")

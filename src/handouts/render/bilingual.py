@@ -15,6 +15,7 @@ from reportlab.platypus import Flowable, KeepTogether
 from handouts import document as d
 from handouts.render import figure
 from handouts.render.columns import SideBySide
+from handouts.render.ruby import ruby_texts
 
 # Blocks that need the whole width: their two languages follow each other.
 FULL_WIDTH = (d.Fields,)
@@ -68,9 +69,12 @@ def _figure(first, second, a: d.PointsFigure, b: d.PointsFigure) -> list[Flowabl
     heads = SideBySide(head_a, head_b, (half, half), gap)
     views = tuple(dataclasses.replace(view, caption=_pair(view.caption, other.caption))
                   for view, other in zip(a.views, b.views))
-    # The side labels (R / L) stay short: the first language's, beside the drawings.
-    both = dataclasses.replace(a, views=views, notes=(), untreated=None)
-    rows = figure._rows(first, both, first.width)
+    # The side labels in both languages ('R / 右'), each in its own font.
+    sides = (_pair(a.sides[0], b.sides[0]), _pair(a.sides[1], b.sides[1]))
+    both = dataclasses.replace(a, views=views, notes=(), untreated=None, sides=sides)
+    rows = figure._rows(first, both, first.width, {
+        label: _side_parts(first, second, x, y) for label, x, y in zip(sides, a.sides, b.sides)
+        if label != x})
     notes_a = figure._notes(narrow_a, a, half)
     with narrow_b.under(first.element("Div", lang=second.lang)):
         notes_b = figure._notes(narrow_b, b, half)
@@ -79,6 +83,19 @@ def _figure(first, second, a: d.PointsFigure, b: d.PointsFigure) -> list[Flowabl
     legend = [_legend_row(first, second, items, x, y, a.compact)
               for x, y in zip(a.legend, b.legend)]
     return [KeepTogether([heads, *rows, notes]), *legend]
+
+
+def _side_parts(first, second, a: str, b: str) -> list:
+    """A side label in both languages: (text, style) parts, each language in its own side
+    style, with its furigana where that language has them."""
+    parts = []
+    for renderer, text in ((first, a), (second, b)):
+        style = renderer.s.side
+        if renderer.readings is not None and renderer.ruby_share:
+            (text,), style = ruby_texts(renderer.readings, [text], style, renderer.ruby_share)
+        parts.append((text, style))
+    (a_text, a_style), b_part = parts
+    return [(a_text, a_style), (" / ", a_style), b_part]
 
 
 def _legend_row(first, second, items, a: d.LegendEntry, b: d.LegendEntry,

@@ -15,7 +15,7 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportlab.lib.colors import Color, black
+from reportlab.lib.colors import Color, black, white
 from reportlab.platypus import Flowable
 
 from handouts.document import View
@@ -51,10 +51,12 @@ class DiagramRow(Flowable):
 
     def __init__(self, views: tuple[View, ...], style: Style, caption: TextStyle,
                  number: TextStyle, side: TextStyle, sides: tuple[str, str],
-                 figures: tuple[Element, ...] | None = None, side_ruby: dict | None = None):
+                 figures: tuple[Element, ...] | None = None, side_texts: dict | None = None):
         super().__init__()
-        # R / L labels with furigana: label -> (its text with placeholders, its RubyStyle)
-        self.side_ruby = side_ruby or {}
+        # R / L labels drawn otherwise than in `side`: label -> its (text, style) parts (with
+        # furigana: a text with placeholders in a RubyStyle; a bilingual page: 'R / 右', each
+        # language in its own font)
+        self.side_texts = side_texts or {}
         self.views, self.style, self.d = views, style, style.diagram
         self.figures = figures or (None,) * len(views)     # a Figure element per view
         self.caption, self.number, self.side, self.side_labels = caption, number, side, sides
@@ -68,7 +70,8 @@ class DiagramRow(Flowable):
         # R / L labels centred on the drawing's top edge reach above the row: keep them clear
         # of a heading above, with their furigana.
         self.spaceBefore = side.size * 0.5 + max(
-            (style.above for _, style in self.side_ruby.values()), default=0.0)
+            (getattr(style, "above", 0.0) for parts in self.side_texts.values()
+             for _, style in parts), default=0.0)
 
     # -- sizes -------------------------------------------------------------------------------
     def _factor(self, view: View) -> float:
@@ -152,8 +155,8 @@ class DiagramRow(Flowable):
                      for v in self.views),
                tuple((round(left, 3), round(b, 3), round(s, 6)) for left, b, s in frames),
                round(self.width, 3), round(self.caption_height, 3), round(self.height, 3),
-               self.radius, self.d.dot, self.d.clearance, self.side.size, self.side.font_name,
-               self.side_labels)
+               self.radius, self.d.dot, self.d.clearance, self.side.size,
+               tuple((label, self._side_width(label)) for label in self.side_labels))
         # Only a generic row is kept in the cache: a personal one tells which points were treated.
         generic = all(m.emphasis == "normal" for v in self.views for m in v.markers)
         badges, sides = layoutcache.row_layout(key, _row_layout) if generic else _row_layout(key)
@@ -167,6 +170,12 @@ class DiagramRow(Flowable):
             result.append(ViewPlacement(view, art, left, bottom, scale, centre, markers,
                                         sides[index]))
         return result
+
+    def _side_parts(self, label: str) -> list:
+        return self.side_texts.get(label) or [(label, self.side)]
+
+    def _side_width(self, label: str) -> float:
+        return round(sum(style.width(text) for text, style in self._side_parts(label)), 3)
 
     # -- drawing -----------------------------------------------------------------------------
     def draw(self):
@@ -191,8 +200,9 @@ class DiagramRow(Flowable):
             canvas.addLiteral("EMC")
             marking.switch(figure)
             for label, lx, ly in place.sides:
-                text, style = self.side_ruby.get(label, (label, self.side))
-                style.draw(canvas, lx - style.width(text) / 2, ly - self.side.size * 0.36, text)
+                x = lx - self._side_width(label) / 2
+                for text, style in self._side_parts(label):
+                    x += style.draw(canvas, x, ly - self.side.size * 0.36, text)
             for index, line in enumerate(caption):
                 width = sum(p.width for p in line.pieces) + sum(
                     p.style.width(" ") for i, p in enumerate(line.pieces) if i and p.space)
@@ -211,6 +221,13 @@ class DiagramRow(Flowable):
             if not marker.number:
                 marking.switch(figure)
                 draw_diamond(canvas, px, py, d.untreated, d.untreated_stroke, untreated)
+        # A white halo under each numbered dot and the start of its leader: a dot on the body
+        # outline (a point at the edge of a limb) stands clear of the outline's strokes.
+        marking.switch(LAYOUT)
+        canvas.setFillColor(white)
+        for marker, (px, py), _, _ in markers:
+            if marker.number and d.dot_halo:
+                canvas.circle(px, py, d.dot + d.dot_halo, stroke=0, fill=1)
         marking.end()                     # the tests' marks wrap the tagged content
         for marker, (px, py), badge, figure in markers:
             if not marker.number:
@@ -253,10 +270,7 @@ def _caption(text: str, style: TextStyle, width: float):
 def _row_layout(key):
     """Badge centres by (view index, number), and R/L labels per view. Cached: the same views
     at the same size in many documents are laid out once per process."""
-    (views, frames, width, floor, ceiling, radius, dot, clearance, side_size, side_font,
-     labels) = key
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
+    (views, frames, width, floor, ceiling, radius, dot, clearance, side_size, labels) = key
     names = dict(zip(("right", "left"), labels))
     dots, walls, lines, boxes, bodies, centres, numbered = [], [], [], [], [], [], []
     sides: list[list] = []
@@ -272,10 +286,10 @@ def _row_layout(key):
                    for seg in zip([to_page(p) for p in poly], [to_page(p) for p in poly[1:] + poly[:1]])]
         centre = centres[-1]
         for which, anchor in art.sides:
-            label = names.get(which)
+            label, label_width = names.get(which, ("", 0.0))
             if label:
                 lx, ly = to_page(anchor)
-                half = stringWidth(label, side_font, side_size) / 2 + 1
+                half = label_width / 2 + 1
                 # The anchor is where the artist wants the label; at larger sizes the label
                 # may reach the body: move it outward until it is clear of the outline.
                 step = 1.0 if lx >= centre else -1.0

@@ -78,15 +78,15 @@ def flowables(r, b: d.PointsFigure) -> list[Flowable]:
     if _height(r, parts) <= r.frame_height or len(b.views) == 1:
         r.place(figures, said, listed)
         return [*beside, KeepTogether(parts)]
-    # Large print: too tall for one page. Heading and notes lead in (a page may end after
-    # them), then views and legend kept on one page; else the views go in groups, each with
-    # the legend of its points.
-    if _height(r, [*rows, *legend]) <= r.frame_height:
-        r.place(said, figures, listed)
-        figure = _Views([*rows, *legend])
-        figure.within_figure = True        # nothing floats in between the notes and the views
-        head[0].figure_follows = figure    # the writing area may take the gap before the heading
-        return [*beside, *head, *notes, figure]
+    # Large print: too tall for one page. The heading stays with the views (a page never ends
+    # with it), the notes and the legend follow, entry by entry: the figure need not move
+    # whole to the next page and leave this one half empty. Else the views go in groups,
+    # each with the legend of its points.
+    if _height(r, [*head, *rows]) <= r.frame_height:
+        r.place(figures, said, listed)
+        for part in legend:
+            part.within_figure = True      # nothing floats in between the entries
+        return [*beside, _Views([*head, *rows]), *notes, *legend]
     groups = _by_rows(r, b, head)
     r.place(said)
     return [*beside, *groups, *notes]
@@ -133,21 +133,23 @@ def _by_rows(r, b: d.PointsFigure, head: list[Flowable]) -> list[Flowable]:
     return result
 
 
-def _rows(r, b: d.PointsFigure, width: float) -> list[DiagramRow]:
-    """The views in rows that each fit `width` at the smallest legible height."""
+def _rows(r, b: d.PointsFigure, width: float, sides: dict | None = None) -> list[DiagramRow]:
+    """The views in rows that each fit `width` at the smallest legible height. `sides`: how
+    the R / L labels are drawn, when not in the side style (label -> (text, style) parts)."""
     s = r.s
-    caption, views, sides = s.caption, b.views, None
+    caption, views = s.caption, b.views
     readings, share, fonts = readings_of(r.doc)
     if readings is not None:          # furigana over the captions and R/L labels too
         texts, caption = ruby_texts(readings, [v.caption for v in b.views], s.caption, share,
                                     fonts)
         views = tuple(dataclasses.replace(v, caption=t) for v, t in zip(b.views, texts))
-        labels, side = ruby_texts(readings, b.sides, s.side, share, fonts)
-        sides = {label: (text, side) for label, text in zip(b.sides, labels)}
+        if sides is None:
+            labels, side = ruby_texts(readings, b.sides, s.side, share, fonts)
+            sides = {label: [(text, side)] for label, text in zip(b.sides, labels)}
     rows: list[list[d.View]] = [[]]
     for view in views:
         trial = DiagramRow((*rows[-1], view), r.style, caption, s.number, s.side, b.sides,
-                           side_ruby=sides)
+                           side_texts=sides)
         if rows[-1] and not trial.fits(width):
             rows.append([view])
         else:
@@ -155,7 +157,7 @@ def _rows(r, b: d.PointsFigure, width: float) -> list[DiagramRow]:
     alts = {id(v): o.alt or o.caption for v, o in zip(views, b.views)}
     return [DiagramRow(tuple(row), r.style, caption, s.number, s.side, b.sides,
                        tuple(r.element("Figure", alt=alts[id(view)]) for view in row),
-                       side_ruby=sides)
+                       side_texts=sides)
             for row in rows if row]
 
 

@@ -67,46 +67,111 @@ def declare(parent: Element, doc: d.Document, name: Element) -> Contact:
     return Contact(name, texts, links)
 
 
-def layout_footer(doc: d.Document, styles, style: Style) -> Footer:
+def layout_footer(doc: d.Document, styles, style: Style, second=None) -> Footer:
     """The lower of two layouts: captions on one line each, or captions wrapped to the width
-    of their code (which leaves the text beside the codes more room)."""
-    return min((_layout(doc, styles, style, wrap) for wrap in (False, True)),
+    of their code (which leaves the text beside the codes more room). `second`: a bilingual
+    edition's second language's text styles (its texts are set in its own font)."""
+    return min((_layout(doc, styles, style, wrap, second) for wrap in (False, True)),
                key=lambda footer: footer.height)
 
 
-def _layout(doc: d.Document, styles, style: Style, wrap_captions: bool) -> Footer:
+# The text style of each footer text (FOOTER_TEXTS order).
+TEXT_STYLES = ("contact_strong", "footer", "footer", "contact", "footer")
+
+
+def _layout(doc: d.Document, styles, style: Style, wrap_captions: bool, second=None) -> Footer:
     f, page, foot = doc.footer, style.page, style.footer
-    furigana = readings_of(doc)
     caption = styles.caption
     # The codes, right-aligned in the margin, each centred over its caption.
     slot = foot.qr_size + 2 * foot.quiet_zone
     right = page.width - page.margin_right
     codes = []
     for index, (payload, text) in reversed(list(enumerate(f.codes))):
-        lines = _wrap(text, caption, slot if wrap_captions else page.width, furigana)
+        first = f.first.codes[index][1] if f.first is not None else None
+        spans = _both(doc, first, text, "caption", styles, second)
+        lines = _lines(spans, slot if wrap_captions else page.width)
         width = max(slot, *(_width(line) for line in lines))
         codes.append((payload, lines, right - width / 2, width, index))
         right -= width + foot.qr_gap
     block_left = min(centre - width / 2 for _, _, centre, width, _ in codes)
-    text_width = block_left - foot.text_gap - page.margin_left
-    lines = []
-    texts = [(styles.contact_strong, f.phone), (styles.footer, f.hours),
-             (styles.footer, f.address), (styles.contact, f.email), (styles.footer, f.reviewed)]
-    for index, (text_style, value) in enumerate(texts):
-        if value:
-            wrapped = _wrap(value, text_style, text_width, furigana)
-            lines += [(_style_of(wrapped, text_style), line, index) for line in wrapped]
-    first = lines[0][0] if lines else None
-    # Under the footer's rule the readings keep half a box's clearance (every page pays for it).
-    pad = CLEARANCE / 2 * furigana[1] * first.size if first is not None and first.above else 0.0
-    text_height = sum(s.leading for s, _, _ in lines) + pad
     captions = max(len(lines) * _style_of(lines, caption).leading
                    for _, lines, _, _, _ in codes)
     # Each code sits a quiet zone below the rule, its caption under it.
     qr_height = foot.quiet_zone + foot.qr_size + foot.caption_gap + captions
-    height = max(text_height + foot.rule, qr_height)
+    # The text ends `text_gap` before the codes; a text that starts `text_gap` below their
+    # captions (a bilingual footer has two languages' lines) may run the whole width.
+    beside = block_left - foot.text_gap - page.margin_left
+    whole = page.width - page.margin_left - page.margin_right
+    lines = []
+    # Under the footer's rule the readings keep half a box's clearance (every page pays for it).
+    share = readings_of(doc)[1]
+    pad = CLEARANCE / 2 * share * styles.contact_strong.size if share else 0.0
+    text_height = foot.rule + pad
+    for index, (name, style_name) in enumerate(zip(FOOTER_TEXTS, TEXT_STYLES)):
+        first = getattr(f.first, name) if f.first is not None else None
+        spans = _both(doc, first, getattr(f, name), style_name, styles, second,
+                      name == "phone")
+        if spans:
+            below = text_height >= qr_height + foot.text_gap     # clear of the captions
+            wrapped = _lines(spans, whole if below else beside)
+            for line in wrapped:
+                line_style = _style_of([line], styles[style_name])
+                lines.append((line_style, line, index))
+                text_height += line_style.leading
+    height = max(text_height, qr_height)
     return Footer(lines, height, [(p, lines_, centre, i) for p, lines_, centre, _, i in codes],
                   page.margin_bottom + height - foot.quiet_zone - foot.qr_size, pad)
+
+
+def _both(doc: d.Document, first: str | None, text: str | None, style_name: str, styles,
+          second, shared_end: bool = False) -> list:
+    """The spans of a footer text: in the document's language, or (a bilingual edition) the
+    first language's text, a slash, then the second's, each in its language's font (a text
+    both write alike once). `shared_end`: the words both texts end with are said once (the
+    phone number: 'Phone / 電話 03-...' rather than the number twice)."""
+    if second is None or first is None:
+        return [_marked(doc, doc.lang, text, styles[style_name])] if text else []
+    if not text or first == text:
+        return [_marked(doc, doc.lang, first, styles[style_name])] if first else []
+    a, b = styles[style_name], second[style_name]
+    if shared_end:
+        end = _common_end(first, text)
+        if end and first[:-len(end)].strip() and text[:-len(end)].strip():
+            first = first[:-len(end)].rstrip()
+    return [_marked(doc, doc.lang, first, a), _marked(doc, doc.second, text, b)]
+
+
+def _common_end(a: str, b: str) -> str:
+    """The words two texts end with alike (from a space on), or ''."""
+    size = 0
+    while size < min(len(a), len(b)) and a[-1 - size] == b[-1 - size]:
+        size += 1
+    end = a[len(a) - size:]
+    return end[end.index(" "):] if " " in end else ""
+
+
+def _marked(doc: d.Document, lang: str | None, text: str, style: TextStyle):
+    """(text, style) of a text in `lang`, with its furigana when the document gives that
+    language furigana."""
+    typography = doc.typography if lang == doc.lang else doc.second_typography
+    readings = doc.ruby.get(lang)
+    if readings is None or typography is None or not typography.ruby or not text:
+        return text, style
+    (text,), style = ruby_texts(readings, [text], style, typography.ruby)
+    return text, style
+
+
+def _lines(spans, width: float) -> list:
+    """The lines of a footer text: one language's (text, style) spans wrapped, or both
+    languages' on one line ('Phone / 電話 03-...') when they fit it, else each language's
+    lines in turn (never one language broken off onto the other's line)."""
+    if len(spans) == 1:
+        return _wrap(spans, width)
+    (a, a_style), (b, b_style) = spans
+    together = _wrap([(f"{a}\u00a0/", a_style), (" ", a_style), (b, b_style)], width)
+    if len(together) == 1:
+        return together
+    return _wrap([(a, a_style)], width) + _wrap([(b, b_style)], width)
 
 
 def _width(line) -> float:
@@ -114,18 +179,18 @@ def _width(line) -> float:
         p.style.width(" ") for i, p in enumerate(line.pieces) if i and p.space)
 
 
-def _wrap(text: str, style: TextStyle, width: float, furigana=(None, 0.0, None)):
-    """The lines of a text (with its furigana: readings_of's (readings, share, fonts))."""
-    readings, share, fonts = furigana
-    if readings is not None and text:
-        (text,), style = ruby_texts(readings, [text], style, share, fonts)
-    return fill(pieces_of([(text, style, False)], style.rules, measure), width, style.rules,
-                measure, style.size)
+def _wrap(spans, width: float):
+    """The lines of some (text, style) spans, each broken by its own language's rules."""
+    style = spans[0][1]
+    return fill(pieces_of([(text, span_style, False) for text, span_style in spans],
+                          style.rules, measure), width, style.rules, measure, style.size)
 
 
 def _style_of(lines, style: TextStyle):
-    """The style `lines` were set in (with room for furigana where they have them)."""
-    return next((p.style for line in lines for p in line.pieces), style)
+    """The style whose leading `lines` take (the tallest of their pieces': room for furigana,
+    a second language's font)."""
+    return max((p.style for line in lines for p in line.pieces), key=lambda s: s.leading,
+               default=style)
 
 
 def _header(doc: d.Document, styles):

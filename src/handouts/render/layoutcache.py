@@ -30,7 +30,7 @@ def row_layout(key: tuple, lay_out) -> tuple[dict, list]:
         except (ValueError, TypeError):
             pass                                 # not what we write: lay out again
     badges, sides = result = lay_out(key)
-    labels = key[10]
+    labels = [label for label, _ in key[9]]
     # A label is stored as its place in the key's labels: the restored row draws the very
     # same strings (content Text, or a Fallback that knows its language).
     stored = [[(next(i for i, known in enumerate(labels) if known is label), x, y)
@@ -42,7 +42,7 @@ def row_layout(key: tuple, lay_out) -> tuple[dict, list]:
 def _checked(stored, key: tuple) -> tuple[dict, list]:
     """A stored layout, if it is one for this key: a badge per numbered marker, labels per view."""
     badges, sides = stored
-    views, labels = key[0], key[10]
+    views, labels = key[0], [label for label, _ in key[9]]
     numbered = {(index, number) for index, (_, marks) in enumerate(views)
                 for number, _, _ in marks if number}
     if type(badges) is not dict or set(badges) != numbered or not all(
@@ -74,10 +74,8 @@ def _code_digest() -> str:
 
 
 def _entry_key(key: tuple) -> str:
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    views, side_size, side_font, labels = key[0], key[8], key[9], key[10]
-    files = [hashlib.sha256(Path(svg).read_bytes()).hexdigest() for svg, _ in views]
-    widths = [stringWidth(label, side_font, side_size) for label in labels if label]
-    return hashlib.sha256(repr((_code_digest(), __version__, key, files, widths)).encode()
+    """The key holds the side labels with their measured widths (in whatever fonts they are
+    drawn), so only the drawings' files are added."""
+    files = [hashlib.sha256(Path(svg).read_bytes()).hexdigest() for svg, _ in key[0]]
+    return hashlib.sha256(repr((_code_digest(), __version__, key, files)).encode()
                           ).hexdigest()

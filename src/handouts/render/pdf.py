@@ -3,6 +3,8 @@
 Layout runs twice when a page has room to spare: first with every elastic element (body
 views, writing lines) at its smallest, then with each grown into the free space left at the
 bottom of its page. Growing only takes space that was empty, so pages break in the same places.
+A personal sheet whose last page is left largely empty first tries its views taller (more draft
+layouts), keeping the taller height that keeps its page count (_taller_views).
 
 Every document is a tagged PDF (render.tagging): the structure elements are made here, in
 reading order, as blocks become flowables; the flowables mark their content as they draw.
@@ -36,6 +38,7 @@ from handouts.errors import HandoutsError
 from handouts.linebreak import BreakRules
 from handouts.render import bilingual, figure, furniture
 from handouts.render.columns import SideBySide
+from handouts.render.diagram import DiagramRow
 from handouts.render.ruby import CLEARANCE, readings_of, ruby_room, ruby_span, ruby_texts
 from handouts.render.tagging import Element, StructureTree, TextTags, table_artifacts
 from handouts.render.text import TextBlock, TextStyle, font_chain
@@ -371,16 +374,17 @@ class _Renderer:
         f, page = self.style.fill_in, self.style.page
         color = Color(*self.style.colors.rule)
         labels = list(b.labels)
-        # One row (the first, a name, twice as wide); in one column: the name, then the rest.
-        groups = [labels] if page.columns >= 2 else [labels[:1], labels[1:]]
         labels_element = self.element("P")       # the labels; the lines to write on: artifacts
         style = self.s.fill_in
         readings, share, fonts = readings_of(self.doc)
         if readings is not None:                  # the labels with their furigana
-            marked, style = ruby_texts(readings, labels, style, share, fonts)
-            groups = [[marked[labels.index(label)] for label in group] for group in groups]
-        rows = [FillInRow(group, style, f.height, f.line, color, page.column_gap,
-                          labels_element) for group in groups]
+            labels, style = ruby_texts(readings, labels, style, share, fonts)
+        # The first (a name) needs twice the room to write of the others.
+        weights = [2.0] + [1.0] * (len(labels) - 1)
+        rows = [FillInRow([labels[i] for i in row], style, f.height, f.line, color,
+                          page.column_gap, labels_element, [weights[i] for i in row])
+                for row in fill_in_rows([style.width(label) for label in labels], weights,
+                                        self.width, f.blank, page.column_gap, style.size)]
         return [*rows, Spacer(1, 4)]
 
     def memo(self, b: d.Memo):
@@ -435,6 +439,24 @@ class _Renderer:
     DISPATCH: dict[type, Callable[..., list[Flowable]]] = {d.Title: title, d.Heading: heading, d.Paragraph: paragraph, d.Bullets: bullets,
                 d.Columns: columns, d.Alert: alert, d.Fields: fields, d.PointsFigure: points,
                 d.FillIn: fill_in, d.Memo: memo, d.Parallel: parallel}
+
+
+def fill_in_rows(widths: list[float], weights: list[float], width: float, blank: float,
+                 gap: float, size: float) -> list[list[int]]:
+    """Which labels (their indexes) share each row of fill-in lines: as many as leave each
+    label its shortest line to write on (`blank` x its weight) after it; the rest go on the
+    next row (two languages' labels are long)."""
+    rows: list[list[int]] = []
+    used = 0.0
+    for index, (label, weight) in enumerate(zip(widths, weights)):
+        need = label + FillInRow.pad(size) + blank * weight
+        if rows and used + gap + need <= width:
+            rows[-1].append(index)
+            used += gap + need
+        else:
+            rows.append([index])
+            used = need
+    return rows
 
 
 # -- layout ------------------------------------------------------------------------------------
@@ -529,15 +551,15 @@ def render(doc: d.Document, style: Style, fallback_style: Style | None = None,
     styles = Styles(style, doc.typography)
     fallback = (Styles(fallback_style or style, doc.fallback_typography)
                 if doc.fallback_typography else None)
-    footer = furniture.layout_footer(doc, styles, style)
+    second = (Styles(second_style or style, doc.second_typography or doc.typography)
+              if doc.second else None)
+    footer = furniture.layout_footer(doc, styles, style, second)
     frame_bottom = page.margin_bottom + footer.height + style.footer.body_gap
     frame_top = page.height - page.margin_top - furniture.header_height(styles, style, doc)
     width = page.width - page.margin_left - page.margin_right
     renderer = _Renderer(doc, styles, width, fallback, frame_top - frame_bottom)
-    if doc.second:         # the second language's renderer: the same pages, the same tree
-        partner = _Renderer(doc, Styles(second_style or style,
-                                        doc.second_typography or doc.typography),
-                            width, fallback, frame_top - frame_bottom, doc.second)
+    if second is not None:    # the second language's renderer: the same pages, the same tree
+        partner = _Renderer(doc, second, width, fallback, frame_top - frame_bottom, doc.second)
         partner.placements, partner.tags = renderer.placements, renderer.tags
         renderer.partner = partner
     letterhead = renderer.element("P")      # the clinic's name atop the first page, read first
@@ -565,6 +587,9 @@ def render(doc: d.Document, style: Style, fallback_style: Style | None = None,
         draft.build(list(flowables), canvasmaker=_DraftCanvas)
         if pages_only:
             return b"", draft.page
+        if doc.kind == "aftercare":
+            draft = _taller_views(draft, flowables, template, marks, renderer.placements,
+                                  frame_top - frame_bottom)
         _grow(draft)
         _restore(marks)
         for placement in renderer.placements:
@@ -606,6 +631,53 @@ def _restore(marks: list) -> None:
             flowable.__dict__.pop("keepWithNext", None)
         else:
             flowable.__dict__["keepWithNext"] = keep
+
+
+# A personal sheet's views grow into a later page's room when that page is at least this
+# share empty (each try is one more draft layout).
+ROOM_TO_GROW = 0.2
+TRIES = 4
+
+
+def _taller_views(draft: _Template, flowables, template, marks, placements,
+                  frame: float) -> _Template:
+    """A personal sheet's body views, laid out at their smallest, may leave its last page half
+    empty while the page they are on has no room to grow them (_grow only fills the room of
+    their own page): set them taller, as long as the sheet keeps its page count (what follows
+    them moves on into the empty room). Returns the draft of the chosen height."""
+    rows = [part for parts in draft.placed.values() for part in parts
+            if isinstance(part, DiagramRow)]
+    room = draft.free.get(draft.page, 0.0)
+    if not rows or room < ROOM_TO_GROW * frame:
+        return draft
+    smallest = rows[0].view_height
+    ceiling = max(row.d.max_height for row in rows)
+    pages, height, last = draft.page, smallest, draft
+    step = min(room / len({id(r) for r in rows}), ceiling - smallest)
+    for _ in range(TRIES):
+        if step < 1.0:
+            break
+        last = _draft_at(height + step, rows, flowables, template, marks, placements)
+        if last.page <= pages:
+            height = height + step
+        step /= 2
+    if last.page <= pages and rows[0].view_height == height:
+        return last
+    # The draft whose layout the flowables (and the writing area's place) now hold must be
+    # the chosen one.
+    return _draft_at(height, rows, flowables, template, marks, placements)
+
+
+def _draft_at(height: float, rows, flowables, template, marks, placements) -> _Template:
+    """A draft layout with the body views `height` tall."""
+    for row in rows:
+        row.view_height = height
+    for placement in placements:
+        placement.taken_by = None
+    _restore(marks)
+    draft = template(io.BytesIO())
+    draft.build(list(flowables), canvasmaker=_DraftCanvas)
+    return draft
 
 
 def _grow(draft: _Template) -> bool:

@@ -208,11 +208,19 @@ class FillInRow(Flowable):
     """Labels each followed by a line to write on, side by side."""
 
     def __init__(self, labels: list[str], style: TextStyle, height: float, line: float,
-                 color: Color, gap: float, element: Element | None = None):
+                 color: Color, gap: float, element: Element | None = None,
+                 weights: list[float] | None = None):
         super().__init__()
         self.labels, self.style, self.row_height = labels, style, height
         self.line, self.color, self.gap = line, color, gap
         self.element = element            # owns the labels; the lines are artifacts
+        # How the room to write is shared: a name needs the most.
+        self.weights = weights or [2.0] + [1.0] * (len(labels) - 1)
+
+    @staticmethod
+    def pad(size: float) -> float:
+        """The space between a label and its line."""
+        return size * 0.4
 
     def wrap(self, avail_width, avail_height):
         self.width = avail_width
@@ -222,9 +230,9 @@ class FillInRow(Flowable):
     def draw(self):
         c, style = self.canv, self.style
         # The room to write is shared, not the row: a long label ("Next visit") does not
-        # shorten its own line. A name needs the most room.
-        weights = [2.0] + [1.0] * (len(self.labels) - 1)
-        pad = style.size * 0.4
+        # shorten its own line.
+        weights = self.weights
+        pad = self.pad(style.size)
         labels = [style.width(label) + pad for label in self.labels]
         unit = (self.width - self.gap * (len(self.labels) - 1) - sum(labels)) / sum(weights)
         y = self.line + style.size * 0.3
