@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import yaml
 
@@ -14,7 +16,8 @@ def rules(lang: str) -> BreakRules:
     lb = data["line_breaking"]
     return BreakRules(lb["words"], frozenset(lb.get("no_line_start") or ""),
                       frozenset(lb.get("no_line_end") or ""), tuple(lb.get("units") or ()),
-                      lb.get("min_last_line", 0), tuple(sorted((lb.get("squeeze") or {}).items())))
+                      lb.get("min_last_line", 0), tuple(sorted((lb.get("squeeze") or {}).items())),
+                      tuple(lb.get("keep_together") or ()), lb.get("phrases"))
 
 
 def one_per_char(text: str) -> float:
@@ -101,3 +104,51 @@ def test_a_span_kept_whole_is_never_split():
     for width in range(10, 30):
         lines = [line.text for line in fill(pieces_of(spans, JA, measure), width, JA, measure)]
         assert any("（ようりょうせん）" in line for line in lines), (width, lines)
+
+
+@pytest.mark.parametrize("lang", ["ja", "ja-x-easy"])
+@pytest.mark.parametrize("width", range(6, 24))
+def test_katakana_words_and_latin_runs_never_split(lang, width):
+    text = "背骨の間のクッションが飛び出す（椎間板ヘルニア）ことがあります。LI4は2026年の秋にも使います。"
+    lines = wrap(text, width, one_per_char, rules(lang))
+    assert "".join(lines) == text
+    for before, after in zip(lines, lines[1:]):
+        for run in ("ァ-ヺー", "A-Za-z0-9"):
+            assert not (re.match(f"[{run}]", before[-1]) and re.match(f"[{run}]", after[0])), lines
+
+
+def test_a_katakana_word_longer_than_a_line_still_breaks():
+    lines = wrap("ピリピリピリピリピリピリした感じ", 5, one_per_char, JA)
+    assert "".join(lines) == "ピリピリピリピリピリピリした感じ"
+    assert all(len(line) <= 5 for line in lines)
+
+
+@pytest.mark.parametrize("width", range(10, 30))      # the longest phrase: 9 characters
+def test_the_easy_edition_breaks_between_phrases_only(width):
+    from handouts.furigana import phrase_starts
+
+    easy = rules("ja-x-easy")
+    assert easy.phrases == "sudachi"
+    text = "病院の治療といっしょに受けてください。痛みが強いときは、すぐに119番へ電話してください。"
+    starts = phrase_starts(text)
+    lines = wrap(text, width, one_per_char, easy)
+    assert "".join(lines) == text
+    at = 0
+    for line in lines[:-1]:
+        at += len(line)
+        assert at in starts, lines
+
+
+def test_phrases_are_words_with_their_particles_and_punctuation():
+    from handouts.furigana import phrase_starts
+
+    text = "背骨の間のクッションが飛び出す（椎間板ヘルニア）ことがあります。"
+    starts = sorted(phrase_starts(text))
+    assert ["".join(text[a:b]) for a, b in zip([0, *starts], [*starts, len(text)])] == \
+        ["背骨の", "間の", "クッションが", "飛び出す", "（椎間板ヘルニア）", "ことが", "あります。"]
+
+
+def test_a_phrase_longer_than_a_line_breaks_between_characters():
+    lines = wrap("とてもながいひらがなのことばをかきました。", 6, one_per_char, rules("ja-x-easy"))
+    assert "".join(lines) == "とてもながいひらがなのことばをかきました。"
+    assert all(len(line) <= 6 for line in lines)

@@ -265,8 +265,11 @@ def expected_aftercare(lang: str, slug: str, kind: str, variant: str) -> list[li
     untreated = [p["code"] for p in c["points"] if p["code"] not in treated
                  and registry[p["code"]]["view"] in shown]
     notes = [("P", ui["points_bilateral"])]
-    if untreated:
-        notes.append(("P", f"{ui['points_not_treated']}{''.join(untreated)}"))
+    if untreated:         # each by its name with its code
+        names = content(f"{lang}/points.yaml")
+        listed = ui["list_separator"].join(
+            ui["other_point"].format(name=names[code]["name"], code=code) for code in untreated)
+        notes.append(("P", f"{ui['points_not_treated']}{listed}"))
     figure = [("H2", ui["treated_points"]), *[("Figure", FIGURE)] * len(shown)]
     points = legend(lang, codes, list(range(1, len(codes) + 1)), None)
     orders = []

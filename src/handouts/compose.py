@@ -113,14 +113,18 @@ def clinic_name(language: Language) -> str:
 
 def typography(language: Language, furigana: bool = False) -> d.Typography:
     style = language.style
-    ruby = style.furigana.size if style.furigana and readings(language, furigana) else 0.0
+    annotated = bool(style.furigana and readings(language, furigana))
+    ruby = style.furigana.size if style.furigana and annotated else 0.0
     breaking = style.line_breaking
+    # Phrases need the analyser: only where furigana have it loaded already.
+    phrases = str(breaking.phrases) if breaking.phrases and annotated else None
     return d.Typography(
         font=style.font, words=breaking.words,
         no_line_start=breaking.no_line_start or "",
         no_line_end=breaking.no_line_end or "",
         units=tuple(breaking.units), min_last_line=breaking.min_last_line,
-        squeeze=tuple(sorted(breaking.squeeze.items())), ruby=ruby)
+        squeeze=tuple(sorted(breaking.squeeze.items())), ruby=ruby,
+        keep=tuple(str(k) for k in breaking.keep_together), phrases=phrases)
 
 
 def _has_fallback(value) -> bool:
@@ -232,7 +236,7 @@ def _aftercare_blocks(library: Library, language: Language, condition: Condition
     # The condition is named in the heading of its own advice, so no subtitle is needed.
     blocks: list = [d.Title(care.title)]
     rows = personal_rows(language, personal) if personal is not None else []
-    note = ((labels.note, d.given(personal.note, "--note"))
+    note = ((labels.note, d.given(personal.note, "--note", prose=True))
             if personal is not None and personal.note else None)
     when = next_visit(language, personal) if personal is not None else None
     if rows or note or when:
@@ -307,7 +311,7 @@ def points_figure(library: Library, language: Language, condition: Condition, *,
     """Numbered markers on the views the condition's points need, and the matching legend.
 
     On a personal sheet (`treated` given) the treated points are numbered and listed; the
-XX
+    condition's other points are open diamonds, named under the legend (name and code).
     """
     labels = language.labels
     markers: dict[str, list[d.Marker]] = {}
@@ -340,6 +344,9 @@ XX
                   for view in shown_views)
     heading = labels.treated_points if treated else labels.points
     codes = [code for view, code in untreated if view in shown_views]
+    # The other points by their names in this language, each with its code.
+    named = labels.list_separator.join(
+        labels.other_point.format(name=language.points[code].name, code=code) for code in codes)
     # "On both sides of the body; the pictures show the right side": said only when a listed
     # point is bilateral (points.yaml), never of midline points alone.
     listed = {entry.code for entry in legend}
@@ -348,7 +355,7 @@ XX
     if not compact:   # only the handout gives locations, measured in finger-widths
         notes.append(labels.finger_widths)
     return d.PointsFigure(heading, views, tuple(legend), tuple(notes), compact,
-                          untreated=f"{labels.points_not_treated} {' '.join(codes)}"
+                          untreated=f"{labels.points_not_treated} {named}"
                           if codes else None,
                           sides=(labels.side_right, labels.side_left))
 
@@ -367,7 +374,10 @@ def _view_alt(language: Language, caption: str, markers: list[d.Marker],
         for e in legend if e.number in numbers)
     alt = labels.view_alt.format(view=caption, points=points)
     if untreated:
-        alt += joiner + labels.view_alt_untreated.format(codes=" ".join(untreated))
+        named = labels.list_separator.join(
+            labels.other_point.format(name=language.points[code].name, code=code)
+            for code in untreated)
+        alt += joiner + labels.view_alt_untreated.format(codes=named)
     return alt
 
 

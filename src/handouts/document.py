@@ -20,14 +20,18 @@ def fallback(text: str, lang: str) -> Fallback:
 
 
 class Given(str):
-    """A value typed on the command line (a patient's name): named by its option in errors."""
+    """A value typed on the command line (a patient's name): named by its option in errors.
+    `prose`: free text (the practitioner's note), read with furigana like the content; a name
+    never is (its reading cannot be guessed)."""
 
     option: str = ""
+    prose: bool = False
 
 
-def given(value: str, option: str) -> Given:
+def given(value: str, option: str, prose: bool = False) -> Given:
     result = Given(value)
     result.option = option
+    result.prose = prose
     return result
 
 
@@ -187,6 +191,8 @@ class Typography:
     min_last_line: int = 0                          # fewest characters on a last line
     squeeze: tuple[tuple[str, float], ...] = ()     # punctuation and its squeezable share
     ruby: float = 0.0          # furigana: their size as a share of the text's (0: none)
+    keep: tuple[str, ...] = ()         # runs never broken inside (regular expressions)
+    phrases: str | None = None         # break only between phrases found by this analyser
 
 
 @dataclass

@@ -113,6 +113,11 @@ class Annotator:
             self._cache[text] = tuple(self._annotate(text)) if has_kanji(text) else ()
         return self._cache[text]
 
+    def fresh(self, text: str) -> tuple[Ruby, ...]:
+        """Every reading of `text`, never cached (a note typed for one patient)."""
+        text = str(text)
+        return tuple(self._annotate(text)) if has_kanji(text) else ()
+
     def unread(self, text: str) -> list[tuple[int, str]]:
         """(index, run) of each kanji run of `text` that gets no reading."""
         covered: set[int] = set()
@@ -249,8 +254,8 @@ def _dictionary(analyser: str):
     return Dictionary(dict="core")
 
 
-def tokenize(text: str, analyser: str = "sudachi") -> list[tuple[str, str]]:
-    """(surface, reading in katakana) of each word of `text`."""
+def _tokenizer(analyser: str):
+    """This thread's tokenizer."""
     tokenizers = getattr(_local, "tokenizers", None)
     if tokenizers is None:
         tokenizers = _local.tokenizers = {}
@@ -258,7 +263,59 @@ def tokenize(text: str, analyser: str = "sudachi") -> list[tuple[str, str]]:
         from sudachipy import SplitMode
 
         tokenizers[analyser] = _dictionary(analyser).tokenizer(mode=SplitMode.C)
-    return [(m.surface(), m.reading_form()) for m in tokenizers[analyser].tokenize(text)]
+    return tokenizers[analyser]
+
+
+def tokenize(text: str, analyser: str = "sudachi") -> list[tuple[str, str]]:
+    """(surface, reading in katakana) of each word of `text`."""
+    return [(m.surface(), m.reading_form()) for m in _tokenizer(analyser).tokenize(text)]
+
+
+# -- phrases (bunsetsu), for line breaking --------------------------------------------------------
+# A word starts a phrase unless it belongs to the one before: particles, auxiliaries, suffixes
+# and punctuation (but an opening bracket) follow their word, the word after an opening bracket,
+# a prefix or a wave dash follows it; a noun after a noun is the same
+# compound (椎間板ヘルニア), する after a noun its verb (妊娠して); a helping verb follows て
+# (受けてください is one phrase).
+_FOLLOWING = frozenset({"助詞", "助動詞", "接尾辞"})
+
+
+@functools.lru_cache(maxsize=4096)
+def phrase_starts(text: str, analyser: str = "sudachi") -> frozenset[int]:
+    """Indices of `text` where a phrase starts (where a line may break); 0 is not one."""
+    return phrase_starts_fresh(text, analyser)
+
+
+def phrase_starts_fresh(text: str, analyser: str = "sudachi") -> frozenset[int]:
+    """phrase_starts, never cached (a note typed for one patient)."""
+    starts, at = set(), 0
+    before: tuple[str, str] | None = None             # the previous word's part of speech
+    before_surface = ""
+    for surface, pos, lemma in _parts(text, analyser):
+        start = text.index(surface, at) if surface else at
+        at = start + len(surface)
+        if surface.isspace():
+            before = None
+            continue
+        attached = before is not None and (
+            pos[0] in _FOLLOWING or pos[1] == "助動詞語幹"          # よう(な)
+            or (pos[0] == "補助記号" and pos[1] != "括弧開")
+            or before[0] == "接頭辞"
+            or (before[0] == "補助記号" and before[1] in ("括弧開", "一般"))   # （ 〜 ・
+            or (pos[0] == "名詞" and before[0] == "名詞" and pos[1] != "数詞")
+            or (pos[1] == "非自立可能" and before[1] == "接続助詞"
+                and before_surface in ("て", "で"))
+            or (lemma == "する" and before[0] == "名詞"))
+        if start and not attached:
+            starts.add(start)
+        before, before_surface = (pos[0], pos[1]), surface
+    return frozenset(starts)
+
+
+def _parts(text: str, analyser: str) -> list[tuple[str, tuple[str, ...], str]]:
+    """(surface, part of speech, dictionary form) of each word of `text`."""
+    return [(m.surface(), tuple(m.part_of_speech()), m.dictionary_form())
+            for m in _tokenizer(analyser).tokenize(text)]
 
 
 # -- one annotator per language's readings ---------------------------------------------------------

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 
 from handouts import model, style as handouts_style
@@ -20,11 +21,11 @@ LABEL_FIELDS = {
     "email_body_aftercare": {"title", "clinic"},
     "aftercare_title": {"title", "condition"}, "clinic_with_reading": {"name", "reading"},
     "patient_name": {"patient"}, "attachment_name": {"title", "document"},
-    "calendar_summary": {"clinic"}, "continued": {"heading"},
+    "calendar_summary": {"clinic"}, "continued": {"heading"}, "other_point": {"name", "code"},
 }
 # Placeholders a label must use: a sheet never drops the patient's name or the clinic's.
 LABEL_REQUIRED = {"patient_name": {"patient"}, "clinic_with_reading": {"name"},
-                  "continued": {"heading"}}
+                  "continued": {"heading"}, "other_point": {"name", "code"}}
 # Date patterns (CLDR) and the fields each must show: a date nobody can misread.
 DATE_PATTERNS = {"date_format": ("y", "ML", "d"),
                  "next_visit_format": ("y", "ML", "d", "HhKk", "m")}
@@ -41,6 +42,16 @@ def check_style(style: model.LanguageStyle, styles: handouts_style.StyleSheet | 
         diags.error(style.furigana.analyser.mark,
                     f"unknown analyser '{style.furigana.analyser}'",
                     f"known: {', '.join(ANALYSERS)}")
+    breaking = style.line_breaking
+    if breaking.phrases is not None and breaking.phrases not in ANALYSERS:
+        diags.error(breaking.phrases.mark, f"unknown analyser '{breaking.phrases}'",
+                    f"known: {', '.join(ANALYSERS)}")
+    for run in breaking.keep_together:
+        try:
+            re.compile(str(run))
+        except re.error as error:
+            diags.error(run.mark, f"not a regular expression: {error}",
+                        "e.g. \"[ァ-ヺー]+\" (a run of katakana)")
     if styles is not None and style.style is not None:
         handouts_style.check_language_style(styles, str(style.style), style.style.mark,
                                             diags)

@@ -5,8 +5,12 @@ codes such as BL40; this module decides every break itself (JIS X 4051 basics):
 - no line starts with a character from `no_line_start` (、。」）ー small kana ...);
 - no line ends with a character from `no_line_end` (（「『【 ...);
 - Latin words, point codes (BL40) and numbers with their units (20〜30分, 30 minutes) never
-  split; only a word longer than a whole line breaks: after a hyphen if it has one, else
-  anywhere (never before a no-line-start character);
+  split, nor the runs the language keeps together (`keep`: katakana words in Japanese); only a
+  word longer than a whole line breaks: after a hyphen if it has one, else anywhere (never
+  before a no-line-start character);
+- with `phrases` (an analyser's name), lines break only between phrases (bunsetsu: a word with
+  the particles, auxiliaries and punctuation after it; furigana.phrase_starts), a phrase longer
+  than a line between characters;
 - no paragraph ends with a runt, a last line shorter than `min_last_line` characters: as JIS
   X 4051 does, the runt is first pulled back into the line before it by squeezing the blank
   half of that line's punctuation (`squeeze`), else characters are pushed down to join it.
@@ -31,9 +35,11 @@ class BreakRules:
     units: tuple[str, ...] = ()
     min_last_line: int = 0                       # 0: runts allowed
     squeeze: tuple[tuple[str, float], ...] = ()  # (punctuation, squeezable share of the size)
+    keep: tuple[str, ...] = ()       # runs never broken inside (regular expressions)
+    phrases: str | None = None       # break only between phrases found by this analyser
 
     def pattern(self) -> re.Pattern:
-        return _pattern(self.units)
+        return _pattern(self.units, self.keep)
 
     def squeezable(self, char: str) -> float:
         return dict(self.squeeze).get(char, 0.0)
@@ -65,24 +71,29 @@ class Line:
 Measure = Callable[[Any, str], float]      # (style, text) -> width
 
 _NUMBER = r"\d+(?:[.,:]\d+)*"
-_patterns: dict[tuple[str, ...], re.Pattern] = {}
+_patterns: dict[tuple[tuple[str, ...], tuple[str, ...]], re.Pattern] = {}
 
 
-def _pattern(units: tuple[str, ...]) -> re.Pattern:
-    """Unbreakable runs: a number range with its unit, or a Latin word / code like BL40."""
-    if units not in _patterns:
+def _pattern(units: tuple[str, ...], keep: tuple[str, ...] = ()) -> re.Pattern:
+    """Unbreakable runs: a number range with its unit, a Latin word / code like BL40, or a run
+    the language keeps together."""
+    if (units, keep) not in _patterns:
         unit = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
         number = rf"{_NUMBER}(?:\s?[〜~～\-–]\s?{_NUMBER})?"
         if unit:
             # A Latin unit must end there (30 minutes, not 30 min|utes of "minutesx").
             number += rf"(?:[ \u00a0]?(?:{unit})(?![A-Za-z]))?"
         word = r"[A-Za-z0-9\u00C0-\u024F'’]+(?:[-./'’][A-Za-z0-9\u00C0-\u024F]+)*"
-        _patterns[units] = re.compile(rf"[^\S\u00a0]+|{number}|{word}|.", re.DOTALL)
-    return _patterns[units]
+        kept = "".join(f"(?:{run})|" for run in keep)
+        _patterns[(units, keep)] = re.compile(rf"[^\S\u00a0]+|{number}|{word}|{kept}.",
+                                              re.DOTALL)
+    return _patterns[(units, keep)]
 
 
-def segments(text: str, rules: BreakRules) -> list[tuple[str, bool]]:
-    """Split text into unbreakable pieces: (piece, a space comes before it)."""
+def segments(text: str, rules: BreakRules,
+             breaks: frozenset[int] | None = None) -> list[tuple[str, bool]]:
+    """Split text into unbreakable pieces: (piece, a space comes before it). `breaks`: where
+    a line may break at all (phrase starts, as indices of `text`), None: anywhere."""
     pieces: list[tuple[str, bool]] = []
     space = False
     glue_next = False
@@ -96,7 +107,8 @@ def segments(text: str, rules: BreakRules) -> list[tuple[str, bool]]:
             pieces
             and not space
             and (rules.words or glue_next or piece[0] in rules.no_line_start
-                 or piece[0] == "\u00a0" or pieces[-1][0][-1] == "\u00a0")
+                 or piece[0] == "\u00a0" or pieces[-1][0][-1] == "\u00a0"
+                 or (breaks is not None and match.start() not in breaks))
         )
         if glue:
             pieces[-1] = (pieces[-1][0] + piece, pieces[-1][1])
@@ -119,7 +131,8 @@ def pieces_of(spans: Iterable[tuple[str, Any, bool]], rules: BreakRules,
             pending = pending or bool(text)
             continue
         own = getattr(style, "rules", None) or rules
-        parts = [(text.strip(), False)] if keep else segments(text, own)
+        parts = [(text.strip(), False)] if keep else segments(text, own, _phrases(text, style,
+                                                                                  own))
         lead = pending or text[:1].isspace()
         for index, (piece, space) in enumerate(parts):
             piece = piece.replace("\u00a0", " ")     # a no-break space prints as a space
@@ -133,6 +146,30 @@ def pieces_of(spans: Iterable[tuple[str, Any, bool]], rules: BreakRules,
             result.append(Piece(piece, space and bool(result), style, measure(style, piece)))
         pending = text[-1:].isspace()
     return result
+
+
+def _phrases(text: str, style: Any, rules: BreakRules) -> frozenset[int] | None:
+    """Where `text` may break when its rules break between phrases only: the indices of its
+    phrases' starts (a furigana cluster's placeholder stands for its base text)."""
+    if not rules.phrases:
+        return None
+    from handouts.furigana import phrase_starts, phrase_starts_fresh
+
+    ruby = getattr(style, "ruby", None)
+    clusters = getattr(ruby, "clusters", None) or {}
+    plain, at = [], []                  # the base text, and where each character of text starts
+    length = 0
+    for char in text:
+        at.append(length)
+        base = clusters[char].text if char in clusters else char
+        plain.append(base)
+        length += len(base)
+    from handouts.document import Given
+
+    private = getattr(ruby, "private", False) or isinstance(text, Given)    # a typed note
+    find = phrase_starts_fresh if private else phrase_starts
+    starts = find("".join(plain), rules.phrases)
+    return frozenset(index for index, start in enumerate(at) if start in starts)
 
 
 def _joins(before: str, after: str, rules: BreakRules) -> bool:
@@ -231,6 +268,18 @@ def _split_long(piece: Piece, room: float, rules: BreakRules, measure: Measure):
     if head is not None:
         return head, tail
     text, current = piece.text, ""
+    if rules.phrases:
+        # A phrase longer than the line: between its smaller unbreakable pieces first (a
+        # katakana word, a number with its unit stay whole).
+        parts = [part for part, _ in segments(text, rules)]
+        if len(parts) > 1 and "".join(parts) == text:
+            for count in range(len(parts) - 1, 0, -1):
+                head_text = "".join(parts[:count])
+                width = measure(piece.style, head_text)
+                if width <= room:
+                    rest = text[len(head_text):]
+                    return (Piece(head_text, piece.space, piece.style, width),
+                            Piece(rest, False, piece.style, measure(piece.style, rest)))
     for index, char in enumerate(text):
         if current and measure(piece.style, current + char) > room and \
                 char not in rules.no_line_start:

@@ -75,6 +75,14 @@ class LineBreaking:
     squeeze: dict[str, float] = doc("punctuation whose blank half may be squeezed to pull a "
                                     "runt back, and how much (share of the font size)",
                                     default_factory=dict)
+    keep_together: list[Text] = doc("runs never broken inside, as regular expressions (a "
+                                    "katakana word, a Latin word or number): only a run longer "
+                                    "than a line breaks", default_factory=list)
+    phrases: Text | None = doc("break lines only between phrases (bunsetsu: a word with its "
+                               "particles, auxiliaries and punctuation), found by this analyser: "
+                               "sudachi; only in documents with furigana (the analyser is loaded "
+                               "for them already); a phrase longer than a line breaks between "
+                               "characters", default=None)
 
 
 @dataclass(frozen=True)
@@ -218,6 +226,10 @@ class Labels:
                                 "condition, {document} the document label")
     calendar_summary: Text = doc("title of the next visit's calendar event; {clinic}")
     views: dict[str, Text] = doc("diagram view id -> caption")
+    other_point: Text = doc("one of the other points not treated today (points_not_treated), by name with its code; {name} and "
+                            "{code}", default="{name} ({code})")
+    list_separator: Text = doc("between the items of a list run into a line (the other "
+                               "points)", default=", ")
 
 
 # content/<lang>/points.yaml --------------------------------------------------------------------

@@ -476,6 +476,14 @@ def _build(merged: dict) -> Style:
     return Style(text=text, **sections)
 
 
+# Text is printed black or near-black: no channel lighter than #333333.
+DARKEST_GREY = 0x33 / 255
+
+
+def _hex(color: RGB) -> str:
+    return "#" + "".join(f"{round(c * 255):02x}" for c in color)
+
+
 def _resolve_or_report(sheet: StyleSheet, name: str | None, paper: str, large: bool,
                        mark: Mark, diags: Diagnostics) -> None:
     variant = paper + (" large print" if large else "")
@@ -484,6 +492,12 @@ def _resolve_or_report(sheet: StyleSheet, name: str | None, paper: str, large: b
     except _StyleError as exc:
         diags.error(mark, f"{name or 'base'} ({variant}): {exc}")
         return
+    for text_name, spec in style.text.items():
+        if max(spec.color) > DARKEST_GREY + 1e-9:
+            diags.error(mark, f"{name or 'base'} ({variant}): text.{text_name} is printed in "
+                              f"grey ({_hex(spec.color)})",
+                        f"text is black or near-black (at most {_hex((DARKEST_GREY,) * 3)}): "
+                        "a black-and-white laser print dithers grey text")
     body = style.text["body"].size
     least = 18 if large else 12
     if body < least:

@@ -68,8 +68,10 @@ class DiagramRow(Flowable):
         self.view_height: float = self.d.min_height
         self.avail_width = None
         # R / L labels centred on the drawing's top edge reach above the row: keep them clear
-        # of a heading above.
-        self.spaceBefore = side.size * 0.5
+        # of a heading above, with their furigana.
+        self.spaceBefore = side.size * 0.5 + max(
+            (getattr(style, "above", 0.0) for parts in self.side_texts.values()
+             for _, style in parts), default=0.0)
 
     # -- sizes -------------------------------------------------------------------------------
     def _factor(self, view: View) -> float:

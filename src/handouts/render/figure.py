@@ -54,6 +54,8 @@ def flowables(r, b: d.PointsFigure) -> list[Flowable]:
             r.place(figures, listed, said)            # the legend and notes beside the views
             table = SideBySide(rows, [*items, *notes], (views_width, legend_width),
                                r.style.page.column_gap)
+            # The views' R / L labels reach above them (a column drops its first space).
+            table.spaceBefore = rows[0].getSpaceBefore()
             return [*beside, KeepTogether([*head, table])]
         rows, figures = _apart(r, _rows, r, b, r.width)
         notes, said = _apart(r, _notes, r, b)

@@ -23,7 +23,7 @@ from reportlab.pdfgen.canvas import Canvas
 from handouts import document as d
 from handouts.linebreak import fill, pieces_of
 from handouts.render import qr
-from handouts.render.ruby import readings_of, ruby_texts
+from handouts.render.ruby import CLEARANCE, readings_of, ruby_texts
 from handouts.render.tagging import Element, Marking, tree_of
 from handouts.render.text import TextStyle, draw_line, draw_owned_line, measure
 from handouts.style import Style
@@ -37,6 +37,7 @@ class Footer:
     height: float
     codes: list              # (payload, caption lines, centre x, index in document.Footer.codes)
     qr_bottom: float
+    pad: float = 0.0         # between the rule and the text: furigana keep clear of the rule
 
 
 FOOTER_TEXTS = ("phone", "hours", "address", "email", "reviewed")     # document.Footer fields
@@ -102,7 +103,10 @@ def _layout(doc: d.Document, styles, style: Style, wrap_captions: bool, second=N
     beside = block_left - foot.text_gap - page.margin_left
     whole = page.width - page.margin_left - page.margin_right
     lines = []
-    text_height = foot.rule
+    # Under the footer's rule the readings keep half a box's clearance (every page pays for it).
+    share = readings_of(doc)[1]
+    pad = CLEARANCE / 2 * share * styles.contact_strong.size if share else 0.0
+    text_height = foot.rule + pad
     for index, (name, style_name) in enumerate(zip(FOOTER_TEXTS, TEXT_STYLES)):
         first = getattr(f.first, name) if f.first is not None else None
         spans = _both(doc, first, getattr(f, name), style_name, styles, second,
@@ -116,7 +120,7 @@ def _layout(doc: d.Document, styles, style: Style, wrap_captions: bool, second=N
                 text_height += line_style.leading
     height = max(text_height, qr_height)
     return Footer(lines, height, [(p, lines_, centre, i) for p, lines_, centre, _, i in codes],
-                  page.margin_bottom + height - foot.quiet_zone - foot.qr_size)
+                  page.margin_bottom + height - foot.quiet_zone - foot.qr_size, pad)
 
 
 def _both(doc: d.Document, first: str | None, text: str | None, style_name: str, styles,
@@ -241,7 +245,7 @@ def draw_page(c: Canvas, doc: d.Document, styles, style: Style, footer: Footer, 
     marking.switch(running)
     c.setLineWidth(foot.rule)
     c.line(page.margin_left, footer_top, width - page.margin_right, footer_top)
-    y = footer_top - foot.rule
+    y = footer_top - foot.rule - footer.pad
     for text_style, line, part in footer.lines:
         if last:        # read here: furigana in it are Ruby elements
             marking.end()

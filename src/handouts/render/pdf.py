@@ -39,7 +39,7 @@ from handouts.linebreak import BreakRules
 from handouts.render import bilingual, figure, furniture
 from handouts.render.columns import SideBySide
 from handouts.render.diagram import DiagramRow
-from handouts.render.ruby import readings_of, ruby_room, ruby_span, ruby_texts
+from handouts.render.ruby import CLEARANCE, readings_of, ruby_room, ruby_span, ruby_texts
 from handouts.render.tagging import Element, StructureTree, TextTags, table_artifacts
 from handouts.render.text import TextBlock, TextStyle, font_chain
 from handouts.render.widgets import (
@@ -72,7 +72,7 @@ class Styles:
         self.style = style
         fonts = font_chain(t.font)
         rules = BreakRules(t.words, frozenset(t.no_line_start), frozenset(t.no_line_end),
-                           t.units, t.min_last_line, t.squeeze)
+                           t.units, t.min_last_line, t.squeeze, t.keep, t.phrases)
         for name in TEXT_STYLES:
             spec = style.text[name]
             # Furigana: room for the readings above every line of the body's text (render.ruby;
@@ -107,6 +107,10 @@ class _Renderer:
                       else doc.typography)
         self.readings = doc.ruby.get(self.lang)    # furigana: text -> readings over its kanji
         self.ruby_share = typography.ruby
+        # Furigana over a box's first line keep clear of its border: the box's top padding
+        # grows by half a reading's size (the readings stand in the text's own room above it).
+        self.ruby_pad = (CLEARANCE * styles.body.size * self.ruby_share
+                         if self.readings is not None else 0.0)
         self.partner: _Renderer | None = None      # a bilingual edition's second language
         self.frame_height = frame_height        # a figure taller than this is split by view
         self.placements: list[Placement] = []      # floating blocks: reset for each pass
@@ -156,9 +160,14 @@ class _Renderer:
 
     def ruby_span(self, text: str, style: TextStyle, keep: bool = False):
         """A span of text in this language, with its furigana when the document has them
-        (never over what was typed for a sheet: a name's reading cannot be guessed)."""
-        if self.readings is None or isinstance(text, (d.Fallback, d.Given)):
+        (over a practitioner's note too, never over a name typed for a sheet: its reading
+        cannot be guessed). A typed text is read afresh, never kept in a cache."""
+        if self.readings is None or isinstance(text, d.Fallback) or (
+                isinstance(text, d.Given) and not text.prose):
             return (text, style, keep)
+        if isinstance(text, d.Given):
+            return ruby_span(self.readings.fresh, text, style, self.ruby_share, keep,
+                             private=True)
         return ruby_span(self.readings, text, style, self.ruby_share, keep)
 
     def shared_spans(self, text: str, style: str) -> list:
@@ -281,7 +290,7 @@ class _Renderer:
                          ("BACKGROUND", (0, 0), (-1, -1), tint),
                          ("LEFTPADDING", (0, 0), (-1, -1), a.padding),
                          ("RIGHTPADDING", (0, 0), (-1, -1), a.padding),
-                         ("TOPPADDING", (0, 0), (-1, 0), a.padding_top),
+                         ("TOPPADDING", (0, 0), (-1, 0), a.padding_top + self.ruby_pad),
                          ("BOTTOMPADDING", (0, -1), (-1, -1), a.padding_bottom),
                          # Each piece of a box split across pages is closed too.
                          ("LINEBELOW", (0, "splitlast"), (-1, "splitlast"), a.border, black),
@@ -293,7 +302,7 @@ class _Renderer:
                                [sign_width, inner_width - sign_width],
                                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"))
             box.continued = Running(  # type: ignore[attr-defined]  # an AlertBox
-            [Spacer(1, a.padding_top), again, Spacer(1, 2)])
+            [Spacer(1, a.padding_top + self.ruby_pad), again, Spacer(1, 2)])
         box.spaceBefore = self.s.body.size * self.style.page.section_gap
         return [box]
 
@@ -304,7 +313,7 @@ class _Renderer:
                  ("LINEBELOW", (0, 0), (-1, -2), f.rule, rule),
                  ("LEFTPADDING", (0, 0), (-1, -1), f.padding),
                  ("RIGHTPADDING", (0, 0), (-1, -1), f.padding),
-                 ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                 ("TOPPADDING", (0, 0), (-1, -1), 1.5 + self.ruby_pad),
                  ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5)]
         # A list of label/value pairs, in the order they are read: the details, the appointment
         # (first when it stands above them), the note.
@@ -349,7 +358,7 @@ class _Renderer:
                           ("BOX", (0, 0), (-1, -1), f.border * 2.5, black),
                           ("LEFTPADDING", (0, 0), (-1, -1), f.padding * 1.5),
                           ("RIGHTPADDING", (0, 0), (-1, -1), f.padding * 1.5),
-                          ("TOPPADDING", (0, 0), (-1, -1), 4),
+                          ("TOPPADDING", (0, 0), (-1, -1), 4 + self.ruby_pad),
                           ("BOTTOMPADDING", (0, 0), (-1, -1), 6))
 
     def tb_lead(self, label: str, value: str, item: Element) -> TextBlock:

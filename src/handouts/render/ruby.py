@@ -23,6 +23,9 @@ from dataclasses import dataclass
 PRIVATE_USE = 0xE000           # placeholders: U+E000 upwards (never in content: check refuses)
 KANA_BESIDE = re.compile(r"[\u3041-\u309F\u30A0-\u30FF]")   # a long reading may reach over these
 GAP = 0.06                     # between the base's top and the reading, as a share of the size
+# Readings over the first line under a border or rule (a box, the footer's rule) keep clear of
+# it: the text starts lower by this share of a reading's size.
+CLEARANCE = 0.4
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,7 @@ class RubyText:
         self.beside = {char: _beside(self.text, index) for index, char in enumerate(self.text)
                        if char in self.clusters}
         self.tagged = False     # the structure tree marks each cluster (RubyStyle.tag_marks)
+        self.private = False    # typed for one patient: its phrases are never cached
 
     def plain(self, line: str) -> str:
         """A line as the reader copies it: base text only."""
@@ -245,13 +249,16 @@ class _CheckedFonts:
         self._fonts.check(self._ruby.plain(text), bold)
 
 
-def ruby_span(readings, text: str, style, share: float, keep: bool = False):
+def ruby_span(readings, text: str, style, share: float, keep: bool = False,
+              private: bool = False):
     """A text span (text, style, keep whole) with its readings: the text with placeholders in
-    a RubyStyle; the text as it is where it has no kanji to read."""
+    a RubyStyle; the text as it is where it has no kanji to read. `private`: typed for one
+    patient (a note), never kept in a cache."""
     rubies = readings(text)
     if not rubies:
         return (text, style, keep)
     ruby = RubyText(text, rubies, style, style.size * share)
+    ruby.private = private
     return (ruby.text, RubyStyle(style, ruby), keep)
 
 

@@ -304,6 +304,11 @@ def draw_line(canvas, line: Line, x: float, y: float, rules: BreakRules,
         for text, owner in owners.split(piece.text) if owners else ((piece.text, None),):
             if (piece.style is not chunk_style or owner is not chunk_owner) and chunk:
                 assert chunk_style is not None
+                if space and piece.style is chunk_style:
+                    # The space drawn, ending the run before (only its owner changes): text
+                    # extraction reads a space where one is drawn, not always from a gap.
+                    chunk += space
+                    space = ""
                 x += _draw_chunk(canvas, chunk, chunk_style, x, y, line.tight, rules, owners,
                                  chunk_owner)
                 chunk = ""
