@@ -17,8 +17,10 @@ from handouts.render import figure
 from handouts.render.columns import SideBySide
 from handouts.render.ruby import ruby_texts
 
-# Blocks that need the whole width: their two languages follow each other.
-FULL_WIDTH = (d.Fields,)
+# Blocks that need the whole width: their two languages follow each other. A red-flag box is
+# one: its urgent part stays on one page, and at half width the taller of the two (easy
+# Japanese with furigana) could not start on the page the other would, leaving it empty.
+FULL_WIDTH = (d.Fields, d.Alert)
 
 
 def parallel(first, second, block: d.Parallel) -> list[Flowable]:
