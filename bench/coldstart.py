@@ -138,7 +138,7 @@ STEPS = [
     ("load content (content.load)", ("handouts/content.py", "load")),
     ("  of which styles.yaml", ("handouts/style.py", "load")),
     ("  of which the content cache", ("handouts/loadcache.py", "recall")),
-    ("code and fonts digest", ("handouts/build.py", "code_fingerprint")),
+    ("code and fonts digest", ("handouts/fingerprint.py", "code_fingerprint")),
     ("missing glyphs check", ("handouts/build.py", "missing_glyphs")),
     ("compose", ("handouts/compose.py", "compose")),
     ("render (layout + PDF)", ("handouts/render/pdf.py", "render")),

@@ -13,7 +13,6 @@ that depend on the file it is in.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import os
 from collections.abc import Callable, Iterator
@@ -21,13 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from handouts import __version__, cache, clock, manifest
+from handouts import __version__, clock, manifest
 from handouts.compose import KINDS
 from handouts.contentfiles import (
     condition_slugs,
     document_inputs,
-    file_sha256,
-    files_below,
     find_content,
     group_digests,
     input_group,
@@ -37,7 +34,7 @@ from handouts.contentfiles import (
     source_language,
 )
 from handouts.errors import Diagnostic, HandoutsError, display_path
-from handouts.fontfiles import fonts_dir
+from handouts.fingerprint import code_fingerprint
 from handouts.output import write_atomic
 from handouts.schema import suggest
 
@@ -45,7 +42,6 @@ if TYPE_CHECKING:
     from handouts.model import Library
 
 # Third-party libraries that draw the documents: their installed versions are part of the code.
-RENDERERS = ("reportlab", "svglib", "qrcode")
 
 
 @dataclass(frozen=True)
@@ -156,44 +152,6 @@ def plan(cat: Catalogue | Library, langs=(), conditions=(), kinds=(),
 
 
 # -- what a document is made from -------------------------------------------------------------
-@functools.cache
-def code_fingerprint() -> str:
-    """A hash of the code and fonts that turn content into PDFs: our package's files, the fonts
-    and the installed versions of the drawing libraries. Once per process (~15 ms, mostly the
-    fonts): the code a process runs does not change under it."""
-    digest = hashlib.sha256(f"handouts {__version__}".encode())
-    package = Path(__file__).resolve().parent
-    fonts = fonts_dir().resolve()
-    folders = [package] + ([] if package in fonts.parents else [fonts])
-    for folder in folders:
-        for path in files_below(folder):
-            relative = path.relative_to(folder).as_posix()
-            # Font files (10 MB): the cache remembers their digests by stat signature.
-            file_digest = cache.file_digest if fonts in path.parents else file_sha256
-            digest.update(f"{folder.name}/{relative}:{file_digest(path)};".encode())
-    digest.update(";".join(_installed_versions()).encode())
-    return digest.hexdigest()
-
-
-def _installed_versions() -> list[str]:
-    """'name-version.dist-info' of each drawing library (no import, no metadata scan)."""
-    import importlib.util
-
-    found = []
-    for name in RENDERERS:
-        spec = importlib.util.find_spec(name)
-        if spec is None or not spec.submodule_search_locations:
-            found.append(f"{name}-missing")
-            continue
-        site = Path(next(iter(spec.submodule_search_locations))).parent
-        try:
-            found += sorted(p.name for p in site.iterdir()
-                            if p.name.lower().startswith(f"{name}-") and p.suffix == ".dist-info")
-        except OSError:
-            found.append(f"{name}-unknown")
-    return found
-
-
 class Inputs:
     """The content tree's input groups and their digests, read once per build (and only for one
     build: a library caller who edits content and builds again must get a rebuild)."""

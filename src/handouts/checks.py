@@ -169,11 +169,11 @@ def check_page_budgets(library: Library) -> list[Diagnostic]:
 
 def _page_count(library: Library, doc, job: tuple, style) -> int:
     """render.pdf.count_pages, remembered in the cache under everything a count depends on:
-    the document's content files (job: contentfiles.document_inputs), the code, fonts and drawing libraries (build.code_fingerprint) and the
+    the document's content files (job: contentfiles.document_inputs), the code, fonts and drawing libraries (fingerprint.code_fingerprint) and the
     date. An unchanged library is checked again without laying anything out (or importing
     reportlab); a count that fails is not stored, so its error is shown every time."""
     from handouts import cache
-    from handouts.build import code_fingerprint
+    from handouts.fingerprint import code_fingerprint
 
     key = hashlib.sha256(repr((code_fingerprint(), job, str(clock.today()))).encode()).hexdigest()
     entry = cache.load("pages", key, key)
@@ -492,13 +492,13 @@ def check_readings(library: Library) -> list[Diagnostic]:
 
 def _unread_remembered(library: Library, language: Language, furigana) -> list[Diagnostic]:
     """_unread, remembered in the cache under everything it depends on: every file of the
-    content, the code and fonts (build.code_fingerprint), the language and the installed
+    content, the code and fonts (fingerprint.code_fingerprint), the language and the installed
     analyser and dictionary. Analysing every text (SudachiPy's dictionary alone takes ~50 ms to
     load) is most of a cold check; an unchanged library is checked again without it. Only
     content is stored: check reads no patient data."""
     from handouts import cache
-    from handouts.build import code_fingerprint
     from handouts.contentfiles import group_digests, inputs_digest
+    from handouts.fingerprint import code_fingerprint
 
     digests = group_digests(library.root)
     content = inputs_digest(digests, sorted(digests))          # every file of the content
@@ -532,7 +532,7 @@ def _diagnostic(row) -> Diagnostic:
 
 def _analyser_versions() -> list[str]:
     """'name-version.dist-info' of the analyser and its dictionary (no import, no metadata
-    scan), as build._installed_versions finds the drawing libraries'."""
+    scan), as fingerprint._installed_versions finds the drawing libraries'."""
     import importlib.util
     from pathlib import Path
 

@@ -4,7 +4,7 @@ checking it and building the model again (issue #16: ~20 ms of a cold build or c
 What `content.load(root)` returns depends only on the files under the content folder, the
 folder's name as given (it is in every mark), our code and the bundled fonts (fonts.yaml), and
 the YAML library. The key hashes all of these (every file under the folder, byte for byte, and
-build.code_fingerprint), so an entry is never stale: a changed file, another version of our code
+fingerprint.code_fingerprint), so an entry is never stale: a changed file, another version of our code
 or of PyYAML, another Python makes a new key, and the entry for the folder is replaced.
 
 Safe by construction:
@@ -46,8 +46,8 @@ def key(root: Path) -> str | None:
     """A hash of everything a load of `root` depends on; None if a file cannot be read."""
     import yaml
 
-    from handouts.build import code_fingerprint
     from handouts.contentfiles import files_below
+    from handouts.fingerprint import code_fingerprint
 
     digest = hashlib.sha256(repr((FORMAT, __version__, code_fingerprint(), sys.version,
                                   yaml.__version__, getattr(yaml, "__with_libyaml__", False),
