@@ -64,8 +64,8 @@ def main() -> None:
     coldstart.report(pairs=10)
 
     sys.path.insert(0, str(ROOT / "src"))
-    from handouts.build import Job, Options, render_one
-    from handouts.content import load_library
+    from handouts.content.loader import load_library
+    from handouts.deliver.build import Job, Options, render_one
 
     library, _ = load_library(ROOT / "content")
     render_one(library, Job("ja", "sciatica", "handout"))      # fonts load once per process

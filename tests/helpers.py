@@ -135,7 +135,7 @@ def read_yaml(path: Path):
 def write_content(tmp_path: Path, conditions=("knee-ache", "back-ache"),
                   reviewed: datetime.date = TODAY) -> Path:
     """Write a minimal valid content tree (en source, ja translation) into tmp_path/content."""
-    from handouts.translation import TRANSLATED_FROM, source_hash
+    from handouts.content.translation import TRANSLATED_FROM, source_hash
 
     root = tmp_path / "content"
     (root / "diagrams").mkdir(parents=True)

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from handouts import document as d
+from handouts.compose import document as d
 from helpers import read_yaml, run_cli, write_content
 
 
@@ -36,7 +36,7 @@ def _walk(value) -> list[str]:
 
 @pytest.fixture(scope="module")
 def library(tmp_path_factory):
-    from handouts.content import load_library
+    from handouts.content.loader import load_library
 
     content = write_content(tmp_path_factory.mktemp("bilingual"))
     return load_library(content)[0]
@@ -44,7 +44,7 @@ def library(tmp_path_factory):
 
 @pytest.mark.parametrize("kind", ["handout", "aftercare"])
 def test_each_section_pairs_the_same_section_in_both_languages(library, kind):
-    from handouts.editions import compose_pair
+    from handouts.compose.editions import compose_pair
 
     doc = compose_pair(library, "en", "ja", "knee-ache", kind)
     assert doc.second == "ja" and doc.lang == "en"
@@ -73,7 +73,7 @@ def test_each_section_pairs_the_same_section_in_both_languages(library, kind):
 
 
 def test_the_pair_is_named_in_header_title_and_footer(library):
-    from handouts.editions import compose_pair
+    from handouts.compose.editions import compose_pair
 
     doc = compose_pair(library, "en", "ja", "knee-ache", "handout")
     en = read_yaml(library.root / "en" / "conditions" / "knee-ache.yaml")

@@ -343,7 +343,7 @@ def test_form_post_without_csrf_token_is_refused(browser, served):
 
 
 def load_catalog() -> dict:
-    path = ROOT / "src" / "handouts" / "web" / "catalog.yaml"
+    path = ROOT / "src" / "handouts" / "deliver" / "web" / "catalog.yaml"
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from handouts import cache, fontfiles
-from handouts.fontfiles import CHARSETS, code_points, font_path
+from handouts import cache
+from handouts.content import fontfiles
+from handouts.content.fontfiles import CHARSETS, code_points, font_path
 from helpers import run_cli
 
 JAPANESE = font_path("BIZUDPGothic", "regular")

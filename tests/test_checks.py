@@ -72,8 +72,8 @@ def test_a_section_too_long_for_the_page_budget(tmp_path):
 def test_a_handout_that_fits_a4_but_not_letter_is_reported_for_letter(tmp_path):
     """Letter is shorter than A4: check lays every document out on both papers (and in large
     print, whose budget is larger) and names the paper that overruns."""
-    from handouts.compose import compose
-    from handouts.content import load_library
+    from handouts.compose.composer import compose
+    from handouts.content.loader import load_library
     from handouts.render.pdf import count_pages
 
     content = write_content(tmp_path)
@@ -219,8 +219,8 @@ def test_fallback_handout_fits_its_page_budget(tmp_path):
 
 
 def test_fallback_text_blocks_carry_their_language_for_tagging(tmp_path):
-    from handouts.compose import compose
-    from handouts.content import load_library
+    from handouts.compose.composer import compose
+    from handouts.content.loader import load_library
     from handouts.render import pdf as render_pdf
 
     content = write_content(tmp_path)

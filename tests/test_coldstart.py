@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from handouts import cache
-from handouts.fontfiles import (
+from handouts.content.fontfiles import (
     FontFileError,
     charset,
     code_points,
@@ -38,7 +38,7 @@ def test_charset_is_what_reportlab_maps_to_a_glyph(family, weight):
 
 def test_charset_needs_no_reportlab():
     code = ("import sys, time\n"
-            "from handouts.fontfiles import charset\n"
+            "from handouts.content.fontfiles import charset\n"
             "start = time.perf_counter()\n"
             "japanese = charset('BIZUDPGothic', 'regular')\n"
             "print(len(japanese), ord('坐') in japanese, ord('A') in charset('NotoSans', 'bold'),\n"
@@ -169,8 +169,8 @@ def test_cold_build_imports_only_what_one_document_needs(tmp_path):
 
 
 def test_page_count_without_a_pdf_is_the_rendered_count():
-    from handouts.compose import KINDS, compose
-    from handouts.content import load_library
+    from handouts.compose.composer import KINDS, compose
+    from handouts.content.loader import load_library
     from handouts.render.pdf import count_pages, render
 
     library, _ = load_library(CONTENT)
@@ -303,10 +303,10 @@ def test_no_patient_data_in_the_cache(tmp_path, lang, patient):
 
 def test_qr_codes_of_a_personal_sheet_are_the_clinics():
     """The QR cache is keyed by payload: a personal sheet must only carry the clinic's codes."""
-    from handouts.build import render_one  # noqa: F401  (the same path the CLI takes)
-    from handouts.compose import compose
-    from handouts.content import load_library
-    from handouts.personal import personal_details
+    from handouts.compose.composer import compose
+    from handouts.compose.personal import personal_details
+    from handouts.content.loader import load_library
+    from handouts.deliver.build import render_one  # noqa: F401  (the same path the CLI takes)
 
     library, _ = load_library(CONTENT)
     for lang in library.languages:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from handouts.contentfiles import document_inputs, input_group, language_codes, quick_languages
+from handouts.content.contentfiles import (
+    document_inputs,
+    input_group,
+    language_codes,
+    quick_languages,
+)
 from helpers import CONTENT, copy_content
 
 
 def test_languages_are_the_folders_the_loader_loads():
-    from handouts.content import load_library
+    from handouts.content.loader import load_library
 
     library, _ = load_library(CONTENT)
     assert language_codes(CONTENT) == sorted(library.languages)
@@ -16,7 +21,7 @@ def test_languages_are_the_folders_the_loader_loads():
 
 
 def test_a_misnamed_language_folder_is_found_and_reported(tmp_path):
-    from handouts.content import load
+    from handouts.content.loader import load
 
     content = copy_content(tmp_path)
     (content / "Japanese").mkdir()

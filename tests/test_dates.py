@@ -1,4 +1,4 @@
-"""handouts.dates formats CLDR patterns exactly as Babel does (Babel is the reference), from
+"""handouts.compose.dates formats CLDR patterns exactly as Babel does (Babel is the reference), from
 names kept in the cache, and leaves every other field to Babel."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import itertools
 import pytest
 from babel.dates import format_datetime
 
-from handouts import dates
+from handouts.compose import dates
 from helpers import CONTENT
 
 # Each language's CLDR locale (a private-use edition, ja-x-easy, writes dates as ja does).

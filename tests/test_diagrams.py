@@ -18,8 +18,8 @@ import yaml
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from handouts import document as d
-from handouts.content import load_library
+from handouts.compose import document as d
+from handouts.content.loader import load_library
 from handouts.errors import HandoutsError
 from handouts.render import leaders
 from handouts.render.diagram import DiagramRow
@@ -36,7 +36,7 @@ LIBRARY, _ = load_library(CONTENT)
 
 def styles(lang: str = "en", large: bool = False) -> Styles:
     language = LIBRARY.languages[lang]
-    from handouts.compose import typography
+    from handouts.compose.composer import typography
 
     return Styles(LIBRARY.page_style(lang, "a4", large), typography(language))
 

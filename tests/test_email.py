@@ -489,8 +489,8 @@ def test_header_injection_and_address_lists_are_refused(server, option, value):
 
 # --- the library, in process -----------------------------------------------------------------
 
-from handouts import mail  # noqa: E402
-from handouts.compose import EmailText  # noqa: E402
+from handouts.compose.composer import EmailText  # noqa: E402
+from handouts.deliver import mail  # noqa: E402
 from handouts.errors import HandoutsError  # noqa: E402
 
 

@@ -7,8 +7,8 @@ sheet's own text) is reached and its numbers can be checked exactly.
 
 from __future__ import annotations
 
-from handouts.compose import Personal
-from handouts.fit import explain
+from handouts.compose.composer import Personal
+from handouts.compose.fit import explain
 
 POINTS = tuple(f"P{i}" for i in range(10))
 
@@ -95,8 +95,8 @@ def test_a_sheet_with_no_room_for_the_points_diagram_through_the_cli(tmp_path):
 
     import yaml
 
-    from handouts.build import Job, Options, render_one
-    from handouts.content import load_library
+    from handouts.content.loader import load_library
+    from handouts.deliver.build import Job, Options, render_one
     from handouts.errors import HandoutsError
     from helpers import run_cli, write_content
 

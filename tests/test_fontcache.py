@@ -19,7 +19,7 @@ import reportlab
 from reportlab.pdfbase.ttfonts import TTFont, TTFontFace
 
 from handouts import cache
-from handouts.fontfiles import font_families, font_path
+from handouts.content.fontfiles import font_families, font_path
 from handouts.render import fontcache
 from helpers import run_cli
 
@@ -252,8 +252,8 @@ def test_cache_goes_where_handouts_cache_says(tmp_path):
 
 
 def test_each_font_file_is_loaded_once_per_process(cache_dir, monkeypatch):
-    from handouts.build import Job, render_one
-    from handouts.content import load_library
+    from handouts.content.loader import load_library
+    from handouts.deliver.build import Job, render_one
     from handouts.render import fonts
     from helpers import CONTENT
 

@@ -12,7 +12,7 @@ import re
 import pytest
 import yaml
 
-from handouts.furigana import Annotator, align
+from handouts.content.furigana import Annotator, align
 from helpers import check, place_of, read_yaml, run_cli, write_content, write_yaml
 from test_editions import add_easy
 

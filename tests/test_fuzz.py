@@ -15,11 +15,11 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
-from handouts import checks
-from handouts.content import load
+from handouts.content.loader import load
+from handouts.content.model import LanguageStyle
+from handouts.content.yamlsrc import load_yaml
+from handouts.deliver import checks
 from handouts.errors import Diagnostic, Diagnostics, HandoutsError
-from handouts.model import LanguageStyle
-from handouts.yamlsrc import load_yaml
 from helpers import CONTENT
 
 FAST = settings(max_examples=150, deadline=None,

@@ -146,8 +146,8 @@ def test_every_field_value_keeps_its_place():
     """Numbers, booleans and dates (not only texts) know where they were written."""
     import dataclasses
 
-    from handouts.content import load_library
-    from handouts.schema import where
+    from handouts.content.loader import load_library
+    from handouts.content.schema import where
 
     library, _ = load_library(CONTENT)
     seen = set()
@@ -327,7 +327,7 @@ SVG_TEXT = (CONTENT / "diagrams" / "hand-back.svg").read_text(encoding="utf-8")
                                            "<text>", "]]>", "<?pi?>", "\u202e"])),
                 max_size=4))
 def test_check_view_reports_instead_of_raising(tmp_path_factory, edits):
-    from handouts.artwork import check_view
+    from handouts.content.artwork import check_view
     from handouts.errors import Diagnostics
 
     text = SVG_TEXT

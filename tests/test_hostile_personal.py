@@ -194,7 +194,7 @@ def test_cli_gives_up_on_a_trickling_server_at_the_deadline(trickle):
 @pytest.mark.skipif(not os.environ.get("HANDOUTS_SLOW_TESTS"),
                     reason="takes the real deadline (45 s); set HANDOUTS_SLOW_TESTS=1")
 def test_cli_with_the_real_deadline_frees_the_front_desk_within_a_minute(trickle):
-    from handouts.mail import DEADLINE
+    from handouts.deliver.mail import DEADLINE
 
     server = trickle(1.0)                        # a greeting line a second
     outcome = run("email", "--to", TO, "--lang", "en", "--condition", "sciatica",
@@ -206,8 +206,8 @@ def test_cli_with_the_real_deadline_frees_the_front_desk_within_a_minute(trickle
 
 
 # In-process: shorter deadlines, other phases.
-from handouts import mail  # noqa: E402
-from handouts.compose import EmailText  # noqa: E402
+from handouts.compose.composer import EmailText  # noqa: E402
+from handouts.deliver import mail  # noqa: E402
 from handouts.errors import HandoutsError  # noqa: E402
 
 

@@ -111,7 +111,7 @@ def test_a_named_pipe_in_the_content_tree_does_not_hang_the_build(tmp_path):
 
 def test_a_library_caller_who_edits_content_gets_a_rebuild(tmp_path):
     """No cache outlives one build: the same process builds, edits, builds again."""
-    from handouts.build import build as run_build
+    from handouts.deliver.build import build as run_build
 
     content = write_content(tmp_path, conditions=("knee-ache",))
     out = tmp_path / "out"

@@ -145,7 +145,7 @@ def test_no_line_ends_inside_a_katakana_word_or_a_latin_run(variants):
 
 
 def test_the_easy_edition_breaks_lines_between_phrases(variants):
-    from handouts.furigana import phrase_starts
+    from handouts.content.furigana import phrase_starts
 
     problems, pairs = [], 0
     for lang, pdf in all_pdfs(variants):

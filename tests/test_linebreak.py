@@ -7,7 +7,7 @@ import re
 import pytest
 import yaml
 
-from handouts.linebreak import BreakRules, wrap
+from handouts.render.linebreak import BreakRules, wrap
 from helpers import CONTENT, JIS_NO_LINE_END, JIS_NO_LINE_START
 
 
@@ -94,7 +94,7 @@ def test_a_name_longer_than_the_line_breaks_after_its_hyphen():
 
 
 def test_a_span_kept_whole_is_never_split():
-    from handouts.linebreak import fill, pieces_of
+    from handouts.render.linebreak import fill, pieces_of
 
     def measure(_style, text):
         return float(len(text))
@@ -125,7 +125,7 @@ def test_a_katakana_word_longer_than_a_line_still_breaks():
 
 @pytest.mark.parametrize("width", range(10, 30))      # the longest phrase: 9 characters
 def test_the_easy_edition_breaks_between_phrases_only(width):
-    from handouts.furigana import phrase_starts
+    from handouts.content.furigana import phrase_starts
 
     easy = rules("ja-x-easy")
     assert easy.phrases == "sudachi"
@@ -140,7 +140,7 @@ def test_the_easy_edition_breaks_between_phrases_only(width):
 
 
 def test_phrases_are_words_with_their_particles_and_punctuation():
-    from handouts.furigana import phrase_starts
+    from handouts.content.furigana import phrase_starts
 
     text = "背骨の間のクッションが飛び出す（椎間板ヘルニア）ことがあります。"
     starts = sorted(phrase_starts(text))

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from handouts import cache, loadcache
-from handouts.content import load
+from handouts import cache
+from handouts.content import loadcache
+from handouts.content.loader import load
 from handouts.startup import importing
 from helpers import (
     CONTENT,
@@ -234,7 +235,7 @@ def test_the_cli_uses_the_entry(tmp_path, command):
     env = {"HANDOUTS_CACHE": str(cache_dir)}
     assert run_cli(*args, env=env).returncode in (0, 1)
     code = ("import sys, runpy\n"
-            "import handouts.yamlsrc as y\n"
+            "import handouts.content.yamlsrc as y\n"
             "calls = []\n"
             "real = y.load_yaml\n"
             "def counted(path, *a, **k):\n"
@@ -244,8 +245,8 @@ def test_the_cli_uses_the_entry(tmp_path, command):
             "        calls.append(str(path))\n"
             "    return real(path, *a, **k)\n"
             "y.load_yaml = counted\n"
-            "import handouts.content, handouts.style\n"
-            "handouts.content.load_yaml = handouts.style.load_yaml = counted\n"
+            "import handouts.content, handouts.content.style\n"
+            "handouts.content.loader.load_yaml = handouts.content.style.load_yaml = counted\n"
             f"sys.argv = ['handouts', *{args!r}]\n"
             "try:\n    runpy.run_module('handouts', run_name='__main__')\n"
             "except SystemExit:\n    pass\n"

@@ -43,9 +43,9 @@ NOTES = {"en": "Walk gently every day and do the calf stretch twice a day.",
 def documents(tmp_path_factory) -> dict[str, Path]:
     """Every document in every variant: generic ones by `handouts build`, personal A4 sheets
     by `handouts aftercare`, personal sheets in the other variants through the library."""
-    from handouts.build import Job, Options, render_one
-    from handouts.content import load_library
-    from handouts.personal import personal_details
+    from handouts.compose.personal import personal_details
+    from handouts.content.loader import load_library
+    from handouts.deliver.build import Job, Options, render_one
 
     root = tmp_path_factory.mktemp("pages")
     found: dict[str, Path] = {}

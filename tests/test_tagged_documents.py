@@ -458,9 +458,9 @@ def test_japanese_handouts_stay_under_200_kb(documents):
 def test_served_sheets_are_made_the_same_way(documents, monkeypatch):
     """The served page makes personal sheets through documents.make, as `handouts aftercare`
     does: the same tagged document, byte for byte."""
-    from handouts.build import Options
-    from handouts.content import load_library
-    from handouts.documents import make
+    from handouts.content.loader import load_library
+    from handouts.deliver.build import Options
+    from handouts.deliver.documents import make
 
     monkeypatch.setenv("HANDOUTS_TODAY", SESSION.isoformat())
     library, _ = load_library(CONTENT)

@@ -447,7 +447,7 @@ def test_finish_only_once(tmp_path):
 # -- what the renderer's flowables use: the tree on the canvas, text blocks marked as drawn ------
 
 def text_style(font: str, words: bool, size: float = 12):
-    from handouts.linebreak import BreakRules
+    from handouts.render.linebreak import BreakRules
     from handouts.render.text import TextStyle, font_chain
 
     rules = BreakRules(words, frozenset("、。）」"), frozenset("（「"))
@@ -511,7 +511,7 @@ def test_a_legend_entry_tags_its_number_name_and_reading_as_drawn(tmp_path):
 def test_text_in_another_language_is_a_span_even_when_the_block_splits(tmp_path):
     """A paragraph over two pages whose second half fell back to English: the Span starts
     where the English starts, on whichever page that is."""
-    from handouts.document import fallback
+    from handouts.compose.document import fallback
     from handouts.render.tagging import TextTags
     from handouts.render.text import TextBlock
 
@@ -536,7 +536,7 @@ def test_text_in_another_language_is_a_span_even_when_the_block_splits(tmp_path)
 
 
 def test_a_block_all_in_another_language_gets_its_own_lang(tmp_path):
-    from handouts.document import fallback
+    from handouts.compose.document import fallback
     from handouts.render.tagging import TextTags
     from handouts.render.text import TextBlock
 

@@ -35,7 +35,7 @@ def _line_of(path, start: str) -> int:
 
 
 def test_the_bundled_translations_record_each_key():
-    from handouts.content import load
+    from handouts.content.loader import load
     from helpers import CONTENT
 
     loaded = load(CONTENT)
@@ -118,7 +118,7 @@ def test_mark_translated_keeps_bom_crlf_and_comments(tmp_path):
 def test_an_older_one_hash_record_is_stale_as_a_whole_until_marked(tmp_path):
     """A file from before per-key records (`translated_from: <hash of the whole file>`) still
     reads; mark-translated replaces its one line by the per-key record at the end."""
-    from handouts.content import load
+    from handouts.content.loader import load
 
     content = copy_content(tmp_path)
     ja = content / "ja" / "clinic.yaml"
@@ -138,7 +138,7 @@ def test_an_older_one_hash_record_is_stale_as_a_whole_until_marked(tmp_path):
 def test_the_loader_marks_text_a_translation_takes_from_its_source(tmp_path):
     """What a translation lacks comes from the language it is made from, each text marked with
     the language it is written in; the source's own texts stay unmarked."""
-    from handouts.content import load
+    from handouts.content.loader import load
 
     content = copy_content(tmp_path)
     ja = content / "ja" / "conditions" / "sciatica.yaml"

@@ -17,7 +17,7 @@ SOURCE = "title: Knee ache\npoints:\n  - code: ST36\n    why: \"Used for\n      
 
 
 def load(tmp_path: Path, text: str):
-    from handouts.yamlsrc import load_yaml
+    from handouts.content.yamlsrc import load_yaml
 
     path = tmp_path / "file.yaml"
     path.write_bytes(text.encode("utf-8"))
@@ -60,8 +60,8 @@ def test_broken_files_are_one_positioned_error(tmp_path, text, message):
 
 # -- schema: dataclasses from YAML, hints -------------------------------------------------------
 def test_a_mistyped_value_is_an_error_at_its_place(tmp_path):
-    from handouts.model import PointEntry
-    from handouts.schema import build
+    from handouts.content.model import PointEntry
+    from handouts.content.schema import build
 
     text = "meridian: Liver\nview: test-body\nx: left\ny: 20\n"
     data, _ = load(tmp_path, text)
@@ -73,8 +73,8 @@ def test_a_mistyped_value_is_an_error_at_its_place(tmp_path):
 
 
 def test_an_unknown_key_gets_a_did_you_mean(tmp_path):
-    from handouts.model import PointEntry
-    from handouts.schema import build
+    from handouts.content.model import PointEntry
+    from handouts.content.schema import build
 
     data, _ = load(tmp_path, "meridan: Liver\n")
     diagnostics = Diagnostics()
@@ -83,7 +83,7 @@ def test_an_unknown_key_gets_a_did_you_mean(tmp_path):
 
 
 def test_a_point_code_hint_names_the_code_an_alias_stands_for():
-    from handouts.schema import suggest_code
+    from handouts.content.schema import suggest_code
 
     # DESIGN.md section 2's example: LV03 -> "did you mean LR3?" (LV3 is LR3's alias).
     assert suggest_code("LV03", {"LR3": None, "ST36": None}, {"LV3": "LR3"}) == "did you mean LR3?"
@@ -124,7 +124,7 @@ def test_the_lock_is_held_inside_and_gone_after(tmp_path):
 
 # -- translation: what a translation was made from ----------------------------------------------
 def test_the_source_hash_counts_text_not_formatting_or_bookkeeping(tmp_path):
-    from handouts.translation import source_hash
+    from handouts.content.translation import source_hash
 
     one, _ = load(tmp_path, "title: Knee ache\nbullets: [a, b]\n")
     same, _ = load(tmp_path, "# a comment\ntitle:   'Knee ache'\nbullets:\n  - a\n  - b\n"
@@ -135,7 +135,7 @@ def test_the_source_hash_counts_text_not_formatting_or_bookkeeping(tmp_path):
 
 
 def test_record_keys_keeps_comments_and_layout(tmp_path):
-    from handouts.translation import record_keys
+    from handouts.content.translation import record_keys
 
     path = tmp_path / "sciatica.yaml"
     original = "# translator's note\ntranslated_from: 000000000000\ntitle: 坐骨神経痛\n"
@@ -155,7 +155,7 @@ def test_record_keys_keeps_comments_and_layout(tmp_path):
 
 
 def test_key_hashes_name_each_value_by_its_path(tmp_path):
-    from handouts.translation import key_hashes
+    from handouts.content.translation import key_hashes
 
     data, _ = load(tmp_path, "title: Knee ache\nsections:\n  - heading: A\n    body: [x, y]\n"
                              "review: {by: X}\n")

@@ -1,4 +1,4 @@
-"""Every YAML file is read by one reader (handouts.yamlsrc): a broken settings or language file
+"""Every YAML file is read by one reader (handouts.content.yamlsrc): a broken settings or language file
 is a positioned content error in every command, never a traceback or a silent empty build."""
 
 from __future__ import annotations
@@ -35,8 +35,8 @@ def test_broken_yaml_is_a_positioned_error(tmp_path, command, broken):
 
 def test_shipped_yaml_files_read_as_plain_values():
     """fonts.yaml and the web page's catalog come through the same reader, as plain values."""
-    from handouts.fontfiles import font_families
-    from handouts.web.texts import catalog
+    from handouts.content.fontfiles import font_families
+    from handouts.deliver.web.texts import catalog
 
     families = font_families()
     assert families and all(type(files["regular"]) is str for files in families.values())
@@ -45,8 +45,8 @@ def test_shipped_yaml_files_read_as_plain_values():
 
 
 def test_a_broken_shipped_file_is_a_positioned_error(tmp_path):
+    from handouts.content.yamlsrc import read_yaml
     from handouts.errors import ContentError
-    from handouts.yamlsrc import read_yaml
 
     path = tmp_path / "fonts.yaml"
     path.write_text("Noto Sans:\n  regular: a.ttf\n\tbold: b.ttf\n", encoding="utf-8")

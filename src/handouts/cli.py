@@ -44,7 +44,7 @@ def _content_dir(ctx: click.Context, value: Path) -> Path:
 
 
 def _load(content_dir: Path):
-    from handouts.content import load_library
+    from handouts.content.loader import load_library
 
     library, diagnostics = load_library(content_dir)
     for warning in diagnostics.warnings:
@@ -135,7 +135,7 @@ def build(ctx, langs, conditions, kinds, paper, large_print, edition, pair, furi
     from handouts.startup import importing
 
     with importing():
-        from handouts.build import Options, build as run_build, catalogue, plan
+        from handouts.deliver.build import Options, build as run_build, catalogue, plan
 
     started = time.perf_counter()
     if pair and langs:
@@ -178,8 +178,8 @@ def check(ctx, strict, content_dir):
     from handouts.startup import importing
 
     with importing():
-        from handouts.checks import run_checks
-        from handouts.content import load
+        from handouts.content.loader import load
+        from handouts.deliver.checks import run_checks
 
     loaded = load(_content_dir(ctx, content_dir))
     diagnostics = list(loaded.diagnostics)
@@ -205,7 +205,7 @@ def check(ctx, strict, content_dir):
 @click.pass_context
 def list_command(ctx, reviews, content_dir):
     """Show conditions x languages with each translation's state."""
-    from handouts.content import load
+    from handouts.content.loader import load
 
     loaded = load(_content_dir(ctx, content_dir))
     for diagnostic in loaded.diagnostics.errors:
@@ -243,7 +243,7 @@ def list_command(ctx, reviews, content_dir):
 def _list_reviews(library) -> None:
     """One line per condition and language: reviewed on, due on, and whether it is due."""
     from handouts import clock
-    from handouts.checks import review_due
+    from handouts.deliver.checks import review_due
 
     today = clock.today()
     months = library.settings.review_max_months
@@ -267,8 +267,8 @@ def _list_reviews(library) -> None:
 @click.pass_context
 def mark_translated(ctx, paths, content_dir):
     """Record that translation file(s) now match their source text."""
-    from handouts.content import load
-    from handouts.translation import record_keys
+    from handouts.content.loader import load
+    from handouts.content.translation import record_keys
 
     loaded = load(_content_dir(ctx, content_dir))
     if loaded.diagnostics.errors:
@@ -325,7 +325,7 @@ def _pdf_file(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
 
 def _email_address(ctx: click.Context, param: click.Parameter, value: str) -> str:
     """One plain address, stripped (mail.validate_address's rules)."""
-    from handouts import mail
+    from handouts.deliver import mail
 
     try:
         return mail.validate_address(value)
@@ -357,8 +357,8 @@ def aftercare(ctx, lang, condition, paper, large_print, edition, pair, furigana,
     from handouts.startup import importing
 
     with importing():
-        from handouts.build import Options
-        from handouts.documents import make
+        from handouts.deliver.build import Options
+        from handouts.deliver.documents import make
         from handouts.output import write_atomic
 
     _refuse_out_dir(output)
@@ -387,9 +387,9 @@ def aftercare(ctx, lang, condition, paper, large_print, edition, pair, furigana,
 def email(ctx, to, lang, condition, kind, paper, large_print, edition, pair, furigana, eml,
           dry_run, content_dir, **fields):
     """Email a handout or personal aftercare sheet (SMTP from HANDOUTS_SMTP_*)."""
-    from handouts import mail
-    from handouts.build import Options
-    from handouts.documents import email_message, make
+    from handouts.deliver import mail
+    from handouts.deliver.build import Options
+    from handouts.deliver.documents import email_message, make
 
     _configure_logging(ctx.obj["debug"])
     recipient = to
@@ -425,7 +425,7 @@ def email(ctx, to, lang, condition, kind, paper, large_print, edition, pair, fur
 @click.pass_context
 def serve(ctx, host, port, open_browser, content_dir):
     """Serve the front desk and aftercare page (http://127.0.0.1:8765/)."""
-    from handouts.web.server import serve as run_server
+    from handouts.deliver.web.server import serve as run_server
 
     _configure_logging(ctx.obj["debug"])          # internal errors (never what was typed)
     run_server(_content_dir(ctx, content_dir), host, port, open_browser,

@@ -258,8 +258,8 @@ def without_furigana(lang: str, slug: str) -> bytes:
     """The handout of an edition that always has furigana, rendered without them."""
     import dataclasses
 
-    from handouts.compose import compose
-    from handouts.content import load_library
+    from handouts.compose.composer import compose
+    from handouts.content.loader import load_library
     from handouts.render.pdf import render
 
     library = load_library(CONTENT)[0]

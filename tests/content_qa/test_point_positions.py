@@ -482,7 +482,7 @@ def test_point_lies_on_the_body(code):
 
 
 # --- the SVG subset -----------------------------------------------------------------------------
-from handouts.artwork import GEOMETRY, PRESENTATION  # noqa: E402  (the one subset we draw)
+from handouts.content.artwork import GEOMETRY, PRESENTATION  # noqa: E402  (the one subset we draw)
 
 FILLS = {"none", "#ececec"}
 STROKES = {"none", "#222222", "#555555", "#888888"}   # outline, detail, bone (widths: styles.yaml)

@@ -43,14 +43,14 @@ def test_point_names_and_readings_are_the_who_standards(lang):
 
 @pytest.fixture(scope="module")
 def library():
-    from handouts.content import load
+    from handouts.content.loader import load
 
     return load(CONTENT).library
 
 
 @pytest.mark.parametrize("lang", JAPANESE)
 def test_furigana_read_every_point_name_as_the_standard_does(library, lang):
-    from handouts.furigana import annotator
+    from handouts.content.furigana import annotator
 
     language = library.languages[lang]
     if language.style.furigana is None:

@@ -12,7 +12,7 @@ import dataclasses
 
 from reportlab.platypus import Flowable, KeepTogether
 
-from handouts import document as d
+from handouts.compose import document as d
 from handouts.render import figure
 from handouts.render.columns import SideBySide
 from handouts.render.ruby import ruby_texts

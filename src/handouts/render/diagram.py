@@ -18,15 +18,15 @@ from pathlib import Path
 from reportlab.lib.colors import Color, black, white
 from reportlab.platypus import Flowable
 
-from handouts.document import View
+from handouts.compose.document import View
+from handouts.content.style import Style
 from handouts.errors import HandoutsError
-from handouts.linebreak import fill, pieces_of
 from handouts.render import layoutcache, leaders
+from handouts.render.linebreak import fill, pieces_of
 from handouts.render.tagging import LAYOUT, Element, Marking
 from handouts.render.text import TextStyle, draw_line, measure
 from handouts.render.views import ViewArt, operators_for, view_art
 from handouts.render.widgets import badge_radius, draw_badge, draw_diamond
-from handouts.style import Style
 
 
 @dataclass

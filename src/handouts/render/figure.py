@@ -19,7 +19,7 @@ import dataclasses
 from reportlab.lib.colors import Color
 from reportlab.platypus import Flowable, KeepTogether
 
-from handouts import document as d
+from handouts.compose import document as d
 from handouts.render.columns import Columns, SideBySide
 from handouts.render.diagram import DiagramRow
 from handouts.render.ruby import readings_of, ruby_texts

@@ -34,7 +34,7 @@ from reportlab import rl_config
 from reportlab.pdfbase.ttfonts import TTEncoding, TTFNameBytes, TTFont, TTFontFace
 
 from handouts import __version__, cache
-from handouts.fontfiles import fingerprint
+from handouts.content.fontfiles import fingerprint
 
 KIND = "fonts"
 NOT_STORED = ("_ttf_data", "filename", "_pdfScale")   # the file's bytes and path; a function

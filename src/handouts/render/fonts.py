@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from reportlab.pdfbase import pdfmetrics
 
-from handouts.fontfiles import font_path
+from handouts.content.fontfiles import font_path
 from handouts.render.fontcache import load_font
 
 

@@ -20,13 +20,13 @@ from dataclasses import dataclass
 from reportlab.lib.colors import Color
 from reportlab.pdfgen.canvas import Canvas
 
-from handouts import document as d
-from handouts.linebreak import fill, pieces_of
+from handouts.compose import document as d
+from handouts.content.style import Style
 from handouts.render import qr
+from handouts.render.linebreak import fill, pieces_of
 from handouts.render.ruby import CLEARANCE, readings_of, ruby_texts
 from handouts.render.tagging import Element, Marking, tree_of
 from handouts.render.text import TextStyle, draw_line, draw_owned_line, measure
-from handouts.style import Style
 
 
 @dataclass

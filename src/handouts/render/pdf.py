@@ -33,12 +33,13 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.doctemplate import LayoutError
 
-from handouts import document as d
+from handouts.compose import document as d
+from handouts.content.style import TEXT_STYLES, Style
 from handouts.errors import HandoutsError
-from handouts.linebreak import BreakRules
 from handouts.render import bilingual, figure, furniture
 from handouts.render.columns import SideBySide
 from handouts.render.diagram import DiagramRow
+from handouts.render.linebreak import BreakRules
 from handouts.render.ruby import CLEARANCE, readings_of, ruby_room, ruby_span, ruby_texts
 from handouts.render.tagging import Element, StructureTree, TextTags, table_artifacts
 from handouts.render.text import TextBlock, TextStyle, font_chain
@@ -50,7 +51,6 @@ from handouts.render.widgets import (
     Running,
     WarningSign,
 )
-from handouts.style import TEXT_STYLES, Style
 
 rl_config.invariant = 1          # byte-identical output: fixed IDs, dates from SOURCE_DATE_EPOCH
 rl_config.useA85 = 0             # binary streams: smaller files, and no slow pure-Python encoding

@@ -1,4 +1,4 @@
-"""Text flowables laid out by handouts.linebreak, set in a font that has every glyph.
+"""Text flowables laid out by handouts.render.linebreak, set in a font that has every glyph.
 
 A text style names the language's font family; characters that family lacks are set, run by
 run, in the first other bundled family that has them (a Japanese patient's name on an English
@@ -12,11 +12,11 @@ import functools
 from reportlab.lib.colors import Color, black
 from reportlab.platypus import Flowable
 
-from handouts.document import source_of
+from handouts.compose.document import source_of
+from handouts.content.fontfiles import charset, font_families
 from handouts.errors import HandoutsError
-from handouts.fontfiles import charset, font_families
-from handouts.linebreak import BreakRules, Line, fill, pieces_of
 from handouts.render.fonts import FontPair, family
+from handouts.render.linebreak import BreakRules, Line, fill, pieces_of
 from handouts.render.tagging import LAYOUT, Inline, Marking, TextTags
 
 INVISIBLE = frozenset(" \t\n\u00a0")

@@ -1,0 +1,300 @@
+"""Line breaking for every language: words (English) or characters with kinsoku rules (Japanese).
+
+reportlab's own CJK wrapping lets closing punctuation start a line in some cases and splits
+codes such as BL40; this module decides every break itself (JIS X 4051 basics):
+- no line starts with a character from `no_line_start` (、。」）ー small kana ...);
+- no line ends with a character from `no_line_end` (（「『【 ...);
+- Latin words, point codes (BL40) and numbers with their units (20〜30分, 30 minutes) never
+  split, nor the runs the language keeps together (`keep`: katakana words in Japanese); only a
+  word longer than a whole line breaks: after a hyphen if it has one, else anywhere (never
+  before a no-line-start character);
+- with `phrases` (an analyser's name), lines break only between phrases (bunsetsu: a word with
+  the particles, auxiliaries and punctuation after it; furigana.phrase_starts), a phrase longer
+  than a line between characters;
+- no paragraph ends with a runt, a last line shorter than `min_last_line` characters: as JIS
+  X 4051 does, the runt is first pulled back into the line before it by squeezing the blank
+  half of that line's punctuation (`squeeze`), else characters are pushed down to join it.
+
+Text may be several spans in different styles (a bold lead-in, a fallback label); a span may
+be kept whole (a kana reading). The caller measures: this module never touches fonts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class BreakRules:
+    words: bool
+    no_line_start: frozenset[str] = frozenset()
+    no_line_end: frozenset[str] = frozenset()
+    units: tuple[str, ...] = ()
+    min_last_line: int = 0                       # 0: runts allowed
+    squeeze: tuple[tuple[str, float], ...] = ()  # (punctuation, squeezable share of the size)
+    keep: tuple[str, ...] = ()       # runs never broken inside (regular expressions)
+    phrases: str | None = None       # break only between phrases found by this analyser
+
+    def pattern(self) -> re.Pattern:
+        return _pattern(self.units, self.keep)
+
+    def squeezable(self, char: str) -> float:
+        return dict(self.squeeze).get(char, 0.0)
+
+
+@dataclass
+class Piece:
+    """An unbreakable piece of text in one style; `space`: a space comes before it."""
+
+    text: str
+    space: bool
+    style: Any = None
+    width: float = 0.0
+
+
+@dataclass
+class Line:
+    pieces: list[Piece] = field(default_factory=list)
+    tight: bool = False      # punctuation squeezed (JIS X 4051 oikomi)
+
+    @property
+    def text(self) -> str:
+        return "".join((" " if p.space and i else "") + p.text for i, p in enumerate(self.pieces))
+
+    def characters(self) -> int:
+        return sum(len(p.text) for p in self.pieces)
+
+
+Measure = Callable[[Any, str], float]      # (style, text) -> width
+
+_NUMBER = r"\d+(?:[.,:]\d+)*"
+_patterns: dict[tuple[tuple[str, ...], tuple[str, ...]], re.Pattern] = {}
+
+
+def _pattern(units: tuple[str, ...], keep: tuple[str, ...] = ()) -> re.Pattern:
+    """Unbreakable runs: a number range with its unit, a Latin word / code like BL40, or a run
+    the language keeps together."""
+    if (units, keep) not in _patterns:
+        unit = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
+        number = rf"{_NUMBER}(?:\s?[〜~～\-–]\s?{_NUMBER})?"
+        if unit:
+            # A Latin unit must end there (30 minutes, not 30 min|utes of "minutesx").
+            number += rf"(?:[ \u00a0]?(?:{unit})(?![A-Za-z]))?"
+        word = r"[A-Za-z0-9\u00C0-\u024F'’]+(?:[-./'’][A-Za-z0-9\u00C0-\u024F]+)*"
+        kept = "".join(f"(?:{run})|" for run in keep)
+        _patterns[(units, keep)] = re.compile(rf"[^\S\u00a0]+|{number}|{word}|{kept}.",
+                                              re.DOTALL)
+    return _patterns[(units, keep)]
+
+
+def segments(text: str, rules: BreakRules,
+             breaks: frozenset[int] | None = None) -> list[tuple[str, bool]]:
+    """Split text into unbreakable pieces: (piece, a space comes before it). `breaks`: where
+    a line may break at all (phrase starts, as indices of `text`), None: anywhere."""
+    pieces: list[tuple[str, bool]] = []
+    space = False
+    glue_next = False
+    for match in rules.pattern().finditer(text):
+        piece = match.group()
+        if piece.isspace() and "\u00a0" not in piece:
+            space = bool(pieces)
+            glue_next = False
+            continue
+        glue = (
+            pieces
+            and not space
+            and (rules.words or glue_next or piece[0] in rules.no_line_start
+                 or piece[0] == "\u00a0" or pieces[-1][0][-1] == "\u00a0"
+                 or (breaks is not None and match.start() not in breaks))
+        )
+        if glue:
+            pieces[-1] = (pieces[-1][0] + piece, pieces[-1][1])
+        else:
+            pieces.append((piece, space))
+        glue_next = piece[-1] in rules.no_line_end
+        space = False
+    return pieces
+
+
+def pieces_of(spans: Iterable[tuple[str, Any, bool]], rules: BreakRules,
+              measure: Measure) -> list[Piece]:
+    """Pieces of styled spans (text, style, keep whole). Spans join without a break between
+    them unless there is a space (in the text, or a span of spaces). Each span is broken by
+    its own style's rules when it has them (English fallback text in a Japanese document)."""
+    result: list[Piece] = []
+    pending = False                  # a space ends the span before
+    for text, style, keep in spans:
+        if not text.strip():
+            pending = pending or bool(text)
+            continue
+        own = getattr(style, "rules", None) or rules
+        parts = [(text.strip(), False)] if keep else segments(text, own, _phrases(text, style,
+                                                                                  own))
+        lead = pending or text[:1].isspace()
+        for index, (piece, space) in enumerate(parts):
+            piece = piece.replace("\u00a0", " ")     # a no-break space prints as a space
+            space = space or (index == 0 and lead)
+            if index == 0 and result and not space and _joins(result[-1].text, piece, own):
+                last = result[-1]
+                if last.style is style:
+                    last.text += piece
+                    last.width = measure(style, last.text)
+                    continue
+            result.append(Piece(piece, space and bool(result), style, measure(style, piece)))
+        pending = text[-1:].isspace()
+    return result
+
+
+def _phrases(text: str, style: Any, rules: BreakRules) -> frozenset[int] | None:
+    """Where `text` may break when its rules break between phrases only: the indices of its
+    phrases' starts (a furigana cluster's placeholder stands for its base text)."""
+    if not rules.phrases:
+        return None
+    from handouts.content.furigana import phrase_starts, phrase_starts_fresh
+
+    ruby = getattr(style, "ruby", None)
+    clusters = getattr(ruby, "clusters", None) or {}
+    plain, at = [], []                  # the base text, and where each character of text starts
+    length = 0
+    for char in text:
+        at.append(length)
+        base = clusters[char].text if char in clusters else char
+        plain.append(base)
+        length += len(base)
+    from handouts.compose.document import Given
+
+    private = getattr(ruby, "private", False) or isinstance(text, Given)    # a typed note
+    find = phrase_starts_fresh if private else phrase_starts
+    starts = find("".join(plain), rules.phrases)
+    return frozenset(index for index, start in enumerate(at) if start in starts)
+
+
+def _joins(before: str, after: str, rules: BreakRules) -> bool:
+    """No break allowed between two spans that touch (words, or kinsoku)."""
+    return (rules.words and before[-1:].isalnum() and after[:1].isalnum()) or (
+        after[:1] in rules.no_line_start or before[-1:] in rules.no_line_end)
+
+
+def fill(pieces: list[Piece], width: float, rules: BreakRules, measure: Measure,
+         em: float = 0.0) -> list[Line]:
+    """Greedy line filling, then the runt rule; `em` is the size squeeze shares apply to."""
+    lines: list[Line] = []
+    line, used = Line(), 0.0
+    queue = list(reversed(pieces))           # a stack: the next piece is at the end
+    while queue:
+        piece = queue.pop()
+        gap = _space(piece, measure) if (piece.space and line.pieces) else 0.0
+        if used + gap + piece.width <= width:
+            line.pieces.append(piece)
+            used += gap + piece.width
+            continue
+        if not line.pieces:
+            # Wider than a whole line (a long name or URL): break it where it can break.
+            head, tail = _split_long(piece, width, rules, measure)
+            line.pieces.append(head)
+            used = head.width
+            if tail is not None:
+                queue.append(tail)
+            continue
+        queue.append(piece)         # to the next line; its `space` is ignored there
+        lines.append(line)
+        line, used = Line(), 0.0
+    if line.pieces:
+        lines.append(line)
+    if rules.min_last_line and len(lines) >= 2:
+        _fix_runt(lines, width, rules, measure, em)
+    return lines
+
+
+def _space(piece: Piece, measure: Measure) -> float:
+    return measure(piece.style, " ")
+
+
+def _line_width(line: Line, measure: Measure, em: float, rules: BreakRules,
+                tight: bool) -> float:
+    total = 0.0
+    for index, piece in enumerate(line.pieces):
+        if piece.space and index:
+            total += _space(piece, measure)
+        total += piece.width
+        if tight:
+            total -= sum(rules.squeezable(c) for c in piece.text) * _size(piece, em)
+    return total
+
+
+def _size(piece: Piece, em: float) -> float:
+    return getattr(piece.style, "size", em) or em
+
+
+def _fix_runt(lines: list[Line], width: float, rules: BreakRules, measure: Measure,
+              em: float) -> None:
+    last, before = lines[-1], lines[-2]
+    if last.characters() >= rules.min_last_line:
+        return
+    # 1. Pull the runt back: both lines on one line with their punctuation squeezed.
+    joined = Line([*before.pieces, *last.pieces], tight=True)
+    if _line_width(joined, measure, em, rules, tight=True) <= width:
+        lines[-2:] = [joined]
+        return
+    # 2. Push pieces down from the line before until the last line is long enough.
+    while last.characters() < rules.min_last_line and len(before.pieces) > 1:
+        last.pieces.insert(0, before.pieces.pop())
+        if _line_width(last, measure, em, rules, tight=False) > width:
+            before.pieces.append(last.pieces.pop(0))
+            break
+
+
+def _hyphen_split(piece: Piece, room: float, measure: Measure):
+    """(head ending in a hyphen that fits in `room`, rest) or (None, None)."""
+    text = piece.text
+    for index in range(len(text) - 2, 0, -1):
+        if text[index] == "-" and text[index - 1].isalpha() and text[index + 1].isalpha():
+            head = text[:index + 1]
+            width = measure(piece.style, head)
+            if width <= room:
+                rest = text[index + 1:]
+                return (Piece(head, piece.space, piece.style, width),
+                        Piece(rest, False, piece.style, measure(piece.style, rest)))
+    return None, None
+
+
+def _split_long(piece: Piece, room: float, rules: BreakRules, measure: Measure):
+    """A piece wider than a whole line (a long name or URL): break it after a hyphen if
+    possible, else where it must break (never before a no-line-start character)."""
+    head, tail = _hyphen_split(piece, room, measure)
+    if head is not None:
+        return head, tail
+    text, current = piece.text, ""
+    if rules.phrases:
+        # A phrase longer than the line: between its smaller unbreakable pieces first (a
+        # katakana word, a number with its unit stay whole).
+        parts = [part for part, _ in segments(text, rules)]
+        if len(parts) > 1 and "".join(parts) == text:
+            for count in range(len(parts) - 1, 0, -1):
+                head_text = "".join(parts[:count])
+                width = measure(piece.style, head_text)
+                if width <= room:
+                    rest = text[len(head_text):]
+                    return (Piece(head_text, piece.space, piece.style, width),
+                            Piece(rest, False, piece.style, measure(piece.style, rest)))
+    for index, char in enumerate(text):
+        if current and measure(piece.style, current + char) > room and \
+                char not in rules.no_line_start:
+            rest = text[index:]
+            return (Piece(current, piece.space, piece.style, measure(piece.style, current)),
+                    Piece(rest, False, piece.style, measure(piece.style, rest)))
+        current += char
+    return piece, None
+
+
+def wrap(text: str, width: float, measure: Callable[[str], float], rules: BreakRules,
+         em: float = 0.0) -> list[str]:
+    """Plain text in one style, wrapped: the lines as strings."""
+    def styled(_style, value):
+        return measure(value)
+
+    pieces = pieces_of([(text, None, False)], rules, styled)
+    return [line.text for line in fill(pieces, width, rules, styled, em)]
