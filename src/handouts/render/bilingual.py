@@ -17,10 +17,13 @@ from handouts.render import figure
 from handouts.render.columns import SideBySide
 from handouts.render.ruby import ruby_texts
 
-# Blocks that need the whole width: their two languages follow each other. A red-flag box is
-# one: its urgent part stays on one page, and at half width the taller of the two (easy
-# Japanese with furigana) could not start on the page the other would, leaving it empty.
-FULL_WIDTH = (d.Fields, d.Alert)
+# Blocks that need the whole width: their two languages follow each other.
+FULL_WIDTH = (d.Fields,)
+# A red-flag box keeps its urgent part on one page. Side by side, the pair is as tall as the
+# taller box (easy Japanese with furigana runs long at half width); taller than this share of a
+# page, the pair could seldom start on a page already begun and would leave it empty: the two
+# boxes then follow each other at full width, each half as tall.
+BOXES_SIDE_BY_SIDE_AT_MOST = 0.6
 
 
 def parallel(first, second, block: d.Parallel) -> list[Flowable]:
@@ -37,14 +40,31 @@ def parallel(first, second, block: d.Parallel) -> list[Flowable]:
     half = (first.width - gap) / 2
     side_by_side = first.style.page.columns >= 2 and not any(
         isinstance(x, FULL_WIDTH) for x in (*block.first, *block.second))
-    width = half if side_by_side else first.width
+    if side_by_side and isinstance(a, d.Alert):
+        (left, right), beside = figure._apart(first, _sides, first, second, block, half)
+        if max(_height(left, half), _height(right, half)) \
+                <= BOXES_SIDE_BY_SIDE_AT_MOST * first.frame_height:
+            first.place(beside)
+            return [SideBySide(left, right, (half, half), gap)]
+        side_by_side = False
+    left, right = _sides(first, second, block, half if side_by_side else first.width)
+    if not side_by_side:
+        # Large print (one column), the personal details, tall boxes: one language, then the
+        # other.
+        return [*left, *right]
+    return [SideBySide(left, right, (half, half), gap)]
+
+
+def _sides(first, second, block: d.Parallel, width: float):
+    """The section's two languages, each laid out in `width`."""
     left = first.narrow(width).flowables(block.first)
     with second.under(first.element("Div", lang=second.lang)):
         right = second.narrow(width).flowables(block.second)
-    if not side_by_side:
-        # Large print (one column) and the personal details: one language, then the other.
-        return [*left, *right]
-    return [SideBySide(left, right, (half, half), gap)]
+    return left, right
+
+
+def _height(flowables: list[Flowable], width: float) -> float:
+    return sum(f.wrap(width, 1e9)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in flowables)
 
 
 def _both(a, b):
