@@ -168,7 +168,11 @@ def _phrases(text: str, style: Any, rules: BreakRules) -> frozenset[int] | None:
 
     private = getattr(ruby, "private", False) or isinstance(text, Given)    # a typed note
     find = phrase_starts_fresh if private else phrase_starts
-    starts = find("".join(plain), rules.phrases)
+    whole = "".join(plain)
+    starts = set(find(whole, rules.phrases))
+    for run in rules.keep:              # a run kept together (指4本分) is one piece here too
+        for match in re.finditer(run, whole):
+            starts -= set(range(match.start() + 1, match.end()))
     return frozenset(index for index, start in enumerate(at) if start in starts)
 
 
