@@ -403,7 +403,9 @@ class _Renderer:
         self.placements.append(placement)
 
         def area(last: bool, before):
-            heading = TextBlock(self.shared_spans(self.memo_heading, "strong"), self.s.strong,
+            spans = self.shared_spans(self.memo_heading, "strong")
+            # With the other language's furigana, its lines need their room too.
+            heading = TextBlock(spans, getattr(spans[0][1], "base", self.s.strong),
                                 tags=TextTags(self.memo_element),
                                 space_before=self.s.body.size * self.style.page.section_gap)
             return MemoArea(heading, m.lines, m.line_gap, m.line, Color(*self.style.colors.rule),
