@@ -25,7 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CONDITIONS = 50
-EXTRA_LANGUAGES = {"fr": "en", "ko": "ja"}    # synthetic languages: copies of en and ja
+EXTRA_LANGUAGES = {"fr": "en", "ko": "ja"}  # synthetic languages: copies of en and ja
 
 
 def fresh(args: list[str], repeat: int = 7) -> float:
@@ -50,9 +50,19 @@ def synthetic_library(target: Path) -> Path:
             shutil.copy(source, folder / f"{source.stem}-{n + 1:02d}.yaml")
     for lang, model in EXTRA_LANGUAGES.items():
         shutil.copytree(content / model, content / lang)
-    subprocess.run([sys.executable, "-m", "handouts", "--content", str(content),
-                    "mark-translated", *map(str, sorted(content.glob("[!e]*/**/*.yaml")))],
-                   cwd=ROOT, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "handouts",
+            "--content",
+            str(content),
+            "mark-translated",
+            *map(str, sorted(content.glob("[!e]*/**/*.yaml"))),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+    )
     return content
 
 
@@ -68,35 +78,54 @@ def main() -> None:
     from handouts.deliver.build import Job, Options, render_one
 
     library, _ = load_library(ROOT / "content")
-    render_one(library, Job("ja", "sciatica", "handout"))      # fonts load once per process
+    render_one(library, Job("ja", "sciatica", "handout"))  # fonts load once per process
     render_one(library, Job("en", "sciatica", "handout"))
     for lang in ("ja", "en"):
-        jobs = [Job(lang, slug, kind) for slug in library.conditions
-                for kind in ("handout", "aftercare")]
+        jobs = [
+            Job(lang, slug, kind)
+            for slug in library.conditions
+            for kind in ("handout", "aftercare")
+        ]
         rounds = 5
         start = time.perf_counter()
         for _ in range(rounds):
             for job in jobs:
                 render_one(library, job, Options())
         per_doc = (time.perf_counter() - start) / (rounds * len(jobs))
-        print(f"in-process time per {lang} document          {per_doc * 1000:8.1f} ms"
-              + (" (target <= 25 ms)" if lang == "ja" else ""))
+        print(
+            f"in-process time per {lang} document          {per_doc * 1000:8.1f} ms"
+            + (" (target <= 25 ms)" if lang == "ja" else "")
+        )
 
     with tempfile.TemporaryDirectory() as tmp:
         content = synthetic_library(Path(tmp))
         out = Path(tmp) / "out"
-        command = [sys.executable, "-m", "handouts", "--content", str(content), "build",
-                   "--out", str(out)]
+        command = [
+            sys.executable,
+            "-m",
+            "handouts",
+            "--content",
+            str(content),
+            "build",
+            "--out",
+            str(out),
+        ]
         start = time.perf_counter()
         result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
         full = time.perf_counter() - start
         documents = sorted(out.rglob("*.pdf"))
-        print(f"synthetic library: {CONDITIONS} conditions x 4 languages x 2 kinds = "
-              f"{len(documents)} PDFs ({result.stdout.strip()})")
-        print(f"  full build ({os.cpu_count()} workers)                {full:8.2f} s "
-              f"({full / max(len(documents), 1) * 1000:.1f} ms per document)")
+        print(
+            f"synthetic library: {CONDITIONS} conditions x 4 languages x 2 kinds = "
+            f"{len(documents)} PDFs ({result.stdout.strip()})"
+        )
+        print(
+            f"  full build ({os.cpu_count()} workers)                {full:8.2f} s "
+            f"({full / max(len(documents), 1) * 1000:.1f} ms per document)"
+        )
         noop = fresh(command, repeat=5)
-        print(f"  no-op rebuild                             {noop * 1000:8.0f} ms (target < 500 ms)")
+        print(
+            f"  no-op rebuild                             {noop * 1000:8.0f} ms (target < 500 ms)"
+        )
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         print(f"  peak memory of one build process          {peak:8.0f} MB")
         sizes = {}
@@ -104,8 +133,10 @@ def main() -> None:
             key = f"{path.parent.name} {'handout' if 'handout' in path.name else 'aftercare'}"
             sizes.setdefault(key, []).append(path.stat().st_size)
         for key, values in sorted(sizes.items()):
-            print(f"  PDF size {key:<22} max {max(values) / 1024:6.0f} KB, "
-                  f"median {statistics.median(values) / 1024:6.0f} KB")
+            print(
+                f"  PDF size {key:<22} max {max(values) / 1024:6.0f} KB, "
+                f"median {statistics.median(values) / 1024:6.0f} KB"
+            )
 
 
 if __name__ == "__main__":

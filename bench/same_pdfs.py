@@ -25,7 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = "2026-11-21"
-EPOCH = "1795219200"        # 2026-11-21 00:00 UTC
+EPOCH = "1795219200"  # 2026-11-21 00:00 UTC
 
 # (sub-directory, build options): every condition x language x kind in each.
 BUILDS: list[tuple[str, list[str]]] = [
@@ -42,10 +42,22 @@ BUILDS: list[tuple[str, list[str]]] = [
 
 # Invented patients (never real data): name, date, points, next visit, practitioner, note.
 PATIENTS = [
-    ("Alex Example", TODAY, "GB30,LV3", "2026-11-28 14:30", "Dr. Test",
-     "Walk for ten minutes twice a day; keep the lower back warm."),
-    ("山田 花子", TODAY, "BL23,BL40,GB34", "2026-12-03 10:00", "佐藤 一郎",
-     "お風呂はぬるめにして、長く入らないでください。"),
+    (
+        "Alex Example",
+        TODAY,
+        "GB30,LV3",
+        "2026-11-28 14:30",
+        "Dr. Test",
+        "Walk for ten minutes twice a day; keep the lower back warm.",
+    ),
+    (
+        "山田 花子",
+        TODAY,
+        "BL23,BL40,GB34",
+        "2026-12-03 10:00",
+        "佐藤 一郎",
+        "お風呂はぬるめにして、長く入らないでください。",
+    ),
     ("Sam Placeholder", "2026-11-20", "ST36", None, None, None),
 ]
 
@@ -69,19 +81,29 @@ def run(args: list[str], env: dict[str, str]) -> None:
     command = [sys.executable, "-m", "handouts", *args]
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
     if done.returncode != 0:
-        sys.exit(f"failed ({done.returncode}): handouts {' '.join(args)}\n"
-                 f"{done.stdout}{done.stderr}")
+        sys.exit(
+            f"failed ({done.returncode}): handouts {' '.join(args)}\n{done.stdout}{done.stderr}"
+        )
 
 
 def build(target: Path) -> None:
     target = target.resolve()
     target.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="same-pdfs-cache-") as cache:
-        env = {**os.environ, "HANDOUTS_TODAY": TODAY, "SOURCE_DATE_EPOCH": EPOCH,
-               "HANDOUTS_CACHE": cache, "PYTHONPATH": str(ROOT / "src"), "CI": "true"}
-        for name in [key for key in env if key.startswith("HANDOUTS_") and key not in
-                     ("HANDOUTS_TODAY", "HANDOUTS_CACHE")]:
-            del env[name]       # a stray HANDOUTS_BUILD_PAPER etc. must not change the set
+        env = {
+            **os.environ,
+            "HANDOUTS_TODAY": TODAY,
+            "SOURCE_DATE_EPOCH": EPOCH,
+            "HANDOUTS_CACHE": cache,
+            "PYTHONPATH": str(ROOT / "src"),
+            "CI": "true",
+        }
+        for name in [
+            key
+            for key in env
+            if key.startswith("HANDOUTS_") and key not in ("HANDOUTS_TODAY", "HANDOUTS_CACHE")
+        ]:
+            del env[name]  # a stray HANDOUTS_BUILD_PAPER etc. must not change the set
         for sub, options in BUILDS:
             run(["build", "--force", "--jobs", "2", "--out", str(target / sub), *options], env)
             print(f"built {sub}", flush=True)
@@ -90,12 +112,27 @@ def build(target: Path) -> None:
         for name, lang, condition, who, options in SHEETS:
             patient, date, points, next_visit, practitioner, note = PATIENTS[who]
             fields = ["--patient", patient, "--date", date, "--points", points]
-            for flag, value in (("--next", next_visit), ("--practitioner", practitioner),
-                                ("--note", note)):
+            for flag, value in (
+                ("--next", next_visit),
+                ("--practitioner", practitioner),
+                ("--note", note),
+            ):
                 if value is not None:
                     fields += [flag, value]
-            run(["aftercare", "--lang", lang, "--condition", condition, *fields, *options,
-                 "-o", str(personal / f"{name}.pdf")], env)
+            run(
+                [
+                    "aftercare",
+                    "--lang",
+                    lang,
+                    "--condition",
+                    condition,
+                    *fields,
+                    *options,
+                    "-o",
+                    str(personal / f"{name}.pdf"),
+                ],
+                env,
+            )
         print(f"built personal ({len(SHEETS)} sheets)", flush=True)
     count = len(pdfs(target))
     print(f"{count} PDFs in {target}")

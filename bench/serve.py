@@ -66,7 +66,7 @@ def cpu_seconds(pid: int) -> float | None:
 
 
 def measure(label: str, action, count: int, pid: int) -> tuple[float, float]:
-    for _ in range(5):                       # warm: first renders, connection, caches
+    for _ in range(5):  # warm: first renders, connection, caches
         action()
     times = []
     cpu_before = cpu_seconds(pid)
@@ -77,8 +77,11 @@ def measure(label: str, action, count: int, pid: int) -> tuple[float, float]:
     cpu_after = cpu_seconds(pid)
     median, p95 = statistics.median(times), percentile(times, 0.95)
     verdict = "ok" if p95 < TARGET_MS else "OVER TARGET"
-    cpu = (f"   server CPU {(cpu_after - cpu_before) * 1000 / count:5.1f} ms/request"
-           if cpu_before is not None and cpu_after is not None else "")
+    cpu = (
+        f"   server CPU {(cpu_after - cpu_before) * 1000 / count:5.1f} ms/request"
+        if cpu_before is not None and cpu_after is not None
+        else ""
+    )
     print(f"{label:40s} median {median:6.1f} ms   p95 {p95:6.1f} ms{cpu}   ({verdict}, n={count})")
     return median, p95
 
@@ -89,9 +92,13 @@ def main() -> None:
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
     env = {k: v for k, v in os.environ.items() if not k.startswith("HANDOUTS_SERVE_")}
-    server = subprocess.Popen([sys.executable, "-m", "handouts", "serve", "--port", "0"],
-                              cwd=ROOT, env={**env, "PYTHONUNBUFFERED": "1"},
-                              stdout=subprocess.PIPE, text=True)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "handouts", "serve", "--port", "0"],
+        cwd=ROOT,
+        env={**env, "PYTHONUNBUFFERED": "1"},
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         url = None
         for line in server.stdout:
@@ -107,13 +114,23 @@ def main() -> None:
 
         def handout():
             status, _, pdf = tab.request(
-                "GET", "/pdf?lang=ja&condition=sciatica&kind=handout&paper=a4")
+                "GET", "/pdf?lang=ja&condition=sciatica&kind=handout&paper=a4"
+            )
             assert status == 200 and pdf.startswith(b"%PDF"), status
 
-        form = {"csrf_token": token, "action": "preview", "lang": "ja",
-                "condition": "sciatica", "paper": "a4", "patient": "テスト 花子",
-                "practitioner": "テスト 健", "date": "2026-11-21", "next": "2026-11-28T14:30",
-                "point": ["GB30", "BL40", "ST36"], "note": "毎日ゆっくり歩いてください。"}
+        form = {
+            "csrf_token": token,
+            "action": "preview",
+            "lang": "ja",
+            "condition": "sciatica",
+            "paper": "a4",
+            "patient": "テスト 花子",
+            "practitioner": "テスト 健",
+            "date": "2026-11-21",
+            "next": "2026-11-28T14:30",
+            "point": ["GB30", "BL40", "ST36"],
+            "note": "毎日ゆっくり歩いてください。",
+        }
 
         def sheet():
             status, response, _ = tab.request("POST", "/aftercare/sheet", form)
@@ -123,23 +140,33 @@ def main() -> None:
             assert status == 200 and pdf.startswith(b"%PDF"), status
 
         # Each generic document is rendered on its first request, then kept: time those first.
-        firsts = [f"/pdf?lang={lang}&condition={slug}&kind={kind}&paper={paper}{large}"
-                  for lang in ("ja", "en") for slug in ("sciatica", "leg-pain")
-                  for kind in ("handout", "aftercare") for paper in ("a4", "letter")
-                  for large in ("", "&large=1")]
+        firsts = [
+            f"/pdf?lang={lang}&condition={slug}&kind={kind}&paper={paper}{large}"
+            for lang in ("ja", "en")
+            for slug in ("sciatica", "leg-pain")
+            for kind in ("handout", "aftercare")
+            for paper in ("a4", "letter")
+            for large in ("", "&large=1")
+        ]
         times = []
         for path in firsts:
             started = time.perf_counter()
             status, _, _ = tab.request("GET", path)
             times.append((time.perf_counter() - started) * 1000)
-        print(f"{'first request of each generic document':40s} median "
-              f"{statistics.median(times):6.1f} ms   p95 {percentile(times, 0.95):6.1f} ms   "
-              f"(rendered, then kept; n={len(times)})")
-        results = [measure("Japanese sciatica handout (GET)", handout, args.requests, server.pid),
-                   measure("personal aftercare sheet (POST + GET)", sheet, args.requests,
-                           server.pid)]
-        print(f"load average while measuring: {os.getloadavg()[0]:.1f} (2 CPUs)"
-              if hasattr(os, "getloadavg") else "")
+        print(
+            f"{'first request of each generic document':40s} median "
+            f"{statistics.median(times):6.1f} ms   p95 {percentile(times, 0.95):6.1f} ms   "
+            f"(rendered, then kept; n={len(times)})"
+        )
+        results = [
+            measure("Japanese sciatica handout (GET)", handout, args.requests, server.pid),
+            measure("personal aftercare sheet (POST + GET)", sheet, args.requests, server.pid),
+        ]
+        print(
+            f"load average while measuring: {os.getloadavg()[0]:.1f} (2 CPUs)"
+            if hasattr(os, "getloadavg")
+            else ""
+        )
         if any(p95 >= TARGET_MS for _, p95 in results):
             print(f"target: p95 under {TARGET_MS:.0f} ms")
     finally:

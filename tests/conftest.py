@@ -14,22 +14,28 @@ from hypothesis import settings
 # red run is the code's doing and can be repeated; no example database. HYPOTHESIS_PROFILE
 # picks one by name (e.g. HYPOTHESIS_PROFILE=ci locally).
 settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI")
-                                                               else "default"))
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "default")
+)
 
 
 def _last_commit_date() -> str:
     """The suite's today: the date of the last commit (or a fixed date outside a checkout), so
     that the tests give the same result next year and whatever the clock or environment says."""
     try:
-        date = subprocess.run(["git", "log", "-1", "--format=%cs"], capture_output=True,
-                              text=True, timeout=10, cwd=Path(__file__).parent).stdout.strip()
+        date = subprocess.run(
+            ["git", "log", "-1", "--format=%cs"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            cwd=Path(__file__).parent,
+        ).stdout.strip()
         return datetime.date.fromisoformat(date).isoformat()
     except (OSError, ValueError, subprocess.SubprocessError):
         return "2026-12-01"
 
 
-os.environ["HANDOUTS_TODAY"] = _last_commit_date()   # before helpers reads it
+os.environ["HANDOUTS_TODAY"] = _last_commit_date()  # before helpers reads it
 for name in ("HANDOUTS_CONTENT", "SOURCE_DATE_EPOCH"):  # tests set these where they mean to
     os.environ.pop(name, None)
 
@@ -62,23 +68,39 @@ def built(tmp_path_factory):
 
 # -- privacy: after every test, no patient name where it must never go ---------------------------
 # The names the tests give as patients and practitioners (write new tests with these).
-PERSONAL_NAMES = ("Hanako Testperson", "テスト 花子", "Ken Testpractitioner", "テスト 健",
-                  "山田 花子", "𠮷田 花子", "Zebulon Quartermaine-Okonkwo", "鰐淵 千草",
-                  "Ichabod Pemberton-Vos")
+PERSONAL_NAMES = (
+    "Hanako Testperson",
+    "テスト 花子",
+    "Ken Testpractitioner",
+    "テスト 健",
+    "山田 花子",
+    "𠮷田 花子",
+    "Zebulon Quartermaine-Okonkwo",
+    "鰐淵 千草",
+    "Ichabod Pemberton-Vos",
+)
 
 
 def _files(folders: list[Path]) -> dict[Path, tuple[int, int]]:
-    return {path: (status.st_mtime_ns, status.st_size) for folder in folders if folder.is_dir()
-            for path in folder.rglob("*") if path.is_file() and (status := path.stat())}
+    return {
+        path: (status.st_mtime_ns, status.st_size)
+        for folder in folders
+        if folder.is_dir()
+        for path in folder.rglob("*")
+        if path.is_file() and (status := path.stat())
+    }
 
 
 def _names_in(path: Path) -> list[str]:
     data = path.read_bytes()
     texts = expanded(data)
     if path.suffix == ".pdf":
-        texts += [text.encode("utf-8") for text in pdf_pages_text(data)]   # compressed text
-    return [name for name in PERSONAL_NAMES
-            if any(form in text for form in readable_forms(name) for text in texts)]
+        texts += [text.encode("utf-8") for text in pdf_pages_text(data)]  # compressed text
+    return [
+        name
+        for name in PERSONAL_NAMES
+        if any(form in text for form in readable_forms(name) for text in texts)
+    ]
 
 
 class _Records(logging.Handler):

@@ -27,27 +27,40 @@ TODAY = datetime.date.fromisoformat(os.environ["HANDOUTS_TODAY"])
 # end (opening brackets cl-01). The prolonged sound mark (cl-10) and small kana (cl-11) are left
 # out: the standard lets a typesetter allow them at a line start. Written here from the standard,
 # not read from content/ja/language.yaml, so that the content's rules are checked too.
-JIS_NO_LINE_START = ("）〕］｝〉》」』】〙〗〟’”｠»"      # cl-02 closing brackets
-                     "‐〜゠–"                      # cl-03 hyphens
-                     "？！‼⁇⁈⁉"                    # cl-04 dividing punctuation
-                     "・：；"                      # cl-05 middle dots
-                     "。．"                        # cl-06 full stops
-                     "、，"                        # cl-07 commas
-                     "ヽヾゝゞ々〻")                # cl-09 iteration marks
-JIS_NO_LINE_END = "（〔［｛〈《「『【〘〖〝‘“｟«"          # cl-01 opening brackets
+JIS_NO_LINE_START = (
+    "）〕］｝〉》」』】〙〗〟’”｠»"  # cl-02 closing brackets
+    "‐〜゠–"  # cl-03 hyphens
+    "？！‼⁇⁈⁉"  # cl-04 dividing punctuation
+    "・：；"  # cl-05 middle dots
+    "。．"  # cl-06 full stops
+    "、，"  # cl-07 commas
+    "ヽヾゝゞ々〻"
+)  # cl-09 iteration marks
+JIS_NO_LINE_END = "（〔［｛〈《「『【〘〖〝‘“｟«"  # cl-01 opening brackets
 
 # What the command line printed in the current test (conftest.py checks it for patient names).
 CLI_OUTPUT: list[str] = []
 
 
-def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None,
-            input: str | None = None, python_options: tuple[str, ...] = (),
-            timeout: float = 300) -> subprocess.CompletedProcess:
+def run_cli(
+    *args: str,
+    cwd: Path | None = None,
+    env: dict | None = None,
+    input: str | None = None,
+    python_options: tuple[str, ...] = (),
+    timeout: float = 300,
+) -> subprocess.CompletedProcess:
     """Run the command line exactly as a user would (a fresh process)."""
     full_env = {**os.environ, **(env or {})}
-    result = subprocess.run([sys.executable, *python_options, "-m", "handouts", *args],
-                            cwd=cwd or ROOT, env=full_env, capture_output=True, text=True,
-                            input=input, timeout=timeout)
+    result = subprocess.run(
+        [sys.executable, *python_options, "-m", "handouts", *args],
+        cwd=cwd or ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        input=input,
+        timeout=timeout,
+    )
     CLI_OUTPUT.extend((result.stdout, result.stderr))
     return result
 
@@ -56,8 +69,11 @@ def bundled_documents() -> int:
     """How many generic documents a plain `handouts build` makes of the bundled content: every
     language folder x every condition of the source language x 2 kinds."""
     source = read_yaml(CONTENT / "handouts.yaml")["source_language"]
-    langs = [p for p in CONTENT.iterdir()
-             if p.is_dir() and p.name != "diagrams" and not p.name.startswith(".")]
+    langs = [
+        p
+        for p in CONTENT.iterdir()
+        if p.is_dir() and p.name != "diagrams" and not p.name.startswith(".")
+    ]
     return len(langs) * len(list((CONTENT / source / "conditions").glob("*.yaml"))) * 2
 
 
@@ -80,36 +96,74 @@ def copy_content(tmp_path: Path) -> Path:
 # typography, general aftercare and the other condition sections are required by the schema and
 # grow with it, so they are taken from the bundled source language and Japanese (first
 # condition): tests read them back from the tree, never assume their wording.
-OWN_POINTS = {   # code: (view position, bilateral, en name, ja name)
-    "LR3": {"aliases": ["LV3"], "meridian": "Liver", "bilateral": True,
-            "view": "test-body", "x": 62.0, "y": 170.0},
-    "ST36": {"aliases": [], "meridian": "Stomach", "bilateral": True,
-             "view": "test-body", "x": 64.0, "y": 120.0},
-    "GV4": {"aliases": ["DU4"], "meridian": "Governor Vessel", "bilateral": False,
-            "view": "test-body", "x": 50.0, "y": 60.0},
+OWN_POINTS = {  # code: (view position, bilateral, en name, ja name)
+    "LR3": {
+        "aliases": ["LV3"],
+        "meridian": "Liver",
+        "bilateral": True,
+        "view": "test-body",
+        "x": 62.0,
+        "y": 170.0,
+    },
+    "ST36": {
+        "aliases": [],
+        "meridian": "Stomach",
+        "bilateral": True,
+        "view": "test-body",
+        "x": 64.0,
+        "y": 120.0,
+    },
+    "GV4": {
+        "aliases": ["DU4"],
+        "meridian": "Governor Vessel",
+        "bilateral": False,
+        "view": "test-body",
+        "x": 50.0,
+        "y": 60.0,
+    },
 }
-OWN_CONDITIONS = {   # slug: (en title, ja title, points)
+OWN_CONDITIONS = {  # slug: (en title, ja title, points)
     "knee-ache": ("Knee ache", "ひざの痛み", ["ST36", "LR3"]),
     "back-ache": ("Back ache", "腰の痛み", ["GV4", "ST36"]),
     "foot-ache": ("Foot ache", "足の痛み", ["LR3"]),
 }
 POINT_TEXTS = {
-    "en": {"LR3": ("Taichong", "On the top of the foot, in the hollow between the first two toe bones.",
-                   "Used for foot pain."),
-           "ST36": ("Zusanli", "Below the knee, four finger-widths down, beside the shin bone.",
-                    "Used for tired legs."),
-           "GV4": ("Mingmen", "On the middle of the lower back, below the 2nd lumbar vertebra.",
-                   "Used for low back pain.")},
-    "ja": {"LR3": ("太衝", "足の甲で、親指と人さし指の骨の間のくぼみです。", "足の痛みに使われます。"),
-           "ST36": ("足三里", "ひざの下、指4本分下がった、すねの骨の外側です。", "脚の疲れに使われます。"),
-           "GV4": ("命門", "腰の真ん中で、第2腰椎の下です。", "腰の痛みに使われます。")},
+    "en": {
+        "LR3": (
+            "Taichong",
+            "On the top of the foot, in the hollow between the first two toe bones.",
+            "Used for foot pain.",
+        ),
+        "ST36": (
+            "Zusanli",
+            "Below the knee, four finger-widths down, beside the shin bone.",
+            "Used for tired legs.",
+        ),
+        "GV4": (
+            "Mingmen",
+            "On the middle of the lower back, below the 2nd lumbar vertebra.",
+            "Used for low back pain.",
+        ),
+    },
+    "ja": {
+        "LR3": ("太衝", "足の甲で、親指と人さし指の骨の間のくぼみです。", "足の痛みに使われます。"),
+        "ST36": (
+            "足三里",
+            "ひざの下、指4本分下がった、すねの骨の外側です。",
+            "脚の疲れに使われます。",
+        ),
+        "GV4": ("命門", "腰の真ん中で、第2腰椎の下です。", "腰の痛みに使われます。"),
+    },
 }
-TEST_VIEW = """<svg xmlns="http://www.w3.org/2000/svg" width="100" height="200" viewBox="0 0 100 200">
+TEST_VIEW = """<svg xmlns="http://www.w3.org/2000/svg" width="100" height="200"
+     viewBox="0 0 100 200">
   <g id="body">
-    <path d="M 30 10 L 70 10 L 80 190 L 20 190 Z" fill="#ececec" stroke="#222222" stroke-width="1.6"/>
+    <path d="M 30 10 L 70 10 L 80 190 L 20 190 Z" fill="#ececec" stroke="#222222"
+          stroke-width="1.6"/>
   </g>
   <g id="landmarks">
-    <line id="lm-midline" x1="50" y1="10" x2="50" y2="190" fill="none" stroke="#555555" stroke-width="1.3"/>
+    <line id="lm-midline" x1="50" y1="10" x2="50" y2="190" fill="none" stroke="#555555"
+          stroke-width="1.3"/>
   </g>
 </svg>
 """
@@ -124,28 +178,41 @@ class _Dumper(yaml.SafeDumper):
 
 def write_yaml(path: Path, data) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
-                              width=1000), encoding="utf-8")
+    path.write_text(
+        yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000),
+        encoding="utf-8",
+    )
 
 
 def read_yaml(path: Path):
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
-def write_content(tmp_path: Path, conditions=("knee-ache", "back-ache"),
-                  reviewed: datetime.date = TODAY) -> Path:
+def write_content(
+    tmp_path: Path, conditions=("knee-ache", "back-ache"), reviewed: datetime.date = TODAY
+) -> Path:
     """Write a minimal valid content tree (en source, ja translation) into tmp_path/content."""
     from handouts.content.translation import TRANSLATED_FROM, source_hash
 
     root = tmp_path / "content"
     (root / "diagrams").mkdir(parents=True)
     (root / "diagrams" / "test-body.svg").write_text(TEST_VIEW, encoding="utf-8")
-    write_yaml(root / "handouts.yaml", {"source_language": "en", "content_version": "test-1",
-                                        "review_max_months": 24})
-    write_yaml(root / "clinic.yaml", {"email": "clinic@example.org", "phone": "03-5555-0123",
-                                      "map_query": "1-2-3 Example, Tokyo, Japan",
-                                      "emergency_number": "119", "advice_line": "#7119",
-                                      "timezone": "Asia/Tokyo", "visit_minutes": 60})
+    write_yaml(
+        root / "handouts.yaml",
+        {"source_language": "en", "content_version": "test-1", "review_max_months": 24},
+    )
+    write_yaml(
+        root / "clinic.yaml",
+        {
+            "email": "clinic@example.org",
+            "phone": "03-5555-0123",
+            "map_query": "1-2-3 Example, Tokyo, Japan",
+            "emergency_number": "119",
+            "advice_line": "#7119",
+            "timezone": "Asia/Tokyo",
+            "visit_minutes": 60,
+        },
+    )
     write_yaml(root / "points.yaml", {"points": OWN_POINTS})
     # The page design as bundled: tests of the layout read their limits from the issue, not
     # from this file.
@@ -158,17 +225,30 @@ def write_content(tmp_path: Path, conditions=("knee-ache", "back-ache"),
             data = read_yaml(CONTENT / lang / name)
             if name == "ui.yaml":
                 data["views"] = {"test-body": "Test body" if lang == "en" else "テストの体"}
-            if name != "language.yaml":                  # typography is not translated
+            if name != "language.yaml":  # typography is not translated
                 sources.setdefault(name, data)
             write_yaml(folder / name, data)
-        write_yaml(folder / "clinic.yaml", {"name": "Test Clinic" if lang == "en" else "テスト治療院",
-                                            "address": "1-2-3 Example, Tokyo",
-                                            "hours": "Mon-Fri 10:00-18:00"})
+        write_yaml(
+            folder / "clinic.yaml",
+            {
+                "name": "Test Clinic" if lang == "en" else "テスト治療院",
+                "address": "1-2-3 Example, Tokyo",
+                "hours": "Mon-Fri 10:00-18:00",
+            },
+        )
         sources.setdefault("clinic.yaml", read_yaml(folder / "clinic.yaml"))
-        write_yaml(folder / "points.yaml", {
-            code: {"name": name, **({"reading": "てすと"} if lang == "ja" else {}),
-                   "location": location, "use": use}
-            for code, (name, location, use) in POINT_TEXTS[lang].items()})
+        write_yaml(
+            folder / "points.yaml",
+            {
+                code: {
+                    "name": name,
+                    **({"reading": "てすと"} if lang == "ja" else {}),
+                    "location": location,
+                    "use": use,
+                }
+                for code, (name, location, use) in POINT_TEXTS[lang].items()
+            },
+        )
         sources.setdefault("points.yaml", read_yaml(folder / "points.yaml"))
         for slug in conditions:
             en_title, ja_title, codes = OWN_CONDITIONS[slug]
@@ -176,16 +256,21 @@ def write_content(tmp_path: Path, conditions=("knee-ache", "back-ache"),
             data["title"] = en_title if lang == "en" else ja_title
             data["points"] = [{"code": code, "why": POINT_TEXTS[lang][code][2]} for code in codes]
             # next review after the age limit (24 months), so that the age limit is what tests meet
-            data["review"] = {"by": "Test reviewer", "role": "Test role", "date": reviewed,
-                              "next": datetime.date(reviewed.year + 3, reviewed.month, 1)}
+            data["review"] = {
+                "by": "Test reviewer",
+                "role": "Test role",
+                "date": reviewed,
+                "next": datetime.date(reviewed.year + 3, reviewed.month, 1),
+            }
             relative = f"conditions/{slug}.yaml"
             sources.setdefault(relative, data)
             write_yaml(folder / relative, data)
-    for name, source in sources.items():       # the translation is up to date with its source
+    for name, source in sources.items():  # the translation is up to date with its source
         path = root / "ja" / name
         data = read_yaml(path)
-        data[TRANSLATED_FROM] = source_hash({k: v for k, v in source.items()
-                                            if k != TRANSLATED_FROM})
+        data[TRANSLATED_FROM] = source_hash(
+            {k: v for k, v in source.items() if k != TRANSLATED_FROM}
+        )
         write_yaml(path, {TRANSLATED_FROM: data.pop(TRANSLATED_FROM), **data})
     return root
 
@@ -195,9 +280,15 @@ def supply_clinic_contact(content: Path, phone: str = "03-5555-0123") -> None:
     path = content / "clinic.yaml"
     lines = path.read_text(encoding="utf-8").splitlines()
     assert any(line.startswith("placeholder: true") for line in lines), path
-    path.write_text("\n".join(f'phone: "{phone}"' if line.startswith("phone:") else line
-                              for line in lines if not line.startswith("placeholder:")) + "\n",
-                    encoding="utf-8")
+    path.write_text(
+        "\n".join(
+            f'phone: "{phone}"' if line.startswith("phone:") else line
+            for line in lines
+            if not line.startswith("placeholder:")
+        )
+        + "\n",
+        encoding="utf-8",
+    )
 
 
 def check(content: Path, *options: str) -> subprocess.CompletedProcess:
@@ -242,8 +333,9 @@ def page_image(pdf: Path | bytes, index: int, dpi: int = 150):
 def decode_qr(image) -> list[str]:
     import zxingcpp
 
-    return sorted(r.text for r in zxingcpp.read_barcodes(image)
-                  if r.format == zxingcpp.BarcodeFormat.QRCode)
+    return sorted(
+        r.text for r in zxingcpp.read_barcodes(image) if r.format == zxingcpp.BarcodeFormat.QRCode
+    )
 
 
 def char_sizes(pdf: Path | bytes) -> Counter:
@@ -274,10 +366,14 @@ def fonts(pdf: Path) -> list[dict]:
                     font = font.DescendantFonts[0]
                 descriptor = font.get("/FontDescriptor")
                 embedded = descriptor is not None and any(
-                    key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+                    key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")
+                )
                 name = str(obj.get("/BaseFont"))
-                found[name] = {"name": name, "embedded": embedded,
-                               "subset": len(name) > 8 and name[7] == "+"}
+                found[name] = {
+                    "name": name,
+                    "embedded": embedded,
+                    "subset": len(name) > 8 and name[7] == "+",
+                }
     return list(found.values())
 
 
@@ -296,7 +392,7 @@ def readable_forms(text: str) -> list[bytes]:
     for encoding in ("utf-8", "utf-16-be", "utf-16-le", "utf-32-le"):
         forms.append(text.encode(encoding))
     forms.append(text.encode("utf-8").hex().encode())
-    forms.append(json.dumps(text).encode())                 # JSON escapes
+    forms.append(json.dumps(text).encode())  # JSON escapes
     forms.append(json.dumps(text, ensure_ascii=False).encode())
     return forms
 
@@ -314,7 +410,7 @@ def expanded(data: bytes) -> list[bytes]:
     header_end = data.find(b"\n", len(cache.MAGIC)) if data.startswith(cache.MAGIC) else -1
     if header_end >= 0:
         try:
-            found.append(repr(cache.unpack(data[header_end + 1:])).encode())
+            found.append(repr(cache.unpack(data[header_end + 1 :])).encode())
         except ValueError:
             pass
     return found

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from helpers import ROOT
 
-TODAY = "2026-11-21"          # pinned: date checks do not depend on when the suite runs
+TODAY = "2026-11-21"  # pinned: date checks do not depend on when the suite runs
 DIAGNOSTIC = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<severity>error|warning): ")
 
 
@@ -24,8 +24,11 @@ class Run:
         self.seconds = seconds
 
     def diagnostics(self, severity: str = "error") -> list[re.Match]:
-        return [m for m in map(DIAGNOSTIC.match, self.stderr.splitlines())
-                if m and m["severity"] == severity]
+        return [
+            m
+            for m in map(DIAGNOSTIC.match, self.stderr.splitlines())
+            if m and m["severity"] == severity
+        ]
 
 
 def run(*args: str, bound: float = 60, env: dict | None = None, cwd: Path = ROOT) -> Run:
@@ -33,17 +36,23 @@ def run(*args: str, bound: float = 60, env: dict | None = None, cwd: Path = ROOT
     No SMTP settings are inherited; today is pinned."""
     base = {k: v for k, v in os.environ.items() if not k.startswith("HANDOUTS_SMTP_")}
     started = time.monotonic()
-    result = subprocess.run([sys.executable, "-m", "handouts", *args], cwd=cwd,
-                            env={**base, "HANDOUTS_TODAY": TODAY, **(env or {})},
-                            capture_output=True, text=True, timeout=bound)
+    result = subprocess.run(
+        [sys.executable, "-m", "handouts", *args],
+        cwd=cwd,
+        env={**base, "HANDOUTS_TODAY": TODAY, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=bound,
+    )
     outcome = Run(result, time.monotonic() - started)
     assert "Traceback" not in outcome.stderr, outcome.stderr
     assert "internal error" not in outcome.stderr, outcome.stderr
     return outcome
 
 
-def assert_one_error_at(outcome: Run, path: Path, line: int, column: int | None,
-                        *words: str) -> str:
+def assert_one_error_at(
+    outcome: Run, path: Path, line: int, column: int | None, *words: str
+) -> str:
     """Exit 1 and exactly one located error, at path:line(:column), saying `words`."""
     assert outcome.returncode == 1, outcome.stdout + outcome.stderr
     errors = outcome.diagnostics()
@@ -61,8 +70,9 @@ def assert_one_error_at(outcome: Run, path: Path, line: int, column: int | None,
 
 def error_line(outcome: Run) -> str:
     """The one `error: ...` line of a command that is not about content."""
-    lines = [line for line in outcome.stderr.splitlines()
-             if line.strip() and ": warning: " not in line]
+    lines = [
+        line for line in outcome.stderr.splitlines() if line.strip() and ": warning: " not in line
+    ]
     assert len(lines) == 1, outcome.stderr
     assert lines[0].startswith("error: "), outcome.stderr
     return lines[0]

@@ -14,7 +14,7 @@ def _gray(operator: str, operands) -> float | None:
     """The colour as a grey level (0 black, 1 white): the lightest channel (a colour as light
     as its lightest ink is what a grey laser print makes of it)."""
     values = [float(v) for v in operands if not isinstance(v, pikepdf.Name)]
-    if operator == "k":                       # CMYK: ink
+    if operator == "k":  # CMYK: ink
         c, m, y, k = values
         return max(1 - min(1.0, c + k), 1 - min(1.0, m + k), 1 - min(1.0, y + k))
     if not values:

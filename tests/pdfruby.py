@@ -23,7 +23,7 @@ class Box(NamedTuple):
 
 class Cluster(NamedTuple):
     page: int
-    actual: str            # the span's /ActualText: the base text
+    actual: str  # the span's /ActualText: the base text
     base: str
     reading: str
     base_box: Box
@@ -48,8 +48,11 @@ def without_actual_text(pdf: bytes, invisible: bool = True) -> tuple[bytes, list
                 mode = int(operands[0])
             if not invisible and mode == 3 and name in ("Tj", "TJ", "'", '"'):
                 continue
-            if name == "BDC" and isinstance(operands[1], pikepdf.Dictionary) \
-                    and "/ActualText" in operands[1]:
+            if (
+                name == "BDC"
+                and isinstance(operands[1], pikepdf.Dictionary)
+                and "/ActualText" in operands[1]
+            ):
                 texts.append(str(operands[1].ActualText))
                 stack.append(False)
                 continue
@@ -118,11 +121,23 @@ def _cluster(page: int, actual: str, parts: list) -> Cluster:
     def union(items):
         if not items:
             return None
-        return Box(min(b.left for _, b in items), min(b.bottom for _, b in items),
-                   max(b.right for _, b in items), max(b.top for _, b in items))
+        return Box(
+            min(b.left for _, b in items),
+            min(b.bottom for _, b in items),
+            max(b.right for _, b in items),
+            max(b.top for _, b in items),
+        )
 
-    return Cluster(page, actual, actual, "".join("".join(t.split()) for t, _ in reading),
-                   union(base), union(reading), base_size, reading_size)
+    return Cluster(
+        page,
+        actual,
+        actual,
+        "".join("".join(t.split()) for t, _ in reading),
+        union(base),
+        union(reading),
+        base_size,
+        reading_size,
+    )
 
 
 def rules(page) -> tuple[float, float]:

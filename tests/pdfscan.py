@@ -22,8 +22,14 @@ def multiply(m: Matrix, n: Matrix) -> Matrix:
     """m then n (PDF order: a point p maps to p*m*n)."""
     a, b, c, d, e, f = m
     a2, b2, c2, d2, e2, f2 = n
-    return (a * a2 + b * c2, a * b2 + b * d2, c * a2 + d * c2, c * b2 + d * d2,
-            e * a2 + f * c2 + e2, e * b2 + f * d2 + f2)
+    return (
+        a * a2 + b * c2,
+        a * b2 + b * d2,
+        c * a2 + d * c2,
+        c * b2 + d * d2,
+        e * a2 + f * c2 + e2,
+        e * b2 + f * d2 + f2,
+    )
 
 
 def apply(m: Matrix, x: float, y: float) -> tuple[float, float]:
@@ -39,41 +45,49 @@ def scale_of(m: Matrix) -> float:
 @dataclass
 class Paint:
     tags: tuple
-    points: list                  # page coordinates of every path point
-    segments: list                # straight pieces (for leader lines)
+    points: list  # page coordinates of every path point
+    segments: list  # straight pieces (for leader lines)
     stroke: bool
     fill: bool
-    line_width: float             # on paper, points
+    line_width: float  # on paper, points
     stroke_gray: float
 
 
 @dataclass
 class Text:
     tags: tuple
-    font: str                     # resource name, e.g. /F1+0
-    size: float                   # on paper, points
+    font: str  # resource name, e.g. /F1+0
+    size: float  # on paper, points
     codes: bytes
-    box: tuple[float, float, float, float]   # x0, y0, x1, y1
+    box: tuple[float, float, float, float]  # x0, y0, x1, y1
 
 
 @dataclass
 class Page:
     paints: list[Paint] = field(default_factory=list)
     texts: list[Text] = field(default_factory=list)
-    fonts: dict = field(default_factory=dict)     # resource name -> font dictionary
+    fonts: dict = field(default_factory=dict)  # resource name -> font dictionary
 
     def tagged(self, name: str) -> list:
-        return [item for item in self.paints + self.texts
-                if any(tag == name for tag, _ in item.tags)]
+        return [
+            item for item in self.paints + self.texts if any(tag == name for tag, _ in item.tags)
+        ]
 
 
 def _tag_props(operands) -> tuple[str, dict]:
     name = str(operands[0])
     props = {}
     if len(operands) > 1 and isinstance(operands[1], pikepdf.Dictionary):
-        props = {str(k): (str(v) if isinstance(v, pikepdf.String) else
-                          int(v) if isinstance(v, int) or str(v).lstrip("-").isdigit() else str(v))
-                 for k, v in operands[1].items()}
+        props = {
+            str(k): (
+                str(v)
+                if isinstance(v, pikepdf.String)
+                else int(v)
+                if isinstance(v, int) or str(v).lstrip("-").isdigit()
+                else str(v)
+            )
+            for k, v in operands[1].items()
+        }
     return name, props
 
 
@@ -128,16 +142,25 @@ def read_page(page: pikepdf.Page) -> Page:
             current = points[-1]
         elif op == "re":
             x, y, w, h = (float(v) for v in operands)
-            path.extend(apply(ctm, px, py) for px, py in ((x, y), (x + w, y), (x + w, y + h),
-                                                          (x, y + h)))
+            path.extend(
+                apply(ctm, px, py) for px, py in ((x, y), (x + w, y), (x + w, y + h), (x, y + h))
+            )
         elif op == "h":
             if current is not None and start is not None:
                 segments.append((current, start))
         elif op in ("S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "n"):
             if op != "n" and path:
-                result.paints.append(Paint(tuple(tags), path, segments,
-                                           op in ("S", "s", "B", "B*", "b", "b*"),
-                                           op not in ("S", "s"), width * scale_of(ctm), gray))
+                result.paints.append(
+                    Paint(
+                        tuple(tags),
+                        path,
+                        segments,
+                        op in ("S", "s", "B", "B*", "b", "b*"),
+                        op not in ("S", "s"),
+                        width * scale_of(ctm),
+                        gray,
+                    )
+                )
             path, segments, current = [], [], None
         elif op == "BT":
             tm = tlm = IDENTITY
@@ -162,14 +185,23 @@ def read_page(page: pikepdf.Page) -> Page:
                 if isinstance(item, pikepdf.String):
                     codes = bytes(item)
                     first, widths = _widths(result.fonts[font])
-                    advance = sum(widths[c - first] if 0 <= c - first < len(widths) else 0
-                                  for c in codes) / 1000 * size
+                    advance = (
+                        sum(widths[c - first] if 0 <= c - first < len(widths) else 0 for c in codes)
+                        / 1000
+                        * size
+                    )
                     full = multiply(tm, ctm)
                     x0, y0 = apply(full, 0, -0.22 * size)
                     x1, y1 = apply(full, advance, 0.78 * size)
-                    result.texts.append(Text(tuple(tags), font, size * scale_of(full), codes,
-                                             (min(x0, x1), min(y0, y1), max(x0, x1),
-                                              max(y0, y1))))
+                    result.texts.append(
+                        Text(
+                            tuple(tags),
+                            font,
+                            size * scale_of(full),
+                            codes,
+                            (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)),
+                        )
+                    )
                     tm = multiply((1, 0, 0, 1, advance, 0), tm)
                 else:
                     tm = multiply((1, 0, 0, 1, -float(item) / 1000 * size, 0), tm)
@@ -206,11 +238,15 @@ def missing_glyphs(pdf) -> list[str]:
                 for code in text.codes:
                     char = unicode.get(code, "")
                     glyph = cmap.get(code)
-                    empty = glyph is None or glyph == ".notdef" or (
-                        glyphs.get(glyph, 0) == 0 and not char.isspace())
+                    empty = (
+                        glyph is None
+                        or glyph == ".notdef"
+                        or (glyphs.get(glyph, 0) == 0 and not char.isspace())
+                    )
                     if empty or code == 0:
-                        problems.append(f"page {number}: {text.font} code {code} "
-                                        f"({char!r}) has no glyph")
+                        problems.append(
+                            f"page {number}: {text.font} code {code} ({char!r}) has no glyph"
+                        )
     return problems
 
 

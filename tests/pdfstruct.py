@@ -37,9 +37,9 @@ ATTRIBUTES = ("Alt", "ActualText", "Lang", "E")
 
 class Node(NamedTuple):
     role: str
-    attrs: dict           # the element's Alt, ActualText, Lang, E (those it has)
-    text: str             # all drawn text beneath, in structure order, pieces joined by "\n"
-    kids: tuple           # child Nodes and the strings of its own marked content, in order
+    attrs: dict  # the element's Alt, ActualText, Lang, E (those it has)
+    text: str  # all drawn text beneath, in structure order, pieces joined by "\n"
+    kids: tuple  # child Nodes and the strings of its own marked content, in order
 
 
 @dataclass
@@ -83,8 +83,13 @@ def read_structure(path: Path | str) -> Structure:
 
 def poppler_texts(path: Path | str) -> list[str]:
     """The texts `pdfinfo -struct-text` prints, in its (structure) order."""
-    out = subprocess.run(["pdfinfo", "-struct-text", str(path)], capture_output=True,
-                         text=True, check=True, timeout=60).stdout
+    out = subprocess.run(
+        ["pdfinfo", "-struct-text", str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout
     return [m.group(1) for m in re.finditer(r'^\s*"(.*)"\s*$', out, re.MULTILINE)]
 
 
@@ -92,13 +97,13 @@ class _Reader:
     def __init__(self, pdf: pikepdf.Pdf):
         self.pdf = pdf
         self.page_index = {page.obj.objgen: n for n, page in enumerate(pdf.pages)}
-        self.marked: dict[tuple[int, int], str] = {}       # (page, MCID) -> text
+        self.marked: dict[tuple[int, int], str] = {}  # (page, MCID) -> text
         self.problems: list[str] = []
         self.untagged_text: list[tuple[int, str]] = []
         self.untagged_paint: list[tuple[int, str]] = []
         self.artifact_text: list[tuple[int, str]] = []
-        self.claimed: dict[tuple[int, int], tuple] = {}    # (page, MCID) -> element objgen
-        self.annotations: dict[tuple, tuple] = {}          # annotation objgen -> element objgen
+        self.claimed: dict[tuple[int, int], tuple] = {}  # (page, MCID) -> element objgen
+        self.annotations: dict[tuple, tuple] = {}  # annotation objgen -> element objgen
         self.figures: list = []
         self.links: list = []
 
@@ -111,18 +116,26 @@ class _Reader:
             tree = Node("StructTreeRoot", {}, "", ())
             self.problems.append("no StructTreeRoot")
         else:
-            self.role_map = {str(k)[1:]: str(v)[1:]
-                             for k, v in root.get("/RoleMap", pikepdf.Dictionary()).items()}
+            self.role_map = {
+                str(k)[1:]: str(v)[1:]
+                for k, v in root.get("/RoleMap", pikepdf.Dictionary()).items()
+            }
             kids = tuple(self._element(kid, None, catalog_lang) for kid in _array(root.get("/K")))
             tree = Node("StructTreeRoot", {}, "\n".join(k.text for k in kids if k.text), kids)
             self._check_parent_tree(root)
         for key in sorted(set(self.marked) - set(self.claimed)):
             self.problems.append(f"page {key[0] + 1} MCID {key[1]} is in no structure element")
         self._check_annotations()
-        structure = Structure(tree, catalog_lang, untagged_text=self.untagged_text,
-                              untagged_paint=self.untagged_paint,
-                              artifact_text=self.artifact_text, figures=self.figures,
-                              links=self.links, problems=self.problems)
+        structure = Structure(
+            tree,
+            catalog_lang,
+            untagged_text=self.untagged_text,
+            untagged_paint=self.untagged_paint,
+            artifact_text=self.artifact_text,
+            figures=self.figures,
+            links=self.links,
+            problems=self.problems,
+        )
         structure.text = [t for t in _pieces(tree) if t]
         structure.spoken = [t for t in _spoken(tree) if t]
         return structure
@@ -132,11 +145,11 @@ class _Reader:
     def _scan_page(self, number: int, page: pikepdf.Page) -> None:
         fonts = page.obj.get("/Resources", {}).get("/Font", {})
         decoders: dict[str, _Decoder] = {}
-        stack: list[tuple[str, int | None]] = []   # open marked content: (tag, MCID)
+        stack: list[tuple[str, int | None]] = []  # open marked content: (tag, MCID)
         font = None
         line: list[str] = []
-        text_object = None              # the open marked content when BT began
-        replaced: list[bool] = []       # per open marked content: a span with /ActualText
+        text_object = None  # the open marked content when BT began
+        replaced: list[bool] = []  # per open marked content: a span with /ActualText
         for instruction in pikepdf.parse_content_stream(page):
             op = str(instruction.operator)
             operands = getattr(instruction, "operands", [])
@@ -158,8 +171,11 @@ class _Reader:
                     self.marked[(number, mcid)] = ""
                 # A span that stands for other text (furigana drawn in a running header or a
                 # figure's caption: the kanji, not kanji and reading) is read as its ActualText.
-                actual = (operands[1].get("/ActualText") if op == "BDC" and mcid is None
-                          and isinstance(operands[1], pikepdf.Dictionary) else None)
+                actual = (
+                    operands[1].get("/ActualText")
+                    if op == "BDC" and mcid is None and isinstance(operands[1], pikepdf.Dictionary)
+                    else None
+                )
                 if actual is not None and not any(replaced):
                     if any(t == "Artifact" for t, _ in stack):
                         self.artifact_text.append((number + 1, str(actual)))
@@ -179,13 +195,15 @@ class _Reader:
             elif op == "BT":
                 text_object = list(stack)
                 if not _inside(stack):
-                    self.problems.append(f"page {number + 1}: a text object outside tagged "
-                                         "content and artifacts")
+                    self.problems.append(
+                        f"page {number + 1}: a text object outside tagged content and artifacts"
+                    )
             elif op == "ET":
                 self._flush(number, stack, line)
                 if stack != text_object:
-                    self.problems.append(f"page {number + 1}: marked content crosses the "
-                                         "bounds of a text object")
+                    self.problems.append(
+                        f"page {number + 1}: marked content crosses the bounds of a text object"
+                    )
             elif op in TEXT_SHOW and any(replaced):
                 continue
             elif op in TEXT_SHOW:
@@ -229,18 +247,26 @@ class _Reader:
                 self.annotations[kid.Obj.objgen] = obj.objgen
             else:
                 kids.append(self._element(kid, page, lang))
-        text = "\n".join(k.text if isinstance(k, Node) else k for k in kids
-                         if (k.text if isinstance(k, Node) else k))
+        text = "\n".join(
+            k.text if isinstance(k, Node) else k
+            for k in kids
+            if (k.text if isinstance(k, Node) else k)
+        )
         if role != "Figure" and attrs.get("ActualText") is not None:
-            text = attrs["ActualText"]      # text it stands for (furigana: the kanji alone)
+            text = attrs["ActualText"]  # text it stands for (furigana: the kanji alone)
         node = Node(role, attrs, text, tuple(kids))
         if role == "Figure":
             self.figures.append((attrs.get("Alt"), lang))
         if role == "Link":
             for annotation in _objr(obj):
                 action = annotation.get("/A", {})
-                self.links.append((_str(action.get("/URI")), _str(annotation.get("/Contents")),
-                                   "\n".join(_spoken(node))))
+                self.links.append(
+                    (
+                        _str(action.get("/URI")),
+                        _str(annotation.get("/Contents")),
+                        "\n".join(_spoken(node)),
+                    )
+                )
         return node
 
     def _claim(self, page: int | None, mcid: int, element) -> str:
@@ -252,8 +278,9 @@ class _Reader:
             self.problems.append(f"page {page + 1} MCID {mcid} claimed by two elements")
         self.claimed[key] = element.objgen
         if key not in self.marked:
-            self.problems.append(f"page {page + 1} MCID {mcid} of a {element.get('/S')} "
-                                 "is not in the page")
+            self.problems.append(
+                f"page {page + 1} MCID {mcid} of a {element.get('/S')} is not in the page"
+            )
         return self.marked.get(key, "")
 
     def _check_parent_tree(self, root) -> None:
@@ -273,8 +300,10 @@ class _Reader:
                 continue
             array = nums.get(int(key))
             if array is None or mcid >= len(array) or array[mcid].objgen != owner:
-                self.problems.append(f"parent tree: page {page + 1} MCID {mcid} does not point "
-                                     "to the element that owns it")
+                self.problems.append(
+                    f"parent tree: page {page + 1} MCID {mcid} does not point "
+                    "to the element that owns it"
+                )
         self.nums = nums
 
     def _check_annotations(self) -> None:
@@ -290,10 +319,11 @@ class _Reader:
                 key = annotation.get("/StructParent")
                 if owner is None:
                     self.problems.append(f"page {number + 1}: annotation outside the structure")
-                elif key is None or nums.get(int(key)) is None or \
-                        nums[int(key)].objgen != owner:
-                    self.problems.append(f"page {number + 1}: annotation's StructParent does "
-                                         "not point to its element")
+                elif key is None or nums.get(int(key)) is None or nums[int(key)].objgen != owner:
+                    self.problems.append(
+                        f"page {number + 1}: annotation's StructParent does "
+                        "not point to its element"
+                    )
 
 
 def _inside(stack) -> bool:
@@ -314,8 +344,11 @@ def _str(value) -> str | None:
 
 
 def _objr(element):
-    return [kid.Obj for kid in _array(element.get("/K"))
-            if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR"]
+    return [
+        kid.Obj
+        for kid in _array(element.get("/K"))
+        if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR"
+    ]
 
 
 def _number_tree(node):
@@ -330,7 +363,7 @@ def _number_tree(node):
 
 def _pieces(node: Node):
     if node.role != "Figure" and node.attrs.get("ActualText") is not None:
-        yield node.attrs["ActualText"]      # what its marked content is read as, once
+        yield node.attrs["ActualText"]  # what its marked content is read as, once
         return
     for kid in node.kids:
         if isinstance(kid, Node):
@@ -367,7 +400,8 @@ class _Decoder:
                     self.map[int(src, 16)] = _utf16(dst)
             for block in re.findall(r"beginbfrange(.*?)endbfrange", cmap, re.DOTALL):
                 for lo, hi, dst in re.findall(
-                        r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*(<[0-9A-Fa-f]*>|\[[^\]]*\])", block):
+                    r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*(<[0-9A-Fa-f]*>|\[[^\]]*\])", block
+                ):
                     lo, hi = int(lo, 16), int(hi, 16)
                     if dst.startswith("["):
                         for i, item in enumerate(re.findall(r"<([0-9A-Fa-f]*)>", dst)):
@@ -379,13 +413,15 @@ class _Decoder:
 
     def decode(self, operand) -> str:
         if isinstance(operand, pikepdf.Array):
-            return "".join(self.decode(item) for item in operand
-                           if isinstance(item, pikepdf.String))
+            return "".join(
+                self.decode(item) for item in operand if isinstance(item, pikepdf.String)
+            )
         data = bytes(operand)
         if self.map is None:
             return data.decode("latin-1")
-        codes = [int.from_bytes(data[i:i + self.width], "big")
-                 for i in range(0, len(data), self.width)]
+        codes = [
+            int.from_bytes(data[i : i + self.width], "big") for i in range(0, len(data), self.width)
+        ]
         return "".join(self.map.get(code, "\ufffd") for code in codes)
 
 

@@ -23,9 +23,9 @@ TODAY = "2026-11-21"
 class Served:
     process: subprocess.Popen
     url: str
-    log: Path                    # the server's stderr
-    tmp: Path                    # its TMPDIR
-    cache: Path                  # its HANDOUTS_CACHE
+    log: Path  # the server's stderr
+    tmp: Path  # its TMPDIR
+    cache: Path  # its HANDOUTS_CACHE
     lines: list[str] = field(default_factory=list)
 
     def stop(self) -> None:
@@ -40,25 +40,48 @@ class Served:
 
 def server_env(base: Path, extra: dict | None = None) -> dict:
     """A clean environment: no SMTP or token settings from the caller, private temp and cache."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("HANDOUTS_SMTP_", "HANDOUTS_SERVE_"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("HANDOUTS_SMTP_", "HANDOUTS_SERVE_"))
+    }
     (base / "tmp").mkdir(parents=True, exist_ok=True)
-    env.update(HANDOUTS_CACHE=str(base / "cache"), TMPDIR=str(base / "tmp"),
-               HANDOUTS_TODAY=TODAY, PYTHONUNBUFFERED="1")
+    env.update(
+        HANDOUTS_CACHE=str(base / "cache"),
+        TMPDIR=str(base / "tmp"),
+        HANDOUTS_TODAY=TODAY,
+        PYTHONUNBUFFERED="1",
+    )
     env.update(extra or {})
     return env
 
 
-def start_server(base: Path, *args: str, env: dict | None = None,
-                 content: Path = CONTENT, timeout: float = 60) -> Served:
+def start_server(
+    base: Path, *args: str, env: dict | None = None, content: Path = CONTENT, timeout: float = 60
+) -> Served:
     """Start the server on a free port; returns once it says where it listens."""
     base.mkdir(parents=True, exist_ok=True)
     log = base / "server.log"
     with open(log, "w") as stderr:
         process = subprocess.Popen(
-            [sys.executable, "-m", "handouts", "serve", "--port", "0", "--content", str(content),
-             *args], cwd=ROOT, env=server_env(base, env), stdout=subprocess.PIPE, stderr=stderr,
-            text=True, encoding="utf-8")
+            [
+                sys.executable,
+                "-m",
+                "handouts",
+                "serve",
+                "--port",
+                "0",
+                "--content",
+                str(content),
+                *args,
+            ],
+            cwd=ROOT,
+            env=server_env(base, env),
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            text=True,
+            encoding="utf-8",
+        )
     timer = threading.Timer(timeout, process.kill)
     timer.start()
     lines = []
@@ -92,9 +115,11 @@ class Client:
             def redirect_request(self, *args, **kwargs):
                 return None
 
-        self.opener = urllib.request.build_opener(urllib.request.ProxyHandler({}),   # loopback
-                                                  urllib.request.HTTPCookieProcessor(self.jar),
-                                                  NoRedirect())
+        self.opener = urllib.request.build_opener(
+            urllib.request.ProxyHandler({}),  # loopback
+            urllib.request.HTTPCookieProcessor(self.jar),
+            NoRedirect(),
+        )
 
     def request(self, path: str, data: dict | None = None, headers: dict | None = None):
         """(status, headers, body bytes) of GET (no data) or POST (form data)."""

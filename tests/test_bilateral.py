@@ -20,15 +20,27 @@ def test_the_both_sides_note_follows_the_points_listed(tmp_path, lang):
     printed = {}
     for points in ("GV4", "ST36", "GV4,ST36"):
         sheet = tmp_path / f"{points.replace(',', '-')}.pdf"
-        result = run_cli("aftercare", "--content", str(content), "--lang", lang, "--condition",
-                         "back-ache", "--points", points, "-o", str(sheet))
+        result = run_cli(
+            "aftercare",
+            "--content",
+            str(content),
+            "--lang",
+            lang,
+            "--condition",
+            "back-ache",
+            "--points",
+            points,
+            "-o",
+            str(sheet),
+        )
         assert result.returncode == 0, result.stderr
         printed[points] = squeezed(" ".join(pdf_pages_text(sheet)))
-    assert note not in printed["GV4"]             # only the midline point is listed
+    assert note not in printed["GV4"]  # only the midline point is listed
     assert note in printed["ST36"] and note in printed["GV4,ST36"]
     # The handout lists both kinds of point: the note is there.
     out = tmp_path / "out"
-    result = run_cli("build", "--content", str(content), "--out", str(out), "--lang", lang,
-                     "--kind", "handout")
+    result = run_cli(
+        "build", "--content", str(content), "--out", str(out), "--lang", lang, "--kind", "handout"
+    )
     assert result.returncode == 0, result.stderr
     assert note in squeezed(" ".join(pdf_pages_text(out / lang / "back-ache-handout.pdf")))

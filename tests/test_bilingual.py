@@ -63,8 +63,11 @@ def test_each_section_pairs_the_same_section_in_both_languages(library, kind):
     urgent = [b for b in doc.blocks if set(en["see_a_doctor"]["urgent"]) <= set(texts_of(b.first))]
     assert len(urgent) == 1
     assert set(ja["see_a_doctor"]["urgent"]) <= set(texts_of(urgent[0].second))
-    headings = ["precautions", "aftercare_contact"] if kind == "aftercare" else \
-        ["what_it_is", "symptoms", "causes", "precautions", "what_to_expect", "self_care"]
+    headings = (
+        ["precautions", "aftercare_contact"]
+        if kind == "aftercare"
+        else ["what_it_is", "symptoms", "causes", "precautions", "what_to_expect", "self_care"]
+    )
     for key in headings:
         pair = [b for b in doc.blocks if en_ui[key] in texts_of(b.first)]
         assert len(pair) == 1, key
@@ -83,25 +86,35 @@ def test_the_pair_is_named_in_header_title_and_footer(library):
     ja_ui = read_yaml(library.root / "ja" / "ui.yaml")
     assert en_ui["handout_label"] in doc.header[1] and ja_ui["handout_label"] in doc.header[1]
     # Every footer text in both languages (render.furniture); the codes' captions short.
-    assert [caption for _, caption in doc.footer.codes] == [ja_ui["qr_map_short"],
-                                                            ja_ui["qr_email_short"]]
+    assert [caption for _, caption in doc.footer.codes] == [
+        ja_ui["qr_map_short"],
+        ja_ui["qr_email_short"],
+    ]
     assert doc.footer.first is not None
-    assert [caption for _, caption in doc.footer.first.codes] == [en_ui["qr_map_short"],
-                                                                  en_ui["qr_email_short"]]
+    assert [caption for _, caption in doc.footer.first.codes] == [
+        en_ui["qr_map_short"],
+        en_ui["qr_email_short"],
+    ]
     assert doc.footer.first.address != doc.footer.address or doc.footer.first.hours
 
 
-@pytest.mark.parametrize("args,code,message", [
-    (("--pair", "en:ja"), 2, "--pair': goes with --edition bilingual"),
-    (("--edition", "bilingual", "--pair", "en"), 2, "'en' is not two languages A:B"),
-    (("--edition", "bilingual", "--pair", "ja:ja"), 2, "'ja:ja' is not two languages A:B"),
-    (("--edition", "bilingual", "--pair", "en:ja", "--lang", "ja"), 2,
-     "--pair chooses the languages: leave out --lang"),
-    (("--edition", "bilingual", "--lang", "en"), 1, "sets en beside a translation"),
-    (("--edition", "bilingual", "--pair", "en:fr"), 1, "unknown language 'fr'"),
-    (("--edition", "trilingual"), 2, "'trilingual' is not 'bilingual'"),
-    (("--furigana", "--lang", "en"), 1, "--furigana: not for en"),
-])
+@pytest.mark.parametrize(
+    "args,code,message",
+    [
+        (("--pair", "en:ja"), 2, "--pair': goes with --edition bilingual"),
+        (("--edition", "bilingual", "--pair", "en"), 2, "'en' is not two languages A:B"),
+        (("--edition", "bilingual", "--pair", "ja:ja"), 2, "'ja:ja' is not two languages A:B"),
+        (
+            ("--edition", "bilingual", "--pair", "en:ja", "--lang", "ja"),
+            2,
+            "--pair chooses the languages: leave out --lang",
+        ),
+        (("--edition", "bilingual", "--lang", "en"), 1, "sets en beside a translation"),
+        (("--edition", "bilingual", "--pair", "en:fr"), 1, "unknown language 'fr'"),
+        (("--edition", "trilingual"), 2, "'trilingual' is not 'bilingual'"),
+        (("--furigana", "--lang", "en"), 1, "--furigana: not for en"),
+    ],
+)
 def test_edition_options_are_checked(tmp_path, args, code, message):
     content = write_content(tmp_path)
     result = run_cli("build", "--content", str(content), "--out", str(tmp_path / "out"), *args)
@@ -112,10 +125,33 @@ def test_edition_options_are_checked(tmp_path, args, code, message):
 
 def test_aftercare_pairs_its_language_with_the_source(tmp_path):
     content = write_content(tmp_path)
-    result = run_cli("aftercare", "--content", str(content), "--lang", "en", "--condition",
-                     "knee-ache", "--edition", "bilingual", "-o", str(tmp_path / "a.pdf"))
+    result = run_cli(
+        "aftercare",
+        "--content",
+        str(content),
+        "--lang",
+        "en",
+        "--condition",
+        "knee-ache",
+        "--edition",
+        "bilingual",
+        "-o",
+        str(tmp_path / "a.pdf"),
+    )
     assert result.returncode == 1 and "give the translation with --lang" in result.stderr
-    result = run_cli("aftercare", "--content", str(content), "--lang", "ja", "--condition",
-                     "knee-ache", "--edition", "bilingual", "--pair", "en:ja-x-easy",
-                     "-o", str(tmp_path / "a.pdf"))
+    result = run_cli(
+        "aftercare",
+        "--content",
+        str(content),
+        "--lang",
+        "ja",
+        "--condition",
+        "knee-ache",
+        "--edition",
+        "bilingual",
+        "--pair",
+        "en:ja-x-easy",
+        "-o",
+        str(tmp_path / "a.pdf"),
+    )
     assert result.returncode == 1, result.stderr

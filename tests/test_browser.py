@@ -27,15 +27,25 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
 pytestmark = pytest.mark.skipif(
     not (CHROMIUM and CHROMEDRIVER),
-    reason="no browser: install Debian's chromium and chromium-driver to run the browser tests")
+    reason="no browser: install Debian's chromium and chromium-driver to run the browser tests",
+)
 
 PATIENT = "テスト 花子"
 PRACTITIONER = "テスト 健"
 NOTE = "今日は腰の張りが強めでした。毎日ゆっくり歩いてください。"
 TO = "patient@example.org"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--no-first-run", "--no-proxy-server", "--window-size=1280,1400"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--no-proxy-server",
+    "--window-size=1280,1400",
+]
 WAIT = 20.0
 
 
@@ -45,13 +55,19 @@ def load(relative: str) -> dict:
 
 # --- fixtures ---------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def places(tmp_path_factory):
     """Every place the browser or the server could leave something behind."""
     base = tmp_path_factory.mktemp("browser")
     (base / "browser-tmp").mkdir()
-    return {"base": base, "profile": base / "profile", "downloads": base / "downloads",
-            "server": base / "server", "browser_tmp": base / "browser-tmp"}
+    return {
+        "base": base,
+        "profile": base / "profile",
+        "downloads": base / "downloads",
+        "server": base / "server",
+        "browser_tmp": base / "browser-tmp",
+    }
 
 
 @pytest.fixture(scope="module")
@@ -79,12 +95,19 @@ def browser(places):
     for flag in FLAGS:
         options.add_argument(flag)
     options.add_argument(f"--user-data-dir={places['profile']}")
-    options.add_experimental_option("prefs", {
-        "download.default_directory": str(places["downloads"]),
-        "download.prompt_for_download": False})
+    options.add_experimental_option(
+        "prefs",
+        {
+            "download.default_directory": str(places["downloads"]),
+            "download.prompt_for_download": False,
+        },
+    )
     # chromedriver's own log would record what the test types: the test's, not the page's.
-    service = Service(CHROMEDRIVER, log_output=subprocess.DEVNULL,
-                      env={**os.environ, "TMPDIR": str(places["browser_tmp"])})
+    service = Service(
+        CHROMEDRIVER,
+        log_output=subprocess.DEVNULL,
+        env={**os.environ, "TMPDIR": str(places["browser_tmp"])},
+    )
     driver = webdriver.Chrome(service=service, options=options)
     driver.set_page_load_timeout(60)
     yield driver
@@ -123,19 +146,26 @@ def fetch(driver, url: str) -> bytes:
 
 
 def frame_state(driver, frame: str) -> tuple[str, str]:
-    return tuple(driver.execute_script(
-        "const f = document.getElementById(arguments[0]);"
-        "const d = f.contentDocument;"
-        "return [f.contentWindow.location.href, d ? d.contentType : ''];", frame))
+    return tuple(
+        driver.execute_script(
+            "const f = document.getElementById(arguments[0]);"
+            "const d = f.contentDocument;"
+            "return [f.contentWindow.location.href, d ? d.contentType : ''];",
+            frame,
+        )
+    )
 
 
 def frame_text(driver, frame: str) -> str:
     return driver.execute_script(
         "const d = document.getElementById(arguments[0]).contentDocument;"
-        "return d && d.body ? d.body.innerText : '';", frame)
+        "return d && d.body ? d.body.innerText : '';",
+        frame,
+    )
 
 
 # --- the front desk -----------------------------------------------------------------------------
+
 
 def test_front_desk_prints_a_japanese_sciatica_handout(browser, served):
     from selenium.webdriver.common.by import By
@@ -143,21 +173,28 @@ def test_front_desk_prints_a_japanese_sciatica_handout(browser, served):
     sciatica = load("ja/conditions/sciatica.yaml")
     browser.get(served.url + "?ui=ja")
     search = browser.find_element(By.ID, "q")
-    search.send_keys(sciatica["title"][:2])                    # 坐骨: typed in Japanese
-    visible = [e for e in browser.find_elements(By.CSS_SELECTOR, ".conditions .choice")
-               if e.is_displayed()]
+    search.send_keys(sciatica["title"][:2])  # 坐骨: typed in Japanese
+    visible = [
+        e for e in browser.find_elements(By.CSS_SELECTOR, ".conditions .choice") if e.is_displayed()
+    ]
     assert len(visible) == 1 and sciatica["title"] in visible[0].text
     search.clear()
-    search.send_keys("SCIATICA")                               # and in English
-    visible = [e for e in browser.find_elements(By.CSS_SELECTOR, ".conditions .choice")
-               if e.is_displayed()]
+    search.send_keys("SCIATICA")  # and in English
+    visible = [
+        e for e in browser.find_elements(By.CSS_SELECTOR, ".conditions .choice") if e.is_displayed()
+    ]
     assert len(visible) == 1 and sciatica["title"] in visible[0].text
     visible[0].click()
     browser.find_element(By.CSS_SELECTOR, "input[name=lang][value=ja]").click()
     browser.find_element(By.CSS_SELECTOR, "input[name=kind][value=handout]").click()
     browser.find_element(By.ID, "show").click()
-    url, kind = wait_for(lambda: frame_state(browser, "document")[1] == "application/pdf"
-                         and frame_state(browser, "document"), "the handout in the page")
+    url, kind = wait_for(
+        lambda: (
+            frame_state(browser, "document")[1] == "application/pdf"
+            and frame_state(browser, "document")
+        ),
+        "the handout in the page",
+    )
     assert "condition=sciatica" in url and "lang=ja" in url
     pdf = fetch(browser, url)
     text = "".join(pdf_pages_text(pdf))
@@ -174,6 +211,7 @@ def test_front_desk_prints_a_japanese_sciatica_handout(browser, served):
 
 # --- the practitioner ---------------------------------------------------------------------------
 
+
 def fill_sheet(browser, served, points=("GB30", "ST36")):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
@@ -183,10 +221,11 @@ def fill_sheet(browser, served, points=("GB30", "ST36")):
     browser.find_element(By.CSS_SELECTOR, "input[name=lang][value=ja]").click()
     browser.find_element(By.ID, "patient").send_keys(PATIENT)
     browser.find_element(By.ID, "practitioner").send_keys(PRACTITIONER)
-    browser.execute_script("document.getElementById('next').value = arguments[0]",
-                           "2026-11-28T14:30")
+    browser.execute_script(
+        "document.getElementById('next').value = arguments[0]", "2026-11-28T14:30"
+    )
     browser.find_element(By.ID, "note").send_keys(NOTE)
-    for code in points:                                    # click them on the body views
+    for code in points:  # click them on the body views
         spot = browser.find_element(By.CSS_SELECTOR, f".spot[data-code={code}] .badge")
         spot.click()
 
@@ -203,9 +242,14 @@ def test_practitioner_clicks_two_points_and_gets_them_highlighted(browser, serve
     unticked = browser.find_element(By.CSS_SELECTOR, "input[name=point][value=BL40]")
     assert not unticked.is_selected()
     browser.find_element(By.ID, "preview-button").click()
-    url, _ = wait_for(lambda: frame_state(browser, "preview")[1] == "application/pdf"
-                      and frame_state(browser, "preview"), "the preview")
-    assert "/answer/" in url and "GB30" not in url          # nothing personal in the URL
+    url, _ = wait_for(
+        lambda: (
+            frame_state(browser, "preview")[1] == "application/pdf"
+            and frame_state(browser, "preview")
+        ),
+        "the preview",
+    )
+    assert "/answer/" in url and "GB30" not in url  # nothing personal in the URL
     pdf = fetch(browser, url)
     text = "".join(pdf_pages_text(pdf))
     ui, points = load("ja/ui.yaml"), load("ja/points.yaml")
@@ -214,8 +258,8 @@ def test_practitioner_clicks_two_points_and_gets_them_highlighted(browser, serve
     assert ui["treated_points"] in text
     for code in ("GB30", "ST36"):
         assert f"{code} {points[code]['name']}" in text
-    for code in ("BL40", "BL23", "LI4"):                  # the condition's other points
-        assert f"{code} {points[code]['name']}" not in text   # (precautions may name LI4)
+    for code in ("BL40", "BL23", "LI4"):  # the condition's other points
+        assert f"{code} {points[code]['name']}" not in text  # (precautions may name LI4)
     assert_markers_filled(pdf, ("GB30", "ST36"))
 
 
@@ -244,14 +288,14 @@ def test_code_entry_accepts_aliases_and_the_keyboard_works(browser, served):
 
     fill_sheet(browser, served, points=())
     field = browser.find_element(By.ID, "points")
-    field.send_keys("lv3", Keys.ENTER)                      # an alias, lower case, Enter
+    field.send_keys("lv3", Keys.ENTER)  # an alias, lower case, Enter
     assert browser.find_element(By.CSS_SELECTOR, "input[name=point][value=LR3]").is_selected()
     assert field.get_attribute("value") == ""
     field.send_keys("XX9", Keys.ENTER)
     assert "XX9" in browser.find_element(By.ID, "code-message").text
     field.clear()
     spot = browser.find_element(By.CSS_SELECTOR, ".spot[data-code=KI3]")
-    spot.send_keys(Keys.SPACE)                              # a badge is a keyboard checkbox
+    spot.send_keys(Keys.SPACE)  # a badge is a keyboard checkbox
     assert spot.get_attribute("aria-checked") == "true"
     assert browser.find_element(By.CSS_SELECTOR, "input[name=point][value=KI3]").is_selected()
     assert browser.switch_to.active_element == spot
@@ -264,7 +308,8 @@ def test_page_reads_at_200_percent_zoom(browser, served):
         for path in ("?ui=ja", "aftercare?ui=ja", "aftercare?ui=en"):
             browser.get(served.url + path)
             wide = browser.execute_script(
-                "return [document.documentElement.scrollWidth, window.innerWidth]")
+                "return [document.documentElement.scrollWidth, window.innerWidth]"
+            )
             assert wide[0] <= wide[1], (path, wide)
     finally:
         browser.set_window_size(1280, 1400)
@@ -297,8 +342,10 @@ def test_email_to_patient_with_the_next_visit(browser, served, smtp):
     before = len(smtp.messages)
     browser.find_element(By.ID, "to").send_keys(TO)
     browser.find_element(By.ID, "email-button").click()
-    sent = wait_for(lambda: TO in frame_text(browser, "preview") and frame_text(browser, "preview"),
-                    "the email to be sent")
+    sent = wait_for(
+        lambda: TO in frame_text(browser, "preview") and frame_text(browser, "preview"),
+        "the email to be sent",
+    )
     assert "calendar" in sent
     assert len(smtp.messages) == before + 1
     mail_from, rcpt_tos, raw = smtp.messages[-1]
@@ -306,7 +353,8 @@ def test_email_to_patient_with_the_next_visit(browser, served, smtp):
     message = email.message_from_bytes(raw, policy=email.policy.default)
     ui = load("ja/ui.yaml")
     assert message["Subject"] == ui["email_subject_aftercare"].format(
-        clinic=load("ja/clinic.yaml")["name"])
+        clinic=load("ja/clinic.yaml")["name"]
+    )
     pdf, ics = list(message.iter_attachments())
     assert pdf.get_content_type() == "application/pdf"
     text = "".join(pdf_pages_text(pdf.get_content()))
@@ -347,17 +395,28 @@ def load_catalog() -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
-# --- afterwards: nothing personal left behind ------------------------------------------------------
+# --- afterwards: nothing personal left behind ----------------------------------------------
+
 
 def test_zz_no_personal_data_left_on_disk_or_in_logs(browser, served, places):
     """After all of the above: the patient's name and note are nowhere on disk or in a log."""
     browser.get("about:blank")
-    needles = [value.encode(encoding) for value in (PATIENT, NOTE[:8], PRACTITIONER)
-               for encoding in ("utf-8", "utf-16-le")]
+    needles = [
+        value.encode(encoding)
+        for value in (PATIENT, NOTE[:8], PRACTITIONER)
+        for encoding in ("utf-8", "utf-16-le")
+    ]
     needles += [quote(value).encode() for value in (PATIENT, NOTE[:8])]
     # The server's TMPDIR and cache, the browser's TMPDIR, profile and downloads, out/.
-    searched = [places["server"], places["downloads"], places["profile"], served.cache,
-                served.tmp, places["browser_tmp"], ROOT / "out"]
+    searched = [
+        places["server"],
+        places["downloads"],
+        places["profile"],
+        served.cache,
+        served.tmp,
+        places["browser_tmp"],
+        ROOT / "out",
+    ]
     found = []
     for place in searched:
         files = [place] if place.is_file() else (list(place.rglob("*")) if place.exists() else [])

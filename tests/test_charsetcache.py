@@ -40,20 +40,24 @@ def entry(cache_dir: Path) -> Path:
 def test_cold_warm_and_damaged_entries_give_the_fonts_code_points(cache_dir):
     expected = fontfiles._read_code_points(JAPANESE)
     assert len(expected) > 7000 and ord("坐") in expected
-    assert fresh(JAPANESE) == expected                       # cold: read and stored
+    assert fresh(JAPANESE) == expected  # cold: read and stored
     stored = entry(cache_dir)
     good = stored.read_bytes()
-    assert fresh(JAPANESE) == expected                       # warm
+    assert fresh(JAPANESE) == expected  # warm
     assert stored.read_bytes() == good
     data = good
     header_end = data.index(b"\n", len(cache.MAGIC))
-    for damaged in (data[:len(data) // 2], b"", data[:-1] + bytes([data[-1] ^ 1]),
-                    cache.MAGIC + b"0" * 64 + data[data.index(b" ", len(cache.MAGIC)):]):
+    for damaged in (
+        data[: len(data) // 2],
+        b"",
+        data[:-1] + bytes([data[-1] ^ 1]),
+        cache.MAGIC + b"0" * 64 + data[data.index(b" ", len(cache.MAGIC)) :],
+    ):
         stored.write_bytes(damaged)
         assert fresh(JAPANESE) == expected
-        assert stored.read_bytes() == good                   # replaced
+        assert stored.read_bytes() == good  # replaced
     # The right key and checksum around something we never write: read from the font.
-    key = data[len(cache.MAGIC):header_end].split(b" ")[0].decode()
+    key = data[len(cache.MAGIC) : header_end].split(b" ")[0].decode()
     cache.store(CHARSETS, stored.name, key, cache.pack(["not", "code points"]))
     assert fresh(JAPANESE) == expected
     assert stored.read_bytes() == good
@@ -86,9 +90,20 @@ def test_a_personal_sheet_leaves_only_font_data(tmp_path):
     cache_dir = tmp_path / "cache"
     contents = []
     for patient in ("Zebulon Quartermaine-Okonkwo", "鰐淵 千草"):
-        result = run_cli("aftercare", "--lang", "ja", "--condition", "sciatica", "--patient",
-                         patient, "--date", "2026-11-21", "-o", str(tmp_path / "sheet.pdf"),
-                         env={"HANDOUTS_CACHE": str(cache_dir)})
+        result = run_cli(
+            "aftercare",
+            "--lang",
+            "ja",
+            "--condition",
+            "sciatica",
+            "--patient",
+            patient,
+            "--date",
+            "2026-11-21",
+            "-o",
+            str(tmp_path / "sheet.pdf"),
+            env={"HANDOUTS_CACHE": str(cache_dir)},
+        )
         assert result.returncode == 0, result.stderr
         contents.append({p.name: p.read_bytes() for p in (cache_dir / CHARSETS).iterdir()})
     assert contents[0] and contents[0] == contents[1]

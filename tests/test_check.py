@@ -47,8 +47,10 @@ def test_missing_required_field(tmp_path):
     content = write_content(tmp_path)
     path = content / "ja" / "ui.yaml"
     text = path.read_text(encoding="utf-8")
-    path.write_text("\n".join(line for line in text.splitlines()
-                              if not line.startswith("qr_email:")) + "\n", encoding="utf-8")
+    path.write_text(
+        "\n".join(line for line in text.splitlines() if not line.startswith("qr_email:")) + "\n",
+        encoding="utf-8",
+    )
     # A translation missing a key falls back to English with a warning ...
     result = check(content)
     assert result.returncode == 0
@@ -67,7 +69,9 @@ def test_unknown_point_code_with_hint(tmp_path):
     edit(path, "code: LR3", "code: LV03")
     result = check(content)
     assert_reported(result, path, line_of(path, "GB31"), "unknown point code 'GB31'")
-    assert_reported(result, path, line_of(path, "LV03"), r"unknown point code 'LV03'.*did you mean LR3\?")
+    assert_reported(
+        result, path, line_of(path, "LV03"), r"unknown point code 'LV03'.*did you mean LR3\?"
+    )
 
 
 def test_alias_is_accepted(tmp_path):
@@ -78,17 +82,21 @@ def test_alias_is_accepted(tmp_path):
     assert result.returncode == 0, result.stderr
 
 
-@pytest.mark.parametrize("value,message", [
-    ("title: 42", "expected text"),
-    ("title: ''", "text is empty"),
-    ("title:\n  - a list", "expected text"),
-])
+@pytest.mark.parametrize(
+    "value,message",
+    [
+        ("title: 42", "expected text"),
+        ("title: ''", "text is empty"),
+        ("title:\n  - a list", "expected text"),
+    ],
+)
 def test_wrong_types(tmp_path, value, message):
     content = write_content(tmp_path)
     path = content / "en" / "conditions" / "knee-ache.yaml"
     edit(path, "title: Knee ache", value)
-    assert_reported(check(content), path, line_of(path, "title:") + (1 if "\n" in value else 0),
-                    message)
+    assert_reported(
+        check(content), path, line_of(path, "title:") + (1 if "\n" in value else 0), message
+    )
 
 
 def test_unknown_language_and_condition_in_build(tmp_path):
@@ -96,8 +104,9 @@ def test_unknown_language_and_condition_in_build(tmp_path):
     out = tmp_path / "out"
     result = run_cli("build", "--content", str(content), "--lang", "fr", "--out", str(out))
     assert result.returncode == 1 and "unknown language 'fr'" in result.stderr
-    result = run_cli("build", "--content", str(content), "--condition", "knee-ach",
-                     "--out", str(out))
+    result = run_cli(
+        "build", "--content", str(content), "--condition", "knee-ach", "--out", str(out)
+    )
     assert result.returncode == 1 and "did you mean 'knee-ache'" in result.stderr
     assert "Traceback" not in result.stderr
     assert not out.exists()
@@ -113,7 +122,6 @@ def test_usage_error_exits_2():
     assert run_cli("build", "--kind", "poster").returncode == 2
 
 
-
 def test_point_without_a_diagram_position(tmp_path):
     content = write_content(tmp_path)
     registry = content / "points.yaml"
@@ -126,22 +134,47 @@ def test_point_without_a_diagram_position(tmp_path):
         lines.append(line)
     registry.write_text("\n".join(lines) + "\n", encoding="utf-8")
     path = content / "en" / "conditions" / "back-ache.yaml"
-    assert_reported(check(content), path, line_of(path, "code: GV4"),
-                    "point GV4 has no diagram position")
+    assert_reported(
+        check(content), path, line_of(path, "code: GV4"), "point GV4 has no diagram position"
+    )
 
 
 def test_personal_data_stays_out_of_out_and_metadata(tmp_path):
     import pikepdf
 
     content = write_content(tmp_path, conditions=("knee-ache",))
-    refused = run_cli("aftercare", "--content", str(content), "--lang", "en", "--condition",
-                      "knee-ache", "--patient", "Hanako Testperson", "-o", "out/personal.pdf")
+    refused = run_cli(
+        "aftercare",
+        "--content",
+        str(content),
+        "--lang",
+        "en",
+        "--condition",
+        "knee-ache",
+        "--patient",
+        "Hanako Testperson",
+        "-o",
+        "out/personal.pdf",
+    )
     assert refused.returncode == 1 and "not written to out/" in refused.stderr
     target = tmp_path / "sheet.pdf"
-    result = run_cli("aftercare", "--content", str(content), "--lang", "en", "--condition",
-                     "knee-ache", "--patient",
-                     "Hanako Testperson", "--practitioner", "Ken Testpractitioner",
-                     "--note", "Private note", "-o", str(target))
+    result = run_cli(
+        "aftercare",
+        "--content",
+        str(content),
+        "--lang",
+        "en",
+        "--condition",
+        "knee-ache",
+        "--patient",
+        "Hanako Testperson",
+        "--practitioner",
+        "Ken Testpractitioner",
+        "--note",
+        "Private note",
+        "-o",
+        str(target),
+    )
     assert result.returncode == 0, result.stderr
     assert oct(target.stat().st_mode & 0o777) == "0o600"
     with pikepdf.open(target) as pdf:
@@ -151,17 +184,31 @@ def test_personal_data_stays_out_of_out_and_metadata(tmp_path):
         assert private not in result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("option,value,message", [
-    ("--date", "2026-13-45", "is not a date"),
-    ("--next", "tomorrow", "is not a date and time"),
-    ("--points", "ST36,XX99", "unknown point code 'XX99'"),
-    ("--points", "LV03", "did you mean LR3"),
-    ("--patient", "Hanako\nBcc: x@example.org", "control characters"),
-])
+@pytest.mark.parametrize(
+    "option,value,message",
+    [
+        ("--date", "2026-13-45", "is not a date"),
+        ("--next", "tomorrow", "is not a date and time"),
+        ("--points", "ST36,XX99", "unknown point code 'XX99'"),
+        ("--points", "LV03", "did you mean LR3"),
+        ("--patient", "Hanako\nBcc: x@example.org", "control characters"),
+    ],
+)
 def test_bad_personal_input_is_a_clear_error(tmp_path, option, value, message):
     content = write_content(tmp_path, conditions=("knee-ache",))
-    result = run_cli("aftercare", "--content", str(content), "--lang", "en", "--condition",
-                     "knee-ache", option, value, "-o", str(tmp_path / "sheet.pdf"))
+    result = run_cli(
+        "aftercare",
+        "--content",
+        str(content),
+        "--lang",
+        "en",
+        "--condition",
+        "knee-ache",
+        option,
+        value,
+        "-o",
+        str(tmp_path / "sheet.pdf"),
+    )
     assert result.returncode == 1
     assert message in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "sheet.pdf").exists()
@@ -170,25 +217,59 @@ def test_bad_personal_input_is_a_clear_error(tmp_path, option, value, message):
 def test_a_note_that_cannot_fit_is_an_error_not_a_clipped_page(tmp_path):
     note = "Please keep stretching gently every morning and evening. " * 120
     content = write_content(tmp_path, conditions=("knee-ache",))
-    result = run_cli("aftercare", "--content", str(content), "--lang", "en", "--condition",
-                     "knee-ache", "--note", note, "-o", str(tmp_path / "sheet.pdf"))
+    result = run_cli(
+        "aftercare",
+        "--content",
+        str(content),
+        "--lang",
+        "en",
+        "--condition",
+        "knee-ache",
+        "--note",
+        note,
+        "-o",
+        str(tmp_path / "sheet.pdf"),
+    )
     assert result.returncode == 1
     assert "shorten --note" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "sheet.pdf").exists()
 
 
-@pytest.mark.parametrize("file, old, new, message", [
-    ("ja/ui.yaml", 'patient_name: "{patient} 様"', 'patient_name: "様"',
-     r"patient_name: the placeholder \{patient\} is missing"),
-    ("ja/ui.yaml", 'date_format: "y年M月d日"', 'date_format: "y年M月"',
-     r"date_format: 'y年M月' does not show d"),
-    ("en/ui.yaml", 'next_visit_format: "EEEE, MMMM\\u00a0d, y, h:mm\\u00a0a"',
-     'next_visit_format: "EEEE, MMMM d, y at h:mm a"', r"uses unknown pattern letters t"),
-    ("ja/ui.yaml", 'aftercare_title: "{title}：{condition}"', 'aftercare_title: "{title}：{slug}"',
-     r"aftercare_title: unknown placeholder \{slug\}"),
-    ("clinic.yaml", "timezone: Asia/Tokyo", "timezone: Asia/Tokio",
-     r"'Asia/Tokio' is not a time zone"),
-])
+@pytest.mark.parametrize(
+    "file, old, new, message",
+    [
+        (
+            "ja/ui.yaml",
+            'patient_name: "{patient} 様"',
+            'patient_name: "様"',
+            r"patient_name: the placeholder \{patient\} is missing",
+        ),
+        (
+            "ja/ui.yaml",
+            'date_format: "y年M月d日"',
+            'date_format: "y年M月"',
+            r"date_format: 'y年M月' does not show d",
+        ),
+        (
+            "en/ui.yaml",
+            'next_visit_format: "EEEE, MMMM\\u00a0d, y, h:mm\\u00a0a"',
+            'next_visit_format: "EEEE, MMMM d, y at h:mm a"',
+            r"uses unknown pattern letters t",
+        ),
+        (
+            "ja/ui.yaml",
+            'aftercare_title: "{title}：{condition}"',
+            'aftercare_title: "{title}：{slug}"',
+            r"aftercare_title: unknown placeholder \{slug\}",
+        ),
+        (
+            "clinic.yaml",
+            "timezone: Asia/Tokyo",
+            "timezone: Asia/Tokio",
+            r"'Asia/Tokio' is not a time zone",
+        ),
+    ],
+)
 def test_labels_that_would_print_a_sheet_wrongly(tmp_path, file, old, new, message):
     content = copy_content(tmp_path)
     path = content / file

@@ -14,20 +14,26 @@ from helpers import TODAY, check, edit, fonts, pdf_pages_text, place_of, run_cli
 def assert_error_at(result, path, line, column, pattern):
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr
-    assert re.search(rf"^{re.escape(str(path))}:{line}:{column}: error: {pattern}",
-                     result.stderr, re.MULTILINE), result.stderr
+    assert re.search(
+        rf"^{re.escape(str(path))}:{line}:{column}: error: {pattern}", result.stderr, re.MULTILINE
+    ), result.stderr
 
 
 def test_character_missing_from_the_font_is_named_at_its_place(tmp_path):
     content = write_content(tmp_path)
     path = content / "ja" / "conditions" / "knee-ache.yaml"
     summary = re.search(r"^summary: (..)", path.read_text(encoding="utf-8"), re.MULTILINE)
-    edit(path, summary.group(0), summary.group(0) + "😀")      # inside the text, not at its start
+    edit(path, summary.group(0), summary.group(0) + "😀")  # inside the text, not at its start
     line, column = place_of(path, "😀")
     result = check(content)
-    assert_error_at(result, path, line, column,
-                    r"character '😀' \(U\+1F600\) is in no bundled font "
-                    r"\(BIZUDPGothic, NotoSans\)")
+    assert_error_at(
+        result,
+        path,
+        line,
+        column,
+        r"character '😀' \(U\+1F600\) is in no bundled font "
+        r"\(BIZUDPGothic, NotoSans\)",
+    )
     assert "hint: remove it or replace it" in result.stderr
 
 
@@ -37,9 +43,21 @@ def test_a_character_only_another_bundled_font_has_is_set_in_that_font(tmp_path)
     import pdfscan
 
     target = tmp_path / "sheet.pdf"
-    result = run_cli("aftercare", "--content", str(write_content(tmp_path)), "--lang", "en",
-                     "--condition", "knee-ache", "--patient", "Hanako テスト 花子",
-                     "--points", "ST36", "-o", str(target))
+    result = run_cli(
+        "aftercare",
+        "--content",
+        str(write_content(tmp_path)),
+        "--lang",
+        "en",
+        "--condition",
+        "knee-ache",
+        "--patient",
+        "Hanako テスト 花子",
+        "--points",
+        "ST36",
+        "-o",
+        str(target),
+    )
     assert result.returncode == 0, result.stderr
     assert "Hanako テスト 花子" in "".join(pdf_pages_text(target))
     names = {f["name"].split("+")[-1] for f in fonts(target)}
@@ -48,9 +66,19 @@ def test_a_character_only_another_bundled_font_has_is_set_in_that_font(tmp_path)
 
 
 def test_a_character_no_bundled_font_has_stops_the_document_and_names_its_source(tmp_path):
-    result = run_cli("aftercare", "--content", str(write_content(tmp_path)), "--lang", "ja",
-                     "--condition", "knee-ache", "--patient", "テスト 😀",
-                     "-o", str(tmp_path / "sheet.pdf"))
+    result = run_cli(
+        "aftercare",
+        "--content",
+        str(write_content(tmp_path)),
+        "--lang",
+        "ja",
+        "--condition",
+        "knee-ache",
+        "--patient",
+        "テスト 😀",
+        "-o",
+        str(tmp_path / "sheet.pdf"),
+    )
     assert result.returncode == 1
     assert "U+1F600" in result.stderr and "--patient" in result.stderr
     assert "Traceback" not in result.stderr
@@ -64,9 +92,15 @@ def test_a_section_too_long_for_the_page_budget(tmp_path):
     block = re.search(r"^what_it_is:\n((?:  - .*\n)+)", text, re.MULTILINE)
     path.write_text(text.replace(block.group(1), block.group(1) * 12), encoding="utf-8")
     result = check(content)
-    assert_error_at(result, path, 1, 1, r"en/conditions/knee-ache\.yaml: handout needs \d+ pages on A4, "
-                                        r"\d+ over the budget of 2")
-    assert "what_it_is" in result.stderr   # the hint names what to shorten
+    assert_error_at(
+        result,
+        path,
+        1,
+        1,
+        r"en/conditions/knee-ache\.yaml: handout needs \d+ pages on A4, "
+        r"\d+ over the budget of 2",
+    )
+    assert "what_it_is" in result.stderr  # the hint names what to shorten
 
 
 def test_a_handout_that_fits_a4_but_not_letter_is_reported_for_letter(tmp_path):
@@ -82,20 +116,28 @@ def test_a_handout_that_fits_a4_but_not_letter_is_reported_for_letter(tmp_path):
     block = re.search(r"^what_it_is:\n((?:  - .*\n)+)", original, re.MULTILINE)
     sentence = "  - The knee aches after a long walk and feels stiff in the morning.\n"
     for extra in range(1, 80):
-        path.write_text(original.replace(block.group(1), block.group(1) + sentence * extra),
-                        encoding="utf-8")
+        path.write_text(
+            original.replace(block.group(1), block.group(1) + sentence * extra), encoding="utf-8"
+        )
         library = load_library(content)[0]
         doc = compose(library, "en", "knee-ache", "handout")
-        pages = {paper: count_pages(doc, library.page_style("en", paper))
-                 for paper in ("a4", "letter")}
+        pages = {
+            paper: count_pages(doc, library.page_style("en", paper)) for paper in ("a4", "letter")
+        }
         if pages["a4"] <= 2 < pages["letter"]:
             break
     else:
         raise AssertionError("no length of what_it_is fits A4 and overruns Letter")
     result = check(content)
-    assert_error_at(result, path, 1, 1, r"en/conditions/knee-ache\.yaml: handout needs "
-                                        rf"{pages['letter']} pages on Letter, "
-                                        r"\d+ over the budget of 2")
+    assert_error_at(
+        result,
+        path,
+        1,
+        1,
+        r"en/conditions/knee-ache\.yaml: handout needs "
+        rf"{pages['letter']} pages on Letter, "
+        r"\d+ over the budget of 2",
+    )
     assert "on A4," not in result.stderr and "Traceback" not in result.stderr
 
 
@@ -110,12 +152,21 @@ def test_page_counts_are_remembered_for_unchanged_content_only(tmp_path):
     longer = original.replace(block.group(1), block.group(1) * 12)
 
     def checked():
-        result = run_cli("check", "--content", str(content), python_options=("-X", "importtime"),
-                         env={"HANDOUTS_CACHE": str(tmp_path / "cache")})
+        result = run_cli(
+            "check",
+            "--content",
+            str(content),
+            python_options=("-X", "importtime"),
+            env={"HANDOUTS_CACHE": str(tmp_path / "cache")},
+        )
         timings = [line for line in result.stderr.splitlines() if line.startswith("import time:")]
         report = [line for line in result.stderr.splitlines() if line not in timings]
-        return (result.returncode, result.stdout, report,
-                any(line.split("|")[-1].strip() == "reportlab" for line in timings))
+        return (
+            result.returncode,
+            result.stdout,
+            report,
+            any(line.split("|")[-1].strip() == "reportlab" for line in timings),
+        )
 
     cold = checked()
     assert cold[0] == 0 and cold[3]
@@ -135,8 +186,12 @@ def test_forbidden_claims_in_english_and_japanese(tmp_path):
     ja = content / "ja" / "conditions" / "knee-ache.yaml"
     edit(ja, "summary: ", "summary: はりで治ります。")
     result = check(content)
-    assert_error_at(result, en, *place_of(en, "cure your"),
-                    r"forbidden claim 'cure': handouts inform, they never promise")
+    assert_error_at(
+        result,
+        en,
+        *place_of(en, "cure your"),
+        r"forbidden claim 'cure': handouts inform, they never promise",
+    )
     assert_error_at(result, ja, *place_of(ja, "治ります"), r"forbidden claim '治ります'")
     assert "hint: say what it may help with" in result.stderr
 
@@ -150,16 +205,19 @@ def test_words_containing_a_forbidden_word_are_allowed(tmp_path):
 
 
 def test_old_review_is_a_warning_that_strict_turns_into_failure(tmp_path):
-    year, month = divmod(TODAY.year * 12 + TODAY.month - 1 - 30, 12)     # 30 months ago
+    year, month = divmod(TODAY.year * 12 + TODAY.month - 1 - 30, 12)  # 30 months ago
     old = datetime.date(year, month + 1, 1)
     content = write_content(tmp_path, reviewed=old)
     path = content / "en" / "conditions" / "knee-ache.yaml"
     result = check(content)
     assert result.returncode == 0, result.stdout + result.stderr
     line, column = place_of(path, "date:")
-    assert re.search(rf"^{re.escape(str(path))}:{line}:{column}: warning: reviewed on "
-                     rf"{old.isoformat()}, more than 24 months ago", result.stderr,
-                     re.MULTILINE), result.stderr
+    assert re.search(
+        rf"^{re.escape(str(path))}:{line}:{column}: warning: reviewed on "
+        rf"{old.isoformat()}, more than 24 months ago",
+        result.stderr,
+        re.MULTILINE,
+    ), result.stderr
     assert check(content, "--strict").returncode == 1
 
 
@@ -173,7 +231,7 @@ def test_translation_workflow_stale_then_marked(tmp_path):
     edit(content / "en" / "conditions" / "knee-ache.yaml", "\nsummary: ", "\nsummary: In short, ")
     listed = run_cli("list", "--content", str(content))
     assert listed.returncode == 0, listed.stderr
-    assert list_state(listed, "knee-ache", 2) == "stale"      # columns: slug, en, ja
+    assert list_state(listed, "knee-ache", 2) == "stale"  # columns: slug, en, ja
     assert list_state(listed, "back-ache", 2) == "ok"
     strict = check(content, "--strict")
     assert strict.returncode == 1 and "is stale" in strict.stderr
@@ -189,11 +247,25 @@ def test_translation_workflow_stale_then_marked(tmp_path):
 def test_missing_translation_falls_back_with_a_warning(tmp_path):
     content = write_content(tmp_path)
     (content / "ja" / "conditions" / "back-ache.yaml").unlink()
-    result = run_cli("build", "--content", str(content), "--out", str(tmp_path / "out"),
-                     "--lang", "ja", "--condition", "back-ache", "--kind", "aftercare")
+    result = run_cli(
+        "build",
+        "--content",
+        str(content),
+        "--out",
+        str(tmp_path / "out"),
+        "--lang",
+        "ja",
+        "--condition",
+        "back-ache",
+        "--kind",
+        "aftercare",
+    )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert re.search(r"warning: no ja translation of en/conditions/back-ache\.yaml; "
-                     r"using the en text", result.stderr), result.stderr
+    assert re.search(
+        r"warning: no ja translation of en/conditions/back-ache\.yaml; "
+        r"using the en text",
+        result.stderr,
+    ), result.stderr
     assert (tmp_path / "out" / "ja" / "back-ache-aftercare.pdf").is_file()
     listed = run_cli("list", "--content", str(content))
     assert list_state(listed, "back-ache", 2) == "missing"
@@ -204,8 +276,19 @@ def test_fallback_handout_fits_its_page_budget(tmp_path):
     """English text standing in for a missing translation is set in English typography."""
     content = write_content(tmp_path)
     (content / "ja" / "conditions" / "back-ache.yaml").unlink()
-    result = run_cli("build", "--content", str(content), "--out", str(tmp_path / "out"),
-                     "--lang", "ja", "--condition", "back-ache", "--kind", "handout")
+    result = run_cli(
+        "build",
+        "--content",
+        str(content),
+        "--out",
+        str(tmp_path / "out"),
+        "--lang",
+        "ja",
+        "--condition",
+        "back-ache",
+        "--kind",
+        "handout",
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     pdf = tmp_path / "out" / "ja" / "back-ache-handout.pdf"
     text = "".join(pdf_pages_text(pdf))

@@ -21,7 +21,7 @@ COMMANDS = sorted(cli.commands)
 def test_every_option_says_what_it_does_and_its_environment_variable(name):
     result = run_cli(name, "--help")
     assert result.returncode == 0, result.stderr
-    text = " ".join(result.stdout.split())          # help lines wrap anywhere
+    text = " ".join(result.stdout.split())  # help lines wrap anywhere
     for param in cli.commands[name].params:
         if not isinstance(param, click.Option):
             continue
@@ -42,8 +42,17 @@ def test_the_fixed_environment_variables_still_work(tmp_path):
 def test_an_option_from_the_environment_and_the_command_line_beats_it(tmp_path):
     content = write_content(tmp_path, conditions=("knee-ache",))
     out = tmp_path / "out"
-    args = ("build", "--content", str(content), "--out", str(out), "--lang", "en", "--kind",
-            "handout")
+    args = (
+        "build",
+        "--content",
+        str(content),
+        "--out",
+        str(out),
+        "--lang",
+        "en",
+        "--kind",
+        "handout",
+    )
     assert run_cli(*args, env={"HANDOUTS_BUILD_PAPER": "letter"}).returncode == 0
     assert (out / "en" / "knee-ache-handout-letter.pdf").exists()
     assert run_cli(*args, "--paper", "a4", env={"HANDOUTS_BUILD_PAPER": "letter"}).returncode == 0
@@ -56,14 +65,25 @@ def test_a_variable_named_like_version_does_not_print_the_version(tmp_path):
     assert result.returncode == 0 and "knee-ache" in result.stdout, result.stdout
 
 
-@pytest.mark.parametrize("encoding", ["ascii", "cp1252"])     # cp1252: a Windows console
+@pytest.mark.parametrize("encoding", ["ascii", "cp1252"])  # cp1252: a Windows console
 def test_japanese_output_on_a_console_that_cannot_show_it(tmp_path, encoding):
     content = write_content(tmp_path, conditions=("knee-ache",))
-    title = yaml.safe_load((content / "ja" / "conditions" / "knee-ache.yaml")
-                           .read_text(encoding="utf-8"))["title"]
-    result = run_cli("email", "--content", str(content), "--to", "patient@example.org",
-                     "--lang", "ja", "--condition", "knee-ache", "--dry-run",
-                     env={"PYTHONIOENCODING": encoding})
+    title = yaml.safe_load(
+        (content / "ja" / "conditions" / "knee-ache.yaml").read_text(encoding="utf-8")
+    )["title"]
+    result = run_cli(
+        "email",
+        "--content",
+        str(content),
+        "--to",
+        "patient@example.org",
+        "--lang",
+        "ja",
+        "--condition",
+        "knee-ache",
+        "--dry-run",
+        env={"PYTHONIOENCODING": encoding},
+    )
     assert result.returncode == 0, result.stderr
     assert "internal error" not in result.stderr and "Traceback" not in result.stderr
     # Shown as escapes (\uXXXX), or as itself where the console wrapper managed UTF-8.
@@ -72,11 +92,25 @@ def test_japanese_output_on_a_console_that_cannot_show_it(tmp_path, encoding):
     assert "not sent (dry run)" in result.stdout
 
 
-@pytest.mark.parametrize("args,option", [
-    (("aftercare", "--lang", "en", "--condition", "knee-ache", "-o", "sheet.txt"), "--output"),
-    (("email", "--to", "two@example.org, three@example.org", "--lang", "en", "--condition",
-      "knee-ache", "--dry-run"), "--to"),
-])
+@pytest.mark.parametrize(
+    "args,option",
+    [
+        (("aftercare", "--lang", "en", "--condition", "knee-ache", "-o", "sheet.txt"), "--output"),
+        (
+            (
+                "email",
+                "--to",
+                "two@example.org, three@example.org",
+                "--lang",
+                "en",
+                "--condition",
+                "knee-ache",
+                "--dry-run",
+            ),
+            "--to",
+        ),
+    ],
+)
 def test_a_malformed_option_value_is_a_usage_error(tmp_path, args, option):
     content = write_content(tmp_path, conditions=("knee-ache",))
     result = run_cli(*args, "--content", str(content), cwd=tmp_path)

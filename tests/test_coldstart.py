@@ -37,16 +37,19 @@ def test_charset_is_what_reportlab_maps_to_a_glyph(family, weight):
 
 
 def test_charset_needs_no_reportlab():
-    code = ("import sys, time\n"
-            "from handouts.content.fontfiles import charset\n"
-            "start = time.perf_counter()\n"
-            "japanese = charset('BIZUDPGothic', 'regular')\n"
-            "print(len(japanese), ord('坐') in japanese, ord('A') in charset('NotoSans', 'bold'),\n"
-            "      ord('坐') in charset('NotoSans', 'regular'),\n"
-            "      sorted(m for m in sys.modules if m.startswith('reportlab')),\n"
-            "      time.perf_counter() - start < 0.5)\n")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            cwd=ROOT, check=False)
+    code = (
+        "import sys, time\n"
+        "from handouts.content.fontfiles import charset\n"
+        "start = time.perf_counter()\n"
+        "japanese = charset('BIZUDPGothic', 'regular')\n"
+        "print(len(japanese), ord('坐') in japanese, ord('A') in charset('NotoSans', 'bold'),\n"
+        "      ord('坐') in charset('NotoSans', 'regular'),\n"
+        "      sorted(m for m in sys.modules if m.startswith('reportlab')),\n"
+        "      time.perf_counter() - start < 0.5)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False
+    )
     assert result.returncode == 0, result.stderr
     count, kanji, latin, kanji_in_latin_font, reportlab_modules, fast = result.stdout.split(" ", 5)
     assert int(count) > 7000 and kanji == "True" and latin == "True"
@@ -55,8 +58,9 @@ def test_charset_needs_no_reportlab():
     assert fast.strip() == "True"
 
 
-def font_with_cmap(tmp_path: Path, subtables: list[tuple[int, int, bytes]],
-                   name: str = "probe.ttf") -> Path:
+def font_with_cmap(
+    tmp_path: Path, subtables: list[tuple[int, int, bytes]], name: str = "probe.ttf"
+) -> Path:
     """A minimal TrueType file: the sfnt header, a directory and a cmap (OpenType spec, 'cmap')."""
     header = struct.pack(">HH", 0, len(subtables))
     offset = 4 + 8 * len(subtables)
@@ -83,11 +87,18 @@ def format4(segments: list[tuple[int, int, int, list[int] | None]]) -> bytes:
     for n, (_, _, _, glyphs) in enumerate(segments):
         if glyphs is None:
             range_offsets += struct.pack(">H", 0)
-        else:   # bytes from this idRangeOffset entry to the segment's first glyph id
+        else:  # bytes from this idRangeOffset entry to the segment's first glyph id
             range_offsets += struct.pack(">H", 2 * (count - n) + len(glyph_arrays))
             glyph_arrays += b"".join(struct.pack(">H", g) for g in glyphs)
-    body = (struct.pack(">HHHH", 2 * count, 0, 0, 0) + ends + b"\0\0" + starts
-            + deltas + range_offsets + glyph_arrays)
+    body = (
+        struct.pack(">HHHH", 2 * count, 0, 0, 0)
+        + ends
+        + b"\0\0"
+        + starts
+        + deltas
+        + range_offsets
+        + glyph_arrays
+    )
     return struct.pack(">HHH", 4, 6 + len(body), 0) + body
 
 
@@ -99,8 +110,22 @@ def format12(groups: list[tuple[int, int, int]], fmt: int = 12) -> bytes:
 def test_cmap_format_4_deltas_glyph_arrays_and_notdef(tmp_path):
     # 'A'-'C' map by delta to glyphs 1-3; 'a'-'c' through the glyph array [5, 0, 6] ('b' maps to
     # .notdef, so it is not covered); U+00A0 maps to (0xA0 + 0xFF60) & 0xFFFF = 0: not covered.
-    font = font_with_cmap(tmp_path, [(3, 1, format4([
-        (0x41, 0x43, 1 - 0x41, None), (0x61, 0x63, 0, [5, 0, 6]), (0xA0, 0xA0, -0xA0, None)]))])
+    font = font_with_cmap(
+        tmp_path,
+        [
+            (
+                3,
+                1,
+                format4(
+                    [
+                        (0x41, 0x43, 1 - 0x41, None),
+                        (0x61, 0x63, 0, [5, 0, 6]),
+                        (0xA0, 0xA0, -0xA0, None),
+                    ]
+                ),
+            )
+        ],
+    )
     assert code_points(font) == {0x41, 0x42, 0x43, 0x61, 0x63}
 
 
@@ -129,16 +154,20 @@ def test_unreadable_fonts_are_named(tmp_path):
 def test_fingerprint_covers_everything_but_glyph_outlines():
     data = bytearray(font_path("NotoSans", "regular").read_bytes())
     count = int.from_bytes(data[4:6], "big")
-    tables = {data[at:at + 4].decode(): (int.from_bytes(data[at + 8:at + 12], "big"),
-                                         int.from_bytes(data[at + 12:at + 16], "big"))
-              for at in range(12, 12 + 16 * count, 16)}
+    tables = {
+        data[at : at + 4].decode(): (
+            int.from_bytes(data[at + 8 : at + 12], "big"),
+            int.from_bytes(data[at + 12 : at + 16], "big"),
+        )
+        for at in range(12, 12 + 16 * count, 16)
+    }
     original = fingerprint(bytes(data))
     for tag, (offset, length) in tables.items():
         changed = bytearray(data)
         changed[offset + length // 2] ^= 0x01
         assert (fingerprint(bytes(changed)) == original) == (tag == "glyf"), tag
     changed = bytearray(data)
-    changed[12 + 8] ^= 0x01                     # the directory itself
+    changed[12 + 8] ^= 0x01  # the directory itself
     assert fingerprint(bytes(changed)) != original
 
 
@@ -146,25 +175,46 @@ def test_fingerprint_covers_everything_but_glyph_outlines():
 def imported_modules(*args: str) -> set[str]:
     result = run_cli(*args, python_options=("-X", "importtime"))
     assert result.returncode == 0, result.stderr
-    return {line.split("|")[-1].strip() for line in result.stderr.splitlines()
-            if line.startswith("import time:")}
+    return {
+        line.split("|")[-1].strip()
+        for line in result.stderr.splitlines()
+        if line.startswith("import time:")
+    }
 
 
 def test_check_imports_no_pdf_making_modules():
-    run_cli("check")                            # fill the view cache
+    run_cli("check")  # fill the view cache
     modules = imported_modules("check")
     for heavy in ("qrcode", "svglib", "reportlab.graphics", "multiprocessing"):
         assert not any(m == heavy or m.startswith(heavy + ".") for m in modules), heavy
 
 
 def test_cold_build_imports_only_what_one_document_needs(tmp_path):
-    args = ("build", "--force", "--jobs", "1", "--lang", "ja", "--condition", "sciatica",
-            "--kind", "handout", "--out", str(tmp_path))
-    run_cli(*args)                              # the cache as the front desk has it
+    args = (
+        "build",
+        "--force",
+        "--jobs",
+        "1",
+        "--lang",
+        "ja",
+        "--condition",
+        "sciatica",
+        "--kind",
+        "handout",
+        "--out",
+        str(tmp_path),
+    )
+    run_cli(*args)  # the cache as the front desk has it
     modules = imported_modules(*args)
     assert "reportlab.platypus" in modules
-    for heavy in ("qrcode", "svglib", "reportlab.graphics", "multiprocessing",
-                  "concurrent.futures.process", "platformdirs"):
+    for heavy in (
+        "qrcode",
+        "svglib",
+        "reportlab.graphics",
+        "multiprocessing",
+        "concurrent.futures.process",
+        "platformdirs",
+    ):
         assert not any(m == heavy or m.startswith(heavy + ".") for m in modules), heavy
 
 
@@ -185,15 +235,23 @@ def test_page_count_without_a_pdf_is_the_rendered_count():
 
 # The cache's plain-data format ------------------------------------------------------------------
 plain = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text()
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False)
+    | st.text()
     | st.binary(max_size=200),
-    lambda inner: (st.lists(inner, max_size=6) | st.tuples(inner, inner)
-                   | st.lists(st.integers(-2**70, 2**70), min_size=1, max_size=50)
-                   | st.lists(st.integers(0, 9) | st.floats(allow_nan=False), min_size=1)
-                   | st.lists(st.lists(st.integers(-5, 5), max_size=3), min_size=1, max_size=5)
-                   | st.lists(st.tuples(st.integers(), st.floats(allow_nan=False)), min_size=1)
-                   | st.dictionaries(st.integers(-3, 3) | st.text(max_size=3), inner, max_size=4)),
-    max_leaves=30)
+    lambda inner: (
+        st.lists(inner, max_size=6)
+        | st.tuples(inner, inner)
+        | st.lists(st.integers(-(2**70), 2**70), min_size=1, max_size=50)
+        | st.lists(st.integers(0, 9) | st.floats(allow_nan=False), min_size=1)
+        | st.lists(st.lists(st.integers(-5, 5), max_size=3), min_size=1, max_size=5)
+        | st.lists(st.tuples(st.integers(), st.floats(allow_nan=False)), min_size=1)
+        | st.dictionaries(st.integers(-3, 3) | st.text(max_size=3), inner, max_size=4)
+    ),
+    max_leaves=30,
+)
 
 
 def same(a, b) -> bool:
@@ -224,7 +282,9 @@ def test_unpacking_garbage_is_a_value_error(data):
 
 def test_packed_numbers_are_little_endian_on_every_machine():
     packed = cache.pack([1, 2**40, -3])
-    assert (2**40).to_bytes(8, "little") in packed and (-3).to_bytes(8, "little", signed=True) in packed
+    assert (2**40).to_bytes(8, "little") in packed and (-3).to_bytes(
+        8, "little", signed=True
+    ) in packed
     assert struct.pack("<d", 1.5) in cache.pack([1.5, 2.5])
 
 
@@ -254,12 +314,12 @@ def test_file_digest_is_remembered_by_stat_signature(tmp_path, monkeypatch):
     assert cache.file_digest(font) == hashlib.sha256(b"version one " * 1000).hexdigest()
     assert not (tmp_path / "cache" / "digests").exists()
     # Ten seconds later it is remembered, and the remembered digest is what is returned.
-    later = os.stat(font).st_ctime_ns + 10_000_000_000        # by the file system's clock
+    later = os.stat(font).st_ctime_ns + 10_000_000_000  # by the file system's clock
     monkeypatch.setattr(cache, "_file_system_now", lambda folder: later)
     assert cache.file_digest(font) == hashlib.sha256(b"version one " * 1000).hexdigest()
     (entry,) = (tmp_path / "cache" / "digests").iterdir()
     data = entry.read_bytes()
-    signature = data[len(cache.MAGIC):].split(b" ")[0].decode()
+    signature = data[len(cache.MAGIC) :].split(b" ")[0].decode()
     cache.store("digests", entry.name, signature, b"ab" * 32)
     assert cache.file_digest(font) == "ab" * 32
     # Same size, mtime set back: the change is seen all the same (ctime moved on).
@@ -281,13 +341,36 @@ NOTE = "Avoid the sauna until Thursday; Zorblatt kumquat tea is fine"
 @pytest.mark.parametrize("lang,patient", [("en", PATIENT), ("ja", PATIENT_JA)])
 def test_no_patient_data_in_the_cache(tmp_path, lang, patient):
     folder = tmp_path / "cache"
-    for args in (["aftercare", "-o", str(tmp_path / "sheet.pdf")],
-                 ["email", "--to", "patient@example.com", "--kind", "aftercare",
-                  "--eml", str(tmp_path / "message.eml")]):
-        result = run_cli(*args, "--lang", lang, "--condition", "sciatica", "--patient", patient,
-                         "--date", "2026-11-21", "--points", "GB30,LR3", "--note", NOTE,
-                         "--practitioner", "Dr Ichabod Pemberton-Vos",
-                         env={"HANDOUTS_CACHE": str(folder)})
+    for args in (
+        ["aftercare", "-o", str(tmp_path / "sheet.pdf")],
+        [
+            "email",
+            "--to",
+            "patient@example.com",
+            "--kind",
+            "aftercare",
+            "--eml",
+            str(tmp_path / "message.eml"),
+        ],
+    ):
+        result = run_cli(
+            *args,
+            "--lang",
+            lang,
+            "--condition",
+            "sciatica",
+            "--patient",
+            patient,
+            "--date",
+            "2026-11-21",
+            "--points",
+            "GB30,LR3",
+            "--note",
+            NOTE,
+            "--practitioner",
+            "Dr Ichabod Pemberton-Vos",
+            env={"HANDOUTS_CACHE": str(folder)},
+        )
         assert result.returncode == 0, result.stderr
     files = [p for p in folder.rglob("*") if p.is_file()]
     assert {p.parent.name for p in files} >= {"fonts", "qr", "views"}
@@ -310,9 +393,16 @@ def test_qr_codes_of_a_personal_sheet_are_the_clinics():
 
     library, _ = load_library(CONTENT)
     for lang in library.languages:
-        personal = personal_details(library, lang, patient=PATIENT, date="2026-11-21",
-                                    points="GB30,LR3", next_visit=None, practitioner="Dr Vos",
-                                    note=NOTE)
+        personal = personal_details(
+            library,
+            lang,
+            patient=PATIENT,
+            date="2026-11-21",
+            points="GB30,LR3",
+            next_visit=None,
+            practitioner="Dr Vos",
+            note=NOTE,
+        )
         generic = compose(library, lang, "sciatica", "aftercare").footer.codes
         assert compose(library, lang, "sciatica", "aftercare", personal).footer.codes == generic
         for payload, _caption in generic:

@@ -27,17 +27,30 @@ def test_a_misnamed_language_folder_is_found_and_reported(tmp_path):
     (content / "Japanese").mkdir()
     assert "Japanese" in language_codes(content)
     errors = [str(d) for d in load(content).diagnostics.errors]
-    assert errors == [f"{content / 'Japanese'}:1:1: error: 'Japanese' is not a language code "
-                      "(hint: language folders are named by BCP 47 codes such as en or ja)"]
+    assert errors == [
+        f"{content / 'Japanese'}:1:1: error: 'Japanese' is not a language code "
+        "(hint: language folders are named by BCP 47 codes such as en or ja)"
+    ]
 
 
 def test_a_document_is_made_from_its_languages_and_those_they_fall_back_to():
     parents = {"ja": "en", "ja-x-easy": "ja"}
     assert document_inputs(["ja-x-easy"], "sciatica", parents) == [
-        ("", ""), ("en", ""), ("en", "sciatica"), ("ja", ""), ("ja", "sciatica"),
-        ("ja-x-easy", ""), ("ja-x-easy", "sciatica")]
+        ("", ""),
+        ("en", ""),
+        ("en", "sciatica"),
+        ("ja", ""),
+        ("ja", "sciatica"),
+        ("ja-x-easy", ""),
+        ("ja-x-easy", "sciatica"),
+    ]
     assert document_inputs(["en", "ja"], "leg-pain", parents) == [
-        ("", ""), ("en", ""), ("en", "leg-pain"), ("ja", ""), ("ja", "leg-pain")]
+        ("", ""),
+        ("en", ""),
+        ("en", "leg-pain"),
+        ("ja", ""),
+        ("ja", "leg-pain"),
+    ]
 
 
 def test_each_file_goes_into_its_group():

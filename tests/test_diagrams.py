@@ -81,13 +81,20 @@ def svglib_probe(view: str, placement, page_size, tmp_path: Path):
         if shape.get("fill") not in (None, "none"):
             shape.set("fill", "#000000")
     for marker in markers(view):
-        ET.SubElement(root, f"{SVG}circle", cx=str(marker.x), cy=str(marker.y), r="1.2",
-                      fill="#ff0000", stroke="none")
+        ET.SubElement(
+            root,
+            f"{SVG}circle",
+            cx=str(marker.x),
+            cy=str(marker.y),
+            r="1.2",
+            fill="#ff0000",
+            stroke="none",
+        )
     path = tmp_path / f"{view}.svg"
     tree.write(path)
     drawing = svg2rlg(str(path))
     art = view_art(CONTENT / "diagrams" / f"{view}.svg")
-    factor = art.width / drawing.width          # svglib draws px as points (x 0.75)
+    factor = art.width / drawing.width  # svglib draws px as points (x 0.75)
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=page_size)
     canvas.translate(placement.left, placement.bottom)
@@ -106,9 +113,10 @@ def to_pixel(point, page_height):
 @pytest.mark.parametrize("view", VIEWS)
 def test_markers_lie_on_the_body_where_the_registry_says(view, tmp_path):
     full, placement, page_height = render(
-        d.View(view, CONTENT / "diagrams" / f"{view}.svg", view, markers(view)))
+        d.View(view, CONTENT / "diagrams" / f"{view}.svg", view, markers(view))
+    )
     probes = svglib_probe(view, placement, (full.width * 72 / DPI, page_height), tmp_path)
-    tolerance = round(1.2 * DPI / 25.4)          # 1.2 mm on paper
+    tolerance = round(1.2 * DPI / 25.4)  # 1.2 mm on paper
     dot = styles().style.diagram.dot
     for marker, point, _ in placement.markers:
         px, py = to_pixel(point, page_height)
@@ -117,8 +125,9 @@ def test_markers_lie_on_the_body_where_the_registry_says(view, tmp_path):
         # ... on top of the red probe svglib drew at the registry position ...
         window = probes.crop((px - tolerance, py - tolerance, px + tolerance, py + tolerance))
         rgb = window.convert("RGB").tobytes()
-        near = any(rgb[i] > 200 and rgb[i + 1] < 90 and rgb[i + 2] < 90
-                   for i in range(0, len(rgb), 3))
+        near = any(
+            rgb[i] > 200 and rgb[i + 1] < 90 and rgb[i + 2] < 90 for i in range(0, len(rgb), 3)
+        )
         assert near, f"{view} #{marker.number}: drawn away from its registry position"
         # ... and inside the filled silhouette, with margin on every side.
         ring = dot * DPI / 72 + 2
@@ -142,8 +151,9 @@ def _check_clean(r: DiagramRow) -> None:
     places = r.placements()
     badges = [(m.number, badge) for p in places for m, _, badge in p.markers if m.number]
     dots = [dot for p in places for _, dot, _ in p.markers]
-    leader_lines = [(m.number, (dot, badge)) for p in places for m, dot, badge in p.markers
-                    if m.number]
+    leader_lines = [
+        (m.number, (dot, badge)) for p in places for m, dot, badge in p.markers if m.number
+    ]
     radius, d_ = r.radius, r.d
     for (_, a), (_, b) in itertools.combinations(badges, 2):
         assert math.dist(a, b) >= 2 * radius, (a, b)
@@ -162,8 +172,9 @@ def _check_clean(r: DiagramRow) -> None:
 @pytest.mark.parametrize("view", VIEWS)
 @pytest.mark.parametrize("height", [45 * mm, 70 * mm, 105 * mm])
 def test_badges_never_overlap_badges_dots_or_leaders(view, height):
-    _check_clean(row((d.View(view, CONTENT / "diagrams" / f"{view}.svg", view,
-                              markers(view)),), height))
+    _check_clean(
+        row((d.View(view, CONTENT / "diagrams" / f"{view}.svg", view, markers(view)),), height)
+    )
 
 
 def test_every_point_in_one_row_at_the_smallest_size():
@@ -178,12 +189,17 @@ def test_close_points_get_leaders_that_keep_clear_of_the_landmarks():
     """GB30/BL54 and GB34/ST36 are a few millimetres apart on paper: each gets its own leader,
     and no leader runs over a landmark the legend names (trochanter, fibula head, ...)."""
     for view in ("lower-body-back", "lower-body-front"):
-        r = row((d.View(view, CONTENT / "diagrams" / f"{view}.svg", view, markers(view)),),
-                45 * mm)
+        r = row((d.View(view, CONTENT / "diagrams" / f"{view}.svg", view, markers(view)),), 45 * mm)
         place = r.placements()[0]
         art = place.art
-        closed = [[(place.left + x * place.scale, place.bottom + (art.height - y) * place.scale)
-                   for x, y in pts] for _, pts, is_closed in art.landmarks if is_closed]
+        closed = [
+            [
+                (place.left + x * place.scale, place.bottom + (art.height - y) * place.scale)
+                for x, y in pts
+            ]
+            for _, pts, is_closed in art.landmarks
+            if is_closed
+        ]
         for marker, dot, badge in place.markers:
             length = math.dist(dot, badge)
             ux, uy = (badge[0] - dot[0]) / length, (badge[1] - dot[1]) / length
@@ -191,7 +207,8 @@ def test_close_points_get_leaders_that_keep_clear_of_the_landmarks():
             for shape in closed:
                 for a, b in zip(shape, shape[1:] + shape[:1]):
                     assert not leaders._intersect(start, badge, a, b), (
-                        f"{view}: leader of #{marker.number} crosses a landmark")
+                        f"{view}: leader of #{marker.number} crosses a landmark"
+                    )
 
 
 def test_a_view_too_crowded_to_number_fails_loudly():

@@ -23,10 +23,13 @@ from handouts.content.fontfiles import font_families, font_path
 from handouts.render import fontcache
 from helpers import run_cli
 
-FONT_FILES = sorted({font_path(family, weight) for family in font_families()
-                     for weight in ("regular", "bold")})
-SAMPLE_TEXT = ("Sciatica: pain along the sciatic nerve, 12 °C – “quoted” café naïve ½ "
-               "坐骨神経痛は、お尻から脚にかけての痛みやしびれです。ツボ（足三里）を押します。")
+FONT_FILES = sorted(
+    {font_path(family, weight) for family in font_families() for weight in ("regular", "bold")}
+)
+SAMPLE_TEXT = (
+    "Sciatica: pain along the sciatic nerve, 12 °C – “quoted” café naïve ½ "
+    "坐骨神経痛は、お尻から脚にかけての痛みやしびれです。ツボ（足三里）を押します。"
+)
 
 
 @pytest.fixture
@@ -51,7 +54,7 @@ def restored(font: Path) -> TTFontFace:
 def assert_same_value(name: str, expected, actual) -> None:
     assert type(actual) is type(expected), f"{name}: {type(actual)} != {type(expected)}"
     assert actual == expected, f"{name} differs"
-    if isinstance(expected, dict):              # same order too (reportlab iterates some)
+    if isinstance(expected, dict):  # same order too (reportlab iterates some)
         assert list(actual) == list(expected), f"{name}: key order differs"
     if hasattr(expected, "ustr"):
         assert actual.ustr == expected.ustr, f"{name}.ustr differs"
@@ -63,7 +66,7 @@ def test_restored_face_equals_parsed_face(cache_dir, font):
     fresh, face = TTFontFace(str(font)), restored(font)
     for name, expected in vars(fresh).items():
         actual = getattr(face, name)
-        if name == "_pdfScale":                 # a function: compare what it computes
+        if name == "_pdfScale":  # a function: compare what it computes
             for units in (0, 1, 7, 1000, 2048, -250):
                 assert_same_value(f"_pdfScale({units})", expected(units), actual(units))
         else:
@@ -84,7 +87,7 @@ def test_restored_font_equals_ttfont(cache_dir, font):
         actual = getattr(made, name)
         if name == "encoding":
             assert type(actual) is type(expected) and vars(actual) == vars(expected)
-        elif name == "state":                   # per-document subsets: none yet
+        elif name == "state":  # per-document subsets: none yet
             assert type(actual) is type(expected) and dict(actual) == dict(expected) == {}
         else:
             assert_same_value(name, expected, actual)
@@ -99,15 +102,25 @@ def test_subsets_are_byte_identical(cache_dir, font):
     fontcache.load_face(font)
     face = fontcache.load_face(font)
     mapped = sorted(fresh.charToGlyph)
-    subsets = [mapped[start:start + 256] for start in range(0, len(mapped), 256 * 9)]
+    subsets = [mapped[start : start + 256] for start in range(0, len(mapped), 256 * 9)]
     subsets.append(sorted(set(map(ord, SAMPLE_TEXT))))
     for subset in subsets:
         assert face.makeSubset(subset) == fresh.makeSubset(subset)
 
 
 def build(out: Path, cache_dir: Path, *selection: str) -> dict[str, bytes]:
-    result = run_cli("build", "--force", "--jobs", "1", "--condition", "sciatica", *selection,
-                     "--out", str(out), env={"HANDOUTS_CACHE": str(cache_dir)})
+    result = run_cli(
+        "build",
+        "--force",
+        "--jobs",
+        "1",
+        "--condition",
+        "sciatica",
+        *selection,
+        "--out",
+        str(out),
+        env={"HANDOUTS_CACHE": str(cache_dir)},
+    )
     assert result.returncode == 0, result.stderr
     return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*.pdf"))}
 
@@ -115,23 +128,24 @@ def build(out: Path, cache_dir: Path, *selection: str) -> dict[str, bytes]:
 def damage(path: Path, how: str) -> None:
     data = path.read_bytes()
     if how == "truncated":
-        path.write_bytes(data[:len(data) // 3])
+        path.write_bytes(data[: len(data) // 3])
     elif how == "random bytes":
         path.write_bytes(random.Random(16).randbytes(len(data)))
     elif how == "flipped byte":
         position = len(data) // 2
-        path.write_bytes(data[:position] + bytes([data[position] ^ 1]) + data[position + 1:])
+        path.write_bytes(data[:position] + bytes([data[position] ^ 1]) + data[position + 1 :])
     elif how == "empty":
         path.write_bytes(b"")
-    elif how == "other version":   # a well-formed entry whose key was made by another version
+    elif how == "other version":  # a well-formed entry whose key was made by another version
         header_end = data.index(b"\n", len(cache.MAGIC))
-        _, digest = data[len(cache.MAGIC):header_end].split(b" ")
+        _, digest = data[len(cache.MAGIC) : header_end].split(b" ")
         path.write_bytes(cache.MAGIC + b"0" * 64 + b" " + digest + data[header_end:])
-    elif how == "valid but foreign":   # right key and checksum, not a stored face
+    elif how == "valid but foreign":  # right key and checksum, not a stored face
         _, key = entry_key(path)
         payload = cache.pack({"attributes": {}, "names": {}})
-        path.write_bytes(cache.MAGIC + f"{key} {hashlib.sha256(payload).hexdigest()}\n".encode()
-                         + payload)
+        path.write_bytes(
+            cache.MAGIC + f"{key} {hashlib.sha256(payload).hexdigest()}\n".encode() + payload
+        )
     else:
         raise AssertionError(how)
 
@@ -139,7 +153,7 @@ def damage(path: Path, how: str) -> None:
 def entry_key(path: Path) -> tuple[bytes, str]:
     data = path.read_bytes()
     header_end = data.index(b"\n", len(cache.MAGIC))
-    key, _ = data[len(cache.MAGIC):header_end].decode().split(" ")
+    key, _ = data[len(cache.MAGIC) : header_end].decode().split(" ")
     return data, key
 
 
@@ -150,11 +164,21 @@ def test_pdfs_identical_with_cold_warm_and_damaged_cache(tmp_path, cache_dir):
     cold = build(tmp_path / "cold", cache_dir, *selection)
     entries = sorted((cache_dir / fontcache.KIND).iterdir())
     assert {e.name.rsplit("-", 1)[0] for e in entries} == {
-        "BIZUDPGothic-Regular", "BIZUDPGothic-Bold", "NotoSans-Regular", "NotoSans-Bold"}
+        "BIZUDPGothic-Regular",
+        "BIZUDPGothic-Bold",
+        "NotoSans-Regular",
+        "NotoSans-Bold",
+    }
     good = {e.name: e.read_bytes() for e in entries}
     assert build(tmp_path / "warm", cache_dir, *selection) == cold
-    for how in ("truncated", "random bytes", "flipped byte", "empty", "other version",
-                "valid but foreign"):
+    for how in (
+        "truncated",
+        "random bytes",
+        "flipped byte",
+        "empty",
+        "other version",
+        "valid but foreign",
+    ):
         for entry in entries:
             damage(entry, how)
         assert build(tmp_path / how, cache_dir, *selection) == cold, how
@@ -166,9 +190,22 @@ def test_personal_sheet_identical_with_cold_and_warm_cache(tmp_path, cache_dir):
     sheets = []
     for run in ("cold", "warm"):
         target = tmp_path / f"{run}.pdf"
-        result = run_cli("aftercare", "--lang", "ja", "--condition", "sciatica",
-                         "--patient", "山田 花子", "--date", "2026-11-21", "--points", "GB30,LR3",
-                         "-o", str(target), env={"HANDOUTS_CACHE": str(cache_dir)})
+        result = run_cli(
+            "aftercare",
+            "--lang",
+            "ja",
+            "--condition",
+            "sciatica",
+            "--patient",
+            "山田 花子",
+            "--date",
+            "2026-11-21",
+            "--points",
+            "GB30,LR3",
+            "-o",
+            str(target),
+            env={"HANDOUTS_CACHE": str(cache_dir)},
+        )
         assert result.returncode == 0, result.stderr
         sheets.append(target.read_bytes())
     assert sheets[0] == sheets[1]
@@ -180,9 +217,9 @@ def test_entry_of_another_font_file_is_not_used(cache_dir):
     entry_path(cache_dir, bold).parent.mkdir(parents=True, exist_ok=True)
     shutil.copy(entry_path(cache_dir, regular), entry_path(cache_dir, bold))
     face = fontcache.load_face(bold)
-    assert not isinstance(face, fontcache.RestoredFace)          # parsed, not restored
+    assert not isinstance(face, fontcache.RestoredFace)  # parsed, not restored
     assert face.name == TTFontFace(str(bold)).name == b"BIZUDPGothic-Bold"
-    assert isinstance(fontcache.load_face(bold), fontcache.RestoredFace)   # entry replaced
+    assert isinstance(fontcache.load_face(bold), fontcache.RestoredFace)  # entry replaced
 
 
 def test_a_changed_font_file_is_parsed_again(tmp_path, cache_dir):
@@ -193,11 +230,13 @@ def test_a_changed_font_file_is_parsed_again(tmp_path, cache_dir):
     shutil.copy(font_path("NotoSans", "regular"), font)
     fontcache.load_face(font)
     data = bytearray(font.read_bytes())
-    directory = {data[at:at + 4].decode(): int.from_bytes(data[at + 8:at + 12], "big")
-                 for at in range(12, 12 + 16 * int.from_bytes(data[4:6], "big"), 16)}
+    directory = {
+        data[at : at + 4].decode(): int.from_bytes(data[at + 8 : at + 12], "big")
+        for at in range(12, 12 + 16 * int.from_bytes(data[4:6], "big"), 16)
+    }
 
-    hmtx = directory["hmtx"]                  # first glyph's advance width: parsing reads it
-    data[hmtx:hmtx + 2] = (int.from_bytes(data[hmtx:hmtx + 2], "big") + 1).to_bytes(2, "big")
+    hmtx = directory["hmtx"]  # first glyph's advance width: parsing reads it
+    data[hmtx : hmtx + 2] = (int.from_bytes(data[hmtx : hmtx + 2], "big") + 1).to_bytes(2, "big")
     font.write_bytes(data)
     face = fontcache.load_face(font)
     assert not isinstance(face, fontcache.RestoredFace)
@@ -205,7 +244,7 @@ def test_a_changed_font_file_is_parsed_again(tmp_path, cache_dir):
 
     before = TTFontFace(str(font))
     glyph = before.charToGlyph[ord("A")]
-    data[directory["glyf"] + before.glyphPos[glyph] + 3] ^= 0x01    # A's xMin, low byte
+    data[directory["glyf"] + before.glyphPos[glyph] + 3] ^= 0x01  # A's xMin, low byte
     font.write_bytes(data)
     face = fontcache.load_face(font)
     assert isinstance(face, fontcache.RestoredFace)
@@ -231,24 +270,53 @@ def test_unwritable_cache_costs_time_only(tmp_path):
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("a file where the cache folder should be")
     out = tmp_path / "out"
-    result = run_cli("build", "--force", "--jobs", "1", "--lang", "ja", "--condition", "sciatica",
-                     "--kind", "handout", "--out", str(out), env={"HANDOUTS_CACHE": str(blocked)})
+    result = run_cli(
+        "build",
+        "--force",
+        "--jobs",
+        "1",
+        "--lang",
+        "ja",
+        "--condition",
+        "sciatica",
+        "--kind",
+        "handout",
+        "--out",
+        str(out),
+        env={"HANDOUTS_CACHE": str(blocked)},
+    )
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
-    reference = build(tmp_path / "reference", tmp_path / "cache", "--lang", "ja", "--kind",
-                      "handout")
+    reference = build(
+        tmp_path / "reference", tmp_path / "cache", "--lang", "ja", "--kind", "handout"
+    )
     assert (out / "ja" / "sciatica-handout.pdf").read_bytes() == reference[
-        os.path.join("ja", "sciatica-handout.pdf")]
+        os.path.join("ja", "sciatica-handout.pdf")
+    ]
 
 
 def test_cache_goes_where_handouts_cache_says(tmp_path):
     folder = tmp_path / "elsewhere"
-    result = run_cli("build", "--force", "--jobs", "1", "--lang", "en", "--condition", "sciatica",
-                     "--kind", "aftercare", "--out", str(tmp_path / "out"),
-                     env={"HANDOUTS_CACHE": str(folder)})
+    result = run_cli(
+        "build",
+        "--force",
+        "--jobs",
+        "1",
+        "--lang",
+        "en",
+        "--condition",
+        "sciatica",
+        "--kind",
+        "aftercare",
+        "--out",
+        str(tmp_path / "out"),
+        env={"HANDOUTS_CACHE": str(folder)},
+    )
     assert result.returncode == 0, result.stderr
     assert sorted(p.name.rsplit("-", 1)[0] for p in (folder / fontcache.KIND).iterdir()) == [
-        "NotoSans-Bold", "NotoSans-Regular"]
+        "NotoSans-Bold",
+        "NotoSans-Regular",
+    ]
 
 
 def test_each_font_file_is_loaded_once_per_process(cache_dir, monkeypatch):
@@ -262,8 +330,12 @@ def test_each_font_file_is_loaded_once_per_process(cache_dir, monkeypatch):
     monkeypatch.setattr(fontcache, "load_face", lambda path: loaded.append(path) or real(path))
     fonts._family.cache_clear()
     library, _ = load_library(CONTENT)
-    for job in (Job("ja", "sciatica", "handout"), Job("ja", "leg-pain", "aftercare"),
-                Job("en", "sciatica", "handout"), Job("ja", "sciatica", "handout")):
+    for job in (
+        Job("ja", "sciatica", "handout"),
+        Job("ja", "leg-pain", "aftercare"),
+        Job("en", "sciatica", "handout"),
+        Job("ja", "sciatica", "handout"),
+    ):
         render_one(library, job)
     assert sorted(loaded) == FONT_FILES
 
@@ -273,8 +345,14 @@ def test_table_window_slices_like_the_table(cache_dir):
     fresh, face = TTFontFace(str(font)), restored(font)
     table, window = fresh.get_table("glyf"), face.get_table("glyf")
     assert isinstance(window, fontcache.TableWindow) and len(window) == len(table)
-    for start, stop in ((0, 10), (1000, 1000), (len(table) - 5, len(table) + 5), (-7, -2),
-                        (None, 12), (5, 3)):
+    for start, stop in (
+        (0, 10),
+        (1000, 1000),
+        (len(table) - 5, len(table) + 5),
+        (-7, -2),
+        (None, 12),
+        (5, 3),
+    ):
         assert window[start:stop] == table[start:stop]
     assert window[0] == table[0] and window[-1] == table[-1]
     with pytest.raises(IndexError):

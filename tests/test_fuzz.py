@@ -22,14 +22,28 @@ from handouts.deliver import checks
 from handouts.errors import Diagnostic, Diagnostics, HandoutsError
 from helpers import CONTENT
 
-FAST = settings(max_examples=150, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FAST = settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 # Files an editor or translator may break (relative to the content folder).
-TARGETS = ["handouts.yaml", "clinic.yaml", "points.yaml", "en/language.yaml", "en/ui.yaml",
-           "en/points.yaml", "en/aftercare.yaml", "en/conditions/sciatica.yaml",
-           "ja/language.yaml", "ja/ui.yaml", "ja/conditions/sciatica.yaml", "styles.yaml"]
-ORIGINALS = {t: (CONTENT / t).read_text(encoding="utf-8") for t in TARGETS}   # read once
+TARGETS = [
+    "handouts.yaml",
+    "clinic.yaml",
+    "points.yaml",
+    "en/language.yaml",
+    "en/ui.yaml",
+    "en/points.yaml",
+    "en/aftercare.yaml",
+    "en/conditions/sciatica.yaml",
+    "ja/language.yaml",
+    "ja/ui.yaml",
+    "ja/conditions/sciatica.yaml",
+    "styles.yaml",
+]
+ORIGINALS = {t: (CONTENT / t).read_text(encoding="utf-8") for t in TARGETS}  # read once
 
 
 def assert_diagnostics(diagnostics) -> None:
@@ -41,19 +55,63 @@ def assert_diagnostics(diagnostics) -> None:
 
 
 # -- strategies -------------------------------------------------------------------------------
-keys = st.one_of(st.sampled_from(["title", "summary", "points", "code", "date", "review", "x",
-                                  "font", "what_it_is", "see_a_doctor", "translated_from"]),
-                 st.text(min_size=1, max_size=8))
+keys = st.one_of(
+    st.sampled_from(
+        [
+            "title",
+            "summary",
+            "points",
+            "code",
+            "date",
+            "review",
+            "x",
+            "font",
+            "what_it_is",
+            "see_a_doctor",
+            "translated_from",
+        ]
+    ),
+    st.text(min_size=1, max_size=8),
+)
 # Unquoted YAML that PyYAML types on reading: impossible dates, tags, aliases and merges.
-RAW = ["2026-02-30", "2026-13-01", "1e400", ".nan", "yes", "~", "0x1F", "0o17", "!!int abc",
-       "!!float x", "!!bool maybe", "!!timestamp soon", "!!binary '@@'", "!!set {a: 1}",
-       "!python/object:os.system x", "*nowhere", "&a [*a]", "&b {c: *b}", "<<: *a", "{a: 1, a: 2}"]
+RAW = [
+    "2026-02-30",
+    "2026-13-01",
+    "1e400",
+    ".nan",
+    "yes",
+    "~",
+    "0x1F",
+    "0o17",
+    "!!int abc",
+    "!!float x",
+    "!!bool maybe",
+    "!!timestamp soon",
+    "!!binary '@@'",
+    "!!set {a: 1}",
+    "!python/object:os.system x",
+    "*nowhere",
+    "&a [*a]",
+    "&b {c: *b}",
+    "<<: *a",
+    "{a: 1, a: 2}",
+]
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), st.text(max_size=30),
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True),
+    st.text(max_size=30),
     st.dates().map(datetime.date.isoformat),
-    st.integers(0, len(RAW) - 1).map(lambda i: f"RAWFRAGMENT{i:02d}"))
-values = st.recursive(scalars, lambda children: st.one_of(
-    st.lists(children, max_size=4), st.dictionaries(keys, children, max_size=4)), max_leaves=12)
+    st.integers(0, len(RAW) - 1).map(lambda i: f"RAWFRAGMENT{i:02d}"),
+)
+values = st.recursive(
+    scalars,
+    lambda children: st.one_of(
+        st.lists(children, max_size=4), st.dictionaries(keys, children, max_size=4)
+    ),
+    max_leaves=12,
+)
 
 
 def dump(value) -> str:
@@ -72,8 +130,21 @@ def damaged(draw, text: str) -> str:
         if not lines:
             break
         at = draw(st.integers(0, len(lines) - 1))
-        accident = draw(st.sampled_from(["indent", "dedent", "tab", "quote", "duplicate",
-                                         "truncate", "colon", "bracket", "bom"]))
+        accident = draw(
+            st.sampled_from(
+                [
+                    "indent",
+                    "dedent",
+                    "tab",
+                    "quote",
+                    "duplicate",
+                    "truncate",
+                    "colon",
+                    "bracket",
+                    "bom",
+                ]
+            )
+        )
         line = lines[at]
         if accident == "indent":
             lines[at] = " " * draw(st.integers(1, 5)) + line
@@ -87,8 +158,8 @@ def damaged(draw, text: str) -> str:
         elif accident == "duplicate":
             lines.insert(at, line)
         elif accident == "truncate":
-            lines[at] = line[:draw(st.integers(0, len(line)))]
-            del lines[at + 1:]
+            lines[at] = line[: draw(st.integers(0, len(line)))]
+            del lines[at + 1 :]
         elif accident == "colon":
             lines[at] = line + ": " + draw(st.sampled_from(["", "x", "[", "{a", "- b"]))
         elif accident == "bracket":
@@ -108,8 +179,8 @@ yaml_texts = st.one_of(
 # -- the YAML reader ----------------------------------------------------------------------------
 @FAST
 @given(yaml_texts)
-@example("review:\n  date: 2026-02-30\n")       # a date that does not exist
-@example("points: &a [*a]\n")                    # an alias inside itself
+@example("review:\n  date: 2026-02-30\n")  # a date that does not exist
+@example("points: &a [*a]\n")  # an alias inside itself
 @example("x: !!int twelve\n")
 def test_load_yaml_reports_only_diagnostics(source):
     diagnostics = Diagnostics()
@@ -132,7 +203,7 @@ def load_with(content: Path, relative: str, text: str):
     path.write_text(text, encoding="utf-8")
     try:
         return load(content)
-    except HandoutsError:          # ContentError included: a clean, user-facing failure
+    except HandoutsError:  # ContentError included: a clean, user-facing failure
         return None
     finally:
         path.write_bytes(original)
@@ -151,7 +222,8 @@ def assert_loads_cleanly(content: Path, relative: str, text: str) -> None:
                 found += checks.check_review(condition, loaded.library.settings.review_max_months)
                 for kind in ("handout", "aftercare"):
                     found += checks.check_readability(
-                        language, slug, checks.document_texts(language, slug, kind))[0]
+                        language, slug, checks.document_texts(language, slug, kind)
+                    )[0]
             assert_diagnostics(found)
 
 
@@ -161,10 +233,14 @@ def _sub(relative: str, pattern: str, new: str) -> str:
 
 @FAST
 @given(st.sampled_from(TARGETS), yaml_texts)
-@example("en/conditions/sciatica.yaml", _sub("en/conditions/sciatica.yaml",
-                                             r"^points:\n(?:  .*\n)+", "points: []\n"))
-@example("ja/conditions/sciatica.yaml", _sub("ja/conditions/sciatica.yaml",
-                                             r"^points:\n(?:  .*\n)+", "points: []\n"))
+@example(
+    "en/conditions/sciatica.yaml",
+    _sub("en/conditions/sciatica.yaml", r"^points:\n(?:  .*\n)+", "points: []\n"),
+)
+@example(
+    "ja/conditions/sciatica.yaml",
+    _sub("ja/conditions/sciatica.yaml", r"^points:\n(?:  .*\n)+", "points: []\n"),
+)
 @example("points.yaml", _sub("points.yaml", r"view: \S+", "view: nowhere"))
 @example("styles.yaml", _sub("styles.yaml", r"size: 12,", "size: -3,"))
 def test_content_load_reports_only_diagnostics(content, relative, text):

@@ -14,8 +14,12 @@ import pytest
 
 from helpers import ROOT, edit, pdf_pages_text, run_cli, write_content
 
-ALL = {f"{lang}/{slug}-{kind}.pdf" for lang in ("en", "ja") for slug in ("knee-ache", "back-ache")
-       for kind in ("handout", "aftercare")}
+ALL = {
+    f"{lang}/{slug}-{kind}.pdf"
+    for lang in ("en", "ja")
+    for slug in ("knee-ache", "back-ache")
+    for kind in ("handout", "aftercare")
+}
 
 
 def build(content, out, *options, env=None):
@@ -44,31 +48,46 @@ def test_a_changed_renderer_rebuilds_everything(tmp_path):
     """An upgrade or an edited install changes the code: the old PDFs are out of date."""
     site = tmp_path / "site"
     package = site / "handouts"
-    shutil.copytree(ROOT / "src" / "handouts", package,
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(ROOT / "fonts", package / "fonts")          # as in an installed wheel
+    shutil.copytree(
+        ROOT / "src" / "handouts", package, ignore=shutil.ignore_patterns("__pycache__")
+    )
+    shutil.copytree(ROOT / "fonts", package / "fonts")  # as in an installed wheel
     env = {"PYTHONPATH": str(site)}
-    assert str(package) in run_cli("--version", env=env).stdout   # the copy is what runs
+    assert str(package) in run_cli("--version", env=env).stdout  # the copy is what runs
     content = write_content(tmp_path, conditions=("knee-ache",))
     out = tmp_path / "out"
     assert counts(build(content, out, "--jobs", "1", env=env)) == (4, 0, 0)
     assert counts(build(content, out, "--jobs", "1", env=env)) == (0, 4, 0)
     renderer = package / "render" / "pdf.py"
-    renderer.write_text(renderer.read_text(encoding="utf-8") + "\n# a changed renderer\n",
-                        encoding="utf-8")
+    renderer.write_text(
+        renderer.read_text(encoding="utf-8") + "\n# a changed renderer\n", encoding="utf-8"
+    )
     assert counts(build(content, out, "--jobs", "1", env=env)) == (4, 0, 0)
     assert counts(build(content, out, "--jobs", "1", env=env)) == (0, 4, 0)
 
 
 AFTERCARE = {name for name in ALL if name.endswith("-aftercare.pdf")}
-EDITS = [   # (file, old, new, the documents made from it)
+EDITS = [  # (file, old, new, the documents made from it)
     # A condition file goes into its documents, and into its translations' (fallback).
-    ("en/conditions/knee-ache.yaml", "title: Knee ache", "title: Knee pain",
-     {"en/knee-ache-aftercare.pdf", "ja/knee-ache-aftercare.pdf"}),
-    ("ja/conditions/knee-ache.yaml", "title: ひざの痛み", "title: ひざのいたみ",
-     {"ja/knee-ache-aftercare.pdf"}),
+    (
+        "en/conditions/knee-ache.yaml",
+        "title: Knee ache",
+        "title: Knee pain",
+        {"en/knee-ache-aftercare.pdf", "ja/knee-ache-aftercare.pdf"},
+    ),
+    (
+        "ja/conditions/knee-ache.yaml",
+        "title: ひざの痛み",
+        "title: ひざのいたみ",
+        {"ja/knee-ache-aftercare.pdf"},
+    ),
     # Any other file of a language folder goes into every document of that language ...
-    ("ja/aftercare.yaml", "title: ", "title: 新しい", {n for n in AFTERCARE if n.startswith("ja/")}),
+    (
+        "ja/aftercare.yaml",
+        "title: ",
+        "title: 新しい",
+        {n for n in AFTERCARE if n.startswith("ja/")},
+    ),
     # ... and of its translations when it is the source language's.
     ("en/ui.yaml", "qr_map: ", "qr_map: Please ", AFTERCARE),
     # Shared files and artwork go into every document.
@@ -102,9 +121,19 @@ def test_hidden_files_are_not_inputs(tmp_path):
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
 def test_a_named_pipe_in_the_content_tree_does_not_hang_the_build(tmp_path):
     content = write_content(tmp_path, conditions=("knee-ache",))
-    os.mkfifo(content / "en" / "notes")       # nobody ever writes to it
-    result = run_cli("build", "--content", str(content), "--out", str(tmp_path / "out"),
-                     "--lang", "en", "--kind", "aftercare", timeout=60)
+    os.mkfifo(content / "en" / "notes")  # nobody ever writes to it
+    result = run_cli(
+        "build",
+        "--content",
+        str(content),
+        "--out",
+        str(tmp_path / "out"),
+        "--lang",
+        "en",
+        "--kind",
+        "aftercare",
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     assert counts(result) == (1, 0, 0)
 
@@ -129,14 +158,17 @@ WARNING = re.compile(r"^\S+:\d+:\d+: warning: .*$", re.MULTILINE)
 
 def test_an_unchanged_build_repeats_the_warnings_and_strict_fails_on_them(tmp_path):
     content = write_content(tmp_path)
-    (content / "ja" / "conditions" / "back-ache.yaml").unlink()   # English stands in
+    (content / "ja" / "conditions" / "back-ache.yaml").unlink()  # English stands in
     out = tmp_path / "out"
     first = build(content, out)
     assert first.returncode == 0, first.stderr
     warnings = WARNING.findall(first.stderr)
     assert len(warnings) == 1, first.stderr
-    assert re.search(r"ja/conditions/back-ache\.yaml:1:1: warning: no ja translation of "
-                     r"en/conditions/back-ache\.yaml; using the en text", warnings[0])
+    assert re.search(
+        r"ja/conditions/back-ache\.yaml:1:1: warning: no ja translation of "
+        r"en/conditions/back-ache\.yaml; using the en text",
+        warnings[0],
+    )
 
     again = build(content, out)
     assert again.returncode == 0 and counts(again) == (0, 8, 0)
@@ -162,9 +194,16 @@ def test_strict_build_without_warnings_passes(tmp_path):
     assert result.stderr == ""
 
 
-MALFORMED = [None, "a string", [1, 2], 42, {}, {"inputs": 5, "sha256": "x"},
-             {"inputs": "x", "sha256": "y", "warnings": "none"},
-             {"inputs": "x", "sha256": "y", "warnings": [None]}]
+MALFORMED = [
+    None,
+    "a string",
+    [1, 2],
+    42,
+    {},
+    {"inputs": 5, "sha256": "x"},
+    {"inputs": "x", "sha256": "y", "warnings": "none"},
+    {"inputs": "x", "sha256": "y", "warnings": [None]},
+]
 
 
 def test_malformed_manifest_entries_are_ignored_and_rebuilt(tmp_path):
@@ -172,22 +211,30 @@ def test_malformed_manifest_entries_are_ignored_and_rebuilt(tmp_path):
     out = tmp_path / "out"
     assert counts(build(content, out)) == (12, 0, 0)
     data = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    damaged = sorted(data["documents"])[:len(MALFORMED)]
+    damaged = sorted(data["documents"])[: len(MALFORMED)]
     for name, entry in zip(damaged, MALFORMED):
         data["documents"][name] = entry
     (out / "manifest.json").write_text(json.dumps(data), encoding="utf-8")
     result = build(content, out)
     assert result.returncode == 0, result.stderr
     assert counts(result) == (len(MALFORMED), 12 - len(MALFORMED), 0)
-    entries = manifest(out)                                # every entry well-formed again
+    entries = manifest(out)  # every entry well-formed again
     assert set(entries) == {p.relative_to(out).as_posix() for p in out.rglob("*.pdf")}
     for name, entry in entries.items():
         assert isinstance(entry["inputs"], str) and entry["warnings"] == []
         assert entry["sha256"] == hashlib.sha256((out / name).read_bytes()).hexdigest()
 
 
-DAMAGED = ["", "not json", "null", "[]", '{"documents": null}', '{"documents": []}',
-           "[" * 100000 + "]" * 100000, "\udcff"]
+DAMAGED = [
+    "",
+    "not json",
+    "null",
+    "[]",
+    '{"documents": null}',
+    '{"documents": []}',
+    "[" * 100000 + "]" * 100000,
+    "\udcff",
+]
 
 
 def test_a_damaged_manifest_rebuilds_everything(tmp_path):
@@ -221,11 +268,20 @@ def test_a_changed_source_date_epoch_rebuilds_with_its_date(tmp_path):
     content = write_content(tmp_path, conditions=("knee-ache",))
     out = tmp_path / "out"
     options = ("--lang", "en", "--kind", "aftercare")
-    assert counts(build(content, out, *options, env={"SOURCE_DATE_EPOCH": "1763683200"})) \
-        == (1, 0, 0)
-    assert counts(build(content, out, *options, env={"SOURCE_DATE_EPOCH": "1763683200"})) \
-        == (0, 1, 0)
-    assert counts(build(content, out, *options, env={"SOURCE_DATE_EPOCH": "1795219200"})) \
-        == (1, 0, 0)
+    assert counts(build(content, out, *options, env={"SOURCE_DATE_EPOCH": "1763683200"})) == (
+        1,
+        0,
+        0,
+    )
+    assert counts(build(content, out, *options, env={"SOURCE_DATE_EPOCH": "1763683200"})) == (
+        0,
+        1,
+        0,
+    )
+    assert counts(build(content, out, *options, env={"SOURCE_DATE_EPOCH": "1795219200"})) == (
+        1,
+        0,
+        0,
+    )
     with pikepdf.open(out / "en" / "knee-ache-aftercare.pdf") as pdf:
-        assert str(pdf.docinfo["/CreationDate"]).startswith("D:20261121")   # 1795219200
+        assert str(pdf.docinfo["/CreationDate"]).startswith("D:20261121")  # 1795219200

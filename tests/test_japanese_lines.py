@@ -27,8 +27,12 @@ from test_kinsoku import Char, page_chars
 KATAKANA = re.compile(r"[ァ-ヺー]")
 LATIN = re.compile(r"[A-Za-z0-9]")
 EDITIONS = ("ja", "ja-x-easy")
-VARIANTS = {"a4": (), "letter": ("--paper", "letter"), "large": ("--large-print",),
-            "large-letter": ("--large-print", "--paper", "letter")}
+VARIANTS = {
+    "a4": (),
+    "letter": ("--paper", "letter"),
+    "large": ("--large-print",),
+    "large-letter": ("--large-print", "--paper", "letter"),
+}
 
 
 def content_texts(lang: str) -> list[str]:
@@ -67,8 +71,10 @@ def _group(chars: list[Char]) -> list[tuple[str, float, float]]:
                 run.append(char)
                 continue
         runs.append([char])
-    return [("".join(c.text for c in run).strip(), min(c.bottom for c in run),
-             max(c.top for c in run)) for run in runs]
+    return [
+        ("".join(c.text for c in run).strip(), min(c.bottom for c in run), max(c.top for c in run))
+        for run in runs
+    ]
 
 
 def printed_lines(pdf: Path, texts: list[str]) -> list[str]:
@@ -82,9 +88,14 @@ def printed_lines(pdf: Path, texts: list[str]) -> list[str]:
     for page in pdfium.PdfDocument(pdf):
         before: tuple[str, float, float] | None = None
         for text, bottom, top in _group(page_chars(page)):
-            if before is not None and lines and text and before[0] \
-                    and min(top, before[2]) - max(bottom, before[1]) > (top - bottom) / 2 \
-                    and any(lines[-1][-8:] + text[:8] in t for t in texts):
+            if (
+                before is not None
+                and lines
+                and text
+                and before[0]
+                and min(top, before[2]) - max(bottom, before[1]) > (top - bottom) / 2
+                and any(lines[-1][-8:] + text[:8] in t for t in texts)
+            ):
                 lines[-1] += text
                 before = (lines[-1], before[1], before[2])
                 continue
@@ -98,7 +109,7 @@ def continuations(lines: list[str], texts: list[str]):
     printed lines that one paragraph was broken into."""
     lines = [text for line in lines if (text := line.lstrip("•").strip())]
     for before, after in zip(lines, lines[1:]):
-        if len(before) < 4:       # a broken line is (nearly) full: not a marker's number
+        if len(before) < 4:  # a broken line is (nearly) full: not a marker's number
             continue
         head, tail = before[-8:], after[:8]
         for text in texts:
@@ -116,8 +127,9 @@ def variants(built, tmp_path_factory):
     for name, options in VARIANTS.items():
         if not options:
             continue
-        result = run_cli("build", "--out", str(out), "--lang", "ja", "--lang", "ja-x-easy",
-                         *options)
+        result = run_cli(
+            "build", "--out", str(out), "--lang", "ja", "--lang", "ja-x-easy", *options
+        )
         assert result.returncode == 0, result.stderr
         found[name] = {lang: sorted((out / lang).glob(f"*-{name}.pdf")) for lang in EDITIONS}
     for name, langs in found.items():
@@ -127,8 +139,9 @@ def variants(built, tmp_path_factory):
 
 
 def all_pdfs(variants) -> list[tuple[str, Path]]:
-    return [(lang, pdf) for langs in variants.values() for lang, pdfs in langs.items()
-            for pdf in pdfs]
+    return [
+        (lang, pdf) for langs in variants.values() for lang, pdfs in langs.items() for pdf in pdfs
+    ]
 
 
 def test_no_line_ends_inside_a_katakana_word_or_a_latin_run(variants):
@@ -140,7 +153,7 @@ def test_no_line_ends_inside_a_katakana_word_or_a_latin_run(variants):
             for run in (KATAKANA, LATIN):
                 if run.match(before[-1]) and run.match(after[0]):
                     problems.append(f"{pdf.name}: {before[-10:]!r} | {after[:10]!r}")
-    assert pairs > 200            # not vacuous: paragraphs really were found broken into lines
+    assert pairs > 200  # not vacuous: paragraphs really were found broken into lines
     assert problems == []
 
 
@@ -184,8 +197,9 @@ def test_no_paragraph_ends_with_a_runt(variants):
     for lang, pdf in all_pdfs(variants):
         texts = content_texts(lang)
         lines = printed_lines(pdf, texts)
-        endings += sum(1 for _, after, text, at in continuations(lines, texts)
-                       if at + len(after) == len(text))
+        endings += sum(
+            1 for _, after, text, at in continuations(lines, texts) if at + len(after) == len(text)
+        )
         problems += [f"{pdf.name}: {runt}" for runt in runts(lines, texts)]
     assert endings > 100
     assert problems == []
@@ -193,6 +207,7 @@ def test_no_paragraph_ends_with_a_runt(variants):
 
 def test_the_runt_reader_finds_a_runt():
     texts = ["腰から脚に痛みが走ります。", "くわしい説明"]
-    assert runts(["腰から脚に痛みが走りま", "す。", "くわしい説明"], texts) == \
-        ["'腰から脚に痛みが走りま' | 'す。'"]
+    assert runts(["腰から脚に痛みが走りま", "す。", "くわしい説明"], texts) == [
+        "'腰から脚に痛みが走りま' | 'す。'"
+    ]
     assert runts(["腰から脚に痛みが", "走ります。"], texts) == []

@@ -79,8 +79,9 @@ def bad_breaks(lines: list[str], no_start: str, no_end: str, codes: set[str]) ->
 @pytest.fixture(scope="module")
 def rules():
     registry = yaml.safe_load((CONTENT / "points.yaml").read_text(encoding="utf-8"))["points"]
-    codes = set(registry) | {alias for entry in registry.values()
-                             for alias in entry.get("aliases", [])}
+    codes = set(registry) | {
+        alias for entry in registry.values() for alias in entry.get("aliases", [])
+    }
     return JIS_NO_LINE_START, JIS_NO_LINE_END, codes
 
 
@@ -104,19 +105,24 @@ def test_japanese_pdfs_break_lines_by_the_rules(built, rules):
 
 
 def fake_line(text: str, top: float, left: float = 50.0, size: float = 12.0) -> list[Char]:
-    return [Char(c, left + i * size, top - size, left + (i + 1) * size, top)
-            for i, c in enumerate(text)]
+    return [
+        Char(c, left + i * size, top - size, left + (i + 1) * size, top) for i, c in enumerate(text)
+    ]
 
 
 def test_grouping_finds_a_line_starting_with_a_full_stop(rules):
-    chars = fake_line("痛みをやわらげる助けになります", 700) + fake_line("。効果には個人差があります。", 682)
+    chars = fake_line("痛みをやわらげる助けになります", 700) + fake_line(
+        "。効果には個人差があります。", 682
+    )
     lines = group_lines(chars)
     assert lines == ["痛みをやわらげる助けになります", "。効果には個人差があります。"]
     assert bad_breaks(lines, *rules) == ["line starts with '。': '。効果には個人差があります。'"]
 
 
 def test_grouping_finds_an_opening_bracket_at_a_line_end_and_a_split_code(rules):
-    chars = fake_line("坐骨神経（", 700) + fake_line("腰）にあるBL", 682) + fake_line("40です。", 664)
+    chars = (
+        fake_line("坐骨神経（", 700) + fake_line("腰）にあるBL", 682) + fake_line("40です。", 664)
+    )
     problems = bad_breaks(group_lines(chars), *rules)
     assert "line ends with '（': '坐骨神経（'" in problems
     assert any(p.startswith("BL40 split") for p in problems)
@@ -124,8 +130,12 @@ def test_grouping_finds_an_opening_bracket_at_a_line_end_and_a_split_code(rules)
 
 def test_grouping_separates_side_by_side_columns(rules):
     # Left column drawn first, then the right column at the same heights (as a table does).
-    chars = (fake_line("左の列の文です", 700) + fake_line("続きです。", 682)
-             + fake_line("右の列", 700, left=320) + fake_line("、です", 682, left=320))
+    chars = (
+        fake_line("左の列の文です", 700)
+        + fake_line("続きです。", 682)
+        + fake_line("右の列", 700, left=320)
+        + fake_line("、です", 682, left=320)
+    )
     lines = group_lines(chars)
     assert lines == ["左の列の文です", "続きです。", "右の列", "、です"]
     assert bad_breaks(lines, *rules) == ["line starts with '、': '、です'"]

@@ -19,8 +19,7 @@ from helpers import CONTENT, page_image, run_cli
 def large(tmp_path_factory):
     out = tmp_path_factory.mktemp("large")
     for options in ((), ("--paper", "letter")):
-        result = run_cli("build", "--large-print", "--kind", "handout", *options,
-                         "--out", str(out))
+        result = run_cli("build", "--large-print", "--kind", "handout", *options, "--out", str(out))
         assert result.returncode == 0, result.stderr
     return sorted(out.rglob("*-handout-large*.pdf"))
 
@@ -33,12 +32,15 @@ def test_the_points_heading_is_on_the_page_of_the_views(large):
         heading = re.sub(r"\s+", "", heading["points"])
         document = pdfium.PdfDocument(path)
         scanned = pdfscan.read(path)
-        texts = [re.sub(r"\s+", "", document[i].get_textpage().get_text_range())
-                 for i in range(len(document))]
+        texts = [
+            re.sub(r"\s+", "", document[i].get_textpage().get_text_range())
+            for i in range(len(document))
+        ]
         found = [i for i, text in enumerate(texts) if heading in text]
         assert found, path.name
-        assert scanned[found[0]].tagged("/View"), f"{path.name}: the heading on page " \
-            f"{found[0] + 1}, its views on a later page"
+        assert scanned[found[0]].tagged("/View"), (
+            f"{path.name}: the heading on page {found[0] + 1}, its views on a later page"
+        )
 
 
 def test_each_dot_stands_clear_of_the_outline_in_large_print(large):
@@ -46,7 +48,7 @@ def test_each_dot_stands_clear_of_the_outline_in_large_print(large):
     white on the 150 dpi render: no outline stroke runs into the dot."""
     styles = yaml.safe_load((CONTENT / "styles.yaml").read_text(encoding="utf-8"))
     diagram = {**styles["base"]["diagram"], **styles["large-print"]["diagram"]}
-    ring = diagram["dot"] + diagram["dot_halo"] * 0.7          # points from the dot's centre
+    ring = diagram["dot"] + diagram["dot_halo"] * 0.7  # points from the dot's centre
     scale = 150 / 72
     checked = 0
     for path in large:

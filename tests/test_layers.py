@@ -11,15 +11,24 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-LINT = [sys.executable, "-c", "import sys; from importlinter.cli import lint_imports_command; "
-        "sys.exit(lint_imports_command())"]
+LINT = [
+    sys.executable,
+    "-c",
+    "import sys; from importlinter.cli import lint_imports_command; "
+    "sys.exit(lint_imports_command())",
+]
 
 
 def lint(source: Path, cwd: Path) -> subprocess.CompletedProcess:
     """lint-imports with the project's contracts, on the package found under `source`."""
     env = {**os.environ, "PYTHONPATH": str(source)}
-    return subprocess.run([*LINT, "--config", str(ROOT / "pyproject.toml"), "--no-cache"],
-                          cwd=cwd, env=env, capture_output=True, text=True)
+    return subprocess.run(
+        [*LINT, "--config", str(ROOT / "pyproject.toml"), "--no-cache"],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
 
 
 def test_the_layers_are_kept():
@@ -32,8 +41,9 @@ def test_an_upward_import_and_reportlab_outside_render_break_the_contract(tmp_pa
     """The contract can fail: a copy of the package with an upward import (compose -> deliver)
     and a reportlab import in content breaks both contracts, naming the lines."""
     source = tmp_path / "src"
-    shutil.copytree(ROOT / "src" / "handouts", source / "handouts",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        ROOT / "src" / "handouts", source / "handouts", ignore=shutil.ignore_patterns("__pycache__")
+    )
     with open(source / "handouts" / "compose" / "document.py", "a", encoding="utf-8") as file:
         file.write("\nfrom handouts.deliver import build  # upward\n")
     with open(source / "handouts" / "content" / "style.py", "a", encoding="utf-8") as file:

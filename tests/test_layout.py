@@ -9,7 +9,7 @@ import pytest
 
 from helpers import bundled_documents, run_cli
 
-SHRINK = 0.6   # points trimmed from each side of a glyph box: touching is fine, overlap is not
+SHRINK = 0.6  # points trimmed from each side of a glyph box: touching is fine, overlap is not
 
 
 def overlaps(pdf) -> list[str]:
@@ -37,8 +37,10 @@ def overlaps(pdf) -> list[str]:
                     key = (a, b)
                     if key not in seen:
                         seen.add(key)
-                        found.append(f"page {number + 1}: '{a[0]}' at {a[1]:.0f},{a[2]:.0f} "
-                                     f"overlaps '{b[0]}' at {b[1]:.0f},{b[2]:.0f}")
+                        found.append(
+                            f"page {number + 1}: '{a[0]}' at {a[1]:.0f},{a[2]:.0f} "
+                            f"overlaps '{b[0]}' at {b[1]:.0f},{b[2]:.0f}"
+                        )
     return found
 
 
@@ -74,10 +76,10 @@ def test_print_variants_have_no_overlapping_text(tmp_path, variant):
 
 NOTES = {
     "en": "Your calves were very tight today. Keep walking gently every day and do the calf "
-          "stretch we showed you twice a day. Call us if the swelling in your ankle does not "
-          "go down within two days.",
+    "stretch we showed you twice a day. Call us if the swelling in your ankle does not "
+    "go down within two days.",
     "ja": "今日はふくらはぎの張りが強かったので、ST36とBL40を中心に施術しました。毎日ゆっくり歩き、"
-          "お見せしたストレッチを1日2回続けてください。足首の腫れが2日以内に引かないときはご連絡ください。",
+    "お見せしたストレッチを1日2回続けてください。足首の腫れが2日以内に引かないときはご連絡ください。",
 }
 NAMES = {"en": ("Hanako Testperson", "Ken Testpractitioner"), "ja": ("テスト 花子", "テスト 健")}
 
@@ -87,10 +89,27 @@ NAMES = {"en": ("Hanako Testperson", "Ken Testpractitioner"), "ja": ("テスト 
 def test_personal_sheet_with_every_field_is_a_clean_sheet(tmp_path, lang, condition):
     target = tmp_path / "sheet.pdf"
     patient, practitioner = NAMES[lang]
-    result = run_cli("aftercare", "--lang", lang, "--condition", condition,
-                     "--patient", patient, "--date", "2026-11-21", "--points", "ST36,LV3,BL40",
-                     "--next", "2026-11-28 14:30", "--practitioner", practitioner,
-                     "--note", NOTES[lang], "-o", str(target))
+    result = run_cli(
+        "aftercare",
+        "--lang",
+        lang,
+        "--condition",
+        condition,
+        "--patient",
+        patient,
+        "--date",
+        "2026-11-21",
+        "--points",
+        "ST36,LV3,BL40",
+        "--next",
+        "2026-11-28 14:30",
+        "--practitioner",
+        practitioner,
+        "--note",
+        NOTES[lang],
+        "-o",
+        str(target),
+    )
     assert result.returncode == 0, result.stderr
     document = pdfium.PdfDocument(target)
     # A personal sheet may use the back of the page (compose.PERSONAL_PAGES): the safety

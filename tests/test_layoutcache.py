@@ -31,8 +31,14 @@ def test_pdfs_identical_with_cold_warm_and_damaged_entries(tmp_path, cache_dir):
     assert stored, "a handout's rows were not stored"
     good = {e.name: e.read_bytes() for e in stored}
     assert fonts.build(tmp_path / "warm", cache_dir, *SELECTION) == cold
-    for how in ("truncated", "random bytes", "flipped byte", "empty", "other version",
-                "valid but foreign"):
+    for how in (
+        "truncated",
+        "random bytes",
+        "flipped byte",
+        "empty",
+        "other version",
+        "valid but foreign",
+    ):
         for entry in stored:
             fonts.damage(entry, how)
         assert fonts.build(tmp_path / how, cache_dir, *SELECTION) == cold, how
@@ -53,8 +59,19 @@ def test_stored_positions_are_the_ones_drawn(tmp_path, cache_dir):
 def test_a_changed_view_file_is_laid_out_again(tmp_path, cache_dir):
     content = copy_content(tmp_path)
     out = tmp_path / "out"
-    args = ("build", "--force", "--jobs", "1", "--condition", "sciatica", *SELECTION,
-            "--content", str(content), "--out", str(out))
+    args = (
+        "build",
+        "--force",
+        "--jobs",
+        "1",
+        "--condition",
+        "sciatica",
+        *SELECTION,
+        "--content",
+        str(content),
+        "--out",
+        str(out),
+    )
     assert run_cli(*args).returncode == 0
     before = {e.name for e in entries(cache_dir)}
     for svg in (content / "diagrams").glob("*.svg"):
@@ -65,10 +82,21 @@ def test_a_changed_view_file_is_laid_out_again(tmp_path, cache_dir):
 
 
 def test_a_personal_sheet_stores_no_layout(tmp_path, cache_dir):
-    result = run_cli("aftercare", "--lang", "ja", "--condition", "sciatica", "--patient",
-                     "山田 花子", "--date", "2026-11-21", "--points", "GB30,LR3",
-                     "-o", str(tmp_path / "sheet.pdf"))
+    result = run_cli(
+        "aftercare",
+        "--lang",
+        "ja",
+        "--condition",
+        "sciatica",
+        "--patient",
+        "山田 花子",
+        "--date",
+        "2026-11-21",
+        "--points",
+        "GB30,LR3",
+        "-o",
+        str(tmp_path / "sheet.pdf"),
+    )
     assert result.returncode == 0, result.stderr
-    assert (cache_dir / "views").is_dir()          # the cache was used, for what is generic
+    assert (cache_dir / "views").is_dir()  # the cache was used, for what is generic
     assert not (cache_dir / layoutcache.KIND).exists()
-

@@ -14,10 +14,16 @@ from helpers import CONTENT, JIS_NO_LINE_END, JIS_NO_LINE_START
 def rules(lang: str) -> BreakRules:
     data = yaml.safe_load((CONTENT / lang / "language.yaml").read_text(encoding="utf-8"))
     lb = data["line_breaking"]
-    return BreakRules(lb["words"], frozenset(lb.get("no_line_start") or ""),
-                      frozenset(lb.get("no_line_end") or ""), tuple(lb.get("units") or ()),
-                      lb.get("min_last_line", 0), tuple(sorted((lb.get("squeeze") or {}).items())),
-                      tuple(lb.get("keep_together") or ()), lb.get("phrases"))
+    return BreakRules(
+        lb["words"],
+        frozenset(lb.get("no_line_start") or ""),
+        frozenset(lb.get("no_line_end") or ""),
+        tuple(lb.get("units") or ()),
+        lb.get("min_last_line", 0),
+        tuple(sorted((lb.get("squeeze") or {}).items())),
+        tuple(lb.get("keep_together") or ()),
+        lb.get("phrases"),
+    )
 
 
 def one_per_char(text: str) -> float:
@@ -25,7 +31,10 @@ def one_per_char(text: str) -> float:
 
 
 JA = rules("ja")
-SAMPLE = "鍼は20〜30分ほど置きます。「BL40」（委中）は、ひざの裏にあるツボです。ストレッチ、ゆっくりした散歩がおすすめです。"
+SAMPLE = (
+    "鍼は20〜30分ほど置きます。「BL40」（委中）は、ひざの裏にあるツボです。"
+    "ストレッチ、ゆっくりした散歩がおすすめです。"
+)
 
 
 @pytest.mark.parametrize("width", range(6, 30))
@@ -33,7 +42,7 @@ def test_japanese_lines_never_start_or_end_badly(width):
     lines = wrap(SAMPLE, width, one_per_char, JA)
     assert "".join(lines) == SAMPLE
     for line in lines:
-        assert line[0] not in JIS_NO_LINE_START, lines     # the standard's, not the content's
+        assert line[0] not in JIS_NO_LINE_START, lines  # the standard's, not the content's
         assert line[-1] not in JIS_NO_LINE_END, lines
         assert len(line) <= width, lines
 
@@ -65,7 +74,7 @@ def test_a_runt_is_pulled_back_by_squeezing_punctuation():
     import dataclasses
 
     text = "あいう、えおか、きくけこさしすせそたちつてとなにぬねのはひふへほまみむめもす。"
-    width = len(text) - 0.5               # one unit per character; 、 and 。 squeeze 0.2 each
+    width = len(text) - 0.5  # one unit per character; 、 and 。 squeeze 0.2 each
     greedy = wrap(text, width, one_per_char, dataclasses.replace(JA, min_last_line=0))
     assert greedy[-1] == "す。"
     lines = wrap(text, width, one_per_char, JA, em=1.0)
@@ -99,8 +108,11 @@ def test_a_span_kept_whole_is_never_split():
     def measure(_style, text):
         return float(len(text))
 
-    spans = [("GB34 陽陵泉", None, False), ("（ようりょうせん）", None, True),
-             ("ひざの下の外側にある骨の出っぱり", None, False)]
+    spans = [
+        ("GB34 陽陵泉", None, False),
+        ("（ようりょうせん）", None, True),
+        ("ひざの下の外側にある骨の出っぱり", None, False),
+    ]
     for width in range(10, 30):
         lines = [line.text for line in fill(pieces_of(spans, JA, measure), width, JA, measure)]
         assert any("（ようりょうせん）" in line for line in lines), (width, lines)
@@ -109,7 +121,10 @@ def test_a_span_kept_whole_is_never_split():
 @pytest.mark.parametrize("lang", ["ja", "ja-x-easy"])
 @pytest.mark.parametrize("width", range(6, 24))
 def test_katakana_words_and_latin_runs_never_split(lang, width):
-    text = "背骨の間のクッションが飛び出す（椎間板ヘルニア）ことがあります。LI4は2026年の秋にも使います。"
+    text = (
+        "背骨の間のクッションが飛び出す（椎間板ヘルニア）ことがあります。"
+        "LI4は2026年の秋にも使います。"
+    )
     lines = wrap(text, width, one_per_char, rules(lang))
     assert "".join(lines) == text
     for before, after in zip(lines, lines[1:]):
@@ -123,7 +138,7 @@ def test_a_katakana_word_longer_than_a_line_still_breaks():
     assert all(len(line) <= 5 for line in lines)
 
 
-@pytest.mark.parametrize("width", range(10, 30))      # the longest phrase: 9 characters
+@pytest.mark.parametrize("width", range(10, 30))  # the longest phrase: 9 characters
 def test_the_easy_edition_breaks_between_phrases_only(width):
     from handouts.content.furigana import phrase_starts
 
@@ -144,8 +159,15 @@ def test_phrases_are_words_with_their_particles_and_punctuation():
 
     text = "背骨の間のクッションが飛び出す（椎間板ヘルニア）ことがあります。"
     starts = sorted(phrase_starts(text))
-    assert ["".join(text[a:b]) for a, b in zip([0, *starts], [*starts, len(text)])] == \
-        ["背骨の", "間の", "クッションが", "飛び出す", "（椎間板ヘルニア）", "ことが", "あります。"]
+    assert ["".join(text[a:b]) for a, b in zip([0, *starts], [*starts, len(text)])] == [
+        "背骨の",
+        "間の",
+        "クッションが",
+        "飛び出す",
+        "（椎間板ヘルニア）",
+        "ことが",
+        "あります。",
+    ]
 
 
 def test_a_phrase_longer_than_a_line_breaks_between_characters():

@@ -30,8 +30,21 @@ from helpers import (
 )
 
 NAME, NOTE = "Zebulon Quartermaine-Okonkwo", "鰐淵 千草さんへ: 湯船は三日後から"
-AFTERCARE = ["aftercare", "--lang", "ja", "--condition", "sciatica", "--date", "2026-11-21",
-             "--points", "GB30,LR3", "--patient", NAME, "--note", NOTE]
+AFTERCARE = [
+    "aftercare",
+    "--lang",
+    "ja",
+    "--condition",
+    "sciatica",
+    "--date",
+    "2026-11-21",
+    "--points",
+    "GB30,LR3",
+    "--patient",
+    NAME,
+    "--note",
+    NOTE,
+]
 
 
 def entries(cache_dir: Path) -> list[Path]:
@@ -42,41 +55,59 @@ def outputs(tmp: Path, cache_dir: Path, content: Path = CONTENT) -> dict[str, by
     """A Japanese handout, a personal sheet and check's output, all from fresh processes."""
     env = {"HANDOUTS_CACHE": str(cache_dir)}
     out = tmp / "out"
-    built = run_cli("build", "--force", "--jobs", "1", "--lang", "ja", "--condition", "sciatica",
-                    "--kind", "handout", "--out", str(out), "--content", str(content), env=env)
+    built = run_cli(
+        "build",
+        "--force",
+        "--jobs",
+        "1",
+        "--lang",
+        "ja",
+        "--condition",
+        "sciatica",
+        "--kind",
+        "handout",
+        "--out",
+        str(out),
+        "--content",
+        str(content),
+        env=env,
+    )
     assert built.returncode == 0, built.stderr
     sheet = run_cli(*AFTERCARE, "-o", str(tmp / "sheet.pdf"), "--content", str(content), env=env)
     assert sheet.returncode == 0, sheet.stderr
     checked = run_cli("check", "--content", str(content), env=env)
-    return {"handout": (out / "ja" / "sciatica-handout.pdf").read_bytes(),
-            "sheet": (tmp / "sheet.pdf").read_bytes(),
-            "check": (checked.stdout + checked.stderr + str(checked.returncode)).encode()}
+    return {
+        "handout": (out / "ja" / "sciatica-handout.pdf").read_bytes(),
+        "sheet": (tmp / "sheet.pdf").read_bytes(),
+        "check": (checked.stdout + checked.stderr + str(checked.returncode)).encode(),
+    }
 
 
 def damage(path: Path, how: str) -> None:
     data = path.read_bytes()
     header_end = data.index(b"\n", len(cache.MAGIC))
-    key = data[len(cache.MAGIC):header_end].split(b" ")[0].decode()
+    key = data[len(cache.MAGIC) : header_end].split(b" ")[0].decode()
 
     def entry(payload: bytes, entry_key: str = key) -> bytes:
-        return (cache.MAGIC + f"{entry_key} {hashlib.sha256(payload).hexdigest()}\n".encode()
-                + payload)
+        return (
+            cache.MAGIC + f"{entry_key} {hashlib.sha256(payload).hexdigest()}\n".encode() + payload
+        )
 
     if how == "truncated":
-        path.write_bytes(data[:len(data) // 3])
+        path.write_bytes(data[: len(data) // 3])
     elif how == "random bytes":
         path.write_bytes(random.Random(16).randbytes(len(data)))
     elif how == "flipped byte":
         position = len(data) // 2
-        path.write_bytes(data[:position] + bytes([data[position] ^ 1]) + data[position + 1:])
+        path.write_bytes(data[:position] + bytes([data[position] ^ 1]) + data[position + 1 :])
     elif how == "empty":
         path.write_bytes(b"")
-    elif how == "other version":        # well-formed, made for another key
-        path.write_bytes(entry(data[header_end + 1:], "0" * 64))
-    elif how == "valid but foreign":    # right key and checksum, not a load
+    elif how == "other version":  # well-formed, made for another key
+        path.write_bytes(entry(data[header_end + 1 :], "0" * 64))
+    elif how == "valid but foreign":  # right key and checksum, not a load
         path.write_bytes(entry(pickle.dumps({"library": None})))
-    elif how == "truncated pickle":     # right key and checksum, a pickle cut short
-        path.write_bytes(entry(data[header_end + 1:][:5000]))
+    elif how == "truncated pickle":  # right key and checksum, a pickle cut short
+        path.write_bytes(entry(data[header_end + 1 :][:5000]))
     else:
         raise AssertionError(how)
 
@@ -89,9 +120,16 @@ def test_outputs_do_not_depend_on_the_cache(tmp_path):
     [entry] = entries(cache_dir)
     good = entry.read_bytes()
     assert outputs(tmp_path / "warm", cache_dir) == cold
-    assert entry.read_bytes() == good                 # read, not rewritten
-    for how in ("truncated", "random bytes", "flipped byte", "empty", "other version",
-                "valid but foreign", "truncated pickle"):
+    assert entry.read_bytes() == good  # read, not rewritten
+    for how in (
+        "truncated",
+        "random bytes",
+        "flipped byte",
+        "empty",
+        "other version",
+        "valid but foreign",
+        "truncated pickle",
+    ):
         damage(entry, how)
         assert outputs(tmp_path / how.replace(" ", "-"), cache_dir) == cold, how
         assert entry.read_bytes() == good, f"{how}: the entry was not replaced"
@@ -104,15 +142,14 @@ def test_the_handout_text_is_the_contents(tmp_path):
     cache_dir = tmp_path / "cache"
     outputs(tmp_path / "first", cache_dir, content)
     title = "坐骨神経痛"
-    assert title in "".join(pdf_pages_text(outputs(tmp_path / "a", cache_dir,
-                                                   content)["handout"]))
+    assert title in "".join(pdf_pages_text(outputs(tmp_path / "a", cache_dir, content)["handout"]))
     condition = content / "ja" / "conditions" / "sciatica.yaml"
     text = condition.read_text(encoding="utf-8")
     assert title in text
     condition.write_text(text.replace(title, "坐骨神経痛（改訂）", 1), encoding="utf-8")
     changed = "".join(pdf_pages_text(outputs(tmp_path / "b", cache_dir, content)["handout"]))
     assert "改訂" in changed
-    assert len(entries(cache_dir)) == 1              # one entry per folder: replaced
+    assert len(entries(cache_dir)) == 1  # one entry per folder: replaced
 
 
 def test_an_entry_is_only_used_for_its_own_files_and_versions(tmp_path, monkeypatch):
@@ -122,7 +159,7 @@ def test_an_entry_is_only_used_for_its_own_files_and_versions(tmp_path, monkeypa
     assert key is not None and loadcache.key(content) == key
     load(content)
     assert loadcache.recall(content, key) is not None
-    assert loadcache.recall(content, "0" * 64) is None          # another key: not used
+    assert loadcache.recall(content, "0" * 64) is None  # another key: not used
     # Any file of the folder, our version and PyYAML's are in the key.
     (content / "en" / "notes.txt").write_text("x", encoding="utf-8")
     assert loadcache.key(content) != key
@@ -178,7 +215,7 @@ def test_a_planted_entry_cannot_run_code(tmp_path, monkeypatch):
         loaded = load(content)
         assert not marker.exists()
         assert loaded.library is not None and "ja" in loaded.library.languages
-    assert loadcache.recall(content, key) is not None            # replaced by a real load
+    assert loadcache.recall(content, key) is not None  # replaced by a real load
 
 
 def test_no_patient_data_enters_the_cache(tmp_path):
@@ -186,13 +223,17 @@ def test_no_patient_data_enters_the_cache(tmp_path):
     not one byte form of either is in any cache file."""
     cache_dir = tmp_path / "cache"
     for run in ("cold", "warm"):
-        result = run_cli(*AFTERCARE, "-o", str(tmp_path / f"{run}.pdf"),
-                         env={"HANDOUTS_CACHE": str(cache_dir)})
+        result = run_cli(
+            *AFTERCARE, "-o", str(tmp_path / f"{run}.pdf"), env={"HANDOUTS_CACHE": str(cache_dir)}
+        )
         assert result.returncode == 0, result.stderr
     files = [p for p in cache_dir.rglob("*") if p.is_file()]
     assert any(p.parent.name == loadcache.KIND for p in files)
-    forms = [form for text in (NAME, NOTE, "Quartermaine", "鰐淵", "湯船は三日後")
-             for form in readable_forms(text)]
+    forms = [
+        form
+        for text in (NAME, NOTE, "Quartermaine", "鰐淵", "湯船は三日後")
+        for form in readable_forms(text)
+    ]
     for path in files:
         data = path.read_bytes()
         for blob in [data, *expanded(data)]:
@@ -209,17 +250,20 @@ def test_imports_pause_the_collector_and_leave_it_as_it_was():
     try:
         with importing():
             pass
-        assert not gc.isenabled()                     # a caller's choice is kept
+        assert not gc.isenabled()  # a caller's choice is kept
     finally:
         gc.enable()
-    code = ("import gc, runpy, sys; sys.argv = ['handouts', '--version']\n"
-            "try:\n    runpy.run_module('handouts', run_name='__main__')\n"
-            "except SystemExit:\n    pass\n"
-            "print(gc.isenabled())")
+    code = (
+        "import gc, runpy, sys; sys.argv = ['handouts', '--version']\n"
+        "try:\n    runpy.run_module('handouts', run_name='__main__')\n"
+        "except SystemExit:\n    pass\n"
+        "print(gc.isenabled())"
+    )
     import subprocess
 
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            cwd=ROOT, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False
+    )
     assert result.stdout.strip().endswith("True"), result.stderr
 
 
@@ -229,31 +273,54 @@ def test_the_cli_uses_the_entry(tmp_path, command):
     ones build reads first to decide what to make (handouts.yaml, each language.yaml: which
     languages, made from which), and the fonts' fonts.yaml (part of the code)."""
     cache_dir = tmp_path / "cache"
-    args = (["check"] if command == "check" else
-            ["build", "--force", "--jobs", "1", "--lang", "ja", "--condition", "sciatica",
-             "--kind", "handout", "--out", str(tmp_path / "out")])
+    args = (
+        ["check"]
+        if command == "check"
+        else [
+            "build",
+            "--force",
+            "--jobs",
+            "1",
+            "--lang",
+            "ja",
+            "--condition",
+            "sciatica",
+            "--kind",
+            "handout",
+            "--out",
+            str(tmp_path / "out"),
+        ]
+    )
     env = {"HANDOUTS_CACHE": str(cache_dir)}
     assert run_cli(*args, env=env).returncode in (0, 1)
-    code = ("import sys, runpy\n"
-            "import handouts.content.yamlsrc as y\n"
-            "calls = []\n"
-            "real = y.load_yaml\n"
-            "def counted(path, *a, **k):\n"
-            "    from pathlib import Path\n"
-            f"    if Path(path).resolve().is_relative_to({str(CONTENT)!r}) and Path(path).name \\\n"
-            "            not in ('handouts.yaml', 'language.yaml'):\n"
-            "        calls.append(str(path))\n"
-            "    return real(path, *a, **k)\n"
-            "y.load_yaml = counted\n"
-            f"sys.argv = ['handouts', *{args!r}]\n"
-            "try:\n    runpy.run_module('handouts', run_name='__main__')\n"
-            "except SystemExit:\n    pass\n"
-            "print('PARSED', len(calls))")
+    code = (
+        "import sys, runpy\n"
+        "import handouts.content.yamlsrc as y\n"
+        "calls = []\n"
+        "real = y.load_yaml\n"
+        "def counted(path, *a, **k):\n"
+        "    from pathlib import Path\n"
+        f"    if Path(path).resolve().is_relative_to({str(CONTENT)!r}) and Path(path).name \\\n"
+        "            not in ('handouts.yaml', 'language.yaml'):\n"
+        "        calls.append(str(path))\n"
+        "    return real(path, *a, **k)\n"
+        "y.load_yaml = counted\n"
+        f"sys.argv = ['handouts', *{args!r}]\n"
+        "try:\n    runpy.run_module('handouts', run_name='__main__')\n"
+        "except SystemExit:\n    pass\n"
+        "print('PARSED', len(calls))"
+    )
     import os
     import subprocess
 
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            cwd=ROOT, env={**os.environ, **env}, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, **env},
+        check=False,
+    )
     assert "PARSED 0" in result.stdout, result.stdout + result.stderr
 
 
@@ -263,38 +330,50 @@ def check_in_process(content: Path, cache_dir: Path) -> tuple[str, bool]:
     import os
     import subprocess
 
-    code = ("import sys, runpy\n"
-            f"sys.argv = ['handouts', 'check', '--content', {str(content)!r}]\n"
-            "try:\n    runpy.run_module('handouts', run_name='__main__')\n"
-            "except SystemExit as exit:\n    print('EXIT', exit.code)\n"
-            "print('ANALYSER', 'sudachipy' in sys.modules)")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            cwd=ROOT, env={**os.environ, "HANDOUTS_CACHE": str(cache_dir)},
-                            check=False)
+    code = (
+        "import sys, runpy\n"
+        f"sys.argv = ['handouts', 'check', '--content', {str(content)!r}]\n"
+        "try:\n    runpy.run_module('handouts', run_name='__main__')\n"
+        "except SystemExit as exit:\n    print('EXIT', exit.code)\n"
+        "print('ANALYSER', 'sudachipy' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "HANDOUTS_CACHE": str(cache_dir)},
+        check=False,
+    )
     output, _, analyser = result.stdout.rpartition("ANALYSER ")
     return output + result.stderr, analyser.strip() == "True"
 
 
 def test_unread_kanji_are_reported_alike_from_the_cache(tmp_path):
     content = copy_content(tmp_path)
-    edit(content / "ja-x-easy" / "conditions" / "sciatica.yaml", "title: 坐骨神経痛",
-         "title: 坐骨神経痛鬯黹")
+    edit(
+        content / "ja-x-easy" / "conditions" / "sciatica.yaml",
+        "title: 坐骨神経痛",
+        "title: 坐骨神経痛鬯黹",
+    )
     cache_dir = tmp_path / "cache"
     cold, analysed = check_in_process(content, cache_dir)
     assert analysed and "no reading for '坐骨神経痛鬯黹'" in cold
-    [entry] = [p for p in (cache_dir / "readings").iterdir()
-               if b"\\u9b2f" in p.read_bytes()]      # 鬯 (JSON): the entry with the warning
+    [entry] = [
+        p for p in (cache_dir / "readings").iterdir() if b"\\u9b2f" in p.read_bytes()
+    ]  # 鬯 (JSON): the entry with the warning
     good = entry.read_bytes()
     warm, analysed = check_in_process(content, cache_dir)
-    assert warm == cold and not analysed                  # read back, SudachiPy not loaded
+    assert warm == cold and not analysed  # read back, SudachiPy not loaded
     for how in ("truncated", "flipped byte", "empty", "other version", "foreign"):
         if how == "foreign":
             data = entry.read_bytes()
             header_end = data.index(b"\n", len(cache.MAGIC))
-            key = data[len(cache.MAGIC):header_end].split(b" ")[0].decode()
+            key = data[len(cache.MAGIC) : header_end].split(b" ")[0].decode()
             payload = cache.pack([["x.yaml", 1, 1, "message", None, "severe"]])
-            entry.write_bytes(cache.MAGIC + f"{key} {hashlib.sha256(payload).hexdigest()}\n"
-                              .encode() + payload)
+            entry.write_bytes(
+                cache.MAGIC + f"{key} {hashlib.sha256(payload).hexdigest()}\n".encode() + payload
+            )
         else:
             damage(entry, how)
         again, analysed = check_in_process(content, cache_dir)

@@ -24,19 +24,25 @@ from test_kinsoku import group_lines, page_chars
 
 MM = 72 / 25.4
 LEG_VIEWS = {"lower-body-back", "lower-body-front", "inner-ankle"}
-LEG_MIN = 45 * MM           # every leg view at least 45 mm tall on paper
-DETAIL_MIN = 30 * MM        # hand and foot: still big enough to find a point on
-OUTLINE_MIN, DETAIL_STROKE_MIN = 0.75, 0.5   # points, on paper
-NUMBER_MIN = 11             # marker numbers
-LARGE_MIN = 14              # large print: footer, captions, everything
-QR_CLEAR = 3 * MM           # footer text ends this far before the QR block
+LEG_MIN = 45 * MM  # every leg view at least 45 mm tall on paper
+DETAIL_MIN = 30 * MM  # hand and foot: still big enough to find a point on
+OUTLINE_MIN, DETAIL_STROKE_MIN = 0.75, 0.5  # points, on paper
+NUMBER_MIN = 11  # marker numbers
+LARGE_MIN = 14  # large print: footer, captions, everything
+QR_CLEAR = 3 * MM  # footer text ends this far before the QR block
 ALL_POINTS = "GB30,BL40,BL23,BL54,GB34,ST36,LI4,SP6,KI3,LR3"
 POINT_SETS = {"p0": "", "p3": "ST36,LV3,BL40", "p10": ALL_POINTS}
-VARIANTS = {"a4": (), "letter": ("--paper", "letter"), "large": ("--large-print",),
-            "large-letter": ("--paper", "letter", "--large-print")}
+VARIANTS = {
+    "a4": (),
+    "letter": ("--paper", "letter"),
+    "large": ("--large-print",),
+    "large-letter": ("--paper", "letter", "--large-print"),
+}
 NAMES = {"en": ("Hanako Testperson", "Ken Testpractitioner"), "ja": ("テスト 花子", "テスト 健")}
-NOTES = {"en": "Walk gently every day and do the calf stretch twice a day.",
-         "ja": "毎日ゆっくり歩き、ふくらはぎのストレッチを1日2回続けてください。"}
+NOTES = {
+    "en": "Walk gently every day and do the calf stretch twice a day.",
+    "ja": "毎日ゆっくり歩き、ふくらはぎのストレッチを1日2回続けてください。",
+}
 
 
 @pytest.fixture(scope="session")
@@ -62,27 +68,43 @@ def documents(tmp_path_factory) -> dict[str, Path]:
         patient, practitioner = NAMES[lang]
         for slug in ("sciatica", "leg-pain"):
             for name, points in POINT_SETS.items():
-                fields = dict(patient=patient, date="2026-11-21", points=points,
-                              next_visit="2026-11-28 14:30", practitioner=practitioner,
-                              note=NOTES[lang])
+                fields = dict(
+                    patient=patient,
+                    date="2026-11-21",
+                    points=points,
+                    next_visit="2026-11-28 14:30",
+                    practitioner=practitioner,
+                    note=NOTES[lang],
+                )
                 target = root / "personal" / f"a4-{lang}-{slug}-{name}.pdf"
                 target.parent.mkdir(parents=True, exist_ok=True)
-                result = run_cli("aftercare", "--lang", lang, "--condition", slug,
-                                 *[f"--{k.replace('_', '-')}={v}" for k, v in fields.items()
-                                   if k != "next_visit"], f"--next={fields['next_visit']}",
-                                 "-o", str(target))
+                result = run_cli(
+                    "aftercare",
+                    "--lang",
+                    lang,
+                    "--condition",
+                    slug,
+                    *[
+                        f"--{k.replace('_', '-')}={v}"
+                        for k, v in fields.items()
+                        if k != "next_visit"
+                    ],
+                    f"--next={fields['next_visit']}",
+                    "-o",
+                    str(target),
+                )
                 if result.returncode != 0:
                     failures.append(f"aftercare {lang} {slug} {name}: {result.stderr.strip()}")
                 else:
                     found[f"a4/{lang}/{slug}-personal-{name}"] = target
                 for variant in ("letter", "large", "large-letter"):
-                    options = Options("letter" if "letter" in variant else "a4",
-                                      "large" in variant)
+                    options = Options("letter" if "letter" in variant else "a4", "large" in variant)
                     personal = personal_details(library, lang, **fields)
                     try:
-                        data, _ = render_one(library, Job(lang, slug, "aftercare"), options,
-                                             personal)
-                    except Exception as exc:     # reported below, with every other failure
+                        data, _ = render_one(
+                            library, Job(lang, slug, "aftercare"), options, personal
+                        )
+                    except Exception as exc:  # reported below, with every other failure
                         failures.append(f"personal {variant} {lang} {slug} {name}: {exc}")
                         continue
                     target = root / "personal" / f"{variant}-{lang}-{slug}-{name}.pdf"
@@ -93,8 +115,9 @@ def documents(tmp_path_factory) -> dict[str, Path]:
 
 
 def each(documents, only=lambda name: True):
-    return [(name, path) for name, path in documents.items()
-            if not name.startswith("_") and only(name)]
+    return [
+        (name, path) for name, path in documents.items() if not name.startswith("_") and only(name)
+    ]
 
 
 @pytest.fixture(scope="session")
@@ -124,7 +147,8 @@ def test_every_view_is_printed_large_enough(scanned):
                 _, y0, _, y1 = pdfscan.bbox([p for paint in paints for p in paint.points])
                 least = LEG_MIN if view in LEG_VIEWS else DETAIL_MIN
                 assert y1 - y0 >= least - 0.5, (
-                    f"{name} p{number}: {view} is {(y1 - y0) / MM:.1f} mm tall")
+                    f"{name} p{number}: {view} is {(y1 - y0) / MM:.1f} mm tall"
+                )
                 seen.add(view)
     assert seen == LEG_VIEWS | {"hand-back", "foot-top"}
 
@@ -164,10 +188,11 @@ def test_marker_badges_never_overlap_badges_leaders_or_text(scanned):
             for item in page.tagged("/Badge"):
                 key = next(props.get("/N") for tag, props in item.tags if tag == "/Badge")
                 badges.setdefault(key, []).append(item)
-            circles = {key: _circle([i for i in items if isinstance(i, pdfscan.Paint)])
-                       for key, items in badges.items()}
-            numbers = [t for items in badges.values() for t in items
-                       if isinstance(t, pdfscan.Text)]
+            circles = {
+                key: _circle([i for i in items if isinstance(i, pdfscan.Paint)])
+                for key, items in badges.items()
+            }
+            numbers = [t for items in badges.values() for t in items if isinstance(t, pdfscan.Text)]
             assert all(t.size >= NUMBER_MIN - 0.01 for t in numbers), (name, number)
             leader_lines = {}
             for paint in page.tagged("/Leader"):
@@ -186,7 +211,8 @@ def test_marker_badges_never_overlap_badges_leaders_or_text(scanned):
                     if any(tag == "/Badge" for tag, _ in text.tags):
                         continue
                     assert not _circle_box_overlap(circle, text.box), (
-                        f"{name} p{number}: badge {key} covers text")
+                        f"{name} p{number}: badge {key} covers text"
+                    )
                 checked += 1
     assert checked > 100
 
@@ -194,8 +220,11 @@ def test_marker_badges_never_overlap_badges_leaders_or_text(scanned):
 def _segment_distance(p, a, b) -> float:
     dx, dy = b[0] - a[0], b[1] - a[1]
     length = dx * dx + dy * dy
-    t = 0.0 if length == 0 else max(0.0, min(1.0, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy)
-                                         / length))
+    t = (
+        0.0
+        if length == 0
+        else max(0.0, min(1.0, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / length))
+    )
     return math.hypot(p[0] - a[0] - t * dx, p[1] - a[1] - t * dy)
 
 
@@ -215,8 +244,9 @@ def _cross(p1, p2, q1, q2) -> bool:
     def side(o, a, b):
         return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
 
-    return ((side(q1, q2, p1) > 0) != (side(q1, q2, p2) > 0)
-            and (side(p1, p2, q1) > 0) != (side(p1, p2, q2) > 0))
+    return (side(q1, q2, p1) > 0) != (side(q1, q2, p2) > 0) and (side(p1, p2, q1) > 0) != (
+        side(p1, p2, q2) > 0
+    )
 
 
 def test_both_qr_codes_decode_on_every_page(documents):
@@ -235,14 +265,19 @@ def test_footer_text_ends_well_before_the_qr_block(scanned):
             codes = [pdfscan.bbox(p.points) for p in page.tagged("/QRCode")]
             captions = [t.box for t in page.tagged("/QRCaption") if isinstance(t, pdfscan.Text)]
             assert len(codes) == 2 and len(captions) >= 2, (name, number)
-            block = (min(b[0] for b in codes + captions), min(b[1] for b in codes + captions),
-                     max(b[2] for b in codes + captions), max(b[3] for b in codes + captions))
+            block = (
+                min(b[0] for b in codes + captions),
+                min(b[1] for b in codes + captions),
+                max(b[2] for b in codes + captions),
+                max(b[3] for b in codes + captions),
+            )
             for text in page.texts:
                 if any(tag == "/QRCaption" for tag, _ in text.tags):
                     continue
                 assert _rect_distance(text.box, block) >= QR_CLEAR - 0.2, (
                     f"{name} p{number}: text {text.codes[:20]!r} is "
-                    f"{_rect_distance(text.box, block) / MM:.1f} mm from the QR codes")
+                    f"{_rect_distance(text.box, block) / MM:.1f} mm from the QR codes"
+                )
 
 
 def _font_sizes(page) -> list[tuple[str, float]]:
@@ -250,9 +285,11 @@ def _font_sizes(page) -> list[tuple[str, float]]:
     from pypdfium2 import raw
 
     textpage = page.get_textpage()
-    return [(textpage.get_text_range(i, 1), raw.FPDFText_GetFontSize(textpage.raw, i))
-            for i in range(textpage.count_chars())
-            if textpage.get_text_range(i, 1) not in ("\r", "\n", "", " ")]
+    return [
+        (textpage.get_text_range(i, 1), raw.FPDFText_GetFontSize(textpage.raw, i))
+        for i in range(textpage.count_chars())
+        if textpage.get_text_range(i, 1) not in ("\r", "\n", "", " ")
+    ]
 
 
 def test_phone_and_email_are_never_the_smallest_text(documents):
@@ -265,7 +302,7 @@ def test_phone_and_email_are_never_the_smallest_text(documents):
             smallest = min(size for _, size in chars)
             for needle in (clinic["email"], clinic["phone"]):
                 start = text.index(needle)
-                sizes = {round(size, 1) for _, size in chars[start:start + len(needle)]}
+                sizes = {round(size, 1) for _, size in chars[start : start + len(needle)]}
                 assert min(sizes) > smallest + 0.5, (name, number, needle, sizes, smallest)
 
 
@@ -275,13 +312,19 @@ def test_the_urgent_signs_are_never_split_across_pages(documents):
         lang = name.split("/")[1]
         slug = "sciatica" if "sciatica" in name else "leg-pain"
         ui = yaml.safe_load((CONTENT / lang / "ui.yaml").read_text(encoding="utf-8"))
-        condition = yaml.safe_load((CONTENT / lang / "conditions" / f"{slug}.yaml")
-                                   .read_text(encoding="utf-8"))
+        condition = yaml.safe_load(
+            (CONTENT / lang / "conditions" / f"{slug}.yaml").read_text(encoding="utf-8")
+        )
         wanted = [ui["see_a_doctor_urgent"], *condition["see_a_doctor"]["urgent"]]
-        pages = ["".join(page.get_textpage().get_text_range().split())
-                 for page in pdfium.PdfDocument(path)]
-        holding = [number for number, text in enumerate(pages, start=1)
-                   if all("".join(w.split()) in text for w in wanted)]
+        pages = [
+            "".join(page.get_textpage().get_text_range().split())
+            for page in pdfium.PdfDocument(path)
+        ]
+        holding = [
+            number
+            for number, text in enumerate(pages, start=1)
+            if all("".join(w.split()) in text for w in wanted)
+        ]
         assert holding, f"{name}: the urgent signs are not all on one page"
 
 
@@ -305,10 +348,14 @@ def reading(text) -> bool:
 
 def test_large_print_is_one_column(documents):
     ui = yaml.safe_load((CONTENT / "en" / "ui.yaml").read_text(encoding="utf-8"))
-    for name, path in each(documents, lambda n: n.startswith("large") and "/en/" in n
-                           and "handout" in n):
-        lines = [line for page in pdfium.PdfDocument(path)
-                 for line in page.get_textpage().get_text_range().splitlines()]
+    for name, path in each(
+        documents, lambda n: n.startswith("large") and "/en/" in n and "handout" in n
+    ):
+        lines = [
+            line
+            for page in pdfium.PdfDocument(path)
+            for line in page.get_textpage().get_text_range().splitlines()
+        ]
         assert any(line.strip() == ui["symptoms"] for line in lines), name
         assert not any(ui["symptoms"] in line and ui["causes"] in line for line in lines), name
 
@@ -316,9 +363,11 @@ def test_large_print_is_one_column(documents):
 # -- Japanese runts --------------------------------------------------------------------------
 def runts(pdf: Path) -> list[str]:
     """Paragraphs whose last printed line has 1 to 3 characters, from character positions."""
-    return [f"page {number}: {found}" for number, page in
-            enumerate(pdfium.PdfDocument(pdf), start=1)
-            for found in short_last_lines(_lines_with_boxes(page_chars(page)))]
+    return [
+        f"page {number}: {found}"
+        for number, page in enumerate(pdfium.PdfDocument(pdf), start=1)
+        for found in short_last_lines(_lines_with_boxes(page_chars(page)))
+    ]
 
 
 def short_last_lines(lines: list[dict]) -> list[str]:
@@ -331,8 +380,12 @@ def short_last_lines(lines: list[dict]) -> list[str]:
             continue
         size = line["size"]
         step = above["bottom"] - line["bottom"]
-        if (abs(above["size"] - size) < 0.5 and 1.0 * size <= step <= 2.2 * size
-                and abs(above["left"] - line["left"]) < 1.5 and len(above["text"]) >= 8):
+        if (
+            abs(above["size"] - size) < 0.5
+            and 1.0 * size <= step <= 2.2 * size
+            and abs(above["left"] - line["left"]) < 1.5
+            and len(above["text"]) >= 8
+        ):
             found.append(f"{above['text'][-12:]!r} / {text!r}")
     return found
 
@@ -345,7 +398,7 @@ def _lines_with_boxes(chars) -> list[dict]:
             middle = (char.bottom + char.top) / 2
             band = (min(c.bottom for c in current), max(c.top for c in current))
             gap = char.left - previous.right
-            size = char.top - char.bottom     # squeezed punctuation may overlap (test_kinsoku)
+            size = char.top - char.bottom  # squeezed punctuation may overlap (test_kinsoku)
             if band[0] <= middle <= band[1] and -size / 4 <= gap <= size:
                 current.append(char)
                 continue
@@ -353,9 +406,15 @@ def _lines_with_boxes(chars) -> list[dict]:
         current = [char]
     if current:
         lines.append(current)
-    return [{"text": "".join(c.text for c in line), "left": line[0].left,
-             "bottom": min(c.bottom for c in line),
-             "size": max(c.top - c.bottom for c in line)} for line in lines]
+    return [
+        {
+            "text": "".join(c.text for c in line),
+            "left": line[0].left,
+            "bottom": min(c.bottom for c in line),
+            "size": max(c.top - c.bottom for c in line),
+        }
+        for line in lines
+    ]
 
 
 def test_the_runt_finder_finds_a_runt_and_only_a_runt():
@@ -364,7 +423,7 @@ def test_the_runt_finder_finds_a_runt_and_only_a_runt():
     runt = fake_line("痛みをやわらげる助けになる可能性があり", 700) + fake_line("ます。", 682)
     assert short_last_lines(_lines_with_boxes(runt)) == ["'る助けになる可能性があり' / 'ます。'"]
     fine = fake_line("痛みをやわらげる助けになる可能", 700) + fake_line("性があります。", 682)
-    heading = fake_line("手の甲", 700)                       # a short line of its own
+    heading = fake_line("手の甲", 700)  # a short line of its own
     assert short_last_lines(_lines_with_boxes(fine + heading)) == []
 
 
@@ -376,20 +435,35 @@ def test_no_japanese_paragraph_ends_with_a_runt(documents):
 
 def test_readings_and_words_are_never_split(documents):
     readings = yaml.safe_load((CONTENT / "ja" / "points.yaml").read_text(encoding="utf-8"))
-    wanted = {f"（{entry['reading']}）" for code, entry in readings.items()
-              if isinstance(entry, dict) and entry.get("reading")}
+    wanted = {
+        f"（{entry['reading']}）"
+        for code, entry in readings.items()
+        if isinstance(entry, dict) and entry.get("reading")
+    }
     for name, path in each(documents, lambda n: "/ja/" in n and "handout" in n):
-        text = "\n".join(group_lines([c for page in pdfium.PdfDocument(path)
-                                      for c in page_chars(page)]))
+        text = "\n".join(
+            group_lines([c for page in pdfium.PdfDocument(path) for c in page_chars(page)])
+        )
         for reading in wanted:
             if reading[1:-1] in text.replace("\n", ""):
                 assert reading in text, f"{name}: {reading} is split across lines"
-    words = set(re.findall(r"[A-Za-z]+", " ".join(
-        str(v) for path in (CONTENT / "en").rglob("*.yaml")
-        for v in _strings(yaml.safe_load(path.read_text(encoding="utf-8"))))))
+    words = set(
+        re.findall(
+            r"[A-Za-z]+",
+            " ".join(
+                str(v)
+                for path in (CONTENT / "en").rglob("*.yaml")
+                for v in _strings(yaml.safe_load(path.read_text(encoding="utf-8")))
+            ),
+        )
+    )
     for name, path in each(documents, lambda n: "/en/" in n):
-        lines = [line for page in pdfium.PdfDocument(path)
-                 for line in page.get_textpage().get_text_range().splitlines() if line.strip()]
+        lines = [
+            line
+            for page in pdfium.PdfDocument(path)
+            for line in page.get_textpage().get_text_range().splitlines()
+            if line.strip()
+        ]
         for before, after in zip(lines, lines[1:]):
             head = re.search(r"([A-Za-z]+)$", before.rstrip())
             tail = re.match(r"([A-Za-z]+)", after.lstrip())
@@ -424,7 +498,7 @@ def test_the_glyph_check_catches_a_missing_glyph(tmp_path):
     buffer = io.BytesIO()
     canvas = Canvas(buffer)
     canvas.setFont(family("NotoSans").regular, 12)
-    canvas.drawString(100, 100, "Hegu 合谷")       # NotoSans has no kanji
+    canvas.drawString(100, 100, "Hegu 合谷")  # NotoSans has no kanji
     canvas.showPage()
     canvas.save()
     assert pdfscan.missing_glyphs(buffer.getvalue())
@@ -435,10 +509,15 @@ def test_no_heading_is_left_at_the_foot_of_a_page(documents):
     of the documents' headings)."""
     for lang in ("en", "ja"):
         ui = yaml.safe_load((CONTENT / lang / "ui.yaml").read_text(encoding="utf-8"))
-        headings = {str(v) for k, v in ui.items() if isinstance(v, str) and len(v) < 40
-                    # the writing area's lines follow its label; the red-flag box's advice
-                    # lines stand on their own
-                    and k not in ("memo", "urgent_advice", "urgent_no_email")}
+        headings = {
+            str(v)
+            for k, v in ui.items()
+            if isinstance(v, str)
+            and len(v) < 40
+            # the writing area's lines follow its label; the red-flag box's advice
+            # lines stand on their own
+            and k not in ("memo", "urgent_advice", "urgent_no_email")
+        }
         for name, path in each(documents, lambda n, lang=lang: f"/{lang}/" in n):
             for number, page in enumerate(pdfium.PdfDocument(path), start=1):
                 rows = _lines_with_boxes(page_chars(page))
@@ -450,7 +529,8 @@ def test_no_heading_is_left_at_the_foot_of_a_page(documents):
                 if body and number < len(pdfium.PdfDocument(path)):
                     last = min(body, key=lambda row: row["bottom"])
                     assert last["text"].strip() not in headings, (
-                        f"{name} p{number}: '{last['text']}' ends the page")
+                        f"{name} p{number}: '{last['text']}' ends the page"
+                    )
 
 
 # -- overlaps -------------------------------------------------------------------------------------

@@ -21,16 +21,21 @@ from helpers import CONTENT, char_sizes, decode_qr, page_image, run_cli
 from test_layout import overlaps
 
 ALL_POINTS = list(yaml.safe_load((CONTENT / "points.yaml").read_text(encoding="utf-8"))["points"])
-THREE = ["GB30", "BL40", "LV3"]            # LV3: an alias of LR3
+THREE = ["GB30", "BL40", "LV3"]  # LV3: an alias of LR3
 PATIENT = {"en": "Hanako Testperson", "ja": "テスト 花子"}
 PRACTITIONER = {"en": "Ken Testpractitioner", "ja": "テスト 健"}
 NOTE = {
     "en": "Your calves were tight today. Walk gently every day and do the calf stretch twice "
-          "a day.",
-    "ja": "今日はふくらはぎの張りが強めでした。毎日ゆっくり歩き、ストレッチを1日2回続けてください。",
+    "a day.",
+    "ja": "今日はふくらはぎの張りが強めでした。"
+    "毎日ゆっくり歩き、ストレッチを1日2回続けてください。",
 }
-VARIANTS = {"a4": (), "letter": ("--paper", "letter"), "large": ("--large-print",),
-            "letter-large": ("--paper", "letter", "--large-print")}
+VARIANTS = {
+    "a4": (),
+    "letter": ("--paper", "letter"),
+    "large": ("--large-print",),
+    "letter-large": ("--paper", "letter", "--large-print"),
+}
 # ISO 216 and ANSI paper sizes in points (1 pt = 1/72 in = 25.4/72 mm)
 PAPER_PT = {"a4": (210 / 25.4 * 72, 297 / 25.4 * 72), "letter": (8.5 * 72, 11 * 72)}
 # Large print means at least 18 pt body text (issue 17; DESIGN.md section 4 asks for 16 or more).
@@ -46,10 +51,24 @@ def load(relative: str) -> dict:
 
 def make_sheet(tmp_path, lang, variant, points, note):
     target = tmp_path / "sheet.pdf"
-    args = ["aftercare", "--lang", lang, "--condition", "sciatica",
-            "--patient", PATIENT[lang], "--practitioner", PRACTITIONER[lang],
-            "--date", "2026-11-21", "--next", "2026-11-28 14:30", *VARIANTS[variant],
-            "-o", str(target)]
+    args = [
+        "aftercare",
+        "--lang",
+        lang,
+        "--condition",
+        "sciatica",
+        "--patient",
+        PATIENT[lang],
+        "--practitioner",
+        PRACTITIONER[lang],
+        "--date",
+        "2026-11-21",
+        "--next",
+        "2026-11-28 14:30",
+        *VARIANTS[variant],
+        "-o",
+        str(target),
+    ]
     if points is not None:
         args += ["--points", ",".join(points)]
     if note is not None:
@@ -73,8 +92,10 @@ def sizes_of(pdf, needle: str) -> set[float]:
     chars = [(i, c) for i, c in chars if c and not c.isspace()]
     flat = "".join(c for _, c in chars)
     start = flat.index(squeeze(needle))
-    return {round(raw.FPDFText_GetFontSize(textpage.raw, i), 1)
-            for i, _ in chars[start:start + len(squeeze(needle))]}
+    return {
+        round(raw.FPDFText_GetFontSize(textpage.raw, i), 1)
+        for i, _ in chars[start : start + len(squeeze(needle))]
+    }
 
 
 def check_qr_codes(pdf, lang: str) -> None:
@@ -82,13 +103,14 @@ def check_qr_codes(pdf, lang: str) -> None:
     codes = decode_qr(page_image(pdf, 0, dpi=150))
     assert len(codes) == 2, codes
     mailto = next(c for c in codes if c.startswith("mailto:"))
-    address, _, query = mailto[len("mailto:"):].partition("?")
+    address, _, query = mailto[len("mailto:") :].partition("?")
     assert address == clinic["email"]
     assert parse_qs(query)["subject"] == [ui["mailto_subject"]]
     maps = next(c for c in codes if not c.startswith("mailto:"))
     assert urlsplit(maps).scheme == "https"
-    assert clinic["map_query"] in [unquote(v) for vs in parse_qs(urlsplit(maps).query).values()
-                                   for v in vs]
+    assert clinic["map_query"] in [
+        unquote(v) for vs in parse_qs(urlsplit(maps).query).values() for v in vs
+    ]
 
 
 def check_refusal(result, tmp_path, lang, variant, points, note) -> None:
@@ -96,11 +118,10 @@ def check_refusal(result, tmp_path, lang, variant, points, note) -> None:
     assert result.returncode == 1
     (line,) = [x for x in result.stderr.splitlines() if x.startswith("error: ")]
     assert "What takes the space:" in line, line
-    assert re.match(r"error: --(note|points|patient)[ :]", line), line    # the option first
+    assert re.match(r"error: --(note|points|patient)[ :]", line), line  # the option first
     assert not (tmp_path / "sheet.pdf").exists()
     promised = re.search(r"the (\d+) treated points, (\d+) too many \((\d+) fit", line)
-    cut = re.search(r"the note, about (\d+) characters too long \((\d+) of its (\d+) fit",
-                    line)
+    cut = re.search(r"the note, about (\d+) characters too long \((\d+) of its (\d+) fit", line)
     no_room = re.search(r"the note, (\d+) characters \(there is no room for it\)", line)
     assert promised or cut or no_room, line
     if promised:
@@ -108,9 +129,9 @@ def check_refusal(result, tmp_path, lang, variant, points, note) -> None:
         count, over, kept = map(int, promised.groups())
         assert count == len(points) and count - kept == over and 0 <= kept < count
         result, _ = make_sheet(tmp_path, lang, variant, points[:kept] or None, note)
-        assert result.returncode == 0, result.stderr          # the promise holds
-        result, _ = make_sheet(tmp_path, lang, variant, points[:kept + 1], note)
-        assert result.returncode == 1                           # and is the most that fits
+        assert result.returncode == 0, result.stderr  # the promise holds
+        result, _ = make_sheet(tmp_path, lang, variant, points[: kept + 1], note)
+        assert result.returncode == 1  # and is the most that fits
     if cut:
         over, kept, length = map(int, cut.groups())
         assert length == len(note) and kept + over == length
@@ -141,7 +162,7 @@ def test_personal_sheet_in_every_variant(tmp_path, variant, lang, points):
     ui = load(f"{lang}/ui.yaml")
     # The name as the language addresses a patient: "テスト 花子 様" in Japanese.
     addressed = ui["patient_name"].format(patient=PATIENT[lang])
-    assert squeeze(addressed) in squeeze(text)          # large print may wrap it
+    assert squeeze(addressed) in squeeze(text)  # large print may wrap it
     if lang == "ja":
         assert addressed == f"{PATIENT['ja']} 様"
         assert not re.search(r"[()]", text), "ASCII brackets on a Japanese sheet"
@@ -152,7 +173,7 @@ def test_personal_sheet_in_every_variant(tmp_path, variant, lang, points):
             assert code in text
     if large:
         sizes = char_sizes(target)
-        body = max(sizes, key=sizes.get)                 # most text is body text
+        body = max(sizes, key=sizes.get)  # most text is body text
         assert body >= LARGE_BODY, sizes
         assert min(sizes_of(target, addressed)) >= LARGE_BODY
         assert min(sizes_of(target, NOTE[lang][:20])) >= LARGE_BODY
@@ -188,32 +209,68 @@ def test_japanese_titles_use_japanese_punctuation(tmp_path):
 def test_a_name_already_addressed_is_refused(tmp_path):
     """The sheet adds 様 itself: a name typed with it would print "様 様"."""
     target = tmp_path / "sheet.pdf"
-    result = run_cli("aftercare", "--lang", "ja", "--condition", "sciatica",
-                     "--patient", "テスト 花子 様", "-o", str(target))
+    result = run_cli(
+        "aftercare",
+        "--lang",
+        "ja",
+        "--condition",
+        "sciatica",
+        "--patient",
+        "テスト 花子 様",
+        "-o",
+        str(target),
+    )
     assert result.returncode == 1
     assert "leave out '様'" in result.stderr and "Traceback" not in result.stderr
     assert not target.exists()
     # English adds nothing, so the same name is printed as typed
-    result = run_cli("aftercare", "--lang", "en", "--condition", "sciatica",
-                     "--patient", "Sam Sama", "-o", str(target))
+    result = run_cli(
+        "aftercare",
+        "--lang",
+        "en",
+        "--condition",
+        "sciatica",
+        "--patient",
+        "Sam Sama",
+        "-o",
+        str(target),
+    )
     assert result.returncode == 0, result.stderr
 
 
-@pytest.mark.parametrize("lang,variant,points,edition", [
-    ("en", "a4", "GB30,BL40", ()),
-    ("ja", "letter", "ST36,LI4", ()),
-    ("ja", "a4", "GB30,BL40", ("--edition", "bilingual")),
-])
-def test_the_views_grow_into_room_a_short_sheet_leaves_on_a_later_page(tmp_path, lang, variant,
-                                                                       points, edition):
+@pytest.mark.parametrize(
+    "lang,variant,points,edition",
+    [
+        ("en", "a4", "GB30,BL40", ()),
+        ("ja", "letter", "ST36,LI4", ()),
+        ("ja", "a4", "GB30,BL40", ("--edition", "bilingual")),
+    ],
+)
+def test_the_views_grow_into_room_a_short_sheet_leaves_on_a_later_page(
+    tmp_path, lang, variant, points, edition
+):
     """A sheet of few points left its views at their smallest (45 mm) with its last page half
     empty: they grow (what follows moves on into that room) while the sheet keeps its pages."""
     import pdfscan
 
     target = tmp_path / "sheet.pdf"
-    result = run_cli("aftercare", "--lang", lang, "--condition", "sciatica", *VARIANTS[variant],
-                     *edition, "--patient", PATIENT[lang], "--date", "2026-11-21", "--points",
-                     points, "-o", str(target))
+    result = run_cli(
+        "aftercare",
+        "--lang",
+        lang,
+        "--condition",
+        "sciatica",
+        *VARIANTS[variant],
+        *edition,
+        "--patient",
+        PATIENT[lang],
+        "--date",
+        "2026-11-21",
+        "--points",
+        points,
+        "-o",
+        str(target),
+    )
     assert result.returncode == 0, result.stderr
     pages = pdfscan.read(target)
     assert len(pages) <= (4 if edition else 2)

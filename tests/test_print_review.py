@@ -14,15 +14,35 @@ from helpers import CONTENT, copy_content, pdf_pages_text, run_cli
 PATIENT = "山田 花子"
 PRACTITIONER = "テスト 健"
 NOTE = "今日は腰の筋肉がかたかったです。お風呂で温めて、ゆっくり休んでください。"
-TREATED = ("GB30", "BL40", "LI4")       # sciatica's other points on these views: BL23, BL54
+TREATED = ("GB30", "BL40", "LI4")  # sciatica's other points on these views: BL23, BL54
 
 
 def sheet(out: Path, lang: str, *options: str, content: Path = CONTENT) -> Path:
     pdf = out / f"{lang}{''.join(options)}.pdf"
-    result = run_cli("aftercare", "--content", str(content), "--lang", lang,
-                     "--condition", "sciatica", "--patient", PATIENT, "--date", "2026-12-01",
-                     "--points", ",".join(TREATED), "--next", "2026-12-08 10:00",
-                     "--practitioner", PRACTITIONER, "--note", NOTE, *options, "-o", str(pdf))
+    result = run_cli(
+        "aftercare",
+        "--content",
+        str(content),
+        "--lang",
+        lang,
+        "--condition",
+        "sciatica",
+        "--patient",
+        PATIENT,
+        "--date",
+        "2026-12-01",
+        "--points",
+        ",".join(TREATED),
+        "--next",
+        "2026-12-08 10:00",
+        "--practitioner",
+        PRACTITIONER,
+        "--note",
+        NOTE,
+        *options,
+        "-o",
+        str(pdf),
+    )
     assert result.returncode == 0, result.stderr
     return pdf
 
@@ -42,8 +62,11 @@ def sheets(tmp_path_factory):
 
 
 def with_furigana(sheets) -> list[Path]:
-    return [pdf for (lang, variant), pdf in sheets.items()
-            if lang == "ja-x-easy" or variant == "furigana"]
+    return [
+        pdf
+        for (lang, variant), pdf in sheets.items()
+        if lang == "ja-x-easy" or variant == "furigana"
+    ]
 
 
 def furigana_share(lang: str) -> float:
@@ -82,7 +105,7 @@ def _lines(page):
         left, bottom, right, top = obj.get_bounds()
         if top - bottom < 3 and right - left > 20:
             found.append((left, right, (bottom + top) / 2))
-        elif right - left > wide and top - bottom > 10:       # a box: its top edge
+        elif right - left > wide and top - bottom > 10:  # a box: its top edge
             found.append((left, right, top))
     return found
 
@@ -95,7 +118,7 @@ def test_furigana_keep_clear_of_box_borders(sheets, built):
     from pdfruby import clusters
 
     pdfs = with_furigana(sheets)
-    pdfs += sorted((built / "ja-x-easy").glob("*handout.pdf"))       # the red-flag box
+    pdfs += sorted((built / "ja-x-easy").glob("*handout.pdf"))  # the red-flag box
     checked = 0
     for pdf in pdfs:
         document = pdfium.PdfDocument(pdf)
@@ -104,19 +127,22 @@ def test_furigana_keep_clear_of_box_borders(sheets, built):
             lines = _lines(document[number])
             for c in (c for c in found if c.page == number and c.reading_box):
                 box = c.reading_box
-                above = [y for left, right, y in lines
-                         if left <= box.left and box.right <= right and y >= box.top - 0.5]
+                above = [
+                    y
+                    for left, right, y in lines
+                    if left <= box.left and box.right <= right and y >= box.top - 0.5
+                ]
                 if not above:
                     continue
                 gap = min(above) - box.top
                 if gap < 12:
                     checked += 1
                     assert gap >= 3, (pdf.name, number + 1, c.actual, round(gap, 1))
-    assert checked > 10        # not vacuous: readings right under a border were found
+    assert checked > 10  # not vacuous: readings right under a border were found
 
 
 # -- colours ---------------------------------------------------------------------------------------
-NEAR_BLACK = 0x33 / 255        # #333333
+NEAR_BLACK = 0x33 / 255  # #333333
 
 
 def test_no_text_is_printed_in_grey(built, sheets):
@@ -148,11 +174,12 @@ def test_a_grey_text_style_is_refused(tmp_path):
 def test_the_other_points_are_named_with_their_codes(sheets, lang):
     points = yaml.safe_load((CONTENT / lang / "points.yaml").read_text(encoding="utf-8"))
     ui = yaml.safe_load((CONTENT / lang / "ui.yaml").read_text(encoding="utf-8"))
-    if "other_point" not in ui:          # the easy edition may fall back to Japanese
+    if "other_point" not in ui:  # the easy edition may fall back to Japanese
         ui = yaml.safe_load((CONTENT / "ja" / "ui.yaml").read_text(encoding="utf-8"))
     text = "".join("".join(pdf_pages_text(sheets[(lang, "a4")])).split())
-    named = [ui["other_point"].format(name=points[code]["name"], code=code)
-             for code in ("BL23", "BL54")]
+    named = [
+        ui["other_point"].format(name=points[code]["name"], code=code) for code in ("BL23", "BL54")
+    ]
     listing = "".join(ui["list_separator"].join(named).split())
     assert listing in text, (listing, text)
 
@@ -164,9 +191,9 @@ def test_the_note_has_furigana_and_the_names_have_none(sheets):
     for key in (("ja-x-easy", "a4"), ("ja-x-easy", "large"), ("ja", "furigana")):
         found = clusters(sheets[key].read_bytes())
         bases = {c.actual for c in found if c.reading}
-        assert {"筋肉", "腰"} <= bases, (key, bases)          # the note's words are read
+        assert {"筋肉", "腰"} <= bases, (key, bases)  # the note's words are read
         # Sudachi reads 山田, 花子 and 健 as words: none of them, nor any of their kanji alone.
         names = {*PATIENT.split(), PRACTITIONER.split()[-1], *"".join(PATIENT.split())}
         assert not bases & names, (key, bases & names)
         text = "".join("".join(pdf_pages_text(sheets[key])).split())
-        assert "".join(NOTE.split()) in text                  # copied text: the note as typed
+        assert "".join(NOTE.split()) in text  # copied text: the note as typed

@@ -24,7 +24,7 @@ def test_two_builds_are_byte_identical(tmp_path):
 def test_source_date_epoch_is_honoured(tmp_path):
     content = write_content(tmp_path, conditions=("knee-ache",))
     out = tmp_path / "out"
-    pdfs = build(content, out, env={"SOURCE_DATE_EPOCH": "1763683200"})   # 2025-11-21 00:00 UTC
+    pdfs = build(content, out, env={"SOURCE_DATE_EPOCH": "1763683200"})  # 2025-11-21 00:00 UTC
     with pikepdf.open(out / next(iter(pdfs))) as pdf:
         assert str(pdf.docinfo["/CreationDate"]).startswith("D:20251121")
 

@@ -27,13 +27,14 @@ from helpers import (
 LANGS = ("en", "ja")
 CONDITIONS = ("leg-pain", "sciatica")
 ALL_POINTS = "GB30,BL40,BL23,BL54,GB34,ST36,LI4,SP6,KI3,LR3"
-NOTES = {   # three lines on the sheet
+NOTES = {  # three lines on the sheet
     "en": "Walk for twenty minutes every day and use the cold pack on the outer thigh for fifteen "
-          "minutes in the evening. Phone us if the numbness in your left foot spreads or if the "
-          "pain wakes you at night again. We will check your lower back next time.",
-    "ja": "毎日20分ほど歩き、夕方に太ももの外側を保冷剤で15分冷やしてください。左足のしびれが広がった"
-          "ときや、夜中に痛みで目が覚めるときはお電話ください。次回は腰の状態も確認します。"
-          "無理のない範囲で続けましょう。",
+    "minutes in the evening. Phone us if the numbness in your left foot spreads or if the "
+    "pain wakes you at night again. We will check your lower back next time.",
+    "ja": "毎日20分ほど歩き、夕方に太ももの外側を保冷剤で15分冷やしてください。"
+    "左足のしびれが広がった"
+    "ときや、夜中に痛みで目が覚めるときはお電話ください。次回は腰の状態も確認します。"
+    "無理のない範囲で続けましょう。",
 }
 
 
@@ -56,12 +57,14 @@ def must_say(language: str, slug: str, kind: str) -> dict[str, list[str]]:
         "urgent red flags": [ui["see_a_doctor_urgent"], *condition["see_a_doctor"]["urgent"]],
         "advice line": [ui["urgent_advice"]],
         "no email for urgent problems": [ui["urgent_no_email"]],
-        "phone line": [ui["phone_line"].format(phone=clinic["phone"]),
-                       content(f"{language}/clinic.yaml")["hours"]],
+        "phone line": [
+            ui["phone_line"].format(phone=clinic["phone"]),
+            content(f"{language}/clinic.yaml")["hours"],
+        ],
     }
     if kind == "handout":
         texts["see a doctor soon"] = [ui["see_a_doctor_soon"], *condition["see_a_doctor"]["soon"]]
-    else:   # faint, bleeding, infection; bruises may take one to two weeks
+    else:  # faint, bleeding, infection; bruises may take one to two weeks
         texts["if something happens"] = [*aftercare["contact"], *aftercare["normal"]]
     return texts
 
@@ -71,8 +74,10 @@ def assert_carries(text: str, language: str, slug: str, kind: str, where) -> Non
     clinic = content("clinic.yaml")
     for number in (clinic["emergency_number"], clinic["advice_line"]):
         assert number in text, (where, number)
-    missing = {part: [t for t in texts if squeeze(t) not in plain]
-               for part, texts in must_say(language, slug, kind).items()}
+    missing = {
+        part: [t for t in texts if squeeze(t) not in plain]
+        for part, texts in must_say(language, slug, kind).items()
+    }
     assert {part: found for part, found in missing.items() if found} == {}, where
 
 
@@ -95,13 +100,29 @@ def test_every_generic_document_carries_the_safety_content(built, language, slug
 
 @pytest.mark.parametrize("language", LANGS)
 @pytest.mark.parametrize("slug", CONDITIONS)
-def test_a_personal_sheet_with_all_ten_points_and_a_note_carries_it_too(tmp_path, language,
-                                                                          slug):
+def test_a_personal_sheet_with_all_ten_points_and_a_note_carries_it_too(tmp_path, language, slug):
     target = tmp_path / "sheet.pdf"
-    result = run_cli("aftercare", "--lang", language, "--condition", slug, "--patient",
-                     "Hanako Testperson", "--date", "2026-11-21", "--points", ALL_POINTS,
-                     "--next", "2026-11-28 14:30", "--practitioner", "Ken Testpractitioner",
-                     "--note", NOTES[language], "-o", str(target))
+    result = run_cli(
+        "aftercare",
+        "--lang",
+        language,
+        "--condition",
+        slug,
+        "--patient",
+        "Hanako Testperson",
+        "--date",
+        "2026-11-21",
+        "--points",
+        ALL_POINTS,
+        "--next",
+        "2026-11-28 14:30",
+        "--practitioner",
+        "Ken Testpractitioner",
+        "--note",
+        NOTES[language],
+        "-o",
+        str(target),
+    )
     assert result.returncode == 0, result.stderr
     pages = pdf_pages_text(target)
     assert len(pages) <= 2
@@ -110,15 +131,17 @@ def test_a_personal_sheet_with_all_ten_points_and_a_note_carries_it_too(tmp_path
     assert squeeze(NOTES[language]) in squeeze(text)
 
 
-@pytest.mark.parametrize("variant", [(), ("--paper", "letter"), ("--large-print",),
-                                     ("--large-print", "--paper", "letter")])
+@pytest.mark.parametrize(
+    "variant",
+    [(), ("--paper", "letter"), ("--large-print",), ("--large-print", "--paper", "letter")],
+)
 def test_every_document_fits_its_page_budget_in_every_variant(tmp_path, variant):
     result = run_cli("build", *variant, "--out", str(tmp_path))
-    assert result.returncode == 0, result.stderr      # build fails a document over its budget
+    assert result.returncode == 0, result.stderr  # build fails a document over its budget
     pdfs = sorted(tmp_path.rglob("*.pdf"))
     assert len(pdfs) == bundled_documents()
     budget = {"handout": 2, "aftercare": 1}
-    factor = 3 if "--large-print" in variant else 1    # large print: up to three times the pages
+    factor = 3 if "--large-print" in variant else 1  # large print: up to three times the pages
     for pdf in pdfs:
         kind = "handout" if "-handout" in pdf.name else "aftercare"
         assert len(pdf_pages_text(pdf)) <= budget[kind] * factor * page_factor(pdf.parent.name), pdf
@@ -128,8 +151,9 @@ def test_every_document_fits_its_page_budget_in_every_variant(tmp_path, variant)
 def assert_error_at(result, path, line, column, pattern):
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
-    assert re.search(rf"^{re.escape(str(path))}:{line}:{column}: error: {pattern}",
-                     result.stderr, re.MULTILINE), result.stderr
+    assert re.search(
+        rf"^{re.escape(str(path))}:{line}:{column}: error: {pattern}", result.stderr, re.MULTILINE
+    ), result.stderr
 
 
 def value_place(path, key: str) -> tuple[int, int]:
@@ -151,20 +175,32 @@ def test_a_condition_without_precautions_fails(tmp_path):
     content_dir = copy_content(tmp_path)
     path = content_dir / "en" / "conditions" / "sciatica.yaml"
     drop_block(path, "precautions")
-    assert_error_at(check(content_dir), path, 1, 1,
-                    r"missing required key 'precautions' in conditions/sciatica\.yaml "
-                    r"\(hint: required: what to tell the practitioner")
+    assert_error_at(
+        check(content_dir),
+        path,
+        1,
+        1,
+        r"missing required key 'precautions' in conditions/sciatica\.yaml "
+        r"\(hint: required: what to tell the practitioner",
+    )
 
 
 def test_an_empty_list_of_precautions_fails(tmp_path):
     content_dir = copy_content(tmp_path)
     path = content_dir / "ja" / "conditions" / "leg-pain.yaml"
     text = path.read_text(encoding="utf-8")
-    path.write_text(re.sub(r"^precautions:\n(?:  .*\n)+", "precautions: []\n", text,
-                           flags=re.MULTILINE), encoding="utf-8")
+    path.write_text(
+        re.sub(r"^precautions:\n(?:  .*\n)+", "precautions: []\n", text, flags=re.MULTILINE),
+        encoding="utf-8",
+    )
     line, column = place_of(path, "[]")
-    assert_error_at(check(content_dir), path, line, column,
-                    r"conditions/leg-pain\.yaml\.precautions: the list is empty")
+    assert_error_at(
+        check(content_dir),
+        path,
+        line,
+        column,
+        r"conditions/leg-pain\.yaml\.precautions: the list is empty",
+    )
 
 
 def test_a_condition_without_urgent_red_flags_fails(tmp_path):
@@ -172,8 +208,13 @@ def test_a_condition_without_urgent_red_flags_fails(tmp_path):
     path = content_dir / "en" / "conditions" / "leg-pain.yaml"
     drop_block(path, "urgent", indent="  ")
     line, column = place_of(path, "  soon:")
-    assert_error_at(check(content_dir), path, line, column + 2,
-                    r"missing required key 'urgent' in conditions/leg-pain\.yaml\.see_a_doctor")
+    assert_error_at(
+        check(content_dir),
+        path,
+        line,
+        column + 2,
+        r"missing required key 'urgent' in conditions/leg-pain\.yaml\.see_a_doctor",
+    )
 
 
 def test_an_urgent_box_without_the_emergency_number_in_that_language_fails(tmp_path):
@@ -181,10 +222,15 @@ def test_an_urgent_box_without_the_emergency_number_in_that_language_fails(tmp_p
     path = content_dir / "ja" / "ui.yaml"
     label = content("ja/ui.yaml")["see_a_doctor_urgent"]
     assert "119番で" in label
-    edit(path, "119番で", "")              # "call an ambulance", but not which number
+    edit(path, "119番で", "")  # "call an ambulance", but not which number
     line, column = value_place(path, "see_a_doctor_urgent")
-    assert_error_at(check(content_dir), path, line, column,
-                    r"ja: the urgent box does not name the emergency number 119")
+    assert_error_at(
+        check(content_dir),
+        path,
+        line,
+        column,
+        r"ja: the urgent box does not name the emergency number 119",
+    )
 
 
 def test_the_advice_line_does_not_count_as_the_emergency_number(tmp_path):
@@ -193,8 +239,13 @@ def test_the_advice_line_does_not_count_as_the_emergency_number(tmp_path):
     path = content_dir / "en" / "ui.yaml"
     edit(path, "Call 119 for an ambulance", "Call #7119 or an ambulance")
     line, column = value_place(path, "see_a_doctor_urgent")
-    assert_error_at(check(content_dir), path, line, column,
-                    r"en: the urgent box does not name the emergency number 119")
+    assert_error_at(
+        check(content_dir),
+        path,
+        line,
+        column,
+        r"en: the urgent box does not name the emergency number 119",
+    )
 
 
 def test_an_urgent_box_without_the_advice_line_fails(tmp_path):
@@ -202,8 +253,13 @@ def test_an_urgent_box_without_the_advice_line_fails(tmp_path):
     path = content_dir / "en" / "ui.yaml"
     edit(path, "call #7119 for advice", "call the advice line")
     line, column = value_place(path, "urgent_advice")
-    assert_error_at(check(content_dir), path, line, column,
-                    r"en: the urgent box does not name the advice line #7119")
+    assert_error_at(
+        check(content_dir),
+        path,
+        line,
+        column,
+        r"en: the urgent box does not name the advice line #7119",
+    )
 
 
 def test_a_phone_number_that_is_not_one_fails(tmp_path):
@@ -212,8 +268,13 @@ def test_a_phone_number_that_is_not_one_fails(tmp_path):
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("placeholder: true\n", ""), encoding="utf-8")
     line, column = place_of(path, '"03-XXXX-XXXX"')
-    assert_error_at(check(content_dir), path, line, column,
-                    r"'03-XXXX-XXXX' is not a phone number \(hint: .*placeholder: true")
+    assert_error_at(
+        check(content_dir),
+        path,
+        line,
+        column,
+        r"'03-XXXX-XXXX' is not a phone number \(hint: .*placeholder: true",
+    )
 
 
 # Review record: who reviewed (role) and when the next review is due -----------------------------
@@ -221,14 +282,17 @@ def test_a_review_that_is_due_is_a_warning_from_its_next_date(tmp_path):
     content_dir = copy_content(tmp_path)
     path = content_dir / "en" / "conditions" / "sciatica.yaml"
     due = str(content("en/conditions/sciatica.yaml")["review"]["next"])
-    before = run_cli("check", "--content", str(content_dir),
-                     env={"HANDOUTS_TODAY": "2027-01-15"})
+    before = run_cli("check", "--content", str(content_dir), env={"HANDOUTS_TODAY": "2027-01-15"})
     assert "due for review" not in before.stderr, before.stderr
     after = run_cli("check", "--content", str(content_dir), env={"HANDOUTS_TODAY": due})
-    assert after.returncode == 0, after.stderr        # a warning, not an error
+    assert after.returncode == 0, after.stderr  # a warning, not an error
     line, column = place_of(path, "next:")
-    assert re.search(rf"^{re.escape(str(path))}:{line}:{column}: warning: due for review since "
-                     rf"{due}", after.stderr, re.MULTILINE), after.stderr
+    assert re.search(
+        rf"^{re.escape(str(path))}:{line}:{column}: warning: due for review since "
+        rf"{due}",
+        after.stderr,
+        re.MULTILINE,
+    ), after.stderr
 
 
 def test_a_review_names_the_reviewers_role(tmp_path):
@@ -237,8 +301,13 @@ def test_a_review_names_the_reviewers_role(tmp_path):
     text = path.read_text(encoding="utf-8")
     path.write_text(re.sub(r"^  role: .*\n", "", text, flags=re.MULTILINE), encoding="utf-8")
     line, column = place_of(path, "  by:")
-    assert_error_at(check(content_dir), path, line, column + 2,
-                    r"missing required key 'role' in conditions/leg-pain\.yaml\.review")
+    assert_error_at(
+        check(content_dir),
+        path,
+        line,
+        column + 2,
+        r"missing required key 'role' in conditions/leg-pain\.yaml\.review",
+    )
 
 
 # Honest, plain wording: content QA on the bundled texts ------------------------------------------
@@ -247,8 +316,10 @@ def test_point_uses_say_traditionally_and_claim_nothing_the_issue_removed():
         for code, point in content(f"{language}/points.yaml").items():
             if isinstance(point, dict) and code != "translated_from":
                 assert point["use"].startswith(prefix), (language, code, point["use"])
-    for language, removed in (("en", {"SP6": "swell", "LR3": "stress"}),
-                              ("ja", {"SP6": "むくみ", "LR3": "ストレス"})):
+    for language, removed in (
+        ("en", {"SP6": "swell", "LR3": "stress"}),
+        ("ja", {"SP6": "むくみ", "LR3": "ストレス"}),
+    ):
         points = content(f"{language}/points.yaml")
         for code, word in removed.items():
             assert word not in points[code]["use"], (language, code)
@@ -266,16 +337,19 @@ def test_blood_flow_claims_are_refused_in_both_languages(tmp_path):
     edit(en, "Acupuncture may help ease pain", "Acupuncture may improve blood flow and ease pain")
     edit(ja, "鍼治療は、", "鍼治療は、血行をよくする。")
     result = check(content_dir)
-    assert_error_at(result, en, *place_of(en, "improve blood flow"),
-                    r"forbidden claim 'improve blood flow'")
-    assert_error_at(result, ja, *place_of(ja, "血行をよくする"), r"forbidden claim '血行をよくする'")
+    assert_error_at(
+        result, en, *place_of(en, "improve blood flow"), r"forbidden claim 'improve blood flow'"
+    )
+    assert_error_at(
+        result, ja, *place_of(ja, "血行をよくする"), r"forbidden claim '血行をよくする'"
+    )
 
 
 def test_japanese_uses_one_word_for_the_needle():
     """鍼 throughout, with its reading where a reader first meets it; never 針 or a bare はり."""
     for path in sorted((CONTENT / "ja").rglob("*.yaml")):
         if path.name == "readings.yaml":
-            continue                      # furigana readings: kana by nature
+            continue  # furigana readings: kana by nature
         text = path.read_text(encoding="utf-8")
         assert "針" not in text, path
         assert "はり" not in text.replace("鍼（はり）", ""), path

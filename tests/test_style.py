@@ -15,8 +15,13 @@ def test_a_mistyped_style_key_is_named_at_its_place(tmp_path):
     path = content / "styles.yaml"
     edit(path, "    margin_left: 15mm", "    margin_lefft: 15mm")
     line, column = place_of(path, "margin_lefft")
-    assert_error_at(check(content), path, line, column,
-                    r"unknown key 'margin_lefft' in base\.page \(hint: did you mean 'margin_left'\?\)")
+    assert_error_at(
+        check(content),
+        path,
+        line,
+        column,
+        r"unknown key 'margin_lefft' in base\.page \(hint: did you mean 'margin_left'\?\)",
+    )
 
 
 def test_a_bad_length_and_an_unknown_parent_are_errors(tmp_path):
@@ -32,8 +37,11 @@ def test_a_bad_length_and_an_unknown_parent_are_errors(tmp_path):
 
 def test_large_print_below_18_pt_is_refused(tmp_path):
     content = copy_content(tmp_path)
-    edit(content / "styles.yaml", "    body: {size: 18, leading: 1.25}",
-         "    body: {size: 16, leading: 1.25}")
+    edit(
+        content / "styles.yaml",
+        "    body: {size: 18, leading: 1.25}",
+        "    body: {size: 16, leading: 1.25}",
+    )
     result = check(content)
     assert result.returncode == 1
     assert "body text 16 pt is below 18 pt" in result.stderr
@@ -44,8 +52,13 @@ def test_a_language_names_a_style_layer_that_exists(tmp_path):
     path = content / "ja" / "language.yaml"
     edit(path, "style: japanese", "style: japanse")
     line, column = place_of(path, "japanse")
-    assert_error_at(check(content), path, line, column,
-                    r"style 'japanse' is not in styles\.yaml \(hint: did you mean 'japanese'\?\)")
+    assert_error_at(
+        check(content),
+        path,
+        line,
+        column,
+        r"style 'japanse' is not in styles\.yaml \(hint: did you mean 'japanese'\?\)",
+    )
 
 
 def test_a_designer_changes_the_outline_width_without_code(tmp_path):
@@ -54,15 +67,29 @@ def test_a_designer_changes_the_outline_width_without_code(tmp_path):
     text = (content / "styles.yaml").read_text(encoding="utf-8")
     (content / "styles.yaml").write_text(
         text.replace("japanese:\n", "japanese:\n  diagram:\n    outline: 1.4\n", 1),
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     out = tmp_path / "out"
-    result = run_cli("build", "--content", str(content), "--out", str(out), "--kind", "handout",
-                     "--condition", "sciatica")
+    result = run_cli(
+        "build",
+        "--content",
+        str(content),
+        "--out",
+        str(out),
+        "--kind",
+        "handout",
+        "--condition",
+        "sciatica",
+    )
     assert result.returncode == 0, result.stderr
 
     def outline_widths(pdf):
-        return {round(p.line_width, 2) for page in pdfscan.read(pdf) for p in page.tagged("/View")
-                if p.stroke and abs(p.stroke_gray - 0x22 / 255) < 0.01}
+        return {
+            round(p.line_width, 2)
+            for page in pdfscan.read(pdf)
+            for p in page.tagged("/View")
+            if p.stroke and abs(p.stroke_gray - 0x22 / 255) < 0.01
+        }
 
     assert outline_widths(out / "ja" / "sciatica-handout.pdf") == {1.4}
     assert outline_widths(out / "en" / "sciatica-handout.pdf") == {0.9}

@@ -21,28 +21,45 @@ import yaml
 from helpers import CONTENT, pdf_pages_text, run_cli
 from pdfstruct import Node, Structure, poppler_texts, read_structure, squash
 
-VARIANTS = {"a4": (), "letter": ("--paper", "letter"), "large": ("--large-print",),
-            "letter-large": ("--paper", "letter", "--large-print")}
+VARIANTS = {
+    "a4": (),
+    "letter": ("--paper", "letter"),
+    "large": ("--large-print",),
+    "letter-large": ("--paper", "letter", "--large-print"),
+}
 LANGS = ("en", "ja")
-BULLET = "•"                    # the printed bullet: each list item's label
-FIGURE = "[Figure]"             # stands for a Figure in an expected reading order
-NO_MEMO = "[optional memo]"     # an optional writing area: there, or not
+BULLET = "•"  # the printed bullet: each list item's label
+FIGURE = "[Figure]"  # stands for a Figure in an expected reading order
+NO_MEMO = "[optional memo]"  # an optional writing area: there, or not
 # Personal sheets (fictional people): one page with points left untreated on the views it
 # shows, and one with many points over five views (two pages).
 PERSONAL = {
     "personal": ("sciatica", "GB30,BL40,LI4,ST36"),
     "personal-many": ("leg-pain", "ST36,GB34,BL40,SP6,LR3,KI3,GB30,LI4"),
 }
-GIVEN = {"en": ("Hanako Testperson", "Kenji Sample", "Drink plenty of water today."),
-         "ja": ("試験 花子", "見本 健二", "今日は水分を多めにとってください。")}
+GIVEN = {
+    "en": ("Hanako Testperson", "Kenji Sample", "Drink plenty of water today."),
+    "ja": ("試験 花子", "見本 健二", "今日は水分を多めにとってください。"),
+}
 SESSION, NEXT = datetime.date(2026, 11, 21), datetime.datetime(2026, 11, 28, 14, 30)
 
 
 def personal_options(lang: str, points: str) -> tuple[str, ...]:
     patient, practitioner, note = GIVEN[lang]
-    return ("--patient", patient, "--date", SESSION.isoformat(), "--points", points,
-            "--next", NEXT.strftime("%Y-%m-%d %H:%M"), "--practitioner", practitioner,
-            "--note", note)
+    return (
+        "--patient",
+        patient,
+        "--date",
+        SESSION.isoformat(),
+        "--points",
+        points,
+        "--next",
+        NEXT.strftime("%Y-%m-%d %H:%M"),
+        "--practitioner",
+        practitioner,
+        "--note",
+        note,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -63,14 +80,23 @@ def documents(tmp_path_factory) -> dict[tuple[str, str, str, str], Path]:
     def personal(key):
         variant, lang, slug, kind = key
         path = out / f"{kind}-{lang}-{variant}.pdf"
-        result = run_cli("aftercare", "--lang", lang, "--condition", slug, "-o", str(path),
-                         *personal_options(lang, PERSONAL[kind][1]), *VARIANTS[variant],
-                         env={"HANDOUTS_TODAY": SESSION.isoformat()})
+        result = run_cli(
+            "aftercare",
+            "--lang",
+            lang,
+            "--condition",
+            slug,
+            "-o",
+            str(path),
+            *personal_options(lang, PERSONAL[kind][1]),
+            *VARIANTS[variant],
+            env={"HANDOUTS_TODAY": SESSION.isoformat()},
+        )
         assert result.returncode == 0, result.stderr
         return path
 
     sheets = [key for key in KEYS if key[3] in PERSONAL]
-    with ThreadPoolExecutor(2) as pool:       # a fresh process each: two at a time
+    with ThreadPoolExecutor(2) as pool:  # a fresh process each: two at a time
         found.update(zip(sheets, pool.map(personal, sheets)))
     assert sorted(found) == KEYS
     return found
@@ -93,16 +119,31 @@ def poppler(documents) -> dict[tuple[str, str, str, str], list[str]]:
 # The easy-Japanese edition (furigana: each kanji run and its reading a Span standing for the
 # kanji) on A4: its layout is the Japanese one's.
 EASY = "ja-x-easy"
-KEYS = sorted([(v, lang, slug, kind) for v in VARIANTS for lang in LANGS
-               for slug in ("leg-pain", "sciatica") for kind in ("handout", "aftercare")]
-              + [(v, lang, slug, kind) for v in VARIANTS for lang in LANGS
-                 for kind, (slug, _) in PERSONAL.items()]
-              + [("a4", EASY, slug, kind) for slug in ("leg-pain", "sciatica")
-                 for kind in ("handout", "aftercare")])
+KEYS = sorted(
+    [
+        (v, lang, slug, kind)
+        for v in VARIANTS
+        for lang in LANGS
+        for slug in ("leg-pain", "sciatica")
+        for kind in ("handout", "aftercare")
+    ]
+    + [
+        (v, lang, slug, kind)
+        for v in VARIANTS
+        for lang in LANGS
+        for kind, (slug, _) in PERSONAL.items()
+    ]
+    + [
+        ("a4", EASY, slug, kind)
+        for slug in ("leg-pain", "sciatica")
+        for kind in ("handout", "aftercare")
+    ]
+)
 every_document = pytest.mark.parametrize("key", KEYS, ids="-".join)
 
 
 # -- the content, read independently ---------------------------------------------------------
+
 
 def content(*parts: str):
     return yaml.safe_load((CONTENT.joinpath(*parts)).read_text(encoding="utf-8"))
@@ -112,8 +153,9 @@ def letterhead(lang: str) -> list[tuple[str, str]]:
     """The clinic's name atop the first page (with its reading, where it has one)."""
     ui, clinic = content(lang, "ui.yaml"), content(lang, "clinic.yaml")
     if clinic.get("reading"):
-        return [("P", ui["clinic_with_reading"].format(name=clinic["name"],
-                                                         reading=clinic["reading"]))]
+        return [
+            ("P", ui["clinic_with_reading"].format(name=clinic["name"], reading=clinic["reading"]))
+        ]
     return [("P", clinic["name"])]
 
 
@@ -123,14 +165,22 @@ def footer(lang: str, slug: str) -> list[tuple[str, str]]:
 
     ui, clinic = content(lang, "ui.yaml"), content(lang, "clinic.yaml")
     review = content(lang, "conditions", f"{slug}.yaml")["review"]
-    locale = lang.split("-x-")[0]          # ja-x-easy: Japanese dates (private use has none)
-    reviewed = ui["reviewed"].format(version=content("handouts.yaml")["content_version"],
-                                     date=format_date(review["date"], "long", locale=locale))
-    return [("P", ui["phone_line"].format(phone=content("clinic.yaml")["phone"])),
-            ("P", clinic["hours"]), ("P", clinic["address"]),
-            ("P", content("clinic.yaml")["email"]), ("P", reviewed),
-            ("Figure", FIGURE), ("Span", ui["qr_map"]), ("Figure", FIGURE),
-            ("Span", ui["qr_email"])]
+    locale = lang.split("-x-")[0]  # ja-x-easy: Japanese dates (private use has none)
+    reviewed = ui["reviewed"].format(
+        version=content("handouts.yaml")["content_version"],
+        date=format_date(review["date"], "long", locale=locale),
+    )
+    return [
+        ("P", ui["phone_line"].format(phone=content("clinic.yaml")["phone"])),
+        ("P", clinic["hours"]),
+        ("P", clinic["address"]),
+        ("P", content("clinic.yaml")["email"]),
+        ("P", reviewed),
+        ("Figure", FIGURE),
+        ("Span", ui["qr_map"]),
+        ("Figure", FIGURE),
+        ("Span", ui["qr_email"]),
+    ]
 
 
 def bullets(items: list[str]) -> list[tuple[str, str]]:
@@ -181,9 +231,14 @@ def urgent_box(ui: dict, c: dict, soon: bool) -> list[tuple[str, str]]:
     """The red-flag box: its heading, whom to call for which signs, the advice line, (on a
     handout) the signs to see a doctor soon for, and never email for urgent problems."""
     later = [("P", ui["see_a_doctor_soon"]), *bullets(c["see_a_doctor"]["soon"])] if soon else []
-    return [("H2", ui["see_a_doctor"]), ("P", ui["see_a_doctor_urgent"]),
-            *bullets(c["see_a_doctor"]["urgent"]), ("P", ui["urgent_advice"]), *later,
-            ("P", ui["urgent_no_email"])]
+    return [
+        ("H2", ui["see_a_doctor"]),
+        ("P", ui["see_a_doctor_urgent"]),
+        *bullets(c["see_a_doctor"]["urgent"]),
+        ("P", ui["urgent_advice"]),
+        *later,
+        ("P", ui["urgent_no_email"]),
+    ]
 
 
 def with_memo(lang: str, before: list, after: list) -> list[list]:
@@ -210,20 +265,34 @@ def expected_handout(lang: str, slug: str) -> list[list[tuple[str, str]]]:
         for group in groups:
             own = [(n, code) for n, code in zip(numbers, codes) if registry[code]["view"] in group]
             grouped += [("Figure", FIGURE)] * len(group) + legend(
-                lang, [code for _, code in own], [n for n, _ in own], why)
+                lang, [code for _, code in own], [n for n, _ in own], why
+            )
         layouts.append(grouped + notes)
-    head = [*letterhead(lang), ("H1", c["title"]), ("P", c["summary"]), ("P", c["disclaimer"]),
-            ("H2", ui["what_it_is"]), *[("P", t) for t in c["what_it_is"]],
-            ("H2", ui["how_acupuncture_may_help"]),
-            *[("P", t) for t in c["how_acupuncture_may_help"]],
-            ("H2", ui["symptoms"]), *bullets(c["symptoms"]),
-            ("H2", ui["precautions"]), *bullets(c["precautions"]),
-            ("H2", ui["causes"]), *bullets(c["causes"]),
-            ("H2", ui["what_to_expect"]), *bullets(c["what_to_expect"]),
-            *urgent_box(ui, c, soon=True),
-            ("H2", ui["self_care"]), *bullets(c["self_care"]), ("H2", ui["points"])]
-    return [order for layout in layouts
-            for order in with_memo(lang, head + layout, footer(lang, slug))]
+    head = [
+        *letterhead(lang),
+        ("H1", c["title"]),
+        ("P", c["summary"]),
+        ("P", c["disclaimer"]),
+        ("H2", ui["what_it_is"]),
+        *[("P", t) for t in c["what_it_is"]],
+        ("H2", ui["how_acupuncture_may_help"]),
+        *[("P", t) for t in c["how_acupuncture_may_help"]],
+        ("H2", ui["symptoms"]),
+        *bullets(c["symptoms"]),
+        ("H2", ui["precautions"]),
+        *bullets(c["precautions"]),
+        ("H2", ui["causes"]),
+        *bullets(c["causes"]),
+        ("H2", ui["what_to_expect"]),
+        *bullets(c["what_to_expect"]),
+        *urgent_box(ui, c, soon=True),
+        ("H2", ui["self_care"]),
+        *bullets(c["self_care"]),
+        ("H2", ui["points"]),
+    ]
+    return [
+        order for layout in layouts for order in with_memo(lang, head + layout, footer(lang, slug))
+    ]
 
 
 def expected_aftercare(lang: str, slug: str, kind: str, variant: str) -> list[list]:
@@ -231,30 +300,50 @@ def expected_aftercare(lang: str, slug: str, kind: str, variant: str) -> list[li
     views (read before the notes) or under them (after), and the writing area is optional."""
     ui, c = content(lang, "ui.yaml"), content(lang, "conditions", f"{slug}.yaml")
     care = content(lang, "aftercare.yaml")
-    columns = [("H2", ui["aftercare_normal"]), *bullets(care["normal"]),
-               ("H2", ui["aftercare_do"]), *bullets(care["do"]),
-               ("H2", ui["aftercare_avoid"]), *bullets(care["avoid"]),
-               ("H2", ui["aftercare_condition"].format(title=c["title"])),
-               *bullets(c["aftercare"]),
-               ("H2", ui["aftercare_contact"]), *bullets(care["contact"]),
-               ("H2", ui["precautions"]), *bullets(c["precautions"])]
-    rest = [*urgent_box(ui, c, soon=False), *columns]     # whom to call before everyday advice
+    columns = [
+        ("H2", ui["aftercare_normal"]),
+        *bullets(care["normal"]),
+        ("H2", ui["aftercare_do"]),
+        *bullets(care["do"]),
+        ("H2", ui["aftercare_avoid"]),
+        *bullets(care["avoid"]),
+        ("H2", ui["aftercare_condition"].format(title=c["title"])),
+        *bullets(c["aftercare"]),
+        ("H2", ui["aftercare_contact"]),
+        *bullets(care["contact"]),
+        ("H2", ui["precautions"]),
+        *bullets(c["precautions"]),
+    ]
+    rest = [*urgent_box(ui, c, soon=False), *columns]  # whom to call before everyday advice
     top = [*letterhead(lang), ("H1", care["title"])]
     if kind == "aftercare":
-        return with_memo(lang, [*top, ("P", care["intro"]),
-                                ("P", ui["patient"] + ui["date"] + ui["next_visit"]), *rest],
-                         footer(lang, slug))
+        return with_memo(
+            lang,
+            [
+                *top,
+                ("P", care["intro"]),
+                ("P", ui["patient"] + ui["date"] + ui["next_visit"]),
+                *rest,
+            ],
+            footer(lang, slug),
+        )
     from babel.dates import format_datetime  # dates in the language's CLDR patterns
 
     patient, practitioner, note = GIVEN[lang]
     treated = PERSONAL[kind][1].split(",")
     session = datetime.datetime.combine(SESSION, datetime.time())
-    rows = [("Lbl", ui["patient"]), ("LBody", ui["patient_name"].format(patient=patient)),
-            ("Lbl", ui["date"]), ("LBody", format_datetime(session, ui["date_format"],
-                                                           locale=lang)),
-            ("Lbl", ui["practitioner"]), ("LBody", practitioner)]
-    appointment = [("Lbl", ui["next_visit"]),
-                   ("LBody", format_datetime(NEXT, ui["next_visit_format"], locale=lang))]
+    rows = [
+        ("Lbl", ui["patient"]),
+        ("LBody", ui["patient_name"].format(patient=patient)),
+        ("Lbl", ui["date"]),
+        ("LBody", format_datetime(session, ui["date_format"], locale=lang)),
+        ("Lbl", ui["practitioner"]),
+        ("LBody", practitioner),
+    ]
+    appointment = [
+        ("Lbl", ui["next_visit"]),
+        ("LBody", format_datetime(NEXT, ui["next_visit_format"], locale=lang)),
+    ]
     fields = [*rows, *appointment] if "large" not in variant else [*appointment, *rows]
     # The condition's points first, then the others treated; untreated ones on shown views
     # are marks, listed in a note.
@@ -262,23 +351,37 @@ def expected_aftercare(lang: str, slug: str, kind: str, variant: str) -> list[li
     codes += [code for code in treated if code not in codes]
     shown = treated_views(slug, treated)
     registry = content("points.yaml")["points"]
-    untreated = [p["code"] for p in c["points"] if p["code"] not in treated
-                 and registry[p["code"]]["view"] in shown]
+    untreated = [
+        p["code"]
+        for p in c["points"]
+        if p["code"] not in treated and registry[p["code"]]["view"] in shown
+    ]
     notes = [("P", ui["points_bilateral"])]
-    if untreated:         # each by its name with its code
+    if untreated:  # each by its name with its code
         names = content(f"{lang}/points.yaml")
         listed = ui["list_separator"].join(
-            ui["other_point"].format(name=names[code]["name"], code=code) for code in untreated)
+            ui["other_point"].format(name=names[code]["name"], code=code) for code in untreated
+        )
         notes.append(("P", f"{ui['points_not_treated']}{listed}"))
     figure = [("H2", ui["treated_points"]), *[("Figure", FIGURE)] * len(shown)]
     points = legend(lang, codes, list(range(1, len(codes) + 1)), None)
     orders = []
     for beside in (True, False):
         # The urgent red flags right after the details, before the points treated.
-        orders += with_memo(lang, [*top, *fields, ("Lbl", ui["note"]), ("LBody", note),
-                                   *urgent_box(ui, c, soon=False), *figure,
-                                   *(points + notes if beside else notes + points), *columns],
-                            footer(lang, slug))
+        orders += with_memo(
+            lang,
+            [
+                *top,
+                *fields,
+                ("Lbl", ui["note"]),
+                ("LBody", note),
+                *urgent_box(ui, c, soon=False),
+                *figure,
+                *(points + notes if beside else notes + points),
+                *columns,
+            ],
+            footer(lang, slug),
+        )
     return orders
 
 
@@ -313,9 +416,12 @@ def squashed(pairs):
 
 def first_difference(actual, orders) -> str:
     """Where the reading order leaves the expected one it follows longest."""
+
     def agree(order):
-        return next((i for i, (a, w) in enumerate(itertools.zip_longest(actual, order))
-                     if a != w), len(order))
+        return next(
+            (i for i, (a, w) in enumerate(itertools.zip_longest(actual, order)) if a != w),
+            len(order),
+        )
 
     index = max(agree(order) for order in orders)
     closest = next(order for order in orders if agree(order) == index)
@@ -326,10 +432,11 @@ def first_difference(actual, orders) -> str:
 
 # -- acceptance ----------------------------------------------------------------------------------
 
+
 @every_document
 def test_all_content_is_tagged_or_an_artifact(structures, key):
     s = structures[key]
-    assert s.problems == []            # includes every BT..ET inside tagged content or artifact
+    assert s.problems == []  # includes every BT..ET inside tagged content or artifact
     assert s.untagged_text == []
     assert s.untagged_paint == []
     assert s.lang == key[1]
@@ -367,17 +474,22 @@ def test_every_figure_says_what_it_shows_in_the_document_language(structures, ke
     s = structures[key]
     ui, points = content(lang, "ui.yaml"), content(lang, "points.yaml")
     condition = content(lang, "conditions", f"{slug}.yaml")
-    codes = ([p["code"] for p in condition["points"]] if kind == "handout"
-             else PERSONAL[kind][1].split(",") if kind in PERSONAL else [])
+    codes = (
+        [p["code"] for p in condition["points"]]
+        if kind == "handout"
+        else PERSONAL[kind][1].split(",")
+        if kind in PERSONAL
+        else []
+    )
     registry = content("points.yaml")["points"]
     views = treated_views(slug, codes) if kind in PERSONAL else views_of(codes)
     figures = s.figures
-    assert len(figures) == len(views) + 2                  # and the two QR codes
+    assert len(figures) == len(views) + 2  # and the two QR codes
     for alt, in_effect in figures:
         assert alt and alt.strip() and in_effect == lang
     for (alt, _), view in zip(figures, views):
-        written = re.sub(r"[A-Z]{1,2}\d+|\d+|[\s\W_]", "", alt)    # less codes, numbers
-        if lang.split("-")[0] == "ja":                     # ja, ja-x-easy
+        written = re.sub(r"[A-Z]{1,2}\d+|\d+|[\s\W_]", "", alt)  # less codes, numbers
+        if lang.split("-")[0] == "ja":  # ja, ja-x-easy
             assert not re.search(r"[A-Za-z]", written), alt
         else:
             assert not re.search(r"[\u3000-\u9fff]", alt), alt
@@ -386,7 +498,7 @@ def test_every_figure_says_what_it_shows_in_the_document_language(structures, ke
             point = points[code]
             assert code in alt and point.get("reading", point["name"]) in alt, (code, alt)
             assert point["location"] in alt, (code, alt)
-    assert [alt for alt, _ in figures[len(views):]] == [ui["qr_map_link"], ui["qr_email_link"]]
+    assert [alt for alt, _ in figures[len(views) :]] == [ui["qr_map_link"], ui["qr_email_link"]]
 
 
 @every_document
@@ -407,9 +519,11 @@ def test_qr_codes_are_links_that_say_what_they_open(documents, structures, key):
 @every_document
 def test_poppler_reads_the_same_text_in_the_same_order(poppler, structures, key):
     if key[1] == EASY:
-        pytest.skip("furigana: `pdfinfo -struct-text` prints a kanji run's glyphs and reading, "
-                    "not the /ActualText its Span stands for (pdfium, pdftotext and the tree "
-                    "give the kanji once)")
+        pytest.skip(
+            "furigana: `pdfinfo -struct-text` prints a kanji run's glyphs and reading, "
+            "not the /ActualText its Span stands for (pdfium, pdftotext and the tree "
+            "give the kanji once)"
+        )
     assert squash(poppler[key]) == squash(structures[key].text)
 
 
@@ -440,17 +554,24 @@ def test_japanese_point_names_carry_their_reading(structures):
             name, reading = parts[0][1], parts[2][1]
             assert [role for role, _ in parts] == ["RB", "RP", "RT", "RP"]
             assert [text for _, text in parts[1::2]] == ["（", "）"]
-            assert any(p["name"] == name and p["reading"] == reading
-                       for p in points.values() if isinstance(p, dict))
+            assert any(
+                p["name"] == name and p["reading"] == reading
+                for p in points.values()
+                if isinstance(p, dict)
+            )
     assert not any(structures[k].find("Ruby") for k in KEYS if k[1] == "en")
     # (an edition with furigana has a Ruby for every kanji run: test_editions_pdf)
-    assert not any(structures[k].find("Ruby") for k in KEYS
-                   if k[3] == "aftercare" and k[1] in ("en", "ja"))
+    assert not any(
+        structures[k].find("Ruby") for k in KEYS if k[3] == "aftercare" and k[1] in ("en", "ja")
+    )
 
 
 def test_japanese_handouts_stay_under_200_kb(documents):
-    sizes = {key: path.stat().st_size for key, path in documents.items()
-             if key[1] == "ja" and key[3] == "handout"}
+    sizes = {
+        key: path.stat().st_size
+        for key, path in documents.items()
+        if key[1] == "ja" and key[3] == "handout"
+    }
     assert len(sizes) == 2 * len(VARIANTS)
     assert max(sizes.values()) < 200 * 1024, sizes
 
@@ -465,14 +586,26 @@ def test_served_sheets_are_made_the_same_way(documents, monkeypatch):
     monkeypatch.setenv("HANDOUTS_TODAY", SESSION.isoformat())
     library, _ = load_library(CONTENT)
     patient, practitioner, note = GIVEN["ja"]
-    made = make(library, "ja", "sciatica", "aftercare", Options("letter", True),
-                {"patient": patient, "date": SESSION.isoformat(),
-                 "points": PERSONAL["personal"][1], "next_visit": NEXT.strftime("%Y-%m-%d %H:%M"),
-                 "practitioner": practitioner, "note": note})
+    made = make(
+        library,
+        "ja",
+        "sciatica",
+        "aftercare",
+        Options("letter", True),
+        {
+            "patient": patient,
+            "date": SESSION.isoformat(),
+            "points": PERSONAL["personal"][1],
+            "next_visit": NEXT.strftime("%Y-%m-%d %H:%M"),
+            "practitioner": practitioner,
+            "note": note,
+        },
+    )
     assert made.data == documents[("letter-large", "ja", "sciatica", "personal")].read_bytes()
 
 
 # -- text in another language --------------------------------------------------------------------
+
 
 def test_text_that_fell_back_to_english_is_marked_english(tmp_path):
     """A Japanese handout whose condition lacks some translations: a paragraph led by the
@@ -486,8 +619,19 @@ def test_text_that_fell_back_to_english_is_marked_english(tmp_path):
     for key in ("what_it_is", "self_care", "points"):
         del data[key]
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    result = run_cli("--content", str(source), "build", "--lang", "ja", "--condition",
-                     "sciatica", "--kind", "handout", "--out", str(tmp_path / "out"))
+    result = run_cli(
+        "--content",
+        str(source),
+        "build",
+        "--lang",
+        "ja",
+        "--condition",
+        "sciatica",
+        "--kind",
+        "handout",
+        "--out",
+        str(tmp_path / "out"),
+    )
     assert result.returncode == 0, result.stderr
     pdf = tmp_path / "out" / "ja" / "sciatica-handout.pdf"
     s = read_structure(pdf)
@@ -507,12 +651,12 @@ def test_text_that_fell_back_to_english_is_marked_english(tmp_path):
                     visit(kid, lang)
 
         visit(s.tree, s.lang)
-        return found[-1] if found else None           # the innermost
+        return found[-1] if found else None  # the innermost
 
     assert s.lang == "ja" and s.problems == [] and s.untagged_text == []
     for text in english["what_it_is"] + english["self_care"]:
         assert lang_of(text) == "en", text
-    for point in english["points"]:                  # the use, after the Japanese location
+    for point in english["points"]:  # the use, after the Japanese location
         assert lang_of(point["why"]) == "en", point
     assert lang_of(content("ja", "points.yaml")["GB30"]["name"]) == "ja"
     import page

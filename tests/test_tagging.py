@@ -33,8 +33,9 @@ def new_canvas(lang: str = "ja") -> tuple[Canvas, io.BytesIO, StructureTree]:
     return canvas, buffer, StructureTree(lang)
 
 
-def save(canvas: Canvas, buffer: io.BytesIO, tree: StructureTree, tmp_path, title="Test",
-         name="doc.pdf"):
+def save(
+    canvas: Canvas, buffer: io.BytesIO, tree: StructureTree, tmp_path, title="Test", name="doc.pdf"
+):
     tree.finish(canvas, title)
     canvas.save()
     path = tmp_path / name
@@ -75,7 +76,7 @@ def handout(tmp_path, name="handout.pdf"):
             with tree.content(c, fallback):
                 c.setFont(latin.regular, 12)
                 c.drawString(40, 700, "This text has no translation yet.")
-            with tree.artifact(c):                       # the legend's badge circle
+            with tree.artifact(c):  # the legend's badge circle
                 c.circle(46, 684, 7)
             with tree.content(c, number):
                 c.setFont(fonts.bold, 9)
@@ -83,9 +84,13 @@ def handout(tmp_path, name="handout.pdf"):
             with tree.content(c, body):
                 c.setFont(fonts.bold, 12)
                 c.drawString(60, 680, "BL40")
-            ruby = body.add("Ruby")                      # inline: made when drawn, in order
-            for role, x, text in (("RB", 95, "委中"), ("RP", 120, "（"),
-                                  ("RT", 132, "いちゅう"), ("RP", 180, "）")):
+            ruby = body.add("Ruby")  # inline: made when drawn, in order
+            for role, x, text in (
+                ("RB", 95, "委中"),
+                ("RP", 120, "（"),
+                ("RT", 132, "いちゅう"),
+                ("RP", 180, "）"),
+            ):
                 with tree.content(c, ruby.add(role)):
                     c.drawString(x, 680, text)
             with tree.content(c, body):
@@ -94,7 +99,7 @@ def handout(tmp_path, name="handout.pdf"):
             with tree.content(c, figure):
                 c.circle(300, 500, 40)
                 c.setFont(fonts.bold, 9)
-                c.drawCentredString(300, 497, "1")       # a marker number: read via the Alt
+                c.drawCentredString(300, 497, "1")  # a marker number: read via the Alt
         else:
             with tree.content(c, intro):
                 c.setFont(fonts.regular, 12)
@@ -114,12 +119,23 @@ def handout(tmp_path, name="handout.pdf"):
     return save(c, buffer, tree, tmp_path, title=TITLE, name=name)
 
 
-TITLE = "坐骨神経痛 & <腰痛>"   # with characters XML must escape
+TITLE = "坐骨神経痛 & <腰痛>"  # with characters XML must escape
 
 # The texts of `handout` in the order a person reads them, and what a screen reader says.
-READ = ["坐骨神経痛", "お尻から脚にかけて痛みや\nしびれが出ることがあります。",
-        "気になるときは医師に相談してください。", "This text has no translation yet.",
-        "1", "BL40", "委中", "（", "いちゅう", "）", "膝の裏の中央。", "1"]
+READ = [
+    "坐骨神経痛",
+    "お尻から脚にかけて痛みや\nしびれが出ることがあります。",
+    "気になるときは医師に相談してください。",
+    "This text has no translation yet.",
+    "1",
+    "BL40",
+    "委中",
+    "（",
+    "いちゅう",
+    "）",
+    "膝の裏の中央。",
+    "1",
+]
 SPOKEN = [*READ[:-1], "脚の後ろ側の図。1 委中：膝の裏の中央。", "QRコード：メールを送る"]
 
 
@@ -131,15 +147,56 @@ def shape(node: Node):
 def test_structure_reads_back_as_declared(tmp_path):
     s = read_structure(handout(tmp_path))
     assert s.problems == []
-    assert shape(s.tree) == ("StructTreeRoot", {}, [("Document", {}, [
-        ("H1", {}, []),
-        ("P", {}, []),
-        ("P", {"Lang": "en"}, []),
-        ("L", {}, [("LI", {}, [("Lbl", {}, []), ("LBody", {}, [
-            ("Ruby", {}, [("RB", {}, []), ("RP", {}, []), ("RT", {}, []), ("RP", {}, [])])])])]),
-        ("Figure", {"Alt": "脚の後ろ側の図。1 委中：膝の裏の中央。"}, []),
-        ("Sect", {}, [("Link", {}, [("Figure", {"Alt": "QRコード：メールを送る"}, [])])]),
-    ])])
+    assert shape(s.tree) == (
+        "StructTreeRoot",
+        {},
+        [
+            (
+                "Document",
+                {},
+                [
+                    ("H1", {}, []),
+                    ("P", {}, []),
+                    ("P", {"Lang": "en"}, []),
+                    (
+                        "L",
+                        {},
+                        [
+                            (
+                                "LI",
+                                {},
+                                [
+                                    ("Lbl", {}, []),
+                                    (
+                                        "LBody",
+                                        {},
+                                        [
+                                            (
+                                                "Ruby",
+                                                {},
+                                                [
+                                                    ("RB", {}, []),
+                                                    ("RP", {}, []),
+                                                    ("RT", {}, []),
+                                                    ("RP", {}, []),
+                                                ],
+                                            )
+                                        ],
+                                    ),
+                                ],
+                            )
+                        ],
+                    ),
+                    ("Figure", {"Alt": "脚の後ろ側の図。1 委中：膝の裏の中央。"}, []),
+                    (
+                        "Sect",
+                        {},
+                        [("Link", {}, [("Figure", {"Alt": "QRコード：メールを送る"}, [])])],
+                    ),
+                ],
+            )
+        ],
+    )
     assert s.lang == "ja"
 
 
@@ -157,8 +214,12 @@ def test_point_name_is_read_once_then_its_reading(tmp_path):
     s = read_structure(handout(tmp_path))
     (ruby,) = s.find("Ruby")
     assert [(k.role, k.text) for k in ruby.kids] == [
-        ("RB", "委中"), ("RP", "（"), ("RT", "いちゅう"), ("RP", "）")]
-    assert squash(s.spoken).count("委中") == 2          # the legend entry and the figure's Alt
+        ("RB", "委中"),
+        ("RP", "（"),
+        ("RT", "いちゅう"),
+        ("RP", "）"),
+    ]
+    assert squash(s.spoken).count("委中") == 2  # the legend entry and the figure's Alt
     assert squash(s.spoken).count("いちゅう") == 1
 
 
@@ -191,9 +252,11 @@ def test_catalog_page_and_metadata_entries(tmp_path):
         assert tree.ParentTreeNextKey == len(keys) + len(annots)
         assert all(p.obj.Tabs == "/S" for p in pdf.pages)
         xmp = ET.fromstring(root.Metadata.read_bytes())
-        ns = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-              "dc": "http://purl.org/dc/elements/1.1/",
-              "pdfuaid": "http://www.aiim.org/pdfua/ns/id/"}
+        ns = {
+            "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+            "dc": "http://purl.org/dc/elements/1.1/",
+            "pdfuaid": "http://www.aiim.org/pdfua/ns/id/",
+        }
         assert xmp.find(".//dc:title/rdf:Alt/rdf:li", ns).text == TITLE
         assert xmp.find(".//pdfuaid:part", ns).text == "1"
         assert root.Metadata.Subtype == "/XML"
@@ -205,9 +268,12 @@ def test_link_annotations_belong_to_their_link_on_every_page(tmp_path):
     assert s.links == [("mailto:info@example.com", "メールを送る", "QRコード：メールを送る")] * 2
     with pikepdf.open(path) as pdf:
         (link,) = [e for e in _elements(pdf.Root.StructTreeRoot) if e.S == "/Link"]
-        owned = [k.Obj.objgen for k in link.K if isinstance(k, pikepdf.Dictionary)
-                 and k.get("/Type") == "/OBJR"]
-        assert owned == [p.obj.Annots[0].objgen for p in pdf.pages]   # one per page
+        owned = [
+            k.Obj.objgen
+            for k in link.K
+            if isinstance(k, pikepdf.Dictionary) and k.get("/Type") == "/OBJR"
+        ]
+        assert owned == [p.obj.Annots[0].objgen for p in pdf.pages]  # one per page
 
 
 def test_output_is_byte_identical(tmp_path):
@@ -224,10 +290,13 @@ def test_pdf_ua_checker_finds_nothing(tmp_path):
 
 def test_fonts_map_no_code_to_u0000(tmp_path):
     with pikepdf.open(handout(tmp_path)) as pdf:
-        cmaps = [obj.ToUnicode.read_bytes() for obj in pdf.objects
-                 if isinstance(obj, pikepdf.Dictionary) and "/ToUnicode" in obj]
+        cmaps = [
+            obj.ToUnicode.read_bytes()
+            for obj in pdf.objects
+            if isinstance(obj, pikepdf.Dictionary) and "/ToUnicode" in obj
+        ]
     assert cmaps and not any(b"<0000>" in cmap for cmap in cmaps)
-    for cmap in cmaps:   # each block still declares how many entries it has
+    for cmap in cmaps:  # each block still declares how many entries it has
         for count, block in re.findall(rb"(\d+) beginbfchar(.*?)endbfchar", cmap, re.DOTALL):
             assert int(count) == len(block.split(b"\n")) - 2
 
@@ -261,15 +330,16 @@ def test_untagged_text_is_found(tmp_path):
     s = read_structure(path)
     assert s.untagged_text == [(1, "Forgotten.")]
     assert s.untagged_paint == [(1, "S")]
-    assert "PDFUA1-CONTENT-TAGGING-001" in {f.rule_id for f in page.validate_pdf(
-        path, profile="ua1").failures}
+    assert "PDFUA1-CONTENT-TAGGING-001" in {
+        f.rule_id for f in page.validate_pdf(path, profile="ua1").failures
+    }
 
 
 def test_broken_parent_tree_is_found(tmp_path):
     path = handout(tmp_path)
     with pikepdf.open(path) as pdf:
         nums = pdf.Root.StructTreeRoot.ParentTree.Nums
-        nums[1] = pikepdf.Array(reversed(list(nums[1])))   # page 1's MCIDs point elsewhere
+        nums[1] = pikepdf.Array(reversed(list(nums[1])))  # page 1's MCIDs point elsewhere
         del pdf.pages[1].obj.Annots[0].StructParent
         pdf.save(tmp_path / "broken.pdf")
     problems = read_structure(tmp_path / "broken.pdf").problems
@@ -277,15 +347,26 @@ def test_broken_parent_tree_is_found(tmp_path):
     assert any("page 2: annotation's StructParent" in p for p in problems)
 
 
-@pytest.mark.parametrize("mistake, message", [
-    (lambda tree, c: tree.document.add("Paragraph"), "not a standard structure type"),
-    (lambda tree, c: tree.document.add("Figure"), "needs alternate text"),
-    (lambda tree, c: tree.document.add("Figure", alt="  "), "needs alternate text"),
-    (lambda tree, c: tree.link(c, tree.document.add("P"), "https://x.test", (0, 0, 1, 1), "x"),
-     "belongs in a Link"),
-    (lambda tree, c: tree.link(c, tree.document.add("Link"), "https://x.test", (0, 0, 1, 1), ""),
-     "needs a description"),
-])
+@pytest.mark.parametrize(
+    "mistake, message",
+    [
+        (lambda tree, c: tree.document.add("Paragraph"), "not a standard structure type"),
+        (lambda tree, c: tree.document.add("Figure"), "needs alternate text"),
+        (lambda tree, c: tree.document.add("Figure", alt="  "), "needs alternate text"),
+        (
+            lambda tree, c: tree.link(
+                c, tree.document.add("P"), "https://x.test", (0, 0, 1, 1), "x"
+            ),
+            "belongs in a Link",
+        ),
+        (
+            lambda tree, c: tree.link(
+                c, tree.document.add("Link"), "https://x.test", (0, 0, 1, 1), ""
+            ),
+            "needs a description",
+        ),
+    ],
+)
 def test_mistakes_are_refused(mistake, message):
     c, _, tree = new_canvas()
     with pytest.raises(TaggingError, match=message):
@@ -323,8 +404,9 @@ def test_finish_needs_every_page_shown():
 
 
 def _elements(node):
-    for kid in node.get("/K", []) if isinstance(node.get("/K"), pikepdf.Array) else \
-            [node.get("/K")]:
+    for kid in (
+        node.get("/K", []) if isinstance(node.get("/K"), pikepdf.Array) else [node.get("/K")]
+    ):
         if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") not in ("/MCR", "/OBJR"):
             yield kid
             yield from _elements(kid)
@@ -352,10 +434,16 @@ def test_table_backgrounds_and_rules_are_artifacts(tmp_path, marked):
     box = tree.document.add("Sect")
     cells = [[Tagged(tree, box.add("P"), "Urgent")], [Tagged(tree, box.add("P"), "Call 119")]]
     table = Table(cells, colWidths=[300], renderCB=tree.table_artifacts() if marked else None)
-    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), family(EN).regular, 10),   # embedded
-                               ("BOX", (0, 0), (-1, -1), 2, black),
-                               ("BACKGROUND", (0, 0), (-1, -1), Color(0.9, 0.9, 0.9)),
-                               ("LINEBELOW", (0, 0), (-1, 0), 0.5, black)]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), family(EN).regular, 10),  # embedded
+                ("BOX", (0, 0), (-1, -1), 2, black),
+                ("BACKGROUND", (0, 0), (-1, -1), Color(0.9, 0.9, 0.9)),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.5, black),
+            ]
+        )
+    )
     table.wrapOn(c, 300, 200)
     table.drawOn(c, 40, 600)
     c.showPage()
@@ -365,7 +453,7 @@ def test_table_backgrounds_and_rules_are_artifacts(tmp_path, marked):
     if marked:
         assert s.untagged_paint == []
     else:
-        assert {op for _, op in s.untagged_paint} == {"f*", "S"}   # the background and rules
+        assert {op for _, op in s.untagged_paint} == {"f*", "S"}  # the background and rules
 
 
 class ReplayingCanvas(Canvas):
@@ -409,11 +497,14 @@ def test_links_on_a_canvas_that_replays_its_pages(tmp_path):
     s = read_structure(tmp_path / "replayed.pdf")
     assert s.problems == [] and s.untagged_text == []
     assert s.text == ["One", "Two", "Write to us (page 1)", "Write to us (page 2)"]
-    assert s.links == [("mailto:info@example.com", "Email us", "Write to us (page 1)\n"
-                        "Write to us (page 2)")] * 2
+    assert (
+        s.links
+        == [("mailto:info@example.com", "Email us", "Write to us (page 1)\nWrite to us (page 2)")]
+        * 2
+    )
     with pikepdf.open(tmp_path / "replayed.pdf") as pdf:
         rects = [[float(v) for v in p.obj.Annots[0].Rect] for p in pdf.pages]
-    assert rects == [[400, 48, 520, 62]] * 2     # in page coordinates
+    assert rects == [[400, 48, 520, 62]] * 2  # in page coordinates
 
 
 def test_text_strings_read_back_exactly(tmp_path):
@@ -446,6 +537,7 @@ def test_finish_only_once(tmp_path):
 
 # -- what the renderer's flowables use: the tree on the canvas, text blocks marked as drawn ------
 
+
 def text_style(font: str, words: bool, size: float = 12):
     from handouts.render.linebreak import BreakRules
     from handouts.render.text import TextStyle, font_chain
@@ -469,8 +561,9 @@ def draw_blocks(tmp_path, lang: str, blocks, width: float = 300, height: float =
             tree.finish(self, "Blocks")
             super().save()
 
-    doc = BaseDocTemplate(buffer, pagesize=(width + 40, height + 40), invariant=1,
-                          initialFontName=family(EN).regular)
+    doc = BaseDocTemplate(
+        buffer, pagesize=(width + 40, height + 40), invariant=1, initialFontName=family(EN).regular
+    )
     doc.addPageTemplates([PageTemplate(frames=[Frame(20, 20, width, height, 0, 0, 0, 0)])])
     doc.build(blocks(tree), canvasmaker=TaggedCanvas)
     path = tmp_path / "blocks.pdf"
@@ -489,23 +582,38 @@ def test_a_legend_entry_tags_its_number_name_and_reading_as_drawn(tmp_path):
         label, body = item.add("Lbl"), item.add("LBody")
         name, opening, reading, closing = ruby()
         style = text_style(JA, words=False)
-        spans = [("BL40\u00a0\u00a0委中", style, False), ("（いちゅう）", style, True),
-                 ("ひざの裏の横じわの真ん中です。", style, False)]
-        marks = [[("BL40\u00a0\u00a0", None), ("委中", name)],
-                 [("（", opening), ("いちゅう", reading), ("）", closing)], None]
-        return [TextBlock("1", style, tags=TextTags(label)),
-                TextBlock(spans, style, tags=TextTags(body, marks=marks))]
+        spans = [
+            ("BL40\u00a0\u00a0委中", style, False),
+            ("（いちゅう）", style, True),
+            ("ひざの裏の横じわの真ん中です。", style, False),
+        ]
+        marks = [
+            [("BL40\u00a0\u00a0", None), ("委中", name)],
+            [("（", opening), ("いちゅう", reading), ("）", closing)],
+            None,
+        ]
+        return [
+            TextBlock("1", style, tags=TextTags(label)),
+            TextBlock(spans, style, tags=TextTags(body, marks=marks)),
+        ]
 
     path = draw_blocks(tmp_path, "ja", blocks, width=110, height=200)
     s = read_structure(path)
     assert s.problems == [] and s.untagged_text == []
     (body,) = s.find("LBody")
     assert [k.role if isinstance(k, Node) else squash(k) for k in body.kids] == [
-        "BL40", "Ruby", "ひざの裏の横じわの真ん中です。"]
+        "BL40",
+        "Ruby",
+        "ひざの裏の横じわの真ん中です。",
+    ]
     (ruby_node,) = s.find("Ruby")
     assert [(k.role, squash(k.text)) for k in ruby_node.kids] == [
-        ("RB", "委中"), ("RP", "（"), ("RT", "いちゅう"), ("RP", "）")]
-    assert len(pdf_pages_text(path)[0].split("\n")) > 2          # it did wrap
+        ("RB", "委中"),
+        ("RP", "（"),
+        ("RT", "いちゅう"),
+        ("RP", "）"),
+    ]
+    assert len(pdf_pages_text(path)[0].split("\n")) > 2  # it did wrap
 
 
 def test_text_in_another_language_is_a_span_even_when_the_block_splits(tmp_path):
@@ -521,8 +629,13 @@ def test_text_in_another_language_is_a_span_even_when_the_block_splits(tmp_path)
     def blocks(tree):
         ja, en = text_style(JA, words=False), text_style(EN, words=True)
         paragraph = tree.document.add("P")
-        return [TextBlock([(japanese, ja, False), (" ", ja, False), (english, en, False)], ja,
-                          tags=TextTags(paragraph))]
+        return [
+            TextBlock(
+                [(japanese, ja, False), (" ", ja, False), (english, en, False)],
+                ja,
+                tags=TextTags(paragraph),
+            )
+        ]
 
     path = draw_blocks(tmp_path, "ja", blocks, width=150, height=75)
     assert len(pdf_pages_text(path)) == 2
@@ -541,8 +654,13 @@ def test_a_block_all_in_another_language_gets_its_own_lang(tmp_path):
     from handouts.render.text import TextBlock
 
     def blocks(tree):
-        return [TextBlock([(fallback("Only English here.", "en"), text_style(EN, True), False)],
-                          text_style(EN, True), tags=TextTags(tree.document.add("P")))]
+        return [
+            TextBlock(
+                [(fallback("Only English here.", "en"), text_style(EN, True), False)],
+                text_style(EN, True),
+                tags=TextTags(tree.document.add("P")),
+            )
+        ]
 
     s = read_structure(draw_blocks(tmp_path, "ja", blocks))
     assert [(n.attrs, n.text) for n in s.find("P")] == [({"Lang": "en"}, "Only English here.")]
@@ -558,8 +676,10 @@ def test_bullet_is_the_label_and_decoration_an_artifact(tmp_path):
         item = tree.document.add("L").add("LI")
         label, body = item.add("Lbl"), item.add("LBody")
         style = text_style(EN, words=True)
-        return [WarningSign(20, 2), TextBlock("Call 119.", style, bullet="•",
-                                              tags=TextTags(body, label))]
+        return [
+            WarningSign(20, 2),
+            TextBlock("Call 119.", style, bullet="•", tags=TextTags(body, label)),
+        ]
 
     s = read_structure(draw_blocks(tmp_path, "en", blocks))
     assert s.problems == [] and s.untagged_paint == [] and s.untagged_text == []

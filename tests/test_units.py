@@ -13,7 +13,7 @@ from reportlab.platypus import Flowable
 from handouts.errors import Diagnostics, HandoutsError
 
 # -- yamlsrc: every value knows its line and column ---------------------------------------------
-SOURCE = "title: Knee ache\npoints:\n  - code: ST36\n    why: \"Used for\n      tired legs.\"\n"
+SOURCE = 'title: Knee ache\npoints:\n  - code: ST36\n    why: "Used for\n      tired legs."\n'
 
 
 def load(tmp_path: Path, text: str):
@@ -27,7 +27,7 @@ def load(tmp_path: Path, text: str):
 
 def place(text: str, needle: str) -> tuple[int, int]:
     """1-based line and column of `needle`, counted here, independently of the loader."""
-    before = text[:text.index(needle)]
+    before = text[: text.index(needle)]
     return before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
 
 
@@ -43,12 +43,15 @@ def test_values_keep_their_line_and_column(tmp_path):
     assert (at.line, at.column) == place(SOURCE, "tired")
 
 
-@pytest.mark.parametrize("text,message", [
-    ("", "the file is empty"),
-    ("# only a comment\n", "only comments"),
-    ("title: a\n\tpoints: []\n", "tab character"),
-    ("title: [unclosed\n", "YAML syntax"),
-])
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ("", "the file is empty"),
+        ("# only a comment\n", "only comments"),
+        ("title: a\n\tpoints: []\n", "tab character"),
+        ("title: [unclosed\n", "YAML syntax"),
+    ],
+)
 def test_broken_files_are_one_positioned_error(tmp_path, text, message):
     data, diagnostics = load(tmp_path, text)
     assert data is None and len(diagnostics.errors) == 1
@@ -127,8 +130,11 @@ def test_the_source_hash_counts_text_not_formatting_or_bookkeeping(tmp_path):
     from handouts.content.translation import source_hash
 
     one, _ = load(tmp_path, "title: Knee ache\nbullets: [a, b]\n")
-    same, _ = load(tmp_path, "# a comment\ntitle:   'Knee ache'\nbullets:\n  - a\n  - b\n"
-                             "translated_from: 0123456789ab\nreview: {by: X}\n")
+    same, _ = load(
+        tmp_path,
+        "# a comment\ntitle:   'Knee ache'\nbullets:\n  - a\n  - b\n"
+        "translated_from: 0123456789ab\nreview: {by: X}\n",
+    )
     other, _ = load(tmp_path, "title: Knee pain\nbullets: [a, b]\n")
     assert source_hash(one) == source_hash(same) != source_hash(other)
     assert len(source_hash(one)) == 12
@@ -142,14 +148,18 @@ def test_record_keys_keeps_comments_and_layout(tmp_path):
     path.write_text(original, encoding="utf-8")
     hashes = {"title": "abcdef01", "red_flags.1": "12345678"}
     assert record_keys(path, hashes) is True
-    record = ("translated_from:  # the source text of each key, as translated "
-              "(handouts mark-translated)\n  title: abcdef01\n  red_flags.1: \"12345678\"\n")
+    record = (
+        "translated_from:  # the source text of each key, as translated "
+        '(handouts mark-translated)\n  title: abcdef01\n  red_flags.1: "12345678"\n'
+    )
     assert path.read_text(encoding="utf-8") == "# translator's note\ntitle: 坐骨神経痛\n" + record
-    assert record_keys(path, hashes) is False                  # nothing to change
-    assert record_keys(path, {"title": "fedcba98"}) is True     # replaced where it stands
+    assert record_keys(path, hashes) is False  # nothing to change
+    assert record_keys(path, {"title": "fedcba98"}) is True  # replaced where it stands
     assert path.read_text(encoding="utf-8") == (
-        "# translator's note\ntitle: 坐骨神経痛\n" + record.split("  title")[0]
-        + "  title: fedcba98\n")
+        "# translator's note\ntitle: 坐骨神経痛\n"
+        + record.split("  title")[0]
+        + "  title: fedcba98\n"
+    )
     loaded, _ = load(tmp_path, path.read_text(encoding="utf-8"))
     assert loaded["translated_from"] == {"title": "fedcba98"}
 
@@ -157,14 +167,13 @@ def test_record_keys_keeps_comments_and_layout(tmp_path):
 def test_key_hashes_name_each_value_by_its_path(tmp_path):
     from handouts.content.translation import key_hashes
 
-    data, _ = load(tmp_path, "title: Knee ache\nsections:\n  - heading: A\n    body: [x, y]\n"
-                             "review: {by: X}\n")
+    data, _ = load(
+        tmp_path, "title: Knee ache\nsections:\n  - heading: A\n    body: [x, y]\nreview: {by: X}\n"
+    )
     hashes = key_hashes(data)
-    assert list(hashes) == ["title", "sections.0.heading", "sections.0.body.0",
-                            "sections.0.body.1"]
+    assert list(hashes) == ["title", "sections.0.heading", "sections.0.body.0", "sections.0.body.1"]
     changed, _ = load(tmp_path, "title: Knee ache\nsections:\n  - heading: A\n    body: [x, z]\n")
     assert [k for k, v in key_hashes(changed).items() if hashes[k] != v] == ["sections.0.body.1"]
-
 
 
 # -- render/columns: side by side, split across pages -------------------------------------------
@@ -203,4 +212,4 @@ def test_side_by_side_splits_each_column_where_the_page_ends():
     assert pair.wrap(210, 1000) == (210, 80)
     head, tail = pair.split(210, 50)
     assert head.wrap(210, 1000)[1] == 40 and tail.wrap(210, 1000)[1] == 40
-    assert pair.split(210, 10) == []            # nothing fits: the pair moves on whole
+    assert pair.split(210, 10) == []  # nothing fits: the pair moves on whole

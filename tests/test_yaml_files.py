@@ -1,4 +1,5 @@
-"""Every YAML file is read by one reader (handouts.content.yamlsrc): a broken settings or language file
+"""Every YAML file is read by one reader (handouts.content.yamlsrc): a broken settings or language
+file
 is a positioned content error in every command, never a traceback or a silent empty build."""
 
 from __future__ import annotations
@@ -12,25 +13,33 @@ def _break(path, text: str) -> None:
     path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
 
 
-@pytest.mark.parametrize("command", [
-    ["check"], ["list"], ["build", "--out", "{out}"],
-    ["aftercare", "--lang", "ja", "--condition", "sciatica", "-o", "{out}/sheet.pdf"]])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["check"],
+        ["list"],
+        ["build", "--out", "{out}"],
+        ["aftercare", "--lang", "ja", "--condition", "sciatica", "-o", "{out}/sheet.pdf"],
+    ],
+)
 @pytest.mark.parametrize("broken", ["handouts.yaml", "ja/language.yaml"])
 def test_broken_yaml_is_a_positioned_error(tmp_path, command, broken):
     content = copy_content(tmp_path)
     path = content / broken
     lines = len(path.read_text(encoding="utf-8").splitlines())
-    _break(path, "font_size: [12, 14\nnext: 1\n")     # an unclosed flow list
+    _break(path, "font_size: [12, 14\nnext: 1\n")  # an unclosed flow list
     out = tmp_path / "out"
     args = [arg.replace("{out}", str(out)) for arg in command]
     result = run_cli("--content", str(content), *args)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
     expected = f"{path}:{lines + 2}:"
-    assert any(line.startswith(expected) and ": error: YAML syntax:" in line
-               for line in result.stderr.splitlines()), result.stderr
+    assert any(
+        line.startswith(expected) and ": error: YAML syntax:" in line
+        for line in result.stderr.splitlines()
+    ), result.stderr
     if command[0] == "build" and broken == "handouts.yaml":
-        assert not list(out.rglob("*.pdf"))      # nothing built from settings nobody can read
+        assert not list(out.rglob("*.pdf"))  # nothing built from settings nobody can read
 
 
 def test_shipped_yaml_files_read_as_plain_values():

@@ -55,7 +55,7 @@ def write(kind: str, key: str, data: bytes) -> None:
     try:
         write_atomic(root() / kind / key, data)
     except (HandoutsError, OSError):
-        pass   # a read-only home or a full disk only costs time
+        pass  # a read-only home or a full disk only costs time
 
 
 def _write_quickly(path: Path, data: bytes) -> None:
@@ -86,10 +86,10 @@ def load(kind: str, name: str, key: str) -> bytes | None:
     if header_end < 0:
         return None
     try:
-        stored_key, digest = data[len(MAGIC):header_end].decode("ascii").split(" ")
+        stored_key, digest = data[len(MAGIC) : header_end].decode("ascii").split(" ")
     except (UnicodeDecodeError, ValueError):
         return None
-    payload = data[header_end + 1:]
+    payload = data[header_end + 1 :]
     if stored_key != key or hashlib.sha256(payload).hexdigest() != digest:
         return None
     return payload
@@ -117,15 +117,23 @@ def file_digest(path: Path) -> str:
         status = os.stat(path)
     except OSError:
         return "-"
-    signature = "-".join(str(value) for value in (status.st_dev, status.st_ino, status.st_size,
-                                                  status.st_mtime_ns, status.st_ctime_ns))
+    signature = "-".join(
+        str(value)
+        for value in (
+            status.st_dev,
+            status.st_ino,
+            status.st_size,
+            status.st_mtime_ns,
+            status.st_ctime_ns,
+        )
+    )
     name = hashlib.sha256(str(path.resolve()).encode("utf-8", "surrogateescape")).hexdigest()
     remembered = load("digests", name, signature)
     if remembered is not None and len(remembered) == 64:
         try:
             return bytes.fromhex(remembered.decode("ascii")).hex()
         except ValueError:
-            pass                                      # damaged: hash again
+            pass  # damaged: hash again
     try:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
@@ -143,13 +151,14 @@ def _file_system_now(folder: Path) -> int:
         with tempfile.TemporaryFile(dir=folder) as probe:
             return os.fstat(probe.fileno()).st_mtime_ns
     except OSError:
-        return 0                                      # cannot tell: remember nothing
+        return 0  # cannot tell: remember nothing
 
 
 # Plain data <-> bytes -----------------------------------------------------------------------------
 # JSON describes the structure; long lists of ints or floats go in binary arrays after it
 # (little-endian on every machine). Types survive the round trip exactly (int stays int, tuple
 # stays tuple, bytes stay bytes).
+
 
 class Unpackable(TypeError):
     """A value `pack` cannot represent exactly."""
@@ -176,13 +185,13 @@ def unpack(data: bytes):
         header_end = data.index(b"\n")
         tree_length, layout = json.loads(data[:header_end])
         position = header_end + 1
-        tree = json.loads(data[position:position + tree_length])
+        tree = json.loads(data[position : position + tree_length])
         position += tree_length
         blobs = []
         for typecode, count in layout:
             blob = array.array(typecode)
             size = blob.itemsize * count
-            blob.frombytes(data[position:position + size])
+            blob.frombytes(data[position : position + size])
             if len(blob) != count:
                 raise ValueError("truncated array")
             blobs.append(_little_endian(blob))
@@ -190,8 +199,7 @@ def unpack(data: bytes):
         if position != len(data):
             raise ValueError("trailing bytes")
         return _decode(tree, blobs)
-    except (TypeError, KeyError, IndexError, AttributeError, OverflowError,
-            RecursionError) as exc:
+    except (TypeError, KeyError, IndexError, AttributeError, OverflowError, RecursionError) as exc:
         raise ValueError(f"not a packed value: {exc}") from None
 
 
@@ -202,15 +210,15 @@ def _numbers(values: list, blobs: list) -> list | None:
     if not kinds <= {int, float}:
         return None
     runs: list[int] = []
-    for kind, run in ([(kinds.pop(), values)] if len(kinds) == 1 else groupby(values, type)):
+    for kind, run in [(kinds.pop(), values)] if len(kinds) == 1 else groupby(values, type):
         run = list(run)
         if kind is float:
             blobs.append(array.array("d", run))
-        elif kind is int and -2**63 <= min(run) <= max(run) < 2**63:
-            small = -2**31 <= min(run) <= max(run) < 2**31
+        elif kind is int and -(2**63) <= min(run) <= max(run) < 2**63:
+            small = -(2**31) <= min(run) <= max(run) < 2**31
             blobs.append(array.array("i" if small else "q", run))
         else:
-            del blobs[len(blobs) - len(runs):]
+            del blobs[len(blobs) - len(runs) :]
             return None
         runs.append(len(blobs) - 1)
     return ["numbers", runs]
@@ -234,7 +242,7 @@ def _encode(value, blobs):
         checkpoint, kinds = len(blobs), set(map(type, value))
         if kinds == {tuple} and len(set(map(len, value))) == 1 and value[0]:
             columns = [_numbers(list(column), blobs) for column in zip(*value)]
-            if None not in columns:                  # rows of numbers, stored by column
+            if None not in columns:  # rows of numbers, stored by column
                 return ["rows", columns]
             del blobs[checkpoint:]
         if kinds == {list}:

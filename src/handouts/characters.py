@@ -17,16 +17,18 @@ CONTROL_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
 INVISIBLE_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 
 # Bidirectional controls reorder the text around them: what prints is not what the editor showed.
-BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
-                          "\u2066\u2067\u2068\u2069")
+BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
 
 # Line structure a multi-line text (a paragraph, a note) may keep.
 LINE_BREAKS = "\n\r\t"
 
 # Characters no content file may hold at all (outside the YAML 1.1 printable set): C0 controls
 # but tab and line breaks, DEL, C1 controls but NEL, and the non-characters U+FFFE and U+FFFF.
-NOT_IN_FILES = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd"
-                          "\U00010000-\U0010ffff]")
+NOT_IN_FILES = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
 
 
 def describe(char: str) -> str:
@@ -56,8 +58,12 @@ def is_blank(value: str) -> bool:
     """True when nothing in `value` would print: only spaces, controls or invisible characters."""
     if value.isprintable():
         return not value.strip(" " + _INVISIBLE_LETTERS_TEXT)
-    return all(char.isspace() or unicodedata.category(char) in CONTROL_CATEGORIES
-               or char in INVISIBLE_LETTERS for char in value)
+    return all(
+        char.isspace()
+        or unicodedata.category(char) in CONTROL_CATEGORIES
+        or char in INVISIBLE_LETTERS
+        for char in value
+    )
 
 
 def hard_controls(value: str, allow: str = LINE_BREAKS) -> list[int]:
@@ -65,8 +71,11 @@ def hard_controls(value: str, allow: str = LINE_BREAKS) -> list[int]:
     they never belong in printed text."""
     if value.isprintable():
         return []
-    return [index for index, char in enumerate(value)
-            if char not in allow and unicodedata.category(char) in ("Cc", "Zl", "Zp")]
+    return [
+        index
+        for index, char in enumerate(value)
+        if char not in allow and unicodedata.category(char) in ("Cc", "Zl", "Zp")
+    ]
 
 
 def invisible(value: str) -> list[int]:
@@ -74,8 +83,11 @@ def invisible(value: str) -> list[int]:
     and invisible letters: allowed in text, but worth a look."""
     if value.isprintable() and INVISIBLE_LETTERS.isdisjoint(value):
         return []
-    return [index for index, char in enumerate(value)
-            if unicodedata.category(char) == "Cf" or char in INVISIBLE_LETTERS]
+    return [
+        index
+        for index, char in enumerate(value)
+        if unicodedata.category(char) == "Cf" or char in INVISIBLE_LETTERS
+    ]
 
 
 def strip_controls(value: str) -> str:

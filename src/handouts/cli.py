@@ -14,8 +14,7 @@ from handouts.errors import ContentError, HandoutsError
 
 
 def _version_message() -> str:
-    return (f"handouts {__version__} from {Path(__file__).parent} "
-            f"(Python {sys.version.split()[0]})")
+    return f"handouts {__version__} from {Path(__file__).parent} (Python {sys.version.split()[0]})"
 
 
 def _command_line_first(ctx: click.Context, param: click.Parameter, value):
@@ -32,10 +31,17 @@ def _command_line_first(ctx: click.Context, param: click.Parameter, value):
 
 def content_option(func):
     """One definition of --content, accepted before or after the subcommand."""
-    return click.option("--content", "content_dir", type=click.Path(path_type=Path),
-                        envvar="HANDOUTS_CONTENT", show_envvar=True, default=Path("content"),
-                        show_default=True, callback=_command_line_first,
-                        help="Content folder.")(func)
+    return click.option(
+        "--content",
+        "content_dir",
+        type=click.Path(path_type=Path),
+        envvar="HANDOUTS_CONTENT",
+        show_envvar=True,
+        default=Path("content"),
+        show_default=True,
+        callback=_command_line_first,
+        help="Content folder.",
+    )(func)
 
 
 def _content_dir(ctx: click.Context, value: Path) -> Path:
@@ -54,8 +60,9 @@ def _load(content_dir: Path):
 
 # Every option can also come from the environment: HANDOUTS_<COMMAND>_<OPTION> (e.g.
 # HANDOUTS_BUILD_JOBS), or the name an option gives itself (HANDOUTS_CONTENT); --help shows it.
-@click.group(context_settings={"help_option_names": ["-h", "--help"],
-                               "auto_envvar_prefix": "HANDOUTS"})
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"], "auto_envvar_prefix": "HANDOUTS"}
+)
 @click.version_option(__version__, message=_version_message(), allow_from_autoenv=False)
 @content_option
 @click.option("--debug", is_flag=True, help="Show Python tracebacks of internal errors.")
@@ -73,8 +80,9 @@ def _configure_logging(debug: bool) -> None:
     need no reportlab (list, an unchanged build) then do not import logging (~4 ms)."""
     import logging
 
-    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING,
-                        format="%(levelname)s: %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if debug else logging.WARNING, format="%(levelname)s: %(message)s"
+    )
 
 
 def _pair(ctx: click.Context, param: click.Parameter, value):
@@ -92,15 +100,25 @@ def _pair(ctx: click.Context, param: click.Parameter, value):
 def edition_options(func):
     """The bilingual edition and furigana (build, aftercare, email)."""
     options = [
-        click.option("--edition", type=click.Choice(["bilingual"]), default=None,
-                     is_eager=True,
-                     help="bilingual: every section in two languages (the source language "
-                          "beside the translation, or --pair)."),
-        click.option("--pair", metavar="A:B", callback=_pair,
-                     help="The two languages of a bilingual edition, e.g. en:ja (A first)."),
-        click.option("--furigana", is_flag=True,
-                     help="Readings over kanji (Japanese; an easy-Japanese edition always "
-                          "has them)."),
+        click.option(
+            "--edition",
+            type=click.Choice(["bilingual"]),
+            default=None,
+            is_eager=True,
+            help="bilingual: every section in two languages (the source language "
+            "beside the translation, or --pair).",
+        ),
+        click.option(
+            "--pair",
+            metavar="A:B",
+            callback=_pair,
+            help="The two languages of a bilingual edition, e.g. en:ja (A first).",
+        ),
+        click.option(
+            "--furigana",
+            is_flag=True,
+            help="Readings over kanji (Japanese; an easy-Japanese edition always has them).",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -109,26 +127,67 @@ def edition_options(func):
 
 @cli.command()
 @click.option("--lang", "langs", multiple=True, metavar="CODE", help="Language (repeatable).")
-@click.option("--condition", "conditions", multiple=True, metavar="SLUG",
-              help="Condition (repeatable).")
-@click.option("--kind", "kinds", multiple=True, type=click.Choice(["handout", "aftercare"]),
-              help="Document kind (repeatable).")
-@click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True,
-              help="Paper size (Letter files end in -letter.pdf).")
-@click.option("--large-print", is_flag=True,
-              help="Large print: 18 pt body, one column; up to three times the pages.")
+@click.option(
+    "--condition", "conditions", multiple=True, metavar="SLUG", help="Condition (repeatable)."
+)
+@click.option(
+    "--kind",
+    "kinds",
+    multiple=True,
+    type=click.Choice(["handout", "aftercare"]),
+    help="Document kind (repeatable).",
+)
+@click.option(
+    "--paper",
+    type=click.Choice(["a4", "letter"]),
+    default="a4",
+    show_default=True,
+    help="Paper size (Letter files end in -letter.pdf).",
+)
+@click.option(
+    "--large-print",
+    is_flag=True,
+    help="Large print: 18 pt body, one column; up to three times the pages.",
+)
 @edition_options
-@click.option("--jobs", type=click.IntRange(min=1), default=None,
-              help="Worker processes (default: number of CPUs).")
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes (default: number of CPUs).",
+)
 @click.option("--force", is_flag=True, help="Rebuild even if nothing changed.")
-@click.option("--strict", is_flag=True,
-              help="Fail on warnings too (also those repeated for unchanged documents).")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("out"),
-              show_default=True, help="Folder the documents and manifest.json go to.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Fail on warnings too (also those repeated for unchanged documents).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="Folder the documents and manifest.json go to.",
+)
 @content_option
 @click.pass_context
-def build(ctx, langs, conditions, kinds, paper, large_print, edition, pair, furigana, jobs, force,
-          strict, out_dir, content_dir):
+def build(
+    ctx,
+    langs,
+    conditions,
+    kinds,
+    paper,
+    large_print,
+    edition,
+    pair,
+    furigana,
+    jobs,
+    force,
+    strict,
+    out_dir,
+    content_dir,
+):
     """Build every condition x language x kind into OUT (only what changed)."""
     import time
 
@@ -144,14 +203,25 @@ def build(ctx, langs, conditions, kinds, paper, large_print, edition, pair, furi
     root = _content_dir(ctx, content_dir)
     total = len(plan(catalogue(root), langs, conditions, kinds, options))
     with _progress(total) as advance:
-        summary = run_build(root, out_dir, langs, conditions, kinds, options, workers=jobs,
-                            force=force, progress=advance)
+        summary = run_build(
+            root,
+            out_dir,
+            langs,
+            conditions,
+            kinds,
+            options,
+            workers=jobs,
+            force=force,
+            progress=advance,
+        )
     for diagnostic in [*summary.warnings, *summary.errors]:
         click.echo(str(diagnostic), err=True)
     for relative, message in summary.failed:
         click.echo(f"failed: {relative}: {message}", err=True)
-    click.echo(f"built {len(summary.built)}, skipped {len(summary.skipped)} (unchanged), "
-               f"failed {len(summary.failed)} in {time.perf_counter() - started:.1f} s -> {out_dir}")
+    click.echo(
+        f"built {len(summary.built)}, skipped {len(summary.skipped)} (unchanged), "
+        f"failed {len(summary.failed)} in {time.perf_counter() - started:.1f} s -> {out_dir}"
+    )
     if strict and summary.warnings:
         click.echo(f"error: {len(summary.warnings)} warning(s) and --strict", err=True)
     if summary.failed or (strict and summary.warnings):
@@ -164,8 +234,12 @@ def _progress(total: int):
     if not sys.stderr.isatty() or total < 2:
         yield lambda job: None
         return
-    with click.progressbar(length=total, label="building", file=sys.stderr,
-                           item_show_func=lambda job: job and f"{job.lang}/{job.slug}-{job.kind}") as bar:
+    with click.progressbar(
+        length=total,
+        label="building",
+        file=sys.stderr,
+        item_show_func=lambda job: job and f"{job.lang}/{job.slug}-{job.kind}",
+    ) as bar:
         yield lambda job: bar.update(1, job)
 
 
@@ -198,9 +272,12 @@ def check(ctx, strict, content_dir):
 
 
 @cli.command(name="list")
-@click.option("--reviews", is_flag=True,
-              help="Show when each condition was reviewed and when its next review is due "
-                   "(as of HANDOUTS_TODAY if set).")
+@click.option(
+    "--reviews",
+    is_flag=True,
+    help="Show when each condition was reviewed and when its next review is due "
+    "(as of HANDOUTS_TODAY if set).",
+)
 @content_option
 @click.pass_context
 def list_command(ctx, reviews, content_dir):
@@ -231,13 +308,18 @@ def list_command(ctx, reviews, content_dir):
         shared = [t for t in loaded.translations if t.lang == lang and "/" not in t.piece]
         if shared:
             click.echo(f"{lang} shared files: " + ", ".join(f"{t.piece} {t.state}" for t in shared))
-    for record in loaded.translations:          # which keys: e.g. ja sciatica: 1 stale key: title
+    for record in loaded.translations:  # which keys: e.g. ja sciatica: 1 stale key: title
         if record.stale_keys:
-            name = record.piece.removeprefix("conditions/").removesuffix(".yaml") \
-                if record.piece.startswith("conditions/") else record.piece
+            name = (
+                record.piece.removeprefix("conditions/").removesuffix(".yaml")
+                if record.piece.startswith("conditions/")
+                else record.piece
+            )
             count = len(record.stale_keys)
-            click.echo(f"{record.lang} {name}: {count} stale key{'s' if count > 1 else ''}: "
-                       + ", ".join(record.stale_keys))
+            click.echo(
+                f"{record.lang} {name}: {count} stale key{'s' if count > 1 else ''}: "
+                + ", ".join(record.stale_keys)
+            )
 
 
 def _list_reviews(library) -> None:
@@ -257,8 +339,10 @@ def _list_reviews(library) -> None:
                 continue
             due = review_due(review, months)
             state = "OVERDUE" if today > due else f"due in {(due - today).days} days"
-            click.echo(f"{slug.ljust(width)}{lang.ljust(6)}reviewed {review.date.isoformat()}, "
-                       f"due {due.isoformat()}: {state}")
+            click.echo(
+                f"{slug.ljust(width)}{lang.ljust(6)}reviewed {review.date.isoformat()}, "
+                f"due {due.isoformat()}: {state}"
+            )
 
 
 @cli.command(name="mark-translated")
@@ -272,7 +356,7 @@ def mark_translated(ctx, paths, content_dir):
 
     loaded = load(_content_dir(ctx, content_dir))
     if loaded.diagnostics.errors:
-        raise ContentError(loaded.diagnostics.errors)   # hashes of broken files mean nothing
+        raise ContentError(loaded.diagnostics.errors)  # hashes of broken files mean nothing
     by_path = {t.path.resolve(): t for t in loaded.translations}
     problems = []
     for path in paths:
@@ -293,9 +377,18 @@ def mark_translated(ctx, paths, content_dir):
 def print_options(func):
     """Paper and large print, with the same meaning as in `build` (build.Options)."""
     options = [
-        click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4",
-                     show_default=True, help="Paper size."),
-        click.option("--large-print", is_flag=True, help="Large print: 18 pt body, one column; up to three times the pages."),
+        click.option(
+            "--paper",
+            type=click.Choice(["a4", "letter"]),
+            default="a4",
+            show_default=True,
+            help="Paper size.",
+        ),
+        click.option(
+            "--large-print",
+            is_flag=True,
+            help="Large print: 18 pt body, one column; up to three times the pages.",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -308,7 +401,9 @@ def personal_options(func):
         click.option("--patient", metavar="NAME", help="Patient name (never stored in out/)."),
         click.option("--date", metavar="YYYY-MM-DD", help="Session date."),
         click.option("--points", metavar="CODE,CODE...", help="Points treated (codes or aliases)."),
-        click.option("--next", "next_visit", metavar='"YYYY-MM-DD HH:MM"', help="Next appointment."),
+        click.option(
+            "--next", "next_visit", metavar='"YYYY-MM-DD HH:MM"', help="Next appointment."
+        ),
         click.option("--practitioner", metavar="NAME", help="Practitioner's name."),
         click.option("--note", metavar="TEXT", help="A personal note (wraps; must fit the page)."),
     ]
@@ -337,8 +432,9 @@ def _refuse_out_dir(path: Path) -> None:
     """Personal sheets never go to out/, which is shared and published by CI."""
     out = Path("out").resolve()
     if path.resolve() == out or out in path.resolve().parents:
-        raise HandoutsError(f"{path}: personal sheets are not written to out/ "
-                            "(choose another folder)")
+        raise HandoutsError(
+            f"{path}: personal sheets are not written to out/ (choose another folder)"
+        )
 
 
 @cli.command()
@@ -347,12 +443,19 @@ def _refuse_out_dir(path: Path) -> None:
 @personal_options
 @print_options
 @edition_options
-@click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
-              callback=_pdf_file, help="The PDF file to write.")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    callback=_pdf_file,
+    help="The PDF file to write.",
+)
 @content_option
 @click.pass_context
-def aftercare(ctx, lang, condition, paper, large_print, edition, pair, furigana, output,
-              content_dir, **fields):
+def aftercare(
+    ctx, lang, condition, paper, large_print, edition, pair, furigana, output, content_dir, **fields
+):
     """Write one personal aftercare sheet to FILE.pdf."""
     from handouts.startup import importing
 
@@ -363,29 +466,63 @@ def aftercare(ctx, lang, condition, paper, large_print, edition, pair, furigana,
 
     _refuse_out_dir(output)
     library = _load(_content_dir(ctx, content_dir))
-    made = make(library, lang, condition, "aftercare",
-                Options(paper, large_print, edition, pair, furigana), fields)
+    made = make(
+        library,
+        lang,
+        condition,
+        "aftercare",
+        Options(paper, large_print, edition, pair, furigana),
+        fields,
+    )
     write_atomic(output, made.data, mode=0o600)
     click.echo(f"wrote {output} ({len(made.data) // 1024} KB)")
 
 
 @cli.command()
-@click.option("--to", "to", required=True, metavar="ADDRESS", callback=_email_address,
-              help="Patient's email address.")
+@click.option(
+    "--to",
+    "to",
+    required=True,
+    metavar="ADDRESS",
+    callback=_email_address,
+    help="Patient's email address.",
+)
 @click.option("--lang", required=True, metavar="CODE", help="The patient's language, e.g. ja.")
 @click.option("--condition", required=True, metavar="SLUG", help="The condition, e.g. sciatica.")
-@click.option("--kind", type=click.Choice(["handout", "aftercare"]), default="handout",
-              show_default=True, help="Which document to attach.")
+@click.option(
+    "--kind",
+    type=click.Choice(["handout", "aftercare"]),
+    default="handout",
+    show_default=True,
+    help="Which document to attach.",
+)
 @personal_options
 @print_options
 @edition_options
-@click.option("--eml", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write the message to this file instead of sending it.")
+@click.option(
+    "--eml",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the message to this file instead of sending it.",
+)
 @click.option("--dry-run", is_flag=True, help="Print what would be sent; send nothing.")
 @content_option
 @click.pass_context
-def email(ctx, to, lang, condition, kind, paper, large_print, edition, pair, furigana, eml,
-          dry_run, content_dir, **fields):
+def email(
+    ctx,
+    to,
+    lang,
+    condition,
+    kind,
+    paper,
+    large_print,
+    edition,
+    pair,
+    furigana,
+    eml,
+    dry_run,
+    content_dir,
+    **fields,
+):
     """Email a handout or personal aftercare sheet (SMTP from HANDOUTS_SMTP_*)."""
     from handouts.deliver import mail
     from handouts.deliver.build import Options
@@ -398,15 +535,19 @@ def email(ctx, to, lang, condition, kind, paper, large_print, edition, pair, fur
         _refuse_out_dir(eml)
     config = None if (eml or dry_run) else mail.SmtpConfig.from_env()
     library = _load(_content_dir(ctx, content_dir))
-    made = make(library, lang, condition, kind,
-                Options(paper, large_print, edition, pair, furigana), fields)
+    made = make(
+        library, lang, condition, kind, Options(paper, large_print, edition, pair, furigana), fields
+    )
     message, text = email_message(library, lang, condition, kind, recipient, made)
     if dry_run:
-        extra = "".join(f"\nattachment: {part.get_filename()}"
-                        for part in list(message.iter_attachments())[1:])
-        click.echo(f"to: {recipient}\nsubject: {text.subject}\n"
-                   f"attachment: {text.attachment_name} ({len(made.data)} bytes){extra}\n"
-                   "not sent (dry run)")
+        extra = "".join(
+            f"\nattachment: {part.get_filename()}" for part in list(message.iter_attachments())[1:]
+        )
+        click.echo(
+            f"to: {recipient}\nsubject: {text.subject}\n"
+            f"attachment: {text.attachment_name} ({len(made.data)} bytes){extra}\n"
+            "not sent (dry run)"
+        )
     elif eml is not None:
         mail.write_eml(message, eml)
         click.echo(f"wrote {eml}")
@@ -416,10 +557,19 @@ def email(ctx, to, lang, condition, kind, paper, large_print, edition, pair, fur
 
 
 @cli.command()
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on; other than loopback needs HANDOUTS_SERVE_TOKEN.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
-              help="Port (0: any free port).")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; other than loopback needs HANDOUTS_SERVE_TOKEN.",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8765,
+    show_default=True,
+    help="Port (0: any free port).",
+)
 @click.option("--open", "open_browser", is_flag=True, help="Open the page in the browser.")
 @content_option
 @click.pass_context
@@ -427,9 +577,14 @@ def serve(ctx, host, port, open_browser, content_dir):
     """Serve the front desk and aftercare page (http://127.0.0.1:8765/)."""
     from handouts.deliver.web.server import serve as run_server
 
-    _configure_logging(ctx.obj["debug"])          # internal errors (never what was typed)
-    run_server(_content_dir(ctx, content_dir), host, port, open_browser,
-               announce=lambda line: click.echo(line, err=": error: " in line))
+    _configure_logging(ctx.obj["debug"])  # internal errors (never what was typed)
+    run_server(
+        _content_dir(ctx, content_dir),
+        host,
+        port,
+        open_browser,
+        announce=lambda line: click.echo(line, err=": error: " in line),
+    )
 
 
 def _show_envvars(group: click.Group) -> None:
@@ -464,7 +619,7 @@ def main() -> None:
     except click.Abort:
         click.echo("aborted", err=True)
         sys.exit(1)
-    except click.ClickException as exc:   # usage errors exit 2, ours exit 1
+    except click.ClickException as exc:  # usage errors exit 2, ours exit 1
         exc.show()
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
@@ -472,6 +627,7 @@ def main() -> None:
     except Exception as exc:  # an internal error: say so in one line unless debugging
         if "--debug" in sys.argv[1:]:
             raise
-        click.echo(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)",
-                   err=True)
+        click.echo(
+            f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)", err=True
+        )
         sys.exit(1)

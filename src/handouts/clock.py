@@ -14,7 +14,7 @@ from handouts.errors import HandoutsError
 
 TODAY = "HANDOUTS_TODAY"
 EPOCH = "SOURCE_DATE_EPOCH"
-LATEST_EPOCH = 253402300799          # 9999-12-31 23:59:59 UTC: PDF dates have four-digit years
+LATEST_EPOCH = 253402300799  # 9999-12-31 23:59:59 UTC: PDF dates have four-digit years
 
 
 class SettingError(HandoutsError):
@@ -33,8 +33,10 @@ def today() -> datetime.date:
             raise ValueError
         return datetime.date.fromisoformat(pinned)
     except ValueError:
-        raise SettingError(f"{TODAY}={pinned!r} is not a date: write it as YYYY-MM-DD, "
-                           "e.g. 2026-11-21, or unset it to use the system's date") from None
+        raise SettingError(
+            f"{TODAY}={pinned!r} is not a date: write it as YYYY-MM-DD, "
+            "e.g. 2026-11-21, or unset it to use the system's date"
+        ) from None
 
 
 def source_date_epoch() -> int | None:
@@ -47,7 +49,9 @@ def source_date_epoch() -> int | None:
     if not value:
         return None
     if not re.fullmatch(r"[0-9]{1,12}", value) or int(value) > LATEST_EPOCH:
-        raise SettingError(f"{EPOCH}={value[:40]!r} is not a time: it must be whole seconds "
-                           "since 1970-01-01 UTC, e.g. $(git log -1 --format=%ct), "
-                           "or unset")
+        raise SettingError(
+            f"{EPOCH}={value[:40]!r} is not a time: it must be whole seconds "
+            "since 1970-01-01 UTC, e.g. $(git log -1 --format=%ct), "
+            "or unset"
+        )
     return int(value)

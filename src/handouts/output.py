@@ -63,8 +63,10 @@ def exclusive(lock: Path, timeout: float = 60.0, stale_after: float = 30.0) -> I
             if holder is None:
                 continue
             if time.monotonic() > deadline:
-                raise HandoutsError(f"{lock} has been held by another build ({holder}) for over "
-                                    f"{timeout:.0f} s; if no build is running, delete it") from None
+                raise HandoutsError(
+                    f"{lock} has been held by another build ({holder}) for over "
+                    f"{timeout:.0f} s; if no build is running, delete it"
+                ) from None
             time.sleep(0.02)
         except OSError as exc:
             raise HandoutsError(f"cannot write {lock}: {exc.strerror or exc}") from None
@@ -89,11 +91,11 @@ def _break_if_stale(lock: Path, stale_after: float, first_seen: dict) -> str | N
         status = os.stat(lock)
         holder = lock.read_text(encoding="utf-8", errors="replace").split()
     except FileNotFoundError:
-        return None                     # released meanwhile
+        return None  # released meanwhile
     except OSError:
         return "unreadable lock"
     described = f"process {' on '.join(holder[:2])}" if holder else "a process starting up"
-    alive = None                        # unknown
+    alive = None  # unknown
     if os.name == "posix" and len(holder) == 2 and holder[0].isdigit() and holder[1] == _host():
         try:
             os.kill(int(holder[0]), 0)  # signal 0: only asks whether the process exists
@@ -101,11 +103,12 @@ def _break_if_stale(lock: Path, stale_after: float, first_seen: dict) -> str | N
         except ProcessLookupError:
             alive = False
         except (PermissionError, OverflowError):
-            alive = True                # another user's process (or a nonsense pid: wait)
+            alive = True  # another user's process (or a nonsense pid: wait)
     if alive:
         return described
-    since = first_seen.setdefault((status.st_ino, status.st_mtime_ns, tuple(holder)),
-                                  time.monotonic())
+    since = first_seen.setdefault(
+        (status.st_ino, status.st_mtime_ns, tuple(holder)), time.monotonic()
+    )
     if alive is None and time.monotonic() - since <= stale_after:
         return described
     try:

@@ -23,12 +23,16 @@ from helpers import (
 )
 
 # What the content holds today: language folders, and the source language's conditions.
-LANGS = sorted(p.name for p in CONTENT.iterdir()
-               if p.is_dir() and p.name != "diagrams" and not p.name.startswith("."))
+LANGS = sorted(
+    p.name
+    for p in CONTENT.iterdir()
+    if p.is_dir() and p.name != "diagrams" and not p.name.startswith(".")
+)
 SOURCE = yaml.safe_load((CONTENT / "handouts.yaml").read_text(encoding="utf-8"))["source_language"]
 CONDITIONS = sorted(p.stem for p in (CONTENT / SOURCE / "conditions").glob("*.yaml"))
-DOCUMENTS = [(lang, slug, kind) for lang in LANGS for slug in CONDITIONS
-             for kind in ("handout", "aftercare")]
+DOCUMENTS = [
+    (lang, slug, kind) for lang in LANGS for slug in CONDITIONS for kind in ("handout", "aftercare")
+]
 
 
 def content(relative: str) -> dict:
@@ -86,8 +90,16 @@ def test_handout_text_extracts_character_for_character(built, lang, slug):
     text = "\n".join(pdf_pages_text(pdf_path(built, lang, slug, "handout")))
     lines = {line.strip() for line in text.splitlines()}
     assert condition["title"] in lines
-    for heading in ("what_it_is", "symptoms", "causes", "how_acupuncture_may_help",
-                    "what_to_expect", "points", "self_care", "self_care"):
+    for heading in (
+        "what_it_is",
+        "symptoms",
+        "causes",
+        "how_acupuncture_may_help",
+        "what_to_expect",
+        "points",
+        "self_care",
+        "self_care",
+    ):
         assert ui[heading] in lines, heading
     assert any(ui["see_a_doctor"] in line for line in lines)
     for flag in condition["see_a_doctor"]["urgent"]:
@@ -119,9 +131,11 @@ def test_qr_codes_decode_from_a_150_dpi_render(built, lang, slug, kind):
         mail = [c for c in codes if c.startswith("mailto:")][0]
         query = parse_qs(urlsplit(maps).query)["query"][0]
         assert query == clinic["map_query"]
-        address, _, params = mail[len("mailto:"):].partition("?")
+        address, _, params = mail[len("mailto:") :].partition("?")
         assert address == clinic["email"]
-        assert unquote(parse_qs(params, keep_blank_values=True)["subject"][0]) == ui["mailto_subject"]
+        assert (
+            unquote(parse_qs(params, keep_blank_values=True)["subject"][0]) == ui["mailto_subject"]
+        )
 
 
 @pytest.mark.parametrize("lang,slug,kind", DOCUMENTS)

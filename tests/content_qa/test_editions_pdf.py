@@ -24,8 +24,11 @@ from test_kinsoku import bad_breaks, group_lines, page_chars
 from test_layout import overlaps
 
 SOURCE = yaml.safe_load((CONTENT / "handouts.yaml").read_text(encoding="utf-8"))["source_language"]
-LANGS = sorted(p.name for p in CONTENT.iterdir()
-               if p.is_dir() and p.name != "diagrams" and not p.name.startswith("."))
+LANGS = sorted(
+    p.name
+    for p in CONTENT.iterdir()
+    if p.is_dir() and p.name != "diagrams" and not p.name.startswith(".")
+)
 TRANSLATIONS = [lang for lang in LANGS if lang != SOURCE]
 CONDITIONS = sorted(p.stem for p in (CONTENT / SOURCE / "conditions").glob("*.yaml"))
 KINDS = ("handout", "aftercare")
@@ -71,21 +74,57 @@ def printed(lang: str, slug: str, kind: str) -> list[str]:
     ui = content(f"{lang}/ui.yaml")
     urgent = condition["see_a_doctor"]["urgent"]
     if kind == "handout":
-        texts = [condition["title"], condition["summary"], condition["disclaimer"],
-                 *condition["what_it_is"], *condition["symptoms"], *condition["causes"],
-                 *condition["how_acupuncture_may_help"], *condition["what_to_expect"],
-                 *condition["precautions"], *condition["self_care"],
-                 *condition["see_a_doctor"]["soon"], *urgent,
-                 *(p["why"] for p in condition["points"])]
-        keys = ["what_it_is", "symptoms", "causes", "how_acupuncture_may_help",
-                "what_to_expect", "precautions", "self_care", "points", "see_a_doctor",
-                "see_a_doctor_urgent", "urgent_advice"]
+        texts = [
+            condition["title"],
+            condition["summary"],
+            condition["disclaimer"],
+            *condition["what_it_is"],
+            *condition["symptoms"],
+            *condition["causes"],
+            *condition["how_acupuncture_may_help"],
+            *condition["what_to_expect"],
+            *condition["precautions"],
+            *condition["self_care"],
+            *condition["see_a_doctor"]["soon"],
+            *urgent,
+            *(p["why"] for p in condition["points"]),
+        ]
+        keys = [
+            "what_it_is",
+            "symptoms",
+            "causes",
+            "how_acupuncture_may_help",
+            "what_to_expect",
+            "precautions",
+            "self_care",
+            "points",
+            "see_a_doctor",
+            "see_a_doctor_urgent",
+            "urgent_advice",
+        ]
     else:
         care = content(f"{lang}/aftercare.yaml")
-        texts = [care["title"], care["intro"], *care["normal"], *care["do"], *care["avoid"],
-                 *care["contact"], *condition["aftercare"], *condition["precautions"], *urgent]
-        keys = ["aftercare_normal", "aftercare_do", "aftercare_avoid", "aftercare_contact",
-                "precautions", "see_a_doctor", "see_a_doctor_urgent", "urgent_advice"]
+        texts = [
+            care["title"],
+            care["intro"],
+            *care["normal"],
+            *care["do"],
+            *care["avoid"],
+            *care["contact"],
+            *condition["aftercare"],
+            *condition["precautions"],
+            *urgent,
+        ]
+        keys = [
+            "aftercare_normal",
+            "aftercare_do",
+            "aftercare_avoid",
+            "aftercare_contact",
+            "precautions",
+            "see_a_doctor",
+            "see_a_doctor_urgent",
+            "urgent_advice",
+        ]
     return texts + [ui[key] for key in keys]
 
 
@@ -107,9 +146,20 @@ def test_bilingual_document_says_everything_in_both_languages(editions, lang, sl
 def test_each_section_sits_beside_its_translation(editions, lang, slug, kind):
     """Section by section, never one whole language then the other: each heading of the
     source language is on the same page and line as the same heading translated, left of it."""
-    keys = (["what_it_is", "how_acupuncture_may_help", "symptoms", "precautions", "causes",
-             "what_to_expect", "self_care", "points"] if kind == "handout"
-            else ["aftercare_normal", "aftercare_contact", "precautions"])
+    keys = (
+        [
+            "what_it_is",
+            "how_acupuncture_may_help",
+            "symptoms",
+            "precautions",
+            "causes",
+            "what_to_expect",
+            "self_care",
+            "points",
+        ]
+        if kind == "handout"
+        else ["aftercare_normal", "aftercare_contact", "precautions"]
+    )
     document = pdfium.PdfDocument(bilingual(editions, lang, slug, kind))
     pages = [_chars(document[number]) for number in range(len(document))]
     first, second = content(f"{SOURCE}/ui.yaml"), content(f"{lang}/ui.yaml")
@@ -123,7 +173,7 @@ def test_each_section_sits_beside_its_translation(editions, lang, slug, kind):
         assert box_a.right < box_b.left, key
         order.append(page_a)
     if kind == "handout":
-        assert len(set(order)) >= 2                 # sections on several pages
+        assert len(set(order)) >= 2  # sections on several pages
 
 
 def _chars(page) -> tuple[str, list]:
@@ -162,7 +212,7 @@ def test_bilingual_qr_codes_decode_and_nothing_overlaps(editions, lang, slug, ki
         codes = decode_qr(page_image(path, index, dpi=150))
         assert len(codes) == 2 and any(clinic["email"] in c for c in codes), codes
     assert overlaps(path) == []
-    if furigana(lang):                       # the readings too
+    if furigana(lang):  # the readings too
         assert overlaps(without_actual_text(path.read_bytes(), invisible=False)[0]) == []
 
 
@@ -183,8 +233,9 @@ def test_each_language_is_set_in_its_own_font(editions, lang):
     for code in (SOURCE, lang):
         title = content(f"{code}/conditions/{CONDITIONS[0]}.yaml")["title"]
         start = text.index(title)
-        assert {font_of(textpage, start + i).split("+")[-1].split("-")[0]
-                for i in range(len(title))} == {fonts[code]}, code
+        assert {
+            font_of(textpage, start + i).split("+")[-1].split("-")[0] for i in range(len(title))
+        } == {fonts[code]}, code
 
 
 # Furigana --------------------------------------------------------------------------------------
@@ -199,8 +250,11 @@ def furigana_pdfs(built, editions):
         always = furigana(lang).get("always")
         for slug in CONDITIONS:
             for kind in KINDS:
-                found.append(built / lang / f"{slug}-{kind}.pdf" if always
-                             else editions / lang / f"{slug}-{kind}-furigana.pdf")
+                found.append(
+                    built / lang / f"{slug}-{kind}.pdf"
+                    if always
+                    else editions / lang / f"{slug}-{kind}-furigana.pdf"
+                )
                 if always and lang != SOURCE:
                     found.append(bilingual(editions, lang, slug, kind))
     return found
@@ -219,13 +273,15 @@ def test_readings_sit_above_their_bases(built, editions):
             assert cluster.reading, (path, cluster)
             assert reading is not None and base is not None, (path, cluster)
             # Above the base, on its line: no higher than the reading's own size above it.
-            assert base.top - 0.5 <= reading.bottom <= base.top + cluster.reading_size, \
-                (path, cluster)
+            assert base.top - 0.5 <= reading.bottom <= base.top + cluster.reading_size, (
+                path,
+                cluster,
+            )
             # Over it: within the base's width, or reaching half a reading character beyond;
             # or, a reading longer than its base, centred on it or moved at most half a reading
             # character aside (it reaches over the kana on one side only, JIS X 4051, and the
             # base is spread under the rest, so it may stand out further on that side).
-            reach = cluster.reading_size / 2 + 1.5        # glyph boxes: ink, not advance
+            reach = cluster.reading_size / 2 + 1.5  # glyph boxes: ink, not advance
             within = base.left - reach <= reading.left and reading.right <= base.right + reach
             centre = (reading.left + reading.right) / 2 - (base.left + base.right) / 2
             longer = reading.right - reading.left > base.right - base.left
@@ -252,8 +308,11 @@ def test_extracted_text_is_the_base_text_only(built, editions):
             assert ruby == plain - brackets, (lang, slug)
     for path in furigana_pdfs(built, editions):
         pdfium_text = squeeze(text_of(path))
-        poppler = squeeze(subprocess.run(["pdftotext", str(path), "-"], capture_output=True,
-                                         text=True, check=True).stdout)
+        poppler = squeeze(
+            subprocess.run(
+                ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+            ).stdout
+        )
         assert Counter(pdfium_text) == Counter(poppler), path
         for cluster in clusters(path.read_bytes())[:400]:
             assert cluster.base in pdfium_text
@@ -269,8 +328,9 @@ def without_furigana(lang: str, slug: str) -> bytes:
 
     library = load_library(CONTENT)[0]
     doc = compose(library, lang, slug, "handout")
-    doc = dataclasses.replace(doc, ruby={},
-                              typography=dataclasses.replace(doc.typography, ruby=0.0))
+    doc = dataclasses.replace(
+        doc, ruby={}, typography=dataclasses.replace(doc.typography, ruby=0.0)
+    )
     return render(doc, library.page_style(lang))[0]
 
 
@@ -295,8 +355,9 @@ def test_kinsoku_holds_with_furigana(built, editions):
             document = pdfium.PdfDocument(path)
             lines = [line for page in document for line in group_lines(page_chars(page))]
             assert len(lines) > 30, path
-            assert bad_breaks(lines, style["no_line_start"], style["no_line_end"],
-                              set(registry)) == [], path
+            assert (
+                bad_breaks(lines, style["no_line_start"], style["no_line_end"], set(registry)) == []
+            ), path
 
 
 def test_point_names_are_read_as_the_who_standard_reads_them(built, editions):
@@ -323,7 +384,7 @@ def test_editions_are_tagged_pdf_ua_with_each_language_marked(built, editions):
         assert [(f.rule_id, f.message) for f in report.failures] == [], path
         structure = read_structure(path)
         assert structure.problems == [] and structure.untagged_text == [], path
-    for path in paths:              # the second language's sections carry its /Lang
+    for path in paths:  # the second language's sections carry its /Lang
         langs, stack = set(), [read_structure(path).tree]
         while stack:
             node = stack.pop()
@@ -333,42 +394,75 @@ def test_editions_are_tagged_pdf_ua_with_each_language_marked(built, editions):
 
 
 # Dates on a personal sheet: read as Japanese reads dates (not as readings.yaml says) ------------
-DAY_READINGS = {1: "ついたち", 2: "ふつか", 3: "みっか", 4: "よっか", 5: "いつか", 6: "むいか",
-                7: "なのか", 8: "ようか", 9: "ここのか", 10: "とおか", 14: "じゅうよっか",
-                20: "はつか", 24: "にじゅうよっか"}
+DAY_READINGS = {
+    1: "ついたち",
+    2: "ふつか",
+    3: "みっか",
+    4: "よっか",
+    5: "いつか",
+    6: "むいか",
+    7: "なのか",
+    8: "ようか",
+    9: "ここのか",
+    10: "とおか",
+    14: "じゅうよっか",
+    20: "はつか",
+    24: "にじゅうよっか",
+}
 MONTH_READINGS = {4: "しがつ", 7: "しちがつ", 9: "くがつ"}
-WEEKDAY_READINGS = ["げつ", "か", "すい", "もく", "きん", "ど", "にち"]     # Monday first
+WEEKDAY_READINGS = ["げつ", "か", "すい", "もく", "きん", "ど", "にち"]  # Monday first
 WEEKDAY_CHARS = "月火水木金土日"
 
 
 def date_clusters(day, weekday: bool) -> list[tuple[str, str]]:
     """(base, reading) of each furigana cluster of a printed date: 2026年 ねん, 4月 しがつ
     (12月 がつ), 1日 ついたち (11日 にち), （水） すい."""
-    found = [(f"{day.year}年", "ねん"),
-             (f"{day.month}月", MONTH_READINGS.get(day.month, "がつ")),
-             (f"{day.day}日", DAY_READINGS.get(day.day, "にち"))]
+    found = [
+        (f"{day.year}年", "ねん"),
+        (f"{day.month}月", MONTH_READINGS.get(day.month, "がつ")),
+        (f"{day.day}日", DAY_READINGS.get(day.day, "にち")),
+    ]
     if weekday:
         found.append((WEEKDAY_CHARS[day.weekday()], WEEKDAY_READINGS[day.weekday()]))
     return found
 
 
-@pytest.mark.parametrize("treated, following", [
-    ("2026-04-01", "2026-07-14 09:30"), ("2026-09-20", "2026-12-24 14:00"),
-    ("2027-01-02", "2027-03-11 10:00"), ("2026-06-08", "2026-06-10 16:30"),
-    ("2026-10-03", "2026-11-05 11:00"), ("2026-02-06", "2026-08-09 09:00")])
+@pytest.mark.parametrize(
+    "treated, following",
+    [
+        ("2026-04-01", "2026-07-14 09:30"),
+        ("2026-09-20", "2026-12-24 14:00"),
+        ("2027-01-02", "2027-03-11 10:00"),
+        ("2026-06-08", "2026-06-10 16:30"),
+        ("2026-10-03", "2026-11-05 11:00"),
+        ("2026-02-06", "2026-08-09 09:00"),
+    ],
+)
 def test_dates_on_an_easy_personal_sheet_are_read_as_dates(tmp_path, treated, following):
     import datetime
 
     easy = [lang for lang in FURIGANA if furigana(lang).get("always")]
     assert easy
     out = tmp_path / "sheet.pdf"
-    result = run_cli("aftercare", "--lang", easy[0], "--condition", CONDITIONS[0],
-                     "--date", treated, "--next", following, "-o", str(out), cwd=CONTENT.parent)
+    result = run_cli(
+        "aftercare",
+        "--lang",
+        easy[0],
+        "--condition",
+        CONDITIONS[0],
+        "--date",
+        treated,
+        "--next",
+        following,
+        "-o",
+        str(out),
+        cwd=CONTENT.parent,
+    )
     assert result.returncode == 0, result.stderr
     read = [(c.base, c.reading) for c in clusters(out.read_bytes()) if c.page == 0]
 
     def contains(part):
-        return any(read[i:i + len(part)] == part for i in range(len(read)))
+        return any(read[i : i + len(part)] == part for i in range(len(read)))
 
     when = datetime.datetime.strptime(following, "%Y-%m-%d %H:%M")
     assert contains(date_clusters(datetime.date.fromisoformat(treated), False)), read
@@ -397,9 +491,14 @@ def kanji_without_reading(pdf: bytes) -> list[tuple[int, str, str]]:
         for text, box, size in chars:
             if not KANJI_CHAR.match(text):
                 continue
-            if not any(KANA_CHAR.match(t) and s <= size * 0.6 and b.left < box.right
-                       and b.right > box.left and box.top - 1 <= b.bottom <= box.top + size * 0.8
-                       for t, b, s in chars):
+            if not any(
+                KANA_CHAR.match(t)
+                and s <= size * 0.6
+                and b.left < box.right
+                and b.right > box.left
+                and box.top - 1 <= b.bottom <= box.top + size * 0.8
+                for t, b, s in chars
+            ):
                 line = "".join(t for t, b, s in chars if abs(b.bottom - box.bottom) < size / 2)
                 missing.append((number + 1, text, line))
     return missing
@@ -412,9 +511,23 @@ def test_every_kanji_of_an_easy_document_has_its_reading_above_it(built, edition
     for lang in easy:
         for options in ((), ("--paper", "letter", "--large-print")):
             out = tmp_path / f"{lang}-{len(options)}.pdf"
-            result = run_cli("aftercare", "--lang", lang, "--condition", CONDITIONS[0],
-                             "--date", "2026-04-01", "--next", "2026-07-14 09:30",
-                             "--points", codes, *options, "-o", str(out), cwd=CONTENT.parent)
+            result = run_cli(
+                "aftercare",
+                "--lang",
+                lang,
+                "--condition",
+                CONDITIONS[0],
+                "--date",
+                "2026-04-01",
+                "--next",
+                "2026-07-14 09:30",
+                "--points",
+                codes,
+                *options,
+                "-o",
+                str(out),
+                cwd=CONTENT.parent,
+            )
             assert result.returncode == 0, result.stderr
             paths.append(out)
     assert len(paths) >= 4 * len(easy)

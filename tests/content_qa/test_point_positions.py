@@ -115,8 +115,10 @@ def lerp(a: Pt, b: Pt, t: float) -> Pt:
 
 def near(actual: Pt, expected: Pt, tol: float, what: str) -> None:
     d = dist(actual, expected)
-    assert d <= tol, (f"{what}: at ({actual[0]:.1f}, {actual[1]:.1f}), expected about "
-                      f"({expected[0]:.1f}, {expected[1]:.1f}) - off by {d:.1f} > {tol:.1f} units")
+    assert d <= tol, (
+        f"{what}: at ({actual[0]:.1f}, {actual[1]:.1f}), expected about "
+        f"({expected[0]:.1f}, {expected[1]:.1f}) - off by {d:.1f} > {tol:.1f} units"
+    )
 
 
 def between(value: float, lo: float, hi: float, what: str) -> None:
@@ -126,13 +128,13 @@ def between(value: float, lo: float, hi: float, what: str) -> None:
 # --- cun (proportional body inch) per view ------------------------------------------------------
 def cun(view: str) -> float:
     """User units per cun, from WHO 2008 proportional bone measurements drawn in the view."""
-    if view == "lower-body-back":   # popliteal crease -> prominence of lateral malleolus = 16
+    if view == "lower-body-back":  # popliteal crease -> prominence of lateral malleolus = 16
         crease = vertices(view, "popliteal-crease")
         crease_y = sum(p[1] for p in crease) / len(crease)
         return (centre(view, "lateral-malleolus")[1] - crease_y) / 16
     if view == "lower-body-front":  # ST35 (knee joint level) -> lateral malleolus prominence = 16
         return (centre(view, "lateral-malleolus")[1] - centre(view, "st35")[1]) / 16
-    if view == "inner-ankle":       # lower border of medial tibial condyle -> medial malleolus = 13
+    if view == "inner-ankle":  # lower border of medial tibial condyle -> medial malleolus = 13
         return (centre(view, "medial-malleolus")[1] - vertices(view, "medial-condyle")[-1][1]) / 13
     raise KeyError(view)
 
@@ -163,8 +165,10 @@ def check_gb30(p: Pt) -> None:
 
 def check_bl40(p: Pt) -> None:
     """Midpoint of the popliteal crease."""
-    a, b = vertices("lower-body-back", "popliteal-crease")[0], vertices(
-        "lower-body-back", "popliteal-crease")[-1]
+    a, b = (
+        vertices("lower-body-back", "popliteal-crease")[0],
+        vertices("lower-body-back", "popliteal-crease")[-1],
+    )
     near(p, lerp(a, b, 0.5), 0.1 * dist(a, b), "BL40 (midpoint of the popliteal crease)")
 
 
@@ -208,12 +212,13 @@ def check_gb34(p: Pt) -> None:
     fx, fy = centre(v, "fibula-head")
     el = lm(v, "fibula-head")
     rx, ry = num(el, "rx"), num(el, "ry")
-    below = (p[1] - fy) / c                        # distal = down
+    below = (p[1] - fy) / c  # distal = down
     anterior = -_front_lateral() * (p[0] - fx) / c  # in front view, anterior shows as medial
     between(below, 0.3, 1.5, "GB34: cun distal to the centre of the fibula head")
     between(anterior, 0.0, 1.5, "GB34: cun anterior (toward the shin) of the fibula head")
     assert ((p[0] - fx) / rx) ** 2 + ((p[1] - fy) / ry) ** 2 > 1.2, (
-        "GB34 lies on the fibula head itself, not in the depression next to it")
+        "GB34 lies on the fibula head itself, not in the depression next to it"
+    )
 
 
 def check_li4(p: Pt) -> None:
@@ -222,10 +227,10 @@ def check_li4(p: Pt) -> None:
     base, head = vertices(v, "metacarpal-2")
     length = dist(base, head)
     ux, uy = (head[0] - base[0]) / length, (head[1] - base[1]) / length
-    nx, ny = -uy, ux                                   # a perpendicular ...
+    nx, ny = -uy, ux  # a perpendicular ...
     m1 = lerp(*vertices(v, "metacarpal-1"), 0.5)
     if (m1[0] - base[0]) * nx + (m1[1] - base[1]) * ny < 0:
-        nx, ny = -nx, -ny                              # ... pointing to the thumb (radial)
+        nx, ny = -nx, -ny  # ... pointing to the thumb (radial)
     along = ((p[0] - base[0]) * ux + (p[1] - base[1]) * uy) / length
     radial = ((p[0] - base[0]) * nx + (p[1] - base[1]) * ny) / length
     between(along, 0.4, 0.6, "LI4: position along the 2nd metacarpal (0 = base, 1 = head)")
@@ -249,8 +254,12 @@ def check_ki3(p: Pt) -> None:
     v = "inner-ankle"
     mx, my = centre(v, "medial-malleolus")
     tendon = (x_at_y(vertices(v, "calcaneal-tendon"), my), my)
-    near(p, lerp((mx, my), tendon, 0.5), 0.15 * dist((mx, my), tendon),
-         "KI3 (midway between malleolus and calcaneal tendon)")
+    near(
+        p,
+        lerp((mx, my), tendon, 0.5),
+        0.15 * dist((mx, my), tendon),
+        "KI3 (midway between malleolus and calcaneal tendon)",
+    )
 
 
 def check_lr3(p: Pt) -> None:
@@ -273,23 +282,33 @@ def check_lr3(p: Pt) -> None:
 
     w = (p[0] - j[0], p[1] - j[1])
     assert cross(u1, w) * cross(u1, u2) > 0 and cross(u2, w) * cross(u2, u1) > 0, (
-        "LR3 must lie between the 1st and 2nd metatarsal lines")
+        "LR3 must lie between the 1st and 2nd metatarsal lines"
+    )
     distal = (w[0] * bis[0] + w[1] * bis[1]) / mean
     between(distal, 0.1, 0.4, "LR3: distance distal to the base junction, in metatarsal lengths")
 
 
 CHECKS = {
-    "GB30": check_gb30, "BL40": check_bl40, "BL23": check_bl23, "BL54": check_bl54,
-    "GB34": check_gb34, "ST36": check_st36, "LI4": check_li4, "SP6": check_sp6,
-    "KI3": check_ki3, "LR3": check_lr3,
+    "GB30": check_gb30,
+    "BL40": check_bl40,
+    "BL23": check_bl23,
+    "BL54": check_bl54,
+    "GB34": check_gb34,
+    "ST36": check_st36,
+    "LI4": check_li4,
+    "SP6": check_sp6,
+    "KI3": check_ki3,
+    "LR3": check_lr3,
 }
 
 
 # --- the registry -------------------------------------------------------------------------------
 def test_registry_has_the_expected_points():
     unchecked = sorted(set(registry()) - set(EXPECTED))
-    assert not unchecked, (f"no WHO location check for {', '.join(unchecked)}: add its landmarks, "
-                           "an entry in EXPECTED and a rule in CHECKS (docs/diagrams.md)")
+    assert not unchecked, (
+        f"no WHO location check for {', '.join(unchecked)}: add its landmarks, "
+        "an entry in EXPECTED and a rule in CHECKS (docs/diagrams.md)"
+    )
     assert set(registry()) == set(EXPECTED)
     for code, (meridian, view, aliases) in EXPECTED.items():
         entry = registry()[code]
@@ -324,8 +343,7 @@ def _wrong_positions() -> list[tuple[str, str, Pt]]:
         ("BL40", "at the end of the crease", crease[-1]),
         ("BL23", "beside L3", (pos("BL23")[0], l3y + half_height(b, "l3-spinous"))),
         ("BL23", "3 cun lateral", (l3x + _back_side() * 3 * cun(b), pos("BL23")[1])),
-        ("BL54", "only 1.5 cun lateral",
-         (hiatus[0] + _back_side() * 1.5 * cun(b), pos("BL54")[1])),
+        ("BL54", "only 1.5 cun lateral", (hiatus[0] + _back_side() * 1.5 * cun(b), pos("BL54")[1])),
         ("ST36", "at ST35", st35),
         ("ST36", "6 cun below ST35", lerp(st35, st41, 6 / 16)),
         ("GB34", "on the fibula head", fib),
@@ -333,16 +351,20 @@ def _wrong_positions() -> list[tuple[str, str, Pt]]:
         ("LI4", "on the 1st metacarpal", lerp(*vertices(h, "metacarpal-1"), 0.5)),
         ("LI4", "at the knuckle", vertices(h, "metacarpal-2")[1]),
         ("SP6", "on the malleolus", mm),
-        ("SP6", "in front of the tibia's border",
-         (border_x - (pos("SP6")[0] - border_x), pos("SP6")[1])),
+        (
+            "SP6",
+            "in front of the tibia's border",
+            (border_x - (pos("SP6")[0] - border_x), pos("SP6")[1]),
+        ),
         ("KI3", "on the malleolus", mm),
         ("LR3", "near the heads (toward LR2)", lerp(mt_base, mt_heads, 0.8)),
         ("LR3", "on the base junction", mt_base),
     ]
 
 
-@pytest.mark.parametrize("code,why,where", _wrong_positions(),
-                         ids=lambda v: v if isinstance(v, str) else "")
+@pytest.mark.parametrize(
+    "code,why,where", _wrong_positions(), ids=lambda v: v if isinstance(v, str) else ""
+)
 def test_checks_reject_wrong_positions(code, why, where):
     with pytest.raises(AssertionError):
         CHECKS[code](where)
@@ -364,7 +386,7 @@ def _flatten_path(d: str, steps: int = 12) -> list[list[Pt]]:
 
     def take(n: int) -> list[float]:
         nonlocal i
-        vals = [float(v) for v in tokens[i:i + n]]
+        vals = [float(v) for v in tokens[i : i + n]]
         i += n
         return vals
 
@@ -422,10 +444,12 @@ def _flatten_path(d: str, steps: int = 12) -> list[list[Pt]]:
             for k in range(1, steps + 1):
                 t = k / steps
                 s = 1 - t
-                cur.append((s ** 3 * p0[0] + 3 * s * s * t * p1[0] + 3 * s * t * t * p2[0]
-                            + t ** 3 * p3[0],
-                            s ** 3 * p0[1] + 3 * s * s * t * p1[1] + 3 * s * t * t * p2[1]
-                            + t ** 3 * p3[1]))
+                cur.append(
+                    (
+                        s**3 * p0[0] + 3 * s * s * t * p1[0] + 3 * s * t * t * p2[0] + t**3 * p3[0],
+                        s**3 * p0[1] + 3 * s * s * t * p1[1] + 3 * s * t * t * p2[1] + t**3 * p3[1],
+                    )
+                )
             x, y = p3
             last_ctrl = q if c in "QT" else p2
     if cur:
@@ -434,7 +458,7 @@ def _flatten_path(d: str, steps: int = 12) -> list[list[Pt]]:
 
 
 def _shape_polygons(el: ET.Element) -> list[list[Pt]]:
-    tag = el.tag[len(NS):]
+    tag = el.tag[len(NS) :]
     if tag == "path":
         return _flatten_path(el.get("d"))
     if tag == "polygon":
@@ -446,8 +470,12 @@ def _shape_polygons(el: ET.Element) -> list[list[Pt]]:
         cx, cy = num(el, "cx"), num(el, "cy")
         rx = num(el, "rx") if tag == "ellipse" else num(el, "r")
         ry = num(el, "ry") if tag == "ellipse" else num(el, "r")
-        return [[(cx + rx * math.cos(a * math.pi / 32), cy + ry * math.sin(a * math.pi / 32))
-                 for a in range(64)]]
+        return [
+            [
+                (cx + rx * math.cos(a * math.pi / 32), cy + ry * math.sin(a * math.pi / 32))
+                for a in range(64)
+            ]
+        ]
     return []
 
 
@@ -485,7 +513,7 @@ def test_point_lies_on_the_body(code):
 from handouts.content.artwork import GEOMETRY, PRESENTATION  # noqa: E402  (the one subset we draw)
 
 FILLS = {"none", "#ececec"}
-STROKES = {"none", "#222222", "#555555", "#888888"}   # outline, detail, bone (widths: styles.yaml)
+STROKES = {"none", "#222222", "#555555", "#888888"}  # outline, detail, bone (widths: styles.yaml)
 
 
 @pytest.mark.parametrize("view", VIEWS)
@@ -498,18 +526,20 @@ def test_svg_uses_the_allowed_subset(view):
     assert set(root.attrib) == {"width", "height", "viewBox"}, f"{path.name}: root attributes"
     for attr in ("width", "height"):
         assert re.fullmatch(r"\d+(\.\d+)?", root.get(attr)), (
-            f"{path.name}: {attr} must be a plain number (no mm/px), equal to the viewBox size")
+            f"{path.name}: {attr} must be a plain number (no mm/px), equal to the viewBox size"
+        )
     vb = [float(v) for v in root.get("viewBox").replace(",", " ").split()]
     assert vb[:2] == [0, 0], f"{path.name}: viewBox must start at 0 0"
     assert (float(root.get("width")), float(root.get("height"))) == (vb[2], vb[3]), (
-        f"{path.name}: width/height must be plain numbers equal to the viewBox size")
+        f"{path.name}: width/height must be plain numbers equal to the viewBox size"
+    )
 
     ids = []
     for el in root.iter():
         if el is root or not isinstance(el.tag, str):
             continue
         assert el.tag.startswith(NS), f"{path.name}: foreign element {el.tag}"
-        tag = el.tag[len(NS):]
+        tag = el.tag[len(NS) :]
         assert tag in GEOMETRY, f"{path.name}: <{tag}> is not allowed"
         extra = set(el.attrib) - PRESENTATION - GEOMETRY[tag] - {"id"}
         assert not extra, f"{path.name}: <{tag} id={el.get('id')}> has disallowed {sorted(extra)}"
@@ -524,16 +554,21 @@ def test_svg_uses_the_allowed_subset(view):
     groups = {el.get("id"): el for el in root}
     assert all(el.tag == NS + "g" for el in root), f"{path.name}: top level holds only <g>"
     assert {"body", "landmarks"} <= set(groups), (
-        f"{path.name}: needs <g id=body> and <g id=landmarks>")
+        f"{path.name}: needs <g id=body> and <g id=landmarks>"
+    )
     assert set(groups) <= {"body", "details", "landmarks", "sides"}, (
-        f"{path.name}: unknown top-level group")
+        f"{path.name}: unknown top-level group"
+    )
     assert list(groups)[0] == "body", (
-        f"{path.name}: #body comes first (it is drawn under everything else)")
+        f"{path.name}: #body comes first (it is drawn under everything else)"
+    )
     for el in groups.get("sides", []):
         assert el.tag == NS + "circle" and el.get("id") in ("side-right", "side-left"), (
-            f"{path.name}: #sides holds only <circle id=side-right|side-left> anchors")
+            f"{path.name}: #sides holds only <circle id=side-right|side-left> anchors"
+        )
         assert el.get("fill") == "none" and el.get("stroke") == "none", (
-            f"{path.name}: the R/L anchors are not drawn (fill and stroke none)")
+            f"{path.name}: the R/L anchors are not drawn (fill and stroke none)"
+        )
     shapes = [el for el in groups["body"].iter() if el.tag != NS + "g"]
     assert shapes, f"{path.name}: #body is empty"
     for el in shapes:
@@ -541,21 +576,47 @@ def test_svg_uses_the_allowed_subset(view):
         assert el.get("stroke", "").lower() == "#222222", f"{path.name}: body shapes stroke #222222"
     for el in groups["landmarks"]:
         assert (el.get("id") or "").startswith("lm-"), (
-            f"{path.name}: every child of #landmarks needs an id lm-<name>")
+            f"{path.name}: every child of #landmarks needs an id lm-<name>"
+        )
 
 
 def test_landmarks_needed_by_the_rules_exist():
     needed = {
-        "lower-body-back": ["greater-trochanter", "sacral-hiatus", "median-sacral-crest",
-                            "l1-spinous", "l2-spinous", "l3-spinous", "l4-spinous", "l5-spinous",
-                            "s1-foramen", "s2-foramen", "s3-foramen", "s4-foramen",
-                            "popliteal-crease", "lateral-malleolus", "iliac-crest", "sacrum"],
-        "lower-body-front": ["patella", "patellar-ligament", "st35", "st41", "tibial-crest",
-                             "fibula-head", "lateral-malleolus"],
+        "lower-body-back": [
+            "greater-trochanter",
+            "sacral-hiatus",
+            "median-sacral-crest",
+            "l1-spinous",
+            "l2-spinous",
+            "l3-spinous",
+            "l4-spinous",
+            "l5-spinous",
+            "s1-foramen",
+            "s2-foramen",
+            "s3-foramen",
+            "s4-foramen",
+            "popliteal-crease",
+            "lateral-malleolus",
+            "iliac-crest",
+            "sacrum",
+        ],
+        "lower-body-front": [
+            "patella",
+            "patellar-ligament",
+            "st35",
+            "st41",
+            "tibial-crest",
+            "fibula-head",
+            "lateral-malleolus",
+        ],
         "hand-back": ["metacarpal-1", "metacarpal-2"],
         "foot-top": ["metatarsal-1", "metatarsal-2"],
-        "inner-ankle": ["medial-malleolus", "tibia-medial-border", "calcaneal-tendon",
-                        "medial-condyle"],
+        "inner-ankle": [
+            "medial-malleolus",
+            "tibia-medial-border",
+            "calcaneal-tendon",
+            "medial-condyle",
+        ],
     }
     for view, names in needed.items():
         for name in names:

@@ -14,14 +14,22 @@ import yaml
 from helpers import CONTENT
 
 WHO_JAPANESE = {
-    "GB30": ("環跳", "かんちょう"), "BL40": ("委中", "いちゅう"), "BL23": ("腎兪", "じんゆ"),
-    "BL54": ("秩辺", "ちっぺん"), "GB34": ("陽陵泉", "ようりょうせん"),
-    "ST36": ("足三里", "あしさんり"), "LI4": ("合谷", "ごうこく"),
+    "GB30": ("環跳", "かんちょう"),
+    "BL40": ("委中", "いちゅう"),
+    "BL23": ("腎兪", "じんゆ"),
+    "BL54": ("秩辺", "ちっぺん"),
+    "GB34": ("陽陵泉", "ようりょうせん"),
+    "ST36": ("足三里", "あしさんり"),
+    "LI4": ("合谷", "ごうこく"),
     "SP6": ("三陰交", "さんいんこう"),
-    "LR3": ("太衝", "たいしょう"), "KI3": ("太渓", "たいけい"),
+    "LR3": ("太衝", "たいしょう"),
+    "KI3": ("太渓", "たいけい"),
 }
-LANGS = sorted(p.name for p in CONTENT.iterdir()
-               if p.is_dir() and p.name != "diagrams" and not p.name.startswith("."))
+LANGS = sorted(
+    p.name
+    for p in CONTENT.iterdir()
+    if p.is_dir() and p.name != "diagrams" and not p.name.startswith(".")
+)
 JAPANESE = [lang for lang in LANGS if lang == "ja" or lang.startswith("ja-")]
 
 
@@ -31,7 +39,7 @@ def read(relative: str):
 
 def test_the_table_covers_the_registry():
     assert set(read("points.yaml")["points"]) == set(WHO_JAPANESE)
-    assert "ja" in JAPANESE and len(JAPANESE) >= 2          # ja and its easy edition
+    assert "ja" in JAPANESE and len(JAPANESE) >= 2  # ja and its easy edition
 
 
 @pytest.mark.parametrize("lang", JAPANESE)

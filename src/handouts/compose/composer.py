@@ -17,7 +17,7 @@ PAGE_BUDGET = {"handout": 2, "aftercare": 1}
 # A personal sheet adds the patient's details, the note and the diagram of the points treated
 # to everything the generic sheet says: it may use the back of the page.
 PERSONAL_PAGES = 1
-FURIGANA_PAGES = 2       # furigana on request: the page budget is doubled (see page_budget)
+FURIGANA_PAGES = 2  # furigana on request: the page budget is doubled (see page_budget)
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class Personal:
     practitioner: str | None = None
     next_visit: datetime.datetime | None = None
     note: str | None = None
-    points: tuple[str, ...] | None = None      # WHO codes treated today
+    points: tuple[str, ...] | None = None  # WHO codes treated today
 
 
 def map_link(query: str) -> str:
@@ -40,8 +40,14 @@ def mailto_link(email: str, subject: str) -> str:
     return f"mailto:{email}?subject={quote(subject, safe='')}"
 
 
-def compose(library: Library, lang: str, slug: str, kind: str,
-            personal: Personal | None = None, furigana: bool = False) -> d.Document:
+def compose(
+    library: Library,
+    lang: str,
+    slug: str,
+    kind: str,
+    personal: Personal | None = None,
+    furigana: bool = False,
+) -> d.Document:
     """One document in one language; `furigana` adds readings where the language can have them
     (an easy-Japanese edition has them always: language.yaml furigana)."""
     language = library.languages[lang]
@@ -51,27 +57,40 @@ def compose(library: Library, lang: str, slug: str, kind: str,
     else:
         blocks = _aftercare_blocks(library, language, condition, personal)
     labels = language.labels
-    title = (condition.title if kind == "handout" else
-             labels.aftercare_title.format(title=language.aftercare.title,
-                                           condition=condition.title))
+    title = (
+        condition.title
+        if kind == "handout"
+        else labels.aftercare_title.format(
+            title=language.aftercare.title, condition=condition.title
+        )
+    )
     ruby = readings(language, furigana)
-    if ruby:       # the names' readings stand over them: not again in brackets
-        blocks = [dataclasses.replace(b, legend=tuple(dataclasses.replace(e, reading=None)
-                                                      for e in b.legend))
-                  if isinstance(b, d.PointsFigure) else b for b in blocks]
+    if ruby:  # the names' readings stand over them: not again in brackets
+        blocks = [
+            dataclasses.replace(
+                b, legend=tuple(dataclasses.replace(e, reading=None) for e in b.legend)
+            )
+            if isinstance(b, d.PointsFigure)
+            else b
+            for b in blocks
+        ]
     source = library.settings.source_language
     fallback = None
     if lang != source:
         blocks = _mark_fallbacks(blocks, source)
-        if _has_fallback(blocks):   # load the source language's fonts only when needed
+        if _has_fallback(blocks):  # load the source language's fonts only when needed
             fallback = typography(library.languages[source])
     return d.Document(
-        lang=lang, kind=kind, title=title,
+        lang=lang,
+        kind=kind,
+        title=title,
         subject=condition.summary if kind == "handout" else language.aftercare.intro,
         author=language.clinic.name,
         keywords=f"{slug}, {kind}, {lang}",
-        header=(clinic_name(language),
-                labels.handout_label if kind == "handout" else labels.aftercare_label),
+        header=(
+            clinic_name(language),
+            labels.handout_label if kind == "handout" else labels.aftercare_label,
+        ),
         typography=typography(language, furigana),
         footer=_footer(library, language, condition),
         page_budget=page_budget(language, kind, personal is not None, furigana),
@@ -93,8 +112,9 @@ def readings(language: Language, wanted: bool) -> dict:
     return {language.code: annotator(language)}
 
 
-def page_budget(language: Language, kind: str, personal: bool = False,
-                furigana: bool = False) -> int:
+def page_budget(
+    language: Language, kind: str, personal: bool = False, furigana: bool = False
+) -> int:
     """How many pages a document may take at 12 pt (a print variant multiplies this: style
     page.budget_factor; language.yaml may give its language more; furigana
     asked for take a line's room again in every line: twice the pages, like large print)."""
@@ -120,12 +140,17 @@ def typography(language: Language, furigana: bool = False) -> d.Typography:
     # Phrases need the analyser: only where furigana have it loaded already.
     phrases = str(breaking.phrases) if breaking.phrases and annotated else None
     return d.Typography(
-        font=style.font, words=breaking.words,
+        font=style.font,
+        words=breaking.words,
         no_line_start=breaking.no_line_start or "",
         no_line_end=breaking.no_line_end or "",
-        units=tuple(breaking.units), min_last_line=breaking.min_last_line,
-        squeeze=tuple(sorted(breaking.squeeze.items())), ruby=ruby,
-        keep=tuple(str(k) for k in breaking.keep_together), phrases=phrases)
+        units=tuple(breaking.units),
+        min_last_line=breaking.min_last_line,
+        squeeze=tuple(sorted(breaking.squeeze.items())),
+        ruby=ruby,
+        keep=tuple(str(k) for k in breaking.keep_together),
+        phrases=phrases,
+    )
 
 
 def _has_fallback(value) -> bool:
@@ -143,14 +168,20 @@ def _mark_fallbacks(value, source: str):
     Text.fallback_from) so the renderer sets them in that language's typography and marks them.
     (A text an easy edition takes from the Japanese it is made from needs neither.)"""
     if isinstance(value, str):
-        return d.fallback(value, source) if getattr(value, "fallback_from", None) == source \
-            else value
+        return (
+            d.fallback(value, source) if getattr(value, "fallback_from", None) == source else value
+        )
     if isinstance(value, (list, tuple)):
         return type(value)(_mark_fallbacks(v, source) for v in value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return dataclasses.replace(value, **{
-            f.name: _mark_fallbacks(getattr(value, f.name), source)
-            for f in dataclasses.fields(value) if f.init})
+        return dataclasses.replace(
+            value,
+            **{
+                f.name: _mark_fallbacks(getattr(value, f.name), source)
+                for f in dataclasses.fields(value)
+                if f.init
+            },
+        )
     return value
 
 
@@ -158,8 +189,10 @@ def _footer(library: Library, language: Language, condition: Condition) -> d.Foo
     labels = language.labels
     reviewed = None
     if condition.review is not None:
-        reviewed = labels.reviewed.format(version=library.settings.content_version,
-                                          date=long_date(condition.review.date, language.locale))
+        reviewed = labels.reviewed.format(
+            version=library.settings.content_version,
+            date=long_date(condition.review.date, language.locale),
+        )
     return d.Footer(
         clinic_name=clinic_name(language),
         address=language.clinic.address,
@@ -168,8 +201,10 @@ def _footer(library: Library, language: Language, condition: Condition) -> d.Foo
         hours=language.clinic.hours,
         page_label=labels.page,
         reviewed=reviewed,
-        codes=((map_link(library.clinic.map_query), labels.qr_map),
-               (mailto_link(library.clinic.email, labels.mailto_subject), labels.qr_email)),
+        codes=(
+            (map_link(library.clinic.map_query), labels.qr_map),
+            (mailto_link(library.clinic.email, labels.mailto_subject), labels.qr_email),
+        ),
         links=(labels.qr_map_link, labels.qr_email_link),
     )
 
@@ -193,26 +228,47 @@ def long_date(day: datetime.date, code: str) -> str:
 
 def _handout_blocks(library: Library, language: Language, condition: Condition) -> list:
     labels = language.labels
-    blocks: list = [d.Title(condition.title, condition.summary),
-                    d.Paragraph(condition.disclaimer, muted=True)]
+    blocks: list = [
+        d.Title(condition.title, condition.summary),
+        d.Paragraph(condition.disclaimer, muted=True),
+    ]
     blocks += [d.Heading(labels.what_it_is), *map(d.Paragraph, condition.what_it_is)]
-    blocks += [d.Heading(labels.how_acupuncture_may_help),
-               *map(d.Paragraph, condition.how_acupuncture_may_help)]
+    blocks += [
+        d.Heading(labels.how_acupuncture_may_help),
+        *map(d.Paragraph, condition.how_acupuncture_may_help),
+    ]
     # Four short lists in two columns: the condition, what to tell us before treatment and what
     # happens at a session (one block, so that a short list leaves no gap under itself).
-    blocks.append(d.Columns(
-        (d.Heading(labels.symptoms), d.Bullets(tuple(condition.symptoms)),
-         d.Heading(labels.precautions), d.Bullets(tuple(condition.precautions))),
-        (d.Heading(labels.causes), d.Bullets(tuple(condition.causes)),
-         d.Heading(labels.what_to_expect), d.Bullets(tuple(condition.what_to_expect)))))
+    blocks.append(
+        d.Columns(
+            (
+                d.Heading(labels.symptoms),
+                d.Bullets(tuple(condition.symptoms)),
+                d.Heading(labels.precautions),
+                d.Bullets(tuple(condition.precautions)),
+            ),
+            (
+                d.Heading(labels.causes),
+                d.Bullets(tuple(condition.causes)),
+                d.Heading(labels.what_to_expect),
+                d.Bullets(tuple(condition.what_to_expect)),
+            ),
+        )
+    )
     # Red flags before the points: what a patient must not miss comes first.
     # (The urgent signs with whom to call stay together; the advice line may follow overleaf:
     # keeping it too pushes the box to page 2 and a Letter handout over its budget.)
-    blocks.append(d.Alert(labels.see_a_doctor, (
-        *urgent_parts(language, condition),
-        (labels.see_a_doctor_soon, tuple(condition.see_a_doctor.soon)),
-        (labels.urgent_no_email, ()),
-    ), continued=labels.continued.format(heading=labels.see_a_doctor)))
+    blocks.append(
+        d.Alert(
+            labels.see_a_doctor,
+            (
+                *urgent_parts(language, condition),
+                (labels.see_a_doctor_soon, tuple(condition.see_a_doctor.soon)),
+                (labels.urgent_no_email, ()),
+            ),
+            continued=labels.continued.format(heading=labels.see_a_doctor),
+        )
+    )
     figure = points_figure(library, language, condition, compact=False)
     self_care = (d.Heading(labels.self_care), d.Bullets(tuple(condition.self_care)))
     blocks.append(dataclasses.replace(figure, beside=self_care))
@@ -226,24 +282,30 @@ def urgent_parts(language: Language, condition: Condition) -> tuple:
     """What every urgent box says: whom to call (the emergency number) for which signs, and the
     advice line for when in doubt. `checks` makes sure each language names both numbers."""
     labels = language.labels
-    return ((labels.see_a_doctor_urgent, tuple(condition.see_a_doctor.urgent)),
-            (labels.urgent_advice, ()))
+    return (
+        (labels.see_a_doctor_urgent, tuple(condition.see_a_doctor.urgent)),
+        (labels.urgent_advice, ()),
+    )
 
 
-def _aftercare_blocks(library: Library, language: Language, condition: Condition,
-                      personal: Personal | None) -> list:
+def _aftercare_blocks(
+    library: Library, language: Language, condition: Condition, personal: Personal | None
+) -> list:
     labels = language.labels
     care = language.aftercare
     # The condition is named in the heading of its own advice, so no subtitle is needed.
     blocks: list = [d.Title(care.title)]
     rows = personal_rows(language, personal) if personal is not None else []
-    note = ((labels.note, d.given(personal.note, "--note", prose=True))
-            if personal is not None and personal.note else None)
+    note = (
+        (labels.note, d.given(personal.note, "--note", prose=True))
+        if personal is not None and personal.note
+        else None
+    )
     when = next_visit(language, personal) if personal is not None else None
     if rows or note or when:
         blocks.append(d.Fields(tuple(rows), note, (labels.next_visit, when) if when else None))
     else:
-        blocks.append(d.Paragraph(care.intro))   # the personal box takes its place
+        blocks.append(d.Paragraph(care.intro))  # the personal box takes its place
     if personal is None:
         # A generic sheet: the practitioner writes name, date and next visit by hand.
         blocks.append(d.FillIn((labels.patient, labels.date, labels.next_visit)))
@@ -252,22 +314,40 @@ def _aftercare_blocks(library: Library, language: Language, condition: Condition
     # call is found first, in every edition (a bilingual or large-print sheet of many points
     # would push it pages on). The patient keeps this sheet, maybe not the handout.
     urgent = urgent_parts(language, condition)
-    blocks.append(d.Alert(labels.see_a_doctor, (*urgent, (labels.urgent_no_email, ())),
-                          kept=len(urgent),
-                          continued=labels.continued.format(heading=labels.see_a_doctor)))
+    blocks.append(
+        d.Alert(
+            labels.see_a_doctor,
+            (*urgent, (labels.urgent_no_email, ())),
+            kept=len(urgent),
+            continued=labels.continued.format(heading=labels.see_a_doctor),
+        )
+    )
     if personal is not None and personal.points:
         # The points treated today (the handout shows the condition's points in general, so
         # a generic sheet leaves them out).
-        blocks.append(points_figure(library, language, condition, compact=True,
-                                    treated=personal.points))
-    blocks.append(d.Columns(
-        (d.Heading(labels.aftercare_normal), d.Bullets(tuple(care.normal)),
-         d.Heading(labels.aftercare_do), d.Bullets(tuple(care.do)),
-         d.Heading(labels.aftercare_avoid), d.Bullets(tuple(care.avoid)),
-         d.Heading(labels.aftercare_condition.format(title=condition.title)),
-         d.Bullets(tuple(condition.aftercare))),
-        (d.Heading(labels.aftercare_contact), d.Bullets(tuple(care.contact)),
-         d.Heading(labels.precautions), d.Bullets(tuple(condition.precautions)))))
+        blocks.append(
+            points_figure(library, language, condition, compact=True, treated=personal.points)
+        )
+    blocks.append(
+        d.Columns(
+            (
+                d.Heading(labels.aftercare_normal),
+                d.Bullets(tuple(care.normal)),
+                d.Heading(labels.aftercare_do),
+                d.Bullets(tuple(care.do)),
+                d.Heading(labels.aftercare_avoid),
+                d.Bullets(tuple(care.avoid)),
+                d.Heading(labels.aftercare_condition.format(title=condition.title)),
+                d.Bullets(tuple(condition.aftercare)),
+            ),
+            (
+                d.Heading(labels.aftercare_contact),
+                d.Bullets(tuple(care.contact)),
+                d.Heading(labels.precautions),
+                d.Bullets(tuple(condition.precautions)),
+            ),
+        )
+    )
     # Room left over becomes a writing area (the handout always has one; this one-page sheet
     # gives the safety advice the room first).
     blocks.append(d.Memo(labels.memo, optional=True))
@@ -281,8 +361,12 @@ def personal_rows(language: Language, personal: Personal) -> list[tuple[str, str
     labels = language.labels
     rows: list[tuple[str, str]] = []
     if personal.patient:
-        rows.append((labels.patient, d.given(labels.patient_name.format(patient=personal.patient),
-                                             "--patient")))
+        rows.append(
+            (
+                labels.patient,
+                d.given(labels.patient_name.format(patient=personal.patient), "--patient"),
+            )
+        )
     if personal.date:
         rows.append((labels.date, format_when(language, personal.date, labels.date_format)))
     if personal.practitioner:
@@ -307,8 +391,14 @@ def format_when(language: Language, when: datetime.date, pattern: str) -> str:
     return formatted(when, pattern, language.locale)
 
 
-def points_figure(library: Library, language: Language, condition: Condition, *,
-                  compact: bool, treated: tuple[str, ...] | None = None) -> d.PointsFigure:
+def points_figure(
+    library: Library,
+    language: Language,
+    condition: Condition,
+    *,
+    compact: bool,
+    treated: tuple[str, ...] | None = None,
+) -> d.PointsFigure:
     """Numbered markers on the views the condition's points need, and the matching legend.
 
     On a personal sheet (`treated` given) the treated points are numbered and listed; the
@@ -327,42 +417,68 @@ def points_figure(library: Library, language: Language, condition: Condition, *,
         # The loader refuses a condition's point without a view and a position.
         assert entry.view is not None and entry.x is not None and entry.y is not None
         text = language.points[code]
-        emphasis = ("normal" if treated is None
-                    else "highlight" if code in treated else "untreated")
+        emphasis = "normal" if treated is None else "highlight" if code in treated else "untreated"
         if emphasis == "untreated":
             markers.setdefault(entry.view, []).append(d.Marker(0, entry.x, entry.y, emphasis))
             untreated.append((entry.view, code))
             continue
         number += 1
         markers.setdefault(entry.view, []).append(d.Marker(number, entry.x, entry.y, emphasis))
-        legend.append(d.LegendEntry(number, code, text.name, text.reading,
-                                    text.location, why, emphasis))
+        legend.append(
+            d.LegendEntry(number, code, text.name, text.reading, text.location, why, emphasis)
+        )
     # On a personal sheet a view without a treated point is left out.
     shown_views = [view for view, ms in markers.items() if any(m.number for m in ms)]
-    views = tuple(d.View(view, library.views[view], labels.views[view], tuple(markers[view]),
-                         _view_alt(language, labels.views[view], markers[view], legend,
-                                   [code for at, code in untreated if at == view]))
-                  for view in shown_views)
+    views = tuple(
+        d.View(
+            view,
+            library.views[view],
+            labels.views[view],
+            tuple(markers[view]),
+            _view_alt(
+                language,
+                labels.views[view],
+                markers[view],
+                legend,
+                [code for at, code in untreated if at == view],
+            ),
+        )
+        for view in shown_views
+    )
     heading = labels.treated_points if treated else labels.points
     codes = [code for view, code in untreated if view in shown_views]
     # The other points by their names in this language, each with its code.
     named = labels.list_separator.join(
-        labels.other_point.format(name=language.points[code].name, code=code) for code in codes)
+        labels.other_point.format(name=language.points[code].name, code=code) for code in codes
+    )
     # "On both sides of the body; the pictures show the right side": said only when a listed
     # point is bilateral (points.yaml), never of midline points alone.
     listed = {entry.code for entry in legend}
-    notes = ([labels.points_bilateral]
-             if any(library.registry[code].bilateral for code in listed) else [])
-    if not compact:   # only the handout gives locations, measured in finger-widths
+    notes = (
+        [labels.points_bilateral]
+        if any(library.registry[code].bilateral for code in listed)
+        else []
+    )
+    if not compact:  # only the handout gives locations, measured in finger-widths
         notes.append(labels.finger_widths)
-    return d.PointsFigure(heading, views, tuple(legend), tuple(notes), compact,
-                          untreated=f"{labels.points_not_treated} {named}"
-                          if codes else None,
-                          sides=(labels.side_right, labels.side_left))
+    return d.PointsFigure(
+        heading,
+        views,
+        tuple(legend),
+        tuple(notes),
+        compact,
+        untreated=f"{labels.points_not_treated} {named}" if codes else None,
+        sides=(labels.side_right, labels.side_left),
+    )
 
 
-def _view_alt(language: Language, caption: str, markers: list[d.Marker],
-              legend: list[d.LegendEntry], untreated: list[str]) -> str:
+def _view_alt(
+    language: Language,
+    caption: str,
+    markers: list[d.Marker],
+    legend: list[d.LegendEntry],
+    untreated: list[str],
+) -> str:
     """What a screen reader says for a body view, from the language's templates: the view,
     then each numbered point on it (number, code, name or its reading, and where it is), and
     the marks of points not treated today."""
@@ -370,21 +486,30 @@ def _view_alt(language: Language, caption: str, markers: list[d.Marker],
     joiner = " " if language.style.line_breaking.words else ""
     numbers = {m.number for m in markers if m.number}
     points = joiner.join(
-        labels.view_alt_point.format(number=e.number, code=e.code, name=e.name,
-                                     reading=e.reading or e.name, location=e.location or "")
-        for e in legend if e.number in numbers)
+        labels.view_alt_point.format(
+            number=e.number,
+            code=e.code,
+            name=e.name,
+            reading=e.reading or e.name,
+            location=e.location or "",
+        )
+        for e in legend
+        if e.number in numbers
+    )
     alt = labels.view_alt.format(view=caption, points=points)
     if untreated:
         named = labels.list_separator.join(
             labels.other_point.format(name=language.points[code].name, code=code)
-            for code in untreated)
+            for code in untreated
+        )
         alt += joiner + labels.view_alt_untreated.format(codes=named)
     return alt
 
 
 @dataclass(frozen=True)
 class EmailText:
-    """What an email says, in the patient's language (MIME and SMTP live in handouts.deliver.mail)."""
+    """What an email says, in the patient's language (MIME and SMTP live in
+    handouts.deliver.mail)."""
 
     subject: str
     paragraphs: tuple[str, ...]
@@ -392,8 +517,9 @@ class EmailText:
     attachment_name: str
 
 
-def email_text(library: Library, lang: str, slug: str, kind: str,
-               patient: str | None = None) -> EmailText:
+def email_text(
+    library: Library, lang: str, slug: str, kind: str, patient: str | None = None
+) -> EmailText:
     language = library.languages[lang]
     labels, clinic = language.labels, language.clinic
     title = language.conditions[slug].title
@@ -406,16 +532,25 @@ def email_text(library: Library, lang: str, slug: str, kind: str,
         subject = labels.email_subject_aftercare.format(**fields)
         body = labels.email_body_aftercare.format(**fields)
         document_label = labels.aftercare_label
-    greeting = (labels.email_greeting.format(patient=patient) if patient
-                else labels.email_greeting_anonymous)
+    greeting = (
+        labels.email_greeting.format(patient=patient)
+        if patient
+        else labels.email_greeting_anonymous
+    )
     return EmailText(
         subject=subject,
         paragraphs=(greeting, body, labels.email_closing),
-        signature=(clinic.name, clinic.address,
-                   labels.phone_line.format(phone=library.clinic.phone), clinic.hours,
-                   library.clinic.email),
-        attachment_name=safe_filename(labels.attachment_name.format(
-            title=title, document=document_label)) + ".pdf",
+        signature=(
+            clinic.name,
+            clinic.address,
+            labels.phone_line.format(phone=library.clinic.phone),
+            clinic.hours,
+            library.clinic.email,
+        ),
+        attachment_name=safe_filename(
+            labels.attachment_name.format(title=title, document=document_label)
+        )
+        + ".pdf",
     )
 
 

@@ -18,10 +18,18 @@ from typing import Any
 from handouts import __version__, cache
 
 KIND = "date-names"
-WIDTHS: dict[int, Any] = {3: "abbreviated", 4: "wide", 5: "narrow", 6: "short"}   # Babel's names
+WIDTHS: dict[int, Any] = {3: "abbreviated", 4: "wide", 5: "narrow", 6: "short"}  # Babel's names
 # The fields formatted here, and the lengths Babel accepts for each (babel.dates.PATTERN_CHARS).
-FIELDS = {"y": range(1, 10), "M": range(1, 6), "d": range(1, 4), "E": range(1, 7),
-          "h": range(1, 3), "H": range(1, 3), "m": range(1, 3), "a": range(1, 6)}
+FIELDS = {
+    "y": range(1, 10),
+    "M": range(1, 6),
+    "d": range(1, 4),
+    "E": range(1, 7),
+    "h": range(1, 3),
+    "H": range(1, 3),
+    "m": range(1, 3),
+    "a": range(1, 6),
+}
 
 
 def format_when(when: datetime.datetime, pattern: str, locale: str) -> str:
@@ -32,8 +40,10 @@ def format_when(when: datetime.datetime, pattern: str, locale: str) -> str:
 
         return format_datetime(when, pattern, locale=locale)
     names = _names(locale)
-    return "".join(_field(when, value[0], value[1], names) if kind == "field" else value
-                   for kind, value in tokens)
+    return "".join(
+        _field(when, value[0], value[1], names) if kind == "field" else value
+        for kind, value in tokens
+    )
 
 
 def _field(when: datetime.datetime, char: str, num: int, names: dict) -> str:
@@ -101,7 +111,7 @@ def _names(locale: str) -> dict:
         try:
             return _checked(json.loads(entry.decode("utf-8")))
         except (ValueError, TypeError, KeyError):
-            pass                                 # not what we write: ask Babel again
+            pass  # not what we write: ask Babel again
     names = _from_babel(locale)
     cache.store(KIND, key, key, json.dumps(names, ensure_ascii=False).encode("utf-8"))
     return names
@@ -116,7 +126,7 @@ def _code_digest() -> str:
     spec = importlib.util.find_spec("babel")
     for path in (__file__, spec.origin if spec else None):
         try:
-            with open(path or "", "rb") as handle:      # no Babel: fails like a lost file
+            with open(path or "", "rb") as handle:  # no Babel: fails like a lost file
                 digest.update(handle.read())
         except (OSError, TypeError):
             digest.update(str(path).encode())
@@ -129,7 +139,7 @@ def _from_babel(locale: str) -> dict:
 
     parsed = Locale.parse(locale)
     periods = {}
-    for num in (3, 4, 5):          # babel.dates.DateTimeFormat.format_period's fallbacks, 'a'
+    for num in (3, 4, 5):  # babel.dates.DateTimeFormat.format_period's fallbacks, 'a'
         found = {}
         for width in (WIDTHS[num], "wide", "narrow", "abbreviated"):
             known = get_period_names(width, "format", parsed)
@@ -137,19 +147,31 @@ def _from_babel(locale: str) -> dict:
                 if period not in found and period in known:
                     found[period] = known[period]
         periods[str(num)] = found
-    return {"months": {str(n): [get_month_names(WIDTHS[n], "format", parsed)[m]
-                                for m in range(1, 13)] for n in (3, 4, 5)},
-            "days": {str(n): [get_day_names(WIDTHS[n], "format", parsed)[d] for d in range(7)]
-                     for n in (3, 4, 5, 6)},
-            "periods": periods}
+    return {
+        "months": {
+            str(n): [get_month_names(WIDTHS[n], "format", parsed)[m] for m in range(1, 13)]
+            for n in (3, 4, 5)
+        },
+        "days": {
+            str(n): [get_day_names(WIDTHS[n], "format", parsed)[d] for d in range(7)]
+            for n in (3, 4, 5, 6)
+        },
+        "periods": periods,
+    }
 
 
 def _checked(names: dict) -> dict:
-    ok = (all(len(names["months"][str(n)]) == 12 for n in (3, 4, 5))
-          and all(len(names["days"][str(n)]) == 7 for n in (3, 4, 5, 6))
-          and all(set(names["periods"][str(n)]) == {"am", "pm"} for n in (3, 4, 5))
-          and all(isinstance(v, str) for group in ("months", "days") for values in
-                  names[group].values() for v in values))
+    ok = (
+        all(len(names["months"][str(n)]) == 12 for n in (3, 4, 5))
+        and all(len(names["days"][str(n)]) == 7 for n in (3, 4, 5, 6))
+        and all(set(names["periods"][str(n)]) == {"am", "pm"} for n in (3, 4, 5))
+        and all(
+            isinstance(v, str)
+            for group in ("months", "days")
+            for values in names[group].values()
+            for v in values
+        )
+    )
     if not ok:
         raise ValueError("not stored names")
     return names

@@ -9,8 +9,8 @@ from pathlib import Path
 class Fallback(str):
     """Text shown in the source language because its translation is missing."""
 
-    lang: str = ""          # the language it is written in (for the PDF's /Lang)
-    origin: str = ""        # the text it was made from (keeps its place in the content)
+    lang: str = ""  # the language it is written in (for the PDF's /Lang)
+    origin: str = ""  # the text it was made from (keeps its place in the content)
 
 
 def fallback(text: str, lang: str) -> Fallback:
@@ -94,8 +94,8 @@ class Alert:
 
     heading: str
     parts: tuple[tuple[str, tuple[str, ...]], ...]
-    kept: int = 1       # the first `kept` parts (the urgent signs, whom to call) stay together
-    continued: str = ""     # the heading atop a part continued on the next page
+    kept: int = 1  # the first `kept` parts (the urgent signs, whom to call) stay together
+    continued: str = ""  # the heading atop a part continued on the next page
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,7 @@ class Memo:
     """Room to write: a heading and writing lines filling what the page leaves free."""
 
     heading: str
-    optional: bool = False     # only where the pages leave room for it anyway
+    optional: bool = False  # only where the pages leave room for it anyway
 
 
 @dataclass(frozen=True)
@@ -113,14 +113,12 @@ class FillIn:
     labels: tuple[str, ...]
 
 
-
-
 @dataclass(frozen=True)
 class Marker:
-    number: int        # 0: an unnumbered mark (a point not treated today)
-    x: float           # in the view's SVG units
+    number: int  # 0: an unnumbered mark (a point not treated today)
+    x: float  # in the view's SVG units
     y: float
-    emphasis: str = "normal"   # "normal", "highlight" (treated) or "untreated"
+    emphasis: str = "normal"  # "normal", "highlight" (treated) or "untreated"
 
 
 @dataclass(frozen=True)
@@ -129,7 +127,7 @@ class View:
     svg: Path
     caption: str
     markers: tuple[Marker, ...]
-    alt: str = ""      # what it shows, for screen readers (the PDF's alternate text)
+    alt: str = ""  # what it shows, for screen readers (the PDF's alternate text)
 
 
 @dataclass(frozen=True)
@@ -148,11 +146,11 @@ class PointsFigure:
     heading: str
     views: tuple[View, ...]
     legend: tuple[LegendEntry, ...]
-    notes: tuple[str, ...]     # under the views: one paragraph each
-    compact: bool = False      # aftercare: smaller views, one-line legend
-    beside: tuple = ()         # blocks that may sit beside the views when they leave room
-    untreated: str | None = None   # legend line for the marks of points not treated today
-    sides: tuple[str, str] = ("R", "L")   # labels of the patient's right and left
+    notes: tuple[str, ...]  # under the views: one paragraph each
+    compact: bool = False  # aftercare: smaller views, one-line legend
+    beside: tuple = ()  # blocks that may sit beside the views when they leave room
+    untreated: str | None = None  # legend line for the marks of points not treated today
+    sides: tuple[str, str] = ("R", "L")  # labels of the patient's right and left
 
 
 @dataclass(frozen=True)
@@ -162,7 +160,7 @@ class Fields:
 
     rows: tuple[tuple[str, str], ...]
     note: tuple[str, str] | None = None
-    appointment: tuple[str, str] | None = None      # (label, date and time)
+    appointment: tuple[str, str] | None = None  # (label, date and time)
 
 
 @dataclass(frozen=True)
@@ -170,12 +168,12 @@ class Footer:
     clinic_name: str
     address: str
     email: str
-    phone: str                 # e.g. "Phone 03-1234-5678"
-    hours: str                 # opening hours, as the language writes them
-    page_label: str            # with {page} and {pages}
+    phone: str  # e.g. "Phone 03-1234-5678"
+    hours: str  # opening hours, as the language writes them
+    page_label: str  # with {page} and {pages}
     reviewed: str | None
-    codes: tuple[tuple[str, str], ...]   # (QR payload, caption)
-    links: tuple[str, ...] = ()          # what each code opens, for screen readers
+    codes: tuple[tuple[str, str], ...]  # (QR payload, caption)
+    links: tuple[str, ...] = ()  # what each code opens, for screen readers
     # A bilingual edition: the first language's footer. Each text (and each code's caption) is
     # printed in both languages, the first's then this one's, each in its own font.
     first: Footer | None = None
@@ -188,28 +186,28 @@ class Typography:
     no_line_start: str
     no_line_end: str
     units: tuple[str, ...]
-    min_last_line: int = 0                          # fewest characters on a last line
-    squeeze: tuple[tuple[str, float], ...] = ()     # punctuation and its squeezable share
-    ruby: float = 0.0          # furigana: their size as a share of the text's (0: none)
-    keep: tuple[str, ...] = ()         # runs never broken inside (regular expressions)
-    phrases: str | None = None         # break only between phrases found by this analyser
+    min_last_line: int = 0  # fewest characters on a last line
+    squeeze: tuple[tuple[str, float], ...] = ()  # punctuation and its squeezable share
+    ruby: float = 0.0  # furigana: their size as a share of the text's (0: none)
+    keep: tuple[str, ...] = ()  # runs never broken inside (regular expressions)
+    phrases: str | None = None  # break only between phrases found by this analyser
 
 
 @dataclass
 class Document:
     lang: str
-    kind: str                  # "handout" or "aftercare"
-    title: str                 # PDF metadata: never personal data
+    kind: str  # "handout" or "aftercare"
+    title: str  # PDF metadata: never personal data
     subject: str
     author: str
     keywords: str
-    header: tuple[str, str]    # (clinic name, label)
+    header: tuple[str, str]  # (clinic name, label)
     typography: Typography
     footer: Footer
     page_budget: int
     blocks: list = field(default_factory=list)
-    fallback_typography: Typography | None = None   # for Fallback texts
-    fallback_label: str | None = None   # marks fallback text, e.g. （英語のみ）
+    fallback_typography: Typography | None = None  # for Fallback texts
+    fallback_label: str | None = None  # marks fallback text, e.g. （英語のみ）
     # A bilingual edition: the second language, set in its own typography (Parallel blocks).
     second: str | None = None
     second_typography: Typography | None = None

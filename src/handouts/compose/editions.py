@@ -14,8 +14,16 @@ from handouts.compose import document as d
 from handouts.compose.composer import Personal, compose, page_budget, urgent_parts
 
 # Blocks that start a section (a heading's paragraphs and lists belong to it).
-SECTION_STARTS = (d.Title, d.Heading, d.Columns, d.Alert, d.PointsFigure, d.Fields, d.Memo,
-                  d.FillIn)
+SECTION_STARTS = (
+    d.Title,
+    d.Heading,
+    d.Columns,
+    d.Alert,
+    d.PointsFigure,
+    d.Fields,
+    d.Memo,
+    d.FillIn,
+)
 
 
 def source_of(cat) -> str:
@@ -29,8 +37,11 @@ def furigana_languages(cat) -> frozenset:
     easy edition has them in every document anyway). A Catalogue knows them from a quick read."""
     languages = getattr(cat, "languages", {})
     if isinstance(languages, dict):
-        return frozenset(code for code, lang in languages.items()
-                         if lang.style.furigana is not None and not lang.style.furigana.always)
+        return frozenset(
+            code
+            for code, lang in languages.items()
+            if lang.style.furigana is not None and not lang.style.furigana.always
+        )
     return cat.furigana
 
 
@@ -38,17 +49,25 @@ def compose_job(library, job, options, personal: Personal | None = None) -> d.Do
     """The document a build job (build.Job) and its options make."""
     if job.lead is None:
         return compose(library, job.lang, job.slug, job.kind, personal, options.furigana)
-    return compose_pair(library, job.lead, job.lang, job.slug, job.kind, personal,
-                        options.furigana)
+    return compose_pair(library, job.lead, job.lang, job.slug, job.kind, personal, options.furigana)
 
 
-def compose_pair(library, first: str, second: str, slug: str, kind: str,
-                 personal: Personal | None = None, furigana: bool = False) -> d.Document:
+def compose_pair(
+    library,
+    first: str,
+    second: str,
+    slug: str,
+    kind: str,
+    personal: Personal | None = None,
+    furigana: bool = False,
+) -> d.Document:
     """A bilingual document: every section in `first` and in `second`, aligned."""
     a = compose(library, first, slug, kind, personal, furigana)
     b = compose(library, second, slug, kind, personal, furigana)
-    budgets = [page_budget(library.languages[code], kind, personal is not None, furigana)
-               for code in (first, second)]
+    budgets = [
+        page_budget(library.languages[code], kind, personal is not None, furigana)
+        for code in (first, second)
+    ]
     return dataclasses.replace(
         a,
         title=f"{a.title} / {b.title}",
@@ -59,10 +78,20 @@ def compose_pair(library, first: str, second: str, slug: str, kind: str,
         # the codes as the second language makes them (a Japanese translation: the mail's
         # subject in Japanese, for the clinic), their captions in both.
         footer=_footer(library, a.footer, b.footer, first, second),
-        page_budget=2 * max(budgets),         # twice the single-language budget
-        blocks=pair_sections(*(_urgent_kept(doc.blocks, len(urgent_parts(
-            library.languages[code], library.languages[code].conditions[slug])))
-            for doc, code in ((a, first), (b, second)))),
+        page_budget=2 * max(budgets),  # twice the single-language budget
+        blocks=pair_sections(
+            *(
+                _urgent_kept(
+                    doc.blocks,
+                    len(
+                        urgent_parts(
+                            library.languages[code], library.languages[code].conditions[slug]
+                        )
+                    ),
+                )
+                for doc, code in ((a, first), (b, second))
+            )
+        ),
         second=second,
         second_typography=b.typography,
         fallback_typography=a.fallback_typography or b.fallback_typography,
@@ -74,21 +103,22 @@ def _footer(library, a: d.Footer, b: d.Footer, first: str, second: str) -> d.Foo
     """The second language's footer with the first's beside it (render.furniture sets each
     text in both); the codes' captions short (ui.yaml qr_map_short): two languages' captions
     under a 20 mm code must not make the footer, on every page, taller than the codes."""
+
     def short(footer: d.Footer, lang: str) -> tuple:
         labels = library.languages[lang].labels
         captions = (labels.qr_map_short, labels.qr_email_short)
         return tuple((payload, caption) for (payload, _), caption in zip(footer.codes, captions))
 
-    return dataclasses.replace(b, codes=short(b, second),
-                               first=dataclasses.replace(a, codes=short(a, first)))
+    return dataclasses.replace(
+        b, codes=short(b, second), first=dataclasses.replace(a, codes=short(a, first))
+    )
 
 
 def _urgent_kept(blocks, urgent: int) -> list:
     """A bilingual page's red-flag box (half a page wide, so twice as tall) keeps every urgent
     part together, the urgent signs with both numbers (119 and the advice line), as an
     aftercare sheet does."""
-    return [dataclasses.replace(b, kept=urgent) if isinstance(b, d.Alert) else b
-            for b in blocks]
+    return [dataclasses.replace(b, kept=urgent) if isinstance(b, d.Alert) else b for b in blocks]
 
 
 def sections(blocks) -> list[tuple]:

@@ -15,16 +15,17 @@ from handouts.content.yamlsrc import quick_mapping
 from handouts.errors import HandoutsError
 
 NOT_LANGUAGES = {"diagrams"}
-CONDITIONS = "conditions"           # <lang>/conditions/<slug>.yaml
+CONDITIONS = "conditions"  # <lang>/conditions/<slug>.yaml
 
-Group = tuple[str, str]             # ("", "") shared, (lang, "") a language, (lang, slug)
+Group = tuple[str, str]  # ("", "") shared, (lang, "") a language, (lang, slug)
 
 
 def find_content(root: Path) -> Path:
     if not (root / "handouts.yaml").is_file():
         raise HandoutsError(
             f"no content found in '{root}' (expected {root / 'handouts.yaml'}); "
-            "run from the repository root or pass --content DIR")
+            "run from the repository root or pass --content DIR"
+        )
     return root
 
 
@@ -64,8 +65,9 @@ def quick_languages(root: Path, source: str, languages) -> tuple[dict[str, str],
         if code == source:
             continue
         named = data.get("source_language")
-        parents[code] = named if isinstance(named, str) and named in languages and named != code \
-            else source
+        parents[code] = (
+            named if isinstance(named, str) and named in languages and named != code else source
+        )
     return parents, frozenset(furigana)
 
 
@@ -92,7 +94,7 @@ def input_group(root: Path, relative: str) -> Group | None:
     if not _is_language_folder(root / head):
         return "", ""
     if len(parts) == 3 and parts[1] == CONDITIONS and parts[2].endswith(".yaml"):
-        return head, parts[2][:-len(".yaml")]
+        return head, parts[2][: -len(".yaml")]
     return head, ""
 
 
@@ -111,7 +113,8 @@ def group_digests(root: Path) -> dict[Group, str]:
         group = input_group(root, relative)
         if group is not None:
             groups.setdefault(group, hashlib.sha256()).update(
-                f"{relative}:{file_sha256(path)};".encode())
+                f"{relative}:{file_sha256(path)};".encode()
+            )
     return {group: digest.hexdigest() for group, digest in groups.items()}
 
 
@@ -128,14 +131,17 @@ def files_below(folder: Path) -> list[Path]:
     found = []
     for parent, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__" and not d.startswith("."))
-        found += [Path(parent, name) for name in sorted(files)
-                  if not name.startswith(".") and not name.endswith((".pyc", ".pyo"))]
+        found += [
+            Path(parent, name)
+            for name in sorted(files)
+            if not name.startswith(".") and not name.endswith((".pyc", ".pyo"))
+        ]
     return found
 
 
 def file_sha256(path: Path) -> str:
     try:
-        if not Path(path).is_file():      # a pipe would block; loading names what stands there
+        if not Path(path).is_file():  # a pipe would block; loading names what stands there
             return "-"
         return hashlib.sha256(Path(path).read_bytes()).hexdigest()
     except OSError:

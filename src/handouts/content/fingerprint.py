@@ -48,8 +48,11 @@ def _installed_versions() -> list[str]:
             continue
         site = Path(next(iter(spec.submodule_search_locations))).parent
         try:
-            found += sorted(p.name for p in site.iterdir()
-                            if p.name.lower().startswith(f"{name}-") and p.suffix == ".dist-info")
+            found += sorted(
+                p.name
+                for p in site.iterdir()
+                if p.name.lower().startswith(f"{name}-") and p.suffix == ".dist-info"
+            )
         except OSError:
             found.append(f"{name}-unknown")
     return found

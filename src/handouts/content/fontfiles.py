@@ -45,7 +45,7 @@ def charset(family: str, weight: str) -> frozenset[int]:
     """The code points the family's regular or bold file maps to a glyph (never .notdef).
 
     Cached per process: callers may ask once per character (check does)."""
-    return _charset(str(family), weight)       # str(): a Text would miss the cache
+    return _charset(str(family), weight)  # str(): a Text would miss the cache
 
 
 @functools.cache
@@ -75,7 +75,7 @@ def code_points(path: Path) -> frozenset[int]:
                 if type(stored) is list and all(type(code) is int for code in stored):
                     return frozenset(stored)
             except ValueError:
-                pass                                     # not what we write: read the font
+                pass  # not what we write: read the font
     found = _read_code_points(path)
     if key is not None:
         cache.store(CHARSETS, name.hexdigest(), key, cache.pack(sorted(found)))
@@ -88,10 +88,10 @@ CHARSETS = "charsets"
 def _charset_key(path: Path) -> str | None:
     digest = cache.file_digest(path)
     if digest == "-":
-        return None                                      # unreadable: the read will say why
+        return None  # unreadable: the read will say why
     try:
         code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
-    except OSError:                                      # e.g. run from a zip
+    except OSError:  # e.g. run from a zip
         code = "-"
     return hashlib.sha256(f"{digest} {__version__} {code}".encode()).hexdigest()
 
@@ -115,10 +115,12 @@ def table_directory(data: bytes, name: str = "font") -> dict[str, tuple[int, int
     """Table tag -> (offset, length), from the start of a TrueType file (not a collection)."""
     try:
         version, count = struct.unpack_from(">LH", data, 0)
-        if version not in (0x00010000, 0x74727565):         # TrueType outlines: 1.0 or 'true'
+        if version not in (0x00010000, 0x74727565):  # TrueType outlines: 1.0 or 'true'
             raise FontFileError(f"{name}: not a TrueType font (version 0x{version:08X})")
-        return {tag.decode("latin-1"): (offset, length) for tag, _, offset, length
-                in struct.iter_unpack(">4sLLL", data[12:12 + 16 * count])}
+        return {
+            tag.decode("latin-1"): (offset, length)
+            for tag, _, offset, length in struct.iter_unpack(">4sLLL", data[12 : 12 + 16 * count])
+        }
     except struct.error:
         raise FontFileError(f"{name}: truncated table directory") from None
 
@@ -132,17 +134,17 @@ def fingerprint(data: bytes, name: str = "font") -> str:
     hashed too. Hashing 0.4 MB instead of 4.6 MB keeps a cold start cheap.
     """
     directory = table_directory(data, name)
-    digest = hashlib.sha256(data[:12 + 16 * len(directory)])
+    digest = hashlib.sha256(data[: 12 + 16 * len(directory)])
     for tag, (offset, length) in sorted(directory.items()):
         if tag != "glyf":
-            digest.update(data[offset:offset + length])
+            digest.update(data[offset : offset + length])
     return digest.hexdigest()
 
 
 def _map_cmap(cmap: bytes) -> set[int]:
     _, count = struct.unpack_from(">HH", cmap, 0)
     subtables: dict[tuple[int, int], tuple[int, int]] = {}
-    for platform, encoding, offset in struct.iter_unpack(">HHL", cmap[4:4 + 8 * count]):
+    for platform, encoding, offset in struct.iter_unpack(">HHL", cmap[4 : 4 + 8 * count]):
         fmt = struct.unpack_from(">H", cmap, offset)[0]
         if fmt in _READERS:
             subtables.setdefault((platform, encoding), (fmt, offset))
@@ -154,7 +156,7 @@ def _map_cmap(cmap: bytes) -> set[int]:
 
 
 def _format0(cmap: bytes, offset: int) -> set[int]:
-    glyphs = cmap[offset + 6:offset + 6 + 256]
+    glyphs = cmap[offset + 6 : offset + 6 + 256]
     return {code for code, glyph in enumerate(glyphs) if glyph}
 
 
@@ -166,19 +168,21 @@ def _format4(cmap: bytes, offset: int) -> set[int]:
     range_offsets_at = offset + 16 + 6 * segments
     range_offsets = struct.unpack_from(f">{segments}H", cmap, range_offsets_at)
     codes: set[int] = set()
-    for n, (start, end, delta, range_offset) in enumerate(
-            zip(starts, ends, deltas, range_offsets)):
+    for n, (start, end, delta, range_offset) in enumerate(zip(starts, ends, deltas, range_offsets)):
         if start > end:
             continue
-        if range_offset == 0:               # glyph = code + delta: at most one code gets 0
+        if range_offset == 0:  # glyph = code + delta: at most one code gets 0
             codes.update(code for code in range(start, end + 1) if (code + delta) & 0xFFFF)
             continue
         at = range_offsets_at + 2 * n + range_offset
-        available = max(0, min(end - start + 1, (len(cmap) - at) // 2))   # broken fonts: 0
+        available = max(0, min(end - start + 1, (len(cmap) - at) // 2))  # broken fonts: 0
         glyphs = struct.unpack_from(f">{available}H", cmap, at)
-        codes.update(code for code, glyph in zip(range(start, end + 1), glyphs)
-                     if glyph and (glyph + delta) & 0xFFFF)
-    codes.discard(0xFFFF)                   # the required final segment maps nothing
+        codes.update(
+            code
+            for code, glyph in zip(range(start, end + 1), glyphs)
+            if glyph and (glyph + delta) & 0xFFFF
+        )
+    codes.discard(0xFFFF)  # the required final segment maps nothing
     return codes
 
 
@@ -195,7 +199,7 @@ def _groups(cmap: bytes, offset: int) -> tuple[array.array, array.array, array.a
     if offset + 16 + 12 * count > len(cmap):
         raise struct.error("groups beyond the table")
     values = array.array("L" if array.array("L").itemsize == 4 else "I")
-    values.frombytes(cmap[offset + 16:offset + 16 + 12 * count])
+    values.frombytes(cmap[offset + 16 : offset + 16 + 12 * count])
     if sys.byteorder == "little":
         values.byteswap()
     return values[0::3], values[1::3], values[2::3]
@@ -205,7 +209,7 @@ def _format12(cmap: bytes, offset: int) -> set[int]:
     firsts, lasts, glyphs = _groups(cmap, offset)
     codes = set(firsts)
     for first, last in zip(firsts, lasts):
-        if last > first:                    # glyph counts up along the range
+        if last > first:  # glyph counts up along the range
             codes.update(range(first + 1, last + 1))
     codes.difference_update(first for first, glyph in zip(firsts, glyphs) if not glyph)
     return codes
@@ -214,7 +218,7 @@ def _format12(cmap: bytes, offset: int) -> set[int]:
 def _format13(cmap: bytes, offset: int) -> set[int]:
     codes: set[int] = set()
     for first, last, glyph in zip(*_groups(cmap, offset)):
-        if glyph:                           # the whole range shares one glyph
+        if glyph:  # the whole range shares one glyph
             codes.update(range(first, last + 1))
     return codes
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 KANJI_CHARS = r"\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF々〆ヶ"
 KANA = re.compile(r"^[\u3041-\u3096\u30A1-\u30FAー]+$")
-_BRACKETED = re.compile(r"[（(][^（()）]*[）)]")      # 所（ツボ）: the analyser reads 所 only
+_BRACKETED = re.compile(r"[（(][^（()）]*[）)]")  # 所（ツボ）: the analyser reads 所 only
 _NUMBER = re.compile(r"[0-9０-９]+")
 ANALYSERS = ("sudachi",)
 
@@ -59,7 +59,7 @@ def has_kanji(text: str) -> bool:
 
 def hiragana(text: str) -> str:
     """Katakana to hiragana (the analyser's readings are katakana); other characters stay."""
-    return "".join(chr(ord(c) - 0x60) if "\u30A1" <= c <= "\u30F6" else c for c in text)
+    return "".join(chr(ord(c) - 0x60) if "\u30a1" <= c <= "\u30f6" else c for c in text)
 
 
 def align(word: str, reading: str) -> list[Ruby] | None:
@@ -83,27 +83,34 @@ def align(word: str, reading: str) -> list[Ruby] | None:
         return [Ruby(start, end, text) for (start, end), text in zip(groups, match.groups())]
     if not KANA.match(reading) or not all(kanji.match(p) or _NUMBER.fullmatch(p) for p in pieces):
         return None
-    return [Ruby(0, len(word), reading)]          # digits and kanji read as one: 2日 ふつか
+    return [Ruby(0, len(word), reading)]  # digits and kanji read as one: 2日 ふつか
 
 
 class Annotator:
     """Readings for the texts of one language (content overrides, then the analyser)."""
 
-    def __init__(self, words: dict[str, str], counters: dict[str, dict[str, str]],
-                 analyser: str = "sudachi", dates=None):
+    def __init__(
+        self,
+        words: dict[str, str],
+        counters: dict[str, dict[str, str]],
+        analyser: str = "sudachi",
+        dates=None,
+    ):
         self.words = {w: hiragana(r) for w, r in words.items() if has_kanji(w)}
-        self.dates = dates          # model.DateReadings (months, days, weekdays) or None
+        self.dates = dates  # model.DateReadings (months, days, weekdays) or None
         weekdays = "".join(re.escape(w) for w in dates.weekdays) if dates else ""
-        self._date = re.compile("([0-9]+)(月)([0-9]+)(日)"
-                                + (f"(?:[（(]([{weekdays}])[）)])?" if weekdays else ""))
-        self.counters = {c: {k: hiragana(v) for k, v in table.items()}
-                         for c, table in counters.items()}
+        self._date = re.compile(
+            "([0-9]+)(月)([0-9]+)(日)" + (f"(?:[（(]([{weekdays}])[）)])?" if weekdays else "")
+        )
+        self.counters = {
+            c: {k: hiragana(v) for k, v in table.items()} for c, table in counters.items()
+        }
         self.analyser = analyser
         self._longest = max(map(len, self.words), default=0)
         counter = "|".join(re.escape(c) for c in sorted(self.counters, key=len, reverse=True))
         self._counter = re.compile(rf"([0-9０-９]+)({counter})") if counter else None
         self._cache: dict[str, tuple[Ruby, ...]] = {}
-        self.unknown: dict[str, int] = {}      # kanji runs no source could read: text -> count
+        self.unknown: dict[str, int] = {}  # kanji runs no source could read: text -> count
 
     def __call__(self, text: str) -> tuple[Ruby, ...]:
         """Every reading of `text`, in order; runs nothing can read get none (check names
@@ -123,16 +130,22 @@ class Annotator:
         covered: set[int] = set()
         for ruby in self(text):
             covered.update(range(ruby.start, ruby.end))
-        return [(m.start(), m.group()) for m in re.finditer(f"[{KANJI_CHARS}]+", text)
-                if not covered.issuperset(range(m.start(), m.end()))]
+        return [
+            (m.start(), m.group())
+            for m in re.finditer(f"[{KANJI_CHARS}]+", text)
+            if not covered.issuperset(range(m.start(), m.end()))
+        ]
 
     def _annotate(self, text: str) -> list[Ruby]:
         found: list[Ruby] = []
-        plain_from = 0       # start of the text the content does not read: the analyser's
+        plain_from = 0  # start of the text the content does not read: the analyser's
         index = 0
         while index < len(text):
-            taken = (self._date_at(text, index) or self._word_at(text, index)
-                     or self._counter_at(text, index))
+            taken = (
+                self._date_at(text, index)
+                or self._word_at(text, index)
+                or self._counter_at(text, index)
+            )
             if taken is None:
                 index += 1
                 continue
@@ -145,13 +158,14 @@ class Annotator:
 
     def _word_at(self, text: str, index: int) -> tuple[int, list[Ruby]] | None:
         if index and text[index].isdigit() and text[index - 1].isdigit():
-            return None                         # 2日 is not in 12日
+            return None  # 2日 is not in 12日
         for length in range(min(self._longest, len(text) - index), 0, -1):
-            word = text[index:index + length]
+            word = text[index : index + length]
             if word in self.words:
                 rubies = align(word, self.words[word]) or [Ruby(0, length, self.words[word])]
-                return index + length, [Ruby(r.start + index, r.end + index, r.text)
-                                        for r in rubies]
+                return index + length, [
+                    Ruby(r.start + index, r.end + index, r.text) for r in rubies
+                ]
         return None
 
     def _date_at(self, text: str, index: int) -> tuple[int, list[Ruby]] | None:
@@ -164,9 +178,9 @@ class Annotator:
         found = []
         for group, table in ((1, self.dates.months), (3, self.dates.days)):
             number = str(int(match.group(group)))
-            if number in table:          # over the number and its kanji
+            if number in table:  # over the number and its kanji
                 found.append(Ruby(match.start(group), match.end(group + 1), table[number]))
-            elif "*" in table:           # over the kanji only
+            elif "*" in table:  # over the kanji only
                 found.append(Ruby(match.start(group + 1), match.end(group + 1), table["*"]))
             else:
                 return None
@@ -179,17 +193,18 @@ class Annotator:
         if self._counter is None or not text[index].isdigit():
             return None
         if index and text[index - 1].isdigit():
-            return None                         # only a whole number counts
+            return None  # only a whole number counts
         match = self._counter.match(text, index)
         if match is None:
             return None
         if self._word_at(text, match.start(2)) is not None:
-            return None                         # a word wins: 3分の1 is not minutes
+            return None  # a word wins: 3分の1 is not minutes
         number, counter = match.groups()
         table = self.counters[counter]
         digits = str(int(number))
-        reading = next((table[key] for key in (digits, digits[-2:], digits[-1], "*")
-                        if key in table), None)
+        reading = next(
+            (table[key] for key in (digits, digits[-2:], digits[-1], "*") if key in table), None
+        )
         if reading is None:
             return None
         return match.end(), [Ruby(match.start(2), match.end(2), reading)]
@@ -203,8 +218,10 @@ class Annotator:
             start = text.index(surface, at)
             at = start + len(surface)
             if has_kanji(surface):
-                found += [Ruby(r.start + start + offset, r.end + start + offset, r.text)
-                          for r in _read(surface, reading, self.analyser)]
+                found += [
+                    Ruby(r.start + start + offset, r.end + start + offset, r.text)
+                    for r in _read(surface, reading, self.analyser)
+                ]
         return found
 
 
@@ -212,21 +229,28 @@ def _read(surface: str, reading: str, analyser: str) -> list[Ruby]:
     """The analyser's reading of one token, over its kanji runs. A bracketed aside the analyser
     read as part of the word (鍼（はり）, 所（ツボ）) is read on its own."""
     if has_kanji(hiragana(reading)):
-        return []                                    # not in the dictionary: no reading known
+        return []  # not in the dictionary: no reading known
     rubies = align(surface, reading)
     if rubies is not None:
         return rubies
     aside = _BRACKETED.search(surface)
     if aside is not None:
-        head = surface[:aside.start()]
+        head = surface[: aside.start()]
         rubies = align(head, reading) if head else None
         if rubies is not None:
-            inner = surface[aside.start() + 1:aside.end() - 1]
-            return rubies + [Ruby(r.start + aside.start() + 1, r.end + aside.start() + 1, r.text)
-                             for r in _reread(inner, analyser)]
-    return [r for run in re.finditer(f"[{KANJI_CHARS}]+", surface)
-            for r in (Ruby(x.start + run.start(), x.end + run.start(), x.text)
-                      for x in _reread(run.group(), analyser))]
+            inner = surface[aside.start() + 1 : aside.end() - 1]
+            return rubies + [
+                Ruby(r.start + aside.start() + 1, r.end + aside.start() + 1, r.text)
+                for r in _reread(inner, analyser)
+            ]
+    return [
+        r
+        for run in re.finditer(f"[{KANJI_CHARS}]+", surface)
+        for r in (
+            Ruby(x.start + run.start(), x.end + run.start(), x.text)
+            for x in _reread(run.group(), analyser)
+        )
+    ]
 
 
 def _reread(text: str, analyser: str) -> list[Ruby]:
@@ -289,7 +313,7 @@ def phrase_starts(text: str, analyser: str = "sudachi") -> frozenset[int]:
 def phrase_starts_fresh(text: str, analyser: str = "sudachi") -> frozenset[int]:
     """phrase_starts, never cached (a note typed for one patient)."""
     starts, at = set(), 0
-    before: tuple[str, str] | None = None             # the previous word's part of speech
+    before: tuple[str, str] | None = None  # the previous word's part of speech
     before_surface = ""
     for surface, pos, lemma in _parts(text, analyser):
         start = text.index(surface, at) if surface else at
@@ -298,14 +322,19 @@ def phrase_starts_fresh(text: str, analyser: str = "sudachi") -> frozenset[int]:
             before = None
             continue
         attached = before is not None and (
-            pos[0] in _FOLLOWING or pos[1] == "助動詞語幹"          # よう(な)
+            pos[0] in _FOLLOWING
+            or pos[1] == "助動詞語幹"  # よう(な)
             or (pos[0] == "補助記号" and pos[1] != "括弧開")
             or before[0] == "接頭辞"
-            or (before[0] == "補助記号" and before[1] in ("括弧開", "一般"))   # （ 〜 ・
+            or (before[0] == "補助記号" and before[1] in ("括弧開", "一般"))  # （ 〜 ・
             or (pos[0] == "名詞" and before[0] == "名詞" and pos[1] != "数詞")
-            or (pos[1] == "非自立可能" and before[1] == "接続助詞"
-                and before_surface in ("て", "で"))
-            or (lemma == "する" and before[0] == "名詞"))
+            or (
+                pos[1] == "非自立可能"
+                and before[1] == "接続助詞"
+                and before_surface in ("て", "で")
+            )
+            or (lemma == "する" and before[0] == "名詞")
+        )
         if start and not attached:
             starts.add(start)
         before, before_surface = (pos[0], pos[1]), surface
@@ -314,8 +343,10 @@ def phrase_starts_fresh(text: str, analyser: str = "sudachi") -> frozenset[int]:
 
 def _parts(text: str, analyser: str) -> list[tuple[str, tuple[str, ...], str]]:
     """(surface, part of speech, dictionary form) of each word of `text`."""
-    return [(m.surface(), tuple(m.part_of_speech()), m.dictionary_form())
-            for m in _tokenizer(analyser).tokenize(text)]
+    return [
+        (m.surface(), tuple(m.part_of_speech()), m.dictionary_form())
+        for m in _tokenizer(analyser).tokenize(text)
+    ]
 
 
 # -- one annotator per language's readings ---------------------------------------------------------
@@ -331,7 +362,11 @@ def annotator(language) -> Annotator:
     words = dict(language.readings.words)
     words.update({str(p.name): str(p.reading) for p in language.points.values() if p.reading})
     setting = language.style.furigana
-    made = Annotator(words, language.readings.counters,
-                     str(setting.analyser) if setting else "sudachi", language.readings.dates)
+    made = Annotator(
+        words,
+        language.readings.counters,
+        str(setting.analyser) if setting else "sudachi",
+        language.readings.dates,
+    )
     _annotators[id(language)] = (language, made)
     return made

@@ -4,7 +4,8 @@ checking it and building the model again (issue #16: ~20 ms of a cold build or c
 What `content.load(root)` returns depends only on the files under the content folder, the
 folder's name as given (it is in every mark), our code and the bundled fonts (fonts.yaml), and
 the YAML library. The key hashes all of these (every file under the folder, byte for byte, and
-fingerprint.code_fingerprint), so an entry is never stale: a changed file, another version of our code
+fingerprint.code_fingerprint), so an entry is never stale: a changed file, another version of our
+code
 or of PyYAML, another Python makes a new key, and the entry for the folder is replaced.
 
 Safe by construction:
@@ -32,8 +33,13 @@ from handouts import __version__, cache
 KIND = "content"
 FORMAT = "1"
 # Value types from outside our package that a loaded library holds.
-ALLOWED = {("datetime", "date"), ("pathlib", "PosixPath"), ("pathlib", "WindowsPath"),
-           ("pathlib", "PurePosixPath"), ("pathlib", "PureWindowsPath")}
+ALLOWED = {
+    ("datetime", "date"),
+    ("pathlib", "PosixPath"),
+    ("pathlib", "WindowsPath"),
+    ("pathlib", "PurePosixPath"),
+    ("pathlib", "PureWindowsPath"),
+}
 
 
 def entry_name(root: Path) -> str:
@@ -49,12 +55,23 @@ def key(root: Path) -> str | None:
     from handouts.content.contentfiles import files_below
     from handouts.content.fingerprint import code_fingerprint
 
-    digest = hashlib.sha256(repr((FORMAT, __version__, code_fingerprint(), sys.version,
-                                  yaml.__version__, getattr(yaml, "__with_libyaml__", False),
-                                  pickle.HIGHEST_PROTOCOL, str(root))).encode())
+    digest = hashlib.sha256(
+        repr(
+            (
+                FORMAT,
+                __version__,
+                code_fingerprint(),
+                sys.version,
+                yaml.__version__,
+                getattr(yaml, "__with_libyaml__", False),
+                pickle.HIGHEST_PROTOCOL,
+                str(root),
+            )
+        ).encode()
+    )
     try:
         for path in files_below(Path(root)):
-            if not path.is_file():               # a pipe or socket: never cache such a tree
+            if not path.is_file():  # a pipe or socket: never cache such a tree
                 return None
             relative = path.relative_to(root).as_posix()
             content = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -73,7 +90,7 @@ def recall(root: Path, entry_key: str):
         return None
     try:
         loaded = _Unpickler(io.BytesIO(payload)).load()
-    except Exception:                            # damaged or foreign: load the content again
+    except Exception:  # damaged or foreign: load the content again
         return None
     if type(loaded) is not Loaded or loaded.library is None or loaded.diagnostics.errors:
         return None
@@ -87,7 +104,7 @@ def remember(root: Path, entry_key: str, loaded) -> None:
     try:
         payload = pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL)
     except (pickle.PicklingError, TypeError, AttributeError, ValueError, RecursionError):
-        return                                   # something new in the model: load every time
+        return  # something new in the model: load every time
     cache.store(KIND, entry_name(root), entry_key, payload)
 
 
@@ -96,8 +113,9 @@ def _model_modules() -> frozenset[str]:
     from handouts import errors
     from handouts.content import loader as content, loadlanguage, model, schema, style, yamlsrc
 
-    return frozenset(module.__name__ for module in (content, errors, loadlanguage, model, schema,
-                                                    style, yamlsrc))
+    return frozenset(
+        module.__name__ for module in (content, errors, loadlanguage, model, schema, style, yamlsrc)
+    )
 
 
 class _Unpickler(pickle.Unpickler):

@@ -39,7 +39,7 @@ def load(root: Path) -> Loaded:
     from handouts.content import loadcache
 
     root = find_content(root)
-    key = loadcache.key(root)        # a load without errors is kept on disk (loadcache.py)
+    key = loadcache.key(root)  # a load without errors is kept on disk (loadcache.py)
     if key is not None:
         loaded = loadcache.recall(root, key)
         if loaded is not None:
@@ -48,10 +48,17 @@ def load(root: Path) -> Loaded:
     library = loader.run()
     if library is None and not loader.diags.errors:
         # Every way of failing reports why; this only keeps `check` from passing if one does not.
-        loader.diags.error(Mark(str(root)), "the content could not be loaded",
-                           "run with --debug and report this as a bug")
-    loaded = Loaded(library if not loader.diags.errors else None, loader.diags,
-                    loader.translations, partial=library)
+        loader.diags.error(
+            Mark(str(root)),
+            "the content could not be loaded",
+            "run with --debug and report this as a bug",
+        )
+    loaded = Loaded(
+        library if not loader.diags.errors else None,
+        loader.diags,
+        loader.translations,
+        partial=library,
+    )
     if key is not None:
         loadcache.remember(root, key, loaded)
     return loaded
@@ -61,7 +68,7 @@ def load_library(root: Path) -> tuple[model.Library, Diagnostics]:
     """Load, raising ContentError if anything is wrong; warnings are returned."""
     loaded = load(root)
     loaded.diagnostics.raise_if_errors()
-    assert loaded.library is not None           # loaded without errors
+    assert loaded.library is not None  # loaded without errors
     return loaded.library, loaded.diagnostics
 
 
@@ -92,8 +99,10 @@ class _Loader:
             return None
         source = str(settings.source_language)
         if source not in codes:
-            self.diags.error(settings.source_language.mark,
-                             f"source language '{source}' has no folder {self.root / source}")
+            self.diags.error(
+                settings.source_language.mark,
+                f"source language '{source}' has no folder {self.root / source}",
+            )
             return None
         self.languages.source = source
         languages = {}
@@ -104,22 +113,33 @@ class _Loader:
         # A translation loads after the language it is made from (ja before ja-x-easy).
         parents = self.parents(source, [code for code in codes if code != source])
         for code in sorted(parents, key=lambda c: (len(chain(c, parents)), c)):
-            if parents[code] not in languages:      # its parent failed: it reports why
+            if parents[code] not in languages:  # its parent failed: it reports why
                 continue
             lang = self.languages.load_language(code, parents[code], registry.points, aliases)
             if lang is not None:
                 languages[code] = lang
         if clinic is None:
             return None
-        return model.Library(self.root, settings, clinic, registry.points, aliases, languages, views,
-                             self.languages.styles)
+        return model.Library(
+            self.root,
+            settings,
+            clinic,
+            registry.points,
+            aliases,
+            languages,
+            views,
+            self.languages.styles,
+        )
 
     def check_language_codes(self) -> list[str]:
         codes = []
         for code in language_codes(self.root):
             if not LANGUAGE_CODE.match(code):
-                self.diags.error(Mark(str(self.root / code)), f"'{code}' is not a language code",
-                                 "language folders are named by BCP 47 codes such as en or ja")
+                self.diags.error(
+                    Mark(str(self.root / code)),
+                    f"'{code}' is not a language code",
+                    "language folders are named by BCP 47 codes such as en or ja",
+                )
                 continue
             codes.append(code)
         return codes
@@ -136,12 +156,14 @@ class _Loader:
                 continue
             if named == code or named not in codes:
                 known = [c for c in codes if c != code] + [source]
-                self.diags.error(named.mark, f"source_language: '{named}' is not another "
-                                 "language of this content",
-                                 suggest(named, known) or f"one of {', '.join(sorted(known))}")
+                self.diags.error(
+                    named.mark,
+                    f"source_language: '{named}' is not another language of this content",
+                    suggest(named, known) or f"one of {', '.join(sorted(known))}",
+                )
                 continue
             parents[code] = str(named)
-        for code in codes:                      # ja-x-easy -> ja -> ja-x-easy: no source at all
+        for code in codes:  # ja-x-easy -> ja -> ja-x-easy: no source at all
             seen, at = [code], parents[code]
             while at != source and at not in seen:
                 seen.append(at)
@@ -149,9 +171,10 @@ class _Loader:
             if at != source:
                 style = self.languages.style(code)
                 assert style is not None and style.source_language is not None
-                self.diags.error(style.source_language.mark,
-                                 f"source_language: {' -> '.join([*seen, at])} is a loop",
-                                 f"one of them must be translated from {source}")
+                self.diags.error(
+                    style.source_language.mark,
+                    f"source_language: {' -> '.join([*seen, at])} is a loop",
+                    f"one of them must be translated from {source}",
+                )
                 parents[code] = source
         return parents
-

@@ -25,7 +25,7 @@ from handouts.content.yamlsrc import Map, Text, as_fallback
 from handouts.errors import Mark
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-READINGS = "readings.yaml"          # <lang>/readings.yaml: furigana readings by word (optional)
+READINGS = "readings.yaml"  # <lang>/readings.yaml: furigana readings by word (optional)
 
 
 @dataclass
@@ -33,13 +33,13 @@ class TranslationFile:
     """One translated file and how it relates to its source."""
 
     lang: str
-    piece: str                      # e.g. "ui.yaml", "conditions/sciatica.yaml"
+    piece: str  # e.g. "ui.yaml", "conditions/sciatica.yaml"
     path: Path
     exists: bool
-    recorded_hash: str | None = None        # an older file's one hash of its whole source
+    recorded_hash: str | None = None  # an older file's one hash of its whole source
     source_hash: str | None = None
     missing_keys: list[str] = field(default_factory=list)
-    key_hashes: dict[str, str] = field(default_factory=dict)    # the source's, by key
+    key_hashes: dict[str, str] = field(default_factory=dict)  # the source's, by key
     stale_keys: list[str] = field(default_factory=list)
 
     @property
@@ -48,8 +48,9 @@ class TranslationFile:
             return "missing"
         if self.missing_keys:
             return "partial"
-        if self.stale_keys or (self.recorded_hash is not None
-                               and self.recorded_hash != self.source_hash):
+        if self.stale_keys or (
+            self.recorded_hash is not None and self.recorded_hash != self.source_hash
+        ):
             return "stale"
         return "ok"
 
@@ -63,13 +64,13 @@ class LanguageLoader:
         self.root = files.root
         self.diags = files.diags
         self.translations: list[TranslationFile] = []
-        self.source_points: dict[str, list[str]] = {}   # slug -> codes, from the source language
-        self.source = source                             # handouts.yaml source_language
+        self.source_points: dict[str, list[str]] = {}  # slug -> codes, from the source language
+        self.source = source  # handouts.yaml source_language
         # (lang, file) -> the file's data with what it lacks filled in from its source: what a
         # translation made from it (ja-x-easy from ja) is compared with and falls back to.
-        self.merged: dict[tuple[str, str], Any] = {}   # Map, or a merged model.Readings
+        self.merged: dict[tuple[str, str], Any] = {}  # Map, or a merged model.Readings
         self.language_styles: dict[str, model.LanguageStyle | None] = {}
-        self.styles: handouts_style.StyleSheet | None = None   # content/styles.yaml, once loaded
+        self.styles: handouts_style.StyleSheet | None = None  # content/styles.yaml, once loaded
 
     def load_language(self, code: str, source: str | None, registry: dict, aliases: dict):
         style = self.style(code)
@@ -83,20 +84,34 @@ class LanguageLoader:
         for condition in (conditions or {}).values():
             for point in condition.points if points is not None else ():
                 if point.code not in points:
-                    self.diags.error(point.code.mark, f"point {point.code} has no text in "
-                                     f"{code}/points.yaml", "add its name, location and use")
+                    self.diags.error(
+                        point.code.mark,
+                        f"point {point.code} has no text in {code}/points.yaml",
+                        "add its name, location and use",
+                    )
             used_views = {registry[p.code].view for p in condition.points} - {None}
             for view in sorted(used_views - set(labels.views if labels else used_views)):
-                self.diags.error(where(labels, "views") or Mark(str(self.root / code / "ui.yaml")),
-                                 f"views: no caption for view '{view}'",
-                                 f"add it under views: in {code}/ui.yaml")
+                self.diags.error(
+                    where(labels, "views") or Mark(str(self.root / code / "ui.yaml")),
+                    f"views: no caption for view '{view}'",
+                    f"add it under views: in {code}/ui.yaml",
+                )
         readings = self.readings(code, source)
         parts = (style, clinic, labels, aftercare, points, conditions, readings)
         if any(part is None for part in parts):
             return None
-        return model.Language(code, style, clinic, labels, points, aftercare,  # type: ignore[arg-type]
-                              conditions, source=source,
-                              readings=readings)  # type: ignore[arg-type]  # none is None
+        # None of the parts is None (checked above).
+        return model.Language(
+            code,
+            style,  # type: ignore[arg-type]
+            clinic,
+            labels,
+            points,
+            aftercare,
+            conditions,
+            source=source,
+            readings=readings,  # type: ignore[arg-type]
+        )
 
     def style(self, code: str) -> model.LanguageStyle | None:
         """A language's language.yaml (read once; its problems reported once)."""
@@ -106,9 +121,11 @@ class LanguageLoader:
             if present(style_path):
                 style = self.files.build_file(style_path, model.LanguageStyle, "language.yaml")
             else:
-                self.diags.error(Mark(str(style_path)), f"missing file {code}/language.yaml",
-                                 "copy it from another language and set the font and line "
-                                 "breaking")
+                self.diags.error(
+                    Mark(str(style_path)),
+                    f"missing file {code}/language.yaml",
+                    "copy it from another language and set the font and line breaking",
+                )
             if style is not None:
                 check_style(style, self.styles, self.diags)
             self.language_styles[code] = style
@@ -129,14 +146,21 @@ class LanguageLoader:
         source_data = self.merged.get((source, relative))
         if source_data is None:
             return None
-        record = TranslationFile(code, relative, path, present(path),
-                                 source_hash=source_hash(source_data),
-                                 key_hashes=key_hashes(source_data))
+        record = TranslationFile(
+            code,
+            relative,
+            path,
+            present(path),
+            source_hash=source_hash(source_data),
+            key_hashes=key_hashes(source_data),
+        )
         self.translations.append(record)
         if not record.exists:
-            self.diags.warning(Mark(str(path)), f"no {code} translation of {source}/{relative}; "
-                               f"using the {source} text",
-                               f"translate {source_path} into {path}")
+            self.diags.warning(
+                Mark(str(path)),
+                f"no {code} translation of {source}/{relative}; using the {source} text",
+                f"translate {source_path} into {path}",
+            )
             fallback = as_fallback(source_data, source)
             self.merged[(code, relative)] = fallback
             return convert(cls, fallback, fallback.mark, self.diags, relative)
@@ -157,44 +181,61 @@ class LanguageLoader:
                 merged.key_marks[key] = source_data.key_marks[key]
                 merged.value_marks[key] = source_data.value_marks[key]
         if record.missing_keys:
-            self.diags.warning(data.mark, f"{code}/{relative} lacks {', '.join(record.missing_keys)}; "
-                               f"using the {source} text",
-                               f"translate them from {source_path}")
+            self.diags.warning(
+                data.mark,
+                f"{code}/{relative} lacks {', '.join(record.missing_keys)}; "
+                f"using the {source} text",
+                f"translate them from {source_path}",
+            )
         if keys is not None:
             self.stale_keys(record, data, keys, source)
         elif record.recorded_hash is None and not record.missing_keys:
-            self.diags.warning(data.mark, f"{code}/{relative} does not record which {source} "
-                               f"text it was translated from",
-                               f"if it is up to date, run: handouts mark-translated {path}")
+            self.diags.warning(
+                data.mark,
+                f"{code}/{relative} does not record which {source} text it was translated from",
+                f"if it is up to date, run: handouts mark-translated {path}",
+            )
         elif record.recorded_hash != record.source_hash and not record.missing_keys:
-            self.diags.warning(data.value_marks[TRANSLATED_FROM],
-                               f"{code}/{relative} is stale: {source}/{relative} "
-                               "changed since it was translated",
-                               f"update it, then run: handouts mark-translated {path}")
+            self.diags.warning(
+                data.value_marks[TRANSLATED_FROM],
+                f"{code}/{relative} is stale: {source}/{relative} changed since it was translated",
+                f"update it, then run: handouts mark-translated {path}",
+            )
         self.merged[(code, relative)] = merged
         return convert(cls, merged, merged.mark, self.diags, relative)
 
-    def stale_keys(self, record: TranslationFile, data: Map, recorded: dict[str, str],
-                   source: str) -> None:
+    def stale_keys(
+        self, record: TranslationFile, data: Map, recorded: dict[str, str], source: str
+    ) -> None:
         """The keys whose source text changed since they were translated, each a warning at its
         place in the translation; and those whose source is itself stale (ja-x-easy's text
         made from a Japanese text that English has changed since)."""
-        upstream = next((set(t.stale_keys) for t in self.translations
-                         if (t.lang, t.piece) == (source, record.piece)), set())
+        upstream = next(
+            (
+                set(t.stale_keys)
+                for t in self.translations
+                if (t.lang, t.piece) == (source, record.piece)
+            ),
+            set(),
+        )
         relative, path = record.piece, record.path
         for key, digest in record.key_hashes.items():
             if key.split(".")[0] in record.missing_keys:
                 continue
             if recorded.get(key) != digest:
-                self.diags.warning(key_mark(data, key),
-                                   f"{record.lang}/{relative}: {key} is stale: {source}/{relative} "
-                                   "changed it since it was translated",
-                                   f"update it, then run: handouts mark-translated {path}")
+                self.diags.warning(
+                    key_mark(data, key),
+                    f"{record.lang}/{relative}: {key} is stale: {source}/{relative} "
+                    "changed it since it was translated",
+                    f"update it, then run: handouts mark-translated {path}",
+                )
             elif key in upstream:
-                self.diags.warning(key_mark(data, key),
-                                   f"{record.lang}/{relative}: {key} is stale: it is made from "
-                                   f"{source}/{relative}, whose {key} is stale",
-                                   f"update {source}/{relative} first, then this text")
+                self.diags.warning(
+                    key_mark(data, key),
+                    f"{record.lang}/{relative}: {key} is stale: it is made from "
+                    f"{source}/{relative}, whose {key} is stale",
+                    f"update {source}/{relative} first, then this text",
+                )
             else:
                 continue
             record.stale_keys.append(key)
@@ -213,9 +254,15 @@ class LanguageLoader:
                 return None
             words.update(own.words)
             counters.update(own.counters)
-            dates = model.DateReadings(*({**old, **new} for old, new in zip(
-                (dates.months, dates.days, dates.weekdays),
-                (own.dates.months, own.dates.days, own.dates.weekdays))))
+            dates = model.DateReadings(
+                *(
+                    {**old, **new}
+                    for old, new in zip(
+                        (dates.months, dates.days, dates.weekdays),
+                        (own.dates.months, own.dates.days, own.dates.weekdays),
+                    )
+                )
+            )
         readings = model.Readings(words, counters, dates)
         self.merged[(code, READINGS)] = readings
         return readings
@@ -229,42 +276,53 @@ class LanguageLoader:
         for point_code in texts:
             if point_code not in registry:
                 mark = (own.key_marks.get(point_code) if own else None) or Mark(str(self.root))
-                self.diags.error(mark, f"unknown point code '{point_code}'",
-                                 suggest(point_code, registry) or "add it to content/points.yaml")
+                self.diags.error(
+                    mark,
+                    f"unknown point code '{point_code}'",
+                    suggest(point_code, registry) or "add it to content/points.yaml",
+                )
         return texts
 
     def conditions(self, code: str, source: str | None, registry: dict, aliases: dict):
         folder = self.root / code / CONDITIONS
         if present(folder) and not folder.is_dir():
-            self.diags.error(Mark(str(folder)), "conditions is not a folder",
-                             "conditions/ holds one <slug>.yaml file per condition")
+            self.diags.error(
+                Mark(str(folder)),
+                "conditions is not a folder",
+                "conditions/ holds one <slug>.yaml file per condition",
+            )
         own_slugs = condition_slugs(self.root, code)
         if source is None:
             slugs = own_slugs
             if not slugs:
-                self.diags.error(Mark(str(folder)), "no conditions found",
-                                 "add conditions/<slug>.yaml files")
+                self.diags.error(
+                    Mark(str(folder)), "no conditions found", "add conditions/<slug>.yaml files"
+                )
         else:
             # Every language has the source language's conditions (a translation of a
             # translation too: what it lacks comes from the language it is made from).
             source_folder = self.root / self.source / CONDITIONS
             slugs = condition_slugs(self.root, self.source)
             for extra in sorted(set(own_slugs) - set(slugs)):
-                self.diags.error(Mark(str(folder / f"{extra}.yaml")),
-                                 f"condition '{extra}' has no {self.source} source file",
-                                 suggest(extra, slugs) or f"add {source_folder / (extra + '.yaml')}")
+                self.diags.error(
+                    Mark(str(folder / f"{extra}.yaml")),
+                    f"condition '{extra}' has no {self.source} source file",
+                    suggest(extra, slugs) or f"add {source_folder / (extra + '.yaml')}",
+                )
         result = {}
         for slug in slugs:
             if not SLUG.match(slug):
-                self.diags.error(Mark(str(folder / f"{slug}.yaml")),
-                                 f"'{slug}' is not a valid condition name",
-                                 "use lower-case words joined by hyphens, e.g. leg-pain")
+                self.diags.error(
+                    Mark(str(folder / f"{slug}.yaml")),
+                    f"'{slug}' is not a valid condition name",
+                    "use lower-case words joined by hyphens, e.g. leg-pain",
+                )
                 continue
             condition = self.piece(code, source, f"conditions/{slug}.yaml", model.Condition)
             if condition is None:
                 continue
             result[slug] = self.resolve_points(condition, registry, aliases, code, slug)
-        return result       # without the broken ones: their errors fail only their documents
+        return result  # without the broken ones: their errors fail only their documents
 
     def resolve_points(self, condition, registry, aliases, code, slug):
         """Replace aliases by WHO codes; unknown codes are errors with a hint."""
@@ -274,26 +332,37 @@ class LanguageLoader:
             canonical = key if key in registry else aliases.get(key)
             if canonical is None:
                 hint = suggest_code(key, registry, aliases)
-                self.diags.error(point.code.mark, f"unknown point code '{point.code}'",
-                                 hint or "known codes: " + ", ".join(sorted(registry)))
+                self.diags.error(
+                    point.code.mark,
+                    f"unknown point code '{point.code}'",
+                    hint or "known codes: " + ", ".join(sorted(registry)),
+                )
                 continue
             if canonical != point.code:
                 point = replace(point, code=_retext(point.code, canonical))
             if registry[canonical].view is None:
-                self.diags.error(point.code.mark,
-                                 f"point {canonical} has no diagram position in content/points.yaml",
-                                 "add view, x and y to the registry entry")
+                self.diags.error(
+                    point.code.mark,
+                    f"point {canonical} has no diagram position in content/points.yaml",
+                    "add view, x and y to the registry entry",
+                )
             resolved.append(point)
         codes = [p.code for p in resolved]
         place = (condition.points[0].code if condition.points else condition.title).mark
         if len(set(codes)) != len(codes):
             self.diags.error(place, f"{slug}: a point is listed twice")
         source_codes = self.source_points.get(slug)
-        if source_codes is not None and codes != source_codes and len(resolved) == len(condition.points):
-            self.diags.error(place,
-                             f"{code}/conditions/{slug}.yaml lists points {', '.join(codes)}; "
-                             f"the source lists {', '.join(source_codes)}",
-                             "a translation uses the same points, in the same order")
+        if (
+            source_codes is not None
+            and codes != source_codes
+            and len(resolved) == len(condition.points)
+        ):
+            self.diags.error(
+                place,
+                f"{code}/conditions/{slug}.yaml lists points {', '.join(codes)}; "
+                f"the source lists {', '.join(source_codes)}",
+                "a translation uses the same points, in the same order",
+            )
         if source_codes is None:
             self.source_points[slug] = codes
         return replace(condition, points=resolved)

@@ -19,23 +19,30 @@ def check_clinic(clinic: model.ClinicData | None, root: Path, diags: Diagnostics
     if clinic and not EMAIL.match(clinic.email):
         diags.error(clinic.email.mark, f"'{clinic.email}' is not an email address")
     if clinic and clinic.timezone is not None and not _is_timezone(clinic.timezone):
-        diags.error(clinic.timezone.mark, f"'{clinic.timezone}' is not a time zone",
-                    "an IANA name such as Asia/Tokyo or Europe/London")
+        diags.error(
+            clinic.timezone.mark,
+            f"'{clinic.timezone}' is not a time zone",
+            "an IANA name such as Asia/Tokyo or Europe/London",
+        )
     if clinic and not 5 <= clinic.visit_minutes <= 600:
-        diags.error(Mark(str(root / "clinic.yaml")),
-                    f"visit_minutes: {clinic.visit_minutes} is not a visit length",
-                    "minutes, e.g. 60")
+        diags.error(
+            Mark(str(root / "clinic.yaml")),
+            f"visit_minutes: {clinic.visit_minutes} is not a visit length",
+            "minutes, e.g. 60",
+        )
 
 
-def check_registry(files: ContentFiles, registry: model.Registry,
-                   views: dict[str, tuple[float, float] | None]) -> dict[str, str]:
+def check_registry(
+    files: ContentFiles, registry: model.Registry, views: dict[str, tuple[float, float] | None]
+) -> dict[str, str]:
     data = files.raw(files.root / "points.yaml")["points"]
     aliases: dict[str, str] = {}
     for code, entry in registry.points.items():
         mark = data.key_marks[code]
         if code != code.upper():
-            files.diags.error(mark, f"point code '{code}' must be upper case",
-                              f"write {code.upper()}")
+            files.diags.error(
+                mark, f"point code '{code}' must be upper case", f"write {code.upper()}"
+            )
         for alias in entry.aliases:
             alias_key = alias.upper()
             if alias_key in registry.points or alias_key in aliases:
@@ -43,9 +50,12 @@ def check_registry(files: ContentFiles, registry: model.Registry,
             aliases[alias_key] = code
         if entry.view is not None:
             if entry.view not in views:
-                files.diags.error(entry.view.mark, f"point {code}: no diagram view '{entry.view}'",
-                                  suggest(entry.view, views) or
-                                  f"views are the SVG files in {files.root / 'diagrams'}")
+                files.diags.error(
+                    entry.view.mark,
+                    f"point {code}: no diagram view '{entry.view}'",
+                    suggest(entry.view, views)
+                    or f"views are the SVG files in {files.root / 'diagrams'}",
+                )
             if entry.x is None or entry.y is None:
                 files.diags.error(mark, f"point {code} has a view but no x and y position")
             elif size := views.get(entry.view):
@@ -53,14 +63,17 @@ def check_registry(files: ContentFiles, registry: model.Registry,
     return aliases
 
 
-def _check_position(diags: Diagnostics, code: str, entry: model.PointEntry, size: tuple[float, float]):
+def _check_position(
+    diags: Diagnostics, code: str, entry: model.PointEntry, size: tuple[float, float]
+):
     """A point outside its view's drawing would be marked off the body, or off the page."""
     for axis, value, limit in (("x", entry.x, size[0]), ("y", entry.y, size[1])):
         if value is not None and value > limit:
-            diags.error(where(entry, axis),
-                        f"point {code}: {axis} {value:g} is outside view "
-                        f"'{entry.view}' (0 to {limit:g})",
-                        "positions are in the view's SVG units (docs/diagrams.md)")
+            diags.error(
+                where(entry, axis),
+                f"point {code}: {axis} {value:g} is outside view '{entry.view}' (0 to {limit:g})",
+                "positions are in the view's SVG units (docs/diagrams.md)",
+            )
 
 
 def _is_timezone(name: str) -> bool:

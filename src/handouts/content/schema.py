@@ -19,8 +19,14 @@ from handouts.content.yamlsrc import INVALID, Map, Seq, Text
 from handouts.errors import Diagnostics, Mark
 
 
-def doc(text: str, *, at_least: float | None = None, at_most: float | None = None,
-        max_length: int | None = None, **kwargs) -> Any:
+def doc(
+    text: str,
+    *,
+    at_least: float | None = None,
+    at_most: float | None = None,
+    max_length: int | None = None,
+    **kwargs,
+) -> Any:
     """A documented dataclass field; without `default` the key is required.
 
     `at_least`/`at_most` bound a number; `max_length` bounds each text of the field (else the
@@ -105,35 +111,51 @@ def _hints(cls: type) -> dict[str, Any]:
     return _hints_cache[cls]
 
 
-def convert(tp: Any, value: Any, mark: Mark, diags: Diagnostics, what: str,
-            limit: int = TEXT_LIMIT, bounds: tuple = (None, None, None)) -> Any:
+def convert(
+    tp: Any,
+    value: Any,
+    mark: Mark,
+    diags: Diagnostics,
+    what: str,
+    limit: int = TEXT_LIMIT,
+    bounds: tuple = (None, None, None),
+) -> Any:
     """Check `value` against type `tp`; return the converted value or None after an error."""
-    if value is INVALID:          # refused while reading, already reported
+    if value is INVALID:  # refused while reading, already reported
         return None
     origin = typing.get_origin(tp)
     if origin in (typing.Union, types.UnionType):
         options = [a for a in typing.get_args(tp) if a is not type(None)]
-        return None if value is None else convert(options[0], value, mark, diags, what, limit,
-                                                  bounds)
+        return (
+            None if value is None else convert(options[0], value, mark, diags, what, limit, bounds)
+        )
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         return build(tp, value, mark, diags, what)
     if origin is list:
         (item_tp,) = typing.get_args(tp)
         if not isinstance(value, Seq):
-            diags.error(mark, f"{what}: expected a list, got {_describe(value)}",
-                        "write one item per line, each starting with '- '")
+            diags.error(
+                mark,
+                f"{what}: expected a list, got {_describe(value)}",
+                "write one item per line, each starting with '- '",
+            )
             return None
-        items = [convert(item_tp, item, item_mark, diags, what, limit, bounds)
-                 for item, item_mark in zip(value, value.item_marks)]
+        items = [
+            convert(item_tp, item, item_mark, diags, what, limit, bounds)
+            for item, item_mark in zip(value, value.item_marks)
+        ]
         return None if any(item is None for item in items) else items
     if origin is dict:
         _, item_tp = typing.get_args(tp)
         if not isinstance(value, Map):
             diags.error(mark, f"{what}: expected a mapping, got {_describe(value)}")
             return None
-        result = {key: convert(item_tp, item, value.value_marks[key], diags, f"{what}.{key}",
-                               limit, bounds)
-                  for key, item in value.items()}
+        result = {
+            key: convert(
+                item_tp, item, value.value_marks[key], diags, f"{what}.{key}", limit, bounds
+            )
+            for key, item in value.items()
+        }
         return None if any(item is None for item in result.values()) else result
     if tp is Text:
         return _text(value, mark, diags, what, limit)
@@ -143,8 +165,11 @@ def convert(tp: Any, value: Any, mark: Mark, diags: Diagnostics, what: str,
             return None
         return value
     if tp in (int, float):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or (
-                tp is int and isinstance(value, float)):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or (tp is int and isinstance(value, float))
+        ):
             diags.error(mark, f"{what}: expected a number, got {_describe(value)}")
             return None
         if not math.isfinite(value):
@@ -152,8 +177,13 @@ def convert(tp: Any, value: Any, mark: Mark, diags: Diagnostics, what: str,
             return None
         low, high, hint = bounds
         if (low is not None and value < low) or (high is not None and value > high):
-            span = (f"from {low:g} to {high:g}" if low is not None and high is not None else
-                    f"at least {low:g}" if low is not None else f"at most {high:g}")
+            span = (
+                f"from {low:g} to {high:g}"
+                if low is not None and high is not None
+                else f"at least {low:g}"
+                if low is not None
+                else f"at most {high:g}"
+            )
             diags.error(mark, f"{what}: {value:g} is out of range (it must be {span})", hint)
             return None
         return tp(value)
@@ -165,7 +195,9 @@ def convert(tp: Any, value: Any, mark: Mark, diags: Diagnostics, what: str,
                 return datetime.date.fromisoformat(value)
             except ValueError:
                 pass
-        diags.error(mark, f"{what}: expected a date, got {_describe(value)}", "write it as 2026-11-21")
+        diags.error(
+            mark, f"{what}: expected a date, got {_describe(value)}", "write it as 2026-11-21"
+        )
         return None
     raise TypeError(f"schema type not supported: {tp!r}")  # a programming error, not user input
 
@@ -173,29 +205,42 @@ def convert(tp: Any, value: Any, mark: Mark, diags: Diagnostics, what: str,
 def _text(value: Any, mark: Mark, diags: Diagnostics, what: str, limit: int) -> Text | None:
     """A text: not empty, not huge, no control characters; invisible ones are warnings."""
     if not isinstance(value, Text):
-        diags.error(mark, f"{what}: expected text, got {_describe(value)}",
-                    "put the text in quotes if it starts with a special character")
+        diags.error(
+            mark,
+            f"{what}: expected text, got {_describe(value)}",
+            "put the text in quotes if it starts with a special character",
+        )
         return None
     if len(value) > limit:
-        diags.error(mark, f"{what}: the text has {len(value)} characters, more than the "
-                          f"{limit} allowed here", "shorten it, or split it into list items")
+        diags.error(
+            mark,
+            f"{what}: the text has {len(value)} characters, more than the {limit} allowed here",
+            "shorten it, or split it into list items",
+        )
         return None
     if is_blank(value):
-        diags.error(mark, f"{what}: text is empty" + (
-            " (it has only invisible or control characters)" if value.strip() else ""))
+        diags.error(
+            mark,
+            f"{what}: text is empty"
+            + (" (it has only invisible or control characters)" if value.strip() else ""),
+        )
         return None
     controls = hard_controls(value)
     for index, times in _first_of_each(value, controls):
-        diags.error(value.mark_of(index),
-                    f"{what}: control character {describe(value[index])} in the text{times}",
-                    "delete it: it does not print")
+        diags.error(
+            value.mark_of(index),
+            f"{what}: control character {describe(value[index])} in the text{times}",
+            "delete it: it does not print",
+        )
     for index, times in _first_of_each(value, invisible(value)):
         char = value[index]
-        effect = ("reorders the text around it" if char in BIDI_CONTROLS else "is invisible")
-        diags.warning(value.mark_of(index),
-                      f"{what}: {describe(char)} {effect}{times}",
-                      "delete it unless the language needs it: readers and screen readers "
-                      "get something other than what the editor shows")
+        effect = "reorders the text around it" if char in BIDI_CONTROLS else "is invisible"
+        diags.warning(
+            value.mark_of(index),
+            f"{what}: {describe(char)} {effect}{times}",
+            "delete it unless the language needs it: readers and screen readers "
+            "get something other than what the editor shows",
+        )
     return None if controls else value
 
 
@@ -206,8 +251,10 @@ def _first_of_each(value: str, indexes: list[int]) -> list[tuple[int, str]]:
     for index in indexes:
         first.setdefault(value[index], index)
         counts[value[index]] = counts.get(value[index], 0) + 1
-    return [(index, f" ({counts[char]} times)" if counts[char] > 1 else "")
-            for char, index in first.items()]
+    return [
+        (index, f" ({counts[char]} times)" if counts[char] > 1 else "")
+        for char, index in first.items()
+    ]
 
 
 def build(cls: type, value: Any, mark: Mark, diags: Diagnostics, what: str) -> Any:
@@ -228,26 +275,39 @@ def build(cls: type, value: Any, mark: Mark, diags: Diagnostics, what: str) -> A
     hints = _hints(cls)
     class_limit = getattr(cls, "text_limit", TEXT_LIMIT)
     for name, field in fields.items():
-        required = (field.default is dataclasses.MISSING
-                    and field.default_factory is dataclasses.MISSING)
+        required = (
+            field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING
+        )
         meta = field.metadata
         if name in value and value[name] is INVALID:
             failed = True
         elif name in value and value[name] is not None:
-            kwargs[name] = convert(hints[name], value[name], value.value_marks[name], diags,
-                                   f"{what}.{name}" if what else name,
-                                   meta.get("max_length") or class_limit,
-                                   (meta.get("at_least"), meta.get("at_most"), meta.get("doc")))
+            kwargs[name] = convert(
+                hints[name],
+                value[name],
+                value.value_marks[name],
+                diags,
+                f"{what}.{name}" if what else name,
+                meta.get("max_length") or class_limit,
+                (meta.get("at_least"), meta.get("at_most"), meta.get("doc")),
+            )
             failed = failed or kwargs[name] is None
             if required and kwargs[name] == []:
-                diags.error(value.value_marks[name], f"{what}.{name}: the list is empty",
-                            meta.get("doc"))
+                diags.error(
+                    value.value_marks[name], f"{what}.{name}: the list is empty", meta.get("doc")
+                )
         elif required:
-            diags.error(value.mark if name not in value else value.value_marks[name],
-                        f"missing required key '{name}' in {what}", meta.get("doc"))
+            diags.error(
+                value.mark if name not in value else value.value_marks[name],
+                f"missing required key '{name}' in {what}",
+                meta.get("doc"),
+            )
     if failed or len(diags.errors) > errors_before:
         return None
     obj = cls(**kwargs)
-    object.__setattr__(obj, _MARKS, Marks(value.mark, {name: value.value_marks[name]
-                                                       for name in fields if name in value}))
+    object.__setattr__(
+        obj,
+        _MARKS,
+        Marks(value.mark, {name: value.value_marks[name] for name in fields if name in value}),
+    )
     return obj

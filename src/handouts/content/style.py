@@ -24,9 +24,9 @@ from handouts.content.yamlsrc import Map, Seq, load_yaml
 from handouts.errors import Diagnostics, Mark
 
 FILE = "styles.yaml"
-VARIANTS = ("letter", "large-print")          # layers applied for --paper letter, --large-print
+VARIANTS = ("letter", "large-print")  # layers applied for --paper letter, --large-print
 UNITS = {"pt": 1.0, "mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0}
-MAX_LENGTH = 2000.0     # points: no length of the page design is longer than a sheet of paper
+MAX_LENGTH = 2000.0  # points: no length of the page design is longer than a sheet of paper
 _LENGTH = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(pt|mm|cm|in)?\s*$")
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -58,14 +58,16 @@ class Page:
     margin_right: Length = doc("right margin")
     margin_top: Length = doc("top margin (above the header)")
     margin_bottom: Length = doc("bottom margin (below the footer)")
-    columns: int = doc("2: short lists side by side; 1: everything in one column",
-                       at_least=1, at_most=2)
+    columns: int = doc(
+        "2: short lists side by side; 1: everything in one column", at_least=1, at_most=2
+    )
     column_gap: Length = doc("space between two columns")
     paragraph_gap: Length = doc("space after a paragraph")
     bullet_gap: Length = doc("space between bullet items")
     section_gap: float = doc("space before a heading, in body text sizes")
-    budget_factor: int = doc("page budgets are multiplied by this (large type needs more pages)",
-                             at_least=1, at_most=4)
+    budget_factor: int = doc(
+        "page budgets are multiplied by this (large type needs more pages)", at_least=1, at_most=4
+    )
 
 
 @dataclass(frozen=True)
@@ -116,8 +118,12 @@ class Fields:
 class FillIn:
     line: Length = doc("width of a writing line")
     height: Length = doc("room to write by hand above each line")
-    blank: Length = doc("shortest line to write on after its label (a name's twice as long): "
-                        "labels that leave less go on the next row", at_least=10, at_most=300)
+    blank: Length = doc(
+        "shortest line to write on after its label (a name's twice as long): "
+        "labels that leave less go on the next row",
+        at_least=10,
+        at_most=300,
+    )
 
 
 @dataclass(frozen=True)
@@ -125,17 +131,18 @@ class Memo:
     lines: int = doc("fewest writing lines in the questions area", at_least=1, at_most=20)
     line_gap: Length = doc("distance between writing lines", at_least=10, at_most=100)
     line: Length = doc("width of a writing line")
-    max_lines: int = doc("most writing lines, however much room is left", at_least=1,
-                         at_most=40)
+    max_lines: int = doc("most writing lines, however much room is left", at_least=1, at_most=40)
 
 
 @dataclass(frozen=True)
 class Diagram:
     min_height: Length = doc("smallest printed height of a leg view", at_least=20, at_most=800)
-    max_height: Length = doc("views grow into free space up to this height", at_least=20,
-                             at_most=800)
-    detail_scale: float = doc("hand and foot views: height as a share of the leg views",
-                              at_least=0.3, at_most=1)
+    max_height: Length = doc(
+        "views grow into free space up to this height", at_least=20, at_most=800
+    )
+    detail_scale: float = doc(
+        "hand and foot views: height as a share of the leg views", at_least=0.3, at_most=1
+    )
     gap: Length = doc("space between views in a row")
     outline: Length = doc("body outline width (fixed on paper, not scaled with the view)")
     detail: Length = doc("width of creases, nails and landmarks")
@@ -143,21 +150,41 @@ class Diagram:
     bone_dash: list[Length] = doc("dash and gap of the bones")
     leader: Length = doc("width of the line from a point to its number")
     dot: Length = doc("radius of a point's dot")
-    dot_halo: Length = doc("white ring around a point's dot and under its leader, so that a dot "
-                           "on the outline stands clear of its strokes", at_least=0, at_most=5)
+    dot_halo: Length = doc(
+        "white ring around a point's dot and under its leader, so that a dot "
+        "on the outline stands clear of its strokes",
+        at_least=0,
+        at_most=5,
+    )
     badge_stroke: Length = doc("ring of a numbered marker")
     badge_stroke_treated: Length = doc("ring of a treated point's marker")
     untreated: Length = doc("half-size of the diamond marking a point not treated today")
     untreated_stroke: Length = doc("line width of that diamond")
     clearance: Length = doc("least space between markers, leaders, landmarks and labels")
-    compact_legend: float = doc("aftercare: share of the width for the legend beside the views",
-                                at_least=0.2, at_most=0.6)
+    compact_legend: float = doc(
+        "aftercare: share of the width for the legend beside the views", at_least=0.2, at_most=0.6
+    )
     detail_views: list[str] = doc("views drawn smaller than the leg views (hand, foot)")
 
 
-TEXT_STYLES = ("body", "muted", "strong", "heading", "title", "label", "header", "header_label",
-               "footer", "contact", "contact_strong", "caption", "number", "side", "fill_in",
-               "appointment")
+TEXT_STYLES = (
+    "body",
+    "muted",
+    "strong",
+    "heading",
+    "title",
+    "label",
+    "header",
+    "header_label",
+    "footer",
+    "contact",
+    "contact_strong",
+    "caption",
+    "number",
+    "side",
+    "fill_in",
+    "appointment",
+)
 
 
 @dataclass(frozen=True)
@@ -181,15 +208,23 @@ class Style:
 class TextLayer:
     parent: str | None = doc("text style to start from", default=None)
     size: Length | None = doc("font size", default=None, at_least=6, at_most=72)
-    leading: float | None = doc("line height as a multiple of the size", default=None,
-                               at_least=1, at_most=3)
+    leading: float | None = doc(
+        "line height as a multiple of the size", default=None, at_least=1, at_most=3
+    )
     bold: bool | None = doc("bold", default=None)
     color: ColorName | None = doc("#rrggbb or a name under colors:", default=None)
 
 
 SECTIONS: dict[str, Any] = {
-    "page": Page, "colors": Colors, "header": Header, "footer": Footer, "alert": Alert,
-    "fields": Fields, "fill_in": FillIn, "memo": Memo, "diagram": Diagram,
+    "page": Page,
+    "colors": Colors,
+    "header": Header,
+    "footer": Footer,
+    "alert": Alert,
+    "fields": Fields,
+    "fill_in": FillIn,
+    "memo": Memo,
+    "diagram": Diagram,
 }
 
 
@@ -208,8 +243,11 @@ def load(root: Path, diags: Diagnostics) -> StyleSheet | None:
     """Read and check content/styles.yaml; every problem goes to `diags` with its place."""
     path = root / FILE
     if not path.is_file():
-        diags.error(Mark(str(path)), f"missing file {FILE}",
-                    "it holds the page design: sizes, margins, colours, line widths")
+        diags.error(
+            Mark(str(path)),
+            f"missing file {FILE}",
+            "it holds the page design: sizes, margins, colours, line widths",
+        )
         return None
     data = load_yaml(path, diags)
     if data is None:
@@ -222,33 +260,49 @@ def load(root: Path, diags: Diagnostics) -> StyleSheet | None:
     for name, value in data.items():
         layers[name] = _layer(value, data.value_marks[name], diags, name, nested=True)
     if "base" not in layers:
-        diags.error(data.mark, "no 'base' style", "base holds every value; other layers change some")
+        diags.error(
+            data.mark, "no 'base' style", "base holds every value; other layers change some"
+        )
     for name, layer in layers.items():
         parent = layer.get("parent")
         if parent is not None and parent not in layers:
-            diags.error(data.value_marks[name], f"{name}: unknown parent layer '{parent}'",
-                        suggest(parent, layers) or f"layers: {', '.join(layers)}")
+            diags.error(
+                data.value_marks[name],
+                f"{name}: unknown parent layer '{parent}'",
+                suggest(parent, layers) or f"layers: {', '.join(layers)}",
+            )
     if len(diags.errors) > errors:
         return None
     sheet = StyleSheet(str(path), layers)
     for name in ["base", *sheet.names()]:
         for paper in ("a4", "letter"):
             for large in (False, True):
-                _resolve_or_report(sheet, None if name == "base" else name, paper, large,
-                                   data.value_marks.get(name, data.mark), diags)
+                _resolve_or_report(
+                    sheet,
+                    None if name == "base" else name,
+                    paper,
+                    large,
+                    data.value_marks.get(name, data.mark),
+                    diags,
+                )
     return sheet if len(diags.errors) == errors else None
 
 
-def check_language_style(sheet: StyleSheet, name: str | None, mark: Mark,
-                         diags: Diagnostics) -> None:
+def check_language_style(
+    sheet: StyleSheet, name: str | None, mark: Mark, diags: Diagnostics
+) -> None:
     """A language.yaml `style:` must name a layer of styles.yaml."""
     if name is not None and name not in sheet.names():
-        diags.error(mark, f"style '{name}' is not in {FILE}",
-                    suggest(name, sheet.names()) or f"styles: {', '.join(sheet.names())}")
+        diags.error(
+            mark,
+            f"style '{name}' is not in {FILE}",
+            suggest(name, sheet.names()) or f"styles: {', '.join(sheet.names())}",
+        )
 
 
-def resolve(sheet: StyleSheet, language_style: str | None, paper: str = "a4",
-            large_print: bool = False) -> Style:
+def resolve(
+    sheet: StyleSheet, language_style: str | None, paper: str = "a4", large_print: bool = False
+) -> Style:
     """The merged style of one document variant."""
     return _resolve(sheet, language_style, paper, large_print)
 
@@ -263,8 +317,11 @@ def _layer(value: Any, mark: Mark, diags: Diagnostics, what: str, nested: bool) 
     for key, item in value.items():
         where, item_mark = f"{what}.{key}", value.value_marks[key]
         if key not in allowed:
-            diags.error(value.key_marks[key], f"unknown key '{key}' in {what}",
-                        suggest(key, allowed) or f"allowed: {', '.join(sorted(allowed))}")
+            diags.error(
+                value.key_marks[key],
+                f"unknown key '{key}' in {what}",
+                suggest(key, allowed) or f"allowed: {', '.join(sorted(allowed))}",
+            )
         elif key == "parent":
             if not isinstance(item, str):
                 diags.error(item_mark, f"{where}: expected the name of a layer")
@@ -279,16 +336,22 @@ def _layer(value: Any, mark: Mark, diags: Diagnostics, what: str, nested: bool) 
             result[key] = {}
             for name, spec in item.items():
                 if name not in TEXT_STYLES:
-                    diags.error(item.key_marks[name], f"unknown text style '{name}'",
-                                suggest(name, TEXT_STYLES) or f"known: {', '.join(TEXT_STYLES)}")
+                    diags.error(
+                        item.key_marks[name],
+                        f"unknown text style '{name}'",
+                        suggest(name, TEXT_STYLES) or f"known: {', '.join(TEXT_STYLES)}",
+                    )
                     continue
-                result[key][name] = _fields(TextLayer, spec, item.value_marks[name], diags,
-                                            f"{where}.{name}")
+                result[key][name] = _fields(
+                    TextLayer, spec, item.value_marks[name], diags, f"{where}.{name}"
+                )
                 parent = result[key][name].get("parent")
                 if parent is not None and parent not in TEXT_STYLES:
-                    diags.error(spec.value_marks.get("parent", item.value_marks[name]),
-                                f"{where}.{name}: unknown parent '{parent}'",
-                                suggest(parent, TEXT_STYLES) or f"known: {', '.join(TEXT_STYLES)}")
+                    diags.error(
+                        spec.value_marks.get("parent", item.value_marks[name]),
+                        f"{where}.{name}: unknown parent '{parent}'",
+                        suggest(parent, TEXT_STYLES) or f"known: {', '.join(TEXT_STYLES)}",
+                    )
         else:
             result[key] = _fields(SECTIONS[key], item, item_mark, diags, where)
     return result
@@ -303,12 +366,16 @@ def _fields(cls: type, value: Any, mark: Mark, diags: Diagnostics, what: str) ->
     result = {}
     for key, item in value.items():
         if key not in hints:
-            diags.error(value.key_marks[key], f"unknown key '{key}' in {what}",
-                        suggest(key, hints) or f"allowed: {', '.join(hints)}")
+            diags.error(
+                value.key_marks[key],
+                f"unknown key '{key}' in {what}",
+                suggest(key, hints) or f"allowed: {', '.join(hints)}",
+            )
             continue
         converted = _value(hints[key], item, value.value_marks[key], diags, f"{what}.{key}")
-        if _in_range(converted, meta[key], hints[key], value.value_marks[key], diags,
-                     f"{what}.{key}"):
+        if _in_range(
+            converted, meta[key], hints[key], value.value_marks[key], diags, f"{what}.{key}"
+        ):
             result[key] = converted
     return result
 
@@ -319,17 +386,27 @@ def _in_range(value: Any, meta: Any, tp: Any, mark: Mark, diags: Diagnostics, wh
         return False
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         return True
-    is_length = typing.get_origin(tp) in (typing.Union, types.UnionType) and Length in \
-        typing.get_args(tp) or tp is Length
+    is_length = (
+        typing.get_origin(tp) in (typing.Union, types.UnionType)
+        and Length in typing.get_args(tp)
+        or tp is Length
+    )
     low, high = meta.get("at_least"), meta.get("at_most")
     if is_length and high is None:
         high = MAX_LENGTH
     if math.isfinite(value) and (low is None or value >= low) and (high is None or value <= high):
         return True
-    span = (f"from {low:g} to {high:g}" if low is not None and high is not None else
-            f"at least {low:g}" if low is not None else f"at most {high:g}")
-    diags.error(mark, f"{what}: {value:g} is out of range (it must be {span}"
-                      f"{' points' if is_length else ''})")
+    span = (
+        f"from {low:g} to {high:g}"
+        if low is not None and high is not None
+        else f"at least {low:g}"
+        if low is not None
+        else f"at most {high:g}"
+    )
+    diags.error(
+        mark,
+        f"{what}: {value:g} is out of range (it must be {span}{' points' if is_length else ''})",
+    )
     return False
 
 
@@ -339,8 +416,11 @@ def _value(tp: Any, value: Any, mark: Mark, diags: Diagnostics, what: str) -> An
     if tp is Length:
         length = _length(value)
         if length is None:
-            diags.error(mark, f"{what}: expected a length, got {value!r}",
-                        "write a number of points, or add a unit: 15mm, 0.5in, 10pt")
+            diags.error(
+                mark,
+                f"{what}: expected a length, got {value!r}",
+                "write a number of points, or add a unit: 15mm, 0.5in, 10pt",
+            )
         return length
     if typing.get_origin(tp) is list:
         (item_tp,) = typing.get_args(tp)
@@ -350,9 +430,10 @@ def _value(tp: Any, value: Any, mark: Mark, diags: Diagnostics, what: str) -> An
         items = [_value(item_tp, v, m, diags, what) for v, m in zip(value, value.item_marks)]
         return None if None in items else items
     if tp in (ColorName, RGB) or tp == RGB:
-        if not isinstance(value, str) or not (value.startswith("#") and _HEX.match(value)
-                                              or re.fullmatch(r"[a-z_]+", value)):
-            diags.error(mark, f"{what}: expected a colour like \"#404040\" or a colour name")
+        if not isinstance(value, str) or not (
+            value.startswith("#") and _HEX.match(value) or re.fullmatch(r"[a-z_]+", value)
+        ):
+            diags.error(mark, f'{what}: expected a colour like "#404040" or a colour name')
             return None
         return str(value)
     if tp is bool:
@@ -361,8 +442,12 @@ def _value(tp: Any, value: Any, mark: Mark, diags: Diagnostics, what: str) -> An
             return None
         return value
     if tp in (int, float):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or (
-                tp is int and isinstance(value, float)) or value < 0:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or (tp is int and isinstance(value, float))
+            or value < 0
+        ):
             diags.error(mark, f"{what}: expected a {'whole ' if tp is int else ''}number")
             return None
         return tp(value)
@@ -371,7 +456,7 @@ def _value(tp: Any, value: Any, mark: Mark, diags: Diagnostics, what: str) -> An
             diags.error(mark, f"{what}: expected a name")
             return None
         return str(value)
-    raise TypeError(f"style type not supported: {tp!r}")   # a programming error
+    raise TypeError(f"style type not supported: {tp!r}")  # a programming error
 
 
 def _length(value: Any) -> float | None:
@@ -390,7 +475,7 @@ def _length(value: Any) -> float | None:
 def _merge(target: dict, layer: dict, top: bool = True) -> None:
     for key, value in layer.items():
         if top and key in ("parent", *VARIANTS):
-            continue            # about the layer itself, not style values
+            continue  # about the layer itself, not style values
         if isinstance(value, dict):
             _merge(target.setdefault(key, {}), value, top=False)
         else:
@@ -409,12 +494,14 @@ class _StyleError(Exception):
     pass
 
 
-def _resolve(sheet: StyleSheet, language_style: str | None, paper: str,
-             large_print: bool) -> Style:
+def _resolve(sheet: StyleSheet, language_style: str | None, paper: str, large_print: bool) -> Style:
     order: list[str] = []
-    wanted = ["base", *(["letter"] if paper == "letter" else []),
-              *(["large-print"] if large_print else []),
-              *([language_style] if language_style else [])]
+    wanted = [
+        "base",
+        *(["letter"] if paper == "letter" else []),
+        *(["large-print"] if large_print else []),
+        *([language_style] if language_style else []),
+    ]
     for name in wanted:
         if name in sheet.layers:
             order += [n for n in _chain(sheet, name) if n not in order]
@@ -436,15 +523,16 @@ def _build(merged: dict) -> Style:
         value = colors.get(name, name)
         if not _HEX.match(value or ""):
             raise _StyleError(f"{what}: unknown colour '{name}'")
-        red, green, blue = (int(value[i:i + 2], 16) / 255 for i in (1, 3, 5))
+        red, green, blue = (int(value[i : i + 2], 16) / 255 for i in (1, 3, 5))
         return red, green, blue
 
     def section(cls: type, data: dict, what: str):
         kwargs = {}
         for field in dataclasses.fields(cls):
             if field.name not in data:
-                raise _StyleError(f"{what}.{field.name} is not set in any layer "
-                                  f"({field.metadata.get('doc')})")
+                raise _StyleError(
+                    f"{what}.{field.name} is not set in any layer ({field.metadata.get('doc')})"
+                )
             kwargs[field.name] = data[field.name]
         return cls(**kwargs)
 
@@ -484,8 +572,9 @@ def _hex(color: RGB) -> str:
     return "#" + "".join(f"{round(c * 255):02x}" for c in color)
 
 
-def _resolve_or_report(sheet: StyleSheet, name: str | None, paper: str, large: bool,
-                       mark: Mark, diags: Diagnostics) -> None:
+def _resolve_or_report(
+    sheet: StyleSheet, name: str | None, paper: str, large: bool, mark: Mark, diags: Diagnostics
+) -> None:
     variant = paper + (" large print" if large else "")
     try:
         style = _resolve(sheet, name, paper, large)
@@ -494,12 +583,18 @@ def _resolve_or_report(sheet: StyleSheet, name: str | None, paper: str, large: b
         return
     for text_name, spec in style.text.items():
         if max(spec.color) > DARKEST_GREY + 1e-9:
-            diags.error(mark, f"{name or 'base'} ({variant}): text.{text_name} is printed in "
-                              f"grey ({_hex(spec.color)})",
-                        f"text is black or near-black (at most {_hex((DARKEST_GREY,) * 3)}): "
-                        "a black-and-white laser print dithers grey text")
+            diags.error(
+                mark,
+                f"{name or 'base'} ({variant}): text.{text_name} is printed in "
+                f"grey ({_hex(spec.color)})",
+                f"text is black or near-black (at most {_hex((DARKEST_GREY,) * 3)}): "
+                "a black-and-white laser print dithers grey text",
+            )
     body = style.text["body"].size
     least = 18 if large else 12
     if body < least:
-        diags.error(mark, f"{name or 'base'} ({variant}): body text {body:g} pt is below "
-                          f"{least} pt", "patients read this: keep body text large")
+        diags.error(
+            mark,
+            f"{name or 'base'} ({variant}): body text {body:g} pt is below {least} pt",
+            "patients read this: keep body text large",
+        )

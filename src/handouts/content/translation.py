@@ -80,7 +80,7 @@ def key_mark(data: Map, key: str) -> Mark:
     return mark
 
 
-_RECORD = re.compile(rf"^(\ufeff)?{TRANSLATED_FROM}:[ \t]*(#.*)?$")       # the per-key block
+_RECORD = re.compile(rf"^(\ufeff)?{TRANSLATED_FROM}:[ \t]*(#.*)?$")  # the per-key block
 _OLD_RECORD = re.compile(rf"^(\ufeff)?{TRANSLATED_FROM}:[ \t]*[^ \t#].*$")  # one hash per file
 _PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 
@@ -95,9 +95,13 @@ def record_keys(path: Path, hashes: dict[str, str]) -> bool:
         raise HandoutsError(f"cannot read {path}: {exc.strerror or exc}") from None
     text = raw.decode("utf-8")
     newline = "\r\n" if "\r\n" in text else "\n"
-    block = [f"{TRANSLATED_FROM}:  # the source text of each key, as translated "
-             f"(handouts mark-translated){newline}"]
-    block += [f"  {_yaml_key(key)}: {_yaml_hash(digest)}{newline}" for key, digest in hashes.items()]
+    block = [
+        f"{TRANSLATED_FROM}:  # the source text of each key, as translated "
+        f"(handouts mark-translated){newline}"
+    ]
+    block += [
+        f"  {_yaml_key(key)}: {_yaml_hash(digest)}{newline}" for key, digest in hashes.items()
+    ]
     lines = text.splitlines(keepends=True)
     bom = "\ufeff" if text.startswith("\ufeff") else ""
     found = next((n for n, line in enumerate(lines) if _RECORD.match(line.rstrip("\r\n"))), None)
@@ -107,8 +111,9 @@ def record_keys(path: Path, hashes: dict[str, str]) -> bool:
             end += 1
         lines[found:end] = [(bom if found == 0 else "") + block[0], *block[1:]]
     else:
-        old = next((n for n, line in enumerate(lines)
-                    if _OLD_RECORD.match(line.rstrip("\r\n"))), None)
+        old = next(
+            (n for n, line in enumerate(lines) if _OLD_RECORD.match(line.rstrip("\r\n"))), None
+        )
         if old is not None:
             del lines[old]
             if old == 0 and bom:
@@ -130,7 +135,7 @@ def _yaml_key(key: str) -> str:
 
 
 def _yaml_hash(digest: str) -> str:
-    return json.dumps(digest) if digest.isdigit() else digest        # not read as a number
+    return json.dumps(digest) if digest.isdigit() else digest  # not read as a number
 
 
 _YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}

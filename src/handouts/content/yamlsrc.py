@@ -61,8 +61,13 @@ def as_fallback(value: Any, lang: str) -> Any:
                 copy[key] = as_fallback(item, lang)
             else:
                 copy.append(as_fallback(item, lang))
-        copy.__dict__.update({name: type(marks)(marks) for name, marks in value.__dict__.items()
-                              if isinstance(marks, (dict, list))})
+        copy.__dict__.update(
+            {
+                name: type(marks)(marks)
+                for name, marks in value.__dict__.items()
+                if isinstance(marks, (dict, list))
+            }
+        )
         copy.mark = value.mark
         return copy
     return value
@@ -119,36 +124,53 @@ def load_yaml(path: Path, diagnostics: Diagnostics, source: str | None = None) -
     try:
         node = loader.get_single_node()
         if node is None:
-            diagnostics.error(Mark(name), "the file is empty" if not source.strip() else
-                              "the file has only comments, no keys",
-                              "see docs/content.md for the keys this file needs")
+            diagnostics.error(
+                Mark(name),
+                "the file is empty"
+                if not source.strip()
+                else "the file has only comments, no keys",
+                "see docs/content.md for the keys this file needs",
+            )
             return None
         return _Converter(loader, name, source, diagnostics).convert(node)
     except _TooLarge:
-        diagnostics.error(Mark(name), f"the file expands to more than {MAX_NODES} values",
-                          "aliases (*) that repeat other aliases multiply quickly")
+        diagnostics.error(
+            Mark(name),
+            f"the file expands to more than {MAX_NODES} values",
+            "aliases (*) that repeat other aliases multiply quickly",
+        )
         return None
     except _TooDeep as exc:
-        diagnostics.error(exc.mark, f"values are nested more than {MAX_DEPTH} levels deep",
-                          "content files nest a few levels at most: check the brackets and "
-                          "indentation")
+        diagnostics.error(
+            exc.mark,
+            f"values are nested more than {MAX_DEPTH} levels deep",
+            "content files nest a few levels at most: check the brackets and indentation",
+        )
         return None
     except yaml.MarkedYAMLError as exc:
         where = exc.problem_mark or exc.context_mark
         tab = _tab_near(source, where) if where is not None else None
         if tab is not None:
-            diagnostics.error(mark_at(name, source, tab),
-                              "a tab character is used for indentation or spacing here",
-                              "YAML indents with spaces only: replace the tab with spaces")
+            diagnostics.error(
+                mark_at(name, source, tab),
+                "a tab character is used for indentation or spacing here",
+                "YAML indents with spaces only: replace the tab with spaces",
+            )
             return None
         message = exc.problem or "invalid YAML"
         if exc.context:
             started = exc.context_mark
-            at = (f" that starts at line {started.line + 1}, column {started.column + 1}"
-                  if started is not None and started is not where else "")
+            at = (
+                f" that starts at line {started.line + 1}, column {started.column + 1}"
+                if started is not None and started is not where
+                else ""
+            )
             message = f"{message} ({exc.context}{at})"
-        diagnostics.error(_mark(name, where) if where else Mark(name), f"YAML syntax: {message}",
-                          "check indentation, colons and quotes on this line or the one before")
+        diagnostics.error(
+            _mark(name, where) if where else Mark(name),
+            f"YAML syntax: {message}",
+            "check indentation, colons and quotes on this line or the one before",
+        )
         return None
     except yaml.YAMLError as exc:
         diagnostics.error(Mark(name), f"YAML error: {exc}")
@@ -161,8 +183,10 @@ def load_mapping(path: Path, diagnostics: Diagnostics) -> Map | None:
     """`load_yaml` of a file whose top is a mapping of keys (every content file)."""
     data = load_yaml(path, diagnostics)
     if data is not None and not isinstance(data, Map):
-        diagnostics.error(getattr(data, "mark", None) or Mark(str(path)),
-                          "expected a mapping of keys at the top of the file")
+        diagnostics.error(
+            getattr(data, "mark", None) or Mark(str(path)),
+            "expected a mapping of keys at the top of the file",
+        )
         return None
     return data
 
@@ -202,8 +226,8 @@ def _tab_near(source: str, where) -> int | None:
     return tab if tab >= 0 else None
 
 
-MAX_NODES = 100_000   # far beyond any real content file; stops alias "bombs"
-MAX_DEPTH = 32        # content nests about five levels; deeper is a mistake or an attack
+MAX_NODES = 100_000  # far beyond any real content file; stops alias "bombs"
+MAX_DEPTH = 32  # content nests about five levels; deeper is a mistake or an attack
 
 # The only tags a content file may carry (implicitly, or written out as !!str, !!int ...).
 _YAML = "tag:yaml.org,2002:"
@@ -236,8 +260,11 @@ class _PyLoader(yaml.SafeLoader):
         try:
             if self._depth > MAX_DEPTH:
                 raise yaml.composer.ComposerError(
-                    None, None, f"values are nested more than {MAX_DEPTH} levels deep",
-                    self.peek_event().start_mark)
+                    None,
+                    None,
+                    f"values are nested more than {MAX_DEPTH} levels deep",
+                    self.peek_event().start_mark,
+                )
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
@@ -251,7 +278,7 @@ class _Converter:
 
     def __init__(self, loader, path: str, source: str, diagnostics: Diagnostics):
         self.loader, self.path, self.source, self.diags = loader, path, source, diagnostics
-        self.active: set[int] = set()     # nodes on the current path: a cycle means a bad alias
+        self.active: set[int] = set()  # nodes on the current path: a cycle means a bad alias
         self.count = 0
 
     def scalar(self, node) -> Any:
@@ -261,9 +288,11 @@ class _Converter:
             raise
         except Exception:  # e.g. date: 2026-02-30, or !!int abc
             tag = node.tag.rsplit(":", 1)[-1]
-            self.diags.error(_mark(self.path, node.start_mark),
-                             f"'{node.value}' is not a valid {tag}",
-                             "write dates as 2026-11-21; put other text in quotes")
+            self.diags.error(
+                _mark(self.path, node.start_mark),
+                f"'{node.value}' is not a valid {tag}",
+                "write dates as 2026-11-21; put other text in quotes",
+            )
             return INVALID
 
     def tag_allowed(self, node) -> bool:
@@ -271,10 +300,12 @@ class _Converter:
         on any node, at the node's place, rather than ignore them."""
         if node.tag in ALLOWED_TAGS[type(node)]:
             return True
-        tag = "!!" + node.tag[len(_YAML):] if node.tag.startswith(_YAML) else node.tag
-        self.diags.error(_mark(self.path, node.start_mark),
-                         f"the tag {tag} on {_KIND[type(node)]} is not allowed",
-                         f"content files use plain YAML values: remove '{tag}'")
+        tag = "!!" + node.tag[len(_YAML) :] if node.tag.startswith(_YAML) else node.tag
+        self.diags.error(
+            _mark(self.path, node.start_mark),
+            f"the tag {tag} on {_KIND[type(node)]} is not allowed",
+            f"content files use plain YAML values: remove '{tag}'",
+        )
         return False
 
     def convert(self, node) -> Any:
@@ -282,8 +313,9 @@ class _Converter:
         if self.count > MAX_NODES:
             raise _TooLarge
         if id(node) in self.active:
-            self.diags.error(_mark(self.path, node.start_mark),
-                             "an alias (*) refers to a value that contains it")
+            self.diags.error(
+                _mark(self.path, node.start_mark), "an alias (*) refers to a value that contains it"
+            )
             return INVALID
         if len(self.active) >= MAX_DEPTH:
             raise _TooDeep(_mark(self.path, node.start_mark))
@@ -330,8 +362,11 @@ class _Converter:
                 continue
             key = str(key)
             if key in result:
-                self.diags.error(key_mark, f"duplicate key '{key}'",
-                                 f"first given at line {result.key_marks[key].line}")
+                self.diags.error(
+                    key_mark,
+                    f"duplicate key '{key}'",
+                    f"first given at line {result.key_marks[key].line}",
+                )
                 continue
             result[key] = self.convert(value_node)
             result.key_marks[key] = key_mark

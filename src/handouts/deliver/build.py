@@ -5,7 +5,8 @@ An unchanged build is decided from file hashes alone: it neither parses the cont
 reportlab, so the clinic's CI and the front desk get an answer at once. It still repeats the
 warnings each skipped document had when it was built (kept in the manifest).
 
-A document depends on the files of its input groups (contentfiles.document_inputs: the shared files, its
+A document depends on the files of its input groups (contentfiles.document_inputs: the shared
+files, its
 language folder and its source language's, its condition file in both), on the code and fonts
 that make it (code_fingerprint) and on its options. A content error fails only the documents
 that depend on the file it is in.
@@ -49,15 +50,18 @@ if TYPE_CHECKING:
 class Options:
     paper: str = "a4"
     large_print: bool = False
-    edition: str | None = None           # "bilingual": each section in two languages
+    edition: str | None = None  # "bilingual": each section in two languages
     pair: tuple[str, str] | None = None  # the bilingual pair (default: source + each translation)
-    furigana: bool = False               # readings over kanji where the language has them
+    furigana: bool = False  # readings over kanji where the language has them
 
     @property
     def suffix(self) -> str:
         """File name suffix: variants never overwrite each other."""
-        return (("-furigana" if self.furigana else "") + ("-large" if self.large_print else "")
-                + ("" if self.paper == "a4" else f"-{self.paper}"))
+        return (
+            ("-furigana" if self.furigana else "")
+            + ("-large" if self.large_print else "")
+            + ("" if self.paper == "a4" else f"-{self.paper}")
+        )
 
 
 @dataclass(frozen=True)
@@ -65,12 +69,13 @@ class Job:
     lang: str
     slug: str
     kind: str
-    lead: str | None = None     # bilingual: the language set first, beside or before `lang`
-    named: bool = False         # the lead is not the source language: the file name says which
+    lead: str | None = None  # bilingual: the language set first, beside or before `lang`
+    named: bool = False  # the lead is not the source language: the file name says which
 
     def relative_path(self, options: Options) -> str:
-        edition = ("" if self.lead is None
-                   else "-bilingual" + (f"-{self.lead}" if self.named else ""))
+        edition = (
+            "" if self.lead is None else "-bilingual" + (f"-{self.lead}" if self.named else "")
+        )
         return f"{self.lang}/{self.slug}-{self.kind}{edition}{options.suffix}.pdf"
 
     @property
@@ -83,8 +88,8 @@ class Summary:
     built: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
-    warnings: list[Diagnostic] = field(default_factory=list)   # of every selected document
-    errors: list[Diagnostic] = field(default_factory=list)     # that failed documents
+    warnings: list[Diagnostic] = field(default_factory=list)  # of every selected document
+    errors: list[Diagnostic] = field(default_factory=list)  # that failed documents
 
 
 @dataclass(frozen=True)
@@ -95,8 +100,8 @@ class Catalogue:
     source: str
     languages: tuple[str, ...]
     conditions: tuple[str, ...]
-    parents: dict = field(default_factory=dict)     # translation -> the language it is made from
-    furigana: frozenset = frozenset()               # languages --furigana adds them to
+    parents: dict = field(default_factory=dict)  # translation -> the language it is made from
+    furigana: frozenset = frozenset()  # languages --furigana adds them to
 
 
 def catalogue(root: Path) -> Catalogue:
@@ -108,8 +113,9 @@ def catalogue(root: Path) -> Catalogue:
     return Catalogue(root, source, languages, conditions, parents, furigana)
 
 
-def plan(cat: Catalogue | Library, langs=(), conditions=(), kinds=(),
-         options: Options = Options()) -> list[Job]:
+def plan(
+    cat: Catalogue | Library, langs=(), conditions=(), kinds=(), options: Options = Options()
+) -> list[Job]:
     """Every selected condition x language x kind; unknown names are errors with a hint.
 
     A bilingual edition pairs the source language with each selected translation (or the
@@ -120,36 +126,46 @@ def plan(cat: Catalogue | Library, langs=(), conditions=(), kinds=(),
     known_conditions = tuple(cat.conditions)
     for lang in [*langs, *(options.pair or ())]:
         if lang not in known_langs:
-            raise HandoutsError(f"unknown language '{lang}' ("
-                                f"{suggest(lang, known_langs) or 'known: ' + ', '.join(known_langs)})")
+            raise HandoutsError(
+                f"unknown language '{lang}' ("
+                f"{suggest(lang, known_langs) or 'known: ' + ', '.join(known_langs)})"
+            )
     for slug in conditions:
         if slug not in known_conditions:
-            raise HandoutsError(f"unknown condition '{slug}' ("
-                                f"{suggest(slug, known_conditions) or 'known: ' + ', '.join(known_conditions)})")
+            raise HandoutsError(
+                f"unknown condition '{slug}' ("
+                f"{suggest(slug, known_conditions) or 'known: ' + ', '.join(known_conditions)})"
+            )
     source = source_of(cat)
     pairs: list[tuple[str | None, str]] = [(None, lang) for lang in (langs or known_langs)]
     if options.edition == "bilingual":
         if options.pair is not None:
             pairs = [options.pair]
         elif source in langs:
-            raise HandoutsError(f"the bilingual edition sets {source} beside a translation: "
-                                "choose translations with --lang, or both languages with "
-                                "--pair A:B")
+            raise HandoutsError(
+                f"the bilingual edition sets {source} beside a translation: "
+                "choose translations with --lang, or both languages with "
+                "--pair A:B"
+            )
         else:
             pairs = [(source, lang) for lang in (langs or known_langs) if lang != source]
     if options.furigana:
         readable = furigana_languages(cat)
         named = [lang for lang in [*langs, *(options.pair or ())] if lang not in readable]
         if named or not readable:
-            raise HandoutsError(f"--furigana: not for {', '.join(named) or 'any language'}: "
-                                "it adds furigana to languages whose language.yaml has "
-                                "furigana: (an easy edition has them always, without "
-                                f"--furigana): {', '.join(sorted(readable)) or 'none here'}")
+            raise HandoutsError(
+                f"--furigana: not for {', '.join(named) or 'any language'}: "
+                "it adds furigana to languages whose language.yaml has "
+                "furigana: (an easy edition has them always, without "
+                f"--furigana): {', '.join(sorted(readable)) or 'none here'}"
+            )
         pairs = [(lead, lang) for lead, lang in pairs if {lead, lang} & readable]
-    return [Job(lang, slug, kind, lead, lead is not None and lead != source)
-            for lead, lang in pairs
-            for slug in (conditions or known_conditions)
-            for kind in (kinds or KINDS)]
+    return [
+        Job(lang, slug, kind, lead, lead is not None and lead != source)
+        for lead, lang in pairs
+        for slug in (conditions or known_conditions)
+        for kind in (kinds or KINDS)
+    ]
 
 
 # -- what a document is made from -------------------------------------------------------------
@@ -160,7 +176,7 @@ class Inputs:
     def __init__(self, cat: Catalogue):
         self.cat = cat
         self.root = cat.root
-        self.epoch = clock.source_date_epoch()      # the date recorded in the PDFs
+        self.epoch = clock.source_date_epoch()  # the date recorded in the PDFs
         self.digests = group_digests(self.root)
 
     def groups(self, job: Job) -> list[tuple[str, str]]:
@@ -169,8 +185,9 @@ class Inputs:
     def digest(self, job: Job, options: Options) -> str:
         """Hash of everything one document is made from."""
         made_from = inputs_digest(self.digests, self.groups(job))
-        return hashlib.sha256(f"{code_fingerprint()}|{job}|{options}|{self.epoch}|"
-                              f"{made_from}".encode()).hexdigest()
+        return hashlib.sha256(
+            f"{code_fingerprint()}|{job}|{options}|{self.epoch}|{made_from}".encode()
+        ).hexdigest()
 
     def group_of(self, diagnostic: Diagnostic) -> tuple[str, str]:
         """The input group a problem was found in (a problem with no place concerns all)."""
@@ -186,13 +203,14 @@ class Inputs:
 
 
 # -- rendering ----------------------------------------------------------------------------------
-def render_one(library: Library, job: Job, options: Options = Options(),
-               personal=None) -> tuple[bytes, int]:
+def render_one(
+    library: Library, job: Job, options: Options = Options(), personal=None
+) -> tuple[bytes, int]:
     """Compose and render one document; a page budget overrun is an error naming how far over
     (on a personal sheet: what of the personal details takes the space, handouts.compose.fit)."""
     from handouts.startup import importing
 
-    with importing():                           # reportlab: paused collector (startup.py)
+    with importing():  # reportlab: paused collector (startup.py)
         from handouts.compose.composer import page_budget
         from handouts.compose.editions import compose_job
         from handouts.render.pdf import render
@@ -203,25 +221,38 @@ def render_one(library: Library, job: Job, options: Options = Options(),
         """PDF bytes, pages and the page budget of the document with these personal details."""
         doc = compose_job(library, job, options, sheet)
         style = library.page_style(doc.lang, options.paper, options.large_print)
-        fallback = (library.page_style(library.settings.source_language, options.paper,
-                                       options.large_print) if doc.fallback_typography else None)
-        second = (library.page_style(doc.second, options.paper, options.large_print)
-                  if doc.second else None)
-        return (*render(doc, style, fallback, second_style=second),
-                doc.page_budget * style.page.budget_factor)
+        fallback = (
+            library.page_style(library.settings.source_language, options.paper, options.large_print)
+            if doc.fallback_typography
+            else None
+        )
+        second = (
+            library.page_style(doc.second, options.paper, options.large_print)
+            if doc.second
+            else None
+        )
+        return (
+            *render(doc, style, fallback, second_style=second),
+            doc.page_budget * style.page.budget_factor,
+        )
 
     # (until the document says: a bilingual one has more)
-    budget = (page_budget(library.languages[job.lang], job.kind, personal is not None)
-              * style.page.budget_factor)
+    budget = (
+        page_budget(library.languages[job.lang], job.kind, personal is not None)
+        * style.page.budget_factor
+    )
     personal_sheet = personal is not None and job.kind == "aftercare"
     try:
         data, pages, budget = rendered(personal)
-        problem = None if pages <= budget else (
-            f"{pages} pages, {pages - budget} over the budget of {budget}")
+        problem = (
+            None
+            if pages <= budget
+            else (f"{pages} pages, {pages - budget} over the budget of {budget}")
+        )
     except HandoutsError as exc:
         if not personal_sheet:
             raise
-        problem = exc.format_message()     # e.g. a note taller than a page: find out what
+        problem = exc.format_message()  # e.g. a note taller than a page: find out what
     if problem is not None and personal_sheet:
         from handouts.compose.fit import explain
 
@@ -233,8 +264,9 @@ def render_one(library: Library, job: Job, options: Options = Options(),
                 return False
 
         where = "one page" if budget == 1 else f"{budget} pages"
-        raise HandoutsError(explain(fits, personal, f"the personal sheet does not fit on {where} "
-                                                    f"({problem})"))
+        raise HandoutsError(
+            explain(fits, personal, f"the personal sheet does not fit on {where} ({problem})")
+        )
     if problem is not None:
         raise HandoutsError(problem)
     return data, pages
@@ -251,11 +283,17 @@ def missing_glyphs(library: Library, job: Job) -> list[Diagnostic]:
     language = library.languages[job.lang]
     condition = language.conditions[job.slug]
     points = [language.points[point.code] for point in condition.points]
-    printed = [*texts(condition, skip=(Review,)), *texts(points), *texts(language.aftercare),
-               *texts(language.labels), *texts(language.clinic), *texts(library.clinic),
-               *texts(library.settings)]
+    printed = [
+        *texts(condition, skip=(Review,)),
+        *texts(points),
+        *texts(language.aftercare),
+        *texts(language.labels),
+        *texts(language.clinic),
+        *texts(library.clinic),
+        *texts(library.settings),
+    ]
     distinct = plain_text("".join(sorted(set().union(*printed))))
-    if not check_glyphs(language, [distinct]):     # the usual case, at ~1/20 of the cost
+    if not check_glyphs(language, [distinct]):  # the usual case, at ~1/20 of the cost
         return []
     return check_glyphs(language, printed)
 
@@ -282,7 +320,7 @@ def _init_worker(root: str, parent: int) -> None:
     the parent where processes fork; each font is loaded once, on first use)."""
     _exit_with_parent(parent)
     global _worker_library
-    if _worker_library is None:                 # spawned, not forked: load it again
+    if _worker_library is None:  # spawned, not forked: load it again
         from handouts.content.loader import load
 
         _worker_library = load(Path(root)).partial
@@ -304,12 +342,13 @@ def _exit_with_parent(parent: int) -> None:
 
 
 def _work(job: Job, options: Options):
-    assert _worker_library is not None          # set by _init_worker
+    assert _worker_library is not None  # set by _init_worker
     return _render_safely(_worker_library, job, options)
 
 
-def _render_all(library: Library, jobs: list[Job], options: Options,
-                workers: int) -> Iterator[tuple[Job, bytes | None, int, str | None]]:
+def _render_all(
+    library: Library, jobs: list[Job], options: Options, workers: int
+) -> Iterator[tuple[Job, bytes | None, int, str | None]]:
     if workers <= 1 or len(jobs) <= 1:
         for job in jobs:
             yield job, *_render_safely(library, job, options)
@@ -322,9 +361,12 @@ def _render_all(library: Library, jobs: list[Job], options: Options,
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     _worker_library = library if context.get_start_method() == "fork" else None
     try:
-        with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context,
-                                 initializer=_init_worker,
-                                 initargs=(str(library.root), os.getpid())) as pool:
+        with ProcessPoolExecutor(
+            max_workers=min(workers, len(jobs)),
+            mp_context=context,
+            initializer=_init_worker,
+            initargs=(str(library.root), os.getpid()),
+        ) as pool:
             futures = [pool.submit(_work, job, options) for job in jobs]
             for job, future in zip(jobs, futures):
                 yield job, *future.result()
@@ -333,17 +375,25 @@ def _render_all(library: Library, jobs: list[Job], options: Options,
 
 
 # -- the build ----------------------------------------------------------------------------------
-def build(content_root: Path, out_dir: Path, langs=(), conditions=(), kinds=(),
-          options: Options = Options(), workers: int | None = None, force: bool = False,
-          progress: Callable[[Job], None] | None = None) -> Summary:
+def build(
+    content_root: Path,
+    out_dir: Path,
+    langs=(),
+    conditions=(),
+    kinds=(),
+    options: Options = Options(),
+    workers: int | None = None,
+    force: bool = False,
+    progress: Callable[[Job], None] | None = None,
+) -> Summary:
     """Build the selected documents that are out of date; write them and the manifest."""
     cat = catalogue(content_root)
-    if cat.source not in cat.languages:         # broken settings: say where, build nothing
+    if cat.source not in cat.languages:  # broken settings: say where, build nothing
         from handouts.content.loader import load
 
         load(cat.root).diagnostics.raise_if_errors()
     jobs = plan(cat, langs, conditions, kinds, options)
-    inputs = Inputs(cat)        # a malformed SOURCE_DATE_EPOCH is one error, before any work
+    inputs = Inputs(cat)  # a malformed SOURCE_DATE_EPOCH is one error, before any work
     entries = manifest.read(out_dir)
     summary = Summary()
     warnings: dict[Diagnostic, None] = {}
@@ -352,25 +402,45 @@ def build(content_root: Path, out_dir: Path, langs=(), conditions=(), kinds=(),
     for job in jobs:
         relative = job.relative_path(options)
         entry = entries.get(relative)
-        if (not force and entry is not None and entry["inputs"] == digests[job]
-                and _fresh_digest(out_dir / relative) == entry["sha256"]):
+        if (
+            not force
+            and entry is not None
+            and entry["inputs"] == digests[job]
+            and _fresh_digest(out_dir / relative) == entry["sha256"]
+        ):
             summary.skipped.append(relative)
-            warnings.update(dict.fromkeys(manifest.warning_from(record, cat.root)
-                                          for record in entry.get("warnings", [])))
+            warnings.update(
+                dict.fromkeys(
+                    manifest.warning_from(record, cat.root) for record in entry.get("warnings", [])
+                )
+            )
             if progress:
                 progress(job)
         else:
             stale.append(job)
     if stale:
-        warnings.update(dict.fromkeys(_build_stale(cat, inputs, stale, digests, out_dir, options,
-                                                   workers, summary, progress)))
+        warnings.update(
+            dict.fromkeys(
+                _build_stale(
+                    cat, inputs, stale, digests, out_dir, options, workers, summary, progress
+                )
+            )
+        )
     summary.warnings = sorted(warnings, key=_place)
     return summary
 
 
-def _build_stale(cat: Catalogue, inputs: Inputs, jobs: list[Job], digests: dict, out_dir: Path,
-                 options: Options, workers: int | None, summary: Summary,
-                 progress) -> list[Diagnostic]:
+def _build_stale(
+    cat: Catalogue,
+    inputs: Inputs,
+    jobs: list[Job],
+    digests: dict,
+    out_dir: Path,
+    options: Options,
+    workers: int | None,
+    summary: Summary,
+    progress,
+) -> list[Diagnostic]:
     """Load the content, fail the documents whose files have errors, render the others."""
     from handouts.content.loader import load
 
@@ -386,15 +456,22 @@ def _build_stale(cat: Catalogue, inputs: Inputs, jobs: list[Job], digests: dict,
         warnings_of[job] = [d for d in problems if not d.is_error]
         warnings.update(dict.fromkeys(warnings_of[job]))
         job_errors = [d for d in problems if d.is_error]
-        if not job_errors and (library is None or job.lang not in library.languages
-                               or job.slug not in library.languages[job.lang].conditions):
-            job_errors = [d for d in loaded.diagnostics if d.is_error]   # cannot tell: all
+        if not job_errors and (
+            library is None
+            or job.lang not in library.languages
+            or job.slug not in library.languages[job.lang].conditions
+        ):
+            job_errors = [d for d in loaded.diagnostics if d.is_error]  # cannot tell: all
         if job_errors:
             errors.update(dict.fromkeys(job_errors))
             files = sorted({display_path(d.mark.path) for d in job_errors if d.mark})
-            summary.failed.append((job.relative_path(options),
-                                   f"{len(job_errors)} content error(s)"
-                                   + (f" in {', '.join(files)}" if files else "")))
+            summary.failed.append(
+                (
+                    job.relative_path(options),
+                    f"{len(job_errors)} content error(s)"
+                    + (f" in {', '.join(files)}" if files else ""),
+                )
+            )
             if progress:
                 progress(job)
         else:
@@ -403,12 +480,13 @@ def _build_stale(cat: Catalogue, inputs: Inputs, jobs: list[Job], digests: dict,
 
     built, removed = {}, [relative for relative, _ in summary.failed]
     if renderable:
-        assert library is not None              # a job is renderable only if content loaded
-        for job, data, pages, error in _render_all(library, renderable, options,
-                                                    workers or default_workers()):
+        assert library is not None  # a job is renderable only if content loaded
+        for job, data, pages, error in _render_all(
+            library, renderable, options, workers or default_workers()
+        ):
             relative = job.relative_path(options)
             if error is None:
-                assert data is not None         # no error: rendered
+                assert data is not None  # no error: rendered
                 sha256 = hashlib.sha256(data).hexdigest()
                 try:
                     write_atomic(out_dir / relative, data)
@@ -416,12 +494,18 @@ def _build_stale(cat: Catalogue, inputs: Inputs, jobs: list[Job], digests: dict,
                     error = exc.format_message()
             if error is None:
                 built[relative] = {
-                    "lang": job.lang, "condition": job.slug, "kind": job.kind,
+                    "lang": job.lang,
+                    "condition": job.slug,
+                    "kind": job.kind,
                     **({"edition": "bilingual", "pair": [job.lead, job.lang]} if job.lead else {}),
                     **({"furigana": True} if options.furigana else {}),
-                    "paper": options.paper, "large_print": options.large_print, "pages": pages,
-                    "inputs": digests[job], "sha256": sha256,
-                    "warnings": [manifest.warning_record(d, cat.root) for d in warnings_of[job]]}
+                    "paper": options.paper,
+                    "large_print": options.large_print,
+                    "pages": pages,
+                    "inputs": digests[job],
+                    "sha256": sha256,
+                    "warnings": [manifest.warning_record(d, cat.root) for d in warnings_of[job]],
+                }
                 summary.built.append(relative)
             else:
                 removed.append(relative)

@@ -44,7 +44,8 @@ def run_checks(library: Library) -> tuple[list[Diagnostic], list[str]]:
             found += check_review(language.conditions[slug], library.settings.review_max_months)
             for kind in KINDS:
                 problems, figure = check_readability(
-                    language, f"{code}/{slug} {kind}", document_texts(language, slug, kind))
+                    language, f"{code}/{slug} {kind}", document_texts(language, slug, kind)
+                )
                 found += problems
                 figures.append(figure)
     found += check_page_budgets(library)
@@ -82,8 +83,12 @@ def document_texts(language: Language, slug: str, kind: str) -> list[Text]:
     if kind == "handout":
         points = [language.points[p.code] for p in condition.points]
         return [*texts(condition, skip=(Review,)), *texts(points)]
-    return [*texts(language.aftercare), *texts(condition.aftercare),
-            *texts(condition.precautions), *texts(condition.see_a_doctor.urgent)]
+    return [
+        *texts(language.aftercare),
+        *texts(condition.aftercare),
+        *texts(condition.precautions),
+        *texts(condition.see_a_doctor.urgent),
+    ]
 
 
 # 1. Glyph coverage ------------------------------------------------------------------------------
@@ -98,19 +103,23 @@ def check_glyphs(language: Language, values: Iterable[Text]) -> list[Diagnostic]
     found = []
     for text in values:
         if set(map(ord, text)) <= in_every_weight:
-            continue                            # the usual case, decided at C speed
+            continue  # the usual case, decided at C speed
         for index, char in enumerate(text):
             if char.isspace():
                 continue
-            missing = [w for w in WEIGHTS
-                       if not any(ord(char) in charset(name, w) for name in families)]
+            missing = [
+                w for w in WEIGHTS if not any(ord(char) in charset(name, w) for name in families)
+            ]
             if missing:
                 which = "" if len(missing) == len(WEIGHTS) else f" ({missing[0]})"
-                found.append(Diagnostic(
-                    text.mark_of(index),
-                    f"character {char!r} (U+{ord(char):04X}) is in no bundled font{which} "
-                    f"({', '.join(families)})",
-                    "remove it or replace it with a character the fonts have"))
+                found.append(
+                    Diagnostic(
+                        text.mark_of(index),
+                        f"character {char!r} (U+{ord(char):04X}) is in no bundled font{which} "
+                        f"({', '.join(families)})",
+                        "remove it or replace it with a character the fonts have",
+                    )
+                )
     return found
 
 
@@ -122,8 +131,7 @@ PRINT_VARIANTS = (("a4", False), ("letter", False), ("a4", True), ("letter", Tru
 
 def variant_name(paper: str, large_print: bool) -> str:
     """How a message names a print variant: A4, Letter, A4 large print."""
-    return ("A4" if paper == "a4" else paper.capitalize()) + (" large print" if large_print
-                                                              else "")
+    return ("A4" if paper == "a4" else paper.capitalize()) + (" large print" if large_print else "")
 
 
 def check_page_budgets(library: Library) -> list[Diagnostic]:
@@ -151,25 +159,30 @@ def check_page_budgets(library: Library) -> list[Diagnostic]:
                     for paper, large in PRINT_VARIANTS:
                         style = library.page_style(lang, paper, large)
                         budget = doc.page_budget * style.page.budget_factor
-                        pages = _page_count(library, doc, (inputs, lang, slug, kind, paper, large),
-                                            style)
+                        pages = _page_count(
+                            library, doc, (inputs, lang, slug, kind, paper, large), style
+                        )
                         if pages > budget:
-                            over.append(f"{pages} pages on {variant_name(paper, large)}, "
-                                        f"{pages - budget} over the budget of {budget}")
+                            over.append(
+                                f"{pages} pages on {variant_name(paper, large)}, "
+                                f"{pages - budget} over the budget of {budget}"
+                            )
                 except HandoutsError as exc:
                     failed = f"{relative}: {kind}: {exc.format_message()}"
                 if failed is None and not over:
                     continue
                 message = failed or f"{relative}: {kind} needs " + "; ".join(over)
-                hint = "shorten the longest parts: " + _longest_parts(library.languages[lang],
-                                                                       slug, kind)
+                hint = "shorten the longest parts: " + _longest_parts(
+                    library.languages[lang], slug, kind
+                )
                 found.append(Diagnostic(mark, message, hint))
     return found
 
 
 def _page_count(library: Library, doc, job: tuple, style) -> int:
     """render.pdf.count_pages, remembered in the cache under everything a count depends on:
-    the document's content files (job: contentfiles.document_inputs), the code, fonts and drawing libraries (fingerprint.code_fingerprint) and the
+    the document's content files (job: contentfiles.document_inputs), the code, fonts and
+    drawing libraries (fingerprint.code_fingerprint) and the
     date. An unchanged library is checked again without laying anything out (or importing
     reportlab); a count that fails is not stored, so its error is shown every time."""
     from handouts import cache
@@ -190,12 +203,16 @@ def _longest_parts(language: Language, slug: str, kind: str) -> str:
     """The two largest parts of a document by characters, named by their YAML keys."""
     condition = language.conditions[slug]
     if kind == "handout":
-        parts = {f.name: getattr(condition, f.name) for f in dataclasses.fields(Condition)
-                 if f.name not in ("aftercare", "review")}
+        parts = {
+            f.name: getattr(condition, f.name)
+            for f in dataclasses.fields(Condition)
+            if f.name not in ("aftercare", "review")
+        }
     else:
         care = language.aftercare
-        parts = {f"aftercare.yaml {f.name}": getattr(care, f.name)
-                 for f in dataclasses.fields(care)}
+        parts = {
+            f"aftercare.yaml {f.name}": getattr(care, f.name) for f in dataclasses.fields(care)
+        }
         parts[f"conditions/{slug}.yaml aftercare"] = condition.aftercare
         parts[f"conditions/{slug}.yaml precautions"] = condition.precautions
         parts[f"conditions/{slug}.yaml see_a_doctor urgent"] = condition.see_a_doctor.urgent
@@ -206,27 +223,32 @@ def _longest_parts(language: Language, slug: str, kind: str) -> str:
 # 3. Plain language --------------------------------------------------------------------------------
 def sentences(values: Iterable[Text], pattern: re.Pattern) -> list[tuple[Text, int, str]]:
     """(text, start index, sentence): sentences end at final punctuation or a text's end."""
-    return [(text, m.start(), m.group().strip()) for text in values
-            for m in pattern.finditer(text) if m.group().strip()]
+    return [
+        (text, m.start(), m.group().strip())
+        for text in values
+        for m in pattern.finditer(text)
+        if m.group().strip()
+    ]
 
 
 def syllables(word: str) -> int:
     """English syllables by vowel groups, less silent endings; good enough for a grade level."""
     word = word.lower().replace("’", "'").split("'")[0]
     if word.isdigit():
-        return len(word)          # roughly: "30" is thir-ty
+        return len(word)  # roughly: "30" is thir-ty
     if len(word) <= 3:
         return 1
     count = len(re.findall(r"[aeiouy]+", word))
     if re.search(r"[^aeiouy]e$", word) and not re.search(r"[^aeiouy]le$", word):
-        count -= 1                # silent final e: "make", but "table" keeps it
+        count -= 1  # silent final e: "make", but "table" keeps it
     elif re.search(r"[^aeiouytd]ed$|(?:[^aeiouysxzhgcl]|[aeiouy]l)es$", word):
-        count -= 1                # "pressed", "takes"; but "wanted", "causes", "needles" keep it
+        count -= 1  # "pressed", "takes"; but "wanted", "causes", "needles" keep it
     return max(count, 1)
 
 
-def check_readability(language: Language, name: str,
-                      values: list[Text]) -> tuple[list[Diagnostic], str]:
+def check_readability(
+    language: Language, name: str, values: list[Text]
+) -> tuple[list[Diagnostic], str]:
     """One document's figure line; over a limit is a diagnostic at the worst sentence."""
     limits = language.style.plain_language
     if limits.max_grade is not None:
@@ -243,49 +265,62 @@ def _english(name: str, values: list[Text], max_grade: float) -> tuple[list[Diag
     words = [w for _, _, ws in found for w in ws]
     if not words:
         return [], f"{name}: no words"
-    grade = (0.39 * len(words) / len(found) + 11.8 * sum(map(syllables, words)) / len(words)
-             - 15.59)
+    grade = 0.39 * len(words) / len(found) + 11.8 * sum(map(syllables, words)) / len(words) - 15.59
     figure = f"{name}: grade {grade:.1f} (max {max_grade:g}), {len(words)} words"
     if grade <= max_grade:
         return [], figure
     text, start, longest = max(found, key=lambda entry: len(entry[2]))
-    return [Diagnostic(text.mark_of(start),
-                       f"{name}: Flesch-Kincaid grade {grade:.1f} is above the maximum of "
-                       f"{max_grade:g}",
-                       f"use shorter sentences and everyday words; the longest sentence "
-                       f"({len(longest)} words) starts here")], figure
+    return [
+        Diagnostic(
+            text.mark_of(start),
+            f"{name}: Flesch-Kincaid grade {grade:.1f} is above the maximum of {max_grade:g}",
+            f"use shorter sentences and everyday words; the longest sentence "
+            f"({len(longest)} words) starts here",
+        )
+    ], figure
 
 
 def is_kanji(char: str) -> bool:
     return unicodedata.name(char, "").startswith("CJK UNIFIED IDEOGRAPH")
 
 
-def _japanese(name: str, values: list[Text], max_length: float | None,
-              max_ratio: float | None) -> tuple[list[Diagnostic], str]:
+def _japanese(
+    name: str, values: list[Text], max_length: float | None, max_ratio: float | None
+) -> tuple[list[Diagnostic], str]:
     found = [(text, start, "".join(s.split())) for text, start, s in sentences(values, JA_SENTENCE)]
     if not found:
         return [], f"{name}: no sentences"
     characters = sum(len(s) for _, _, s in found)
     average = characters / len(found)
     ratio = sum(is_kanji(c) for _, _, s in found for c in s) / characters
-    figure = (f"{name}: {average:.1f} characters per sentence"
-              + (f" (max {max_length:g})" if max_length is not None else "")
-              + f", kanji {ratio:.0%}"
-              + (f" (max {max_ratio:.0%})" if max_ratio is not None else ""))
+    figure = (
+        f"{name}: {average:.1f} characters per sentence"
+        + (f" (max {max_length:g})" if max_length is not None else "")
+        + f", kanji {ratio:.0%}"
+        + (f" (max {max_ratio:.0%})" if max_ratio is not None else "")
+    )
     problems = []
     if max_length is not None and average > max_length:
         text, start, longest = max(found, key=lambda entry: len(entry[2]))
-        problems.append(Diagnostic(
-            text.mark_of(start), f"{name}: {average:.1f} characters per sentence on average, "
-                                 f"more than {max_length:g}",
-            f"split long sentences; the longest ({len(longest)} characters) starts here",
-            "warning"))
+        problems.append(
+            Diagnostic(
+                text.mark_of(start),
+                f"{name}: {average:.1f} characters per sentence on average, "
+                f"more than {max_length:g}",
+                f"split long sentences; the longest ({len(longest)} characters) starts here",
+                "warning",
+            )
+        )
     if max_ratio is not None and ratio > max_ratio:
         text, start, _ = max(found, key=lambda entry: sum(map(is_kanji, entry[2])))
-        problems.append(Diagnostic(
-            text.mark_of(start), f"{name}: kanji are {ratio:.0%} of the text, more than "
-                                 f"{max_ratio:.0%}",
-            "write more words in kana; the sentence with the most kanji starts here", "warning"))
+        problems.append(
+            Diagnostic(
+                text.mark_of(start),
+                f"{name}: kanji are {ratio:.0%} of the text, more than {max_ratio:.0%}",
+                "write more words in kana; the sentence with the most kanji starts here",
+                "warning",
+            )
+        )
     return problems, figure
 
 
@@ -302,23 +337,35 @@ def check_sentences(library: Library, language: Language) -> list[Diagnostic]:
     if longest is None and densest is None:
         return []
     own = str(library.root / language.code) + "/"
-    values = [t for t in texts(language, skip=(LanguageStyle, Review))
-              if getattr(t, "path", "").startswith(own)]
+    values = [
+        t
+        for t in texts(language, skip=(LanguageStyle, Review))
+        if getattr(t, "path", "").startswith(own)
+    ]
     found = []
     for text, start, sentence in sentences(values, JA_SENTENCE):
         plain = "".join(sentence.split())
         kanji = sum(map(is_kanji, plain))
         if longest is not None and len(plain) > longest:
-            found.append(Diagnostic(
-                text.mark_of(start), f"{language.code}: a sentence of {len(plain)} characters, "
-                                     f"more than {longest:g}",
-                "one idea per sentence: split it", "warning"))
-        if (densest is not None and len(plain) >= RATIO_MIN_LENGTH
-                and kanji / len(plain) > densest):
-            found.append(Diagnostic(
-                text.mark_of(start), f"{language.code}: kanji are {kanji / len(plain):.0%} of "
-                                     f"this sentence, more than {densest:.0%}",
-                "write everyday words in kana, or explain the term in kana", "warning"))
+            found.append(
+                Diagnostic(
+                    text.mark_of(start),
+                    f"{language.code}: a sentence of {len(plain)} characters, "
+                    f"more than {longest:g}",
+                    "one idea per sentence: split it",
+                    "warning",
+                )
+            )
+        if densest is not None and len(plain) >= RATIO_MIN_LENGTH and kanji / len(plain) > densest:
+            found.append(
+                Diagnostic(
+                    text.mark_of(start),
+                    f"{language.code}: kanji are {kanji / len(plain):.0%} of "
+                    f"this sentence, more than {densest:.0%}",
+                    "write everyday words in kana, or explain the term in kana",
+                    "warning",
+                )
+            )
     return found
 
 
@@ -333,12 +380,21 @@ def claim_pattern(term: str) -> re.Pattern:
 
 def check_claims(language: Language, values: Iterable[Text]) -> list[Diagnostic]:
     """Promises of cure or safety mislead patients, whatever else the text says."""
-    patterns = [(str(term), claim_pattern(term))
-                for term in language.style.plain_language.forbidden if term.strip()]
-    return [Diagnostic(text.mark_of(match.start()),
-                       f"forbidden claim '{term}': handouts inform, they never promise",
-                       "say what it may help with, e.g. 'may help ease the pain'")
-            for text in values for term, pattern in patterns for match in pattern.finditer(text)]
+    patterns = [
+        (str(term), claim_pattern(term))
+        for term in language.style.plain_language.forbidden
+        if term.strip()
+    ]
+    return [
+        Diagnostic(
+            text.mark_of(match.start()),
+            f"forbidden claim '{term}': handouts inform, they never promise",
+            "say what it may help with, e.g. 'may help ease the pain'",
+        )
+        for text in values
+        for term, pattern in patterns
+        for match in pattern.finditer(text)
+    ]
 
 
 # 5. Review due ------------------------------------------------------------------------------------
@@ -355,31 +411,51 @@ def review_due(review: Review, max_months: int) -> datetime.date:
     return min(review.next, months_before(review.date, -max_months))
 
 
-def check_review(condition: Condition, max_months: int,
-                 today: datetime.date | None = None) -> list[Diagnostic]:
+def check_review(
+    condition: Condition, max_months: int, today: datetime.date | None = None
+) -> list[Diagnostic]:
     """Medical content ages: a condition is due for review on its next-review date, and at the
     latest `max_months` after its last review."""
     review = condition.review
     if review is None:
-        return [Diagnostic(Mark(condition.title.path), "this condition has no review",
-                           "add review: with by:, role:, date: (when) and next: (when it is due)",
-                           "warning")]
+        return [
+            Diagnostic(
+                Mark(condition.title.path),
+                "this condition has no review",
+                "add review: with by:, role:, date: (when) and next: (when it is due)",
+                "warning",
+            )
+        ]
     today = today or clock.today()
     found = []
     if review.next <= today:
-        found.append(Diagnostic(_review_key_mark(review.by, "next"),
-                                f"due for review since {review.next.isoformat()}",
-                                "have the content checked again, then update review: date: "
-                                "and next:", "warning"))
+        found.append(
+            Diagnostic(
+                _review_key_mark(review.by, "next"),
+                f"due for review since {review.next.isoformat()}",
+                "have the content checked again, then update review: date: and next:",
+                "warning",
+            )
+        )
     elif review.date < months_before(today, max_months):
-        found.append(Diagnostic(_review_key_mark(review.by, "date"),
-                                f"reviewed on {review.date.isoformat()}, more than {max_months} "
-                                "months ago", "have the content checked again, then update "
-                                "review: date: and next:", "warning"))
+        found.append(
+            Diagnostic(
+                _review_key_mark(review.by, "date"),
+                f"reviewed on {review.date.isoformat()}, more than {max_months} months ago",
+                "have the content checked again, then update review: date: and next:",
+                "warning",
+            )
+        )
     if review.next <= review.date:
-        found.append(Diagnostic(_review_key_mark(review.by, "next"),
-                                f"next review {review.next.isoformat()} is not after the review "
-                                f"date {review.date.isoformat()}", None, "warning"))
+        found.append(
+            Diagnostic(
+                _review_key_mark(review.by, "next"),
+                f"next review {review.next.isoformat()} is not after the review "
+                f"date {review.date.isoformat()}",
+                None,
+                "warning",
+            )
+        )
     return found
 
 
@@ -395,7 +471,7 @@ def _review_key_mark(by: Text, key: str) -> Mark:
     return Mark(by.path, line, start - by.source.rfind("\n", 0, start))
 
 
-# 6. Clinic contact and emergency numbers -----------------------------------------------------------
+# 6. Clinic contact and emergency numbers ----------------------------------------------------
 PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{4,}[0-9]$")
 
 
@@ -403,21 +479,31 @@ def check_clinic(library: Library) -> list[Diagnostic]:
     """Patients must be able to call: a real phone number, or a placeholder that says so."""
     clinic = library.clinic
     if clinic.placeholder:
-        return [Diagnostic(clinic.phone.mark,
-                           f"phone '{clinic.phone}' and opening hours are placeholders, not the "
-                           "clinic's own: patients cannot call you",
-                           "put the clinic's number here and its hours in each "
-                           "<lang>/clinic.yaml, then delete 'placeholder: true'", "warning")]
+        return [
+            Diagnostic(
+                clinic.phone.mark,
+                f"phone '{clinic.phone}' and opening hours are placeholders, not the "
+                "clinic's own: patients cannot call you",
+                "put the clinic's number here and its hours in each "
+                "<lang>/clinic.yaml, then delete 'placeholder: true'",
+                "warning",
+            )
+        ]
     if not PHONE.match(unicodedata.normalize("NFKC", clinic.phone)):
-        return [Diagnostic(clinic.phone.mark, f"'{clinic.phone}' is not a phone number",
-                           "write it as patients dial it, e.g. 03-1234-5678; while it is a "
-                           "stand-in, add 'placeholder: true'")]
+        return [
+            Diagnostic(
+                clinic.phone.mark,
+                f"'{clinic.phone}' is not a phone number",
+                "write it as patients dial it, e.g. 03-1234-5678; while it is a "
+                "stand-in, add 'placeholder: true'",
+            )
+        ]
     return []
 
 
 def names_number(text: str, number: str) -> bool:
     """Whether `text` names `number` as a whole (so #7119 does not count as 119)."""
-    plain = unicodedata.normalize("NFKC", text)       # full-width digits too
+    plain = unicodedata.normalize("NFKC", text)  # full-width digits too
     return re.search(rf"(?<![\d#]){re.escape(number)}(?!\d)", plain) is not None
 
 
@@ -432,10 +518,13 @@ def check_urgent_numbers(library: Library, language: Language) -> list[Diagnosti
     for key, number, what in wanted:
         text = getattr(labels, key)
         if not names_number(text, number):
-            found.append(Diagnostic(text.mark, f"{language.code}: the urgent box does not name "
-                                               f"the {what} {number}",
-                                    f"say in {key} when to call {number} "
-                                    "(content/clinic.yaml sets the number)"))
+            found.append(
+                Diagnostic(
+                    text.mark,
+                    f"{language.code}: the urgent box does not name the {what} {number}",
+                    f"say in {key} when to call {number} (content/clinic.yaml sets the number)",
+                )
+            )
     return found
 
 
@@ -449,26 +538,40 @@ def check_readings(library: Library) -> list[Diagnostic]:
     found = []
     for code, language in sorted(library.languages.items()):
         own = library.root / code / "readings.yaml"
-        readers = [lang for lang in library.languages.values()
-                   if lang is language or code in library.fallbacks(lang.code)]
+        readers = [
+            lang
+            for lang in library.languages.values()
+            if lang is language or code in library.fallbacks(lang.code)
+        ]
         used = "\n".join(t for lang in readers for t in texts(lang, skip=(LanguageStyle, Review)))
         names = {str(p.name): p for p in language.points.values()}
         for word, reading in language.readings.words.items():
             if getattr(reading, "path", None) != str(own):
-                continue                                 # the language it is made from checks it
+                continue  # the language it is made from checks it
             problem = _reading_problem(word, reading, furigana)
-            if problem is None and word in names and names[word].reading is not None and \
-                    furigana.hiragana(reading) != furigana.hiragana(str(names[word].reading)):
-                problem = (f"'{word}' is a point name: points.yaml reads it "
-                           f"'{names[word].reading}'",
-                           "one reading per name: keep the one in points.yaml")
+            if (
+                problem is None
+                and word in names
+                and names[word].reading is not None
+                and furigana.hiragana(reading) != furigana.hiragana(str(names[word].reading))
+            ):
+                problem = (
+                    f"'{word}' is a point name: points.yaml reads it '{names[word].reading}'",
+                    "one reading per name: keep the one in points.yaml",
+                )
             if problem is None and word not in used:
-                found.append(Diagnostic(reading.mark, f"reading of '{word}': no text uses this "
-                                                      "word", "remove it, or check its spelling",
-                                        "warning"))
+                found.append(
+                    Diagnostic(
+                        reading.mark,
+                        f"reading of '{word}': no text uses this word",
+                        "remove it, or check its spelling",
+                        "warning",
+                    )
+                )
             elif problem is not None:
-                found.append(Diagnostic(reading.mark, f"reading of '{word}': {problem[0]}",
-                                        problem[1]))
+                found.append(
+                    Diagnostic(reading.mark, f"reading of '{word}': {problem[0]}", problem[1])
+                )
         for counter, table in language.readings.counters.items():
             for key, reading in table.items():
                 if getattr(reading, "path", None) != str(own):
@@ -477,11 +580,15 @@ def check_readings(library: Library) -> list[Diagnostic]:
                 if not furigana.has_kanji(counter):
                     problem = (f"counter '{counter}' has no kanji", "counters such as 本 or 分")
                 elif key != "*" and not key.isdigit():
-                    problem = (f"counter '{counter}': '{key}' is not a digit",
-                               'the last digit(s) of the number, or "*" for any other')
+                    problem = (
+                        f"counter '{counter}': '{key}' is not a digit",
+                        'the last digit(s) of the number, or "*" for any other',
+                    )
                 elif not furigana.KANA.match(reading):
-                    problem = (f"counter '{counter}': '{reading}' is not kana",
-                               "write the reading in hiragana")
+                    problem = (
+                        f"counter '{counter}': '{reading}' is not kana",
+                        "write the reading in hiragana",
+                    )
                 if problem:
                     found.append(Diagnostic(reading.mark, problem[0], problem[1]))
         found += _date_reading_problems(language.readings.dates, str(own), furigana)
@@ -501,20 +608,30 @@ def _unread_remembered(library: Library, language: Language, furigana) -> list[D
     from handouts.content.fingerprint import code_fingerprint
 
     digests = group_digests(library.root)
-    content = inputs_digest(digests, sorted(digests))          # every file of the content
-    key = hashlib.sha256(repr((code_fingerprint(), content, language.code,
-                               _analyser_versions())).encode()).hexdigest()
+    content = inputs_digest(digests, sorted(digests))  # every file of the content
+    key = hashlib.sha256(
+        repr((code_fingerprint(), content, language.code, _analyser_versions())).encode()
+    ).hexdigest()
     entry = cache.load("readings", key, key)
     if entry is not None:
         try:
             return [_diagnostic(row) for row in cache.unpack(entry)]
         except (ValueError, TypeError):
-            pass                                         # not what we write: analyse again
+            pass  # not what we write: analyse again
     found = _unread(library, language, furigana)
     if all(d.mark is not None for d in found):
-        cache.store("readings", key, key, cache.pack(
-            [[d.mark.path, d.mark.line, d.mark.column, d.message, d.hint, d.severity]
-             for d in found if d.mark is not None]))
+        cache.store(
+            "readings",
+            key,
+            key,
+            cache.pack(
+                [
+                    [d.mark.path, d.mark.line, d.mark.column, d.message, d.hint, d.severity]
+                    for d in found
+                    if d.mark is not None
+                ]
+            ),
+        )
     return found
 
 
@@ -523,9 +640,14 @@ def _diagnostic(row) -> Diagnostic:
     if not isinstance(row, list) or len(row) != 6:
         raise ValueError("not a stored diagnostic")
     path, line, column, message, hint, severity = row
-    if not (type(path) is str and type(line) is int and type(column) is int
-            and type(message) is str and (hint is None or type(hint) is str)
-            and severity in ("error", "warning")):
+    if not (
+        type(path) is str
+        and type(line) is int
+        and type(column) is int
+        and type(message) is str
+        and (hint is None or type(hint) is str)
+        and severity in ("error", "warning")
+    ):
         raise ValueError("not a stored diagnostic")
     return Diagnostic(Mark(path, line, column), message, hint, severity)
 
@@ -544,8 +666,11 @@ def _analyser_versions() -> list[str]:
             continue
         site = Path(next(iter(spec.submodule_search_locations))).parent
         try:
-            found += sorted(p.name for p in site.iterdir()
-                            if p.name.lower().startswith(f"{name}-") and p.suffix == ".dist-info")
+            found += sorted(
+                p.name
+                for p in site.iterdir()
+                if p.name.lower().startswith(f"{name}-") and p.suffix == ".dist-info"
+            )
         except OSError:
             found.append(f"{name}-unknown")
     return found
@@ -555,20 +680,38 @@ def _date_reading_problems(dates, own: str, furigana) -> list[Diagnostic]:
     """readings.yaml `dates`: months and days keyed by number (or "*"), weekdays by one
     character, each read in kana."""
     found = []
-    for part, table in (("months", dates.months), ("days", dates.days),
-                        ("weekdays", dates.weekdays)):
+    for part, table in (
+        ("months", dates.months),
+        ("days", dates.days),
+        ("weekdays", dates.weekdays),
+    ):
         for key, reading in table.items():
             if getattr(reading, "path", None) != own:
                 continue
             if part == "weekdays" and len(key) != 1:
-                found.append(Diagnostic(reading.mark, f"dates: weekday '{key}' is not one "
-                                        "character", "the weekday as a date prints it: 月"))
+                found.append(
+                    Diagnostic(
+                        reading.mark,
+                        f"dates: weekday '{key}' is not one character",
+                        "the weekday as a date prints it: 月",
+                    )
+                )
             elif part != "weekdays" and key != "*" and not key.isdigit():
-                found.append(Diagnostic(reading.mark, f"dates: {part} '{key}' is not a number",
-                                        'the number as printed, or "*" for any other'))
+                found.append(
+                    Diagnostic(
+                        reading.mark,
+                        f"dates: {part} '{key}' is not a number",
+                        'the number as printed, or "*" for any other',
+                    )
+                )
             elif not furigana.KANA.match(reading):
-                found.append(Diagnostic(reading.mark, f"dates: '{reading}' is not kana",
-                                        "write the reading in hiragana"))
+                found.append(
+                    Diagnostic(
+                        reading.mark,
+                        f"dates: '{reading}' is not kana",
+                        "write the reading in hiragana",
+                    )
+                )
     return found
 
 
@@ -576,14 +719,19 @@ def _reading_problem(word: str, reading: Text, furigana) -> tuple[str, str] | No
     if not furigana.has_kanji(word):
         return "it has no kanji", "only words with kanji need a reading"
     digits = {c for c in word if c.isdigit()}
-    bad = next((i for i, c in enumerate(reading)
-                if not (furigana.KANA.match(c) or c in digits)), None)
+    bad = next(
+        (i for i, c in enumerate(reading) if not (furigana.KANA.match(c) or c in digits)), None
+    )
     if bad is not None:
-        return (f"'{reading[bad]}' (U+{ord(reading[bad]):04X}) in '{reading}' is not kana",
-                "write the reading in hiragana (digits as they stand in the word)")
+        return (
+            f"'{reading[bad]}' (U+{ord(reading[bad]):04X}) in '{reading}' is not kana",
+            "write the reading in hiragana (digits as they stand in the word)",
+        )
     if furigana.align(word, reading) is None:
-        return (f"'{reading}' does not fit the kana of '{word}'",
-                "the reading keeps the word's kana as they are, e.g. 使い捨て: つかいすて")
+        return (
+            f"'{reading}' does not fit the kana of '{word}'",
+            "the reading keeps the word's kana as they are, e.g. 使い捨て: つかいすて",
+        )
     return None
 
 
@@ -596,17 +744,30 @@ def _unread(library: Library, language: Language, furigana) -> list[Diagnostic]:
         found = []
         for point_code, point in language.points.items():
             if point.reading is None and furigana.has_kanji(point.name):
-                found.append(Diagnostic(point.name.mark, f"point {point_code}: the name "
-                                        f"'{point.name}' has no reading", "add reading: in kana"))
+                found.append(
+                    Diagnostic(
+                        point.name.mark,
+                        f"point {point_code}: the name '{point.name}' has no reading",
+                        "add reading: in kana",
+                    )
+                )
         patterns = {id(getattr(language.labels, name)) for name in DATE_PATTERNS}
         for text in texts(language, skip=(LanguageStyle, Review)):
             if id(text) in patterns:
-                continue            # date patterns (y年M月d日) are not printed as they are
+                continue  # date patterns (y年M月d日) are not printed as they are
             for index, run in reader.unread(text):
-                found.append(Diagnostic(text.mark_of(index), f"no reading for '{run}'",
-                                        f"add it to {library.root / language.code}/readings.yaml"
-                                        f" (words: {run}: its reading in kana)", "warning"))
+                found.append(
+                    Diagnostic(
+                        text.mark_of(index),
+                        f"no reading for '{run}'",
+                        f"add it to {library.root / language.code}/readings.yaml"
+                        f" (words: {run}: its reading in kana)",
+                        "warning",
+                    )
+                )
         return found
     except ImportError as exc:
-        raise HandoutsError(f"furigana needs SudachiPy and its dictionary ({exc}): "
-                            "pip install sudachipy sudachidict-core") from None
+        raise HandoutsError(
+            f"furigana needs SudachiPy and its dictionary ({exc}): "
+            "pip install sudachipy sudachidict-core"
+        ) from None

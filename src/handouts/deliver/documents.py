@@ -25,8 +25,14 @@ class Made:
     personal: Personal | None
 
 
-def make(library: Library, lang: str, slug: str, kind: str, options: Options = Options(),
-         fields: dict | None = None) -> Made:
+def make(
+    library: Library,
+    lang: str,
+    slug: str,
+    kind: str,
+    options: Options = Options(),
+    fields: dict | None = None,
+) -> Made:
     """Render one document in memory; `fields` are the personal options as typed (strings).
 
     Unknown languages or conditions, bad personal input and a sheet over its page budget are
@@ -34,12 +40,15 @@ def make(library: Library, lang: str, slug: str, kind: str, options: Options = O
     """
     from handouts.compose.personal import personal_details
 
-    job = edition_job(library, lang, slug, kind, options)   # unknown names: a clear error
+    job = edition_job(library, lang, slug, kind, options)  # unknown names: a clear error
     # A handout prints no personal fields, but they are checked all the same (and the
     # patient's name greets them in an email); only a printed sheet needs every character in
     # a font.
-    personal = (personal_details(library, lang, printed=kind == "aftercare", **fields)
-                if fields is not None else None)
+    personal = (
+        personal_details(library, lang, printed=kind == "aftercare", **fields)
+        if fields is not None
+        else None
+    )
     data, pages = render_one(library, job, options, personal)
     return Made(data, pages, personal)
 
@@ -50,16 +59,19 @@ def edition_job(library: Library, lang: str, slug: str, kind: str, options: Opti
     if options.edition == "bilingual" and options.pair is None:
         source = str(library.settings.source_language)
         if lang == source:
-            raise HandoutsError(f"the bilingual edition sets {source} beside a translation: "
-                                f"give the translation with --lang, or --pair {source}:CODE")
+            raise HandoutsError(
+                f"the bilingual edition sets {source} beside a translation: "
+                f"give the translation with --lang, or --pair {source}:CODE"
+            )
         options = replace(options, pair=(source, lang))
     if options.pair is not None and lang not in options.pair:
         raise HandoutsError(f"--lang {lang} is not one of --pair {':'.join(options.pair)}")
     return plan(library, [] if options.pair else [lang], [slug], [kind], options)[0]
 
 
-def email_message(library: Library, lang: str, slug: str, kind: str, to: str,
-                  made: Made) -> tuple[EmailMessage, EmailText]:
+def email_message(
+    library: Library, lang: str, slug: str, kind: str, to: str, made: Made
+) -> tuple[EmailMessage, EmailText]:
     """The email carrying `made`, in the patient's language; the next visit (if any) rides
     along as an iCalendar event."""
     from handouts.deliver import mail
@@ -72,9 +84,16 @@ def email_message(library: Library, lang: str, slug: str, kind: str, to: str,
         from handouts.compose.visit import visit_event
 
         labels = library.languages[lang].labels
-        event = (safe_filename(labels.next_visit) + ".ics",
-                 visit_event(library, lang, personal.next_visit))
-    message = mail.build_message(sender=library.clinic.email,
-                                 sender_name=library.languages[lang].clinic.name,
-                                 to=recipient, text=text, attachment=made.data, event=event)
+        event = (
+            safe_filename(labels.next_visit) + ".ics",
+            visit_event(library, lang, personal.next_visit),
+        )
+    message = mail.build_message(
+        sender=library.clinic.email,
+        sender_name=library.languages[lang].clinic.name,
+        to=recipient,
+        text=text,
+        attachment=made.data,
+        event=event,
+    )
     return message, text

@@ -36,8 +36,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("handouts")
 
 POLICY = email.policy.SMTP
-TIMEOUT = 20.0          # one network operation (connect, one reply)
-DEADLINE = 45.0         # the whole delivery, retries included: the front desk waits for it
+TIMEOUT = 20.0  # one network operation (connect, one reply)
+DEADLINE = 45.0  # the whole delivery, retries included: the front desk waits for it
 DEADLINE_RANGE = (1, 600)
 SECURITIES = ("starttls", "ssl", "none")
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
@@ -49,13 +49,13 @@ _LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
 
 # --- addresses and header values ---------------------------------------------------------------
 
+
 def check_header_value(name: str, value: str) -> None:
     """Refuse values that could break out of a header line (CR, LF, any control character)."""
     char = first_control(value or "")
     if char is not None:
         # The value itself may be personal data (a patient's name): name the character only.
-        raise HandoutsError(f"{name} must not contain control characters "
-                            f"(found U+{ord(char):04X})")
+        raise HandoutsError(f"{name} must not contain control characters (found U+{ord(char):04X})")
 
 
 def _ascii_domain(domain: str) -> str | None:
@@ -71,7 +71,7 @@ def _ascii_domain(domain: str) -> str | None:
         return None
     if not all(_LABEL.fullmatch(label) for label in labels):
         return None
-    if labels[-1].isdigit():             # a TLD is never numeric (no bare IP addresses)
+    if labels[-1].isdigit():  # a TLD is never numeric (no bare IP addresses)
         return None
     return ascii_domain.lower()
 
@@ -97,8 +97,10 @@ def validate_address(address: str) -> str:
     check_header_value("the email address", stripped)
     if _split_address(stripped) is None:
         shown = stripped if len(stripped) <= 80 else stripped[:77] + "..."
-        raise HandoutsError(f"{shown!r} is not a single valid email address "
-                            "(expected name@example.org, without a display name or commas)")
+        raise HandoutsError(
+            f"{shown!r} is not a single valid email address "
+            "(expected name@example.org, without a display name or commas)"
+        )
     return stripped
 
 
@@ -111,6 +113,7 @@ def _address(address: str, display_name: str = "") -> Address:
 
 
 # --- configuration ---------------------------------------------------------------------------
+
 
 def resolve(host: str) -> list[str]:
     """The addresses `host` stands for (IPv4 first): itself if it is an IP address, else what
@@ -130,6 +133,7 @@ def resolve(host: str) -> list[str]:
 
 def all_loopback(addresses: list[str]) -> bool:
     """True when there are addresses and every one is a loopback address (IPv4-mapped too)."""
+
     def loopback(address: str) -> bool:
         ip = ipaddress.ip_address(address)
         if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
@@ -159,8 +163,8 @@ class SmtpConfig:
     user: str | None = None
     password: str | None = field(default=None, repr=False)
     security: str = "starttls"
-    address: str | None = None        # security none: the checked loopback address to connect to
-    deadline: float = DEADLINE        # seconds the whole delivery may take
+    address: str | None = None  # security none: the checked loopback address to connect to
+    deadline: float = DEADLINE  # seconds the whole delivery may take
 
     @property
     def where(self) -> str:
@@ -173,15 +177,18 @@ class SmtpConfig:
 
         host = get("HANDOUTS_SMTP_HOST")
         if not host:
-            raise HandoutsError("HANDOUTS_SMTP_HOST is not set: set it to your SMTP server "
-                                "(e.g. smtp.example.org), or use --eml FILE / --dry-run")
+            raise HandoutsError(
+                "HANDOUTS_SMTP_HOST is not set: set it to your SMTP server "
+                "(e.g. smtp.example.org), or use --eml FILE / --dry-run"
+            )
         if first_control(host) is not None or any(c.isspace() for c in host):
             raise HandoutsError("HANDOUTS_SMTP_HOST must be a single host name")
 
         security = get("HANDOUTS_SMTP_SECURITY").lower() or "starttls"
         if security not in SECURITIES:
-            raise HandoutsError(f"HANDOUTS_SMTP_SECURITY must be starttls, ssl or none "
-                                f"(got {security!r})")
+            raise HandoutsError(
+                f"HANDOUTS_SMTP_SECURITY must be starttls, ssl or none (got {security!r})"
+            )
 
         port_text = get("HANDOUTS_SMTP_PORT")
         if port_text:
@@ -190,19 +197,22 @@ class SmtpConfig:
             except ValueError:
                 port = 0
             if not 1 <= port <= 65535:
-                raise HandoutsError(f"HANDOUTS_SMTP_PORT must be a number from 1 to 65535 "
-                                    f"(got {port_text!r})")
+                raise HandoutsError(
+                    f"HANDOUTS_SMTP_PORT must be a number from 1 to 65535 (got {port_text!r})"
+                )
         else:
             port = DEFAULT_PORTS[security]
 
         user = get("HANDOUTS_SMTP_USER") or None
         password = environ.get("HANDOUTS_SMTP_PASSWORD") or None
         if user and not password:
-            raise HandoutsError("HANDOUTS_SMTP_USER is set but HANDOUTS_SMTP_PASSWORD is not: "
-                                "set both, or neither")
+            raise HandoutsError(
+                "HANDOUTS_SMTP_USER is set but HANDOUTS_SMTP_PASSWORD is not: set both, or neither"
+            )
         if password and not user:
-            raise HandoutsError("HANDOUTS_SMTP_PASSWORD is set but HANDOUTS_SMTP_USER is not: "
-                                "set both, or neither")
+            raise HandoutsError(
+                "HANDOUTS_SMTP_PASSWORD is set but HANDOUTS_SMTP_USER is not: set both, or neither"
+            )
 
         deadline_text = get("HANDOUTS_SMTP_TIMEOUT")
         deadline = DEADLINE
@@ -213,8 +223,10 @@ class SmtpConfig:
                 deadline = -1.0
             low, high = DEADLINE_RANGE
             if not low <= deadline <= high:
-                raise HandoutsError(f"HANDOUTS_SMTP_TIMEOUT must be a number of seconds from "
-                                    f"{low} to {high} (got {deadline_text!r})")
+                raise HandoutsError(
+                    f"HANDOUTS_SMTP_TIMEOUT must be a number of seconds from "
+                    f"{low} to {high} (got {deadline_text!r})"
+                )
 
         address = None
         if security == "none":
@@ -223,17 +235,30 @@ class SmtpConfig:
             loopback = loopback_addresses(host)
             if loopback is None:
                 found = resolve(host)
-                seen = (f" (it resolves to {', '.join(found[:3])})" if found else
-                        " (the name does not resolve)")
-                raise HandoutsError(f"HANDOUTS_SMTP_SECURITY=none sends unencrypted and is only "
-                                    f"allowed for a server on this computer (localhost), not "
-                                    f"{host}{seen}: use starttls or ssl")
+                seen = (
+                    f" (it resolves to {', '.join(found[:3])})"
+                    if found
+                    else " (the name does not resolve)"
+                )
+                raise HandoutsError(
+                    f"HANDOUTS_SMTP_SECURITY=none sends unencrypted and is only "
+                    f"allowed for a server on this computer (localhost), not "
+                    f"{host}{seen}: use starttls or ssl"
+                )
             address = loopback[0]
-        return cls(host=host, port=port, user=user, password=password, security=security,
-                   address=address, deadline=deadline)
+        return cls(
+            host=host,
+            port=port,
+            user=user,
+            password=password,
+            security=security,
+            address=address,
+            deadline=deadline,
+        )
 
 
 # --- the message ------------------------------------------------------------------------------
+
 
 def _plain_body(text: EmailText) -> str:
     parts = ["\n\n".join(p.strip() for p in text.paragraphs)]
@@ -249,9 +274,12 @@ def _html_body(text: EmailText) -> str:
     paragraphs = [f"<p>{lines(p.strip().splitlines())}</p>" for p in text.paragraphs]
     if text.signature:
         paragraphs.append(f'<p style="color:#555555">-- <br>\n{lines(text.signature)}</p>')
-    return ("<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n"
-            f"<title>{html.escape(text.subject)}</title>\n</head>\n<body>\n"
-            + "\n".join(paragraphs) + "\n</body>\n</html>\n")
+    return (
+        '<!DOCTYPE html>\n<html>\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{html.escape(text.subject)}</title>\n</head>\n<body>\n"
+        + "\n".join(paragraphs)
+        + "\n</body>\n</html>\n"
+    )
 
 
 def _transfer_encoding(body: str) -> str:
@@ -260,8 +288,15 @@ def _transfer_encoding(body: str) -> str:
     return "quoted-printable" if non_ascii * 5 <= len(body) else "base64"
 
 
-def build_message(*, sender: str, sender_name: str, to: str, text: EmailText,
-                  attachment: bytes, event: tuple[str, bytes] | None = None) -> EmailMessage:
+def build_message(
+    *,
+    sender: str,
+    sender_name: str,
+    to: str,
+    text: EmailText,
+    attachment: bytes,
+    event: tuple[str, bytes] | None = None,
+) -> EmailMessage:
     """The message with the PDF attached, and `event` (file name, iCalendar bytes) if given."""
     check_header_value("the sender name", sender_name)
     check_header_value("the sender address", sender)
@@ -269,8 +304,9 @@ def build_message(*, sender: str, sender_name: str, to: str, text: EmailText,
     check_header_value("the subject", text.subject)
     check_header_value("the attachment name", text.attachment_name)
     if _split_address(sender.strip()) is None:
-        raise HandoutsError(f"the clinic email {sender!r} (content/clinic.yaml) is not a valid "
-                            "address to send from")
+        raise HandoutsError(
+            f"the clinic email {sender!r} (content/clinic.yaml) is not a valid address to send from"
+        )
     validate_address(to)
     from_address = _address(sender.strip(), sender_name)
 
@@ -282,20 +318,24 @@ def build_message(*, sender: str, sender_name: str, to: str, text: EmailText,
     message["Message-ID"] = make_msgid(domain=from_address.domain)
 
     plain, markup = _plain_body(text), _html_body(text)
-    message.set_content(plain, subtype="plain", charset="utf-8",
-                        cte=_transfer_encoding(plain))
-    message.add_alternative(markup, subtype="html", charset="utf-8",
-                            cte=_transfer_encoding(markup))
+    message.set_content(plain, subtype="plain", charset="utf-8", cte=_transfer_encoding(plain))
+    message.add_alternative(markup, subtype="html", charset="utf-8", cte=_transfer_encoding(markup))
     # With policy SMTP a non-ASCII name is written per RFC 2231: filename*=utf-8''..., split
     # into numbered sections (filename*0*=utf-8''...; filename*1*=...) when it is long.
-    message.add_attachment(attachment, maintype="application", subtype="pdf",
-                           filename=text.attachment_name)
+    message.add_attachment(
+        attachment, maintype="application", subtype="pdf", filename=text.attachment_name
+    )
     if event is not None:
         name, calendar = event
         check_header_value("the calendar file name", name)
-        message.add_attachment(calendar, maintype="text", subtype="calendar", filename=name,
-                               params={"method": "PUBLISH", "charset": "utf-8"})
-    for part in message.walk():          # MIME-Version belongs in the top-level header only
+        message.add_attachment(
+            calendar,
+            maintype="text",
+            subtype="calendar",
+            filename=name,
+            params={"method": "PUBLISH", "charset": "utf-8"},
+        )
+    for part in message.walk():  # MIME-Version belongs in the top-level header only
         if part is not message:
             del part["MIME-Version"]
     return message
@@ -310,6 +350,7 @@ def write_eml(message: EmailMessage, path: Path) -> None:
 
 
 # --- sending ---------------------------------------------------------------------------------
+
 
 class _Tracking:
     """Knows whether the message body went out, so an unknown outcome is never retried; keeps
@@ -336,7 +377,7 @@ class _Tracking:
 
     def getreply(self):
         reply = super().getreply()
-        if self._in_data and reply[0] == 354:     # the server now reads the message itself
+        if self._in_data and reply[0] == 354:  # the server now reads the message itself
             self.body_sent = True
         return reply
 
@@ -364,7 +405,7 @@ class _Temporary(Exception):
     def __init__(self, reply: str, dropped: bool = False):
         super().__init__(reply)
         self.reply = reply
-        self.dropped = dropped       # the connection closed early (before the message went out)
+        self.dropped = dropped  # the connection closed early (before the message went out)
 
 
 def _reply(code: int, text) -> str:
@@ -395,8 +436,10 @@ def _refused(code: int, text) -> Exception:
     if 400 <= code < 500:
         return _Temporary(reply)
     if code == 530:
-        return HandoutsError(f"the server refused the message ({reply}): it requires a login, "
-                             "set HANDOUTS_SMTP_USER and HANDOUTS_SMTP_PASSWORD")
+        return HandoutsError(
+            f"the server refused the message ({reply}): it requires a login, "
+            "set HANDOUTS_SMTP_USER and HANDOUTS_SMTP_PASSWORD"
+        )
     return HandoutsError(f"the server refused the message ({reply})")
 
 
@@ -419,11 +462,17 @@ def _attempt(connection: list, config: SmtpConfig, envelope, deadline: Deadline)
         # (SMTP_SSL and starttls); it raises SMTPConnectError if the greeting is not 220.
         # Without TLS the connection goes to the loopback address checked in from_env.
         if config.security == "ssl":
-            smtp = _SMTP_SSL(config.host, config.port, timeout=timeout, deadline=deadline,
-                             context=ssl.create_default_context())
+            smtp = _SMTP_SSL(
+                config.host,
+                config.port,
+                timeout=timeout,
+                deadline=deadline,
+                context=ssl.create_default_context(),
+            )
         else:
-            smtp = _SMTP(config.address or config.host, config.port, timeout=timeout,
-                         deadline=deadline)
+            smtp = _SMTP(
+                config.address or config.host, config.port, timeout=timeout, deadline=deadline
+            )
         connection.append(smtp)
         smtp.ehlo()
         if config.security == "starttls":
@@ -432,38 +481,49 @@ def _attempt(connection: list, config: SmtpConfig, envelope, deadline: Deadline)
             smtp.ehlo()
         if config.user:
             phase = "login"
-            smtp.login(config.user, config.password or "")   # from_env: a user has one
+            smtp.login(config.user, config.password or "")  # from_env: a user has one
         phase = "send"
         sender, recipients, data = envelope
         smtp.sendmail(sender, recipients, data)
     except smtplib.SMTPAuthenticationError as exc:
-        raise HandoutsError(f"SMTP login as {config.user} was refused "
-                            f"({_reply(exc.smtp_code, exc.smtp_error)})") from None
+        raise HandoutsError(
+            f"SMTP login as {config.user} was refused ({_reply(exc.smtp_code, exc.smtp_error)})"
+        ) from None
     except smtplib.SMTPNotSupportedError as exc:
         if phase == "tls":
-            raise HandoutsError(f"TLS with {where} failed: the server does not offer STARTTLS "
-                                "(for port 465 set HANDOUTS_SMTP_SECURITY=ssl)") from None
+            raise HandoutsError(
+                f"TLS with {where} failed: the server does not offer STARTTLS "
+                "(for port 465 set HANDOUTS_SMTP_SECURITY=ssl)"
+            ) from None
         if phase == "login":
-            raise HandoutsError(f"{where} does not offer a login (AUTH); "
-                                "unset HANDOUTS_SMTP_USER/PASSWORD or check the "
-                                "security setting") from None
+            raise HandoutsError(
+                f"{where} does not offer a login (AUTH); "
+                "unset HANDOUTS_SMTP_USER/PASSWORD or check the "
+                "security setting"
+            ) from None
         raise HandoutsError(f"{where} does not support what sending needs: {exc}") from None
     except smtplib.SMTPRecipientsRefused as exc:
         replies = list(exc.recipients.values())
         if replies and all(400 <= code < 500 for code, _ in replies):
             raise _Temporary(_reply(*replies[0])) from None
-        code, text = next(((c, t) for c, t in replies if c >= 500), replies[0] if replies
-                          else (0, "all recipients refused"))
+        code, text = next(
+            ((c, t) for c, t in replies if c >= 500),
+            replies[0] if replies else (0, "all recipients refused"),
+        )
         raise _refused(code, text) from None
     except smtplib.SMTPServerDisconnected as exc:
         if smtp is not None and smtp.body_sent:
-            raise HandoutsError(f"the connection to {where} dropped after the message was "
-                                "sent; it may or may not have been delivered - check before "
-                                "sending again") from None
+            raise HandoutsError(
+                f"the connection to {where} dropped after the message was "
+                "sent; it may or may not have been delivered - check before "
+                "sending again"
+            ) from None
         if phase == "connect":
-            raise HandoutsError(f"cannot reach SMTP server {where}: no SMTP greeting "
-                                f"({_reason(exc)}); check HANDOUTS_SMTP_PORT and "
-                                "HANDOUTS_SMTP_SECURITY") from None
+            raise HandoutsError(
+                f"cannot reach SMTP server {where}: no SMTP greeting "
+                f"({_reason(exc)}); check HANDOUTS_SMTP_PORT and "
+                "HANDOUTS_SMTP_SECURITY"
+            ) from None
         if phase == "tls":
             raise HandoutsError(f"TLS with {where} failed: {_reason(exc)}") from None
         raise _Temporary(_reason(exc), dropped=True) from None
@@ -472,17 +532,22 @@ def _attempt(connection: list, config: SmtpConfig, envelope, deadline: Deadline)
         if 400 <= exc.smtp_code < 500:
             raise _Temporary(_reply(exc.smtp_code, exc.smtp_error)) from None
         if phase == "tls":
-            raise HandoutsError(f"TLS with {where} failed "
-                                f"({_reply(exc.smtp_code, exc.smtp_error)})") from None
+            raise HandoutsError(
+                f"TLS with {where} failed ({_reply(exc.smtp_code, exc.smtp_error)})"
+            ) from None
         if phase == "connect":
-            raise HandoutsError(f"SMTP server {where} refused the connection "
-                                f"({_reply(exc.smtp_code, exc.smtp_error)})") from None
+            raise HandoutsError(
+                f"SMTP server {where} refused the connection "
+                f"({_reply(exc.smtp_code, exc.smtp_error)})"
+            ) from None
         raise _refused(exc.smtp_code, exc.smtp_error) from None
     except ssl.SSLError as exc:
         hint = ""
         if config.security == "ssl" and not isinstance(exc, ssl.SSLCertVerificationError):
-            hint = (" (if the server uses STARTTLS, e.g. on port 587, "
-                    "set HANDOUTS_SMTP_SECURITY=starttls)")
+            hint = (
+                " (if the server uses STARTTLS, e.g. on port 587, "
+                "set HANDOUTS_SMTP_SECURITY=starttls)"
+            )
         raise HandoutsError(f"TLS with {where} failed: {_reason(exc)}{hint}") from None
     except smtplib.SMTPException as exc:
         if phase == "login":
@@ -490,28 +555,41 @@ def _attempt(connection: list, config: SmtpConfig, envelope, deadline: Deadline)
         raise HandoutsError(f"sending through {where} failed: {exc}") from None
     except OSError as exc:
         if smtp is not None and smtp.body_sent:
-            raise HandoutsError(f"the connection to {where} dropped after the message was "
-                                "sent; it may or may not have been delivered - check before "
-                                "sending again") from None
+            raise HandoutsError(
+                f"the connection to {where} dropped after the message was "
+                "sent; it may or may not have been delivered - check before "
+                "sending again"
+            ) from None
         if phase == "connect":
             raise HandoutsError(f"cannot reach SMTP server {where}: {_reason(exc)}") from None
         if phase == "tls":
             raise HandoutsError(f"TLS with {where} failed: {_reason(exc)}") from None
-        raise HandoutsError(f"the connection to {where} failed before the message was "
-                            f"sent: {_reason(exc)}") from None
+        raise HandoutsError(
+            f"the connection to {where} failed before the message was sent: {_reason(exc)}"
+        ) from None
 
 
 def _envelope(message: EmailMessage) -> tuple[str, list[str], bytes]:
     senders = message["From"].addresses
-    recipients = [a.addr_spec for name in ("To", "Cc", "Bcc") if message[name] is not None
-                  for a in message[name].addresses]
+    recipients = [
+        a.addr_spec
+        for name in ("To", "Cc", "Bcc")
+        if message[name] is not None
+        for a in message[name].addresses
+    ]
     if len(senders) != 1 or not recipients:
         raise HandoutsError("the message needs one sender and at least one recipient")
     return senders[0].addr_spec, recipients, as_bytes(message)
 
 
-def send(message: EmailMessage, config: SmtpConfig, *, attempts: int = 3, backoff: float = 1.0,
-         sleep=time.sleep) -> None:
+def send(
+    message: EmailMessage,
+    config: SmtpConfig,
+    *,
+    attempts: int = 3,
+    backoff: float = 1.0,
+    sleep=time.sleep,
+) -> None:
     """Deliver once, within config.deadline seconds in all. 4xx refusals before the server took
     the message are retried with backoff while time remains; anything after the message went
     out is never retried (no duplicate emails)."""
@@ -522,12 +600,15 @@ def send(message: EmailMessage, config: SmtpConfig, *, attempts: int = 3, backof
     with Deadline(config.deadline) as deadline:
         for attempt in range(attempts):
             if attempt:
-                assert last is not None         # only a temporary refusal comes back here
+                assert last is not None  # only a temporary refusal comes back here
                 delay = backoff * 2 ** (attempt - 1)
                 if delay >= deadline.remaining():
-                    break               # no time left for another try: report the last refusal
-                log.warning("SMTP delivery failed temporarily (%s); trying again in %.1f s",
-                            last.reply, delay)
+                    break  # no time left for another try: report the last refusal
+                log.warning(
+                    "SMTP delivery failed temporarily (%s); trying again in %.1f s",
+                    last.reply,
+                    delay,
+                )
                 sleep(delay)
             log.debug("SMTP attempt %d to %s (%s)", attempt + 1, config.where, config.security)
             connection: list = []
@@ -553,13 +634,14 @@ def send(message: EmailMessage, config: SmtpConfig, *, attempts: int = 3, backof
                             smtp.close()
                         except Exception:
                             pass
-    assert last is not None                     # every attempt returned, raised or set it
+    assert last is not None  # every attempt returned, raised or set it
     if last.dropped:
-        problem = (f"the connection to {config.where} kept closing before the message was "
-                   f"sent ({last.reply}) after {_count(tried)}")
+        problem = (
+            f"the connection to {config.where} kept closing before the message was "
+            f"sent ({last.reply}) after {_count(tried)}"
+        )
     else:
-        problem = (f"the server is still refusing temporarily ({last.reply}) "
-                   f"after {_count(tried)}")
+        problem = f"the server is still refusing temporarily ({last.reply}) after {_count(tried)}"
     raise _scrub(HandoutsError(problem), config)
 
 
@@ -569,9 +651,13 @@ def _count(attempts: int) -> str:
 
 def _too_slow(config: SmtpConfig, connection: list) -> HandoutsError:
     if any(smtp.body_sent for smtp in connection):
-        return HandoutsError(f"{config.where} did not confirm the message within "
-                             f"{config.deadline:g} s; it may or may not have been delivered - "
-                             "check before sending again")
-    return HandoutsError(f"delivery through {config.where} did not finish within "
-                         f"{config.deadline:g} s (the server answers too slowly); nothing was "
-                         "sent (HANDOUTS_SMTP_TIMEOUT sets the limit)")
+        return HandoutsError(
+            f"{config.where} did not confirm the message within "
+            f"{config.deadline:g} s; it may or may not have been delivered - "
+            "check before sending again"
+        )
+    return HandoutsError(
+        f"delivery through {config.where} did not finish within "
+        f"{config.deadline:g} s (the server answers too slowly); nothing was "
+        "sent (HANDOUTS_SMTP_TIMEOUT sets the limit)"
+    )

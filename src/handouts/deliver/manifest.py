@@ -32,10 +32,12 @@ def read(out_dir: Path) -> dict[str, dict]:
 
 
 def _well_formed(entry) -> bool:
-    return (isinstance(entry, dict)
-            and all(isinstance(entry.get(key), str) for key in ("inputs", "sha256"))
-            and isinstance(entry.get("warnings", []), list)
-            and all(_is_record(record) for record in entry.get("warnings", [])))
+    return (
+        isinstance(entry, dict)
+        and all(isinstance(entry.get(key), str) for key in ("inputs", "sha256"))
+        and isinstance(entry.get("warnings", []), list)
+        and all(_is_record(record) for record in entry.get("warnings", []))
+    )
 
 
 def update(out_dir: Path, generator: str, built: dict[str, dict], removed: list[str]) -> None:
@@ -45,13 +47,15 @@ def update(out_dir: Path, generator: str, built: dict[str, dict], removed: list[
     if not built and not set(removed) & set(read(out_dir)):
         return
     with exclusive(out_dir / LOCK):
-        entries = read(out_dir)          # as it is now, not as it was when this build began
+        entries = read(out_dir)  # as it is now, not as it was when this build began
         for relative in removed:
             entries.pop(relative, None)
         entries.update(built)
         manifest = {"generator": generator, "documents": dict(sorted(entries.items()))}
-        write_atomic(out_dir / MANIFEST,
-                     (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+        write_atomic(
+            out_dir / MANIFEST,
+            (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8"),
+        )
 
 
 # Warnings are stored with paths relative to the content folder (the manifest is the same
@@ -62,12 +66,16 @@ def warning_record(diagnostic: Diagnostic, root: Path) -> dict:
     if mark is not None:
         try:
             relative = os.path.relpath(mark.path, root)
-        except ValueError:               # another drive (Windows)
+        except ValueError:  # another drive (Windows)
             relative = os.pardir
         path = Path(relative).as_posix() if not relative.startswith("..") else mark.path
-    return {"path": path, "line": mark.line if mark else None,
-            "column": mark.column if mark else None, "message": diagnostic.message,
-            "hint": diagnostic.hint}
+    return {
+        "path": path,
+        "line": mark.line if mark else None,
+        "column": mark.column if mark else None,
+        "message": diagnostic.message,
+        "hint": diagnostic.hint,
+    }
 
 
 def warning_from(record: dict, root: Path) -> Diagnostic:
@@ -86,5 +94,8 @@ def _is_record(record) -> bool:
         return False
     if record.get("path") is None:
         return True
-    return (isinstance(record["path"], str) and isinstance(record.get("line"), int)
-            and isinstance(record.get("column"), int))
+    return (
+        isinstance(record["path"], str)
+        and isinstance(record.get("line"), int)
+        and isinstance(record.get("column"), int)
+    )

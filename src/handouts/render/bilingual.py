@@ -31,7 +31,7 @@ def parallel(first, second, block: d.Parallel) -> list[Flowable]:
     width; `narrow` gives the same renderer for a half). In the structure tree the section's
     first language comes first, then the second in a Div with its /Lang."""
     a, b = block.first[0], block.second[0]
-    second.parent = first.parent                    # the same place in the structure tree
+    second.parent = first.parent  # the same place in the structure tree
     if isinstance(a, d.PointsFigure):
         return _figure(first, second, a, b)
     if isinstance(a, (d.Memo, d.FillIn)):
@@ -39,11 +39,14 @@ def parallel(first, second, block: d.Parallel) -> list[Flowable]:
     gap = first.style.page.column_gap
     half = (first.width - gap) / 2
     side_by_side = first.style.page.columns >= 2 and not any(
-        isinstance(x, FULL_WIDTH) for x in (*block.first, *block.second))
+        isinstance(x, FULL_WIDTH) for x in (*block.first, *block.second)
+    )
     if side_by_side and isinstance(a, d.Alert):
         (left, right), beside = figure._apart(first, _sides, first, second, block, half)
-        if max(_height(left, half), _height(right, half)) \
-                <= BOXES_SIDE_BY_SIDE_AT_MOST * first.frame_height:
+        if (
+            max(_height(left, half), _height(right, half))
+            <= BOXES_SIDE_BY_SIDE_AT_MOST * first.frame_height
+        ):
             first.place(beside)
             return [SideBySide(left, right, (half, half), gap)]
         side_by_side = False
@@ -89,21 +92,31 @@ def _figure(first, second, a: d.PointsFigure, b: d.PointsFigure) -> list[Flowabl
     with narrow_b.under(first.element("Div", lang=second.lang)):
         head_b = narrow_b.heading(d.Heading(b.heading))
     heads = SideBySide(head_a, head_b, (half, half), gap)
-    views = tuple(dataclasses.replace(view, caption=_pair(view.caption, other.caption))
-                  for view, other in zip(a.views, b.views))
+    views = tuple(
+        dataclasses.replace(view, caption=_pair(view.caption, other.caption))
+        for view, other in zip(a.views, b.views)
+    )
     # The side labels in both languages ('R / 右'), each in its own font.
     sides = (_pair(a.sides[0], b.sides[0]), _pair(a.sides[1], b.sides[1]))
     both = dataclasses.replace(a, views=views, notes=(), untreated=None, sides=sides)
-    rows = figure._rows(first, both, first.width, {
-        label: _side_parts(first, second, x, y) for label, x, y in zip(sides, a.sides, b.sides)
-        if label != x})
+    rows = figure._rows(
+        first,
+        both,
+        first.width,
+        {
+            label: _side_parts(first, second, x, y)
+            for label, x, y in zip(sides, a.sides, b.sides)
+            if label != x
+        },
+    )
     notes_a = figure._notes(narrow_a, a, half)
     with narrow_b.under(first.element("Div", lang=second.lang)):
         notes_b = figure._notes(narrow_b, b, half)
     notes = SideBySide(notes_a, notes_b, (half, half), gap)
     items = first.element("L")
-    legend = [_legend_row(first, second, items, x, y, a.compact)
-              for x, y in zip(a.legend, b.legend)]
+    legend = [
+        _legend_row(first, second, items, x, y, a.compact) for x, y in zip(a.legend, b.legend)
+    ]
     return [KeepTogether([heads, *rows, notes]), *legend]
 
 
@@ -120,8 +133,9 @@ def _side_parts(first, second, a: str, b: str) -> list:
     return [(a_text, a_style), (" / ", a_style), b_part]
 
 
-def _legend_row(first, second, items, a: d.LegendEntry, b: d.LegendEntry,
-                compact: bool) -> Flowable:
+def _legend_row(
+    first, second, items, a: d.LegendEntry, b: d.LegendEntry, compact: bool
+) -> Flowable:
     """A point's legend entry (an LI of the list `items`): its number (Lbl), then the entry in
     each language (an LBody each, the second with its /Lang), each beside the number as on the
     views (the second number an artifact: read once)."""
@@ -133,8 +147,13 @@ def _legend_row(first, second, items, a: d.LegendEntry, b: d.LegendEntry,
     column = 2 * badge.radius + 5
     gap = first.style.page.column_gap
     half = (first.width - 2 * column - gap) / 2
-    cells = [figure.legend_text(first.narrow(half), a, compact, body_a),
-             figure.legend_text(second.narrow(half), b, compact, body_b)]
-    return first.table([[badge, cells[0], again, cells[1]]], [column, half + gap, column, half],
-                       ("RIGHTPADDING", (1, 0), (1, 0), gap),
-                       ("BOTTOMPADDING", (0, 0), (-1, -1), 1 if compact else 2))
+    cells = [
+        figure.legend_text(first.narrow(half), a, compact, body_a),
+        figure.legend_text(second.narrow(half), b, compact, body_b),
+    ]
+    return first.table(
+        [[badge, cells[0], again, cells[1]]],
+        [column, half + gap, column, half],
+        ("RIGHTPADDING", (1, 0), (1, 0), gap),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1 if compact else 2),
+    )

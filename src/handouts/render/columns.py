@@ -23,7 +23,7 @@ def _fill(flowables: list[Flowable], width: float, height: float):
             _, h = first.wrap(width, height - used - space)
             taken.append(first)
             used += space + h
-            return taken, list(parts[1:]) + flowables[index + 1:], used
+            return taken, list(parts[1:]) + flowables[index + 1 :], used
         return _keep_headings_with_next(taken, flowables[index:], width, used)
     return taken, [], used
 
@@ -39,8 +39,9 @@ def _keep_headings_with_next(taken, rest, width, used):
 
 
 class SideBySide(Flowable):
-    def __init__(self, left: list[Flowable], right: list[Flowable], widths: tuple[float, float],
-                 gap: float):
+    def __init__(
+        self, left: list[Flowable], right: list[Flowable], widths: tuple[float, float], gap: float
+    ):
         super().__init__()
         self.columns = (left, right)
         self.widths, self.gap = widths, gap
@@ -67,7 +68,10 @@ class SideBySide(Flowable):
             # Nothing fits here, or one column could not begin (a box kept whole): the whole
             # block moves to the next page, its two columns side by side.
             return []
-        return [SideBySide(*heads, self.widths, self.gap), SideBySide(*tails, self.widths, self.gap)]
+        return [
+            SideBySide(*heads, self.widths, self.gap),
+            SideBySide(*tails, self.widths, self.gap),
+        ]
 
     def draw(self):
         x = 0.0

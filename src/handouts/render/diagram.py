@@ -33,12 +33,12 @@ from handouts.render.widgets import badge_radius, draw_badge, draw_diamond
 class ViewPlacement:
     view: View
     art: ViewArt
-    left: float              # x of the SVG origin on the page
-    bottom: float            # y of the SVG's bottom edge (viewBox) on the page
-    scale: float             # points per SVG unit
-    caption_x: float         # centre of the caption
-    markers: list            # (Marker, dot (x, y), badge (x, y) or None)
-    sides: list              # (label, x, y) of the R / L labels
+    left: float  # x of the SVG origin on the page
+    bottom: float  # y of the SVG's bottom edge (viewBox) on the page
+    scale: float  # points per SVG unit
+    caption_x: float  # centre of the caption
+    markers: list  # (Marker, dot (x, y), badge (x, y) or None)
+    sides: list  # (label, x, y) of the R / L labels
 
 
 class DiagramRow(Flowable):
@@ -47,18 +47,26 @@ class DiagramRow(Flowable):
     Badges may sit anywhere in the row clear of every drawing's landmarks and of the other
     drawings, so views need only a badge's width between them."""
 
-    elastic = 1              # grows first
+    elastic = 1  # grows first
 
-    def __init__(self, views: tuple[View, ...], style: Style, caption: TextStyle,
-                 number: TextStyle, side: TextStyle, sides: tuple[str, str],
-                 figures: tuple[Element, ...] | None = None, side_texts: dict | None = None):
+    def __init__(
+        self,
+        views: tuple[View, ...],
+        style: Style,
+        caption: TextStyle,
+        number: TextStyle,
+        side: TextStyle,
+        sides: tuple[str, str],
+        figures: tuple[Element, ...] | None = None,
+        side_texts: dict | None = None,
+    ):
         super().__init__()
         # R / L labels drawn otherwise than in `side`: label -> its (text, style) parts (with
         # furigana: a text with placeholders in a RubyStyle; a bilingual page: 'R / 右', each
         # language in its own font)
         self.side_texts = side_texts or {}
         self.views, self.style, self.d = views, style, style.diagram
-        self.figures = figures or (None,) * len(views)     # a Figure element per view
+        self.figures = figures or (None,) * len(views)  # a Figure element per view
         self.caption, self.number, self.side, self.side_labels = caption, number, side, sides
         self.arts = [view_art(view.svg) for view in views]
         self.radius = badge_radius(number.size)
@@ -70,8 +78,13 @@ class DiagramRow(Flowable):
         # R / L labels centred on the drawing's top edge reach above the row: keep them clear
         # of a heading above, with their furigana.
         self.spaceBefore = side.size * 0.5 + max(
-            (getattr(style, "above", 0.0) for parts in self.side_texts.values()
-             for _, style in parts), default=0.0)
+            (
+                getattr(style, "above", 0.0)
+                for parts in self.side_texts.values()
+                for _, style in parts
+            ),
+            default=0.0,
+        )
 
     # -- sizes -------------------------------------------------------------------------------
     def _factor(self, view: View) -> float:
@@ -79,8 +92,10 @@ class DiagramRow(Flowable):
 
     def _widths(self, height: float) -> list[float]:
         """Printed width of each drawing (its silhouette) when the leg views are `height`."""
-        return [(art.box[2] - art.box[0]) * height * self._factor(view)
-                / (art.box[3] - art.box[1]) for view, art in zip(self.views, self.arts)]
+        return [
+            (art.box[2] - art.box[0]) * height * self._factor(view) / (art.box[3] - art.box[1])
+            for view, art in zip(self.views, self.arts)
+        ]
 
     def _fixed(self) -> float:
         return 2 * self.margin + self.spacing * (len(self.views) - 1)
@@ -110,13 +125,16 @@ class DiagramRow(Flowable):
     def wrap(self, avail_width, avail_height):
         self.avail_width = avail_width
         self.width = avail_width
-        self.view_height = max(min(self.view_height, self.height_for(avail_width)),
-                               self.d.min_height)
+        self.view_height = max(
+            min(self.view_height, self.height_for(avail_width)), self.d.min_height
+        )
         widths = self._widths(self.view_height)
         # Room the row does not need spreads the views apart (captions and badges get it).
         self.spread = (avail_width - self.width_at(self.view_height)) / (len(self.views) + 1)
-        self.captions = [_caption(v.caption, self.caption, room)
-                         for v, room in zip(self.views, self._caption_rooms(widths))]
+        self.captions = [
+            _caption(v.caption, self.caption, room)
+            for v, room in zip(self.views, self._caption_rooms(widths))
+        ]
         self.caption_height = max(len(lines) for lines in self.captions) * self.caption.leading
         self.height = self.view_height + 2 + self.caption_height
         return avail_width, self.height
@@ -132,10 +150,26 @@ class DiagramRow(Flowable):
         gap = self.caption.size * 0.6
         rooms = []
         for i, centre in enumerate(centres):
-            left = centre if i == 0 else (
-                centre - centres[i - 1] - min(halves[i - 1], (centre - centres[i - 1]) / 2) - gap)
-            right = self.width - centre if i == len(centres) - 1 else (
-                centres[i + 1] - centre - min(halves[i + 1], (centres[i + 1] - centre) / 2) - gap)
+            left = (
+                centre
+                if i == 0
+                else (
+                    centre
+                    - centres[i - 1]
+                    - min(halves[i - 1], (centre - centres[i - 1]) / 2)
+                    - gap
+                )
+            )
+            right = (
+                self.width - centre
+                if i == len(centres) - 1
+                else (
+                    centres[i + 1]
+                    - centre
+                    - min(halves[i + 1], (centres[i + 1] - centre) / 2)
+                    - gap
+                )
+            )
             rooms.append(2 * max(min(left, right), 0) or widths[i])
         return rooms
 
@@ -151,24 +185,37 @@ class DiagramRow(Flowable):
             # Origins of the SVG's own coordinates, so that the silhouette fills the frame.
             frames.append((x - x0 * scale, floor - (art.height - y1) * scale, scale))
             x += width + self.spacing + self.spread
-        key = (tuple((str(v.svg), tuple((m.number, m.x, m.y) for m in v.markers))
-                     for v in self.views),
-               tuple((round(left, 3), round(b, 3), round(s, 6)) for left, b, s in frames),
-               round(self.width, 3), round(self.caption_height, 3), round(self.height, 3),
-               self.radius, self.d.dot, self.d.clearance, self.side.size,
-               tuple((label, self._side_width(label)) for label in self.side_labels))
+        key = (
+            tuple((str(v.svg), tuple((m.number, m.x, m.y) for m in v.markers)) for v in self.views),
+            tuple((round(left, 3), round(b, 3), round(s, 6)) for left, b, s in frames),
+            round(self.width, 3),
+            round(self.caption_height, 3),
+            round(self.height, 3),
+            self.radius,
+            self.d.dot,
+            self.d.clearance,
+            self.side.size,
+            tuple((label, self._side_width(label)) for label in self.side_labels),
+        )
         # Only a generic row is kept in the cache: a personal one tells which points were treated.
         generic = all(m.emphasis == "normal" for v in self.views for m in v.markers)
         badges, sides = layoutcache.row_layout(key, _row_layout) if generic else _row_layout(key)
         result = []
         for index, (view, art, (left, bottom, scale)) in enumerate(
-                zip(self.views, self.arts, frames)):
-            markers = [(m, (left + m.x * scale, bottom + (art.height - m.y) * scale),
-                        badges.get((index, m.number)) if m.number else None)
-                       for m in view.markers]
+            zip(self.views, self.arts, frames)
+        ):
+            markers = [
+                (
+                    m,
+                    (left + m.x * scale, bottom + (art.height - m.y) * scale),
+                    badges.get((index, m.number)) if m.number else None,
+                )
+                for m in view.markers
+            ]
             centre = left + (art.box[0] + art.box[2]) / 2 * scale
-            result.append(ViewPlacement(view, art, left, bottom, scale, centre, markers,
-                                        sides[index]))
+            result.append(
+                ViewPlacement(view, art, left, bottom, scale, centre, markers, sides[index])
+            )
         return result
 
     def _side_parts(self, label: str) -> list:
@@ -181,7 +228,7 @@ class DiagramRow(Flowable):
     def draw(self):
         canvas, d = self.canv, self.d
         if getattr(canvas, "draft", False):
-            return              # the draft layout needs sizes only, not the drawing
+            return  # the draft layout needs sizes only, not the drawing
         widths = {"outline": d.outline, "detail": d.detail, "bone": d.bone}
         marking = Marking(canvas)
         for place, caption, figure in zip(self.placements(), self.captions, self.figures):
@@ -205,12 +252,24 @@ class DiagramRow(Flowable):
                     x += style.draw(canvas, x, ly - self.side.size * 0.36, text)
             for index, line in enumerate(caption):
                 width = sum(p.width for p in line.pieces) + sum(
-                    p.style.width(" ") for i, p in enumerate(line.pieces) if i and p.space)
+                    p.style.width(" ") for i, p in enumerate(line.pieces) if i and p.space
+                )
                 top = self.caption_height - index * self.caption.leading
-                draw_line(canvas, line, place.caption_x - width / 2, self.caption.baseline(top),
-                          self.caption.rules)
-        self._markers([(*m, figure) for place, figure in zip(self.placements(), self.figures)
-                       for m in place.markers], marking)
+                draw_line(
+                    canvas,
+                    line,
+                    place.caption_x - width / 2,
+                    self.caption.baseline(top),
+                    self.caption.rules,
+                )
+        self._markers(
+            [
+                (*m, figure)
+                for place, figure in zip(self.placements(), self.figures)
+                for m in place.markers
+            ],
+            marking,
+        )
         marking.end()
 
     def _markers(self, markers, marking: Marking):
@@ -228,12 +287,12 @@ class DiagramRow(Flowable):
         for marker, (px, py), _, _ in markers:
             if marker.number and d.dot_halo:
                 canvas.circle(px, py, d.dot + d.dot_halo, stroke=0, fill=1)
-        marking.end()                     # the tests' marks wrap the tagged content
+        marking.end()  # the tests' marks wrap the tagged content
         for marker, (px, py), badge, figure in markers:
             if not marker.number:
                 continue
             canvas.addLiteral(f"/Leader <</N {marker.number}>> BDC")
-            marking.switch(LAYOUT)        # the leader line is decoration; the dot, the figure's
+            marking.switch(LAYOUT)  # the leader line is decoration; the dot, the figure's
             canvas.setStrokeColor(black)
             canvas.setFillColor(black)
             canvas.setLineWidth(d.leader)
@@ -248,8 +307,15 @@ class DiagramRow(Flowable):
                 canvas.addLiteral(f"/Badge <</N {marker.number}>> BDC")
                 marking.switch(figure)
                 badge_x, badge_y = badge
-                draw_badge(canvas, badge_x, badge_y, marker.number, self.number, filled,
-                           d.badge_stroke_treated if filled else d.badge_stroke)
+                draw_badge(
+                    canvas,
+                    badge_x,
+                    badge_y,
+                    marker.number,
+                    self.number,
+                    filled,
+                    d.badge_stroke_treated if filled else d.badge_stroke,
+                )
                 marking.end()
                 canvas.addLiteral("EMC")
 
@@ -261,8 +327,9 @@ def _caption(text: str, style: TextStyle, width: float):
     lines = captions.get(key)
     if lines is None:
         rules = style.rules
-        lines = captions[key] = fill(pieces_of([(text, style, False)], rules, measure),
-                                     width, rules, measure, style.size)
+        lines = captions[key] = fill(
+            pieces_of([(text, style, False)], rules, measure), width, rules, measure, style.size
+        )
     return lines
 
 
@@ -282,8 +349,11 @@ def _row_layout(key):
 
         centres.append(left + (art.box[0] + art.box[2]) / 2 * scale)
         sides.append([])
-        outline = [seg for poly in art.body
-                   for seg in zip([to_page(p) for p in poly], [to_page(p) for p in poly[1:] + poly[:1]])]
+        outline = [
+            seg
+            for poly in art.body
+            for seg in zip([to_page(p) for p in poly], [to_page(p) for p in poly[1:] + poly[:1]])
+        ]
         centre = centres[-1]
         for which, anchor in art.sides:
             label, label_width = names.get(which, ("", 0.0))
@@ -315,14 +385,21 @@ def _row_layout(key):
             dots.append(to_page((mx, my)))
             if number:
                 numbered.append(((index, number), (index, to_page((mx, my)))))
-    scene = leaders.Scene(slot=(0.0, floor, width, ceiling), dots=tuple(dots),
-                          walls=tuple(walls), lines=tuple(lines), boxes=tuple(boxes),
-                          body=tuple(bodies), centres=tuple(centres))
+    scene = leaders.Scene(
+        slot=(0.0, floor, width, ceiling),
+        dots=tuple(dots),
+        walls=tuple(walls),
+        lines=tuple(lines),
+        boxes=tuple(boxes),
+        body=tuple(bodies),
+        centres=tuple(centres),
+    )
     badges = leaders.place([point for _, point in numbered], scene, radius, dot, clearance)
     if badges is None:
         names = ", ".join(Path(svg).stem for svg, _ in views)
         raise HandoutsError(
             f"views {names}: the points cannot be numbered legibly at this size (badges would "
             "overlap each other, the leader lines or the landmarks); show fewer points per "
-            "view or give the views more room")
+            "view or give the views more room"
+        )
     return {key: badge for (key, _), badge in zip(numbered, badges)}, sides

@@ -51,9 +51,10 @@ def flowables(r, b: d.PointsFigure) -> list[Flowable]:
         if all(row.fits(views_width) for row in rows) and len(rows) == 1:
             items, listed = _apart(r, _legend, r, b, legend_width, compact=True)
             notes, said = _apart(r, _notes, r, b, legend_width)
-            r.place(figures, listed, said)            # the legend and notes beside the views
-            table = SideBySide(rows, [*items, *notes], (views_width, legend_width),
-                               r.style.page.column_gap)
+            r.place(figures, listed, said)  # the legend and notes beside the views
+            table = SideBySide(
+                rows, [*items, *notes], (views_width, legend_width), r.style.page.column_gap
+            )
             # The views' R / L labels reach above them (a column drops its first space).
             table.spaceBefore = rows[0].getSpaceBefore()
             return [*beside, KeepTogether([*head, table])]
@@ -66,8 +67,12 @@ def flowables(r, b: d.PointsFigure) -> list[Flowable]:
     legend, listed = _apart(r, _legend, r, b, r.width, compact=False)
     notes, said = _apart(r, _notes, r, b)
     gap = r.style.page.column_gap
-    if beside and r.style.page.columns >= 2 and len(rows) == 1 and rows[0].fits(
-            r.width * BESIDE_VIEWS_AT_MOST):
+    if (
+        beside
+        and r.style.page.columns >= 2
+        and len(rows) == 1
+        and rows[0].fits(r.width * BESIDE_VIEWS_AT_MOST)
+    ):
         # Narrow views leave room: the companion blocks (self-care) stand to their left.
         views_width = max(r.width * 0.5, rows[0].width_at(diagram.min_height) + gap)
         row, figures = _apart(r, _rows, r, b, views_width)
@@ -85,7 +90,7 @@ def flowables(r, b: d.PointsFigure) -> list[Flowable]:
     if _height(r, [*head, *rows]) <= r.frame_height:
         r.place(figures, said, listed)
         for part in legend:
-            part.within_figure = True      # nothing floats in between the entries
+            part.within_figure = True  # nothing floats in between the entries
         return [*beside, _Views([*head, *rows]), *notes, *legend]
     groups = _by_rows(r, b, head)
     r.place(said)
@@ -100,8 +105,9 @@ def _apart(r, make, *args, **kwargs):
 
 
 def _height(r, parts: list[Flowable]) -> float:
-    return sum(p.wrap(r.width, r.frame_height)[1] + p.getSpaceBefore() + p.getSpaceAfter()
-               for p in parts)
+    return sum(
+        p.wrap(r.width, r.frame_height)[1] + p.getSpaceBefore() + p.getSpaceAfter() for p in parts
+    )
 
 
 def _by_rows(r, b: d.PointsFigure, head: list[Flowable]) -> list[Flowable]:
@@ -110,9 +116,16 @@ def _by_rows(r, b: d.PointsFigure, head: list[Flowable]) -> list[Flowable]:
 
     def group(views: list[d.View], lead: list[Flowable]) -> list[Flowable]:
         numbers = {m.number for v in views for m in v.markers if m.number}
-        own = d.PointsFigure(b.heading, tuple(views), tuple(e for e in b.legend
-                                                           if e.number in numbers),
-                             b.notes, b.compact, (), b.untreated, b.sides)
+        own = d.PointsFigure(
+            b.heading,
+            tuple(views),
+            tuple(e for e in b.legend if e.number in numbers),
+            b.notes,
+            b.compact,
+            (),
+            b.untreated,
+            b.sides,
+        )
         return [*lead, *_rows(r, own, r.width), *_legend(r, own, r.width, compact=False)]
 
     groups: list[list[d.View]] = []
@@ -128,7 +141,7 @@ def _by_rows(r, b: d.PointsFigure, head: list[Flowable]) -> list[Flowable]:
     result: list[Flowable] = []
     for index, views in enumerate(groups):
         kept = _Views(group(views, head if index == 0 else []))
-        kept.within_figure = index > 0        # nothing floats in between the groups
+        kept.within_figure = index > 0  # nothing floats in between the groups
         result.append(kept)
     return result
 
@@ -139,26 +152,36 @@ def _rows(r, b: d.PointsFigure, width: float, sides: dict | None = None) -> list
     s = r.s
     caption, views = s.caption, b.views
     readings, share, fonts = readings_of(r.doc)
-    if readings is not None:          # furigana over the captions and R/L labels too
-        texts, caption = ruby_texts(readings, [v.caption for v in b.views], s.caption, share,
-                                    fonts)
+    if readings is not None:  # furigana over the captions and R/L labels too
+        texts, caption = ruby_texts(readings, [v.caption for v in b.views], s.caption, share, fonts)
         views = tuple(dataclasses.replace(v, caption=t) for v, t in zip(b.views, texts))
         if sides is None:
             labels, side = ruby_texts(readings, b.sides, s.side, share, fonts)
             sides = {label: [(text, side)] for label, text in zip(b.sides, labels)}
     rows: list[list[d.View]] = [[]]
     for view in views:
-        trial = DiagramRow((*rows[-1], view), r.style, caption, s.number, s.side, b.sides,
-                           side_texts=sides)
+        trial = DiagramRow(
+            (*rows[-1], view), r.style, caption, s.number, s.side, b.sides, side_texts=sides
+        )
         if rows[-1] and not trial.fits(width):
             rows.append([view])
         else:
             rows[-1].append(view)
     alts = {id(v): o.alt or o.caption for v, o in zip(views, b.views)}
-    return [DiagramRow(tuple(row), r.style, caption, s.number, s.side, b.sides,
-                       tuple(r.element("Figure", alt=alts[id(view)]) for view in row),
-                       side_texts=sides)
-            for row in rows if row]
+    return [
+        DiagramRow(
+            tuple(row),
+            r.style,
+            caption,
+            s.number,
+            s.side,
+            b.sides,
+            tuple(r.element("Figure", alt=alts[id(view)]) for view in row),
+            side_texts=sides,
+        )
+        for row in rows
+        if row
+    ]
 
 
 def _legend_grid(r, b: d.PointsFigure) -> list[Flowable]:
@@ -170,7 +193,7 @@ def _legend_grid(r, b: d.PointsFigure) -> list[Flowable]:
     share = (r.width - gap * (columns - 1)) / columns
     entries = _legend(r, b, share, compact=True)
     per_column = -(-len(entries) // columns)
-    grid = [entries[i:i + per_column] for i in range(0, len(entries), per_column)]
+    grid = [entries[i : i + per_column] for i in range(0, len(entries), per_column)]
     return [Columns(grid, share, gap)] if columns > 1 else grid[0]
 
 
@@ -185,11 +208,21 @@ def _notes(r, b: d.PointsFigure, width: float | None = None) -> list[Flowable]:
     if b.untreated:
         diagram = r.style.diagram
         box = 2 * badge_radius(r.s.number.size) + 2
-        mark = Diamond(diagram.untreated, diagram.untreated_stroke,
-                       Color(*r.style.colors.untreated), r.s.muted, box)
+        mark = Diamond(
+            diagram.untreated,
+            diagram.untreated_stroke,
+            Color(*r.style.colors.untreated),
+            r.s.muted,
+            box,
+        )
         width = width or r.width
-        notes.append(r.table([[mark, r.tb(b.untreated, "muted")]], [box + 5, width - box - 5],
-                             ("BOTTOMPADDING", (0, 0), (-1, -1), 3)))
+        notes.append(
+            r.table(
+                [[mark, r.tb(b.untreated, "muted")]],
+                [box + 5, width - box - 5],
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            )
+        )
     return notes
 
 
@@ -201,9 +234,13 @@ def _legend(r, b: d.PointsFigure, width: float, compact: bool) -> list[Flowable]
         label, body = item.add("Lbl"), item.add("LBody")
         badge = legend_badge(r, e, label)
         column = 2 * badge.radius + 5
-        entries.append(r.table([[badge, legend_text(r, e, compact, body)]],
-                               [column, width - column],
-                               ("BOTTOMPADDING", (0, 0), (-1, -1), 1 if compact else 2)))
+        entries.append(
+            r.table(
+                [[badge, legend_text(r, e, compact, body)]],
+                [column, width - column],
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1 if compact else 2),
+            )
+        )
     return entries
 
 
@@ -211,9 +248,15 @@ def legend_badge(r, e: d.LegendEntry, label, repeated: bool = False) -> Badge:
     """The numbered circle of a legend entry, as on the views; `label`: its Lbl element
     (`repeated`: the same number again beside the entry in another language, an artifact)."""
     filled, diagram = e.emphasis == "highlight", r.style.diagram
-    return Badge(e.number, r.s.number, filled,
-                 diagram.badge_stroke_treated if filled else diagram.badge_stroke, r.s.body,
-                 label, repeated)
+    return Badge(
+        e.number,
+        r.s.number,
+        filled,
+        diagram.badge_stroke_treated if filled else diagram.badge_stroke,
+        r.s.body,
+        label,
+        repeated,
+    )
 
 
 def legend_text(r, e: d.LegendEntry, compact: bool, body) -> TextBlock:
@@ -226,17 +269,20 @@ def legend_text(r, e: d.LegendEntry, compact: bool, body) -> TextBlock:
     if e.reading:
         # Name then reading, read once each: a Ruby (the brackets are its RP parts).
         name, opening, reading, closing = ruby()
-        marks = [[(f"{e.code}\u00a0\u00a0", None), (e.name, name)],
-                 [("（", opening), (e.reading, reading), ("）", closing)]]
+        marks = [
+            [(f"{e.code}\u00a0\u00a0", None), (e.name, name)],
+            [("（", opening), (e.reading, reading), ("）", closing)],
+        ]
         spans.append((f"（{e.reading}）", strong, True))
     if not compact:
         # Where, then why, as one paragraph after the bold name: two short sentences
         # (each in its own language's typography if one fell back).
         texts = [t for t in (e.location, e.why) if t]
         for index, text in enumerate(texts):
-            mixed = any(isinstance(t, d.Fallback) for t in texts[max(index - 1, 0):index + 1])
+            mixed = any(isinstance(t, d.Fallback) for t in texts[max(index - 1, 0) : index + 1])
             if index == 0 or r.joiner or mixed:
                 spans.append((" ", s.body, False))
             spans += r.spans(text, "body")
-    return TextBlock(spans, s.body,
-                     tags=TextTags(body, marks=marks + [None] * (len(spans) - len(marks))))
+    return TextBlock(
+        spans, s.body, tags=TextTags(body, marks=marks + [None] * (len(spans) - len(marks)))
+    )

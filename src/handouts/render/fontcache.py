@@ -37,12 +37,11 @@ from handouts import __version__, cache
 from handouts.content.fontfiles import fingerprint
 
 KIND = "fonts"
-NOT_STORED = ("_ttf_data", "filename", "_pdfScale")   # the file's bytes and path; a function
+NOT_STORED = ("_ttf_data", "filename", "_pdfScale")  # the file's bytes and path; a function
 # Restored on first use: glyphToChar only serves shaping (uharfbuzz), hmetrics and glyphPos only
 # subsetting. Building these 40,000 Python objects up front would cost a cold start ~5 ms a font.
 LAZY = ("glyphToChar", "hmetrics", "glyphPos")
-REQUIRED = ("name", "ascent", "descent", "unitsPerEm", "charToGlyph", "charWidths", "table",
-            *LAZY)
+REQUIRED = ("name", "ascent", "descent", "unitsPerEm", "charToGlyph", "charWidths", "table", *LAZY)
 
 
 def load_font(name: str, path: Path) -> TTFont:
@@ -60,14 +59,14 @@ def load_face(path: Path) -> TTFontFace:
         try:
             return restore(cache.unpack(entry), data, path)
         except ValueError:
-            pass                             # not what this module writes: parse again
-    source = io.BytesIO(data)                # parse exactly the bytes that were hashed
+            pass  # not what this module writes: parse again
+    source = io.BytesIO(data)  # parse exactly the bytes that were hashed
     source.name = str(path)
     face = TTFontFace(source)
     try:
         cache.store(KIND, entry_name(path), key, cache.pack(state(face)))
     except cache.Unpackable:
-        pass   # reportlab keeps something new: parse every time (test_fontcache fails loudly)
+        pass  # reportlab keeps something new: parse every time (test_fontcache fails loudly)
     return face
 
 
@@ -84,15 +83,21 @@ def _code_digest() -> str:
     for module in (__file__, cache.__file__):
         try:
             digest.update(Path(module).read_bytes())
-        except OSError:                      # e.g. run from a zip: the version still counts
+        except OSError:  # e.g. run from a zip: the version still counts
             digest.update(module.encode())
     return digest.hexdigest()
 
 
 def cache_key(path: Path, data: bytes) -> str:
-    parts = [_code_digest(), __version__, reportlab.Version, path.name,
-             rl_config.allowTTFSubsetting, getattr(rl_config, "autoGenerateMissingTTFName", None),
-             fingerprint(data, str(path))]
+    parts = [
+        _code_digest(),
+        __version__,
+        reportlab.Version,
+        path.name,
+        rl_config.allowTTFSubsetting,
+        getattr(rl_config, "autoGenerateMissingTTFName", None),
+        fingerprint(data, str(path)),
+    ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
@@ -118,9 +123,9 @@ class RestoredFace(TTFontFace):
     only the glyphs it embeds: reportlab's makeSubset slices the 4 MB glyf table out of the
     file for every 256 characters, and each such copy costs a fresh process ~3 ms."""
 
-    plain_glyf = False      # set if reportlab ever uses the table in a way TableWindow does not
+    plain_glyf = False  # set if reportlab ever uses the table in a way TableWindow does not
 
-    def __getattr__(self, attribute):           # only called for attributes not yet set
+    def __getattr__(self, attribute):  # only called for attributes not yet set
         packed = self.__dict__.get("_packed", {})
         if attribute not in packed:
             raise AttributeError(attribute)
@@ -143,7 +148,7 @@ class RestoredFace(TTFontFace):
         except (TypeError, AttributeError, IndexError):
             if self.plain_glyf:
                 raise
-            self.plain_glyf = True              # and test_fontcache fails: see to it
+            self.plain_glyf = True  # and test_fontcache fails: see to it
             return TTFontFace.makeSubset(self, subset)
 
 
@@ -161,7 +166,7 @@ class TableWindow:
             start, stop, step = index.indices(self._length)
             if step != 1:
                 raise IndexError("TableWindow slices have a step of 1")
-            return self._data[self._offset + start:self._offset + max(start, stop)]
+            return self._data[self._offset + start : self._offset + max(start, stop)]
         if not -self._length <= index < self._length:
             raise IndexError("index out of range")
         return self._data[self._offset + index % self._length]
@@ -174,21 +179,23 @@ def restore(stored, data: bytes, path: Path) -> TTFontFace:
     attributes, names, lazy = stored["attributes"], stored["names"], stored["lazy"]
     if not all(isinstance(part, dict) for part in (attributes, names, lazy)):
         raise ValueError("not a stored face")
-    if any(attribute not in attributes and attribute not in names and attribute not in lazy
-           for attribute in REQUIRED):
+    if any(
+        attribute not in attributes and attribute not in names and attribute not in lazy
+        for attribute in REQUIRED
+    ):
         raise ValueError("stored face lacks parsed data")
     if not all(type(value) is bytes for value in lazy.values()):
         raise ValueError("not a stored face")
     face = RestoredFace.__new__(RestoredFace)
     vars(face).update(attributes)
-    face._packed = dict(lazy)                   # type: ignore[attr-defined]  # (*)
+    face._packed = dict(lazy)  # type: ignore[attr-defined]  # (*)
     for attribute, (raw, text) in names.items():
         value = bytes.__new__(TTFNameBytes, raw)
         value.ustr = text
         setattr(face, attribute, value)
-    face._ttf_data = data                       # type: ignore[attr-defined]  # (*)
+    face._ttf_data = data  # type: ignore[attr-defined]  # (*)
     face.filename = str(path)
-    face._pdfScale = _scale(face.unitsPerEm)    # type: ignore[attr-defined]  # (*)
+    face._pdfScale = _scale(face.unitsPerEm)  # type: ignore[attr-defined]  # (*)
     # (*) reportlab's private attributes, set as its own parser sets them: not in its stub.
     return face
 
@@ -208,6 +215,6 @@ def make_font(name: str, face: TTFontFace) -> TTFont:
     font.face = face
     font.encoding = TTEncoding()
     font.state = WeakKeyDictionary()
-    font._asciiReadable = rl_config.ttfAsciiReadable   # type: ignore[attr-defined]  # private
+    font._asciiReadable = rl_config.ttfAsciiReadable  # type: ignore[attr-defined]  # private
     font.shapable = not any(fnmatch(name, glob) for glob in rl_config.unShapedFontGlob or ())
     return font

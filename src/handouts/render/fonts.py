@@ -16,7 +16,7 @@ from handouts.render.fontcache import load_font
 class FontPair:
     regular: str
     bold: str
-    ascent: float   # fraction of the font size above the baseline
+    ascent: float  # fraction of the font size above the baseline
     descent: float  # fraction below (positive)
 
     def name(self, bold: bool = False) -> str:
@@ -28,7 +28,7 @@ class FontPair:
 
 def family(name: str) -> FontPair:
     """Load a family's regular and bold TrueType files (subset and embedded in every PDF)."""
-    return _family(str(name))   # a str subclass (content Text) would miss the cache
+    return _family(str(name))  # a str subclass (content Text) would miss the cache
 
 
 @functools.cache
@@ -39,7 +39,8 @@ def _family(name: str) -> FontPair:
         fonts.append(load_font(font_name, font_path(name, weight)))
         pdfmetrics.registerFont(fonts[-1])
         names.append(font_name)
-    pdfmetrics.registerFontFamily(name, normal=names[0], bold=names[1],
-                                  italic=names[0], boldItalic=names[1])
+    pdfmetrics.registerFontFamily(
+        name, normal=names[0], bold=names[1], italic=names[0], boldItalic=names[1]
+    )
     face = fonts[0].face
     return FontPair(names[0], names[1], face.ascent / 1000, -face.descent / 1000)

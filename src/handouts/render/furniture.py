@@ -33,14 +33,14 @@ from handouts.render.text import TextStyle, draw_line, draw_owned_line, measure
 class Footer:
     """The footer, laid out once per document."""
 
-    lines: list              # (TextStyle, Line, index of its text in FOOTER_TEXTS)
+    lines: list  # (TextStyle, Line, index of its text in FOOTER_TEXTS)
     height: float
-    codes: list              # (payload, caption lines, centre x, index in document.Footer.codes)
+    codes: list  # (payload, caption lines, centre x, index in document.Footer.codes)
     qr_bottom: float
-    pad: float = 0.0         # between the rule and the text: furigana keep clear of the rule
+    pad: float = 0.0  # between the rule and the text: furigana keep clear of the rule
 
 
-FOOTER_TEXTS = ("phone", "hours", "address", "email", "reviewed")     # document.Footer fields
+FOOTER_TEXTS = ("phone", "hours", "address", "email", "reviewed")  # document.Footer fields
 
 
 @dataclass
@@ -48,9 +48,9 @@ class Contact:
     """The structure elements of the header's and footer's content: the clinic's name on the
     first page (read first), its details and codes on the last (read last)."""
 
-    name: Element            # a P
-    texts: list              # a P per FOOTER_TEXTS entry
-    links: list              # (Link, Figure, Span of the caption) per code
+    name: Element  # a P
+    texts: list  # a P per FOOTER_TEXTS entry
+    links: list  # (Link, Figure, Span of the caption) per code
 
 
 def declare(parent: Element, doc: d.Document, name: Element) -> Contact:
@@ -71,8 +71,10 @@ def layout_footer(doc: d.Document, styles, style: Style, second=None) -> Footer:
     """The lower of two layouts: captions on one line each, or captions wrapped to the width
     of their code (which leaves the text beside the codes more room). `second`: a bilingual
     edition's second language's text styles (its texts are set in its own font)."""
-    return min((_layout(doc, styles, style, wrap, second) for wrap in (False, True)),
-               key=lambda footer: footer.height)
+    return min(
+        (_layout(doc, styles, style, wrap, second) for wrap in (False, True)),
+        key=lambda footer: footer.height,
+    )
 
 
 # The text style of each footer text (FOOTER_TEXTS order).
@@ -94,8 +96,7 @@ def _layout(doc: d.Document, styles, style: Style, wrap_captions: bool, second=N
         codes.append((payload, lines, right - width / 2, width, index))
         right -= width + foot.qr_gap
     block_left = min(centre - width / 2 for _, _, centre, width, _ in codes)
-    captions = max(len(lines) * _style_of(lines, caption).leading
-                   for _, lines, _, _, _ in codes)
+    captions = max(len(lines) * _style_of(lines, caption).leading for _, lines, _, _, _ in codes)
     # Each code sits a quiet zone below the rule, its caption under it.
     qr_height = foot.quiet_zone + foot.qr_size + foot.caption_gap + captions
     # The text ends `text_gap` before the codes; a text that starts `text_gap` below their
@@ -109,22 +110,33 @@ def _layout(doc: d.Document, styles, style: Style, wrap_captions: bool, second=N
     text_height = foot.rule + pad
     for index, (name, style_name) in enumerate(zip(FOOTER_TEXTS, TEXT_STYLES)):
         first = getattr(f.first, name) if f.first is not None else None
-        spans = _both(doc, first, getattr(f, name), style_name, styles, second,
-                      name == "phone")
+        spans = _both(doc, first, getattr(f, name), style_name, styles, second, name == "phone")
         if spans:
-            below = text_height >= qr_height + foot.text_gap     # clear of the captions
+            below = text_height >= qr_height + foot.text_gap  # clear of the captions
             wrapped = _lines(spans, whole if below else beside)
             for line in wrapped:
                 line_style = _style_of([line], styles[style_name])
                 lines.append((line_style, line, index))
                 text_height += line_style.leading
     height = max(text_height, qr_height)
-    return Footer(lines, height, [(p, lines_, centre, i) for p, lines_, centre, _, i in codes],
-                  page.margin_bottom + height - foot.quiet_zone - foot.qr_size, pad)
+    return Footer(
+        lines,
+        height,
+        [(p, lines_, centre, i) for p, lines_, centre, _, i in codes],
+        page.margin_bottom + height - foot.quiet_zone - foot.qr_size,
+        pad,
+    )
 
 
-def _both(doc: d.Document, first: str | None, text: str | None, style_name: str, styles,
-          second, shared_end: bool = False) -> list:
+def _both(
+    doc: d.Document,
+    first: str | None,
+    text: str | None,
+    style_name: str,
+    styles,
+    second,
+    shared_end: bool = False,
+) -> list:
     """The spans of a footer text: in the document's language, or (a bilingual edition) the
     first language's text, a slash, then the second's, each in its language's font (a text
     both write alike once). `shared_end`: the words both texts end with are said once (the
@@ -136,8 +148,8 @@ def _both(doc: d.Document, first: str | None, text: str | None, style_name: str,
     a, b = styles[style_name], second[style_name]
     if shared_end:
         end = _common_end(first, text)
-        if end and first[:-len(end)].strip() and text[:-len(end)].strip():
-            first = first[:-len(end)].rstrip()
+        if end and first[: -len(end)].strip() and text[: -len(end)].strip():
+            first = first[: -len(end)].rstrip()
     return [_marked(doc, doc.lang, first, a), _marked(doc, doc.second, text, b)]
 
 
@@ -146,8 +158,8 @@ def _common_end(a: str, b: str) -> str:
     size = 0
     while size < min(len(a), len(b)) and a[-1 - size] == b[-1 - size]:
         size += 1
-    end = a[len(a) - size:]
-    return end[end.index(" "):] if " " in end else ""
+    end = a[len(a) - size :]
+    return end[end.index(" ") :] if " " in end else ""
 
 
 def _marked(doc: d.Document, lang: str | None, text: str, style: TextStyle):
@@ -176,21 +188,28 @@ def _lines(spans, width: float) -> list:
 
 def _width(line) -> float:
     return sum(p.width for p in line.pieces) + sum(
-        p.style.width(" ") for i, p in enumerate(line.pieces) if i and p.space)
+        p.style.width(" ") for i, p in enumerate(line.pieces) if i and p.space
+    )
 
 
 def _wrap(spans, width: float):
     """The lines of some (text, style) spans, each broken by its own language's rules."""
     style = spans[0][1]
-    return fill(pieces_of([(text, span_style, False) for text, span_style in spans],
-                          style.rules, measure), width, style.rules, measure, style.size)
+    return fill(
+        pieces_of([(text, span_style, False) for text, span_style in spans], style.rules, measure),
+        width,
+        style.rules,
+        measure,
+        style.size,
+    )
 
 
 def _style_of(lines, style: TextStyle):
     """The style whose leading `lines` take (the tallest of their pieces': room for furigana,
     a second language's font)."""
-    return max((p.style for line in lines for p in line.pieces), key=lambda s: s.leading,
-               default=style)
+    return max(
+        (p.style for line in lines for p in line.pieces), key=lambda s: s.leading, default=style
+    )
 
 
 def _header(doc: d.Document, styles):
@@ -210,18 +229,26 @@ def header_height(styles, style: Style, doc: d.Document | None = None) -> float:
     return styles.header.size + style.header.gap + room
 
 
-def draw_page(c: Canvas, doc: d.Document, styles, style: Style, footer: Footer, number: int,
-              total: int, contact: Contact | None = None) -> None:
+def draw_page(
+    c: Canvas,
+    doc: d.Document,
+    styles,
+    style: Style,
+    footer: Footer,
+    number: int,
+    total: int,
+    contact: Contact | None = None,
+) -> None:
     page, rule = style.page, Color(*style.colors.rule)
     width, height = page.width, page.height
     marking = Marking(c)
     running = ("Pagination", "Footer")
-    last = contact if number == total else None      # the footer's content is read here
+    last = contact if number == total else None  # the footer's content is read here
     c.saveState()
     # Header: clinic name; document label and page number; a rule under them. The name is
     # read once, on the first page; the rest is a running header.
     (name, strong), (title, label) = _header(doc, styles)
-    top = height - page.margin_top - max(strong.above, label.above)   # room for furigana
+    top = height - page.margin_top - max(strong.above, label.above)  # room for furigana
     marking.switch(contact.name if contact and number == 1 else ("Pagination", "Header"))
     strong.draw(c, page.margin_left, top - strong.size, name)
     marking.switch(("Pagination", "Header"))
@@ -229,10 +256,10 @@ def draw_page(c: Canvas, doc: d.Document, styles, style: Style, footer: Footer, 
     number_style = label
     readings, share, fonts = readings_of(doc)
     if readings is not None and readings(page_label):
-        (page_label,), number_style = ruby_texts(readings, [page_label], styles.header_label, share,
-                                                 fonts)
-    x = (width - page.margin_right - label.width(f"{title} \u00b7 ")
-         - number_style.width(page_label))
+        (page_label,), number_style = ruby_texts(
+            readings, [page_label], styles.header_label, share, fonts
+        )
+    x = width - page.margin_right - label.width(f"{title} \u00b7 ") - number_style.width(page_label)
     x += label.draw(c, x, top - label.size, f"{title} \u00b7 ")
     number_style.draw(c, x, top - label.size, page_label)
     c.setStrokeColor(rule)
@@ -247,10 +274,16 @@ def draw_page(c: Canvas, doc: d.Document, styles, style: Style, footer: Footer, 
     c.line(page.margin_left, footer_top, width - page.margin_right, footer_top)
     y = footer_top - foot.rule - footer.pad
     for text_style, line, part in footer.lines:
-        if last:        # read here: furigana in it are Ruby elements
+        if last:  # read here: furigana in it are Ruby elements
             marking.end()
-            draw_owned_line(c, line, page.margin_left, text_style.baseline(y),
-                            text_style.rules, last.texts[part])
+            draw_owned_line(
+                c,
+                line,
+                page.margin_left,
+                text_style.baseline(y),
+                text_style.rules,
+                last.texts[part],
+            )
         else:
             marking.switch(running)
             draw_line(c, line, page.margin_left, text_style.baseline(y), text_style.rules)
@@ -273,17 +306,27 @@ def draw_page(c: Canvas, doc: d.Document, styles, style: Style, footer: Footer, 
         caption = _style_of(lines, styles.caption)
         for line in lines:
             if last:
-                draw_owned_line(c, line, centre - _width(line) / 2, caption.baseline(top),
-                                caption.rules, last.links[index][2])
+                draw_owned_line(
+                    c,
+                    line,
+                    centre - _width(line) / 2,
+                    caption.baseline(top),
+                    caption.rules,
+                    last.links[index][2],
+                )
             else:
-                draw_line(c, line, centre - _width(line) / 2, caption.baseline(top),
-                          caption.rules)
+                draw_line(c, line, centre - _width(line) / 2, caption.baseline(top), caption.rules)
             top -= caption.leading
         marking.end()
         c.addLiteral("EMC")
-        if tree is not None and contact is not None:      # the code opens its link: every page
+        if tree is not None and contact is not None:  # the code opens its link: every page
             link, figure, _ = contact.links[index]
-            tree.link(c, link, payload, (x, footer.qr_bottom, x + foot.qr_size,
-                                         footer.qr_bottom + foot.qr_size), figure.alt)
+            tree.link(
+                c,
+                link,
+                payload,
+                (x, footer.qr_bottom, x + foot.qr_size, footer.qr_bottom + foot.qr_size),
+                figure.alt,
+            )
     marking.end()
     c.restoreState()

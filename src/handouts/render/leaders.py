@@ -20,8 +20,8 @@ Seg = tuple[Pt, Pt]
 CELL = 12.0
 ANGLES = (0, 15, -15, 30, -30, 45, -45, 60, -60, 75, -75, 90, -90)
 REACH = (2.0, 5.0, 9.0, 14.0, 20.0, 27.0, 35.0, 45.0, 57.0)
-CROSSING = math.radians(40)      # a leader may cross a crease or bone line only this steeply
-SEARCH_LIMIT = 20000             # candidate pairs tried before giving up
+CROSSING = math.radians(40)  # a leader may cross a crease or bone line only this steeply
+SEARCH_LIMIT = 20000  # candidate pairs tried before giving up
 
 
 @dataclass(frozen=True)
@@ -29,13 +29,13 @@ class Scene:
     """What the badges and leaders of a row of views must keep clear of. Segments carry the
     index of the view they belong to (-1: every point must respect them)."""
 
-    slot: tuple[float, float, float, float]      # where badges may go: x0, y0, x1, y1
-    dots: tuple[Pt, ...]                         # every mark in the row (numbered or not)
-    walls: tuple[tuple[int, Seg], ...]           # bony marks; other views' outlines: never crossed
-    lines: tuple[Seg, ...]                       # creases, bone lines: crossed steeply only
-    boxes: tuple[tuple[float, float, float, float], ...]   # R/L labels
-    body: tuple[tuple[Pt, ...], ...]             # silhouettes: badges preferably outside
-    centres: tuple[float, ...]                   # the middle of each view's drawing
+    slot: tuple[float, float, float, float]  # where badges may go: x0, y0, x1, y1
+    dots: tuple[Pt, ...]  # every mark in the row (numbered or not)
+    walls: tuple[tuple[int, Seg], ...]  # bony marks; other views' outlines: never crossed
+    lines: tuple[Seg, ...]  # creases, bone lines: crossed steeply only
+    boxes: tuple[tuple[float, float, float, float], ...]  # R/L labels
+    body: tuple[tuple[Pt, ...], ...]  # silhouettes: badges preferably outside
+    centres: tuple[float, ...]  # the middle of each view's drawing
 
 
 class _Grid:
@@ -81,8 +81,11 @@ class _Inside:
 def _dist_seg(p: Pt, a: Pt, b: Pt) -> float:
     dx, dy = b[0] - a[0], b[1] - a[1]
     length = dx * dx + dy * dy
-    t = 0.0 if length == 0 else max(0.0, min(1.0, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy)
-                                         / length))
+    t = (
+        0.0
+        if length == 0
+        else max(0.0, min(1.0, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / length))
+    )
     return math.hypot(p[0] - a[0] - t * dx, p[1] - a[1] - t * dy)
 
 
@@ -99,8 +102,9 @@ def _intersect(p1: Pt, p2: Pt, q1: Pt, q2: Pt) -> bool:
 def _seg_dist(p1: Pt, p2: Pt, q1: Pt, q2: Pt) -> float:
     if _intersect(p1, p2, q1, q2):
         return 0.0
-    return min(_dist_seg(p1, q1, q2), _dist_seg(p2, q1, q2), _dist_seg(q1, p1, p2),
-               _dist_seg(q2, p1, p2))
+    return min(
+        _dist_seg(p1, q1, q2), _dist_seg(p2, q1, q2), _dist_seg(q1, p1, p2), _dist_seg(q2, p1, p2)
+    )
 
 
 def _angle(a: Seg, b: Seg) -> float:
@@ -113,15 +117,18 @@ def _angle(a: Seg, b: Seg) -> float:
     return math.acos(min(1.0, abs(ax * bx + ay * by) / (la * lb)))
 
 
-def place(points: list[tuple[int, Pt]], scene: Scene, radius: float, dot: float,
-          clearance: float) -> list[Pt] | None:
+def place(
+    points: list[tuple[int, Pt]], scene: Scene, radius: float, dot: float, clearance: float
+) -> list[Pt] | None:
     """Badge centres for `points` ((view index, position), in order), or None if no clean
     placement exists."""
     walls, lines = _Grid(scene.walls), _Grid([(seg,) for seg in scene.lines])
     _, y0, _, y1 = scene.slot
     inside = _Inside(scene.body, y0 - 1, y1 + 1) if scene.body else (lambda x, y: False)
-    options = [_candidates(view, p, scene, radius, dot, clearance, walls, lines, inside)
-               for view, p in points]
+    options = [
+        _candidates(view, p, scene, radius, dot, clearance, walls, lines, inside)
+        for view, p in points
+    ]
     order = sorted(range(len(points)), key=lambda i: len(options[i]))
     chosen: dict[int, tuple[Pt, Seg]] = {}
     tries = 0
@@ -174,8 +181,10 @@ def _candidates(view, p, scene, radius, dot, clearance, walls, lines, inside, ke
             for reach in REACH:
                 distance = near + reach
                 badge = (p[0] + ux * distance, p[1] + uy * distance)
-                if not (x0 + radius <= badge[0] <= x1 - radius
-                        and y0 + radius <= badge[1] <= y1 - radius):
+                if not (
+                    x0 + radius <= badge[0] <= x1 - radius
+                    and y0 + radius <= badge[1] <= y1 - radius
+                ):
                     continue
                 cost = distance + abs(angle) * 0.12 + (0 if side == outward else 14)
                 if inside(*badge):
@@ -189,7 +198,7 @@ def _candidates(view, p, scene, radius, dot, clearance, walls, lines, inside, ke
         if not _clear(view, badge, (start, end), p, scene, radius, dot, clearance, walls, lines):
             continue
         if _straddles(view, badge, radius, walls):
-            cost += 16          # a badge across the body's outline hides it
+            cost += 16  # a badge across the body's outline hides it
         result.append((cost, badge, (p, end)))
         if len(result) >= keep:
             break
@@ -199,12 +208,24 @@ def _candidates(view, p, scene, radius, dot, clearance, walls, lines, inside, ke
 
 def _straddles(view: int, badge: Pt, radius: float, walls: _Grid) -> bool:
     bx, by = badge
-    return any(owner == view and _dist_seg(badge, *seg) < radius
-               for owner, seg in walls.near(bx - radius, by - radius, bx + radius, by + radius))
+    return any(
+        owner == view and _dist_seg(badge, *seg) < radius
+        for owner, seg in walls.near(bx - radius, by - radius, bx + radius, by + radius)
+    )
 
 
-def _clear(view: int, badge: Pt, leader: Seg, own: Pt, scene: Scene, radius: float,
-           dot: float, clearance: float, walls: _Grid, lines: _Grid) -> bool:
+def _clear(
+    view: int,
+    badge: Pt,
+    leader: Seg,
+    own: Pt,
+    scene: Scene,
+    radius: float,
+    dot: float,
+    clearance: float,
+    walls: _Grid,
+    lines: _Grid,
+) -> bool:
     bx, by = badge
     for q in scene.dots:
         if math.dist(badge, q) < radius + dot + clearance:
@@ -212,8 +233,10 @@ def _clear(view: int, badge: Pt, leader: Seg, own: Pt, scene: Scene, radius: flo
         if q != own and _dist_seg(q, *leader) < dot + clearance:
             return False
     for x0, y0, x1, y1 in scene.boxes:
-        if x0 - radius - clearance < bx < x1 + radius + clearance and \
-                y0 - radius - clearance < by < y1 + radius + clearance:
+        if (
+            x0 - radius - clearance < bx < x1 + radius + clearance
+            and y0 - radius - clearance < by < y1 + radius + clearance
+        ):
             return False
         if _seg_box(leader, (x0, y0, x1, y1)):
             return False
@@ -225,15 +248,19 @@ def _clear(view: int, badge: Pt, leader: Seg, own: Pt, scene: Scene, radius: flo
         if _dist_seg(badge, *seg) < radius + clearance / 2:
             return False
     (sx, sy), (ex, ey) = leader
-    box = (min(sx, ex) - clearance, min(sy, ey) - clearance, max(sx, ex) + clearance,
-           max(sy, ey) + clearance)
+    box = (
+        min(sx, ex) - clearance,
+        min(sy, ey) - clearance,
+        max(sx, ex) + clearance,
+        max(sy, ey) + clearance,
+    )
     for owner, seg in walls.near(*box):
         if owner != view and _seg_dist(*leader, *seg) < clearance / 2:
             return False
     for (seg,) in lines.near(*box):
         gap = _seg_dist(*leader, *seg)
         if gap < clearance / 2 and _angle(leader, seg) < CROSSING:
-            return False        # running along a crease or bone line would hide it
+            return False  # running along a crease or bone line would hide it
     return True
 
 

@@ -33,10 +33,10 @@ class BreakRules:
     no_line_start: frozenset[str] = frozenset()
     no_line_end: frozenset[str] = frozenset()
     units: tuple[str, ...] = ()
-    min_last_line: int = 0                       # 0: runts allowed
+    min_last_line: int = 0  # 0: runts allowed
     squeeze: tuple[tuple[str, float], ...] = ()  # (punctuation, squeezable share of the size)
-    keep: tuple[str, ...] = ()       # runs never broken inside (regular expressions)
-    phrases: str | None = None       # break only between phrases found by this analyser
+    keep: tuple[str, ...] = ()  # runs never broken inside (regular expressions)
+    phrases: str | None = None  # break only between phrases found by this analyser
 
     def pattern(self) -> re.Pattern:
         return _pattern(self.units, self.keep)
@@ -58,7 +58,7 @@ class Piece:
 @dataclass
 class Line:
     pieces: list[Piece] = field(default_factory=list)
-    tight: bool = False      # punctuation squeezed (JIS X 4051 oikomi)
+    tight: bool = False  # punctuation squeezed (JIS X 4051 oikomi)
 
     @property
     def text(self) -> str:
@@ -68,7 +68,7 @@ class Line:
         return sum(len(p.text) for p in self.pieces)
 
 
-Measure = Callable[[Any, str], float]      # (style, text) -> width
+Measure = Callable[[Any, str], float]  # (style, text) -> width
 
 _NUMBER = r"\d+(?:[.,:]\d+)*"
 _patterns: dict[tuple[tuple[str, ...], tuple[str, ...]], re.Pattern] = {}
@@ -85,13 +85,13 @@ def _pattern(units: tuple[str, ...], keep: tuple[str, ...] = ()) -> re.Pattern:
             number += rf"(?:[ \u00a0]?(?:{unit})(?![A-Za-z]))?"
         word = r"[A-Za-z0-9\u00C0-\u024F'’]+(?:[-./'’][A-Za-z0-9\u00C0-\u024F]+)*"
         kept = "".join(f"(?:{run})|" for run in keep)
-        _patterns[(units, keep)] = re.compile(rf"[^\S\u00a0]+|{number}|{word}|{kept}.",
-                                              re.DOTALL)
+        _patterns[(units, keep)] = re.compile(rf"[^\S\u00a0]+|{number}|{word}|{kept}.", re.DOTALL)
     return _patterns[(units, keep)]
 
 
-def segments(text: str, rules: BreakRules,
-             breaks: frozenset[int] | None = None) -> list[tuple[str, bool]]:
+def segments(
+    text: str, rules: BreakRules, breaks: frozenset[int] | None = None
+) -> list[tuple[str, bool]]:
     """Split text into unbreakable pieces: (piece, a space comes before it). `breaks`: where
     a line may break at all (phrase starts, as indices of `text`), None: anywhere."""
     pieces: list[tuple[str, bool]] = []
@@ -106,9 +106,14 @@ def segments(text: str, rules: BreakRules,
         glue = (
             pieces
             and not space
-            and (rules.words or glue_next or piece[0] in rules.no_line_start
-                 or piece[0] == "\u00a0" or pieces[-1][0][-1] == "\u00a0"
-                 or (breaks is not None and match.start() not in breaks))
+            and (
+                rules.words
+                or glue_next
+                or piece[0] in rules.no_line_start
+                or piece[0] == "\u00a0"
+                or pieces[-1][0][-1] == "\u00a0"
+                or (breaks is not None and match.start() not in breaks)
+            )
         )
         if glue:
             pieces[-1] = (pieces[-1][0] + piece, pieces[-1][1])
@@ -119,23 +124,23 @@ def segments(text: str, rules: BreakRules,
     return pieces
 
 
-def pieces_of(spans: Iterable[tuple[str, Any, bool]], rules: BreakRules,
-              measure: Measure) -> list[Piece]:
+def pieces_of(
+    spans: Iterable[tuple[str, Any, bool]], rules: BreakRules, measure: Measure
+) -> list[Piece]:
     """Pieces of styled spans (text, style, keep whole). Spans join without a break between
     them unless there is a space (in the text, or a span of spaces). Each span is broken by
     its own style's rules when it has them (English fallback text in a Japanese document)."""
     result: list[Piece] = []
-    pending = False                  # a space ends the span before
+    pending = False  # a space ends the span before
     for text, style, keep in spans:
         if not text.strip():
             pending = pending or bool(text)
             continue
         own = getattr(style, "rules", None) or rules
-        parts = [(text.strip(), False)] if keep else segments(text, own, _phrases(text, style,
-                                                                                  own))
+        parts = [(text.strip(), False)] if keep else segments(text, own, _phrases(text, style, own))
         lead = pending or text[:1].isspace()
         for index, (piece, space) in enumerate(parts):
-            piece = piece.replace("\u00a0", " ")     # a no-break space prints as a space
+            piece = piece.replace("\u00a0", " ")  # a no-break space prints as a space
             space = space or (index == 0 and lead)
             if index == 0 and result and not space and _joins(result[-1].text, piece, own):
                 last = result[-1]
@@ -157,7 +162,7 @@ def _phrases(text: str, style: Any, rules: BreakRules) -> frozenset[int] | None:
 
     ruby = getattr(style, "ruby", None)
     clusters = getattr(ruby, "clusters", None) or {}
-    plain, at = [], []                  # the base text, and where each character of text starts
+    plain, at = [], []  # the base text, and where each character of text starts
     length = 0
     for char in text:
         at.append(length)
@@ -166,11 +171,11 @@ def _phrases(text: str, style: Any, rules: BreakRules) -> frozenset[int] | None:
         length += len(base)
     from handouts.compose.document import Given
 
-    private = getattr(ruby, "private", False) or isinstance(text, Given)    # a typed note
+    private = getattr(ruby, "private", False) or isinstance(text, Given)  # a typed note
     find = phrase_starts_fresh if private else phrase_starts
     whole = "".join(plain)
     starts = set(find(whole, rules.phrases))
-    for run in rules.keep:              # a run kept together (指4本分) is one piece here too
+    for run in rules.keep:  # a run kept together (指4本分) is one piece here too
         for match in re.finditer(run, whole):
             starts -= set(range(match.start() + 1, match.end()))
     return frozenset(index for index, start in enumerate(at) if start in starts)
@@ -179,15 +184,17 @@ def _phrases(text: str, style: Any, rules: BreakRules) -> frozenset[int] | None:
 def _joins(before: str, after: str, rules: BreakRules) -> bool:
     """No break allowed between two spans that touch (words, or kinsoku)."""
     return (rules.words and before[-1:].isalnum() and after[:1].isalnum()) or (
-        after[:1] in rules.no_line_start or before[-1:] in rules.no_line_end)
+        after[:1] in rules.no_line_start or before[-1:] in rules.no_line_end
+    )
 
 
-def fill(pieces: list[Piece], width: float, rules: BreakRules, measure: Measure,
-         em: float = 0.0) -> list[Line]:
+def fill(
+    pieces: list[Piece], width: float, rules: BreakRules, measure: Measure, em: float = 0.0
+) -> list[Line]:
     """Greedy line filling, then the runt rule; `em` is the size squeeze shares apply to."""
     lines: list[Line] = []
     line, used = Line(), 0.0
-    queue = list(reversed(pieces))           # a stack: the next piece is at the end
+    queue = list(reversed(pieces))  # a stack: the next piece is at the end
     while queue:
         piece = queue.pop()
         gap = _space(piece, measure) if (piece.space and line.pieces) else 0.0
@@ -203,7 +210,7 @@ def fill(pieces: list[Piece], width: float, rules: BreakRules, measure: Measure,
             if tail is not None:
                 queue.append(tail)
             continue
-        queue.append(piece)         # to the next line; its `space` is ignored there
+        queue.append(piece)  # to the next line; its `space` is ignored there
         lines.append(line)
         line, used = Line(), 0.0
     if line.pieces:
@@ -217,8 +224,7 @@ def _space(piece: Piece, measure: Measure) -> float:
     return measure(piece.style, " ")
 
 
-def _line_width(line: Line, measure: Measure, em: float, rules: BreakRules,
-                tight: bool) -> float:
+def _line_width(line: Line, measure: Measure, em: float, rules: BreakRules, tight: bool) -> float:
     total = 0.0
     for index, piece in enumerate(line.pieces):
         if piece.space and index:
@@ -233,8 +239,9 @@ def _size(piece: Piece, em: float) -> float:
     return getattr(piece.style, "size", em) or em
 
 
-def _fix_runt(lines: list[Line], width: float, rules: BreakRules, measure: Measure,
-              em: float) -> None:
+def _fix_runt(
+    lines: list[Line], width: float, rules: BreakRules, measure: Measure, em: float
+) -> None:
     last, before = lines[-1], lines[-2]
     if last.characters() >= rules.min_last_line:
         return
@@ -256,12 +263,14 @@ def _hyphen_split(piece: Piece, room: float, measure: Measure):
     text = piece.text
     for index in range(len(text) - 2, 0, -1):
         if text[index] == "-" and text[index - 1].isalpha() and text[index + 1].isalpha():
-            head = text[:index + 1]
+            head = text[: index + 1]
             width = measure(piece.style, head)
             if width <= room:
-                rest = text[index + 1:]
-                return (Piece(head, piece.space, piece.style, width),
-                        Piece(rest, False, piece.style, measure(piece.style, rest)))
+                rest = text[index + 1 :]
+                return (
+                    Piece(head, piece.space, piece.style, width),
+                    Piece(rest, False, piece.style, measure(piece.style, rest)),
+                )
     return None, None
 
 
@@ -281,22 +290,31 @@ def _split_long(piece: Piece, room: float, rules: BreakRules, measure: Measure):
                 head_text = "".join(parts[:count])
                 width = measure(piece.style, head_text)
                 if width <= room:
-                    rest = text[len(head_text):]
-                    return (Piece(head_text, piece.space, piece.style, width),
-                            Piece(rest, False, piece.style, measure(piece.style, rest)))
+                    rest = text[len(head_text) :]
+                    return (
+                        Piece(head_text, piece.space, piece.style, width),
+                        Piece(rest, False, piece.style, measure(piece.style, rest)),
+                    )
     for index, char in enumerate(text):
-        if current and measure(piece.style, current + char) > room and \
-                char not in rules.no_line_start:
+        if (
+            current
+            and measure(piece.style, current + char) > room
+            and char not in rules.no_line_start
+        ):
             rest = text[index:]
-            return (Piece(current, piece.space, piece.style, measure(piece.style, current)),
-                    Piece(rest, False, piece.style, measure(piece.style, rest)))
+            return (
+                Piece(current, piece.space, piece.style, measure(piece.style, current)),
+                Piece(rest, False, piece.style, measure(piece.style, rest)),
+            )
         current += char
     return piece, None
 
 
-def wrap(text: str, width: float, measure: Callable[[str], float], rules: BreakRules,
-         em: float = 0.0) -> list[str]:
+def wrap(
+    text: str, width: float, measure: Callable[[str], float], rules: BreakRules, em: float = 0.0
+) -> list[str]:
     """Plain text in one style, wrapped: the lines as strings."""
+
     def styled(_style, value):
         return measure(value)
 

@@ -52,8 +52,8 @@ from handouts.render.widgets import (
     WarningSign,
 )
 
-rl_config.invariant = 1          # byte-identical output: fixed IDs, dates from SOURCE_DATE_EPOCH
-rl_config.useA85 = 0             # binary streams: smaller files, and no slow pure-Python encoding
+rl_config.invariant = 1  # byte-identical output: fixed IDs, dates from SOURCE_DATE_EPOCH
+rl_config.useA85 = 0  # binary streams: smaller files, and no slow pure-Python encoding
 
 # Text styles that carry furigana in a document that has them.
 RUBY_STYLES = ("body", "muted", "strong", "heading", "title", "fill_in", "appointment")
@@ -71,27 +71,57 @@ class Styles:
     def __init__(self, style: Style, t: d.Typography):
         self.style = style
         fonts = font_chain(t.font)
-        rules = BreakRules(t.words, frozenset(t.no_line_start), frozenset(t.no_line_end),
-                           t.units, t.min_last_line, t.squeeze, t.keep, t.phrases)
+        rules = BreakRules(
+            t.words,
+            frozenset(t.no_line_start),
+            frozenset(t.no_line_end),
+            t.units,
+            t.min_last_line,
+            t.squeeze,
+            t.keep,
+            t.phrases,
+        )
         for name in TEXT_STYLES:
             spec = style.text[name]
             # Furigana: room for the readings above every line of the body's text (render.ruby;
             # header, footer and captions have none).
             share = t.ruby if name in RUBY_STYLES else 0.0
             above = ruby_room(fonts.primary, spec.size, spec.leading, share)
-            setattr(self, name, TextStyle(fonts, spec.size, spec.size * spec.leading + above,
-                                          rules, spec.bold, Color(*spec.color), above))
+            setattr(
+                self,
+                name,
+                TextStyle(
+                    fonts,
+                    spec.size,
+                    spec.size * spec.leading + above,
+                    rules,
+                    spec.bold,
+                    Color(*spec.color),
+                    above,
+                ),
+            )
 
     def __getitem__(self, name: str) -> TextStyle:
         return getattr(self, name)
 
-    if TYPE_CHECKING:               # for type checkers: the attributes set in __init__
+    if TYPE_CHECKING:  # for type checkers: the attributes set in __init__
+
         def __getattr__(self, name: str) -> TextStyle: ...
 
 
 # Table style commands that draw nothing (the others draw rules, boxes or backgrounds).
-_LAYOUT_ONLY = frozenset({"VALIGN", "ALIGN", "SPAN", "FONT", "LEFTPADDING", "RIGHTPADDING",
-                          "TOPPADDING", "BOTTOMPADDING"})
+_LAYOUT_ONLY = frozenset(
+    {
+        "VALIGN",
+        "ALIGN",
+        "SPAN",
+        "FONT",
+        "LEFTPADDING",
+        "RIGHTPADDING",
+        "TOPPADDING",
+        "BOTTOMPADDING",
+    }
+)
 
 
 class _MemoMark(Flowable):
@@ -99,27 +129,36 @@ class _MemoMark(Flowable):
 
 
 class _Renderer:
-    def __init__(self, doc: d.Document, styles: Styles, width: float, fallback: Styles | None,
-                 frame_height: float = 1e9, lang: str | None = None):
+    def __init__(
+        self,
+        doc: d.Document,
+        styles: Styles,
+        width: float,
+        fallback: Styles | None,
+        frame_height: float = 1e9,
+        lang: str | None = None,
+    ):
         self.doc, self.s, self.width, self.fallback = doc, styles, width, fallback
-        self.lang = lang or doc.lang               # a bilingual edition: each its own renderer
-        typography = ((doc.second_typography or doc.typography) if self.lang != doc.lang
-                      else doc.typography)
-        self.readings = doc.ruby.get(self.lang)    # furigana: text -> readings over its kanji
+        self.lang = lang or doc.lang  # a bilingual edition: each its own renderer
+        typography = (
+            (doc.second_typography or doc.typography) if self.lang != doc.lang else doc.typography
+        )
+        self.readings = doc.ruby.get(self.lang)  # furigana: text -> readings over its kanji
         self.ruby_share = typography.ruby
         # Furigana over a box's first line keep clear of its border: the box's top padding
         # grows by half a reading's size (the readings stand in the text's own room above it).
-        self.ruby_pad = (CLEARANCE * styles.body.size * self.ruby_share
-                         if self.readings is not None else 0.0)
-        self.partner: _Renderer | None = None      # a bilingual edition's second language
-        self.frame_height = frame_height        # a figure taller than this is split by view
-        self.placements: list[Placement] = []      # floating blocks: reset for each pass
-        self.section_marked = False                # the section's fallback label is drawn
+        self.ruby_pad = (
+            CLEARANCE * styles.body.size * self.ruby_share if self.readings is not None else 0.0
+        )
+        self.partner: _Renderer | None = None  # a bilingual edition's second language
+        self.frame_height = frame_height  # a figure taller than this is split by view
+        self.placements: list[Placement] = []  # floating blocks: reset for each pass
+        self.section_marked = False  # the section's fallback label is drawn
         self.style = styles.style
         # Sentences run on with a space in languages that break at spaces, directly otherwise.
         self.joiner = " " if styles.body.rules.words else ""
         self.tags = StructureTree(doc.lang)
-        self.parent = self.tags.document           # where new structure elements go
+        self.parent = self.tags.document  # where new structure elements go
 
     # -- structure ----------------------------------------------------------------------------
     def element(self, role: str, **kwargs) -> Element:
@@ -153,8 +192,10 @@ class _Renderer:
             spans: list[tuple[str, TextStyle, bool]] = [(text, self.fallback[style], False)]
             if not self.section_marked and self.doc.fallback_label:
                 self.section_marked = True
-                spans[:0] = [(self.doc.fallback_label, self.s.label, True),
-                             (" ", self.s.label, False)]
+                spans[:0] = [
+                    (self.doc.fallback_label, self.s.label, True),
+                    (" ", self.s.label, False),
+                ]
             return spans
         return [self.ruby_span(text, self.s[style])]
 
@@ -162,12 +203,14 @@ class _Renderer:
         """A span of text in this language, with its furigana when the document has them
         (over a practitioner's note too, never over a name typed for a sheet: its reading
         cannot be guessed). A typed text is read afresh, never kept in a cache."""
-        if self.readings is None or isinstance(text, d.Fallback) or (
-                isinstance(text, d.Given) and not text.prose):
+        if (
+            self.readings is None
+            or isinstance(text, d.Fallback)
+            or (isinstance(text, d.Given) and not text.prose)
+        ):
             return (text, style, keep)
         if isinstance(text, d.Given):
-            return ruby_span(self.readings.fresh, text, style, self.ruby_share, keep,
-                             private=True)
+            return ruby_span(self.readings.fresh, text, style, self.ruby_share, keep, private=True)
         return ruby_span(self.readings, text, style, self.ruby_share, keep)
 
     def shared_spans(self, text: str, style: str) -> list:
@@ -181,8 +224,15 @@ class _Renderer:
         (marked,), ruby_style = ruby_texts(readings, [text], self.s[style], share, fonts)
         return [(marked, ruby_style, False)]
 
-    def tb(self, text: str, style: str, role: str = "P", element: Element | None = None,
-           label: Element | None = None, **kwargs) -> TextBlock:
+    def tb(
+        self,
+        text: str,
+        style: str,
+        role: str = "P",
+        element: Element | None = None,
+        label: Element | None = None,
+        **kwargs,
+    ) -> TextBlock:
         """A text block tagged as a new `role` element (or as `element`); `label`: its bullet's
         element."""
         lang = getattr(text, "lang", None) or None
@@ -201,16 +251,24 @@ class _Renderer:
         font is Helvetica, which would be referenced in the PDF without being embedded). What
         the table draws itself (boxes, rules, backgrounds) is an artifact."""
         draws = any(isinstance(cell, str) for row in rows for cell in row) or any(
-            command[0] not in _LAYOUT_ONLY for command in commands)
+            command[0] not in _LAYOUT_ONLY for command in commands
+        )
         # reportlab calls any callable renderCB; its stub asks for a TableRenderCB object.
         callback: Any = table_artifacts if draws else None
         table = kind(rows, colWidths=widths, renderCB=callback)
-        table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), self.s.body.font_name, 10),
-                                   ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                                   ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                   ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                                   ("TOPPADDING", (0, 0), (-1, -1), 0),
-                                   ("BOTTOMPADDING", (0, 0), (-1, -1), 0), *commands]))
+        table.setStyle(
+            TableStyle(
+                [
+                    ("FONT", (0, 0), (-1, -1), self.s.body.font_name, 10),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                    ("TOPPADDING", (0, 0), (-1, -1), 0),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                    *commands,
+                ]
+            )
+        )
         return table
 
     def flowables(self, blocks) -> list[Flowable]:
@@ -227,15 +285,19 @@ class _Renderer:
         return out
 
     def heading(self, b: d.Heading):
-        self.section_marked = False            # a new section: its fallback text is marked
-        block = self.tb(b.text, "heading", "H2",
-                        space_before=self.s.body.size * self.style.page.section_gap)
+        self.section_marked = False  # a new section: its fallback text is marked
+        block = self.tb(
+            b.text, "heading", "H2", space_before=self.s.body.size * self.style.page.section_gap
+        )
         block.keepWithNext = True
         return [block]
 
     def paragraph(self, b: d.Paragraph):
-        return [self.tb(b.text, "muted" if b.muted else "body",
-                        space_after=self.style.page.paragraph_gap)]
+        return [
+            self.tb(
+                b.text, "muted" if b.muted else "body", space_after=self.style.page.paragraph_gap
+            )
+        ]
 
     def bullets(self, b: d.Bullets):
         with self.under(self.element("L")):
@@ -245,7 +307,7 @@ class _Renderer:
         left, right = self.flowables(b.left), self.flowables(b.right)
         page = self.style.page
         if page.columns < 2:
-            return [*left, *right]        # large print: one column, nothing to track across
+            return [*left, *right]  # large print: one column, nothing to track across
         half = (self.width - page.column_gap) / 2
         return [SideBySide(left, right, (half, half), page.column_gap)]
 
@@ -255,11 +317,13 @@ class _Renderer:
         inner_width = self.width - 2 * a.padding
         sign = WarningSign(a.pictogram, a.pictogram_stroke)
         sign_width = sign.wrap(0, 0)[0] + self.s.body.size * 0.6
-        section = self.element("Sect")          # the box is a section; its sign, decoration
+        section = self.element("Sect")  # the box is a section; its sign, decoration
         with self.under(section):
-            heading = self.table([[sign, self.tb(b.heading, "heading", "H2")]],
-                                 [sign_width, inner_width - sign_width],
-                                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"))
+            heading = self.table(
+                [[sign, self.tb(b.heading, "heading", "H2")]],
+                [sign_width, inner_width - sign_width],
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            )
             # One row per item, so that a long box may continue on the next page instead of
             # leaving a gap; a heading or lead-in always stays with the item after it, and the
             # first part (the urgent signs) stays in one piece (URGENT_KEPT).
@@ -271,56 +335,77 @@ class _Renderer:
                     cell.append(self.tb(lead, "strong", space_before=3))
                 with self.under(self.element("L")):
                     for item in items:
-                        rows.append([[*cell, self.item(item,
-                                                       space_after=self.style.page.bullet_gap)]])
+                        rows.append(
+                            [[*cell, self.item(item, space_after=self.style.page.bullet_gap)]]
+                        )
                         cell = []
                 if cell and lead and not items:
                     rows.append([cell])
                     cell = []
-                if index == b.kept - 1:     # the urgent signs, whom to call, the advice line
+                if index == b.kept - 1:  # the urgent signs, whom to call, the advice line
                     urgent_rows = len(rows)
             if cell:
                 rows.append([cell])
-        tall = sum(f.wrap(inner_width, 1e9)[1] + f.getSpaceBefore() + f.getSpaceAfter()
-                   for row in rows[:urgent_rows] for f in row[0])
-        keep = ([("NOSPLIT", (0, 0), (-1, urgent_rows - 1))]
-                if urgent_rows > 1 and tall < URGENT_KEPT * self.frame_height else [])
-        box = self.table(rows, [self.width],
-                         ("BOX", (0, 0), (-1, -1), a.border, black),
-                         ("BACKGROUND", (0, 0), (-1, -1), tint),
-                         ("LEFTPADDING", (0, 0), (-1, -1), a.padding),
-                         ("RIGHTPADDING", (0, 0), (-1, -1), a.padding),
-                         ("TOPPADDING", (0, 0), (-1, 0), a.padding_top + self.ruby_pad),
-                         ("BOTTOMPADDING", (0, -1), (-1, -1), a.padding_bottom),
-                         # Each piece of a box split across pages is closed too.
-                         ("LINEBELOW", (0, "splitlast"), (-1, "splitlast"), a.border, black),
-                         ("LINEABOVE", (0, "splitfirst"), (-1, "splitfirst"), a.border, black),
-                         *keep, kind=AlertBox)
-        if b.continued:     # atop the part continued on the next page: the heading again
-            again = self.table([[WarningSign(a.pictogram, a.pictogram_stroke, marked=False),
-                                 TextBlock(self.spans(b.continued, "heading"), self.s.heading)]],
-                               [sign_width, inner_width - sign_width],
-                               ("VALIGN", (0, 0), (-1, -1), "MIDDLE"))
+        tall = sum(
+            f.wrap(inner_width, 1e9)[1] + f.getSpaceBefore() + f.getSpaceAfter()
+            for row in rows[:urgent_rows]
+            for f in row[0]
+        )
+        keep = (
+            [("NOSPLIT", (0, 0), (-1, urgent_rows - 1))]
+            if urgent_rows > 1 and tall < URGENT_KEPT * self.frame_height
+            else []
+        )
+        box = self.table(
+            rows,
+            [self.width],
+            ("BOX", (0, 0), (-1, -1), a.border, black),
+            ("BACKGROUND", (0, 0), (-1, -1), tint),
+            ("LEFTPADDING", (0, 0), (-1, -1), a.padding),
+            ("RIGHTPADDING", (0, 0), (-1, -1), a.padding),
+            ("TOPPADDING", (0, 0), (-1, 0), a.padding_top + self.ruby_pad),
+            ("BOTTOMPADDING", (0, -1), (-1, -1), a.padding_bottom),
+            # Each piece of a box split across pages is closed too.
+            ("LINEBELOW", (0, "splitlast"), (-1, "splitlast"), a.border, black),
+            ("LINEABOVE", (0, "splitfirst"), (-1, "splitfirst"), a.border, black),
+            *keep,
+            kind=AlertBox,
+        )
+        if b.continued:  # atop the part continued on the next page: the heading again
+            again = self.table(
+                [
+                    [
+                        WarningSign(a.pictogram, a.pictogram_stroke, marked=False),
+                        TextBlock(self.spans(b.continued, "heading"), self.s.heading),
+                    ]
+                ],
+                [sign_width, inner_width - sign_width],
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            )
             box.continued = Running(  # type: ignore[attr-defined]  # an AlertBox
-            [Spacer(1, a.padding_top + self.ruby_pad), again, Spacer(1, 2)])
+                [Spacer(1, a.padding_top + self.ruby_pad), again, Spacer(1, 2)]
+            )
         box.spaceBefore = self.s.body.size * self.style.page.section_gap
         return [box]
 
     def fields(self, b: d.Fields):
         f, page = self.style.fields, self.style.page
         rule = Color(*self.style.colors.rule)
-        frame = [("BOX", (0, 0), (-1, -1), f.border, black),
-                 ("LINEBELOW", (0, 0), (-1, -2), f.rule, rule),
-                 ("LEFTPADDING", (0, 0), (-1, -1), f.padding),
-                 ("RIGHTPADDING", (0, 0), (-1, -1), f.padding),
-                 ("TOPPADDING", (0, 0), (-1, -1), 1.5 + self.ruby_pad),
-                 ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5)]
+        frame = [
+            ("BOX", (0, 0), (-1, -1), f.border, black),
+            ("LINEBELOW", (0, 0), (-1, -2), f.rule, rule),
+            ("LEFTPADDING", (0, 0), (-1, -1), f.padding),
+            ("RIGHTPADDING", (0, 0), (-1, -1), f.padding),
+            ("TOPPADDING", (0, 0), (-1, -1), 1.5 + self.ruby_pad),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+        ]
         # A list of label/value pairs, in the order they are read: the details, the appointment
         # (first when it stands above them), the note.
         first = bool(b.appointment) and not (page.columns >= 2 and b.rows)
         with self.under(self.element("L")):
-            items = [self.element("LI") for _ in range(len(b.rows) + bool(b.appointment)
-                                                         + bool(b.note))]
+            items = [
+                self.element("LI") for _ in range(len(b.rows) + bool(b.appointment) + bool(b.note))
+            ]
         appointment = items.pop(0 if first else len(b.rows)) if b.appointment else None
         cells = [self.tb_lead(label, value, item) for (label, value), item in zip(b.rows, items)]
         note = [self.tb_lead(*b.note, items[-1])] if b.note else []
@@ -329,21 +414,24 @@ class _Renderer:
             # Details on the left, the next appointment beside them, the note underneath.
             left = self.width * 0.56
             details = self.table([[c] for c in cells], [left], *frame)
-            box = self.appointment(*b.appointment, self.width - left - page.column_gap,
-                                   appointment)
-            out.append(self.table([[details, "", box]],
-                                  [left, page.column_gap, self.width - left - page.column_gap]))
+            box = self.appointment(*b.appointment, self.width - left - page.column_gap, appointment)
+            out.append(
+                self.table(
+                    [[details, "", box]],
+                    [left, page.column_gap, self.width - left - page.column_gap],
+                )
+            )
             if note:
                 out += [Spacer(1, 3), self.table([note], [self.width], *frame)]
             return [*out, Spacer(1, 4)]
         if b.appointment and appointment is not None:
             out += [self.appointment(*b.appointment, self.width, appointment), Spacer(1, 4)]
         if page.columns >= 2:
-            rows: list[list[Any]] = [cells[i:i + 2] for i in range(0, len(cells), 2)]
+            rows: list[list[Any]] = [cells[i : i + 2] for i in range(0, len(cells), 2)]
             rows = [row + [""] * (2 - len(row)) for row in rows] + ([[note[0], ""]] if note else [])
             spans = [("SPAN", (0, len(rows) - 1), (1, len(rows) - 1))] if note else []
             widths = [self.width * 0.42, self.width * 0.58]
-        else:                                   # large print: one field per row
+        else:  # large print: one field per row
             rows, spans, widths = [[c] for c in [*cells, *note]], [], [self.width]
         if rows:
             out.append(self.table(rows, widths, *frame, *spans))
@@ -352,20 +440,28 @@ class _Renderer:
     def appointment(self, label: str, when: str, width: float, item: Element) -> Table:
         """The next appointment in a heavy frame, its date and time large."""
         f = self.style.fields
-        parts = [self.tb(label, "strong", element=item.add("Lbl")),
-                 self.tb(when, "appointment", element=item.add("LBody"))]
-        return self.table([[parts]], [width],
-                          ("BOX", (0, 0), (-1, -1), f.border * 2.5, black),
-                          ("LEFTPADDING", (0, 0), (-1, -1), f.padding * 1.5),
-                          ("RIGHTPADDING", (0, 0), (-1, -1), f.padding * 1.5),
-                          ("TOPPADDING", (0, 0), (-1, -1), 4 + self.ruby_pad),
-                          ("BOTTOMPADDING", (0, 0), (-1, -1), 6))
+        parts = [
+            self.tb(label, "strong", element=item.add("Lbl")),
+            self.tb(when, "appointment", element=item.add("LBody")),
+        ]
+        return self.table(
+            [[parts]],
+            [width],
+            ("BOX", (0, 0), (-1, -1), f.border * 2.5, black),
+            ("LEFTPADDING", (0, 0), (-1, -1), f.padding * 1.5),
+            ("RIGHTPADDING", (0, 0), (-1, -1), f.padding * 1.5),
+            ("TOPPADDING", (0, 0), (-1, -1), 4 + self.ruby_pad),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+        )
 
     def tb_lead(self, label: str, value: str, item: Element) -> TextBlock:
         """A bold label run in with its value: "Patient  Hanako Testperson" (the list item's
         label and body)."""
-        spans = [self.ruby_span(label, self.s.strong, True), (" ", self.s.body, False),
-                 *self.spans(value, "body")]
+        spans = [
+            self.ruby_span(label, self.s.strong, True),
+            (" ", self.s.body, False),
+            *self.spans(value, "body"),
+        ]
         label_element, body = item.add("Lbl"), item.add("LBody")
         marks = [label_element, *[None] * (len(spans) - 1)]
         return TextBlock(spans, self.s.body, tags=TextTags(body, marks=marks))
@@ -374,17 +470,33 @@ class _Renderer:
         f, page = self.style.fill_in, self.style.page
         color = Color(*self.style.colors.rule)
         labels = list(b.labels)
-        labels_element = self.element("P")       # the labels; the lines to write on: artifacts
+        labels_element = self.element("P")  # the labels; the lines to write on: artifacts
         style = self.s.fill_in
         readings, share, fonts = readings_of(self.doc)
-        if readings is not None:                  # the labels with their furigana
+        if readings is not None:  # the labels with their furigana
             labels, style = ruby_texts(readings, labels, style, share, fonts)
         # The first (a name) needs twice the room to write of the others.
         weights = [2.0] + [1.0] * (len(labels) - 1)
-        rows = [FillInRow([labels[i] for i in row], style, f.height, f.line, color,
-                          page.column_gap, labels_element, [weights[i] for i in row])
-                for row in fill_in_rows([style.width(label) for label in labels], weights,
-                                        self.width, f.blank, page.column_gap, style.size)]
+        rows = [
+            FillInRow(
+                [labels[i] for i in row],
+                style,
+                f.height,
+                f.line,
+                color,
+                page.column_gap,
+                labels_element,
+                [weights[i] for i in row],
+            )
+            for row in fill_in_rows(
+                [style.width(label) for label in labels],
+                weights,
+                self.width,
+                f.blank,
+                page.column_gap,
+                style.size,
+            )
+        ]
         return [*rows, Spacer(1, 4)]
 
     def memo(self, b: d.Memo):
@@ -405,22 +517,37 @@ class _Renderer:
         def area(last: bool, before):
             spans = self.shared_spans(self.memo_heading, "strong")
             # With the other language's furigana, its lines need their room too.
-            heading = TextBlock(spans, getattr(spans[0][1], "base", self.s.strong),
-                                tags=TextTags(self.memo_element),
-                                space_before=self.s.body.size * self.style.page.section_gap)
-            return MemoArea(heading, m.lines, m.line_gap, m.line, Color(*self.style.colors.rule),
-                            m.max_lines, placement, last, before)
+            heading = TextBlock(
+                spans,
+                getattr(spans[0][1], "base", self.s.strong),
+                tags=TextTags(self.memo_element),
+                space_before=self.s.body.size * self.style.page.section_gap,
+            )
+            return MemoArea(
+                heading,
+                m.lines,
+                m.line_gap,
+                m.line,
+                Color(*self.style.colors.rule),
+                m.max_lines,
+                placement,
+                last,
+                before,
+            )
 
         result: list[Flowable] = []
         for index, flowable in enumerate(flowables):
             if isinstance(flowable, _MemoMark):
                 result.append(area(not self.memo_optional, None))
                 continue
-            follows = getattr(flowable, "figure_follows", None)   # a figure's lead-in
+            follows = getattr(flowable, "figure_follows", None)  # a figure's lead-in
             if follows is not None:
                 result.append(area(False, follows))
-            elif (isinstance(flowable, (KeepTogether, Table)) and index > 0
-                    and not getattr(flowable, "within_figure", False)):
+            elif (
+                isinstance(flowable, (KeepTogether, Table))
+                and index > 0
+                and not getattr(flowable, "within_figure", False)
+            ):
                 result.append(area(False, flowable))
             result.append(flowable)
         return result
@@ -438,13 +565,24 @@ class _Renderer:
     def parallel(self, b: d.Parallel):
         return bilingual.parallel(self, self.partner, b)
 
-    DISPATCH: dict[type, Callable[..., list[Flowable]]] = {d.Title: title, d.Heading: heading, d.Paragraph: paragraph, d.Bullets: bullets,
-                d.Columns: columns, d.Alert: alert, d.Fields: fields, d.PointsFigure: points,
-                d.FillIn: fill_in, d.Memo: memo, d.Parallel: parallel}
+    DISPATCH: dict[type, Callable[..., list[Flowable]]] = {
+        d.Title: title,
+        d.Heading: heading,
+        d.Paragraph: paragraph,
+        d.Bullets: bullets,
+        d.Columns: columns,
+        d.Alert: alert,
+        d.Fields: fields,
+        d.PointsFigure: points,
+        d.FillIn: fill_in,
+        d.Memo: memo,
+        d.Parallel: parallel,
+    }
 
 
-def fill_in_rows(widths: list[float], weights: list[float], width: float, blank: float,
-                 gap: float, size: float) -> list[list[int]]:
+def fill_in_rows(
+    widths: list[float], weights: list[float], width: float, blank: float, gap: float, size: float
+) -> list[list[int]]:
     """Which labels (their indexes) share each row of fill-in lines: as many as leave each
     label its shortest line to write on (`blank` x its weight) after it; the rest go on the
     next row (two languages' labels are long)."""
@@ -469,7 +607,7 @@ def _elastic_parts(flowable) -> list:
     inner = getattr(flowable, "elastic_parts", None)
     if inner is not None:
         return inner()
-    content = getattr(flowable, "_content", None)      # KeepTogether
+    content = getattr(flowable, "_content", None)  # KeepTogether
     if content:
         return [part for item in content for part in _elastic_parts(item)]
     return []
@@ -545,38 +683,69 @@ def count_pages(doc: d.Document, style: Style, fallback_style: Style | None = No
     return render(doc, style, fallback_style, pages_only=True)[1]
 
 
-def render(doc: d.Document, style: Style, fallback_style: Style | None = None,
-           pages_only: bool = False, second_style: Style | None = None) -> tuple[bytes, int]:
+def render(
+    doc: d.Document,
+    style: Style,
+    fallback_style: Style | None = None,
+    pages_only: bool = False,
+    second_style: Style | None = None,
+) -> tuple[bytes, int]:
     """Lay out and draw the document in its style (text that fell back to the source language
     in that language's style); returns the PDF bytes and the page count."""
     page = style.page
     styles = Styles(style, doc.typography)
-    fallback = (Styles(fallback_style or style, doc.fallback_typography)
-                if doc.fallback_typography else None)
-    second = (Styles(second_style or style, doc.second_typography or doc.typography)
-              if doc.second else None)
+    fallback = (
+        Styles(fallback_style or style, doc.fallback_typography)
+        if doc.fallback_typography
+        else None
+    )
+    second = (
+        Styles(second_style or style, doc.second_typography or doc.typography)
+        if doc.second
+        else None
+    )
     footer = furniture.layout_footer(doc, styles, style, second)
     frame_bottom = page.margin_bottom + footer.height + style.footer.body_gap
     frame_top = page.height - page.margin_top - furniture.header_height(styles, style, doc)
     width = page.width - page.margin_left - page.margin_right
     renderer = _Renderer(doc, styles, width, fallback, frame_top - frame_bottom)
-    if second is not None:    # the second language's renderer: the same pages, the same tree
+    if second is not None:  # the second language's renderer: the same pages, the same tree
         partner = _Renderer(doc, second, width, fallback, frame_top - frame_bottom, doc.second)
         partner.placements, partner.tags = renderer.placements, renderer.tags
         renderer.partner = partner
-    letterhead = renderer.element("P")      # the clinic's name atop the first page, read first
+    letterhead = renderer.element("P")  # the clinic's name atop the first page, read first
     flowables = renderer.offer_memo(renderer.flowables(doc.blocks))
-    contact = furniture.declare(renderer.tags.document, doc, letterhead)   # read last
+    contact = furniture.declare(renderer.tags.document, doc, letterhead)  # read last
 
     def template(buffer) -> _Template:
-        frame = Frame(page.margin_left, frame_bottom, width, frame_top - frame_bottom,
-                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
+        frame = Frame(
+            page.margin_left,
+            frame_bottom,
+            width,
+            frame_top - frame_bottom,
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+            id="body",
+        )
         result = _Template(
-            buffer, pagesize=(page.width, page.height), title=doc.title, author=doc.author,
-            subject=doc.subject, keywords=doc.keywords, creator="handouts", producer="handouts",
-            lang=doc.lang, initialFontName=styles.body.font_name, invariant=1,
-            leftMargin=page.margin_left, rightMargin=page.margin_right,
-            topMargin=page.margin_top, bottomMargin=page.margin_bottom)
+            buffer,
+            pagesize=(page.width, page.height),
+            title=doc.title,
+            author=doc.author,
+            subject=doc.subject,
+            keywords=doc.keywords,
+            creator="handouts",
+            producer="handouts",
+            lang=doc.lang,
+            initialFontName=styles.body.font_name,
+            invariant=1,
+            leftMargin=page.margin_left,
+            rightMargin=page.margin_right,
+            topMargin=page.margin_top,
+            bottomMargin=page.margin_bottom,
+        )
         result.addPageTemplates([PageTemplate(id="page", frames=[frame])])
         return result
 
@@ -590,23 +759,28 @@ def render(doc: d.Document, style: Style, fallback_style: Style | None = None,
         if pages_only:
             return b"", draft.page
         if doc.kind == "aftercare":
-            draft = _taller_views(draft, flowables, template, marks, renderer.placements,
-                                  frame_top - frame_bottom)
+            draft = _taller_views(
+                draft, flowables, template, marks, renderer.placements, frame_top - frame_bottom
+            )
         _grow(draft)
         _restore(marks)
         for placement in renderer.placements:
             placement.settle()
         buffer = io.BytesIO()
         final = template(buffer)
-        final.build(list(flowables),
-                    canvasmaker=_numbered_canvas(draw_furniture, renderer.tags, doc.title))
+        final.build(
+            list(flowables), canvasmaker=_numbered_canvas(draw_furniture, renderer.tags, doc.title)
+        )
     except LayoutError:
         # A single block taller than a whole page (e.g. an enormous note).
-        raise HandoutsError(f"{doc.lang} {doc.kind} '{doc.title}': a block is taller than a "
-                            "page; shorten the text") from None
-    if final.page != draft.page:    # growing only fills free space: a bug if it moved a page
-        raise HandoutsError(f"{doc.lang} {doc.kind}: the layout changed when views grew "
-                            f"({draft.page} -> {final.page} pages)")
+        raise HandoutsError(
+            f"{doc.lang} {doc.kind} '{doc.title}': a block is taller than a page; shorten the text"
+        ) from None
+    if final.page != draft.page:  # growing only fills free space: a bug if it moved a page
+        raise HandoutsError(
+            f"{doc.lang} {doc.kind}: the layout changed when views grew "
+            f"({draft.page} -> {final.page} pages)"
+        )
     return buffer.getvalue(), final.page
 
 
@@ -641,14 +815,16 @@ ROOM_TO_GROW = 0.2
 TRIES = 4
 
 
-def _taller_views(draft: _Template, flowables, template, marks, placements,
-                  frame: float) -> _Template:
+def _taller_views(
+    draft: _Template, flowables, template, marks, placements, frame: float
+) -> _Template:
     """A personal sheet's body views, laid out at their smallest, may leave its last page half
     empty while the page they are on has no room to grow them (_grow only fills the room of
     their own page): set them taller, as long as the sheet keeps its page count (what follows
     them moves on into the empty room). Returns the draft of the chosen height."""
-    rows = [part for parts in draft.placed.values() for part in parts
-            if isinstance(part, DiagramRow)]
+    rows = [
+        part for parts in draft.placed.values() for part in parts if isinstance(part, DiagramRow)
+    ]
     room = draft.free.get(draft.page, 0.0)
     if not rows or room < ROOM_TO_GROW * frame:
         return draft
@@ -687,7 +863,7 @@ def _grow(draft: _Template) -> bool:
     views before the writing lines). Returns whether anything grew."""
     grew = False
     for number, parts in draft.placed.items():
-        free = draft.free.get(number, 0.0) - 1.0        # keep a point for rounding
+        free = draft.free.get(number, 0.0) - 1.0  # keep a point for rounding
         for part in sorted(parts, key=lambda p: p.elastic):
             if free <= 0:
                 break

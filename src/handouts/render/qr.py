@@ -16,7 +16,7 @@ from pathlib import Path
 from handouts import __version__, cache
 
 KIND = "qr"
-ENCODER_FILES = ("main.py", "util.py", "base.py", "constants.py")   # of the qrcode package
+ENCODER_FILES = ("main.py", "util.py", "base.py", "constants.py")  # of the qrcode package
 
 
 @functools.cache
@@ -26,8 +26,9 @@ def matrix(payload: str) -> tuple[tuple[bool, ...], ...]:
     import qrcode.constants
 
     # A fixed mask skips qrcode's trial of all eight (pure Python, ~5x slower); any mask decodes.
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0,
-                         mask_pattern=4)
+    code = qrcode.QRCode(
+        error_correction=qrcode.constants.ERROR_CORRECT_M, border=0, mask_pattern=4
+    )
     code.add_data(payload)
     code.make(fit=True)
     return tuple(tuple(row) for row in code.get_matrix())
@@ -58,7 +59,7 @@ def encoded(payload: str) -> tuple[int, tuple[tuple[int, int, int], ...]]:
         try:
             return _checked(cache.unpack(entry))
         except (ValueError, TypeError):
-            pass                                 # not what we write: encode again
+            pass  # not what we write: encode again
     rows = matrix(payload)
     size, runs = len(rows), dark_runs(rows)
     cache.store(KIND, key, key, cache.pack([size, [n for run in runs for n in run]]))
@@ -72,7 +73,8 @@ def _checked(stored) -> tuple[int, tuple[tuple[int, int, int], ...]]:
         raise ValueError("not a stored QR code")
     runs = tuple(zip(flat[0::3], flat[1::3], flat[2::3]))
     if not all(type(n) is int for n in flat) or not all(
-            0 <= r < size and c >= 0 and 0 < length <= size - c for r, c, length in runs):
+        0 <= r < size and c >= 0 and 0 < length <= size - c for r, c, length in runs
+    ):
         raise ValueError("not a stored QR code")
     return size, runs
 
@@ -105,8 +107,13 @@ def _operators(payload: str, size: float) -> str:
     code is ~1000 rectangles; formatting them on every page was most of the render time)."""
     modules, runs = encoded(payload)
     module = size / modules
-    return "\n".join(f"{c * module:.3f} {size - (r + 1) * module:.3f} {length * module:.3f} "
-                     f"{module:.3f} re" for r, c, length in runs) + "\nf"
+    return (
+        "\n".join(
+            f"{c * module:.3f} {size - (r + 1) * module:.3f} {length * module:.3f} {module:.3f} re"
+            for r, c, length in runs
+        )
+        + "\nf"
+    )
 
 
 def draw(canvas, payload: str, x: float, y: float, size: float) -> None:

@@ -20,9 +20,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-PRIVATE_USE = 0xE000           # placeholders: U+E000 upwards (never in content: check refuses)
-KANA_BESIDE = re.compile(r"[\u3041-\u309F\u30A0-\u30FF]")   # a long reading may reach over these
-GAP = 0.06                     # between the base's top and the reading, as a share of the size
+PRIVATE_USE = 0xE000  # placeholders: U+E000 upwards (never in content: check refuses)
+KANA_BESIDE = re.compile(r"[\u3041-\u309F\u30A0-\u30FF]")  # a long reading may reach over these
+GAP = 0.06  # between the base's top and the reading, as a share of the size
 # Readings over the first line under a border or rule (a box, the footer's rule) keep clear of
 # it: the text starts lower by this share of a reading's size.
 CLEARANCE = 0.4
@@ -30,8 +30,8 @@ CLEARANCE = 0.4
 
 @dataclass(frozen=True)
 class Cluster:
-    text: str                          # the base text (with a number before a counter: 30分)
-    rubies: tuple[tuple[int, int, str], ...]   # (start, end, reading) within `text`
+    text: str  # the base text (with a number before a counter: 30分)
+    rubies: tuple[tuple[int, int, str], ...]  # (start, end, reading) within `text`
 
 
 class RubyText:
@@ -39,7 +39,7 @@ class RubyText:
     in one text style (render.text.TextStyle)."""
 
     def __init__(self, text: str, rubies, style, size: float, reading_fonts=None):
-        self.style, self.size = style, size            # size: of the readings, in points
+        self.style, self.size = style, size  # size: of the readings, in points
         # The readings' fonts: the base's, or (a bilingual page's shared parts, set in the
         # first language's font) those of the language the readings are in.
         self.reading_fonts = reading_fonts or style.fonts
@@ -52,13 +52,16 @@ class RubyText:
             parts.append(mark)
             at = end
         parts.append(text[at:])
-        self.text = "".join(parts)                     # what the line breaker sees
+        self.text = "".join(parts)  # what the line breaker sees
         # The characters beside each cluster in the text (a long reading may reach over kana):
         # the same whether the cluster is measured or drawn alone or with its neighbours.
-        self.beside = {char: _beside(self.text, index) for index, char in enumerate(self.text)
-                       if char in self.clusters}
-        self.tagged = False     # the structure tree marks each cluster (RubyStyle.tag_marks)
-        self.private = False    # typed for one patient: its phrases are never cached
+        self.beside = {
+            char: _beside(self.text, index)
+            for index, char in enumerate(self.text)
+            if char in self.clusters
+        }
+        self.tagged = False  # the structure tree marks each cluster (RubyStyle.tag_marks)
+        self.private = False  # typed for one patient: its phrases are never cached
 
     def plain(self, line: str) -> str:
         """A line as the reader copies it: base text only."""
@@ -96,7 +99,7 @@ class RubyText:
             base = cluster.text[start:end]
             base_width = style.width(base)
             reading_width = self._reading_width(reading)
-            if reading_width > base_width:       # the base is spread under a long reading
+            if reading_width > base_width:  # the base is spread under a long reading
                 left = self._overhang(before) if start == 0 and number == 0 else 0.0
                 right = self._overhang(after) if end == len(cluster.text) else 0.0
                 excess = reading_width - base_width
@@ -104,11 +107,10 @@ class RubyText:
                 room = base_width + excess - left - right
                 extra = (room - base_width) / len(base)
                 for index, char in enumerate(base):
-                    bases.append((char, x + extra / 2 + index * extra
-                                  + style.width(base[:index])))
+                    bases.append((char, x + extra / 2 + index * extra + style.width(base[:index])))
                 readings.append((reading, x - left, 0.0))
                 x += room
-            else:                                # the reading is spread over a long base
+            else:  # the reading is spread over a long base
                 spacing = (base_width - reading_width) / len(reading)
                 readings.append((reading, x + spacing / 2, spacing))
                 bases.append((base, x))
@@ -139,8 +141,9 @@ class RubyText:
             x += style.draw(canvas, x, y, run)
         return x - start
 
-    def _draw_cluster(self, canvas, x: float, y: float, cluster: Cluster,
-                      before: str | None, after: str | None) -> float:
+    def _draw_cluster(
+        self, canvas, x: float, y: float, cluster: Cluster, before: str | None, after: str | None
+    ) -> float:
         style = self.style
         width, bases, readings = self._layout(cluster, before, after)
         primary = style.fonts.primary
@@ -175,8 +178,7 @@ class RubyText:
 
 def _beside(text: str, index: int) -> tuple[str | None, str | None]:
     """The characters before and after text[index] (None at the text's edges)."""
-    return (text[index - 1] if index else None,
-            text[index + 1] if index + 1 < len(text) else None)
+    return (text[index - 1] if index else None, text[index + 1] if index + 1 < len(text) else None)
 
 
 def _invisible(canvas, style, x: float, y: float, chars: str, scale: float = 100) -> None:
@@ -214,12 +216,12 @@ class RubyStyle:
         for char in text:
             cluster = self.ruby.clusters.get(char)
             if cluster is not None:
-                group = Inline("Ruby", within=owner,
-                               actual_text=cluster.text)
+                group = Inline("Ruby", within=owner, actual_text=cluster.text)
                 reading = "".join(r for _, _, r in cluster.rubies)
                 rt = Inline("RT", within=group, actual_text=reading)
-                pieces.append((char, Inline("RB", within=group, actual_text=cluster.text,
-                                            then=(rt,))))
+                pieces.append(
+                    (char, Inline("RB", within=group, actual_text=cluster.text, then=(rt,)))
+                )
             elif pieces and pieces[-1][1] is owner:
                 pieces[-1] = (pieces[-1][0] + char, owner)
             else:
@@ -249,8 +251,7 @@ class _CheckedFonts:
         self._fonts.check(self._ruby.plain(text), bold)
 
 
-def ruby_span(readings, text: str, style, share: float, keep: bool = False,
-              private: bool = False):
+def ruby_span(readings, text: str, style, share: float, keep: bool = False, private: bool = False):
     """A text span (text, style, keep whole) with its readings: the text with placeholders in
     a RubyStyle; the text as it is where it has no kanji to read. `private`: typed for one
     patient (a note), never kept in a cache."""
@@ -293,8 +294,9 @@ def with_room(style, share: float):
     if style.above or not share:
         return style
     room = ruby_room(style.fonts.primary, style.size, style.leading / style.size, share)
-    return TextStyle(style.fonts, style.size, style.leading + room, style.rules, style.bold,
-                     style.color, room)
+    return TextStyle(
+        style.fonts, style.size, style.leading + room, style.rules, style.bold, style.color, room
+    )
 
 
 def ruby_room(fonts, size: float, leading: float, share: float) -> float:

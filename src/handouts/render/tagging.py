@@ -24,7 +24,59 @@ from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFObject
 
 # The standard structure types of ISO 32000-1 14.8.4: a tree that uses only these needs no
 # RoleMap, and a typo is an error here rather than an unknown tag in a reader.
-ROLES = frozenset(["Document", "Part", "Art", "Sect", "Div", "BlockQuote", "Caption", "TOC", "TOCI", "Index", "NonStruct", "Private", "P", "H", "H1", "H2", "H3", "H4", "H5", "H6", "L", "LI", "Lbl", "LBody", "Table", "TR", "TH", "TD", "THead", "TBody", "TFoot", "Span", "Quote", "Note", "Reference", "BibEntry", "Code", "Link", "Annot", "Ruby", "RB", "RT", "RP", "Warichu", "WT", "WP", "Figure", "Formula", "Form"])
+ROLES = frozenset(
+    [
+        "Document",
+        "Part",
+        "Art",
+        "Sect",
+        "Div",
+        "BlockQuote",
+        "Caption",
+        "TOC",
+        "TOCI",
+        "Index",
+        "NonStruct",
+        "Private",
+        "P",
+        "H",
+        "H1",
+        "H2",
+        "H3",
+        "H4",
+        "H5",
+        "H6",
+        "L",
+        "LI",
+        "Lbl",
+        "LBody",
+        "Table",
+        "TR",
+        "TH",
+        "TD",
+        "THead",
+        "TBody",
+        "TFoot",
+        "Span",
+        "Quote",
+        "Note",
+        "Reference",
+        "BibEntry",
+        "Code",
+        "Link",
+        "Annot",
+        "Ruby",
+        "RB",
+        "RT",
+        "RP",
+        "Warichu",
+        "WT",
+        "WP",
+        "Figure",
+        "Formula",
+        "Form",
+    ]
+)
 # Elements whose content a reader replaces by their alternate description (PDF/UA-1 7.3).
 NEEDS_ALT = frozenset({"Figure", "Formula"})
 ARTIFACT_TYPES = frozenset({"Layout", "Pagination", "Page", "Background"})
@@ -40,9 +92,15 @@ class Element:
 
     __slots__ = ("actual_text", "alt", "kids", "lang", "number", "parent", "role", "tree")
 
-    def __init__(self, tree: StructureTree, role: str, parent: Element | None,
-                 alt: str | None = None, actual_text: str | None = None,
-                 lang: str | None = None):
+    def __init__(
+        self,
+        tree: StructureTree,
+        role: str,
+        parent: Element | None,
+        alt: str | None = None,
+        actual_text: str | None = None,
+        lang: str | None = None,
+    ):
         if role not in ROLES:
             raise TaggingError(f"{role!r} is not a standard structure type")
         if role in NEEDS_ALT and not (alt and alt.strip()):
@@ -50,10 +108,16 @@ class Element:
         self.tree, self.role, self.parent = tree, role, parent
         self.alt, self.actual_text, self.lang = alt, actual_text, lang
         self.kids: list[Element | _Content | _Annotation] = []
-        self.number: int | None = None   # its place in the file, set by finish()
+        self.number: int | None = None  # its place in the file, set by finish()
 
-    def add(self, role: str, *, alt: str | None = None, actual_text: str | None = None,
-            lang: str | None = None) -> Element:
+    def add(
+        self,
+        role: str,
+        *,
+        alt: str | None = None,
+        actual_text: str | None = None,
+        lang: str | None = None,
+    ) -> Element:
         """A new child element, after the kids added so far. `lang` only where the element's
         language differs from the document's (BCP 47); `actual_text` replaces the drawn text
         for readers and copy/paste; `alt` describes content that is not text."""
@@ -143,9 +207,9 @@ class StructureTree:
     def __init__(self, lang: str):
         self.lang = lang
         self.document = Element(self, "Document", None)
-        self._owners: dict[int, list[Element]] = {}   # page -> the element owning each MCID
-        self._open: str | None = None                 # the marked-content sequence being drawn
-        self._last_page = 0                           # the last page with tagged content
+        self._owners: dict[int, list[Element]] = {}  # page -> the element owning each MCID
+        self._open: str | None = None  # the marked-content sequence being drawn
+        self._last_page = 0  # the last page with tagged content
         self._links = 0
 
     def holder(self) -> Element:
@@ -163,7 +227,7 @@ class StructureTree:
         `element` (and gives its MCID)."""
         if element.tree is not self:
             raise TaggingError("element belongs to another document")
-        if self._open:   # checked again on entering; here so that no MCID is recorded
+        if self._open:  # checked again on entering; here so that no MCID is recorded
             raise TaggingError(f"content opened inside {self._open}")
         page = canvas.getPageNumber()
         owners = self._owners.get(page)
@@ -175,13 +239,15 @@ class StructureTree:
         element.kids.append(_Content(page, mcid))
         # An element that stands for other text (furigana: the kanji, not kanji and reading)
         # says so on its marked content too, for readers that extract text without the tree.
-        actual = ("" if element.actual_text is None else
-                  f" /ActualText <FEFF{element.actual_text.encode('utf-16-be').hex().upper()}>")
+        actual = (
+            ""
+            if element.actual_text is None
+            else f" /ActualText <FEFF{element.actual_text.encode('utf-16-be').hex().upper()}>"
+        )
         # Tagged /Span then (a furigana's RB): poppler honours /ActualText on /Span sequences
         # only; the element's own type is in the structure tree.
         tag = element.role if element.actual_text is None else "Span"
-        return _Sequence(self, canvas, f"/{tag} <</MCID {mcid}{actual}>> BDC",
-                         "content", mcid)
+        return _Sequence(self, canvas, f"/{tag} <</MCID {mcid}{actual}>> BDC", "content", mcid)
 
     def artifact(self, canvas, kind: str = "Layout", subtype: str | None = None) -> _Sequence:
         """`with tree.artifact(canvas):` marks what is drawn inside as an artifact: decoration
@@ -205,8 +271,14 @@ class StructureTree:
 
         return callback
 
-    def link(self, canvas, element: Element, url: str, rect: tuple[float, float, float, float],
-             description: str) -> None:
+    def link(
+        self,
+        canvas,
+        element: Element,
+        url: str,
+        rect: tuple[float, float, float, float],
+        description: str,
+    ) -> None:
         """A link annotation over `rect` (current coordinates) that opens `url`, owned by
         `element` (a Link). `description` is the annotation's /Contents (PDF/UA-1 7.18.5): what
         the link opens. A Link may own several annotations (the same link on several pages)."""
@@ -216,11 +288,18 @@ class StructureTree:
             raise TaggingError("a link annotation needs a description (PDF/UA-1 7.18.5)")
         key = _Number()
         self._links += 1
-        annotation = PDFDictionary({
-            "Type": PDFName("Annot"), "Subtype": PDFName("Link"), "F": 4,   # 4: printable
-            "Rect": PDFArray(canvas._absRect(rect, 1)), "Border": PDFArray([0, 0, 0]),
-            "Contents": PDFString(description), "StructParent": key,
-            "A": PDFDictionary({"S": PDFName("URI"), "URI": PDFString(url)})})
+        annotation = PDFDictionary(
+            {
+                "Type": PDFName("Annot"),
+                "Subtype": PDFName("Link"),
+                "F": 4,  # 4: printable
+                "Rect": PDFArray(canvas._absRect(rect, 1)),
+                "Border": PDFArray([0, 0, 0]),
+                "Contents": PDFString(description),
+                "StructParent": key,
+                "A": PDFDictionary({"S": PDFName("URI"), "URI": PDFString(url)}),
+            }
+        )
         # reportlab's linkURL would name it by a per-page counter, which a canvas that replays
         # its pages (to number them) resets: name it by this document's own count.
         canvas._addAnnotation(annotation, f"StructLink{self._links}")
@@ -241,7 +320,7 @@ class StructureTree:
             raise TaggingError("finish() before the last page was shown")
         _prune(self.document)
         elements = _walk(self.document)
-        page_refs = [doc.Reference(page).format(doc) for page in pages]   # "12 0 R" each
+        page_refs = [doc.Reference(page).format(doc) for page in pages]  # "12 0 R" each
         for number, element in enumerate(elements):
             element.number = number
             doc.Reference(_StructElem(element, page_refs), f"StructElem{number}")
@@ -263,7 +342,7 @@ class StructureTree:
         root.next_key = key
         for page in pages:
             # reportlab writes only the page entries it lists; add ours to this page's list.
-            page.Tabs = PDFName("S")   # tab order = structure order (PDF/UA-1 7.18.3)
+            page.Tabs = PDFName("S")  # tab order = structure order (PDF/UA-1 7.18.3)
             page.__NoDefault__ = [*type(page).__NoDefault__, "StructParents", "Tabs"]
 
         canvas.setCatalogEntry("StructTreeRoot", root)
@@ -272,8 +351,8 @@ class StructureTree:
         canvas.setCatalogEntry("Metadata", _xmp(title, self.lang))
         canvas.setViewerPreference("DisplayDocTitle", "true")
         canvas.setTitle(title)
-        doc._pdfVersion = max(doc._pdfVersion, (1, 7))   # PDF/UA-1 is built on ISO 32000-1
-        doc.delayedFonts.append(_NoNullUnicode())        # runs after the fonts are written
+        doc._pdfVersion = max(doc._pdfVersion, (1, 7))  # PDF/UA-1 is built on ISO 32000-1
+        doc.delayedFonts.append(_NoNullUnicode())  # runs after the fonts are written
 
 
 def _walk(element: Element) -> list[Element]:
@@ -290,16 +369,19 @@ def _prune(element: Element) -> bool:
     """Drop elements that own nothing (declared, then never drawn); True if `element` stays.
     An element that says its text itself (a furigana's RT: its /ActualText) stays."""
     element.kids = [k for k in element.kids if not isinstance(k, Element) or _prune(k)]
-    if element.role == "Ruby" and not any(getattr(k, "role", None) == "RB"
-                                          for k in element.kids):
-        return False                                 # its reading alone: never drawn
-    return bool(element.kids) or element.parent is None or (
-        element.role == "RT" and bool(element.actual_text))
+    if element.role == "Ruby" and not any(getattr(k, "role", None) == "RB" for k in element.kids):
+        return False  # its reading alone: never drawn
+    return (
+        bool(element.kids)
+        or element.parent is None
+        or (element.role == "RT" and bool(element.actual_text))
+    )
 
 
 # Structure objects are formatted here rather than as reportlab PDFDictionary objects: a
 # document has a few hundred of them, and reportlab's general formatter (names escaped character
 # by character, strings escaped in Python) made them a third of the rendering time.
+
 
 def _ref(document, name: str) -> bytes:
     return b"%d 0 R" % document.idToObjectNumberAndVersion[name][0]
@@ -311,8 +393,16 @@ def _text(value: str) -> bytes:
         data = value.encode("ascii")
     except UnicodeEncodeError:
         data = codecs.BOM_UTF16_BE + value.encode("utf-16-be")
-    return b"(" + (data.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
-                   .replace(b"\r", b"\\r")) + b")"
+    return (
+        b"("
+        + (
+            data.replace(b"\\", b"\\\\")
+            .replace(b"(", b"\\(")
+            .replace(b")", b"\\)")
+            .replace(b"\r", b"\\r")
+        )
+        + b")"
+    )
 
 
 class _StructElem(PDFObject):
@@ -325,27 +415,41 @@ class _StructElem(PDFObject):
         def page(number: int) -> bytes:
             return self.page_refs[number - 1]
 
-        parent = (_ref(document, f"StructElem{element.parent.number}") if element.parent
-                  else _ref(document, "StructTreeRoot"))
+        parent = (
+            _ref(document, f"StructElem{element.parent.number}")
+            if element.parent
+            else _ref(document, "StructTreeRoot")
+        )
         marked = [k for k in element.kids if not isinstance(k, Element)]
-        home = marked[0].page if marked else None   # the element's /Pg: where its content starts
+        home = marked[0].page if marked else None  # the element's /Pg: where its content starts
         kids = []
         for kid in element.kids:
             if isinstance(kid, Element):
                 kids.append(_ref(document, f"StructElem{kid.number}"))
             elif isinstance(kid, _Annotation):
-                kids.append(b"<</Type/OBJR/Obj %s/Pg %s>>" % (kid.ref.format(document),
-                                                               page(kid.page)))
+                kids.append(
+                    b"<</Type/OBJR/Obj %s/Pg %s>>" % (kid.ref.format(document), page(kid.page))
+                )
             elif kid.page == home:
                 kids.append(b"%d" % kid.mcid)
             else:
                 kids.append(b"<</Type/MCR/MCID %d/Pg %s>>" % (kid.mcid, page(kid.page)))
-        out = [b"<</Type/StructElem/S/", element.role.encode("ascii"), b"/P ", parent,
-               b"/K[", b" ".join(kids), b"]"]
+        out = [
+            b"<</Type/StructElem/S/",
+            element.role.encode("ascii"),
+            b"/P ",
+            parent,
+            b"/K[",
+            b" ".join(kids),
+            b"]",
+        ]
         if home is not None:
             out += [b"/Pg ", page(home)]
-        for key, value in ((b"/Alt", element.alt), (b"/ActualText", element.actual_text),
-                           (b"/Lang", element.lang)):
+        for key, value in (
+            (b"/Alt", element.alt),
+            (b"/ActualText", element.actual_text),
+            (b"/Lang", element.lang),
+        ):
             if value is not None:
                 out += [key, _text(value)]
         out.append(b">>")
@@ -354,18 +458,26 @@ class _StructElem(PDFObject):
 
 class _StructTreeRoot(PDFObject):
     def __init__(self):
-        self.nums: list[tuple[int, list[int] | int]] = []   # key -> element number(s)
+        self.nums: list[tuple[int, list[int] | int]] = []  # key -> element number(s)
         self.next_key = 0
 
     def format(self, document) -> bytes:
         def ref(number: int) -> bytes:
             return _ref(document, f"StructElem{number}")
 
-        nums = b" ".join(b"%d %s" % (key, b"[" + b" ".join(map(ref, value)) + b"]"
-                                      if isinstance(value, list) else ref(value))
-                         for key, value in self.nums)
-        return (b"<</Type/StructTreeRoot/K[%s]/ParentTree<</Nums[%s]>>/ParentTreeNextKey %d>>"
-                % (ref(0), nums, self.next_key))
+        nums = b" ".join(
+            b"%d %s"
+            % (
+                key,
+                b"[" + b" ".join(map(ref, value)) + b"]" if isinstance(value, list) else ref(value),
+            )
+            for key, value in self.nums
+        )
+        return b"<</Type/StructTreeRoot/K[%s]/ParentTree<</Nums[%s]>>/ParentTreeNextKey %d>>" % (
+            ref(0),
+            nums,
+            self.next_key,
+        )
 
 
 def _escape(text: str) -> str:
@@ -404,7 +516,7 @@ class _NoNullUnicode:
                 continue
             lines = [line for line in obj.content.split("\n") if not line.endswith("> <0000>")]
             start = None
-            for index, line in enumerate(lines):   # recount each bfchar block
+            for index, line in enumerate(lines):  # recount each bfchar block
                 if line.endswith(" beginbfchar"):
                     start = index
                 elif line == "endbfchar" and start is not None:
@@ -414,6 +526,7 @@ class _NoNullUnicode:
 
 
 # -- for the renderer's flowables: the tree is the one attached to their canvas ---------------
+
 
 class _Unmarked:
     """What `content` and `artifact` give on a canvas without a tree: nothing to mark."""
@@ -475,7 +588,7 @@ def table_artifacts(table, event: str, *args) -> None:
         table._tagging.__enter__()
 
 
-LAYOUT = ("Layout", None)     # an owner for `Marking.switch`: decoration
+LAYOUT = ("Layout", None)  # an owner for `Marking.switch`: decoration
 
 
 class Marking:
@@ -498,8 +611,11 @@ class Marking:
             self.sequence = None
         self.owner = owner
         if owner is not None:
-            self.sequence = (self.tree.artifact(self.canvas, *owner) if isinstance(owner, tuple)
-                             else self.tree.content(self.canvas, owner))
+            self.sequence = (
+                self.tree.artifact(self.canvas, *owner)
+                if isinstance(owner, tuple)
+                else self.tree.content(self.canvas, owner)
+            )
             self.sequence.__enter__()
 
     def end(self) -> None:
@@ -516,10 +632,16 @@ class Inline:
 
     __slots__ = ("actual_text", "lang", "role", "then", "within")
 
-    def __init__(self, role: str, lang: str | None = None, within: Inline | None = None,
-                 actual_text: str | None = None, then: tuple = ()):
+    def __init__(
+        self,
+        role: str,
+        lang: str | None = None,
+        within: Inline | None = None,
+        actual_text: str | None = None,
+        then: tuple = (),
+    ):
         self.role, self.lang, self.within = role, lang, within
-        self.actual_text = actual_text       # text it stands for (furigana: the kanji alone)
+        self.actual_text = actual_text  # text it stands for (furigana: the kanji alone)
         self.then = then
 
 
@@ -527,8 +649,12 @@ def ruby() -> tuple[Inline, Inline, Inline, Inline]:
     """The parts of a reading printed after a name (ISO 32000-1 14.8.4.3.4): the name (RB),
     the opening bracket (RP), the reading (RT) and the closing bracket (RP)."""
     group = Inline("Ruby")
-    return (Inline("RB", within=group), Inline("RP", within=group), Inline("RT", within=group),
-            Inline("RP", within=group))
+    return (
+        Inline("RB", within=group),
+        Inline("RP", within=group),
+        Inline("RT", within=group),
+        Inline("RP", within=group),
+    )
 
 
 class TextTags:
@@ -551,10 +677,12 @@ class TextTags:
             made = self._made.get(mark)
             if made is None:
                 parent = self.owner(mark.within) if mark.within else self.element
-                made = self._made[mark] = parent.add(mark.role, lang=mark.lang,
-                                                     actual_text=mark.actual_text)
+                made = self._made[mark] = parent.add(
+                    mark.role, lang=mark.lang, actual_text=mark.actual_text
+                )
                 for follower in mark.then:
-                    self._made[follower] = parent.add(follower.role, lang=follower.lang,
-                                                      actual_text=follower.actual_text)
+                    self._made[follower] = parent.add(
+                        follower.role, lang=follower.lang, actual_text=follower.actual_text
+                    )
             return made
         return mark

@@ -35,7 +35,7 @@ class FontChain:
 
     @property
     def primary(self) -> FontPair:
-        return family(self.names[0])        # registered once per process (render.fonts)
+        return family(self.names[0])  # registered once per process (render.fonts)
 
     def covers(self, name: str, bold: bool) -> frozenset[int]:
         return charset(name, "bold" if bold else "regular")
@@ -49,7 +49,8 @@ class FontChain:
             if not any(ord(char) in self.covers(name, bold) for name in self.names[1:]):
                 raise MissingGlyph(
                     f"character {char!r} (U+{ord(char):04X}) in {source_of(text, index)} is in "
-                    f"no bundled font ({', '.join(self.names)}); remove or replace it")
+                    f"no bundled font ({', '.join(self.names)}); remove or replace it"
+                )
 
     def runs(self, text: str, bold: bool) -> list[tuple[str, str]]:
         """(reportlab font name, text) runs, each in the first family that has its glyphs."""
@@ -67,8 +68,9 @@ class FontChain:
         for char in text:
             name = self.names[0]
             if ord(char) not in primary and char not in INVISIBLE:
-                name = next((n for n in self.names[1:] if ord(char) in self.covers(n, bold)),
-                            self.names[0])
+                name = next(
+                    (n for n in self.names[1:] if ord(char) in self.covers(n, bold)), self.names[0]
+                )
             font = family(name).name(bold)
             if runs and runs[-1][0] == font:
                 runs[-1] = (font, runs[-1][1] + char)
@@ -90,11 +92,19 @@ def font_chain(primary: str) -> FontChain:
 class TextStyle:
     """Font, size, leading and colour of one kind of text (a plain value object)."""
 
-    def __init__(self, fonts: FontChain, size: float, leading: float, rules: BreakRules,
-                 bold: bool = False, color: Color = black, above: float = 0.0):
+    def __init__(
+        self,
+        fonts: FontChain,
+        size: float,
+        leading: float,
+        rules: BreakRules,
+        bold: bool = False,
+        color: Color = black,
+        above: float = 0.0,
+    ):
         self.fonts, self.size, self.leading, self.rules = fonts, size, leading, rules
         self.bold, self.color = bold, color
-        self.above = above          # room at the top of each line for furigana (in `leading`)
+        self.above = above  # room at the top of each line for furigana (in `leading`)
         self.font_name = fonts.primary.name(bold)
         self._widths: dict[str, float] = {}
 
@@ -108,8 +118,12 @@ class TextStyle:
         """Baseline of a line whose box starts at `line_top`, text centred in the leading."""
         pair = self.fonts.primary
         glyph_height = (pair.ascent + pair.descent) * self.size
-        return (line_top - self.above - (self.leading - self.above - glyph_height) / 2
-                - pair.ascent * self.size)
+        return (
+            line_top
+            - self.above
+            - (self.leading - self.above - glyph_height) / 2
+            - pair.ascent * self.size
+        )
 
     def draw(self, canvas, x: float, y: float, text: str) -> float:
         """Draw `text` from (x, y) in runs of the right fonts; returns the width drawn."""
@@ -126,7 +140,7 @@ def measure(style: TextStyle, text: str) -> float:
     return style.width(text)
 
 
-Span = tuple[str, TextStyle, bool]      # text, style, keep whole (a kana reading, a code)
+Span = tuple[str, TextStyle, bool]  # text, style, keep whole (a kana reading, a code)
 
 
 class TextBlock(Flowable):
@@ -135,9 +149,17 @@ class TextBlock(Flowable):
     (a fallback). `tags` says which structure elements own its text (render.tagging): it is
     marked as it is drawn, on a canvas that has a structure tree."""
 
-    def __init__(self, spans: str | list[Span], style: TextStyle, bullet: str | None = None,
-                 space_before: float = 0, space_after: float = 0, lang: str | None = None,
-                 lines: list[Line] | None = None, tags: TextTags | None = None):
+    def __init__(
+        self,
+        spans: str | list[Span],
+        style: TextStyle,
+        bullet: str | None = None,
+        space_before: float = 0,
+        space_after: float = 0,
+        lang: str | None = None,
+        lines: list[Line] | None = None,
+        tags: TextTags | None = None,
+    ):
         super().__init__()
         self.spans = [(spans, style, False)] if isinstance(spans, str) else list(spans)
         self.style, self.bullet, self.lang = style, bullet, lang
@@ -150,7 +172,7 @@ class TextBlock(Flowable):
         self._wrapped_for: float | None = None if lines is None else -1
         self.tags = tags
         self._owners = _owner_ends(self.spans, tags) if tags and lines is None else None
-        self._ink = 0               # characters drawn before this part (a split block's tail)
+        self._ink = 0  # characters drawn before this part (a split block's tail)
 
     @property
     def text(self) -> str:
@@ -162,7 +184,7 @@ class TextBlock(Flowable):
             pieces = pieces_of(self.spans, rules, measure)
             self._lines = fill(pieces, width - self.indent, rules, measure, self.style.size)
             self._wrapped_for = width
-        assert self._lines is not None              # given, or wrapped just now
+        assert self._lines is not None  # given, or wrapped just now
         return self._lines
 
     def wrap(self, avail_width, avail_height):
@@ -174,11 +196,20 @@ class TextBlock(Flowable):
         lines = self.lines(avail_width)
         fit = int(avail_height // self.style.leading)
         if len(lines) < 4 or fit < 2 or fit > len(lines) - 2:
-            return []   # keep short paragraphs whole; no single orphan or widow lines
-        head = TextBlock(self.spans, self.style, self.bullet, self.spaceBefore, 0, self.lang,
-                         lines[:fit], self.tags)
-        tail = TextBlock(self.spans, self.style, None, 0, self.spaceAfter, self.lang,
-                         lines[fit:], self.tags)
+            return []  # keep short paragraphs whole; no single orphan or widow lines
+        head = TextBlock(
+            self.spans,
+            self.style,
+            self.bullet,
+            self.spaceBefore,
+            0,
+            self.lang,
+            lines[:fit],
+            self.tags,
+        )
+        tail = TextBlock(
+            self.spans, self.style, None, 0, self.spaceAfter, self.lang, lines[fit:], self.tags
+        )
         tail.indent = self.indent
         head._owners = tail._owners = self._owners
         head._ink = self._ink
@@ -188,7 +219,7 @@ class TextBlock(Flowable):
     def draw(self):
         style, canvas = self.style, self.canv
         if getattr(canvas, "draft", False):
-            return                  # the draft layout needs sizes only
+            return  # the draft layout needs sizes only
         owners = _Owners(canvas, self.tags, self._owners, self._ink) if self.tags else None
         for index, line in enumerate(self._lines):
             y = style.baseline(self.height - index * style.leading)
@@ -213,13 +244,16 @@ def _owner_ends(spans: list[Span], tags: TextTags) -> list[tuple[int, object]] |
     fallback) is an inline Span with its /Lang; a block all in one other language gets the
     /Lang on its element instead."""
     furigana = [hasattr(style, "tag_marks") for _, style, _ in spans]
-    if tags.marks is None and not any(getattr(text, "lang", None) for text, _, _ in spans) \
-            and not any(furigana):
-        return None                     # the common case
+    if (
+        tags.marks is None
+        and not any(getattr(text, "lang", None) for text, _, _ in spans)
+        and not any(furigana)
+    ):
+        return None  # the common case
     marks = tags.marks or [None] * len(spans)
     pieces: list[tuple[str, object]] = []
     for (text, style, _), mark, ruby in zip(spans, marks, furigana):
-        if ruby and not isinstance(mark, list):     # each furigana cluster its own Span
+        if ruby and not isinstance(mark, list):  # each furigana cluster its own Span
             pieces += style.tag_marks(text, mark)  # type: ignore[attr-defined]  # RubyStyle
         elif isinstance(mark, list):
             if "".join(part for part, _ in mark) != text:
@@ -231,8 +265,13 @@ def _owner_ends(spans: list[Span], tags: TextTags) -> list[tuple[int, object]] |
             pieces.append((text, mark))
     inked = [mark for text, mark in pieces if _ink(text)]
     langs = {getattr(mark, "lang", None) for mark in inked}
-    if (inked and tags.element.lang is None and len(langs) == 1 and None not in langs
-            and all(isinstance(m, Inline) and m.role == "Span" for m in inked)):
+    if (
+        inked
+        and tags.element.lang is None
+        and len(langs) == 1
+        and None not in langs
+        and all(isinstance(m, Inline) and m.role == "Span" for m in inked)
+    ):
         tags.element.lang = langs.pop()
         return None
     if all(mark is None for _, mark in pieces):
@@ -264,7 +303,7 @@ class _Owners:
         count = _ink(text)
         while self.index < len(ends) - 1 and self.ink >= ends[self.index][0]:
             self.index += 1
-        if self.ink + count <= ends[self.index][0]:          # one owner: the common case
+        if self.ink + count <= ends[self.index][0]:  # one owner: the common case
             self.ink += count
             return [(text, ends[self.index][1])]
         pieces: list[tuple[str, object]] = []
@@ -288,15 +327,16 @@ class _Owners:
         self.marking.switch(self.tags.owner(mark))
 
 
-def draw_line(canvas, line: Line, x: float, y: float, rules: BreakRules,
-              owners: _Owners | None = None) -> None:
+def draw_line(
+    canvas, line: Line, x: float, y: float, rules: BreakRules, owners: _Owners | None = None
+) -> None:
     """Draw a laid-out line: pieces of one style merged into runs; in a squeezed (tight)
     line, the blank half of each squeezable punctuation mark is taken out. With `owners`, a
     run also ends where the text's structure element changes, and each is marked as its
     element's content."""
     chunk, chunk_owner = "", None
-    chunk_style: TextStyle | None = None        # set with the chunk's first text
-    if owners and owners.ends is None:        # one owner for the whole block: no splitting
+    chunk_style: TextStyle | None = None  # set with the chunk's first text
+    if owners and owners.ends is None:  # one owner for the whole block: no splitting
         owners.enter(None)
         owners = None
     for index, piece in enumerate(line.pieces):
@@ -309,8 +349,9 @@ def draw_line(canvas, line: Line, x: float, y: float, rules: BreakRules,
                     # extraction reads a space where one is drawn, not always from a gap.
                     chunk += space
                     space = ""
-                x += _draw_chunk(canvas, chunk, chunk_style, x, y, line.tight, rules, owners,
-                                 chunk_owner)
+                x += _draw_chunk(
+                    canvas, chunk, chunk_style, x, y, line.tight, rules, owners, chunk_owner
+                )
                 chunk = ""
                 if space:
                     x += piece.style.width(" ")
@@ -323,8 +364,17 @@ def draw_line(canvas, line: Line, x: float, y: float, rules: BreakRules,
         _draw_chunk(canvas, chunk, chunk_style, x, y, line.tight, rules, owners, chunk_owner)
 
 
-def _draw_chunk(canvas, text: str, style: TextStyle, x: float, y: float, tight: bool,
-                rules: BreakRules, owners: _Owners | None = None, owner=None) -> float:
+def _draw_chunk(
+    canvas,
+    text: str,
+    style: TextStyle,
+    x: float,
+    y: float,
+    tight: bool,
+    rules: BreakRules,
+    owners: _Owners | None = None,
+    owner=None,
+) -> float:
     if owners:
         owners.enter(owner)
     if not tight or not any(rules.squeezable(c) for c in text):
@@ -341,8 +391,7 @@ def _draw_chunk(canvas, text: str, style: TextStyle, x: float, y: float, tight: 
     return x - start
 
 
-def draw_owned_line(canvas, line: Line, x: float, y: float, rules: BreakRules,
-                    element) -> None:
+def draw_owned_line(canvas, line: Line, x: float, y: float, rules: BreakRules, element) -> None:
     """A line drawn on its own (a footer line, a code's caption) as `element`'s content; its
     furigana clusters each a Ruby in it (render.ruby)."""
     from handouts.render.tagging import TextTags

@@ -19,9 +19,9 @@ from pathlib import Path
 from handouts import cache
 
 NS = "{http://www.w3.org/2000/svg}"
-CACHE_FORMAT = 2        # bump when the cached operators or geometry change shape
-KAPPA = 0.5522847498    # Bezier control distance for a quarter circle
-ROLES = {"#222222": "outline", "#888888": "bone"}     # any other stroke is a detail
+CACHE_FORMAT = 2  # bump when the cached operators or geometry change shape
+KAPPA = 0.5522847498  # Bezier control distance for a quarter circle
+ROLES = {"#222222": "outline", "#888888": "bone"}  # any other stroke is a detail
 _TOKEN = re.compile(r"[MmLlHhVvCcSsQqTtZz]|[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 
 Pt = tuple[float, float]
@@ -29,11 +29,11 @@ Pt = tuple[float, float]
 
 @dataclass(frozen=True)
 class ViewArt:
-    width: float                       # viewBox size, SVG units
+    width: float  # viewBox size, SVG units
     height: float
-    operators: str                     # PDF operators in SVG units (y down); widths as %role%
-    body: tuple[tuple[Pt, ...], ...]   # silhouette polygons
-    landmarks: tuple[tuple[str, tuple[Pt, ...], bool], ...]   # (id, points, closed)
+    operators: str  # PDF operators in SVG units (y down); widths as %role%
+    body: tuple[tuple[Pt, ...], ...]  # silhouette polygons
+    landmarks: tuple[tuple[str, tuple[Pt, ...], bool], ...]  # (id, points, closed)
     sides: tuple[tuple[str, Pt], ...]  # ("right" | "left", anchor)
 
     @functools.cached_property
@@ -60,16 +60,25 @@ def view_art(path: Path) -> ViewArt:
 
 
 def _to_json(art: ViewArt) -> dict:
-    return {"width": art.width, "height": art.height, "operators": art.operators,
-            "body": art.body, "landmarks": art.landmarks, "sides": art.sides}
+    return {
+        "width": art.width,
+        "height": art.height,
+        "operators": art.operators,
+        "body": art.body,
+        "landmarks": art.landmarks,
+        "sides": art.sides,
+    }
 
 
 def _from_json(data: dict) -> ViewArt:
-    return ViewArt(data["width"], data["height"], data["operators"],
-                   tuple(tuple(map(tuple, poly)) for poly in data["body"]),
-                   tuple((name, tuple(map(tuple, pts)), closed)
-                         for name, pts, closed in data["landmarks"]),
-                   tuple((side, tuple(at)) for side, at in data["sides"]))
+    return ViewArt(
+        data["width"],
+        data["height"],
+        data["operators"],
+        tuple(tuple(map(tuple, poly)) for poly in data["body"]),
+        tuple((name, tuple(map(tuple, pts)), closed) for name, pts, closed in data["landmarks"]),
+        tuple((side, tuple(at)) for side, at in data["sides"]),
+    )
 
 
 # -- parsing ------------------------------------------------------------------------------------
@@ -85,9 +94,9 @@ def _parse(data: bytes, path: Path) -> ViewArt:
     for group in root:
         gid = group.get("id")
         for el in group.iter():
-            if el is group or el.tag[len(NS):] == "g":
+            if el is group or el.tag[len(NS) :] == "g":
                 continue
-            tag = el.tag[len(NS):]
+            tag = el.tag[len(NS) :]
             if gid == "sides":
                 side = (el.get("id") or "").removeprefix("side-")
                 if tag == "circle" and side in ("right", "left"):
@@ -101,12 +110,12 @@ def _parse(data: bytes, path: Path) -> ViewArt:
             elif gid == "landmarks":
                 for sp, poly in zip(subpaths, polys):
                     landmarks.append((el.get("id", ""), tuple(poly), sp[-1][0] == "Z"))
-    return ViewArt(box[2], box[3], "\n".join(ops.out), tuple(body), tuple(landmarks),
-                   tuple(sides))
+    return ViewArt(box[2], box[3], "\n".join(ops.out), tuple(body), tuple(landmarks), tuple(sides))
 
 
 def _shape(el, tag: str, path: Path) -> list[list[tuple]]:
     """Subpaths of one element: lists of ("M", p) / ("L", p) / ("C", p1, p2, p3) / ("Z",)."""
+
     def num(name: str) -> float:
         return float(el.get(name, "0"))
 
@@ -117,12 +126,16 @@ def _shape(el, tag: str, path: Path) -> list[list[tuple]]:
         rx = num("r") if tag == "circle" else num("rx")
         ry = num("r") if tag == "circle" else num("ry")
         k = KAPPA
-        return [[("M", (cx + rx, cy)),
-                 ("C", (cx + rx, cy + k * ry), (cx + k * rx, cy + ry), (cx, cy + ry)),
-                 ("C", (cx - k * rx, cy + ry), (cx - rx, cy + k * ry), (cx - rx, cy)),
-                 ("C", (cx - rx, cy - k * ry), (cx - k * rx, cy - ry), (cx, cy - ry)),
-                 ("C", (cx + k * rx, cy - ry), (cx + rx, cy - k * ry), (cx + rx, cy)),
-                 ("Z",)]]
+        return [
+            [
+                ("M", (cx + rx, cy)),
+                ("C", (cx + rx, cy + k * ry), (cx + k * rx, cy + ry), (cx, cy + ry)),
+                ("C", (cx - k * rx, cy + ry), (cx - rx, cy + k * ry), (cx - rx, cy)),
+                ("C", (cx - rx, cy - k * ry), (cx - k * rx, cy - ry), (cx, cy - ry)),
+                ("C", (cx + k * rx, cy - ry), (cx + rx, cy - k * ry), (cx + rx, cy)),
+                ("Z",),
+            ]
+        ]
     if tag == "line":
         return [[("M", (num("x1"), num("y1"))), ("L", (num("x2"), num("y2")))]]
     if tag in ("polyline", "polygon"):
@@ -132,8 +145,9 @@ def _shape(el, tag: str, path: Path) -> list[list[tuple]]:
         return [segs + ([("Z",)] if tag == "polygon" else [])]
     if tag == "rect":
         x, y, w, h = num("x"), num("y"), num("width"), num("height")
-        return [[("M", (x, y)), ("L", (x + w, y)), ("L", (x + w, y + h)), ("L", (x, y + h)),
-                 ("Z",)]]
+        return [
+            [("M", (x, y)), ("L", (x + w, y)), ("L", (x + w, y + h)), ("L", (x, y + h)), ("Z",)]
+        ]
     raise ValueError(f"{path}: <{tag}> is not in the diagram SVG subset (docs/diagrams.md)")
 
 
@@ -147,7 +161,7 @@ def _path(d: str) -> list[list[tuple]]:
 
     def take(n: int) -> list[float]:
         nonlocal i
-        values = [float(v) for v in tokens[i:i + n]]
+        values = [float(v) for v in tokens[i : i + n]]
         i += n
         return values
 
@@ -159,7 +173,7 @@ def _path(d: str) -> list[list[tuple]]:
                 subpaths[-1].append(("Z",))
                 x, y, last_ctrl = sx, sy, None
                 continue
-        assert cmd is not None              # artwork.path_problem: data starts with M
+        assert cmd is not None  # artwork.path_problem: data starts with M
         rel = cmd.islower()
         c = cmd.upper()
         ox, oy = (x, y) if rel else (0.0, 0.0)
@@ -215,10 +229,12 @@ def _flatten(subpath: list[tuple], steps: int = 8) -> list[Pt]:
             for k in range(1, steps + 1):
                 t = k / steps
                 s = 1 - t
-                points.append((s ** 3 * p0[0] + 3 * s * s * t * p1[0] + 3 * s * t * t * p2[0]
-                               + t ** 3 * p3[0],
-                               s ** 3 * p0[1] + 3 * s * s * t * p1[1] + 3 * s * t * t * p2[1]
-                               + t ** 3 * p3[1]))
+                points.append(
+                    (
+                        s**3 * p0[0] + 3 * s * s * t * p1[0] + 3 * s * t * t * p2[0] + t**3 * p3[0],
+                        s**3 * p0[1] + 3 * s * s * t * p1[1] + 3 * s * t * t * p2[1] + t**3 * p3[1],
+                    )
+                )
     return points
 
 
@@ -244,8 +260,8 @@ class _Ops:
             self.set("stroke", f"{_rgb(stroke)} RG")
             self.set("width", f"%{role}% w")
             self.set("dash", "[%dash%] 0 d" if el.get("stroke-dasharray") else "[] 0 d")
-            self.set("cap", f"{ {'round': 1, 'square': 2}.get(el.get('stroke-linecap'), 0)} J")
-            self.set("join", f"{ {'round': 1, 'bevel': 2}.get(el.get('stroke-linejoin'), 0)} j")
+            self.set("cap", f"{ {'round': 1, 'square': 2}.get(el.get('stroke-linecap'), 0) } J")
+            self.set("join", f"{ {'round': 1, 'bevel': 2}.get(el.get('stroke-linejoin'), 0) } j")
         for sp in subpaths:
             for seg in sp:
                 if seg[0] == "M":
@@ -257,7 +273,8 @@ class _Ops:
                 else:
                     self.out.append("h")
         paint = {(True, True): "B", (True, False): "f", (False, True): "S"}.get(
-            (fill != "none", stroke != "none"), "n")
+            (fill != "none", stroke != "none"), "n"
+        )
         self.out.append(paint)
 
 
@@ -265,7 +282,7 @@ def _rgb(color: str) -> str:
     value = color.lstrip("#")
     if len(value) == 3:
         value = "".join(c * 2 for c in value)
-    return " ".join(f"{int(value[i:i + 2], 16) / 255:.3f}" for i in (0, 2, 4))
+    return " ".join(f"{int(value[i : i + 2], 16) / 255:.3f}" for i in (0, 2, 4))
 
 
 def operators_for(art: ViewArt, scale: float, widths: dict[str, float], dash: list[float]) -> str:

@@ -22,7 +22,7 @@ class WarningSign(Flowable):
     def __init__(self, height: float, stroke: float, marked: bool = True):
         super().__init__()
         self.size, self.stroke = height, stroke
-        self.marked = marked        # False: drawn inside an artifact already (AlertBox)
+        self.marked = marked  # False: drawn inside an artifact already (AlertBox)
 
     def wrap(self, avail_width, avail_height):
         self.width = self.size * 2 / math.sqrt(3)
@@ -33,7 +33,7 @@ class WarningSign(Flowable):
         c, w, h, s = self.canv, self.width, self.height, self.stroke
         marking = Marking(c)
         if self.marked:
-            marking.switch(LAYOUT)        # the section and its heading say it already
+            marking.switch(LAYOUT)  # the section and its heading say it already
         c.saveState()
         c.setLineJoin(1)
         c.setStrokeColor(black)
@@ -69,8 +69,10 @@ class AlertBox(Table):
             # A new first row (the rows are shared with this table), its height measured anew.
             rows = list(tail._cellvalues)
             cell = rows[0][0]
-            rows[0] = [[self.continued, *(cell if isinstance(cell, (list, tuple)) else [cell])],
-                       *rows[0][1:]]
+            rows[0] = [
+                [self.continued, *(cell if isinstance(cell, (list, tuple)) else [cell])],
+                *rows[0][1:],
+            ]
             tail._cellvalues = rows
             tail._argH = [None, *tail._argH[1:]]
         return parts
@@ -125,10 +127,20 @@ class MemoArea(Flowable):
     else the last place (if optional, only when the page has room there). It is elastic: more
     lines fill the room its page leaves."""
 
-    elastic = 2          # grows after the body views
+    elastic = 2  # grows after the body views
 
-    def __init__(self, heading: Flowable, lines: int, gap: float, width: float, color: Color,
-                 max_lines: int, placement: Placement, last: bool, before: Flowable | None):
+    def __init__(
+        self,
+        heading: Flowable,
+        lines: int,
+        gap: float,
+        width: float,
+        color: Color,
+        max_lines: int,
+        placement: Placement,
+        last: bool,
+        before: Flowable | None,
+    ):
         super().__init__()
         self.heading, self.lines, self.gap, self.line_width = heading, lines, gap, width
         self.color, self.max_lines, self.placement = color, max_lines, placement
@@ -147,15 +159,17 @@ class MemoArea(Flowable):
         if self._full_height(avail_width, self.lines) > avail_height:
             return False
         if self.before is None:
-            return True             # an optional last place: taken when the page has room
+            return True  # an optional last place: taken when the page has room
         _, after = self.before.wrapOn(self.canv, avail_width, avail_height)
-        after = getattr(self.before, "_H", after)     # KeepTogether reports its content here
+        after = getattr(self.before, "_H", after)  # KeepTogether reports its content here
         if after + self.before.getSpaceBefore() <= avail_height:
             return False
         # A box that may continue on the next page (the red-flag box) leaves no gap when its
         # first rows fit here.
-        return not (isinstance(self.before, Table)
-                    and self.before.split(avail_width, avail_height - self.before.getSpaceBefore()))
+        return not (
+            isinstance(self.before, Table)
+            and self.before.split(avail_width, avail_height - self.before.getSpaceBefore())
+        )
 
     @property
     def frameAction(self):
@@ -207,13 +221,21 @@ class MemoArea(Flowable):
 class FillInRow(Flowable):
     """Labels each followed by a line to write on, side by side."""
 
-    def __init__(self, labels: list[str], style: TextStyle, height: float, line: float,
-                 color: Color, gap: float, element: Element | None = None,
-                 weights: list[float] | None = None):
+    def __init__(
+        self,
+        labels: list[str],
+        style: TextStyle,
+        height: float,
+        line: float,
+        color: Color,
+        gap: float,
+        element: Element | None = None,
+        weights: list[float] | None = None,
+    ):
         super().__init__()
         self.labels, self.style, self.row_height = labels, style, height
         self.line, self.color, self.gap = line, color, gap
-        self.element = element            # owns the labels; the lines are artifacts
+        self.element = element  # owns the labels; the lines are artifacts
         # How the room to write is shared: a name needs the most.
         self.weights = weights or [2.0] + [1.0] * (len(labels) - 1)
 
@@ -238,10 +260,13 @@ class FillInRow(Flowable):
         y = self.line + style.size * 0.3
         x = 0.0
         marking = Marking(c)
-        tags = (TextTags(self.element)      # (none in the draft: its elements stay unmade)
-                if self.element is not None and marking.tree is not None else None)
+        tags = (
+            TextTags(self.element)  # (none in the draft: its elements stay unmade)
+            if self.element is not None and marking.tree is not None
+            else None
+        )
         for label, width, weight in zip(self.labels, labels, weights):
-            if tags is not None and hasattr(style, "tag_marks"):     # with furigana
+            if tags is not None and hasattr(style, "tag_marks"):  # with furigana
                 at = x
                 for piece, mark in style.tag_marks(label):
                     marking.switch(tags.owner(mark))
@@ -262,8 +287,17 @@ def badge_radius(number_size: float) -> float:
     return number_size * 0.78
 
 
-def draw_badge(canvas, x: float, y: float, number: int, style: TextStyle, filled: bool,
-               stroke: float, label: Element | None = None, repeated: bool = False) -> None:
+def draw_badge(
+    canvas,
+    x: float,
+    y: float,
+    number: int,
+    style: TextStyle,
+    filled: bool,
+    stroke: float,
+    label: Element | None = None,
+    repeated: bool = False,
+) -> None:
     """A numbered circle centred on (x, y): white with a black ring, or black for a treated
     point on a personal sheet. With `label`, the circle is an artifact and the number is the
     label's text (a legend entry); `repeated`: all of it an artifact (the number read already
@@ -281,8 +315,7 @@ def draw_badge(canvas, x: float, y: float, number: int, style: TextStyle, filled
     canvas.setFont(font, style.size)
     pair = style.fonts.primary
     with artifact(canvas) if repeated else content(canvas, label):
-        canvas.drawString(x - width / 2, y - (pair.ascent - pair.descent) * style.size * 0.36,
-                          text)
+        canvas.drawString(x - width / 2, y - (pair.ascent - pair.descent) * style.size * 0.36, text)
 
 
 def draw_diamond(canvas, x: float, y: float, half: float, stroke: float, color: Color) -> None:
@@ -304,14 +337,27 @@ class Badge(Flowable):
     """The numbered circle of a legend entry, matching the marker on the diagram, centred on
     the first line of the entry's text."""
 
-    def __init__(self, number: int, style: TextStyle, filled: bool, stroke: float,
-                 line: TextStyle, label: Element | None = None, repeated: bool = False):
+    def __init__(
+        self,
+        number: int,
+        style: TextStyle,
+        filled: bool,
+        stroke: float,
+        line: TextStyle,
+        label: Element | None = None,
+        repeated: bool = False,
+    ):
         super().__init__()
-        self.repeated = repeated          # the same number again (a bilingual legend): artifact
+        self.repeated = repeated  # the same number again (a bilingual legend): artifact
         self.number, self.style, self.filled, self.stroke, self.line = (
-            number, style, filled, stroke, line)
+            number,
+            style,
+            filled,
+            stroke,
+            line,
+        )
         self.radius = badge_radius(style.size)
-        self.label = label                # the list item's label: the number
+        self.label = label  # the list item's label: the number
 
     def wrap(self, avail_width, avail_height):
         return 2 * self.radius + 2, max(self.line.leading, 2 * self.radius + 2)
@@ -319,8 +365,17 @@ class Badge(Flowable):
     def draw(self):
         top = max(self.line.leading, 2 * self.radius + 2)
         y = top - self.line.leading / 2 if self.line.leading >= 2 * self.radius else top / 2
-        draw_badge(self.canv, self.radius + 1, y, self.number, self.style, self.filled,
-                   self.stroke, self.label, self.repeated)
+        draw_badge(
+            self.canv,
+            self.radius + 1,
+            y,
+            self.number,
+            self.style,
+            self.filled,
+            self.stroke,
+            self.label,
+            self.repeated,
+        )
 
 
 class Diamond(Flowable):
@@ -334,7 +389,7 @@ class Diamond(Flowable):
         return self.box, self.line.leading
 
     def draw(self):
-        with artifact(self.canv):         # the text beside it says what it marks
-            draw_diamond(self.canv, self.box / 2, self.line.leading / 2, self.half, self.stroke,
-                         self.color)
-
+        with artifact(self.canv):  # the text beside it says what it marks
+            draw_diamond(
+                self.canv, self.box / 2, self.line.leading / 2, self.half, self.stroke, self.color
+            )

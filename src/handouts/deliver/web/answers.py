@@ -14,9 +14,9 @@ import threading
 import time
 from dataclasses import dataclass
 
-TTL_SECONDS = 600          # long enough to print, download or reopen the preview
-PER_OWNER = 4              # the latest answers of one session
-LIMIT = 256                # all sessions together: memory stays bounded
+TTL_SECONDS = 600  # long enough to print, download or reopen the preview
+PER_OWNER = 4  # the latest answers of one session
+LIMIT = 256  # all sessions together: memory stays bounded
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ class Answers:
         with self._lock:
             self._sweep(now)
             mine = sorted((a.created, k) for k, a in self._kept.items() if a.owner == owner)
-            for _, old in mine[:max(0, len(mine) - PER_OWNER + 1)]:
+            for _, old in mine[: max(0, len(mine) - PER_OWNER + 1)]:
                 del self._kept[old]
             while len(self._kept) >= LIMIT:
                 del self._kept[min(self._kept, key=lambda k: self._kept[k].created)]

@@ -1,7 +1,8 @@
 """The pages: the front desk's (find a condition, show and print its handout) and the
 practitioner's (a personal aftercare sheet: preview, download or email).
 
-Every document is made by handouts.deliver.documents, exactly as the CLI makes it, in memory. Personal
+Every document is made by handouts.deliver.documents, exactly as the CLI makes it, in memory.
+Personal
 data arrives only in POST bodies (never in URLs, so never in any log) and leaves only in the
 response or the email; nothing is written to disk.
 """
@@ -31,7 +32,7 @@ from handouts.errors import HandoutsError
 
 log = logging.getLogger(__name__)
 PAPERS = ("a4", "letter")
-MAX_FORM = 64 * 1024          # a sheet's fields are small; anything bigger is not ours
+MAX_FORM = 64 * 1024  # a sheet's fields are small; anything bigger is not ours
 MAX_QUERY = 100
 
 
@@ -42,7 +43,7 @@ class Choice:
     slug: str
     titles: dict[str, str]
     points: tuple[str, ...]
-    search: str                     # what a search matches against (normalized)
+    search: str  # what a search matches against (normalized)
 
     def title(self, lang: str) -> str:
         return self.titles.get(lang) or next(iter(self.titles.values()))
@@ -62,9 +63,14 @@ def create_app(site: Site, *, token: str | None = None, hosts: set[str] | None =
     values accepted (None: any)."""
 
     app = Flask(__name__)
-    app.config.update(SECRET_KEY=secrets.token_bytes(32), MAX_CONTENT_LENGTH=MAX_FORM,
-                      SESSION_COOKIE_NAME="handouts", SESSION_COOKIE_HTTPONLY=True,
-                      SESSION_COOKIE_SAMESITE="Strict", MAX_FORM_MEMORY_SIZE=MAX_FORM)
+    app.config.update(
+        SECRET_KEY=secrets.token_bytes(32),
+        MAX_CONTENT_LENGTH=MAX_FORM,
+        SESSION_COOKIE_NAME="handouts",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Strict",
+        MAX_FORM_MEMORY_SIZE=MAX_FORM,
+    )
     guard = Guard(app, token=token, hosts=hosts)
 
     # -- per request ------------------------------------------------------------------------
@@ -78,9 +84,14 @@ def create_app(site: Site, *, token: str | None = None, hosts: set[str] | None =
         if "texts" not in g:
             codes = ui_languages(site.library)
             asked = request.args.get("ui") or request.cookies.get("ui")
-            lang = asked if asked in codes else (
-                request.accept_languages.best_match(codes) or
-                (site.library.settings.source_language if site.library else "en"))
+            lang = (
+                asked
+                if asked in codes
+                else (
+                    request.accept_languages.best_match(codes)
+                    or (site.library.settings.source_language if site.library else "en")
+                )
+            )
             g.texts = Texts(site.library, lang)
         return g.texts
 
@@ -88,10 +99,17 @@ def create_app(site: Site, *, token: str | None = None, hosts: set[str] | None =
     def common():
         t = texts()
         current = site.library
-        clinic = (str(current.languages[t.lang].clinic.name)
-                  if current is not None and t.lang in current.languages else "handouts")
-        return {"t": t, "clinic": clinic, "ui_choices": _ui_choices(current),
-                "csrf_token": csrf_token}
+        clinic = (
+            str(current.languages[t.lang].clinic.name)
+            if current is not None and t.lang in current.languages
+            else "handouts"
+        )
+        return {
+            "t": t,
+            "clinic": clinic,
+            "ui_choices": _ui_choices(current),
+            "csrf_token": csrf_token,
+        }
 
     answers = Answers()
 
@@ -104,8 +122,11 @@ def create_app(site: Site, *, token: str | None = None, hosts: set[str] | None =
         from flask import session
 
         owner = session.setdefault("owner", secrets.token_urlsafe(16))
-        kept = [(k, v) for k, v in response.headers.items()
-                if k in ("Content-Type", "Content-Disposition")]
+        kept = [
+            (k, v)
+            for k, v in response.headers.items()
+            if k in ("Content-Type", "Content-Disposition")
+        ]
         key = answers.put(owner, response.status_code, kept, response.get_data())
         return redirect(url_for("answer", key=key), 303)
 
@@ -122,8 +143,7 @@ def create_app(site: Site, *, token: str | None = None, hosts: set[str] | None =
     def remember_ui(response):
         asked = request.args.get("ui")
         if asked and asked in ui_languages(site.library):
-            response.set_cookie("ui", asked, samesite="Strict", httponly=True,
-                                max_age=365 * 86400)
+            response.set_cookie("ui", asked, samesite="Strict", httponly=True, max_age=365 * 86400)
         return response
 
     # -- front desk ---------------------------------------------------------------------------
@@ -145,12 +165,24 @@ def create_app(site: Site, *, token: str | None = None, hosts: set[str] | None =
         # ?show=1 opens the chosen document at once (a link from elsewhere, a bookmark).
         showing = None
         if request.args.get("show") == "1":
-            showing = url_for("document", condition=selected["condition"], lang=selected["lang"],
-                              kind=selected["kind"], paper=selected["paper"],
-                              **({"large": "1"} if selected["large"] else {}))
-        return render_template("desk.html", choices=everything, shown={c.slug for c in shown},
-                               query=query, selected=selected, languages=_languages(lib),
-                               kinds=_kind_labels(lib, t.lang), showing=showing)
+            showing = url_for(
+                "document",
+                condition=selected["condition"],
+                lang=selected["lang"],
+                kind=selected["kind"],
+                paper=selected["paper"],
+                **({"large": "1"} if selected["large"] else {}),
+            )
+        return render_template(
+            "desk.html",
+            choices=everything,
+            shown={c.slug for c in shown},
+            query=query,
+            selected=selected,
+            languages=_languages(lib),
+            kinds=_kind_labels(lib, t.lang),
+            showing=showing,
+        )
 
     @app.get("/pdf")
     def document():
@@ -162,8 +194,9 @@ def create_app(site: Site, *, token: str | None = None, hosts: set[str] | None =
         if kind is None or paper is None:
             abort(400)
         try:
-            data = site.generic(lib, lang, slug, kind,
-                                Options(paper, request.args.get("large") == "1"))
+            data = site.generic(
+                lib, lang, slug, kind, Options(paper, request.args.get("large") == "1")
+            )
         except HandoutsError as exc:
             return result(exc.format_message(), 422)
         name = email_text(lib, lang, slug, kind).attachment_name
@@ -179,12 +212,20 @@ def create_app(site: Site, *, token: str | None = None, hosts: set[str] | None =
         t = texts()
         picked = request.args.get("condition")
         return render_template(
-            "aftercare.html", choices=_choices(lib), languages=_languages(lib),
-            selected={"condition": picked if picked in lib.conditions else lib.conditions[0],
-                      "lang": _pick(request.args.get("lang"), sorted(lib.languages), t.lang)},
-            today=today().isoformat(), views=body_views(lib), codes=_codes(lib, t.lang),
-            names=_point_names(lib, t.lang), points_lang=_points_lang(lib, t.lang),
-            badge_radius=BADGE_RADIUS)
+            "aftercare.html",
+            choices=_choices(lib),
+            languages=_languages(lib),
+            selected={
+                "condition": picked if picked in lib.conditions else lib.conditions[0],
+                "lang": _pick(request.args.get("lang"), sorted(lib.languages), t.lang),
+            },
+            today=today().isoformat(),
+            views=body_views(lib),
+            codes=_codes(lib, t.lang),
+            names=_point_names(lib, t.lang),
+            points_lang=_points_lang(lib, t.lang),
+            badge_radius=BADGE_RADIUS,
+        )
 
     @app.post("/aftercare/sheet")
     def sheet():
@@ -215,8 +256,9 @@ def create_app(site: Site, *, token: str | None = None, hosts: set[str] | None =
                     return result(t.email_needs_address, 422)
                 recipient = mail.validate_address(to)
                 config = mail.SmtpConfig.from_env()
-            made = make(lib, lang, slug, "aftercare", Options(paper, form.get("large") == "1"),
-                        fields)
+            made = make(
+                lib, lang, slug, "aftercare", Options(paper, form.get("large") == "1"), fields
+            )
             name = email_text(lib, lang, slug, "aftercare").attachment_name
             if action != "email":
                 return pdf_response(made.data, name, inline=action == "preview")
@@ -237,9 +279,11 @@ def create_app(site: Site, *, token: str | None = None, hosts: set[str] | None =
         for family, files in sorted(font_families().items()):
             for weight, number in (("regular", 400), ("bold", 700)):
                 if weight in files:
-                    rules.append(f'@font-face {{ font-family: "{family}"; font-weight: {number}; '
-                                 f'font-display: swap; src: url("{url_for("font", family=family, weight=weight)}") '
-                                 'format("truetype"); }')
+                    url = url_for("font", family=family, weight=weight)
+                    rules.append(
+                        f'@font-face {{ font-family: "{family}"; font-weight: {number}; '
+                        f'font-display: swap; src: url("{url}") format("truetype"); }}'
+                    )
         for code, language in sorted(lib.languages.items()) if lib is not None else ():
             rules.append(f':lang({code}) {{ font-family: "{language.style.font}", sans-serif; }}')
         return Response("\n".join(rules) + "\n", mimetype="text/css")
@@ -260,13 +304,14 @@ def create_app(site: Site, *, token: str | None = None, hosts: set[str] | None =
         problem = None
         target = request.args.get("next", "/")
         if not target.startswith("/") or target.startswith("//"):
-            target = "/"                     # only our own pages
+            target = "/"  # only our own pages
         if request.method == "POST":
             problem = guard.sign_in(request.form.get("token", ""))
             if problem is None:
                 return redirect(target)
-        return render_template("login.html", problem=problem and texts()(problem),
-                               next=target), 401 if problem else 200
+        return render_template(
+            "login.html", problem=problem and texts()(problem), next=target
+        ), 401 if problem else 200
 
     @app.post("/logout")
     def sign_out():
@@ -281,20 +326,25 @@ def create_app(site: Site, *, token: str | None = None, hosts: set[str] | None =
 
     def pdf_response(data: bytes, name: str, inline: bool) -> Response:
         disposition = "inline" if inline else "attachment"
-        ascii_name = "".join(c if c.isascii() and c.isalnum() or c in "-_." else "_"
-                             for c in name) or "document.pdf"
-        return Response(data, mimetype="application/pdf", headers={
-            "Content-Disposition": f"{disposition}; filename=\"{ascii_name}\"; "
-                                   f"filename*=UTF-8''{quote(name)}"})
+        ascii_name = (
+            "".join(c if c.isascii() and c.isalnum() or c in "-_." else "_" for c in name)
+            or "document.pdf"
+        )
+        return Response(
+            data,
+            mimetype="application/pdf",
+            headers={
+                "Content-Disposition": f'{disposition}; filename="{ascii_name}"; '
+                f"filename*=UTF-8''{quote(name)}"
+            },
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         if error.code == 503 and site.library is None:
-            return render_template("problems.html",
-                                   problems=[str(d) for d in site.problems]), 503
+            return render_template("problems.html", problems=[str(d) for d in site.problems]), 503
         status = error.code or 400
-        word = {403: "form_refused", 404: "not_found", 413: "too_large"}.get(status,
-                                                                              "bad_request")
+        word = {403: "form_refused", 404: "not_found", 413: "too_large"}.get(status, "bad_request")
         return result(getattr(texts(), word), status)
 
     @app.errorhandler(Exception)
@@ -316,9 +366,11 @@ def _font_bytes(family: str, weight: str) -> bytes:
 def _choices(lib: Library) -> list[Choice]:
     result = []
     for slug in lib.conditions:
-        titles = {code: str(language.conditions[slug].title)
-                  for code, language in sorted(lib.languages.items())
-                  if slug in language.conditions}
+        titles = {
+            code: str(language.conditions[slug].title)
+            for code, language in sorted(lib.languages.items())
+            if slug in language.conditions
+        }
         source = lib.languages[lib.settings.source_language].conditions[slug]
         points = tuple(str(p.code) for p in source.points)
         result.append(Choice(slug, titles, points, normalize(" ".join([slug, *titles.values()]))))
@@ -345,10 +397,16 @@ def _kind_labels(lib: Library, lang: str) -> dict[str, str]:
 def _codes(lib: Library, lang: str) -> list[tuple[str, str, str]]:
     """(what may be typed, the WHO code, a description) for the code field's completion."""
     names = _point_names(lib, lang)
-    typed = [(code, code, " ".join(names.get(code, ()))) for code, e in sorted(lib.registry.items())
-             if e.view is not None]
-    typed += [(alias, code, f"= {code} {' '.join(names.get(code, ()))}")
-              for alias, code in sorted(lib.aliases.items()) if lib.registry[code].view]
+    typed = [
+        (code, code, " ".join(names.get(code, ())))
+        for code, e in sorted(lib.registry.items())
+        if e.view is not None
+    ]
+    typed += [
+        (alias, code, f"= {code} {' '.join(names.get(code, ()))}")
+        for alias, code in sorted(lib.aliases.items())
+        if lib.registry[code].view
+    ]
     return typed
 
 
@@ -360,8 +418,10 @@ def _points_lang(lib: Library, lang: str) -> str:
 def _point_names(lib: Library, lang: str) -> dict[str, tuple[str, ...]]:
     """Code -> (name, reading if any) in the page's language."""
     language = lib.languages[_points_lang(lib, lang)]
-    return {code: (str(text.name), *([str(text.reading)] if text.reading else []))
-            for code, text in language.points.items()}
+    return {
+        code: (str(text.name), *([str(text.reading)] if text.reading else []))
+        for code, text in language.points.items()
+    }
 
 
 def _pick(value, allowed, default):

@@ -25,13 +25,15 @@ from handouts.errors import HandoutsError
 
 TOKEN_VARIABLE = "HANDOUTS_SERVE_TOKEN"
 MIN_TOKEN = 16
-OPEN_ENDPOINTS = {"sign_in", "static", "font", "font_css", "answer"}   # answers: per session
-SHARED = {"static", "font", "font_css"}          # hold no patient data: may be cached
-CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "font-src 'self'; frame-src 'self'; connect-src 'self'; form-action 'self'; "
-       "frame-ancestors 'self'; "
-       "base-uri 'none'")
-ATTEMPTS = 5              # failed sign-ins allowed per minute, over all clients
+OPEN_ENDPOINTS = {"sign_in", "static", "font", "font_css", "answer"}  # answers: per session
+SHARED = {"static", "font", "font_css"}  # hold no patient data: may be cached
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; frame-src 'self'; connect-src 'self'; form-action 'self'; "
+    "frame-ancestors 'self'; "
+    "base-uri 'none'"
+)
+ATTEMPTS = 5  # failed sign-ins allowed per minute, over all clients
 
 
 def is_loopback(host: str) -> bool:
@@ -49,13 +51,17 @@ def check_bind(host: str, token: str | None) -> str | None:
     if is_loopback(host):
         return None
     if not token:
-        raise HandoutsError(f"--host {host} makes the page reachable from other computers: set "
-                            f"{TOKEN_VARIABLE} to a secret of at least {MIN_TOKEN} characters "
-                            "first (clients sign in with it), or serve on 127.0.0.1")
+        raise HandoutsError(
+            f"--host {host} makes the page reachable from other computers: set "
+            f"{TOKEN_VARIABLE} to a secret of at least {MIN_TOKEN} characters "
+            "first (clients sign in with it), or serve on 127.0.0.1"
+        )
     if len(token) < MIN_TOKEN:
-        raise HandoutsError(f"{TOKEN_VARIABLE} is too short ({len(token)} characters): use at "
-                            f"least {MIN_TOKEN}, e.g. from: python -c \"import secrets; "
-                            "print(secrets.token_urlsafe(24))\"")
+        raise HandoutsError(
+            f"{TOKEN_VARIABLE} is too short ({len(token)} characters): use at "
+            f'least {MIN_TOKEN}, e.g. from: python -c "import secrets; '
+            'print(secrets.token_urlsafe(24))"'
+        )
     return token
 
 
@@ -80,8 +86,11 @@ class Guard:
     def before(self):
         if self.hosts is not None and request.host.lower() not in self.hosts:
             abort(400)
-        if self.token is not None and request.endpoint not in OPEN_ENDPOINTS \
-                and not self.signed_in():
+        if (
+            self.token is not None
+            and request.endpoint not in OPEN_ENDPOINTS
+            and not self.signed_in()
+        ):
             if request.method != "GET":
                 abort(403)
             return redirect(url_for("sign_in", next=request.path))
@@ -105,7 +114,7 @@ class Guard:
         return session.get("signed_in") == self._proof()
 
     def _proof(self) -> str:
-        assert self.token is not None       # asked only when serving with a token
+        assert self.token is not None  # asked only when serving with a token
         return hmac.new(self.token.encode(), b"handouts serve", "sha256").hexdigest()
 
     def sign_in(self, offered: str) -> str | None:
@@ -134,7 +143,7 @@ class Guard:
         headers["Cross-Origin-Resource-Policy"] = "same-origin"
         # Pages and PDFs may hold patient data: never kept by the browser or a proxy.
         if request.endpoint in SHARED:
-            headers["Cache-Control"] = "no-cache"           # the page's own files, fonts
+            headers["Cache-Control"] = "no-cache"  # the page's own files, fonts
         else:
             headers["Cache-Control"] = "no-store"
             headers["Pragma"] = "no-cache"

@@ -19,10 +19,10 @@ from handouts.content.model import Library
 from handouts.errors import Diagnostic, HandoutsError
 
 log = logging.getLogger(__name__)
-RECHECK_SECONDS = 1.0      # how often a request may look for changed content files
+RECHECK_SECONDS = 1.0  # how often a request may look for changed content files
 
 
-GENERIC_KEPT = 64          # generic documents kept rendered (about 150 KB each)
+GENERIC_KEPT = 64  # generic documents kept rendered (about 150 KB each)
 
 
 class Site:
@@ -52,7 +52,7 @@ class Site:
             self._generic.clear()
             try:
                 loaded = load(self.root)
-            except HandoutsError as exc:          # e.g. the folder itself went away
+            except HandoutsError as exc:  # e.g. the folder itself went away
                 self.problems, self.library = [Diagnostic(None, exc.format_message())], None
                 return
             self.problems = list(loaded.diagnostics.errors)
@@ -60,7 +60,6 @@ class Site:
             if self.library is not None:
                 warm(self.library)
             log.info("content loaded from %s (%d error(s))", self.root, len(self.problems))
-
 
     def generic(self, library: Library, lang: str, slug: str, kind: str, options) -> bytes:
         """A generic document (no personal data), rendered once per content version.
@@ -92,7 +91,7 @@ def warm(library: Library) -> None:
         slug = library.conditions[0]
         try:
             make(library, lang, slug, "handout")
-        except Exception:        # a document that fails says so when it is asked for
+        except Exception:  # a document that fails says so when it is asked for
             log.debug("warm-up of %s/%s failed", lang, slug, exc_info=True)
 
 

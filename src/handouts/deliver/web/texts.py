@@ -12,8 +12,16 @@ from handouts.content.yamlsrc import read_yaml
 CATALOG = Path(__file__).with_name("catalog.yaml")
 FALLBACK = "en"
 # Words the content's ui.yaml already has, so a translator writes them once.
-FROM_CONTENT = ("patient", "date", "practitioner", "next_visit", "note", "treated_points",
-                "handout_label", "aftercare_label")
+FROM_CONTENT = (
+    "patient",
+    "date",
+    "practitioner",
+    "next_visit",
+    "note",
+    "treated_points",
+    "handout_label",
+    "aftercare_label",
+)
 
 
 @functools.cache
