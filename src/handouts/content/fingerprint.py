@@ -32,16 +32,17 @@ def code_fingerprint() -> str:
             # Font files (10 MB): the cache remembers their digests by stat signature.
             file_digest = cache.file_digest if fonts in path.parents else file_sha256
             digest.update(f"{folder.name}/{relative}:{file_digest(path)};".encode())
-    digest.update(";".join(_installed_versions()).encode())
+    digest.update(";".join(installed_versions(RENDERERS)).encode())
     return digest.hexdigest()
 
 
-def _installed_versions() -> list[str]:
-    """'name-version.dist-info' of each drawing library (no import, no metadata scan)."""
+def installed_versions(names) -> list[str]:
+    """'name-version.dist-info' of each installed package of `names` (no import, no metadata
+    scan): a cache keyed by them is not used with another version."""
     import importlib.util
 
     found = []
-    for name in RENDERERS:
+    for name in names:
         spec = importlib.util.find_spec(name)
         if spec is None or not spec.submodule_search_locations:
             found.append(f"{name}-missing")

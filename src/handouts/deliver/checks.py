@@ -30,6 +30,10 @@ JA_SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]*")
 WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)*")
 
 
+# The analyser and dictionary whose readings `check` remembers (a new version reads anew).
+ANALYSER_PACKAGES = ("sudachipy", "sudachidict_core")
+
+
 def run_checks(library: Library) -> tuple[list[Diagnostic], list[str]]:
     """Every check on every language and document; returns (diagnostics, figure lines)."""
     found: list[Diagnostic] = check_clinic(library)
@@ -605,12 +609,14 @@ def _unread_remembered(library: Library, language: Language, furigana) -> list[D
     content is stored: check reads no patient data."""
     from handouts import cache
     from handouts.content.contentfiles import group_digests, inputs_digest
-    from handouts.content.fingerprint import code_fingerprint
+    from handouts.content.fingerprint import code_fingerprint, installed_versions
 
     digests = group_digests(library.root)
     content = inputs_digest(digests, sorted(digests))  # every file of the content
     key = hashlib.sha256(
-        repr((code_fingerprint(), content, language.code, _analyser_versions())).encode()
+        repr(
+            (code_fingerprint(), content, language.code, installed_versions(ANALYSER_PACKAGES))
+        ).encode()
     ).hexdigest()
     entry = cache.load("readings", key, key)
     if entry is not None:
@@ -650,30 +656,6 @@ def _diagnostic(row) -> Diagnostic:
     ):
         raise ValueError("not a stored diagnostic")
     return Diagnostic(Mark(path, line, column), message, hint, severity)
-
-
-def _analyser_versions() -> list[str]:
-    """'name-version.dist-info' of the analyser and its dictionary (no import, no metadata
-    scan), as fingerprint._installed_versions finds the drawing libraries'."""
-    import importlib.util
-    from pathlib import Path
-
-    found = []
-    for name in ("sudachipy", "sudachidict_core"):
-        spec = importlib.util.find_spec(name)
-        if spec is None or not spec.submodule_search_locations:
-            found.append(f"{name}-missing")
-            continue
-        site = Path(next(iter(spec.submodule_search_locations))).parent
-        try:
-            found += sorted(
-                p.name
-                for p in site.iterdir()
-                if p.name.lower().startswith(f"{name}-") and p.suffix == ".dist-info"
-            )
-        except OSError:
-            found.append(f"{name}-unknown")
-    return found
 
 
 def _date_reading_problems(dates, own: str, furigana) -> list[Diagnostic]:
