@@ -124,6 +124,12 @@ def page_budget(
     return pages * language.style.page_budget_factor * (FURIGANA_PAGES if added else 1)
 
 
+def printed_budget(pages: int, style) -> int:
+    """A budget of `page_budget` pages in a print variant: its style's page.budget_factor
+    times as many (large print: 3). The one place the two are combined."""
+    return pages * style.page.budget_factor
+
+
 def clinic_name(language: Language) -> str:
     """The clinic's name as printed in this language, with its reading when it has one."""
     clinic = language.clinic

@@ -211,7 +211,7 @@ def render_one(
     from handouts.startup import importing
 
     with importing():  # reportlab: paused collector (startup.py)
-        from handouts.compose.composer import page_budget
+        from handouts.compose.composer import page_budget, printed_budget
         from handouts.compose.editions import compose_job
         from handouts.render.pdf import render
 
@@ -233,13 +233,12 @@ def render_one(
         )
         return (
             *render(doc, style, fallback, second_style=second),
-            doc.page_budget * style.page.budget_factor,
+            printed_budget(doc.page_budget, style),
         )
 
     # (until the document says: a bilingual one has more)
-    budget = (
-        page_budget(library.languages[job.lang], job.kind, personal is not None)
-        * style.page.budget_factor
+    budget = printed_budget(
+        page_budget(library.languages[job.lang], job.kind, personal is not None), style
     )
     personal_sheet = personal is not None and job.kind == "aftercare"
     try:

@@ -145,7 +145,7 @@ def check_page_budgets(library: Library) -> list[Diagnostic]:
     Only the layout runs (render.pdf.count_pages): no header, footer, QR codes, font subsets or
     PDF file, which are the same for every document and cost half of a render.
     """
-    from handouts.compose.composer import compose
+    from handouts.compose.composer import compose, printed_budget
     from handouts.content.contentfiles import document_inputs, group_digests, inputs_digest
 
     found = []
@@ -162,7 +162,7 @@ def check_page_budgets(library: Library) -> list[Diagnostic]:
                     doc = compose(library, lang, slug, kind)
                     for paper, large in PRINT_VARIANTS:
                         style = library.page_style(lang, paper, large)
-                        budget = doc.page_budget * style.page.budget_factor
+                        budget = printed_budget(doc.page_budget, style)
                         pages = _page_count(
                             library, doc, (inputs, lang, slug, kind, paper, large), style
                         )
