@@ -16,6 +16,19 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"
+# One Japanese handout, forced: what the cold-start and cache tests build.
+ONE_JA_HANDOUT = (
+    "build",
+    "--force",
+    "--jobs",
+    "1",
+    "--lang",
+    "ja",
+    "--condition",
+    "sciatica",
+    "--kind",
+    "handout",
+)
 # The suite's "today" (HANDOUTS_TODAY, set by conftest.py): the date of the last commit, so that
 # no result depends on the calendar.
 TODAY = datetime.date.fromisoformat(os.environ["HANDOUTS_TODAY"])

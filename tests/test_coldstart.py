@@ -23,7 +23,7 @@ from handouts.content.fontfiles import (
     font_families,
     font_path,
 )
-from helpers import CONTENT, ROOT, expanded, readable_forms, run_cli
+from helpers import CONTENT, ONE_JA_HANDOUT, ROOT, expanded, readable_forms, run_cli
 
 
 # charset(): the code points a font maps ---------------------------------------------------------
@@ -191,16 +191,7 @@ def test_check_imports_no_pdf_making_modules():
 
 def test_cold_build_imports_only_what_one_document_needs(tmp_path):
     args = (
-        "build",
-        "--force",
-        "--jobs",
-        "1",
-        "--lang",
-        "ja",
-        "--condition",
-        "sciatica",
-        "--kind",
-        "handout",
+        *ONE_JA_HANDOUT,
         "--out",
         str(tmp_path),
     )

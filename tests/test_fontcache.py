@@ -21,7 +21,7 @@ from reportlab.pdfbase.ttfonts import TTFont, TTFontFace
 from handouts import cache
 from handouts.content.fontfiles import font_families, font_path
 from handouts.render import fontcache
-from helpers import run_cli
+from helpers import ONE_JA_HANDOUT, run_cli
 
 FONT_FILES = sorted(
     {font_path(family, weight) for family in font_families() for weight in ("regular", "bold")}
@@ -271,16 +271,7 @@ def test_unwritable_cache_costs_time_only(tmp_path):
     blocked.write_text("a file where the cache folder should be")
     out = tmp_path / "out"
     result = run_cli(
-        "build",
-        "--force",
-        "--jobs",
-        "1",
-        "--lang",
-        "ja",
-        "--condition",
-        "sciatica",
-        "--kind",
-        "handout",
+        *ONE_JA_HANDOUT,
         "--out",
         str(out),
         env={"HANDOUTS_CACHE": str(blocked)},

@@ -20,6 +20,7 @@ from handouts.content.loader import load
 from handouts.startup import importing
 from helpers import (
     CONTENT,
+    ONE_JA_HANDOUT,
     ROOT,
     copy_content,
     edit,
@@ -56,16 +57,7 @@ def outputs(tmp: Path, cache_dir: Path, content: Path = CONTENT) -> dict[str, by
     env = {"HANDOUTS_CACHE": str(cache_dir)}
     out = tmp / "out"
     built = run_cli(
-        "build",
-        "--force",
-        "--jobs",
-        "1",
-        "--lang",
-        "ja",
-        "--condition",
-        "sciatica",
-        "--kind",
-        "handout",
+        *ONE_JA_HANDOUT,
         "--out",
         str(out),
         "--content",
@@ -277,16 +269,7 @@ def test_the_cli_uses_the_entry(tmp_path, command):
         ["check"]
         if command == "check"
         else [
-            "build",
-            "--force",
-            "--jobs",
-            "1",
-            "--lang",
-            "ja",
-            "--condition",
-            "sciatica",
-            "--kind",
-            "handout",
+            *ONE_JA_HANDOUT,
             "--out",
             str(tmp_path / "out"),
         ]
