@@ -53,10 +53,7 @@ def parallel(first, second, block: d.Parallel) -> list[Flowable]:
     left, right = _sides(first, second, block, half if side_by_side else first.width)
     if not side_by_side:
         # Large print (one column), the personal details, tall boxes: one language, then the
-        # other, with nothing floated in between (the writing area looks for gaps before
-        # boxes): a reader finds a section's two languages together.
-        for flowable in right:
-            flowable.within_figure = True
+        # other.
         return [*left, *right]
     return [SideBySide(left, right, (half, half), gap)]
 
