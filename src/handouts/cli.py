@@ -201,7 +201,8 @@ def build(
         raise click.UsageError("--pair chooses the languages: leave out --lang")
     options = Options(paper, large_print, edition, pair, furigana)
     root = _content_dir(ctx, content_dir)
-    total = len(plan(catalogue(root), langs, conditions, kinds, options))
+    cat = catalogue(root)  # read once: the progress bar's total and the build
+    total = len(plan(cat, langs, conditions, kinds, options))
     with _progress(total) as advance:
         summary = run_build(
             root,
@@ -213,6 +214,7 @@ def build(
             workers=jobs,
             force=force,
             progress=advance,
+            catalogued=cat,
         )
     for diagnostic in [*summary.warnings, *summary.errors]:
         click.echo(str(diagnostic), err=True)

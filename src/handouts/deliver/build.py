@@ -384,9 +384,11 @@ def build(
     workers: int | None = None,
     force: bool = False,
     progress: Callable[[Job], None] | None = None,
+    catalogued: Catalogue | None = None,
 ) -> Summary:
-    """Build the selected documents that are out of date; write them and the manifest."""
-    cat = catalogue(content_root)
+    """Build the selected documents that are out of date; write them and the manifest.
+    `catalogued`: catalogue(content_root), when the caller has read it already."""
+    cat = catalogued or catalogue(content_root)
     if cat.source not in cat.languages:  # broken settings: say where, build nothing
         from handouts.content.loader import load
 

@@ -52,8 +52,12 @@ def run_checks(library: Library) -> tuple[list[Diagnostic], list[str]]:
                 )
                 found += problems
                 figures.append(figure)
-    found += check_page_budgets(library)
-    found += check_readings(library)
+    # What every document is made from, read once for the checks that remember their results.
+    from handouts.content.contentfiles import group_digests
+
+    digests = group_digests(library.root)
+    found += check_page_budgets(library, digests)
+    found += check_readings(library, digests)
     # A translation that fell back shares the source's Text objects: report each place once.
     unique = {(d.mark, d.message, d.severity): d for d in found}
     return sorted(unique.values(), key=_place), figures
@@ -138,18 +142,18 @@ def variant_name(paper: str, large_print: bool) -> str:
     return ("A4" if paper == "a4" else paper.capitalize()) + (" large print" if large_print else "")
 
 
-def check_page_budgets(library: Library) -> list[Diagnostic]:
+def check_page_budgets(library: Library, digests: dict) -> list[Diagnostic]:
     """Lay out every generic document on each paper size, in normal and large print; over
     budget means the content must be shortened. The message names the variants that overrun.
 
     Only the layout runs (render.pdf.count_pages): no header, footer, QR codes, font subsets or
-    PDF file, which are the same for every document and cost half of a render.
+    PDF file, which are the same for every document and cost half of a render. `digests`:
+    contentfiles.group_digests of the library's folder.
     """
     from handouts.compose.composer import compose, printed_budget
-    from handouts.content.contentfiles import document_inputs, group_digests, inputs_digest
+    from handouts.content.contentfiles import document_inputs, inputs_digest
 
     found = []
-    digests = group_digests(library.root)
     parents = library.parents()
     for lang in sorted(library.languages):
         for slug in library.conditions:
@@ -533,12 +537,21 @@ def check_urgent_numbers(library: Library, language: Language) -> list[Diagnosti
 
 
 # 7. Furigana readings -----------------------------------------------------------------------------
-def check_readings(library: Library) -> list[Diagnostic]:
+def check_readings(library: Library, digests: dict) -> list[Diagnostic]:
     """Each language's readings.yaml: words with kanji, read in kana that fits their kana, used
     by some text, point names read as points.yaml reads them; and in every language with
     furigana, every kanji of every text read by something (else a patient gets none)."""
     from handouts.content import furigana
+    from handouts.content.contentfiles import inputs_digest
+    from handouts.content.fingerprint import code_fingerprint, installed_versions
 
+    # What the remembered analyses depend on but the language: every content file, the code and
+    # fonts, the installed analyser and dictionary.
+    depends = (
+        code_fingerprint(),
+        inputs_digest(digests, sorted(digests)),
+        installed_versions(ANALYSER_PACKAGES),
+    )
     found = []
     for code, language in sorted(library.languages.items()):
         own = library.root / code / "readings.yaml"
@@ -597,27 +610,21 @@ def check_readings(library: Library) -> list[Diagnostic]:
                     found.append(Diagnostic(reading.mark, problem[0], problem[1]))
         found += _date_reading_problems(language.readings.dates, str(own), furigana)
         if language.style.furigana is not None:
-            found += _unread_remembered(library, language, furigana)
+            found += _unread_remembered(library, language, furigana, depends)
     return found
 
 
-def _unread_remembered(library: Library, language: Language, furigana) -> list[Diagnostic]:
+def _unread_remembered(
+    library: Library, language: Language, furigana, depends: tuple
+) -> list[Diagnostic]:
     """_unread, remembered in the cache under everything it depends on: every file of the
     content, the code and fonts (fingerprint.code_fingerprint), the language and the installed
     analyser and dictionary. Analysing every text (SudachiPy's dictionary alone takes ~50 ms to
     load) is most of a cold check; an unchanged library is checked again without it. Only
     content is stored: check reads no patient data."""
     from handouts import cache
-    from handouts.content.contentfiles import group_digests, inputs_digest
-    from handouts.content.fingerprint import code_fingerprint, installed_versions
 
-    digests = group_digests(library.root)
-    content = inputs_digest(digests, sorted(digests))  # every file of the content
-    key = hashlib.sha256(
-        repr(
-            (code_fingerprint(), content, language.code, installed_versions(ANALYSER_PACKAGES))
-        ).encode()
-    ).hexdigest()
+    key = hashlib.sha256(repr((*depends, language.code)).encode()).hexdigest()
     entry = cache.load("readings", key, key)
     if entry is not None:
         try:
