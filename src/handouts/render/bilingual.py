@@ -44,7 +44,9 @@ def parallel(first, second, block: d.Parallel) -> list[Flowable]:
     if side_by_side and isinstance(a, d.Alert):
         (left, right), beside = figure._apart(first, _sides, first, second, block, half)
         if (
-            max(_height(left, half), _height(right, half))
+            max(
+                figure._height(first.narrow(half), left), figure._height(second.narrow(half), right)
+            )
             <= BOXES_SIDE_BY_SIDE_AT_MOST * first.frame_height
         ):
             first.place(beside)
@@ -64,10 +66,6 @@ def _sides(first, second, block: d.Parallel, width: float):
     with second.under(first.element("Div", lang=second.lang)):
         right = second.narrow(width).flowables(block.second)
     return left, right
-
-
-def _height(flowables: list[Flowable], width: float) -> float:
-    return sum(f.wrap(width, 1e9)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in flowables)
 
 
 def _both(a, b):
