@@ -155,3 +155,35 @@ def test_aftercare_pairs_its_language_with_the_source(tmp_path):
         str(tmp_path / "a.pdf"),
     )
     assert result.returncode == 1, result.stderr
+
+
+def test_a_translation_may_say_a_section_in_more_paragraphs(tmp_path):
+    """A translator may split or join paragraphs: the sections still pair by their headings
+    (this raised an internal error when the paragraph counts differed)."""
+    from helpers import pdf_pages_text
+
+    content = write_content(tmp_path)
+    path = content / "ja" / "conditions" / "knee-ache.yaml"
+    split = "ひざの痛みは、段落を分けて訳すこともあります。"
+    path.write_text(
+        path.read_text("utf-8").replace("what_it_is:\n", f"what_it_is:\n  - {split}\n", 1),
+        encoding="utf-8",
+    )
+    result = run_cli(
+        "build",
+        "--content",
+        str(content),
+        "--out",
+        str(tmp_path / "out"),
+        "--edition",
+        "bilingual",
+        "--lang",
+        "ja",
+        "--condition",
+        "knee-ache",
+        "--kind",
+        "handout",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    text = "".join(pdf_pages_text(tmp_path / "out" / "ja" / "knee-ache-handout-bilingual.pdf"))
+    assert split in re.sub(r"\s", "", text)

@@ -318,3 +318,60 @@ def test_fallback_text_blocks_carry_their_language_for_tagging(tmp_path):
     assert any("back ache" in t.lower() for t in english)
     ui = yaml.safe_load((content / "ja" / "ui.yaml").read_text(encoding="utf-8"))
     assert [f.lang for f in blocks if f.text == ui["what_it_is"]] == [None]
+
+
+def test_a_bilingual_edition_over_its_budget_is_reported(tmp_path):
+    """`build --edition bilingual` sets the source beside each translation, with twice the
+    budget: check lays those documents out too, so that content it passes also builds
+    bilingually. The count it reports is the one the build meets."""
+    from handouts.compose.editions import compose_pair
+    from handouts.content.loader import load_library
+    from handouts.deliver.build import document_styles
+    from handouts.render.pdf import count_pages
+
+    content = write_content(tmp_path)
+    added = {
+        "en": "  - The knee aches after a long walk and feels stiff in the morning.\n",
+        "ja": "  - 長く歩いたあとにひざが痛み、朝はこわばることがあります。\n",
+    }
+    paths = {lang: content / lang / "conditions" / "knee-ache.yaml" for lang in added}
+    originals = {lang: path.read_text(encoding="utf-8") for lang, path in paths.items()}
+    for extra in range(1, 60):
+        for lang, text in originals.items():
+            block = re.search(r"^what_it_is:\n((?:  - .*\n)+)", text, re.MULTILINE)
+            paths[lang].write_text(
+                text.replace(block.group(1), block.group(1) + added[lang] * extra),
+                encoding="utf-8",
+            )
+        library = load_library(content)[0]
+        doc = compose_pair(library, "en", "ja", "knee-ache", "handout")
+        pages = count_pages(doc, *document_styles(library, doc, "a4", False))
+        if pages > 4:  # twice the handout's budget of 2
+            break
+    else:
+        raise AssertionError("no length of what_it_is overruns the bilingual budget")
+    built = run_cli(
+        "build",
+        "--content",
+        str(content),
+        "--out",
+        str(tmp_path / "out"),
+        "--edition",
+        "bilingual",
+        "--lang",
+        "ja",
+        "--condition",
+        "knee-ache",
+        "--kind",
+        "handout",
+    )
+    assert built.returncode == 1
+    assert f"{pages} pages, {pages - 4} over the budget of 4" in built.stdout + built.stderr
+    assert_error_at(
+        check(content),
+        paths["ja"],
+        1,
+        1,
+        r"ja/conditions/knee-ache\.yaml: handout \(bilingual, beside en\) needs "
+        rf"{pages} pages on A4, {pages - 4} over the budget of 4",
+    )

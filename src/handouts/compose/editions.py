@@ -52,6 +52,15 @@ def compose_job(library, job, options, personal: Personal | None = None) -> d.Do
     return compose_pair(library, job.lead, job.lang, job.slug, job.kind, personal, options.furigana)
 
 
+def edition_budget(
+    library, languages: tuple[str, ...], kind: str, personal: bool = False, furigana: bool = False
+) -> int:
+    """Pages a document in these languages may take at 12 pt: one language's page_budget, and
+    a bilingual document twice the larger of its two."""
+    budgets = [page_budget(library.languages[code], kind, personal, furigana) for code in languages]
+    return max(budgets) * len(languages)
+
+
 def compose_pair(
     library,
     first: str,
@@ -64,10 +73,6 @@ def compose_pair(
     """A bilingual document: every section in `first` and in `second`, aligned."""
     a = compose(library, first, slug, kind, personal, furigana)
     b = compose(library, second, slug, kind, personal, furigana)
-    budgets = [
-        page_budget(library.languages[code], kind, personal is not None, furigana)
-        for code in (first, second)
-    ]
     return dataclasses.replace(
         a,
         title=f"{a.title} / {b.title}",
@@ -78,7 +83,7 @@ def compose_pair(
         # the codes as the second language makes them (a Japanese translation: the mail's
         # subject in Japanese, for the clinic), their captions in both.
         footer=_footer(library, a.footer, b.footer, first, second),
-        page_budget=2 * max(budgets),  # twice the single-language budget
+        page_budget=edition_budget(library, (first, second), kind, personal is not None, furigana),
         blocks=pair_sections(
             *(
                 _urgent_kept(
@@ -141,8 +146,9 @@ def sections(blocks) -> list[tuple]:
 
 def pair_sections(first: list, second: list) -> list[d.Parallel]:
     """Each section of `first` with the same section of `second` (both composed by the same
-    functions, so they have the same sections in the same order)."""
+    functions, so they have the same sections in the same order; a translation may say a
+    section in more or fewer paragraphs)."""
     a, b = sections(first), sections(second)
-    if [tuple(map(type, s)) for s in a] != [tuple(map(type, s)) for s in b]:
+    if [type(s[0]) for s in a] != [type(s[0]) for s in b]:
         raise ValueError("the two languages' documents do not have the same sections")
     return [d.Parallel(x, y) for x, y in zip(a, b)]

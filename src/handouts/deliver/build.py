@@ -203,6 +203,16 @@ class Inputs:
 
 
 # -- rendering ----------------------------------------------------------------------------------
+def document_styles(library: Library, doc, paper: str, large_print: bool) -> tuple:
+    """The page styles a document is rendered in: its language's, the source language's for
+    text that fell back to it (or None), and the second language's of a bilingual one (or None)."""
+    fallback = library.settings.source_language if doc.fallback_typography else None
+    return tuple(
+        library.page_style(lang, paper, large_print) if lang else None
+        for lang in (doc.lang, fallback, doc.second)
+    )
+
+
 def render_one(
     library: Library, job: Job, options: Options = Options(), personal=None
 ) -> tuple[bytes, int]:
@@ -211,8 +221,8 @@ def render_one(
     from handouts.startup import importing
 
     with importing():  # reportlab: paused collector (startup.py)
-        from handouts.compose.composer import page_budget, printed_budget
-        from handouts.compose.editions import compose_job
+        from handouts.compose.composer import printed_budget
+        from handouts.compose.editions import compose_job, edition_budget
         from handouts.render.pdf import render
 
     style = library.page_style(job.lang, options.paper, options.large_print)
@@ -220,25 +230,15 @@ def render_one(
     def rendered(sheet) -> tuple[bytes, int, int]:
         """PDF bytes, pages and the page budget of the document with these personal details."""
         doc = compose_job(library, job, options, sheet)
-        style = library.page_style(doc.lang, options.paper, options.large_print)
-        fallback = (
-            library.page_style(library.settings.source_language, options.paper, options.large_print)
-            if doc.fallback_typography
-            else None
-        )
-        second = (
-            library.page_style(doc.second, options.paper, options.large_print)
-            if doc.second
-            else None
-        )
+        style, fallback, second = document_styles(library, doc, options.paper, options.large_print)
         return (
             *render(doc, style, fallback, second_style=second),
             printed_budget(doc.page_budget, style),
         )
 
-    # (until the document says: a bilingual one has more)
+    # (until the document says: furigana asked for give more)
     budget = printed_budget(
-        page_budget(library.languages[job.lang], job.kind, personal is not None), style
+        edition_budget(library, job.languages, job.kind, personal is not None), style
     )
     personal_sheet = personal is not None and job.kind == "aftercare"
     try:

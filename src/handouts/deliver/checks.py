@@ -143,43 +143,56 @@ def variant_name(paper: str, large_print: bool) -> str:
 
 
 def check_page_budgets(library: Library, digests: dict) -> list[Diagnostic]:
-    """Lay out every generic document on each paper size, in normal and large print; over
-    budget means the content must be shortened. The message names the variants that overrun.
+    """Lay out every generic document on each paper size, in normal and large print: each
+    language alone, and each translation beside the source language as `build --edition
+    bilingual` makes it. Over budget means the content must be shortened; the message names
+    the variants that overrun.
 
     Only the layout runs (render.pdf.count_pages): no header, footer, QR codes, font subsets or
     PDF file, which are the same for every document and cost half of a render. `digests`:
     contentfiles.group_digests of the library's folder.
     """
     from handouts.compose.composer import compose, printed_budget
+    from handouts.compose.editions import compose_pair, edition_budget
     from handouts.content.contentfiles import document_inputs, inputs_digest
 
+    source = str(library.settings.source_language)
+    languages = sorted(library.languages)
+    editions = [(lang,) for lang in languages] + [
+        (source, lang) for lang in languages if lang != source
+    ]
     found = []
     parents = library.parents()
-    for lang in sorted(library.languages):
+    for edition in editions:
+        lang = edition[-1]
+        named = "" if len(edition) == 1 else f" (bilingual, beside {edition[0]})"
         for slug in library.conditions:
-            inputs = inputs_digest(digests, document_inputs([lang], slug, parents))
+            inputs = inputs_digest(digests, document_inputs(list(edition), slug, parents))
             relative = f"{lang}/conditions/{slug}.yaml"
             mark = Mark(str(library.root / relative))
             for kind in KINDS:
                 over, failed = [], None
                 try:
-                    doc = compose(library, lang, slug, kind)
+                    doc = (
+                        compose(library, lang, slug, kind)
+                        if len(edition) == 1
+                        else compose_pair(library, *edition, slug, kind)
+                    )
                     for paper, large in PRINT_VARIANTS:
-                        style = library.page_style(lang, paper, large)
-                        budget = printed_budget(doc.page_budget, style)
-                        pages = _page_count(
-                            library, doc, (inputs, lang, slug, kind, paper, large), style
-                        )
+                        style = library.page_style(edition[0], paper, large)
+                        budget = printed_budget(edition_budget(library, edition, kind), style)
+                        job = (inputs, edition, slug, kind, paper, large)
+                        pages = _page_count(library, doc, job)
                         if pages > budget:
                             over.append(
                                 f"{pages} pages on {variant_name(paper, large)}, "
                                 f"{pages - budget} over the budget of {budget}"
                             )
                 except HandoutsError as exc:
-                    failed = f"{relative}: {kind}: {exc.format_message()}"
+                    failed = f"{relative}: {kind}{named}: {exc.format_message()}"
                 if failed is None and not over:
                     continue
-                message = failed or f"{relative}: {kind} needs " + "; ".join(over)
+                message = failed or f"{relative}: {kind}{named} needs " + "; ".join(over)
                 hint = "shorten the longest parts: " + _longest_parts(
                     library.languages[lang], slug, kind
                 )
@@ -187,7 +200,7 @@ def check_page_budgets(library: Library, digests: dict) -> list[Diagnostic]:
     return found
 
 
-def _page_count(library: Library, doc, job: tuple, style) -> int:
+def _page_count(library: Library, doc, job: tuple) -> int:
     """render.pdf.count_pages, remembered in the cache under everything a count depends on:
     the document's content files (job: contentfiles.document_inputs), the code, fonts and
     drawing libraries (fingerprint.code_fingerprint) and the
@@ -200,9 +213,11 @@ def _page_count(library: Library, doc, job: tuple, style) -> int:
     entry = cache.load("pages", key, key)
     if entry is not None and entry.isdigit():
         return int(entry)
+    from handouts.deliver.build import document_styles
     from handouts.render.pdf import count_pages
 
-    pages = count_pages(doc, style)
+    *_, paper, large_print = job
+    pages = count_pages(doc, *document_styles(library, doc, paper, large_print))
     cache.store("pages", key, key, str(pages).encode("ascii"))
     return pages
 

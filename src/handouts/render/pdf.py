@@ -677,10 +677,15 @@ def _numbered_canvas(draw_furniture, tree: StructureTree, title: str):
     return NumberedCanvas
 
 
-def count_pages(doc: d.Document, style: Style, fallback_style: Style | None = None) -> int:
+def count_pages(
+    doc: d.Document,
+    style: Style,
+    fallback_style: Style | None = None,
+    second_style: Style | None = None,
+) -> int:
     """The page count render() would give, from its draft layout alone (check's page
     budgets): nothing drawn, no header, footer or PDF file."""
-    return render(doc, style, fallback_style, pages_only=True)[1]
+    return render(doc, style, fallback_style, pages_only=True, second_style=second_style)[1]
 
 
 def render(
