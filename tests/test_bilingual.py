@@ -64,7 +64,7 @@ def test_each_section_pairs_the_same_section_in_both_languages(library, kind):
     assert len(urgent) == 1
     assert set(ja["see_a_doctor"]["urgent"]) <= set(texts_of(urgent[0].second))
     headings = (
-        ["precautions", "aftercare_contact"]
+        ["precautions_next", "aftercare_contact"]
         if kind == "aftercare"
         else ["what_it_is", "symptoms", "causes", "precautions", "what_to_expect", "self_care"]
     )

@@ -311,7 +311,7 @@ def expected_aftercare(lang: str, slug: str, kind: str, variant: str) -> list[li
         *bullets(c["aftercare"]),
         ("H2", ui["aftercare_contact"]),
         *bullets(care["contact"]),
-        ("H2", ui["precautions"]),
+        ("H2", ui["precautions_next"]),
         *bullets(c["precautions"]),
     ]
     rest = [*urgent_box(ui, c, soon=False), *columns]  # whom to call before everyday advice

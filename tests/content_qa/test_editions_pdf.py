@@ -121,7 +121,7 @@ def printed(lang: str, slug: str, kind: str) -> list[str]:
             "aftercare_do",
             "aftercare_avoid",
             "aftercare_contact",
-            "precautions",
+            "precautions_next",
             "see_a_doctor",
             "see_a_doctor_urgent",
             "urgent_advice",
@@ -161,7 +161,7 @@ def test_each_section_sits_beside_its_translation(editions, lang, slug, kind):
             "points",
         ]
         if kind == "handout"
-        else ["aftercare_normal", "aftercare_contact", "precautions"]
+        else ["aftercare_normal", "aftercare_contact", "precautions_next"]
     )
     document = pdfium.PdfDocument(bilingual(editions, lang, slug, kind))
     pages = [_chars(document[number]) for number in range(len(document))]

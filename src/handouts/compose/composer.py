@@ -349,7 +349,7 @@ def _aftercare_blocks(
             (
                 d.Heading(labels.aftercare_contact),
                 d.Bullets(tuple(care.contact)),
-                d.Heading(labels.precautions),
+                d.Heading(labels.precautions_next),
                 d.Bullets(tuple(condition.precautions)),
             ),
         )

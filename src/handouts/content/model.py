@@ -231,6 +231,9 @@ class Labels:
         "condition's other points, not treated today"
     )
     precautions: Text = doc("heading of the precautions: tell us before treatment if ...")
+    precautions_next: Text = doc(
+        "the same heading on an aftercare sheet, read after a session: before your next one"
+    )
     side_right: Text = doc("label beside the body views: the patient's right side")
     side_left: Text = doc("label beside the body views: the patient's left side")
     view_alt: Text = doc(
