@@ -14,10 +14,11 @@ from handouts.compose.composer import EmailText, Personal, email_text, safe_file
 from handouts.content.model import Library
 from handouts.deliver.build import Job, Options, plan, render_one
 from handouts.errors import HandoutsError
+from handouts.records import Record
 
 
-@dataclass(frozen=True)
-class Made:
+@dataclass(frozen=True, eq=False, repr=False)
+class Made(Record):
     """A rendered document; `personal` is what the practitioner's input became."""
 
     data: bytes

@@ -15,6 +15,8 @@ import bisect
 import math
 from dataclasses import dataclass
 
+from handouts.records import Record
+
 Pt = tuple[float, float]
 Seg = tuple[Pt, Pt]
 CELL = 12.0
@@ -24,8 +26,8 @@ CROSSING = math.radians(40)  # a leader may cross a crease or bone line only thi
 SEARCH_LIMIT = 20000  # candidate pairs tried before giving up
 
 
-@dataclass(frozen=True)
-class Scene:
+@dataclass(frozen=True, eq=False, repr=False)
+class Scene(Record):
     """What the badges and leaders of a row of views must keep clear of. Segments carry the
     index of the view they belong to (-1: every point must respect them)."""
 
