@@ -80,6 +80,7 @@ def installed_versions(names) -> list[str]:
     import importlib.util
 
     found = []
+    listed: dict[Path, list[str]] = {}  # site-packages holds hundreds of names: list it once
     for name in names:
         spec = importlib.util.find_spec(name)
         if spec is None or not spec.submodule_search_locations:
@@ -87,11 +88,14 @@ def installed_versions(names) -> list[str]:
             continue
         site = Path(next(iter(spec.submodule_search_locations))).parent
         try:
-            found += sorted(
-                p.name
-                for p in site.iterdir()
-                if p.name.lower().startswith(f"{name}-") and p.suffix == ".dist-info"
-            )
+            if site not in listed:
+                listed[site] = os.listdir(site)
         except OSError:
             found.append(f"{name}-unknown")
+            continue
+        found += sorted(
+            entry
+            for entry in listed[site]
+            if entry.lower().startswith(f"{name}-") and entry.endswith(".dist-info")
+        )
     return found
