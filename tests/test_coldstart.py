@@ -323,6 +323,49 @@ def test_file_digest_is_remembered_by_stat_signature(tmp_path, monkeypatch):
     assert cache.file_digest(tmp_path / "missing.ttf") == "-"
 
 
+def test_code_fingerprint_is_remembered_by_its_files_stat_signatures(tmp_path, monkeypatch):
+    import shutil
+
+    from handouts.content import fingerprint as module
+
+    monkeypatch.setenv("HANDOUTS_CACHE", str(tmp_path / "cache"))
+    package = tmp_path / "handouts"
+    shutil.copytree(
+        ROOT / "src" / "handouts", package, ignore=shutil.ignore_patterns("__pycache__")
+    )
+    monkeypatch.setattr(module, "__file__", str(package / "content" / "fingerprint.py"))
+
+    def fresh() -> str:
+        module.code_fingerprint.cache_clear()
+        return module.code_fingerprint()
+
+    # Files changed just now: hashed, nothing remembered.
+    hashed = fresh()
+    assert not (tmp_path / "cache" / "fingerprints").exists()
+    # Settled: remembered, and what is remembered is what is returned.
+    later = time.time_ns() + 10_000_000_000
+    monkeypatch.setattr(cache, "_file_system_now", lambda folder: later)
+    assert fresh() == hashed
+    (entry,) = (tmp_path / "cache" / "fingerprints").iterdir()
+    key = entry.read_bytes()[len(cache.MAGIC) :].split(b" ")[0].decode()
+    cache.store("fingerprints", entry.name, key, b"ab" * 32)
+    assert fresh() == "ab" * 32
+    # A file changed (same size, mtime set back), added or removed: hashed anew.
+    code = package / "clock.py"
+    status = os.stat(code)
+    code.write_bytes(code.read_bytes()[:-1] + b"#")
+    os.utime(code, ns=(status.st_atime_ns, status.st_mtime_ns))
+    changed = fresh()
+    assert changed not in (hashed, "ab" * 32)
+    (package / "extra.py").write_text("")
+    added = fresh()
+    assert added not in (hashed, changed)
+    (package / "extra.py").unlink()
+    assert fresh() == changed
+    entry.write_bytes(b"damaged")
+    assert fresh() == changed
+
+
 # Privacy: nothing personal in the cache --------------------------------------------------------
 PATIENT = "Zebulon Quartermaine-Okonkwo"
 PATIENT_JA = "鰐淵 千草"

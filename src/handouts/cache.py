@@ -117,16 +117,7 @@ def file_digest(path: Path) -> str:
         status = os.stat(path)
     except OSError:
         return "-"
-    signature = "-".join(
-        str(value)
-        for value in (
-            status.st_dev,
-            status.st_ino,
-            status.st_size,
-            status.st_mtime_ns,
-            status.st_ctime_ns,
-        )
-    )
+    signature = stat_signature(status)
     name = hashlib.sha256(str(path.resolve()).encode("utf-8", "surrogateescape")).hexdigest()
     remembered = load("digests", name, signature)
     if remembered is not None and len(remembered) == 64:
@@ -138,9 +129,30 @@ def file_digest(path: Path) -> str:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         return "-"
-    if _file_system_now(root()) - max(status.st_mtime_ns, status.st_ctime_ns) > 2_000_000_000:
+    if settled([status]):
         store("digests", name, signature, digest.encode("ascii"))
     return digest
+
+
+def stat_signature(status: os.stat_result) -> str:
+    """Device, inode, size, mtime and ctime in nanoseconds (see file_digest)."""
+    return "-".join(
+        str(value)
+        for value in (
+            status.st_dev,
+            status.st_ino,
+            status.st_size,
+            status.st_mtime_ns,
+            status.st_ctime_ns,
+        )
+    )
+
+
+def settled(statuses: list[os.stat_result]) -> bool:
+    """Whether each file was last changed over two seconds ago: only then may what was derived
+    from it be remembered by its stat signature (see file_digest)."""
+    newest = max(max(status.st_mtime_ns, status.st_ctime_ns) for status in statuses)
+    return _file_system_now(root()) - newest > 2_000_000_000
 
 
 def _file_system_now(folder: Path) -> int:

@@ -7,9 +7,11 @@ from dataclasses import dataclass
 
 import click
 
+from handouts.records import Record
 
-@dataclass(frozen=True)
-class Mark:
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Mark(Record):
     """A place in a content file (1-based line and column)."""
 
     path: str
@@ -20,8 +22,8 @@ class Mark:
         return f"{display_path(self.path)}:{self.line}:{self.column}"
 
 
-@dataclass(frozen=True)
-class Diagnostic:
+@dataclass(frozen=True, eq=False, repr=False)
+class Diagnostic(Record):
     """One problem found in content, printed as `path:line:col: severity: message`."""
 
     mark: Mark | None

@@ -11,6 +11,7 @@ from handouts import __version__
 from handouts.characters import is_control
 from handouts.compose import document as d
 from handouts.content.model import Condition, Language, Library
+from handouts.records import Record
 
 KINDS = ("handout", "aftercare")
 PAGE_BUDGET = {"handout": 2, "aftercare": 1}
@@ -20,8 +21,8 @@ PERSONAL_PAGES = 1
 FURIGANA_PAGES = 2  # furigana on request: the page budget is doubled (see page_budget)
 
 
-@dataclass(frozen=True)
-class Personal:
+@dataclass(frozen=True, eq=False, repr=False)
+class Personal(Record):
     """What a practitioner adds to an aftercare sheet. Never written to out/ or metadata."""
 
     patient: str | None = None
@@ -512,8 +513,8 @@ def _view_alt(
     return alt
 
 
-@dataclass(frozen=True)
-class EmailText:
+@dataclass(frozen=True, eq=False, repr=False)
+class EmailText(Record):
     """What an email says, in the patient's language (MIME and SMTP live in
     handouts.deliver.mail)."""
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from handouts.records import Record
+
 
 class Fallback(str):
     """Text shown in the source language because its translation is missing."""
@@ -47,38 +49,38 @@ def source_of(text: str, index: int) -> str:
     return f"the text '{text[:30]}'"
 
 
-@dataclass(frozen=True)
-class Title:
+@dataclass(frozen=True, eq=False, repr=False)
+class Title(Record):
     text: str
     subtitle: str | None = None
 
 
-@dataclass(frozen=True)
-class Heading:
+@dataclass(frozen=True, eq=False, repr=False)
+class Heading(Record):
     text: str
 
 
-@dataclass(frozen=True)
-class Paragraph:
+@dataclass(frozen=True, eq=False, repr=False)
+class Paragraph(Record):
     text: str
     muted: bool = False
 
 
-@dataclass(frozen=True)
-class Bullets:
+@dataclass(frozen=True, eq=False, repr=False)
+class Bullets(Record):
     items: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Columns:
+@dataclass(frozen=True, eq=False, repr=False)
+class Columns(Record):
     """Two blocks side by side (each a list of blocks)."""
 
     left: tuple
     right: tuple
 
 
-@dataclass(frozen=True)
-class Parallel:
+@dataclass(frozen=True, eq=False, repr=False)
+class Parallel(Record):
     """One section in two languages (a bilingual edition): side by side where both fit, else
     the first then the second. `first` is in the document's language, `second` in its second
     language (Document.second)."""
@@ -87,8 +89,8 @@ class Parallel:
     second: tuple
 
 
-@dataclass(frozen=True)
-class Alert:
+@dataclass(frozen=True, eq=False, repr=False)
+class Alert(Record):
     """A visually distinct box with a warning sign: heading, then lead-in lines each followed
     by bullets."""
 
@@ -98,31 +100,31 @@ class Alert:
     continued: str = ""  # the heading atop a part continued on the next page
 
 
-@dataclass(frozen=True)
-class Memo:
+@dataclass(frozen=True, eq=False, repr=False)
+class Memo(Record):
     """Room to write: a heading and writing lines filling what the page leaves free."""
 
     heading: str
     optional: bool = False  # only where the pages leave room for it anyway
 
 
-@dataclass(frozen=True)
-class FillIn:
+@dataclass(frozen=True, eq=False, repr=False)
+class FillIn(Record):
     """Labels with a writing line each (name, date, next visit on a generic sheet)."""
 
     labels: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Marker:
+@dataclass(frozen=True, eq=False, repr=False)
+class Marker(Record):
     number: int  # 0: an unnumbered mark (a point not treated today)
     x: float  # in the view's SVG units
     y: float
     emphasis: str = "normal"  # "normal", "highlight" (treated) or "untreated"
 
 
-@dataclass(frozen=True)
-class View:
+@dataclass(frozen=True, eq=False, repr=False)
+class View(Record):
     id: str
     svg: Path
     caption: str
@@ -130,8 +132,8 @@ class View:
     alt: str = ""  # what it shows, for screen readers (the PDF's alternate text)
 
 
-@dataclass(frozen=True)
-class LegendEntry:
+@dataclass(frozen=True, eq=False, repr=False)
+class LegendEntry(Record):
     number: int
     code: str
     name: str
@@ -141,8 +143,8 @@ class LegendEntry:
     emphasis: str = "normal"
 
 
-@dataclass(frozen=True)
-class PointsFigure:
+@dataclass(frozen=True, eq=False, repr=False)
+class PointsFigure(Record):
     heading: str
     views: tuple[View, ...]
     legend: tuple[LegendEntry, ...]
@@ -153,8 +155,8 @@ class PointsFigure:
     sides: tuple[str, str] = ("R", "L")  # labels of the patient's right and left
 
 
-@dataclass(frozen=True)
-class Fields:
+@dataclass(frozen=True, eq=False, repr=False)
+class Fields(Record):
     """Personal details: label/value pairs, a free-text note across the whole box, and the
     next appointment, set large so that it is found at a glance."""
 
@@ -163,8 +165,8 @@ class Fields:
     appointment: tuple[str, str] | None = None  # (label, date and time)
 
 
-@dataclass(frozen=True)
-class Footer:
+@dataclass(frozen=True, eq=False, repr=False)
+class Footer(Record):
     clinic_name: str
     address: str
     email: str
@@ -179,8 +181,8 @@ class Footer:
     first: Footer | None = None
 
 
-@dataclass(frozen=True)
-class Typography:
+@dataclass(frozen=True, eq=False, repr=False)
+class Typography(Record):
     font: str
     words: bool
     no_line_start: str

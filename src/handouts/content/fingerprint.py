@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 from pathlib import Path
 
 from handouts import __version__, cache
@@ -20,19 +21,56 @@ RENDERERS = ("reportlab", "svglib", "qrcode")
 @functools.cache
 def code_fingerprint() -> str:
     """A hash of the code and fonts that turn content into PDFs: our package's files, the fonts
-    and the installed versions of the drawing libraries. Once per process (~15 ms, mostly the
-    fonts): the code a process runs does not change under it."""
-    digest = hashlib.sha256(f"handouts {__version__}".encode())
+    and the installed versions of the drawing libraries. Once per process: the code a process
+    runs does not change under it.
+
+    Remembered in the cache under the stat signatures of those files (as cache.file_digest
+    remembers a font's digest) and the versions: reading and hashing our ~90 files cost every
+    start ~5 ms. A file added, removed or changed, or another version, makes another key."""
     package = Path(__file__).resolve().parents[1]
     fonts = fonts_dir().resolve()
     folders = [package] + ([] if package in fonts.parents else [fonts])
-    for folder in folders:
-        for path in files_below(folder):
-            relative = path.relative_to(folder).as_posix()
-            # Font files (10 MB): the cache remembers their digests by stat signature.
-            file_digest = cache.file_digest if fonts in path.parents else file_sha256
-            digest.update(f"{folder.name}/{relative}:{file_digest(path)};".encode())
-    digest.update(";".join(installed_versions(RENDERERS)).encode())
+    files = [(folder, path) for folder in folders for path in files_below(folder)]
+    versions = installed_versions(RENDERERS)
+    try:
+        statuses = [os.stat(path) for _, path in files]
+    except OSError:
+        return _fingerprint(files, versions, fonts)  # the hashing says "-" for it
+    signature = hashlib.sha256(
+        "\n".join(
+            [
+                *versions,
+                *(
+                    f"{path}:{cache.stat_signature(status)}"
+                    for (_, path), status in zip(files, statuses)
+                ),
+            ]
+        ).encode("utf-8", "surrogateescape")
+    ).hexdigest()
+    name = hashlib.sha256(str(package).encode("utf-8", "surrogateescape")).hexdigest()
+    remembered = cache.load(FINGERPRINTS, name, signature)
+    if remembered is not None and len(remembered) == 64:
+        try:
+            return bytes.fromhex(remembered.decode("ascii")).hex()
+        except ValueError:
+            pass  # damaged: hash again
+    fingerprint = _fingerprint(files, versions, fonts)
+    if cache.settled(statuses):
+        cache.store(FINGERPRINTS, name, signature, fingerprint.encode("ascii"))
+    return fingerprint
+
+
+FINGERPRINTS = "fingerprints"
+
+
+def _fingerprint(files: list[tuple[Path, Path]], versions: list[str], fonts: Path) -> str:
+    digest = hashlib.sha256(f"handouts {__version__}".encode())
+    for folder, path in files:
+        relative = path.relative_to(folder).as_posix()
+        # Font files (10 MB): the cache remembers their digests by stat signature.
+        file_digest = cache.file_digest if fonts in path.parents else file_sha256
+        digest.update(f"{folder.name}/{relative}:{file_digest(path)};".encode())
+    digest.update(";".join(versions).encode())
     return digest.hexdigest()
 
 
@@ -42,6 +80,7 @@ def installed_versions(names) -> list[str]:
     import importlib.util
 
     found = []
+    listed: dict[Path, list[str]] = {}  # site-packages holds hundreds of names: list it once
     for name in names:
         spec = importlib.util.find_spec(name)
         if spec is None or not spec.submodule_search_locations:
@@ -49,11 +88,14 @@ def installed_versions(names) -> list[str]:
             continue
         site = Path(next(iter(spec.submodule_search_locations))).parent
         try:
-            found += sorted(
-                p.name
-                for p in site.iterdir()
-                if p.name.lower().startswith(f"{name}-") and p.suffix == ".dist-info"
-            )
+            if site not in listed:
+                listed[site] = os.listdir(site)
         except OSError:
             found.append(f"{name}-unknown")
+            continue
+        found += sorted(
+            entry
+            for entry in listed[site]
+            if entry.lower().startswith(f"{name}-") and entry.endswith(".dist-info")
+        )
     return found

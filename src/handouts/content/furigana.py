@@ -23,6 +23,8 @@ import re
 import threading
 from dataclasses import dataclass
 
+from handouts.records import Record
+
 KANJI_CHARS = r"\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF々〆ヶ"
 KANA = re.compile(r"^[\u3041-\u3096\u30A1-\u30FAー]+$")
 _BRACKETED = re.compile(r"[（(][^（()）]*[）)]")  # 所（ツボ）: the analyser reads 所 only
@@ -43,8 +45,8 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-@dataclass(frozen=True)
-class Ruby:
+@dataclass(frozen=True, eq=False, repr=False)
+class Ruby(Record):
     """A reading over text[start:end] (a run of kanji, or a whole word where it cannot be
     split, e.g. 2日 ふつか)."""
 

@@ -14,11 +14,12 @@ from typing import ClassVar
 from handouts.content.schema import doc
 from handouts.content.style import Style, StyleSheet, resolve
 from handouts.content.yamlsrc import Text
+from handouts.records import Record
 
 
 # content/handouts.yaml ---------------------------------------------------------------------
-@dataclass(frozen=True)
-class Settings:
+@dataclass(frozen=True, eq=False, repr=False)
+class Settings(Record):
     text_limit: ClassVar[int] = 200
     source_language: Text = doc("code of the language translations are made from, e.g. en")
     content_version: Text = doc("version of the content, printed in every handout footer")
@@ -28,8 +29,8 @@ class Settings:
 
 
 # content/clinic.yaml -----------------------------------------------------------------------
-@dataclass(frozen=True)
-class ClinicData:
+@dataclass(frozen=True, eq=False, repr=False)
+class ClinicData(Record):
     text_limit: ClassVar[int] = 200
     email: Text = doc("the clinic's email address (sender of emails, mailto QR code)")
     phone: Text = doc(
@@ -59,8 +60,8 @@ class ClinicData:
 
 
 # content/points.yaml -----------------------------------------------------------------------
-@dataclass(frozen=True)
-class PointEntry:
+@dataclass(frozen=True, eq=False, repr=False)
+class PointEntry(Record):
     meridian: Text = doc("meridian name, e.g. Liver")
     aliases: list[Text] = doc("other codes in common use, e.g. [LV3]", default_factory=list)
     bilateral: bool = doc("the point exists on both sides of the body", default=True)
@@ -69,14 +70,14 @@ class PointEntry:
     y: float | None = doc("y position in the view's SVG user units", default=None, at_least=0)
 
 
-@dataclass(frozen=True)
-class Registry:
+@dataclass(frozen=True, eq=False, repr=False)
+class Registry(Record):
     points: dict[str, PointEntry] = doc("WHO code -> point entry")
 
 
 # content/<lang>/language.yaml ----------------------------------------------------------------
-@dataclass(frozen=True)
-class LineBreaking:
+@dataclass(frozen=True, eq=False, repr=False)
+class LineBreaking(Record):
     words: bool = doc("true: break lines only at spaces; false: between any two characters")
     no_line_start: Text | None = doc("characters that must not begin a line", default=None)
     no_line_end: Text | None = doc("characters that must not end a line", default=None)
@@ -105,8 +106,8 @@ class LineBreaking:
     )
 
 
-@dataclass(frozen=True)
-class PlainLanguage:
+@dataclass(frozen=True, eq=False, repr=False)
+class PlainLanguage(Record):
     forbidden: list[Text] = doc(
         "claims a handout must never make, e.g. cure, guarantee", default_factory=list
     )
@@ -139,8 +140,8 @@ class PlainLanguage:
     )
 
 
-@dataclass(frozen=True)
-class Furigana:
+@dataclass(frozen=True, eq=False, repr=False)
+class Furigana(Record):
     analyser: Text = doc(
         "where readings come from: sudachi (SudachiPy with its core "
         "dictionary); <lang>/readings.yaml overrides it per word"
@@ -158,8 +159,8 @@ class Furigana:
     )
 
 
-@dataclass(frozen=True)
-class LanguageStyle:
+@dataclass(frozen=True, eq=False, repr=False)
+class LanguageStyle(Record):
     text_limit: ClassVar[int] = 200
     name: Text = doc("the language's own name, e.g. 日本語")
     font: Text = doc("font family from fonts/fonts.yaml")
@@ -190,8 +191,8 @@ class LanguageStyle:
 
 
 # content/<lang>/clinic.yaml ------------------------------------------------------------------
-@dataclass(frozen=True)
-class ClinicText:
+@dataclass(frozen=True, eq=False, repr=False)
+class ClinicText(Record):
     text_limit: ClassVar[int] = 200
     name: Text = doc("clinic name as written in this language")
     address: Text = doc("clinic address as written in this language")
@@ -204,8 +205,8 @@ class ClinicText:
 
 
 # content/<lang>/ui.yaml ------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Labels:
+@dataclass(frozen=True, eq=False, repr=False)
+class Labels(Record):
     text_limit: ClassVar[int] = 300  # one line each; the email texts are the longest
     handout_label: Text = doc("small label above a handout title")
     aftercare_label: Text = doc("small label above an aftercare sheet title")
@@ -322,8 +323,8 @@ class Labels:
 
 
 # content/<lang>/points.yaml --------------------------------------------------------------------
-@dataclass(frozen=True)
-class PointText:
+@dataclass(frozen=True, eq=False, repr=False)
+class PointText(Record):
     name: Text = doc("point name in this language")
     location: Text = doc("where the point is, in plain words")
     use: Text = doc("what the point is used for")
@@ -331,8 +332,8 @@ class PointText:
 
 
 # content/<lang>/readings.yaml (optional) -----------------------------------------------------
-@dataclass(frozen=True)
-class DateReadings:
+@dataclass(frozen=True, eq=False, repr=False)
+class DateReadings(Record):
     months: dict[str, Text] = doc(
         'month number -> reading over the number and 月 (4: しがつ); "*": over 月 only (がつ)',
         default_factory=dict,
@@ -347,8 +348,8 @@ class DateReadings:
     )
 
 
-@dataclass(frozen=True)
-class Readings:
+@dataclass(frozen=True, eq=False, repr=False)
+class Readings(Record):
     words: dict[str, Text] = doc(
         "word -> its reading in kana, e.g. 坐骨: ざこつ (digits stay "
         "as they are: 3分の1: 3ぶんの1)",
@@ -366,8 +367,8 @@ class Readings:
 
 
 # content/<lang>/aftercare.yaml -----------------------------------------------------------------
-@dataclass(frozen=True)
-class Aftercare:
+@dataclass(frozen=True, eq=False, repr=False)
+class Aftercare(Record):
     title: Text = doc("title of the aftercare sheet", max_length=150)
     intro: Text = doc("one sentence")
     normal: list[Text] = doc("what is normal after treatment and for how long")
@@ -380,14 +381,14 @@ class Aftercare:
 
 
 # content/<lang>/conditions/<slug>.yaml ----------------------------------------------------------
-@dataclass(frozen=True)
-class ConditionPoint:
+@dataclass(frozen=True, eq=False, repr=False)
+class ConditionPoint(Record):
     code: Text = doc("WHO point code from content/points.yaml, e.g. GB30")
     why: Text = doc("why this point is used for this condition")
 
 
-@dataclass(frozen=True)
-class RedFlags:
+@dataclass(frozen=True, eq=False, repr=False)
+class RedFlags(Record):
     soon: list[Text] = doc("see your doctor soon if ... (fever, weight loss, night pain, ...)")
     urgent: list[Text] = doc(
         "required: the urgent red flags, printed on the handout and the "
@@ -396,8 +397,8 @@ class RedFlags:
     )
 
 
-@dataclass(frozen=True)
-class Review:
+@dataclass(frozen=True, eq=False, repr=False)
+class Review(Record):
     by: Text = doc("who reviewed the content")
     role: Text = doc("the reviewer's role, e.g. licensed acupuncturist")
     date: datetime.date = doc("when, e.g. 2026-11-21")
@@ -406,8 +407,8 @@ class Review:
     )
 
 
-@dataclass(frozen=True)
-class Condition:
+@dataclass(frozen=True, eq=False, repr=False)
+class Condition(Record):
     title: Text = doc("condition name", max_length=150)
     summary: Text = doc("one or two sentences")
     what_it_is: list[Text] = doc("paragraphs")

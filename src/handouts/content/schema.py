@@ -17,6 +17,7 @@ from typing import Any
 from handouts.characters import BIDI_CONTROLS, describe, hard_controls, invisible, is_blank
 from handouts.content.yamlsrc import INVALID, Map, Seq, Text
 from handouts.errors import Diagnostics, Mark
+from handouts.records import Record
 
 
 def doc(
@@ -41,8 +42,8 @@ def doc(
 TEXT_LIMIT = 2500
 
 
-@dataclasses.dataclass(frozen=True)
-class Marks:
+@dataclasses.dataclass(frozen=True, eq=False, repr=False)
+class Marks(Record):
     """Where a model object came from: its mapping, and the value of each key given."""
 
     mark: Mark

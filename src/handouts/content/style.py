@@ -22,6 +22,7 @@ from typing import Any
 from handouts.content.schema import doc, suggest
 from handouts.content.yamlsrc import Map, Seq, load_yaml
 from handouts.errors import Diagnostics, Mark
+from handouts.records import Record
 
 FILE = "styles.yaml"
 VARIANTS = ("letter", "large-print")  # layers applied for --paper letter, --large-print
@@ -42,16 +43,16 @@ class ColorName(str):
 
 
 # The resolved style: every field is required after merging the layers. ------------------------
-@dataclass(frozen=True)
-class TextSpec:
+@dataclass(frozen=True, eq=False, repr=False)
+class TextSpec(Record):
     size: float = doc("font size in points")
     leading: float = doc("line height as a multiple of the size")
     bold: bool = doc("bold weight of the language's font")
     color: RGB = doc("colour: #rrggbb or a name under colors:")
 
 
-@dataclass(frozen=True)
-class Page:
+@dataclass(frozen=True, eq=False, repr=False)
+class Page(Record):
     width: Length = doc("paper width", at_least=200, at_most=2000)
     height: Length = doc("paper height", at_least=200, at_most=2000)
     margin_left: Length = doc("left margin")
@@ -70,8 +71,8 @@ class Page:
     )
 
 
-@dataclass(frozen=True)
-class Colors:
+@dataclass(frozen=True, eq=False, repr=False)
+class Colors(Record):
     text: RGB = doc("body text")
     muted: RGB = doc("secondary text: disclaimer, labels")
     rule: RGB = doc("thin rules")
@@ -80,14 +81,14 @@ class Colors:
     side: RGB = doc("R / L labels beside the views")
 
 
-@dataclass(frozen=True)
-class Header:
+@dataclass(frozen=True, eq=False, repr=False)
+class Header(Record):
     rule: Length = doc("width of the rule under the header")
     gap: Length = doc("from the top of the header text to the body")
 
 
-@dataclass(frozen=True)
-class Footer:
+@dataclass(frozen=True, eq=False, repr=False)
+class Footer(Record):
     qr_size: Length = doc("side of each QR code")
     quiet_zone: Length = doc("free space around each code")
     text_gap: Length = doc("the footer text ends at least this far before the codes")
@@ -97,8 +98,8 @@ class Footer:
     body_gap: Length = doc("space between the body and the footer rule")
 
 
-@dataclass(frozen=True)
-class Alert:
+@dataclass(frozen=True, eq=False, repr=False)
+class Alert(Record):
     border: Length = doc("frame width of the red-flag box")
     padding: Length = doc("space inside the frame, left and right")
     padding_top: Length = doc("space inside the frame, top")
@@ -107,15 +108,15 @@ class Alert:
     pictogram_stroke: Length = doc("line width of the warning triangle")
 
 
-@dataclass(frozen=True)
-class Fields:
+@dataclass(frozen=True, eq=False, repr=False)
+class Fields(Record):
     border: Length = doc("frame of the personal details box")
     rule: Length = doc("rules between its rows")
     padding: Length = doc("space inside its cells")
 
 
-@dataclass(frozen=True)
-class FillIn:
+@dataclass(frozen=True, eq=False, repr=False)
+class FillIn(Record):
     line: Length = doc("width of a writing line")
     height: Length = doc("room to write by hand above each line")
     blank: Length = doc(
@@ -126,16 +127,16 @@ class FillIn:
     )
 
 
-@dataclass(frozen=True)
-class Memo:
+@dataclass(frozen=True, eq=False, repr=False)
+class Memo(Record):
     lines: int = doc("fewest writing lines in the questions area", at_least=1, at_most=20)
     line_gap: Length = doc("distance between writing lines", at_least=10, at_most=100)
     line: Length = doc("width of a writing line")
     max_lines: int = doc("most writing lines, however much room is left", at_least=1, at_most=40)
 
 
-@dataclass(frozen=True)
-class Diagram:
+@dataclass(frozen=True, eq=False, repr=False)
+class Diagram(Record):
     min_height: Length = doc("smallest printed height of a leg view", at_least=20, at_most=800)
     max_height: Length = doc(
         "views grow into free space up to this height", at_least=20, at_most=800
@@ -187,8 +188,8 @@ TEXT_STYLES = (
 )
 
 
-@dataclass(frozen=True)
-class Style:
+@dataclass(frozen=True, eq=False, repr=False)
+class Style(Record):
     """Everything about a document's look that is not its words or fonts."""
 
     page: Page
@@ -204,8 +205,8 @@ class Style:
 
 
 # A layer: any part of a Style, plus `parent:` and variant sections. ------------------------------
-@dataclass(frozen=True)
-class TextLayer:
+@dataclass(frozen=True, eq=False, repr=False)
+class TextLayer(Record):
     parent: str | None = doc("text style to start from", default=None)
     size: Length | None = doc("font size", default=None, at_least=6, at_most=72)
     leading: float | None = doc(
@@ -228,8 +229,8 @@ SECTIONS: dict[str, Any] = {
 }
 
 
-@dataclass(frozen=True)
-class StyleSheet:
+@dataclass(frozen=True, eq=False, repr=False)
+class StyleSheet(Record):
     """The checked layers of styles.yaml (lengths in points, colours as written)."""
 
     path: str

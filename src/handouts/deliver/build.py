@@ -39,6 +39,7 @@ from handouts.content.schema import suggest
 from handouts.deliver import manifest
 from handouts.errors import Diagnostic, HandoutsError, display_path
 from handouts.output import write_atomic
+from handouts.records import Record
 
 if TYPE_CHECKING:
     from handouts.content.model import Library
@@ -46,8 +47,8 @@ if TYPE_CHECKING:
 # Third-party libraries that draw the documents: their installed versions are part of the code.
 
 
-@dataclass(frozen=True)
-class Options:
+@dataclass(frozen=True, eq=False, repr=False)
+class Options(Record):
     paper: str = "a4"
     large_print: bool = False
     edition: str | None = None  # "bilingual": each section in two languages
@@ -64,8 +65,8 @@ class Options:
         )
 
 
-@dataclass(frozen=True)
-class Job:
+@dataclass(frozen=True, eq=False, repr=False)
+class Job(Record):
     lang: str
     slug: str
     kind: str
@@ -92,8 +93,8 @@ class Summary:
     errors: list[Diagnostic] = field(default_factory=list)  # that failed documents
 
 
-@dataclass(frozen=True)
-class Catalogue:
+@dataclass(frozen=True, eq=False, repr=False)
+class Catalogue(Record):
     """Which languages and conditions exist, from folder and file names alone."""
 
     root: Path

@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from reportlab.pdfbase import pdfmetrics
 
 from handouts.content.fontfiles import font_path
+from handouts.records import Record
 from handouts.render.fontcache import load_font
 
 
-@dataclass(frozen=True)
-class FontPair:
+@dataclass(frozen=True, eq=False, repr=False)
+class FontPair(Record):
     regular: str
     bold: str
     ascent: float  # fraction of the font size above the baseline

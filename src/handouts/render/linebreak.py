@@ -26,9 +26,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from handouts.records import Record
 
-@dataclass(frozen=True)
-class BreakRules:
+
+@dataclass(frozen=True, eq=False, repr=False)
+class BreakRules(Record):
     words: bool
     no_line_start: frozenset[str] = frozenset()
     no_line_end: frozenset[str] = frozenset()

@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from handouts.records import Record
+
 PRIVATE_USE = 0xE000  # placeholders: U+E000 upwards (never in content: check refuses)
 KANA_BESIDE = re.compile(r"[\u3041-\u309F\u30A0-\u30FF]")  # a long reading may reach over these
 GAP = 0.06  # between the base's top and the reading, as a share of the size
@@ -28,8 +30,8 @@ GAP = 0.06  # between the base's top and the reading, as a share of the size
 CLEARANCE = 0.4
 
 
-@dataclass(frozen=True)
-class Cluster:
+@dataclass(frozen=True, eq=False, repr=False)
+class Cluster(Record):
     text: str  # the base text (with a number before a counter: 30分)
     rubies: tuple[tuple[int, int, str], ...]  # (start, end, reading) within `text`
 

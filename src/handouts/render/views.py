@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from handouts import cache
+from handouts.records import Record
 
 NS = "{http://www.w3.org/2000/svg}"
 CACHE_FORMAT = 2  # bump when the cached operators or geometry change shape
@@ -27,8 +28,8 @@ _TOKEN = re.compile(r"[MmLlHhVvCcSsQqTtZz]|[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\
 Pt = tuple[float, float]
 
 
-@dataclass(frozen=True)
-class ViewArt:
+@dataclass(frozen=True, eq=False, repr=False)
+class ViewArt(Record):
     width: float  # viewBox size, SVG units
     height: float
     operators: str  # PDF operators in SVG units (y down); widths as %role%

@@ -1,0 +1,107 @@
+"""records.Record: the equality, hash and repr of our frozen dataclasses are what @dataclass
+would generate for them, on the real content, a handout and a personal sheet's documents."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from handouts.compose.editions import compose_job
+from handouts.compose.personal import personal_details
+from handouts.content.loader import load_library
+from handouts.deliver.build import Job, Options
+from handouts.records import Record
+from helpers import CONTENT
+
+LIBRARY, _ = load_library(CONTENT)
+
+
+def records_in(value, found: dict[int, Record]) -> None:
+    """Every Record reachable from `value` (through dataclass fields, sequences and dicts)."""
+    if isinstance(value, Record):
+        if id(value) in found:
+            return
+        found[id(value)] = value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for field in dataclasses.fields(value):
+            records_in(getattr(value, field.name), found)
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        for item in value:
+            records_in(item, found)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            records_in(key, found)
+            records_in(item, found)
+
+
+def generated(cls: type) -> type:
+    """The same dataclass with the methods @dataclass generates (a reference to compare with)."""
+    return dataclasses.make_dataclass(
+        cls.__qualname__,
+        [
+            (f.name, f.type, dataclasses.field(compare=f.compare, hash=f.hash, repr=f.repr))
+            for f in dataclasses.fields(cls)
+        ],
+        frozen=True,
+    )
+
+
+def hash_of(value) -> int | str:
+    try:
+        return hash(value)
+    except TypeError as exc:
+        return str(exc)
+
+
+@pytest.fixture(scope="module")
+def records() -> list[Record]:
+    found: dict[int, Record] = {}
+    records_in(LIBRARY, found)
+    personal = personal_details(
+        LIBRARY, "en", patient="Test Patient", date="2026-11-21", points="GB30,LR3"
+    )
+    for job, sheet in [
+        (Job("ja", "sciatica", "handout"), None),
+        (Job("ja", "sciatica", "aftercare", lead="en"), None),
+        (Job("en", "sciatica", "aftercare"), personal),
+    ]:
+        records_in(job, found)
+        records_in(compose_job(LIBRARY, job, Options(), sheet), found)
+    return list(found.values())
+
+
+def test_records_are_declared_without_generated_eq_and_repr(records):
+    classes = {type(record) for record in records}
+    assert len(classes) >= 30  # content, style and document classes are all here
+    for cls in classes:
+        assert "__eq__" not in vars(cls) and "__repr__" not in vars(cls), cls
+        assert cls.__dataclass_params__.frozen, cls
+
+
+def test_eq_hash_and_repr_are_the_generated_ones(records):
+    references = {}
+    for record in records:
+        cls = type(record)
+        reference = references.setdefault(cls, generated(cls))
+        twin = object.__new__(reference)
+        vars(twin).update(vars(record))
+        assert repr(record) == repr(twin)
+        assert hash_of(record) == hash_of(twin)  # or both unhashable (a list field)
+        same = dataclasses.replace(record)
+        assert record == same and hash_of(record) == hash_of(same)
+        assert record.__eq__(twin) is NotImplemented  # another class, as generated
+        assert record != object()
+    by_class: dict[type, list[Record]] = {}
+    for record in records:
+        by_class.setdefault(type(record), []).append(record)
+    for cls, members in by_class.items():
+        reference = references[cls]
+        twins = []
+        for member in members[:12]:
+            twin = object.__new__(reference)
+            vars(twin).update(vars(member))
+            twins.append(twin)
+        for a, ta in zip(members, twins):
+            for b, tb in zip(members, twins):
+                assert (a == b) == (ta == tb), cls
