@@ -51,7 +51,7 @@ def _checked(stored, key: tuple) -> tuple[dict, list]:
     numbered = {
         (index, number)
         for index, (_, marks) in enumerate(views)
-        for number, _, _ in marks
+        for number, *_ in marks
         if number
     }
     if (
