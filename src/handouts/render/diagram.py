@@ -30,6 +30,10 @@ from handouts.render.text import TextStyle, draw_line, measure
 from handouts.render.views import ViewArt, operators_for, view_art
 from handouts.render.widgets import badge_radius, draw_badge, draw_diamond
 
+# Views whose marks would shrink below this share of their size start taller (up to the largest
+# view size): a dot next to a diamond a few millimetres away stays easy to see.
+SMALLEST_MARK = 0.75
+
 
 @dataclass
 class ViewPlacement:
@@ -99,7 +103,17 @@ class DiagramRow(Flowable):
         # Room beside a drawing for a badge and a short leader.
         self.margin = 2 * self.radius + self.d.dot + 2 * self.d.clearance + 5
         self.spacing = max(self.margin, self.d.gap)
-        self.view_height: float = self.d.min_height
+        # Views with points close together start taller: their marks need not shrink much.
+        self.least: float = max(
+            self.d.min_height,
+            min(
+                self.d.max_height,
+                max(
+                    (self._separating(view, art) for view, art in zip(views, self.arts)), default=0
+                ),
+            ),
+        )
+        self.view_height: float = self.least
         self.avail_width = None
         # R / L labels centred on the drawing's top edge reach above the row: keep them clear
         # of a heading above, with their furigana.
@@ -115,6 +129,21 @@ class DiagramRow(Flowable):
     # -- sizes -------------------------------------------------------------------------------
     def _factor(self, view: View) -> float:
         return self.d.detail_scale if view.id in self.d.detail_views else 1.0
+
+    def _separating(self, view: View, art: ViewArt) -> float:
+        """The view height at which no two of the view's marks need to be drawn smaller than
+        SMALLEST_MARK of their size."""
+        gap = self.d.clearance / 2
+        units = (art.box[3] - art.box[1]) / self._factor(view)  # SVG units per point of height
+        needed = 0.0
+        for a, b in itertools.combinations(view.markers, 2):
+            apart = math.dist((a.x, a.y), (b.x, b.y))
+            reach = SMALLEST_MARK * (
+                mark_reach(self.d, bool(a.number)) + mark_reach(self.d, bool(b.number))
+            )
+            if apart > 0:
+                needed = max(needed, (reach + gap) * units / apart)
+        return needed
 
     def _widths(self, height: float) -> list[float]:
         """Printed width of each drawing (its silhouette) when the leg views are `height`."""
