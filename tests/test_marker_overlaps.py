@@ -22,6 +22,9 @@ import pdfscan
 from helpers import CONTENT
 
 LEAST = 0.5  # points of clear space between two marks (0.18 mm: a laser print resolves it)
+# Marks drawn smaller to keep apart stay this big (points): a dot's radius (a dot about 1 mm
+# across), a diamond's half-diagonal with its stroke (a diamond over 2 mm across).
+LEAST_DOT, LEAST_DIAMOND = 1.3, 3.0
 ALL_POINTS = "GB30,BL40,BL23,BL54,GB34,ST36,LI4,SP6,KI3,LR3"
 
 # (language, condition, kind, treated points or None, paper, large print, edition, furigana)
@@ -79,6 +82,12 @@ def test_no_two_marks_touch(case, library):
         marks, _, _ = markscan.marks_and_leaders(page)
         kinds |= {mark.kind for mark in marks}
         found += [f"page {number}: {p}" for p in markscan.problems(page, LEAST)]
+        found += [
+            f"page {number}: {mark.name()} is too small to find"
+            for mark in marks
+            if (mark.kind == "dot" and mark.radius < LEAST_DOT)
+            or (mark.kind == "diamond" and mark.corners[0][1] - mark.centre[1] < LEAST_DIAMOND)
+        ]
     # The scan saw what the sheet draws: dots and badges, and the diamonds of points not
     # treated today on a personal sheet that leaves some of the condition's points out.
     expected = {"dot", "badge"} | ({"diamond"} if points in ("GB34,GB30", "BL40") else set())
