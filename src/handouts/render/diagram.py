@@ -347,12 +347,13 @@ class DiagramRow(Flowable):
         untreated = Color(*self.style.colors.untreated)
         # A white halo under each numbered dot and the start of its leader: a dot on the body
         # outline (a point at the edge of a limb) stands clear of the outline's strokes. The
-        # halos go under every mark: one never covers a close neighbour's diamond.
+        # halos go under every mark: one never covers a close neighbour's diamond. A dot drawn
+        # smaller keeps the halo of its full size: more white around it, not less.
         marking.switch(LAYOUT)
         canvas.setFillColor(white)
-        for marker, (px, py), _, size, _ in markers:
+        for marker, (px, py), _, _, _ in markers:
             if marker.number and d.dot_halo:
-                canvas.circle(px, py, d.dot * size + d.dot_halo, stroke=0, fill=1)
+                canvas.circle(px, py, d.dot + d.dot_halo, stroke=0, fill=1)
         for marker, (px, py), _, size, figure in markers:
             if not marker.number:
                 marking.switch(figure)
