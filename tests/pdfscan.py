@@ -51,6 +51,7 @@ class Paint:
     fill: bool
     line_width: float  # on paper, points
     stroke_gray: float
+    fill_gray: float = 0.0
 
 
 @dataclass
@@ -102,7 +103,7 @@ def read_page(page: pikepdf.Page) -> Page:
     fonts = resources.get("/Font", pikepdf.Dictionary())
     result.fonts = {str(k): v for k, v in fonts.items()}
     ctm, stack = IDENTITY, []
-    width, gray = 1.0, 0.0
+    width, gray, fill_gray = 1.0, 0.0, 0.0
     tags: list = []
     path: list = []
     segments: list = []
@@ -112,9 +113,9 @@ def read_page(page: pikepdf.Page) -> Page:
     for operands, operator in pikepdf.parse_content_stream(page):
         op = str(operator)
         if op == "q":
-            stack.append((ctm, width, gray))
+            stack.append((ctm, width, gray, fill_gray))
         elif op == "Q":
-            ctm, width, gray = stack.pop()
+            ctm, width, gray, fill_gray = stack.pop()
         elif op == "cm":
             ctm = multiply(tuple(float(v) for v in operands), ctm)
         elif op == "w":
@@ -123,6 +124,10 @@ def read_page(page: pikepdf.Page) -> Page:
             gray = sum(float(v) for v in operands) / 3
         elif op == "G":
             gray = float(operands[0])
+        elif op == "rg":
+            fill_gray = sum(float(v) for v in operands) / 3
+        elif op == "g":
+            fill_gray = float(operands[0])
         elif op in ("BDC", "BMC"):
             tags.append(_tag_props(operands))
         elif op == "EMC":
@@ -159,6 +164,7 @@ def read_page(page: pikepdf.Page) -> Page:
                         op not in ("S", "s"),
                         width * scale_of(ctm),
                         gray,
+                        fill_gray,
                     )
                 )
             path, segments, current = [], [], None

@@ -12,7 +12,9 @@ the marker numbers on their own. Leader lines are artifacts (decoration).
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+import itertools
+import math
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportlab.lib.colors import Color, black, white
@@ -28,6 +30,10 @@ from handouts.render.text import TextStyle, draw_line, measure
 from handouts.render.views import ViewArt, operators_for, view_art
 from handouts.render.widgets import badge_radius, draw_badge, draw_diamond
 
+# Views whose marks would shrink below this share of their size start taller (up to the largest
+# view size): a dot next to a diamond a few millimetres away stays easy to see.
+SMALLEST_MARK = 0.75
+
 
 @dataclass
 class ViewPlacement:
@@ -39,6 +45,28 @@ class ViewPlacement:
     caption_x: float  # centre of the caption
     markers: list  # (Marker, dot (x, y), badge (x, y) or None)
     sides: list  # (label, x, y) of the R / L labels
+    sizes: list = field(default_factory=list)  # each marker's size factor (mark_sizes)
+
+
+def mark_reach(d, numbered: bool) -> float:
+    """How far a mark reaches from its point at full size: a dot's radius, or the corner of a
+    diamond with its (mitred) stroke."""
+    return d.dot if numbered else d.untreated + d.untreated_stroke / math.sqrt(2)
+
+
+def mark_sizes(d, markers, scale: float) -> list[float]:
+    """Each mark's size factor at `scale` (points per SVG unit): 1, or less for two points
+    so close on paper (GB30 and BL54, GB34 and ST36 in a small view) that their marks would
+    touch: both are drawn smaller, `clearance / 2` apart, each at its own place."""
+    reach = [mark_reach(d, bool(m.number)) for m in markers]
+    gap = d.clearance / 2
+    factors = [1.0] * len(markers)
+    for (i, a), (j, b) in itertools.combinations(enumerate(markers), 2):
+        apart = math.dist((a.x, a.y), (b.x, b.y)) * scale
+        if apart < reach[i] + reach[j] + gap:
+            factor = max(apart - gap, 0.0) / (reach[i] + reach[j])
+            factors[i], factors[j] = min(factors[i], factor), min(factors[j], factor)
+    return factors
 
 
 class DiagramRow(Flowable):
@@ -70,10 +98,22 @@ class DiagramRow(Flowable):
         self.caption, self.number, self.side, self.side_labels = caption, number, side, sides
         self.arts = [view_art(view.svg) for view in views]
         self.radius = badge_radius(number.size)
+        # The badge with its ring: what must keep clear of the other marks.
+        self.outer_radius = self.radius + max(self.d.badge_stroke, self.d.badge_stroke_treated) / 2
         # Room beside a drawing for a badge and a short leader.
         self.margin = 2 * self.radius + self.d.dot + 2 * self.d.clearance + 5
         self.spacing = max(self.margin, self.d.gap)
-        self.view_height: float = self.d.min_height
+        # Views with points close together start taller: their marks need not shrink much.
+        self.least: float = max(
+            self.d.min_height,
+            min(
+                self.d.max_height,
+                max(
+                    (self._separating(view, art) for view, art in zip(views, self.arts)), default=0
+                ),
+            ),
+        )
+        self.view_height: float = self.least
         self.avail_width = None
         # R / L labels centred on the drawing's top edge reach above the row: keep them clear
         # of a heading above, with their furigana.
@@ -89,6 +129,21 @@ class DiagramRow(Flowable):
     # -- sizes -------------------------------------------------------------------------------
     def _factor(self, view: View) -> float:
         return self.d.detail_scale if view.id in self.d.detail_views else 1.0
+
+    def _separating(self, view: View, art: ViewArt) -> float:
+        """The view height at which no two of the view's marks need to be drawn smaller than
+        SMALLEST_MARK of their size."""
+        gap = self.d.clearance / 2
+        units = (art.box[3] - art.box[1]) / self._factor(view)  # SVG units per point of height
+        needed = 0.0
+        for a, b in itertools.combinations(view.markers, 2):
+            apart = math.dist((a.x, a.y), (b.x, b.y))
+            reach = SMALLEST_MARK * (
+                mark_reach(self.d, bool(a.number)) + mark_reach(self.d, bool(b.number))
+            )
+            if apart > 0:
+                needed = max(needed, (reach + gap) * units / apart)
+        return needed
 
     def _widths(self, height: float) -> list[float]:
         """Printed width of each drawing (its silhouette) when the leg views are `height`."""
@@ -185,13 +240,25 @@ class DiagramRow(Flowable):
             # Origins of the SVG's own coordinates, so that the silhouette fills the frame.
             frames.append((x - x0 * scale, floor - (art.height - y1) * scale, scale))
             x += width + self.spacing + self.spread
+        sizes = [
+            mark_sizes(self.d, v.markers, scale) for v, (_, _, scale) in zip(self.views, frames)
+        ]
         key = (
-            tuple((str(v.svg), tuple((m.number, m.x, m.y) for m in v.markers)) for v in self.views),
+            tuple(
+                (
+                    str(v.svg),
+                    tuple(
+                        (m.number, m.x, m.y, round(mark_reach(self.d, bool(m.number)) * f, 3))
+                        for m, f in zip(v.markers, factors)
+                    ),
+                )
+                for v, factors in zip(self.views, sizes)
+            ),
             tuple((round(left, 3), round(b, 3), round(s, 6)) for left, b, s in frames),
             round(self.width, 3),
             round(self.caption_height, 3),
             round(self.height, 3),
-            self.radius,
+            self.outer_radius,
             self.d.dot,
             self.d.clearance,
             self.side.size,
@@ -214,7 +281,9 @@ class DiagramRow(Flowable):
             ]
             centre = left + (art.box[0] + art.box[2]) / 2 * scale
             result.append(
-                ViewPlacement(view, art, left, bottom, scale, centre, markers, sides[index])
+                ViewPlacement(
+                    view, art, left, bottom, scale, centre, markers, sides[index], sizes[index]
+                )
             )
         return result
 
@@ -264,9 +333,9 @@ class DiagramRow(Flowable):
                 )
         self._markers(
             [
-                (*m, figure)
+                (*m, size, figure)
                 for place, figure in zip(self.placements(), self.figures)
-                for m in place.markers
+                for m, size in zip(place.markers, place.sizes)
             ],
             marking,
         )
@@ -276,19 +345,23 @@ class DiagramRow(Flowable):
         """Marks, leader lines and badges, each in its view's Figure."""
         canvas, d = self.canv, self.d
         untreated = Color(*self.style.colors.untreated)
-        for marker, (px, py), _, figure in markers:
-            if not marker.number:
-                marking.switch(figure)
-                draw_diamond(canvas, px, py, d.untreated, d.untreated_stroke, untreated)
         # A white halo under each numbered dot and the start of its leader: a dot on the body
-        # outline (a point at the edge of a limb) stands clear of the outline's strokes.
+        # outline (a point at the edge of a limb) stands clear of the outline's strokes. The
+        # halos go under every mark: one never covers a close neighbour's diamond. A dot drawn
+        # smaller keeps the halo of its full size: more white around it, not less.
         marking.switch(LAYOUT)
         canvas.setFillColor(white)
-        for marker, (px, py), _, _ in markers:
+        for marker, (px, py), _, _, _ in markers:
             if marker.number and d.dot_halo:
                 canvas.circle(px, py, d.dot + d.dot_halo, stroke=0, fill=1)
+        for marker, (px, py), _, size, figure in markers:
+            if not marker.number:
+                marking.switch(figure)
+                draw_diamond(
+                    canvas, px, py, d.untreated * size, d.untreated_stroke * size, untreated
+                )
         marking.end()  # the tests' marks wrap the tagged content
-        for marker, (px, py), badge, figure in markers:
+        for marker, (px, py), badge, size, figure in markers:
             if not marker.number:
                 continue
             canvas.addLiteral(f"/Leader <</N {marker.number}>> BDC")
@@ -298,10 +371,10 @@ class DiagramRow(Flowable):
             canvas.setLineWidth(d.leader)
             canvas.line(px, py, *badge)
             marking.switch(figure)
-            canvas.circle(px, py, d.dot, stroke=0, fill=1)
+            canvas.circle(px, py, d.dot * size, stroke=0, fill=1)
             marking.end()
             canvas.addLiteral("EMC")
-        for marker, _, badge, figure in markers:
+        for marker, _, badge, _, figure in markers:
             if marker.number:
                 filled = marker.emphasis == "highlight"
                 canvas.addLiteral(f"/Badge <</N {marker.number}>> BDC")
@@ -339,7 +412,7 @@ def _row_layout(key):
     at the same size in many documents are laid out once per process."""
     (views, frames, width, floor, ceiling, radius, dot, clearance, side_size, labels) = key
     names = dict(zip(("right", "left"), labels))
-    dots, walls, lines, boxes, bodies, centres, numbered = [], [], [], [], [], [], []
+    dots, reach, walls, lines, boxes, bodies, centres, numbered = [], [], [], [], [], [], [], []
     sides: list[list] = []
     for index, ((svg, marks), (left, bottom, scale)) in enumerate(zip(views, frames)):
         art = view_art(Path(svg))
@@ -381,13 +454,15 @@ def _row_layout(key):
             page = [to_page(p) for p in poly]
             bodies.append(tuple(page))
             walls += [(index, seg) for seg in zip(page, page[1:] + page[:1])]
-        for number, mx, my in marks:
+        for number, mx, my, size in marks:
             dots.append(to_page((mx, my)))
+            reach.append(size)
             if number:
                 numbered.append(((index, number), (index, to_page((mx, my)))))
     scene = leaders.Scene(
         slot=(0.0, floor, width, ceiling),
         dots=tuple(dots),
+        reach=tuple(reach),
         walls=tuple(walls),
         lines=tuple(lines),
         boxes=tuple(boxes),

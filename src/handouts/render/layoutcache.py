@@ -49,10 +49,7 @@ def _checked(stored, key: tuple) -> tuple[dict, list]:
     badges, sides = stored
     views, labels = key[0], [label for label, _ in key[9]]
     numbered = {
-        (index, number)
-        for index, (_, marks) in enumerate(views)
-        for number, _, _ in marks
-        if number
+        (index, number) for index, (_, marks) in enumerate(views) for number, *_ in marks if number
     }
     if (
         type(badges) is not dict

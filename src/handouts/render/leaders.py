@@ -33,6 +33,7 @@ class Scene(Record):
 
     slot: tuple[float, float, float, float]  # where badges may go: x0, y0, x1, y1
     dots: tuple[Pt, ...]  # every mark in the row (numbered or not)
+    reach: tuple[float, ...]  # how far each mark reaches from its point (dot, diamond)
     walls: tuple[tuple[int, Seg], ...]  # bony marks; other views' outlines: never crossed
     lines: tuple[Seg, ...]  # creases, bone lines: crossed steeply only
     boxes: tuple[tuple[float, float, float, float], ...]  # R/L labels
@@ -129,7 +130,7 @@ def place(
     points: list[tuple[int, Pt]], scene: Scene, radius: float, dot: float, clearance: float
 ) -> list[Pt] | None:
     """Badge centres for `points` ((view index, position), in order), or None if no clean
-    placement exists."""
+    placement exists. `radius`: a badge's, ring included."""
     walls, lines = _Grid(scene.walls), _Grid([(seg,) for seg in scene.lines])
     _, y0, _, y1 = scene.slot
     inside = _Inside(scene.body, y0 - 1, y1 + 1) if scene.body else (lambda x, y: False)
@@ -235,10 +236,11 @@ def _clear(
     lines: _Grid,
 ) -> bool:
     bx, by = badge
-    for q in scene.dots:
-        if math.dist(badge, q) < radius + dot + clearance:
+    drawn = (own, leader[1])  # the leader as drawn: from the point itself
+    for q, reach in zip(scene.dots, scene.reach):
+        if math.dist(badge, q) < radius + reach + clearance:
             return False
-        if q != own and _dist_seg(q, *leader) < dot + clearance:
+        if q != own and _dist_seg(q, *drawn) < reach + clearance / 2:
             return False
     for x0, y0, x1, y1 in scene.boxes:
         if (

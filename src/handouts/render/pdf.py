@@ -854,7 +854,7 @@ def _taller_views(
 def _draft_at(height: float, rows, flowables, template, marks, placements) -> _Template:
     """A draft layout with the body views `height` tall."""
     for row in rows:
-        row.view_height = height
+        row.view_height = max(height, row.least)
     for placement in placements:
         placement.taken_by = None
     _restore(marks)
