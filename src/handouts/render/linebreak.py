@@ -53,6 +53,16 @@ class Piece:
     space: bool
     style: Any = None
     width: float = 0.0
+    # How much wider the piece is when it starts a line and when it ends one (a furigana
+    # reading that reaches over the kana beside its base keeps inside the line there).
+    lead: float = 0.0
+    trail: float = 0.0
+
+    def edges(self) -> Piece:
+        """The piece with its lead and trail measured (its style's edge_overhang)."""
+        overhang = getattr(self.style, "edge_overhang", None)
+        self.lead, self.trail = overhang(self.text) if overhang else (0.0, 0.0)
+        return self
 
 
 @dataclass
@@ -147,8 +157,10 @@ def pieces_of(
                 if last.style is style:
                     last.text += piece
                     last.width = measure(style, last.text)
+                    last.edges()
                     continue
-            result.append(Piece(piece, space and bool(result), style, measure(style, piece)))
+            made = Piece(piece, space and bool(result), style, measure(style, piece))
+            result.append(made.edges())
         pending = text[-1:].isspace()
     return result
 
@@ -198,15 +210,16 @@ def fill(
     while queue:
         piece = queue.pop()
         gap = _space(piece, measure) if (piece.space and line.pieces) else 0.0
-        if used + gap + piece.width <= width:
+        lead = 0.0 if line.pieces else piece.lead
+        if used + lead + gap + piece.width + piece.trail <= width:
             line.pieces.append(piece)
-            used += gap + piece.width
+            used += lead + gap + piece.width
             continue
         if not line.pieces:
             # Wider than a whole line (a long name or URL): break it where it can break.
             head, tail = _split_long(piece, width, rules, measure)
             line.pieces.append(head)
-            used = head.width
+            used = head.lead + head.width
             if tail is not None:
                 queue.append(tail)
             continue
@@ -232,6 +245,8 @@ def _line_width(line: Line, measure: Measure, em: float, rules: BreakRules, tigh
         total += piece.width
         if tight:
             total -= sum(rules.squeezable(c) for c in piece.text) * _size(piece, em)
+    if line.pieces:
+        total += line.pieces[0].lead + line.pieces[-1].trail
     return total
 
 
@@ -268,8 +283,8 @@ def _hyphen_split(piece: Piece, room: float, measure: Measure):
             if width <= room:
                 rest = text[index + 1 :]
                 return (
-                    Piece(head, piece.space, piece.style, width),
-                    Piece(rest, False, piece.style, measure(piece.style, rest)),
+                    Piece(head, piece.space, piece.style, width).edges(),
+                    Piece(rest, False, piece.style, measure(piece.style, rest)).edges(),
                 )
     return None, None
 
@@ -292,8 +307,8 @@ def _split_long(piece: Piece, room: float, rules: BreakRules, measure: Measure):
                 if width <= room:
                     rest = text[len(head_text) :]
                     return (
-                        Piece(head_text, piece.space, piece.style, width),
-                        Piece(rest, False, piece.style, measure(piece.style, rest)),
+                        Piece(head_text, piece.space, piece.style, width).edges(),
+                        Piece(rest, False, piece.style, measure(piece.style, rest)).edges(),
                     )
     for index, char in enumerate(text):
         if (
@@ -303,8 +318,8 @@ def _split_long(piece: Piece, room: float, rules: BreakRules, measure: Measure):
         ):
             rest = text[index:]
             return (
-                Piece(current, piece.space, piece.style, measure(piece.style, current)),
-                Piece(rest, False, piece.style, measure(piece.style, rest)),
+                Piece(current, piece.space, piece.style, measure(piece.style, current)).edges(),
+                Piece(rest, False, piece.style, measure(piece.style, rest)).edges(),
             )
         current += char
     return piece, None

@@ -21,7 +21,14 @@ import re
 from dataclasses import dataclass
 
 PRIVATE_USE = 0xE000  # placeholders: U+E000 upwards (never in content: check refuses)
-KANA_BESIDE = re.compile(r"[\u3041-\u309F\u30A0-\u30FF]")  # a long reading may reach over these
+# A long reading may reach over these beside its base: kana and punctuation (、。「」（）・),
+# never kanji (JLREQ 3.3.8: the reading would seem to be theirs).
+KANA_BESIDE = re.compile(
+    r"[\u3001-\u3003\u3008-\u3011\u3014-\u301F\u3041-\u309F\u30A0-\u30FF\uFF01-\uFF0F\uFF1A-\uFF20\uFF3B-\uFF40\uFF5B-\uFF65]"
+)
+# The widest gap between the characters of a base spread under a longer reading, as a share of
+# the base's size (an eighth of an em: wider, one word reads as several).
+MAX_SPREAD = 0.125
 GAP = 0.06  # between the base's top and the reading, as a share of the size
 # Readings over the first line under a border or rule (a box, the footer's rule) keep clear of
 # it: the text starts lower by this share of a reading's size.
@@ -53,13 +60,16 @@ class RubyText:
             at = end
         parts.append(text[at:])
         self.text = "".join(parts)  # what the line breaker sees
-        # The characters beside each cluster in the text (a long reading may reach over kana):
-        # the same whether the cluster is measured or drawn alone or with its neighbours.
-        self.beside = {
-            char: _beside(self.text, index)
+        # How far each cluster's reading may reach over the kana beside it, from the whole
+        # text: the same whether the cluster is measured or drawn alone or with its neighbours.
+        self.limits = {
+            char: self._limits(index)
             for index, char in enumerate(self.text)
             if char in self.clusters
         }
+        # The clusters that start and end the line being drawn (line_edges): their readings
+        # keep inside the line, never reaching over the line's edge.
+        self.edges: tuple[str, str] = ("", "")
         self.tagged = False  # the structure tree marks each cluster (RubyStyle.tag_marks)
         self.private = False  # typed for one patient: its phrases are never cached
 
@@ -76,19 +86,47 @@ class RubyText:
             if cluster is None:
                 run += char
                 continue
-            total += self.style.width(run) + self._layout(cluster, *self.beside[char])[0]
+            total += self.style.width(run) + self._layout(cluster, *self.limits[char])[0]
             run = ""
         return total + self.style.width(run)
 
-    def _overhang(self, char: str | None) -> float:
-        """How far a long reading may reach over the character beside its base: half a
-        reading character over kana (JIS X 4051), nothing over kanji, another base or the
-        line's edge."""
-        return self.size / 2 if char is not None and KANA_BESIDE.match(char) else 0.0
+    def edge_overhang(self, text: str) -> tuple[float, float]:
+        """(extra width at a line's start, at its end) of `text` (RubyStyle.edge_overhang)."""
+        extra = []
+        for char, side in ((text[:1], 0), (text[-1:], 1)):
+            limits = self.limits.get(char)
+            if limits is None or not limits[side]:
+                extra.append(0.0)
+                continue
+            cluster = self.clusters[char]
+            edge = (0.0, limits[1]) if side == 0 else (limits[0], 0.0)
+            extra.append(self._layout(cluster, *edge)[0] - self._layout(cluster, *limits)[0])
+        return extra[0], extra[1]
 
-    def _layout(self, cluster: Cluster, before: str | None = None, after: str | None = None):
+    def _limits(self, index: int) -> tuple[float, float]:
+        """How far a long reading may reach over the characters before and after the cluster
+        at self.text[index] (JLREQ 3.3.8 a, JIS X 4051: over kana only, never over kanji,
+        another cluster or the text's edge; up to one reading character, or half of one over
+        a kana that stands between two clusters, so their readings never meet)."""
+
+        def limit(near: int, far: int) -> float:
+            if not 0 <= near < len(self.text) or not KANA_BESIDE.match(self.text[near]):
+                return 0.0
+            shared = 0 <= far < len(self.text) and self.text[far] in self.clusters
+            return self.size / 2 if shared else self.size
+
+        return limit(index - 1, index - 2), limit(index + 1, index + 2)
+
+    def _layout(self, cluster: Cluster, left_limit: float = 0.0, right_limit: float = 0.0):
         """(width, [(base chunk, x)], [(reading, x, character spacing)]) of a cluster, x from
-        the cluster's start (a reading reaching over the kana before it starts below 0)."""
+        the cluster's start (a reading reaching over the kana before it starts below 0).
+
+        A reading longer than its base (JLREQ 3.3.6 group ruby, 3.3.8): it first reaches over
+        the kana beside the cluster (`left_limit`, `right_limit`); what is still too long is
+        shared out 1:2:1 (half a share before the base, one between its characters, half
+        after), but a gap between the base's characters is never wider than MAX_SPREAD of the
+        size: wider gaps read as word breaks (救 急 車), so the rest is left blank at the
+        cluster's sides, the base centred under its reading."""
         style, x = self.style, 0.0
         bases, readings = [], []
         at = 0
@@ -99,15 +137,17 @@ class RubyText:
             base = cluster.text[start:end]
             base_width = style.width(base)
             reading_width = self._reading_width(reading)
-            if reading_width > base_width:  # the base is spread under a long reading
-                left = self._overhang(before) if start == 0 and number == 0 else 0.0
-                right = self._overhang(after) if end == len(cluster.text) else 0.0
+            if reading_width > base_width:  # the reading reaches over, the base spreads
                 excess = reading_width - base_width
-                left, right = min(left, excess / 2), min(right, excess / 2)
-                room = base_width + excess - left - right
-                extra = (room - base_width) / len(base)
+                left = min(left_limit if start == 0 and number == 0 else 0.0, excess / 2)
+                right = min(right_limit if end == len(cluster.text) else 0.0, excess / 2)
+                room = reading_width - left - right
+                gap = min((room - base_width) / len(base), MAX_SPREAD * style.size)
+                spread = base_width + gap * (len(base) - 1)
+                # The base centred under the reading, inside the cluster.
+                first = min(max(reading_width / 2 - left - spread / 2, 0.0), room - spread)
                 for index, char in enumerate(base):
-                    bases.append((char, x + extra / 2 + index * extra + style.width(base[:index])))
+                    bases.append((char, x + first + index * gap + style.width(base[:index])))
                 readings.append((reading, x - left, 0.0))
                 x += room
             else:  # the reading is spread over a long base
@@ -136,16 +176,21 @@ class RubyText:
             if run:
                 x += style.draw(canvas, x, y, run)
                 run = ""
-            x += self._draw_cluster(canvas, x, y, cluster, *self.beside[char])
+            left, right = self.limits[char]
+            if char == self.edges[0]:
+                left = 0.0
+            if char == self.edges[1]:
+                right = 0.0
+            x += self._draw_cluster(canvas, x, y, cluster, left, right)
         if run:
             x += style.draw(canvas, x, y, run)
         return x - start
 
     def _draw_cluster(
-        self, canvas, x: float, y: float, cluster: Cluster, before: str | None, after: str | None
+        self, canvas, x: float, y: float, cluster: Cluster, left: float, right: float
     ) -> float:
         style = self.style
-        width, bases, readings = self._layout(cluster, before, after)
+        width, bases, readings = self._layout(cluster, left, right)
         primary = style.fonts.primary
         top = y + primary.ascent * style.size + GAP * style.size
         if not self.tagged:
@@ -174,11 +219,6 @@ class RubyText:
             canvas.addLiteral("EMC")
         canvas.setFont(style.font_name, style.size)
         return width
-
-
-def _beside(text: str, index: int) -> tuple[str | None, str | None]:
-    """The characters before and after text[index] (None at the text's edges)."""
-    return (text[index - 1] if index else None, text[index + 1] if index + 1 < len(text) else None)
 
 
 def _invisible(canvas, style, x: float, y: float, chars: str, scale: float = 100) -> None:
@@ -233,6 +273,15 @@ class RubyStyle:
 
     def width(self, text: str) -> float:
         return self.ruby.width(text)
+
+    def edge_overhang(self, text: str) -> tuple[float, float]:
+        """How much wider `text` is when it starts a line and when it ends one: a cluster's
+        reading does not reach over the line's edge (render.linebreak)."""
+        return self.ruby.edge_overhang(text)
+
+    def line_edges(self, first: str, last: str) -> None:
+        """The first and last characters of the line about to be drawn."""
+        self.ruby.edges = (first, last)
 
     def draw(self, canvas, x: float, y: float, text: str) -> float:
         return self.ruby.draw(canvas, x, y, text)

@@ -1,0 +1,84 @@
+"""Furigana as laid out in the built PDFs (JLREQ 3.3): a word's kanji stay together under a
+longer reading, the readings keep inside the text's lines, copied text is the base text, and a
+cluster that starts with a number ends where its next character starts (the text extractors'
+character boxes, read back as printed lines)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+
+import pypdfium2 as pdfium
+import pytest
+
+from helpers import CONTENT, run_cli
+from pdfruby import clusters
+from test_kinsoku import page_chars
+
+KANJI = re.compile(r"^[\u4E00-\u9FFF々]+$")
+# The widest gap the renderer leaves between a base's kanji (render.ruby.MAX_SPREAD), with room
+# for the glyph boxes (ink, not advance).
+MAX_SPREAD = 0.125
+EASY = "ja-x-easy"
+
+
+@pytest.fixture(scope="module")
+def easy(tmp_path_factory):
+    """The easy edition on A4, Letter and in large print, and its bilingual edition."""
+    out = tmp_path_factory.mktemp("easy")
+    for options in ((), ("--paper", "letter"), ("--large-print",), ("--edition", "bilingual")):
+        result = run_cli("build", "--lang", EASY, *options, "--out", str(out), cwd=CONTENT.parent)
+        assert result.returncode == 0, result.stderr
+    pdfs = sorted((out / EASY).glob("*.pdf"))
+    assert len(pdfs) >= 16, pdfs
+    return pdfs
+
+
+def test_a_words_kanji_stay_together_under_a_longer_reading(easy):
+    """救急車 (きゅうきゅうしゃ) used to be drawn 救 急 車, half an em between its kanji: three
+    words to the eye. Now the reading reaches over the kana beside it and the kanji are never
+    further apart than an eighth of an em."""
+    checked = 0
+    for path in easy:
+        for cluster in clusters(path.read_bytes()):
+            if not KANJI.match(cluster.base) or len(cluster.base) < 2:
+                continue
+            count = len(cluster.base)
+            width = cluster.base_box.right - cluster.base_box.left
+            most = (count + (count - 1) * MAX_SPREAD) * cluster.base_size
+            assert width <= most, (path.name, cluster.base, cluster.reading, width, most)
+            checked += 1
+    assert checked > 200
+
+
+def test_readings_keep_inside_the_text(easy):
+    """A reading longer than its base reaches over the kana beside it, never past the edge of
+    the text into the margin (a cluster that starts or ends a line keeps its reading inside)."""
+    for path in easy:
+        document = pdfium.PdfDocument(path)
+        found = clusters(path.read_bytes())
+        for number in {c.page for c in found}:
+            page = document[number]
+            base = [c for c in page_chars(page) if c.text.strip()]
+            left, right = min(c.left for c in base) - 1, max(c.right for c in base) + 1
+            for cluster in (c for c in found if c.page == number):
+                reading = cluster.reading_box
+                assert reading is not None
+                assert left <= reading.left and reading.right <= right, (path.name, cluster)
+
+
+def test_copied_text_is_the_base_text(easy):
+    """pdftotext and pdfium give each base once, its reading never (救急車を呼んで, not
+    救きゅう急きゅう車しゃ)."""
+    for path in easy:
+        poppler = subprocess.run(
+            ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        document = pdfium.PdfDocument(path)
+        extracted = "".join(page.get_textpage().get_text_range() for page in document)
+        for cluster in clusters(path.read_bytes())[:300]:
+            for text in (poppler, extracted):
+                if len(cluster.reading) >= 3:  # 聞き: き after 聞 is the text's own
+                    interleaved = cluster.base + cluster.reading
+                    assert interleaved not in re.sub(r"\s+", "", text), (path.name, cluster)
+                assert cluster.base in re.sub(r"\s+", "", text), (path.name, cluster.base)
