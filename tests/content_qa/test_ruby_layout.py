@@ -11,9 +11,9 @@ import subprocess
 import pypdfium2 as pdfium
 import pytest
 
-from helpers import CONTENT, run_cli
+from helpers import CONTENT, copy_content, read_yaml, run_cli, write_yaml
 from pdfruby import clusters
-from test_kinsoku import page_chars
+from test_kinsoku import group_lines, page_chars
 
 KANJI = re.compile(r"^[\u4E00-\u9FFF々]+$")
 # The widest gap the renderer leaves between a base's kanji (render.ruby.MAX_SPREAD), with room
@@ -82,3 +82,27 @@ def test_copied_text_is_the_base_text(easy):
                     interleaved = cluster.base + cluster.reading
                     assert interleaved not in re.sub(r"\s+", "", text), (path.name, cluster)
                 assert cluster.base in re.sub(r"\s+", "", text), (path.name, cluster.base)
+
+
+def test_a_number_with_its_counter_ends_where_the_next_character_starts(tmp_path):
+    """119番・受診が必要なとき is one printed line: pdfium shares a cluster's ActualText out over
+    the ink of the glyph stretched across the cluster, and the ink of the 1 of 119番 is a narrow
+    bar, so the boxes of 119番 ended an em before the ・ after it (a new line to whoever reads
+    the page by its boxes)."""
+    content = copy_content(tmp_path)
+    ui = read_yaml(content / "ja" / "ui.yaml")
+    heading = "119番・受診が必要なとき"
+    ui["see_a_doctor"] = heading
+    write_yaml(content / "ja" / "ui.yaml", ui)
+    out = tmp_path / "out"
+    result = run_cli(
+        "build", "--lang", "ja", "--furigana", "--kind", "aftercare", "--out", str(out),
+        cwd=content.parent,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    pdfs = sorted((out / "ja").glob("*-furigana.pdf"))
+    assert pdfs
+    for path in pdfs:
+        document = pdfium.PdfDocument(path)
+        lines = [line for page in document for line in group_lines(page_chars(page))]
+        assert heading in lines, (path.name, [line for line in lines if "受診" in line])

@@ -201,8 +201,12 @@ class RubyText:
         # and puts a space where it finds a gap. So the span opens with the base's first
         # character drawn invisibly (text mode 3) and stretched over the whole cluster (one
         # glyph: one text object, whatever font subset the base's characters fall in), and
-        # closes with its last character, invisibly, at the cluster's end.
-        first, last = cluster.text[0], cluster.text[-1]
+        # closes with its last character, invisibly, at the cluster's end. The stretched
+        # character is the first one under a reading, a kanji: pdfium shares the ActualText's
+        # character boxes out over that glyph's ink, and a digit's ink (the 1 of 119番) is a
+        # narrow bar in the middle of its advance: stretched, it left a gap of an em between
+        # the cluster's boxes and the next character, read as a new line.
+        first, last = cluster.text[cluster.rubies[0][0]], cluster.text[-1]
         _invisible(canvas, style, x, y, first, 100 * width / max(style.width(first), 0.01))
         for chunk, offset in bases:
             style.draw(canvas, x + offset, y, chunk)
