@@ -106,3 +106,29 @@ def test_a_number_with_its_counter_ends_where_the_next_character_starts(tmp_path
         document = pdfium.PdfDocument(path)
         lines = [line for page in document for line in group_lines(page_chars(page))]
         assert heading in lines, (path.name, [line for line in lines if "受診" in line])
+
+
+def test_large_print_japanese_breaks_lines_between_phrases(tmp_path):
+    """Large print holds about 28 characters a line: JIS X 4051 lets a line end anywhere (足を高
+    ／くし), which reads as two words. Lines there end between phrases where the line stays 70%
+    full and the paragraph takes no more lines (language.yaml prefer_phrases): few lines still
+    end on a kanji whose word goes on in hiragana on the next line (they were one in eight)."""
+    out = tmp_path / "out"
+    result = run_cli(
+        "build", "--lang", "ja", "--large-print", "--out", str(out), cwd=CONTENT.parent
+    )
+    assert result.returncode == 0, result.stderr
+    pdfs = sorted((out / "ja").glob("*-large.pdf"))
+    assert len(pdfs) >= 4
+    japanese = re.compile(r"[\u3041-\u30FF\u4E00-\u9FFF]")
+    breaks, inside = 0, []
+    for path in pdfs:
+        document = pdfium.PdfDocument(path)
+        lines = [line for page in document for line in group_lines(page_chars(page)) if line]
+        for before, after in zip(lines, lines[1:]):
+            if japanese.match(before[-1]) and japanese.match(after[0]):
+                breaks += 1
+                if KANJI.match(before[-1]) and re.match(r"[\u3041-\u309F]", after[0]):
+                    inside.append(f"{before[-6:]}／{after[:6]}")
+    assert breaks > 100
+    assert len(inside) <= 0.06 * breaks, inside
