@@ -24,13 +24,17 @@ EASY = "ja-x-easy"
 
 @pytest.fixture(scope="module")
 def easy(tmp_path_factory):
-    """The easy edition on A4, Letter and in large print, and its bilingual edition."""
+    """The easy edition on A4, Letter and in large print, its bilingual edition, and Japanese
+    with furigana."""
     out = tmp_path_factory.mktemp("easy")
     for options in ((), ("--paper", "letter"), ("--large-print",), ("--edition", "bilingual")):
         result = run_cli("build", "--lang", EASY, *options, "--out", str(out), cwd=CONTENT.parent)
         assert result.returncode == 0, result.stderr
-    pdfs = sorted((out / EASY).glob("*.pdf"))
-    assert len(pdfs) >= 16, pdfs
+    # Japanese with furigana: 服用中 (ふくよう, ちゅう: two words to the analyser) was 服用 中.
+    result = run_cli("build", "--lang", "ja", "--furigana", "--out", str(out), cwd=CONTENT.parent)
+    assert result.returncode == 0, result.stderr
+    pdfs = sorted((out / EASY).glob("*.pdf")) + sorted((out / "ja").glob("*-furigana.pdf"))
+    assert len(pdfs) >= 20, pdfs
     return pdfs
 
 
@@ -49,6 +53,32 @@ def test_a_words_kanji_stay_together_under_a_longer_reading(easy):
             assert width <= most, (path.name, cluster.base, cluster.reading, width, most)
             checked += 1
     assert checked > 200
+
+
+def test_kanji_that_touch_are_read_as_one_group(easy):
+    """服用中: the analyser reads 服用 and 中 apart; drawn apart, 中's reading could reach over
+    neither side and 中 stood an em away from 服用 (服用 中). Kanji that touch get one group
+    reading (ふくようちゅう), so no cluster's base ends with a kanji right where the next
+    one's starts with a kanji."""
+    checked = 0
+    for path in easy:
+        text = subprocess.run(  # poppler: spaces and line ends as printed
+            ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        found = clusters(path.read_bytes())
+        for first, second in zip(found, found[1:]):
+            if first.page != second.page or not KANJI.match(first.base):
+                continue
+            same_line = abs(first.base_box.bottom - second.base_box.bottom) < 1
+            if not same_line or second.base_box.left - first.base_box.right > first.base_size:
+                continue  # drawn apart (the R and L labels 右, 左), whatever the text says
+            checked += 1
+            touching = first.base + second.base
+            assert not (KANJI.match(second.base) and touching in text), (
+                path.name,
+                touching,
+            )
+    assert checked > 20
 
 
 def test_readings_keep_inside_the_text(easy):

@@ -130,7 +130,7 @@ class RubyText:
         style, x = self.style, 0.0
         bases, readings = [], []
         at = 0
-        for number, (start, end, reading) in enumerate(cluster.rubies):
+        for number, (start, end, reading) in enumerate(_groups(cluster.rubies)):
             if start > at:
                 bases.append((cluster.text[at:start], x))
                 x += style.width(cluster.text[at:start])
@@ -365,13 +365,37 @@ def ruby_room(fonts, size: float, leading: float, share: float) -> float:
 
 def _clusters(text: str, rubies):
     """(start, end, rubies relative to start) of each cluster: a ruby, with the digits of a
-    number before it (30分: the counter's reading over 分 only, the number kept with it)."""
+    number before it (30分: the counter's reading over 分 only, the number kept with it).
+    Readings of kanji that touch (服用 and 中, two words to the analyser) make one cluster,
+    laid out as one group (服用中 ふくようちゅう): apart, the second's reading could not reach
+    over the first's kanji and 中 stood alone, 服用 中."""
     found: list[tuple[int, int, tuple]] = []
     for ruby in rubies:
+        if found and found[-1][1] == ruby.start and _kanji_meet(text, ruby.start):
+            start, _, group = found[-1]
+            group += ((ruby.start - start, ruby.end - start, ruby.text),)
+            found[-1] = (start, ruby.end, group)
+            continue
         start = ruby.start
         while start and text[start - 1].isdigit() and (not found or found[-1][1] < start):
             start -= 1
         found.append((start, ruby.end, ((ruby.start - start, ruby.end - start, ruby.text),)))
+    return found
+
+
+def _kanji_meet(text: str, at: int) -> bool:
+    """Two kanji meet at text[at] (not a date's 年 and 4月, its reading over the number too)."""
+    return 0 < at < len(text) and not (text[at - 1].isdigit() or text[at].isdigit())
+
+
+def _groups(rubies):
+    """The readings of a cluster, those of kanji that touch joined: one group each."""
+    found: list[tuple[int, int, str]] = []
+    for start, end, reading in rubies:
+        if found and found[-1][1] == start:
+            found[-1] = (found[-1][0], end, found[-1][2] + reading)
+        else:
+            found.append((start, end, reading))
     return found
 
 
