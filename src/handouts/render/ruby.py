@@ -95,12 +95,17 @@ class RubyText:
         extra = []
         for char, side in ((text[:1], 0), (text[-1:], 1)):
             limits = self.limits.get(char)
-            if limits is None or not limits[side]:
+            if limits is None:
                 extra.append(0.0)
                 continue
             cluster = self.clusters[char]
-            edge = (0.0, limits[1]) if side == 0 else (limits[0], 0.0)
-            extra.append(self._layout(cluster, *edge)[0] - self._layout(cluster, *limits)[0])
+            edges = (side == 0, side == 1)
+            extra.append(
+                max(
+                    0.0,
+                    self._layout(cluster, *limits, edges)[0] - self._layout(cluster, *limits)[0],
+                )
+            )
         return extra[0], extra[1]
 
     def _limits(self, index: int) -> tuple[float, float]:
@@ -117,7 +122,13 @@ class RubyText:
 
         return limit(index - 1, index - 2), limit(index + 1, index + 2)
 
-    def _layout(self, cluster: Cluster, left_limit: float = 0.0, right_limit: float = 0.0):
+    def _layout(
+        self,
+        cluster: Cluster,
+        left_limit: float = 0.0,
+        right_limit: float = 0.0,
+        edges: tuple[bool, bool] = (False, False),
+    ):
         """(width, [(base chunk, x)], [(reading, x, character spacing)]) of a cluster, x from
         the cluster's start (a reading reaching over the kana before it starts below 0).
 
@@ -126,7 +137,11 @@ class RubyText:
         shared out 1:2:1 (half a share before the base, one between its characters, half
         after), but a gap between the base's characters is never wider than MAX_SPREAD of the
         size: wider gaps read as word breaks (救 急 車), so the rest is left blank at the
-        cluster's sides, the base centred under its reading."""
+        cluster's sides, the base centred under its reading. A cluster that starts a line
+        (`edges`: starts, ends it) has its reading flush with the line's start, reaching over
+        the kana after it by as much as it may (JLREQ 3.3.8), what is still left blank at the
+        line's start, not between the base and its kana (救急車　を); one that ends a line,
+        likewise with the line's end."""
         style, x = self.style, 0.0
         bases, readings = [], []
         at = 0
@@ -139,13 +154,21 @@ class RubyText:
             reading_width = self._reading_width(reading)
             if reading_width > base_width:  # the reading reaches over, the base spreads
                 excess = reading_width - base_width
-                left = min(left_limit if start == 0 and number == 0 else 0.0, excess / 2)
-                right = min(right_limit if end == len(cluster.text) else 0.0, excess / 2)
+                head = edges[0] and start == 0 and number == 0
+                tail = edges[1] and end == len(cluster.text)
+                left = left_limit if start == 0 and number == 0 and not head else 0.0
+                right = right_limit if end == len(cluster.text) and not tail else 0.0
+                if head == tail:  # centred
+                    left, right = min(left, excess / 2), min(right, excess / 2)
+                else:  # flush with the line's start or end
+                    left, right = min(left, excess), min(right, excess)
                 room = reading_width - left - right
                 gap = min((room - base_width) / len(base), MAX_SPREAD * style.size)
                 spread = base_width + gap * (len(base) - 1)
-                # The base centred under the reading, inside the cluster.
-                first = min(max(reading_width / 2 - left - spread / 2, 0.0), room - spread)
+                if head != tail:  # what is left blank goes to the line's edge, not inside it
+                    first = room - spread if head else 0.0
+                else:  # the base centred under the reading, inside the cluster
+                    first = min(max(reading_width / 2 - left - spread / 2, 0.0), room - spread)
                 for index, char in enumerate(base):
                     bases.append((char, x + first + index * gap + style.width(base[:index])))
                 readings.append((reading, x - left, 0.0))
@@ -176,21 +199,24 @@ class RubyText:
             if run:
                 x += style.draw(canvas, x, y, run)
                 run = ""
-            left, right = self.limits[char]
-            if char == self.edges[0]:
-                left = 0.0
-            if char == self.edges[1]:
-                right = 0.0
-            x += self._draw_cluster(canvas, x, y, cluster, left, right)
+            edges = (char == self.edges[0], char == self.edges[1])
+            x += self._draw_cluster(canvas, x, y, cluster, *self.limits[char], edges)
         if run:
             x += style.draw(canvas, x, y, run)
         return x - start
 
     def _draw_cluster(
-        self, canvas, x: float, y: float, cluster: Cluster, left: float, right: float
+        self,
+        canvas,
+        x: float,
+        y: float,
+        cluster: Cluster,
+        left: float,
+        right: float,
+        edges: tuple[bool, bool],
     ) -> float:
         style = self.style
-        width, bases, readings = self._layout(cluster, left, right)
+        width, bases, readings = self._layout(cluster, left, right, edges)
         primary = style.fonts.primary
         top = y + primary.ascent * style.size + GAP * style.size
         if not self.tagged:
