@@ -111,14 +111,17 @@ class RubyText:
     def _limits(self, index: int) -> tuple[float, float]:
         """How far a long reading may reach over the characters before and after the cluster
         at self.text[index] (JLREQ 3.3.8 a, JIS X 4051: over kana only, never over kanji,
-        another cluster or the text's edge; up to one reading character, or half of one over
-        a kana that stands between two clusters, so their readings never meet)."""
+        another cluster or the text's edge; up to one reading character and no further than
+        the character is wide; over one that stands between two clusters, so little that
+        their readings stay half a reading character apart (a narrow （ between 症状 and 体))."""
 
         def limit(near: int, far: int) -> float:
             if not 0 <= near < len(self.text) or not KANA_BESIDE.match(self.text[near]):
                 return 0.0
-            shared = 0 <= far < len(self.text) and self.text[far] in self.clusters
-            return self.size / 2 if shared else self.size
+            wide = self.style.width(self.text[near])
+            if 0 <= far < len(self.text) and self.text[far] in self.clusters:
+                return max(0.0, min(self.size / 2, (wide - self.size / 2) / 2))
+            return min(self.size, wide)
 
         return limit(index - 1, index - 2), limit(index + 1, index + 2)
 
@@ -158,8 +161,10 @@ class RubyText:
                 tail = edges[1] and end == len(cluster.text)
                 left = left_limit if start == 0 and number == 0 and not head else 0.0
                 right = right_limit if end == len(cluster.text) and not tail else 0.0
-                if head == tail:  # centred
-                    left, right = min(left, excess / 2), min(right, excess / 2)
+                if head == tail:  # centred, or as near it as the kana beside allow
+                    half_left, half_right = min(left, excess / 2), min(right, excess / 2)
+                    left = min(left, excess - half_right)
+                    right = min(right, excess - half_left)
                 else:  # flush with the line's start or end
                     left, right = min(left, excess), min(right, excess)
                 room = reading_width - left - right
