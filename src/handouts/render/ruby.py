@@ -142,9 +142,9 @@ class RubyText:
         size: wider gaps read as word breaks (救 急 車), so the rest is left blank at the
         cluster's sides, the base centred under its reading. A cluster that starts a line
         (`edges`: starts, ends it) has its reading flush with the line's start, reaching over
-        the kana after it by as much as it may (JLREQ 3.3.8), what is still left blank at the
-        line's start, not between the base and its kana (救急車　を); one that ends a line,
-        likewise with the line's end."""
+        the kana after it by as much as it may (JLREQ 3.3.8), its base unspread and what is
+        still left blank at the line's start, not between the base and its kana (救急車　を);
+        one that ends a line, likewise with the line's end."""
         style, x = self.style, 0.0
         bases, readings = [], []
         at = 0
@@ -168,7 +168,9 @@ class RubyText:
                 else:  # flush with the line's start or end
                     left, right = min(left, excess), min(right, excess)
                 room = reading_width - left - right
-                gap = min((room - base_width) / len(base), MAX_SPREAD * style.size)
+                # At a line's edge the blank goes to the edge: no spreading.
+                most = MAX_SPREAD * style.size if head == tail else 0.0
+                gap = min((room - base_width) / len(base), most)
                 spread = base_width + gap * (len(base) - 1)
                 if head != tail:  # what is left blank goes to the line's edge, not inside it
                     first = room - spread if head else 0.0
