@@ -172,10 +172,17 @@ class RubyText:
                 most = MAX_SPREAD * style.size if head == tail else 0.0
                 gap = min((room - base_width) / len(base), most)
                 spread = base_width + gap * (len(base) - 1)
-                if head != tail:  # what is left blank goes to the line's edge, not inside it
-                    first = room - spread if head else 0.0
+                centred = reading_width / 2 - left - spread / 2  # under the reading's middle
+                if head != tail:  # what is left blank goes towards the line's edge, the base
+                    # at most a reading character from the reading's middle
+                    first = (
+                        min(room - spread, centred + self.size)
+                        if head
+                        else max(0.0, centred - self.size)
+                    )
                 else:  # the base centred under the reading, inside the cluster
-                    first = min(max(reading_width / 2 - left - spread / 2, 0.0), room - spread)
+                    first = centred
+                first = min(max(first, 0.0), room - spread)
                 for index, char in enumerate(base):
                     bases.append((char, x + first + index * gap + style.width(base[:index])))
                 readings.append((reading, x - left, 0.0))
