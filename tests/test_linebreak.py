@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
@@ -23,6 +24,8 @@ def rules(lang: str) -> BreakRules:
         tuple(sorted((lb.get("squeeze") or {}).items())),
         tuple(lb.get("keep_together") or ()),
         lb.get("phrases"),
+        float(lb.get("prefer_phrases") or 0.0),
+        lb.get("phrase_fill", 0.7),
     )
 
 
@@ -174,3 +177,24 @@ def test_a_phrase_longer_than_a_line_breaks_between_characters():
     lines = wrap("とてもながいひらがなのことばをかきました。", 6, one_per_char, rules("ja-x-easy"))
     assert "".join(lines) == "とてもながいひらがなのことばをかきました。"
     assert all(len(line) <= 6 for line in lines)
+
+
+def test_narrow_japanese_columns_break_between_phrases_not_inside_words():
+    """足を高／くし: JIS allows it, but a reader sees 高 and くし apart. A column of at most
+    prefer_phrases characters ends the line at the phrase before (足を／高くし) when the line
+    stays phrase_fill full and the paragraph takes no more lines; kinsoku still holds."""
+    text = "気分が悪く倒れそうなら、横になって足を高くし、回復まで運転しないでください。"
+    assert JA.prefer_phrases and 0 < JA.phrase_fill < 1
+    greedy = dataclasses.replace(JA, prefer_phrases=0.0)
+    split = 0
+    for width in range(8, int(JA.prefer_phrases) + 1):
+        lines = wrap(text, width, one_per_char, JA, em=1.0)
+        plain = wrap(text, width, one_per_char, greedy, em=1.0)
+        split += any(a.endswith("高") for a in plain[:-1])
+        assert "".join(lines) == text and len(lines) <= len(plain), width
+        assert not any(a.endswith("高") for a in lines[:-1]), (width, lines)
+        for before, after in zip(lines, lines[1:]):
+            assert after[0] not in JIS_NO_LINE_START and before[-1] not in JIS_NO_LINE_END
+        moved = [a for a, b in zip(lines, plain) if a != b]
+        assert all(len(a) >= JA.phrase_fill * width for a in moved[:1]), (width, lines)
+    assert split  # not vacuous: greedy filling does split 高く in some of these columns

@@ -280,11 +280,11 @@ def test_readings_sit_above_their_bases(built, editions):
                 path,
                 cluster,
             )
-            # Over it: within the base's width, or reaching half a reading character beyond;
-            # or, a reading longer than its base, centred on it or moved at most half a reading
-            # character aside (it reaches over the kana on one side only, JIS X 4051, and the
-            # base is spread under the rest, so it may stand out further on that side).
-            reach = cluster.reading_size / 2 + 1.5  # glyph boxes: ink, not advance
+            # Over it: within the base's width, or reaching a reading character beyond (JLREQ
+            # 3.3.8: over the kana beside it); or, a reading longer than its base, centred on it
+            # or moved at most a reading character aside (it reaches over the kana on one side
+            # only, and the base is spread under the rest, so it may stand out further there).
+            reach = cluster.reading_size + 1.5  # glyph boxes: ink, not advance
             within = base.left - reach <= reading.left and reading.right <= base.right + reach
             centre = (reading.left + reading.right) / 2 - (base.left + base.right) / 2
             longer = reading.right - reading.left > base.right - base.left

@@ -157,6 +157,9 @@ def typography(language: Language, furigana: bool = False) -> d.Typography:
         ruby=ruby,
         keep=tuple(str(k) for k in breaking.keep_together),
         phrases=phrases,
+        prefer_phrases=float(breaking.prefer_phrases or 0.0),
+        phrase_fill=float(breaking.phrase_fill),
+        soft_analyser=str(style.furigana.analyser) if style.furigana and annotated else None,
     )
 
 

@@ -104,6 +104,21 @@ class LineBreaking(Record):
         "characters",
         default=None,
     )
+    prefer_phrases: float | None = doc(
+        "in a column at most this many characters wide (narrow columns, large "
+        "print), a line that would break inside a word breaks between phrases "
+        "instead (the analyser's where it is loaded for furigana, else where "
+        "kana meets kanji or after punctuation), if it stays `phrase_fill` full",
+        default=None,
+        at_least=1,
+    )
+    phrase_fill: float = doc(
+        "how full a line must stay when it breaks early between phrases "
+        "(prefer_phrases), as a share of the column",
+        default=0.7,
+        at_least=0,
+        at_most=1,
+    )
 
 
 @dataclass(frozen=True, eq=False, repr=False)

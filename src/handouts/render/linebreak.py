@@ -39,6 +39,11 @@ class BreakRules(Record):
     squeeze: tuple[tuple[str, float], ...] = ()  # (punctuation, squeezable share of the size)
     keep: tuple[str, ...] = ()  # runs never broken inside (regular expressions)
     phrases: str | None = None  # break only between phrases found by this analyser
+    # Columns at most this many characters (ems) wide: a line that would break inside a word
+    # breaks at its last phrase start instead, if it stays `phrase_fill` full (0: never).
+    prefer_phrases: float = 0.0
+    phrase_fill: float = 0.7
+    soft_analyser: str | None = None  # the phrases' analyser (loaded for furigana), else kana
 
     def pattern(self) -> re.Pattern:
         return _pattern(self.units, self.keep)
@@ -55,6 +60,17 @@ class Piece:
     space: bool
     style: Any = None
     width: float = 0.0
+    # How much wider the piece is when it starts a line and when it ends one (a furigana
+    # reading that reaches over the kana beside its base keeps inside the line there).
+    lead: float = 0.0
+    trail: float = 0.0
+    phrase: bool = True  # a phrase starts here (prefer_phrases: a good place for a break)
+
+    def edges(self) -> Piece:
+        """The piece with its lead and trail measured (its style's edge_overhang)."""
+        overhang = getattr(self.style, "edge_overhang", None)
+        self.lead, self.trail = overhang(self.text) if overhang else (0.0, 0.0)
+        return self
 
 
 @dataclass
@@ -140,8 +156,13 @@ def pieces_of(
             continue
         own = getattr(style, "rules", None) or rules
         parts = [(text.strip(), False)] if keep else segments(text, own, _phrases(text, style, own))
+        soft = _soft_starts(text, style, own) if own.prefer_phrases and not keep else None
         lead = pending or text[:1].isspace()
+        at = 0  # where the piece stands in `text`
         for index, (piece, space) in enumerate(parts):
+            at = text.find(piece, at) if piece in text[at:] else at
+            starts = soft is None or index == 0 or at in soft
+            at += len(piece)
             piece = piece.replace("\u00a0", " ")  # a no-break space prints as a space
             space = space or (index == 0 and lead)
             if index == 0 and result and not space and _joins(result[-1].text, piece, own):
@@ -149,16 +170,22 @@ def pieces_of(
                 if last.style is style:
                     last.text += piece
                     last.width = measure(style, last.text)
+                    last.edges()
                     continue
-            result.append(Piece(piece, space and bool(result), style, measure(style, piece)))
+            made = Piece(piece, space and bool(result), style, measure(style, piece))
+            made.phrase = starts or space
+            result.append(made.edges())
         pending = text[-1:].isspace()
     return result
 
 
-def _phrases(text: str, style: Any, rules: BreakRules) -> frozenset[int] | None:
+def _phrases(
+    text: str, style: Any, rules: BreakRules, analyser: str | None = None
+) -> frozenset[int] | None:
     """Where `text` may break when its rules break between phrases only: the indices of its
     phrases' starts (a furigana cluster's placeholder stands for its base text)."""
-    if not rules.phrases:
+    analyser = analyser or rules.phrases
+    if not analyser:
         return None
     from handouts.content.furigana import phrase_starts, phrase_starts_fresh
 
@@ -176,11 +203,48 @@ def _phrases(text: str, style: Any, rules: BreakRules) -> frozenset[int] | None:
     private = getattr(ruby, "private", False) or isinstance(text, Given)  # a typed note
     find = phrase_starts_fresh if private else phrase_starts
     whole = "".join(plain)
-    starts = set(find(whole, rules.phrases))
+    starts = set(find(whole, analyser))
     for run in rules.keep:  # a run kept together (指4本分) is one piece here too
         for match in re.finditer(run, whole):
             starts -= set(range(match.start() + 1, match.end()))
     return frozenset(index for index, start in enumerate(at) if start in starts)
+
+
+_KANA = re.compile(r"[\u3041-\u309F]")
+_OPENS_PHRASE = re.compile(
+    r"[\u3400-\u9FFF\uF900-\uFAFF\u30A0-\u30FFA-Za-z0-9\uE000-\uF8FF（「『【〔［｛〈《]"
+)
+_ENDS_PHRASE = "、。，．！？）」』】〕］｝〉》：；"
+
+
+def _soft_starts(text: str, style: Any, rules: BreakRules) -> frozenset[int]:
+    """Where a phrase starts in `text` (prefer_phrases): the analyser's phrases where it is
+    loaded, else after punctuation or a space, and where hiragana (a particle, an ending)
+    meets a kanji, katakana, Latin word or bracket (足を|高くし: not 足を高|くし)."""
+    if rules.soft_analyser:
+        found = _phrases(text, style, rules, rules.soft_analyser)
+        if found is not None:
+            return found
+    return frozenset(
+        index
+        for index in range(1, len(text))
+        if text[index - 1] in _ENDS_PHRASE
+        or text[index - 1].isspace()
+        or (_KANA.match(text[index - 1]) and _OPENS_PHRASE.match(text[index]))
+    )
+
+
+def _phrase_cut(line: Line, width: float, rules: BreakRules, measure: Measure, em: float) -> int:
+    """prefer_phrases: where to cut `line` (which would end inside a word) so that it ends
+    before its last phrase start, still `phrase_fill` full; 0: keep it as it is."""
+    for cut in range(len(line.pieces) - 1, 0, -1):
+        if not line.pieces[cut].phrase:
+            continue
+        head = Line(line.pieces[:cut])
+        if _line_width(head, measure, em, rules, tight=False) >= rules.phrase_fill * width:
+            return cut
+        return 0
+    return 0
 
 
 def _joins(before: str, after: str, rules: BreakRules) -> bool:
@@ -193,32 +257,59 @@ def _joins(before: str, after: str, rules: BreakRules) -> bool:
 def fill(
     pieces: list[Piece], width: float, rules: BreakRules, measure: Measure, em: float = 0.0
 ) -> list[Line]:
-    """Greedy line filling, then the runt rule; `em` is the size squeeze shares apply to."""
+    """Greedy line filling, then the runt rule; `em` is the size squeeze shares apply to.
+    prefer_phrases: lines end between phrases where they would end inside a word, unless the
+    paragraph would take more lines so (a page budget is never the price)."""
+    lines = _fill(pieces, width, rules, measure, em)
+    if rules.prefer_phrases and em > 0 and width <= rules.prefer_phrases * em:
+        lines = _fill(pieces, width, rules, measure, em, budget=len(lines))
+    if rules.min_last_line and len(lines) >= 2:
+        _fix_runt(lines, width, rules, measure, em)
+    return lines
+
+
+def _fill(
+    pieces: list[Piece],
+    width: float,
+    rules: BreakRules,
+    measure: Measure,
+    em: float,
+    budget: int | None = None,
+) -> list[Line]:
+    """Greedy filling; with a `budget` of lines, a line that would end inside a word ends at
+    its last phrase start instead where the rest still fits in the budget."""
     lines: list[Line] = []
     line, used = Line(), 0.0
     queue = list(reversed(pieces))  # a stack: the next piece is at the end
     while queue:
         piece = queue.pop()
         gap = _space(piece, measure) if (piece.space and line.pieces) else 0.0
-        if used + gap + piece.width <= width:
+        lead = 0.0 if line.pieces else piece.lead
+        if used + lead + gap + piece.width + piece.trail <= width:
             line.pieces.append(piece)
-            used += gap + piece.width
+            used += lead + gap + piece.width
             continue
         if not line.pieces:
             # Wider than a whole line (a long name or URL): break it where it can break.
             head, tail = _split_long(piece, width, rules, measure)
             line.pieces.append(head)
-            used = head.width
+            used = head.lead + head.width
             if tail is not None:
                 queue.append(tail)
             continue
         queue.append(piece)  # to the next line; its `space` is ignored there
+        cut = 0 if budget is None or piece.phrase else _phrase_cut(line, width, rules, measure, em)
+        if cut and budget is not None:
+            rest = line.pieces[cut:] + list(reversed(queue))
+            if len(lines) + 1 + len(_fill(rest, width, rules, measure, em)) > budget:
+                cut = 0  # the paragraph would take a line more
+        if cut:  # the line ends at its last phrase start instead of inside a word
+            queue.extend(reversed(line.pieces[cut:]))
+            del line.pieces[cut:]
         lines.append(line)
         line, used = Line(), 0.0
     if line.pieces:
         lines.append(line)
-    if rules.min_last_line and len(lines) >= 2:
-        _fix_runt(lines, width, rules, measure, em)
     return lines
 
 
@@ -234,6 +325,8 @@ def _line_width(line: Line, measure: Measure, em: float, rules: BreakRules, tigh
         total += piece.width
         if tight:
             total -= sum(rules.squeezable(c) for c in piece.text) * _size(piece, em)
+    if line.pieces:
+        total += line.pieces[0].lead + line.pieces[-1].trail
     return total
 
 
@@ -270,8 +363,8 @@ def _hyphen_split(piece: Piece, room: float, measure: Measure):
             if width <= room:
                 rest = text[index + 1 :]
                 return (
-                    Piece(head, piece.space, piece.style, width),
-                    Piece(rest, False, piece.style, measure(piece.style, rest)),
+                    Piece(head, piece.space, piece.style, width).edges(),
+                    Piece(rest, False, piece.style, measure(piece.style, rest)).edges(),
                 )
     return None, None
 
@@ -294,8 +387,8 @@ def _split_long(piece: Piece, room: float, rules: BreakRules, measure: Measure):
                 if width <= room:
                     rest = text[len(head_text) :]
                     return (
-                        Piece(head_text, piece.space, piece.style, width),
-                        Piece(rest, False, piece.style, measure(piece.style, rest)),
+                        Piece(head_text, piece.space, piece.style, width).edges(),
+                        Piece(rest, False, piece.style, measure(piece.style, rest)).edges(),
                     )
     for index, char in enumerate(text):
         if (
@@ -305,8 +398,8 @@ def _split_long(piece: Piece, room: float, rules: BreakRules, measure: Measure):
         ):
             rest = text[index:]
             return (
-                Piece(current, piece.space, piece.style, measure(piece.style, current)),
-                Piece(rest, False, piece.style, measure(piece.style, rest)),
+                Piece(current, piece.space, piece.style, measure(piece.style, current)).edges(),
+                Piece(rest, False, piece.style, measure(piece.style, rest)).edges(),
             )
         current += char
     return piece, None

@@ -80,6 +80,9 @@ class Styles:
             t.squeeze,
             t.keep,
             t.phrases,
+            t.prefer_phrases,
+            t.phrase_fill,
+            t.soft_analyser,
         )
         for name in TEXT_STYLES:
             spec = style.text[name]

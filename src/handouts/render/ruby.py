@@ -23,7 +23,14 @@ from dataclasses import dataclass
 from handouts.records import Record
 
 PRIVATE_USE = 0xE000  # placeholders: U+E000 upwards (never in content: check refuses)
-KANA_BESIDE = re.compile(r"[\u3041-\u309F\u30A0-\u30FF]")  # a long reading may reach over these
+# A long reading may reach over these beside its base: kana and punctuation (、。「」（）・),
+# never kanji (JLREQ 3.3.8: the reading would seem to be theirs).
+KANA_BESIDE = re.compile(
+    r"[\u3001-\u3003\u3008-\u3011\u3014-\u301F\u3041-\u309F\u30A0-\u30FF\uFF01-\uFF0F\uFF1A-\uFF20\uFF3B-\uFF40\uFF5B-\uFF65]"
+)
+# The widest gap between the characters of a base spread under a longer reading, as a share of
+# the base's size (an eighth of an em: wider, one word reads as several).
+MAX_SPREAD = 0.125
 GAP = 0.06  # between the base's top and the reading, as a share of the size
 # Readings over the first line under a border or rule (a box, the footer's rule) keep clear of
 # it: the text starts lower by this share of a reading's size.
@@ -55,13 +62,16 @@ class RubyText:
             at = end
         parts.append(text[at:])
         self.text = "".join(parts)  # what the line breaker sees
-        # The characters beside each cluster in the text (a long reading may reach over kana):
-        # the same whether the cluster is measured or drawn alone or with its neighbours.
-        self.beside = {
-            char: _beside(self.text, index)
+        # How far each cluster's reading may reach over the kana beside it, from the whole
+        # text: the same whether the cluster is measured or drawn alone or with its neighbours.
+        self.limits = {
+            char: self._limits(index)
             for index, char in enumerate(self.text)
             if char in self.clusters
         }
+        # The clusters that start and end the line being drawn (line_edges): their readings
+        # keep inside the line, never reaching over the line's edge.
+        self.edges: tuple[str, str] = ("", "")
         self.tagged = False  # the structure tree marks each cluster (RubyStyle.tag_marks)
         self.private = False  # typed for one patient: its phrases are never cached
 
@@ -78,38 +88,105 @@ class RubyText:
             if cluster is None:
                 run += char
                 continue
-            total += self.style.width(run) + self._layout(cluster, *self.beside[char])[0]
+            total += self.style.width(run) + self._layout(cluster, *self.limits[char])[0]
             run = ""
         return total + self.style.width(run)
 
-    def _overhang(self, char: str | None) -> float:
-        """How far a long reading may reach over the character beside its base: half a
-        reading character over kana (JIS X 4051), nothing over kanji, another base or the
-        line's edge."""
-        return self.size / 2 if char is not None and KANA_BESIDE.match(char) else 0.0
+    def edge_overhang(self, text: str) -> tuple[float, float]:
+        """(extra width at a line's start, at its end) of `text` (RubyStyle.edge_overhang)."""
+        extra = []
+        for char, side in ((text[:1], 0), (text[-1:], 1)):
+            limits = self.limits.get(char)
+            if limits is None:
+                extra.append(0.0)
+                continue
+            cluster = self.clusters[char]
+            edges = (side == 0, side == 1)
+            extra.append(
+                max(
+                    0.0,
+                    self._layout(cluster, *limits, edges)[0] - self._layout(cluster, *limits)[0],
+                )
+            )
+        return extra[0], extra[1]
 
-    def _layout(self, cluster: Cluster, before: str | None = None, after: str | None = None):
+    def _limits(self, index: int) -> tuple[float, float]:
+        """How far a long reading may reach over the characters before and after the cluster
+        at self.text[index] (JLREQ 3.3.8 a, JIS X 4051: over kana only, never over kanji,
+        another cluster or the text's edge; up to one reading character and no further than
+        the character is wide; over one that stands between two clusters, so little that
+        their readings stay half a reading character apart (a narrow （ between 症状 and 体))."""
+
+        def limit(near: int, far: int) -> float:
+            if not 0 <= near < len(self.text) or not KANA_BESIDE.match(self.text[near]):
+                return 0.0
+            wide = self.style.width(self.text[near])
+            if 0 <= far < len(self.text) and self.text[far] in self.clusters:
+                return max(0.0, min(self.size / 2, (wide - self.size / 2) / 2))
+            return min(self.size, wide)
+
+        return limit(index - 1, index - 2), limit(index + 1, index + 2)
+
+    def _layout(
+        self,
+        cluster: Cluster,
+        left_limit: float = 0.0,
+        right_limit: float = 0.0,
+        edges: tuple[bool, bool] = (False, False),
+    ):
         """(width, [(base chunk, x)], [(reading, x, character spacing)]) of a cluster, x from
-        the cluster's start (a reading reaching over the kana before it starts below 0)."""
+        the cluster's start (a reading reaching over the kana before it starts below 0).
+
+        A reading longer than its base (JLREQ 3.3.6 group ruby, 3.3.8): it first reaches over
+        the kana beside the cluster (`left_limit`, `right_limit`); what is still too long is
+        shared out 1:2:1 (half a share before the base, one between its characters, half
+        after), but a gap between the base's characters is never wider than MAX_SPREAD of the
+        size: wider gaps read as word breaks (救 急 車), so the rest is left blank at the
+        cluster's sides, the base centred under its reading. A cluster that starts a line
+        (`edges`: starts, ends it) has its reading flush with the line's start, reaching over
+        the kana after it by as much as it may (JLREQ 3.3.8), its base unspread and what is
+        still left blank at the line's start, not between the base and its kana (救急車　を);
+        one that ends a line, likewise with the line's end."""
         style, x = self.style, 0.0
         bases, readings = [], []
         at = 0
-        for number, (start, end, reading) in enumerate(cluster.rubies):
+        for number, (start, end, reading) in enumerate(_groups(cluster.rubies)):
             if start > at:
                 bases.append((cluster.text[at:start], x))
                 x += style.width(cluster.text[at:start])
             base = cluster.text[start:end]
             base_width = style.width(base)
             reading_width = self._reading_width(reading)
-            if reading_width > base_width:  # the base is spread under a long reading
-                left = self._overhang(before) if start == 0 and number == 0 else 0.0
-                right = self._overhang(after) if end == len(cluster.text) else 0.0
+            if reading_width > base_width:  # the reading reaches over, the base spreads
                 excess = reading_width - base_width
-                left, right = min(left, excess / 2), min(right, excess / 2)
-                room = base_width + excess - left - right
-                extra = (room - base_width) / len(base)
+                head = edges[0] and start == 0 and number == 0
+                tail = edges[1] and end == len(cluster.text)
+                left = left_limit if start == 0 and number == 0 and not head else 0.0
+                right = right_limit if end == len(cluster.text) and not tail else 0.0
+                if head == tail:  # centred, or as near it as the kana beside allow
+                    half_left, half_right = min(left, excess / 2), min(right, excess / 2)
+                    left = min(left, excess - half_right)
+                    right = min(right, excess - half_left)
+                else:  # flush with the line's start or end
+                    left, right = min(left, excess), min(right, excess)
+                room = reading_width - left - right
+                # At a line's edge the blank goes to the edge: no spreading.
+                most = MAX_SPREAD * style.size if head == tail else 0.0
+                gap = min((room - base_width) / len(base), most)
+                spread = base_width + gap * (len(base) - 1)
+                centred = reading_width / 2 - left - spread / 2  # under the reading's middle
+                if head != tail:  # what is left blank goes towards the line's edge, the base
+                    # at most a reading character from the reading's middle
+                    first = (
+                        min(room - spread, centred + self.size)
+                        if head
+                        else max(0.0, centred - self.size)
+                    )
+                else:  # the base centred under the reading, inside the cluster
+                    first = centred
+                first = min(max(first, 0.0), room - spread)
                 for index, char in enumerate(base):
-                    bases.append((char, x + extra / 2 + index * extra + style.width(base[:index])))
+                    bases.append((char, x + first + index * gap + style.width(base[:index])))
                 readings.append((reading, x - left, 0.0))
                 x += room
             else:  # the reading is spread over a long base
@@ -138,16 +215,24 @@ class RubyText:
             if run:
                 x += style.draw(canvas, x, y, run)
                 run = ""
-            x += self._draw_cluster(canvas, x, y, cluster, *self.beside[char])
+            edges = (char == self.edges[0], char == self.edges[1])
+            x += self._draw_cluster(canvas, x, y, cluster, *self.limits[char], edges)
         if run:
             x += style.draw(canvas, x, y, run)
         return x - start
 
     def _draw_cluster(
-        self, canvas, x: float, y: float, cluster: Cluster, before: str | None, after: str | None
+        self,
+        canvas,
+        x: float,
+        y: float,
+        cluster: Cluster,
+        left: float,
+        right: float,
+        edges: tuple[bool, bool],
     ) -> float:
         style = self.style
-        width, bases, readings = self._layout(cluster, before, after)
+        width, bases, readings = self._layout(cluster, left, right, edges)
         primary = style.fonts.primary
         top = y + primary.ascent * style.size + GAP * style.size
         if not self.tagged:
@@ -158,8 +243,12 @@ class RubyText:
         # and puts a space where it finds a gap. So the span opens with the base's first
         # character drawn invisibly (text mode 3) and stretched over the whole cluster (one
         # glyph: one text object, whatever font subset the base's characters fall in), and
-        # closes with its last character, invisibly, at the cluster's end.
-        first, last = cluster.text[0], cluster.text[-1]
+        # closes with its last character, invisibly, at the cluster's end. The stretched
+        # character is the first one under a reading, a kanji: pdfium shares the ActualText's
+        # character boxes out over that glyph's ink, and a digit's ink (the 1 of 119番) is a
+        # narrow bar in the middle of its advance: stretched, it left a gap of an em between
+        # the cluster's boxes and the next character, read as a new line.
+        first, last = cluster.text[cluster.rubies[0][0]], cluster.text[-1]
         _invisible(canvas, style, x, y, first, 100 * width / max(style.width(first), 0.01))
         for chunk, offset in bases:
             style.draw(canvas, x + offset, y, chunk)
@@ -176,11 +265,6 @@ class RubyText:
             canvas.addLiteral("EMC")
         canvas.setFont(style.font_name, style.size)
         return width
-
-
-def _beside(text: str, index: int) -> tuple[str | None, str | None]:
-    """The characters before and after text[index] (None at the text's edges)."""
-    return (text[index - 1] if index else None, text[index + 1] if index + 1 < len(text) else None)
 
 
 def _invisible(canvas, style, x: float, y: float, chars: str, scale: float = 100) -> None:
@@ -235,6 +319,15 @@ class RubyStyle:
 
     def width(self, text: str) -> float:
         return self.ruby.width(text)
+
+    def edge_overhang(self, text: str) -> tuple[float, float]:
+        """How much wider `text` is when it starts a line and when it ends one: a cluster's
+        reading does not reach over the line's edge (render.linebreak)."""
+        return self.ruby.edge_overhang(text)
+
+    def line_edges(self, first: str, last: str) -> None:
+        """The first and last characters of the line about to be drawn."""
+        self.ruby.edges = (first, last)
 
     def draw(self, canvas, x: float, y: float, text: str) -> float:
         return self.ruby.draw(canvas, x, y, text)
@@ -314,13 +407,37 @@ def ruby_room(fonts, size: float, leading: float, share: float) -> float:
 
 def _clusters(text: str, rubies):
     """(start, end, rubies relative to start) of each cluster: a ruby, with the digits of a
-    number before it (30分: the counter's reading over 分 only, the number kept with it)."""
+    number before it (30分: the counter's reading over 分 only, the number kept with it).
+    Readings of kanji that touch (服用 and 中, two words to the analyser) make one cluster,
+    laid out as one group (服用中 ふくようちゅう): apart, the second's reading could not reach
+    over the first's kanji and 中 stood alone, 服用 中."""
     found: list[tuple[int, int, tuple]] = []
     for ruby in rubies:
+        if found and found[-1][1] == ruby.start and _kanji_meet(text, ruby.start):
+            start, _, group = found[-1]
+            group += ((ruby.start - start, ruby.end - start, ruby.text),)
+            found[-1] = (start, ruby.end, group)
+            continue
         start = ruby.start
         while start and text[start - 1].isdigit() and (not found or found[-1][1] < start):
             start -= 1
         found.append((start, ruby.end, ((ruby.start - start, ruby.end - start, ruby.text),)))
+    return found
+
+
+def _kanji_meet(text: str, at: int) -> bool:
+    """Two kanji meet at text[at] (not a date's 年 and 4月, its reading over the number too)."""
+    return 0 < at < len(text) and not (text[at - 1].isdigit() or text[at].isdigit())
+
+
+def _groups(rubies):
+    """The readings of a cluster, those of kanji that touch joined: one group each."""
+    found: list[tuple[int, int, str]] = []
+    for start, end, reading in rubies:
+        if found and found[-1][1] == start:
+            found[-1] = (found[-1][0], end, found[-1][2] + reading)
+        else:
+            found.append((start, end, reading))
     return found
 
 

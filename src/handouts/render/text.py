@@ -339,6 +339,7 @@ def draw_line(
     if owners and owners.ends is None:  # one owner for the whole block: no splitting
         owners.enter(None)
         owners = None
+    _line_edges(line)
     for index, piece in enumerate(line.pieces):
         space = " " if piece.space and index else ""
         for text, owner in owners.split(piece.text) if owners else ((piece.text, None),):
@@ -362,6 +363,20 @@ def draw_line(
     if chunk:
         assert chunk_style is not None
         _draw_chunk(canvas, chunk, chunk_style, x, y, line.tight, rules, owners, chunk_owner)
+
+
+def _line_edges(line: Line) -> None:
+    """Tell the styles with furigana which characters start and end this line (render.ruby:
+    a reading keeps inside the line there)."""
+    if not line.pieces:
+        return
+    styles = {id(p.style): p.style for p in line.pieces if hasattr(p.style, "line_edges")}
+    first, last = line.pieces[0], line.pieces[-1]
+    for key, style in styles.items():
+        style.line_edges(
+            first.text[:1] if id(first.style) == key else "",
+            last.text[-1:] if id(last.style) == key else "",
+        )
 
 
 def _draw_chunk(

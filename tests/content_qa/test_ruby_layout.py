@@ -1,0 +1,164 @@
+"""Furigana as laid out in the built PDFs (JLREQ 3.3): a word's kanji stay together under a
+longer reading, the readings keep inside the text's lines, copied text is the base text, and a
+cluster that starts with a number ends where its next character starts (the text extractors'
+character boxes, read back as printed lines)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+
+import pypdfium2 as pdfium
+import pytest
+
+from helpers import CONTENT, copy_content, read_yaml, run_cli, write_yaml
+from pdfruby import clusters
+from test_kinsoku import group_lines, page_chars
+
+KANJI = re.compile(r"^[\u4E00-\u9FFF々]+$")
+# The widest gap the renderer leaves between a base's kanji (render.ruby.MAX_SPREAD), with room
+# for the glyph boxes (ink, not advance).
+MAX_SPREAD = 0.125
+EASY = "ja-x-easy"
+
+
+@pytest.fixture(scope="module")
+def easy(tmp_path_factory):
+    """The easy edition on A4, Letter and in large print, its bilingual edition, and Japanese
+    with furigana."""
+    out = tmp_path_factory.mktemp("easy")
+    for options in ((), ("--paper", "letter"), ("--large-print",), ("--edition", "bilingual")):
+        result = run_cli("build", "--lang", EASY, *options, "--out", str(out), cwd=CONTENT.parent)
+        assert result.returncode == 0, result.stderr
+    # Japanese with furigana: 服用中 (ふくよう, ちゅう: two words to the analyser) was 服用 中.
+    result = run_cli("build", "--lang", "ja", "--furigana", "--out", str(out), cwd=CONTENT.parent)
+    assert result.returncode == 0, result.stderr
+    pdfs = sorted((out / EASY).glob("*.pdf")) + sorted((out / "ja").glob("*-furigana.pdf"))
+    assert len(pdfs) >= 20, pdfs
+    return pdfs
+
+
+def test_a_words_kanji_stay_together_under_a_longer_reading(easy):
+    """救急車 (きゅうきゅうしゃ) used to be drawn 救 急 車, half an em between its kanji: three
+    words to the eye. Now the reading reaches over the kana beside it and the kanji are never
+    further apart than an eighth of an em."""
+    checked = 0
+    for path in easy:
+        for cluster in clusters(path.read_bytes()):
+            if not KANJI.match(cluster.base) or len(cluster.base) < 2:
+                continue
+            count = len(cluster.base)
+            width = cluster.base_box.right - cluster.base_box.left
+            most = (count + (count - 1) * MAX_SPREAD) * cluster.base_size
+            assert width <= most, (path.name, cluster.base, cluster.reading, width, most)
+            checked += 1
+    assert checked > 200
+
+
+def test_kanji_that_touch_are_read_as_one_group(easy):
+    """服用中: the analyser reads 服用 and 中 apart; drawn apart, 中's reading could reach over
+    neither side and 中 stood an em away from 服用 (服用 中). Kanji that touch get one group
+    reading (ふくようちゅう), so no cluster's base ends with a kanji right where the next
+    one's starts with a kanji."""
+    checked = 0
+    for path in easy:
+        text = subprocess.run(  # poppler: spaces and line ends as printed
+            ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        found = clusters(path.read_bytes())
+        for first, second in zip(found, found[1:]):
+            if first.page != second.page or not KANJI.match(first.base):
+                continue
+            same_line = abs(first.base_box.bottom - second.base_box.bottom) < 1
+            if not same_line or second.base_box.left - first.base_box.right > first.base_size:
+                continue  # drawn apart (the R and L labels 右, 左), whatever the text says
+            checked += 1
+            touching = first.base + second.base
+            assert not (KANJI.match(second.base) and touching in text), (
+                path.name,
+                touching,
+            )
+    assert checked > 20
+
+
+def test_readings_keep_inside_the_text(easy):
+    """A reading longer than its base reaches over the kana beside it, never past the edge of
+    the text into the margin (a cluster that starts or ends a line keeps its reading inside)."""
+    for path in easy:
+        document = pdfium.PdfDocument(path)
+        found = clusters(path.read_bytes())
+        for number in {c.page for c in found}:
+            page = document[number]
+            base = [c for c in page_chars(page) if c.text.strip()]
+            left, right = min(c.left for c in base) - 1, max(c.right for c in base) + 1
+            for cluster in (c for c in found if c.page == number):
+                reading = cluster.reading_box
+                assert reading is not None
+                assert left <= reading.left and reading.right <= right, (path.name, cluster)
+
+
+def test_copied_text_is_the_base_text(easy):
+    """pdftotext and pdfium give each base once, its reading never (救急車を呼んで, not
+    救きゅう急きゅう車しゃ)."""
+    for path in easy:
+        poppler = subprocess.run(
+            ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        document = pdfium.PdfDocument(path)
+        extracted = "".join(page.get_textpage().get_text_range() for page in document)
+        for cluster in clusters(path.read_bytes())[:300]:
+            for text in (poppler, extracted):
+                if len(cluster.reading) >= 3:  # 聞き: き after 聞 is the text's own
+                    interleaved = cluster.base + cluster.reading
+                    assert interleaved not in re.sub(r"\s+", "", text), (path.name, cluster)
+                assert cluster.base in re.sub(r"\s+", "", text), (path.name, cluster.base)
+
+
+def test_a_number_with_its_counter_ends_where_the_next_character_starts(tmp_path):
+    """119番・受診が必要なとき is one printed line: pdfium shares a cluster's ActualText out over
+    the ink of the glyph stretched across the cluster, and the ink of the 1 of 119番 is a narrow
+    bar, so the boxes of 119番 ended an em before the ・ after it (a new line to whoever reads
+    the page by its boxes)."""
+    content = copy_content(tmp_path)
+    ui = read_yaml(content / "ja" / "ui.yaml")
+    heading = "119番・受診が必要なとき"
+    ui["see_a_doctor"] = heading
+    write_yaml(content / "ja" / "ui.yaml", ui)
+    out = tmp_path / "out"
+    result = run_cli(
+        "build", "--lang", "ja", "--furigana", "--kind", "aftercare", "--out", str(out),
+        cwd=content.parent,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    pdfs = sorted((out / "ja").glob("*-furigana.pdf"))
+    assert pdfs
+    for path in pdfs:
+        document = pdfium.PdfDocument(path)
+        lines = [line for page in document for line in group_lines(page_chars(page))]
+        assert heading in lines, (path.name, [line for line in lines if "受診" in line])
+
+
+def test_large_print_japanese_breaks_lines_between_phrases(tmp_path):
+    """Large print holds about 28 characters a line: JIS X 4051 lets a line end anywhere (足を高
+    ／くし), which reads as two words. Lines there end between phrases where the line stays 70%
+    full and the paragraph takes no more lines (language.yaml prefer_phrases): few lines still
+    end on a kanji whose word goes on in hiragana on the next line (they were one in eight)."""
+    out = tmp_path / "out"
+    result = run_cli(
+        "build", "--lang", "ja", "--large-print", "--out", str(out), cwd=CONTENT.parent
+    )
+    assert result.returncode == 0, result.stderr
+    pdfs = sorted((out / "ja").glob("*-large.pdf"))
+    assert len(pdfs) >= 4
+    japanese = re.compile(r"[\u3041-\u30FF\u4E00-\u9FFF]")
+    breaks, inside = 0, []
+    for path in pdfs:
+        document = pdfium.PdfDocument(path)
+        lines = [line for page in document for line in group_lines(page_chars(page)) if line]
+        for before, after in zip(lines, lines[1:]):
+            if japanese.match(before[-1]) and japanese.match(after[0]):
+                breaks += 1
+                if KANJI.match(before[-1]) and re.match(r"[\u3041-\u309F]", after[0]):
+                    inside.append(f"{before[-6:]}／{after[:6]}")
+    assert breaks > 100
+    assert len(inside) <= 0.06 * breaks, inside
