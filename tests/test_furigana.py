@@ -245,3 +245,18 @@ def test_readings_are_drawn_over_their_bases_and_copied_text_is_the_base(tmp_pat
     # the furigana say them.
     assert set(text(plain) - text(easy)) <= set("（）てすと")
     assert not text(easy) - text(plain)
+
+
+def test_a_reading_the_text_gives_in_brackets_is_not_printed_twice():
+    """鍼（はり）治療: the text already reads 鍼 for the patient; はり over it too would say it
+    twice. The word still counts as read (check names no unread kanji), and a bracket that is
+    not the word's reading keeps the ruby."""
+    words = {"鍼": "はり"}
+    assert read("鍼（はり）治療を受けた後に", words) == [
+        ("治療", "ちりょう"),
+        ("受", "う"),
+        ("後", "あと"),
+    ]
+    assert read("鍼(ハリ)です", words) == []  # katakana or ASCII brackets alike
+    assert Annotator(words, {}).unread("鍼（はり）治療") == []
+    assert read("鍼（細いもの）です", words)[0] == ("鍼", "はり")

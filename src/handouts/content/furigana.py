@@ -29,6 +29,7 @@ KANJI_CHARS = r"\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF々〆ヶ"
 KANA = re.compile(r"^[\u3041-\u3096\u30A1-\u30FAー]+$")
 _BRACKETED = re.compile(r"[（(][^（()）]*[）)]")  # 所（ツボ）: the analyser reads 所 only
 _NUMBER = re.compile(r"[0-9０-９]+")
+_GLOSS = re.compile(r"[（(]([^（()）]+)[）)]")  # 鍼（はり）: the text gives the reading itself
 ANALYSERS = ("sudachi",)
 
 
@@ -130,7 +131,7 @@ class Annotator:
     def unread(self, text: str) -> list[tuple[int, str]]:
         """(index, run) of each kanji run of `text` that gets no reading."""
         covered: set[int] = set()
-        for ruby in self(text):
+        for ruby in self._readings(text):
             covered.update(range(ruby.start, ruby.end))
         return [
             (m.start(), m.group())
@@ -139,6 +140,11 @@ class Annotator:
         ]
 
     def _annotate(self, text: str) -> list[Ruby]:
+        """The readings to print: none over a word whose reading the text already gives in
+        brackets right after it (鍼（はり）: はり once, not twice)."""
+        return [r for r in self._readings(text) if not _glossed(text, r)]
+
+    def _readings(self, text: str) -> list[Ruby]:
         found: list[Ruby] = []
         plain_from = 0  # start of the text the content does not read: the analyser's
         index = 0
@@ -225,6 +231,11 @@ class Annotator:
                     for r in _read(surface, reading, self.analyser)
                 ]
         return found
+
+
+def _glossed(text: str, ruby: Ruby) -> bool:
+    gloss = _GLOSS.match(text, ruby.end)
+    return gloss is not None and hiragana(gloss.group(1)) == ruby.text
 
 
 def _read(surface: str, reading: str, analyser: str) -> list[Ruby]:
