@@ -53,7 +53,11 @@ def must_say(language: str, slug: str, kind: str) -> dict[str, list[str]]:
     condition = content(f"{language}/conditions/{slug}.yaml")
     aftercare = content(f"{language}/aftercare.yaml")
     texts = {
-        "precautions": [ui["precautions"], *condition["precautions"]],
+        # (an aftercare sheet, read after a session, asks before the next one)
+        "precautions": [
+            ui["precautions" if kind == "handout" else "precautions_next"],
+            *condition["precautions"],
+        ],
         "urgent red flags": [ui["see_a_doctor_urgent"], *condition["see_a_doctor"]["urgent"]],
         "advice line": [ui["urgent_advice"]],
         "no email for urgent problems": [ui["urgent_no_email"]],
