@@ -9,6 +9,7 @@ labels in both languages.
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 from reportlab.platypus import Flowable, KeepTogether
 
@@ -16,6 +17,7 @@ from handouts.compose import document as d
 from handouts.render import figure
 from handouts.render.columns import SideBySide
 from handouts.render.ruby import ruby_texts
+from handouts.render.widgets import MIN_PART_ROWS
 
 # Blocks that need the whole width: their two languages follow each other.
 FULL_WIDTH = (d.Fields,)
@@ -52,12 +54,63 @@ def parallel(first, second, block: d.Parallel) -> list[Flowable]:
             first.place(beside)
             return [SideBySide(left, right, (half, half), gap)]
         side_by_side = False
+    if not side_by_side and isinstance(a, d.Alert):
+        return _stacked_boxes(first, second, block)
     left, right = _sides(first, second, block, half if side_by_side else first.width)
     if not side_by_side:
-        # Large print (one column), the personal details, tall boxes: one language, then the
-        # other.
+        # Large print (one column), the personal details: one language, then the other.
         return [*left, *right]
     return [SideBySide(left, right, (half, half), gap)]
+
+
+def _stacked_boxes(first, second, block: d.Parallel) -> list[Flowable]:
+    """Red-flag boxes one after the other, nothing floating in between (the writing area
+    comes before or after them). Where both languages' urgent parts (the signs, whom to call)
+    fit on one page together, they stand there together, then each language's rest under the
+    box's heading "(continued)": neither language's urgent part is pages away from the
+    other's, and a box's short rest does not end a page on its own. Else (large print) each
+    box whole, the first's rest filling the page under its urgent part."""
+    a, b = block.first[0], block.second[0]
+    urgent_a, rest_a, lines_a = _urgent_and_rest(a)
+    urgent_b, rest_b, lines_b = _urgent_and_rest(b)
+
+    def boxes(*blocks) -> list[list[Flowable]]:
+        """The flowables of `blocks`, two of each language."""
+        made = [first.flowables([x]) if x else [] for x in blocks[:2]]
+        with second.under(first.element("Div", lang=second.lang)):
+            return made + [second.flowables([x]) if x else [] for x in blocks[2:]]
+
+    if min(lines_a, lines_b) >= MIN_PART_ROWS:
+        (head_a, tail_a, head_b, tail_b), holder = figure._apart(
+            first, boxes, urgent_a, rest_a, urgent_b, rest_b
+        )
+        heads = [*head_a, *head_b]
+        if figure._height(first, heads) <= first.frame_height:
+            first.place(holder)
+            kept = _Together(heads)
+            follow: list[Any] = [*tail_a, *tail_b]
+            for flowable in follow:
+                flowable.within_figure = True  # no writing area in between (render.pdf)
+            return [kept, *follow]
+    whole_a, _, whole_b, _ = boxes(a, None, b, None)
+    after: list[Any] = whole_b
+    for flowable in after:
+        flowable.within_figure = True
+    return [*whole_a, *after]
+
+
+class _Together(KeepTogether):
+    """Both languages' urgent parts on one page; a writing area may stand before them."""
+
+
+def _urgent_and_rest(box: d.Alert) -> tuple[d.Alert, d.Alert | None, int]:
+    """The box's urgent part (its first `kept` parts, under its heading), the rest as a box
+    under the heading "(continued)" (None: no rest), and how many lines the rest has."""
+    urgent = dataclasses.replace(box, parts=box.parts[: box.kept])
+    rest = box.parts[box.kept :]
+    lines = sum(bool(lead) + len(items) for lead, items in rest)
+    tail = dataclasses.replace(box, heading=box.continued or box.heading, parts=rest, kept=0)
+    return urgent, tail if rest else None, lines
 
 
 def _sides(first, second, block: d.Parallel, width: float):

@@ -7,6 +7,8 @@ are text of the element they are given.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import Any
 
 from reportlab.lib.colors import Color, black, white
 from reportlab.platypus import Flowable, Table
@@ -54,14 +56,22 @@ class WarningSign(Flowable):
         marking.end()
 
 
+# A red-flag box split across pages has at least this many items (rows) in each part: never one
+# line carried alone under its heading again.
+MIN_PART_ROWS = 2
+
+
 class AlertBox(Table):
     """The red-flag box (a table of one row per item, render.pdf): a part that continues on
     the next page opens with `continued` (its heading again, with "(continued)")."""
 
     continued: Flowable | None = None
+    # The same box with only the urgent signs and their lead-in kept together (not the advice
+    # line after them): made when a part would otherwise be one line alone.
+    loose: Callable[[], AlertBox] | None = None
 
     def split(self, avail_width, avail_height):
-        parts = super().split(avail_width, avail_height)
+        parts = self._parts(avail_width, avail_height)
         for part in parts:
             part.continued = self.continued
         if len(parts) == 2 and self.continued is not None:
@@ -75,6 +85,25 @@ class AlertBox(Table):
             ]
             tail._cellvalues = rows
             tail._argH = [None, *tail._argH[1:]]
+        return parts
+
+    def _parts(self, avail_width, avail_height) -> list:
+        parts: list[Any] = super().split(avail_width, avail_height)
+        if len(parts) != 2 or len(parts[1]._cellvalues) >= MIN_PART_ROWS:
+            return parts
+        # The last item alone under "(continued)": the item before it goes along, where the
+        # first part keeps two items (and the signs stay with their lead-in).
+        rows = len(parts[0]._cellvalues)
+        if rows - 1 < MIN_PART_ROWS:
+            return parts
+        heights: list[float] = self._rowHeights  # type: ignore[attr-defined]  # set by wrap
+        shorter = sum(heights[: rows - 1]) + 0.001
+        for table in (self, self.loose() if self.loose else None):
+            if table is None:
+                continue
+            fewer: list[Any] = Table.split(table, avail_width, shorter)
+            if len(fewer) == 2 and len(fewer[0]._cellvalues) >= MIN_PART_ROWS:
+                return fewer
         return parts
 
 
