@@ -68,8 +68,8 @@ def _stacked_boxes(first, second, block: d.Parallel) -> list[Flowable]:
     comes before or after them). Where both languages' urgent parts (the signs, whom to call)
     fit on one page together, they stand there together, then each language's rest under the
     box's heading "(continued)": neither language's urgent part is pages away from the
-    other's, and a box's short rest does not end a page on its own. Else (large print) each
-    box whole, the first's rest filling the page under its urgent part."""
+    other's, and a box's short rest does not end a page on its own. Else (large print) the
+    order that leaves less of a page empty (_Stacked)."""
     a, b = block.first[0], block.second[0]
     urgent_a, rest_a, lines_a = _urgent_and_rest(a)
     urgent_b, rest_b, lines_b = _urgent_and_rest(b)
@@ -85,18 +85,119 @@ def _stacked_boxes(first, second, block: d.Parallel) -> list[Flowable]:
             first, boxes, urgent_a, rest_a, urgent_b, rest_b
         )
         heads = [*head_a, *head_b]
-        if figure._height(first, heads) <= first.frame_height:
-            first.place(holder)
-            kept = _Together(heads)
-            follow: list[Any] = [*tail_a, *tail_b]
-            for flowable in follow:
-                flowable.within_figure = True  # no writing area in between (render.pdf)
-            return [kept, *follow]
+        if figure._height(first, heads) > first.frame_height:
+            (whole_a, _, whole_b, _), whole = figure._apart(first, boxes, a, None, b, None)
+            return [
+                _Stacked(
+                    (head_a, head_b, tail_a, tail_b),
+                    holder,
+                    (whole_a, whole_b),
+                    whole,
+                    first.element("Div"),  # where the chosen order's elements are read
+                    first.frame_height,
+                )
+            ]
+        first.place(holder)
+        kept = _Together(heads)
+        follow: list[Any] = [*tail_a, *tail_b]
+        for flowable in follow:
+            flowable.within_figure = True  # no writing area in between (render.pdf)
+        return [kept, *follow]
     whole_a, _, whole_b, _ = boxes(a, None, b, None)
     after: list[Any] = whole_b
     for flowable in after:
         flowable.within_figure = True
     return [*whole_a, *after]
+
+
+class _Stacked(Flowable):
+    """Two languages' boxes when their urgent parts do not fit on one page together (large
+    print), laid out (by splitting, where the page begun is known) in the order that leaves
+    less of the pages empty: each box whole, one after the other (`whole`), or both urgent
+    parts, then each rest under its heading "(continued)" (`parts`). A box's urgent part moves
+    whole to the next page where it does not fit. The chosen order's structure elements go to
+    `slot` (their place in reading order), once: the draft and final layouts choose alike."""
+
+    memo_before = True  # the writing area is offered before it (render.pdf offer_memo)
+
+    def __init__(self, parts, parts_holder, whole, whole_holder, slot, frame_height: float):
+        super().__init__()
+        self.parts, self.whole = parts, whole
+        self.holders = {"parts": parts_holder, "whole": whole_holder}
+        self.slot, self.frame_height = slot, frame_height
+        self.chosen: str | None = None
+        # What it holds, for render.pdf _layout_marks.
+        self._content = [f for group in (*parts, *whole) for f in group]
+
+    def wrap(self, avail_width, avail_height):
+        return avail_width, avail_height + 1  # never placed whole: split at once
+
+    def elastic_parts(self) -> list:
+        return []
+
+    def split(self, avail_width, avail_height):
+        canvas = self.canv  # set by splitOn
+        urgent_a, urgent_b, rest_a, rest_b = self.parts
+        whole_a, whole_b = self.whole
+        if urgent_a[0].wrapOn(canvas, avail_width, avail_height)[1] > avail_height:
+            return []  # the first urgent part on the next page
+
+        def tall(flowables) -> float:
+            return sum(
+                f.wrapOn(canvas, avail_width, 1e9)[1] + f.getSpaceBefore() + f.getSpaceAfter()
+                for f in flowables
+            )
+
+        if self.chosen is None:
+            first, second = tall(urgent_a), tall(urgent_b)
+            # A rest's own heading: what a part continued on the next page adds there too.
+            more_a = tall(rest_a) - (tall(whole_a) - first)
+            more_b = tall(rest_b) - (tall(whole_b) - second)
+            parts = [
+                (first, False, 0.0),
+                (second, False, 0.0),
+                (tall(rest_a), True, more_a),
+                (tall(rest_b), True, more_b),
+            ]
+            whole = [
+                (first, False, 0.0),
+                (tall(whole_a) - first, True, more_a),
+                (second, False, 0.0),
+                (tall(whole_b) - second, True, more_b),
+            ]
+            page = self.frame_height
+            self.chosen = (
+                "parts"
+                if _left_empty(parts, avail_height, page) < _left_empty(whole, avail_height, page)
+                else "whole"
+            )
+            self.slot.adopt(self.holders[self.chosen])
+        order = self.parts if self.chosen == "parts" else self.whole
+        flat = [f for group in order for f in group]
+        if flat[0].wrapOn(canvas, avail_width, avail_height)[1] > avail_height:
+            # (what comes first must fit where it is split: a whole box begins here in part)
+            pieces = flat[0].splitOn(canvas, avail_width, avail_height)
+            return [*pieces, *flat[1:]] if pieces else []
+        return flat
+
+    def draw(self):  # pragma: no cover - always split before it is drawn
+        pass
+
+
+def _left_empty(parts: list[tuple[float, bool, float]], room: float, page: float) -> float:
+    """How much of the pages `parts` leave empty, laid out from a page with `room` left: each
+    part's height, whether it may run on to the next page, and what it adds there (its
+    heading again)."""
+    empty = 0.0
+    for height, flows, again in parts:
+        if height <= room:
+            room -= height
+        elif flows:
+            room = page - (height - room + again) % page
+        else:
+            empty += room
+            room = max(page - height, 0.0)
+    return empty
 
 
 class _Together(KeepTogether):

@@ -562,7 +562,10 @@ class _Renderer:
             if follows is not None:
                 result.append(area(False, follows))
             elif (
-                isinstance(flowable, (KeepTogether, Table))
+                (
+                    isinstance(flowable, (KeepTogether, Table))
+                    or getattr(flowable, "memo_before", False)
+                )
                 and index > 0
                 and not getattr(flowable, "within_figure", False)
             ):
@@ -615,6 +618,8 @@ class Overtaken(Flowable):
     flowables). Where the box cannot begin on the page begun (its kept part does not fit), the
     sections that fit there go first, whole, and the box follows at the top of the next page:
     the page is not left empty before it. Laid out by splitting (it never draws itself)."""
+
+    memo_before = True  # the writing area is offered before it (it fills a gap none fills)
 
     def __init__(self, lead: list[Flowable], units: list[list[Flowable]]):
         super().__init__()

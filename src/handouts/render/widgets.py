@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from reportlab.lib.colors import Color, black, white
-from reportlab.platypus import Flowable, Table
+from reportlab.platypus import Flowable, KeepTogether, Table
 
 from handouts.render.tagging import LAYOUT, Element, Marking, TextTags, artifact, content
 from handouts.render.text import TextStyle
@@ -194,10 +194,13 @@ class MemoArea(Flowable):
         if after + self.before.getSpaceBefore() <= avail_height:
             return False
         # A box that may continue on the next page (the red-flag box) leaves no gap when its
-        # first rows fit here.
+        # first rows fit here; so does one that lets text go ahead of it (render.pdf
+        # Overtaken) when that text fits here. (A KeepTogether "splits" into a page break.)
         return not (
-            isinstance(self.before, Table)
-            and self.before.split(avail_width, avail_height - self.before.getSpaceBefore())
+            not isinstance(self.before, KeepTogether)
+            and self.before.splitOn(
+                self.canv, avail_width, avail_height - self.before.getSpaceBefore()
+            )
         )
 
     @property
