@@ -146,3 +146,26 @@ def test_text_fills_the_page_before_a_box_that_does_not_fit_there(tmp_path):
             assert flat(heading) in texts[0], (path.name, heading)
         assert flat(words["memo"]) not in texts[0], path.name
         assert flat(words["see_a_doctor_urgent"]) in texts[1], path.name
+
+
+def test_no_page_holds_only_the_end_of_one_box(built):
+    """Large print: one box's continuation is never all a page holds (the other language's
+    box moved whole to the next page, leaving the rest of it empty)."""
+    clinic = flat(read_yaml(CONTENT / "en" / "clinic.yaml")["name"])
+    large = {name: path for name, path in built.items() if name.startswith("large/")}
+    assert len(large) == 8
+    for name, path in large.items():
+        langs = ("en", name.split("/")[1])
+        for number, text in enumerate(pages(path), start=1):
+            body = text[: text.rfind(clinic)]  # the header and footer are drawn last
+            for lang in langs:
+                words = ui(lang)
+                other = ui(next(x for x in langs if x != lang))
+                heading = flat(words["continued"].format(heading=words["see_a_doctor"]))
+                alone = (
+                    body.startswith(heading)
+                    and body.endswith(flat(words["urgent_no_email"]))
+                    and flat(other["urgent_no_email"]) not in body
+                    and flat(other["see_a_doctor"]) not in body
+                )
+                assert not alone, f"{name} page {number}: only the end of the {lang} box"
