@@ -608,9 +608,10 @@ def _overtaken(block) -> bool:
 
 
 def _text_section(block) -> bool:
-    """A heading or paragraph (a bilingual section of them): text that may go ahead."""
+    """A heading, paragraph or list (a bilingual section of them: a list of the two columns
+    has one of its own): text that may go ahead."""
     inner = [*block.first, *block.second] if isinstance(block, d.Parallel) else [block]
-    return all(isinstance(b, (d.Heading, d.Paragraph)) for b in inner)
+    return all(isinstance(b, (d.Heading, d.Paragraph, d.Bullets)) for b in inner)
 
 
 class Overtaken(Flowable):
