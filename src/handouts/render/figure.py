@@ -100,11 +100,19 @@ def flowables(r, b: d.PointsFigure) -> list[Flowable]:
 
 def _kept(r, figure: list[Flowable], legend: list[Any]) -> list[Flowable]:
     """The views (with their heading and notes) and their legend on one page; when together
-    they are taller than a page, the views stay whole with the legend's first entry and the
-    other entries follow them one by one (nothing floating in between): kept whole, the figure
-    would leave the rest of the page before it empty and still run onto the next."""
+    they are taller than a page, the views stay whole with the legend's first entry (or, with
+    the self-care beside them, the pair may run on) and the other entries follow one by one
+    (nothing floating in between): kept whole, the figure would leave the rest of the page
+    before it empty and still run onto the next."""
     if _height(r, [*figure, *legend]) <= r.frame_height:
         return [KeepTogether([*figure, *legend])]
+    if isinstance(figure[0], SideBySide):
+        # Views with the self-care beside them: the advice may run on to the next page (the
+        # views begin where they fit whole), the notes and the entries after it.
+        after: list[Any] = [*figure[1:], *legend]
+        for part in after:
+            part.within_figure = True
+        return [figure[0], *after]
     for part in legend[1:]:
         part.within_figure = True  # nothing floats in between the entries
     return [_Views([*figure, *legend[:1]]), *legend[1:]]
