@@ -71,7 +71,12 @@ class AlertBox(Table):
     loose: Callable[[], AlertBox] | None = None
 
     def split(self, avail_width, avail_height):
-        parts = self._parts(avail_width, avail_height)
+        parts, shifted = self._parts(avail_width, avail_height)
+        if shifted:
+            # Split earlier than the page allows: the rest of the page stays empty (the part
+            # continued must not begin here and split again, its last line alone).
+            head = parts[0]
+            head.spaceAfter = max(avail_height - head.wrap(avail_width, avail_height)[1], 0.0)
         for part in parts:
             part.continued = self.continued
         if len(parts) == 2 and self.continued is not None:
@@ -87,15 +92,17 @@ class AlertBox(Table):
             tail._argH = [None, *tail._argH[1:]]
         return parts
 
-    def _parts(self, avail_width, avail_height) -> list:
+    def _parts(self, avail_width, avail_height) -> tuple[list, bool]:
+        """The parts of the box split here, and whether they are split earlier than the page
+        allows."""
         parts: list[Any] = super().split(avail_width, avail_height)
         if len(parts) != 2 or len(parts[1]._cellvalues) >= MIN_PART_ROWS:
-            return parts
+            return parts, False
         # The last item alone under "(continued)": the item before it goes along, where the
         # first part keeps two items (and the signs stay with their lead-in).
         rows = len(parts[0]._cellvalues)
         if rows - 1 < MIN_PART_ROWS:
-            return parts
+            return parts, False
         heights: list[float] = self._rowHeights  # type: ignore[attr-defined]  # set by wrap
         shorter = sum(heights[: rows - 1]) + 0.001
         for table in (self, self.loose() if self.loose else None):
@@ -103,8 +110,8 @@ class AlertBox(Table):
                 continue
             fewer: list[Any] = Table.split(table, avail_width, shorter)
             if len(fewer) == 2 and len(fewer[0]._cellvalues) >= MIN_PART_ROWS:
-                return fewer
-        return parts
+                return fewer, True
+        return parts, False
 
 
 class Running(Flowable):
