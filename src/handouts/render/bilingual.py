@@ -65,11 +65,10 @@ def parallel(first, second, block: d.Parallel) -> list[Flowable]:
 
 def _stacked_boxes(first, second, block: d.Parallel) -> list[Flowable]:
     """Red-flag boxes one after the other, nothing floating in between (the writing area
-    comes before or after them). Where both languages' urgent parts (the signs, whom to call)
-    fit on one page together, they stand there together, then each language's rest under the
-    box's heading "(continued)": neither language's urgent part is pages away from the
-    other's, and a box's short rest does not end a page on its own. Else (large print) the
-    order that leaves less of a page empty (_Stacked)."""
+    comes before or after them): each box whole, or both urgent parts (the signs, whom to
+    call) then each language's rest under the box's heading "(continued)", whichever leaves
+    less of the pages empty where the page begun is known (_Stacked); two whole boxes where a
+    rest is too short to stand apart (an aftercare sheet's)."""
     a, b = block.first[0], block.second[0]
     urgent_a, rest_a, lines_a = _urgent_and_rest(a)
     urgent_b, rest_b, lines_b = _urgent_and_rest(b)
@@ -84,25 +83,17 @@ def _stacked_boxes(first, second, block: d.Parallel) -> list[Flowable]:
         (head_a, tail_a, head_b, tail_b), holder = figure._apart(
             first, boxes, urgent_a, rest_a, urgent_b, rest_b
         )
-        heads = [*head_a, *head_b]
-        if figure._height(first, heads) > first.frame_height:
-            (whole_a, _, whole_b, _), whole = figure._apart(first, boxes, a, None, b, None)
-            return [
-                _Stacked(
-                    (head_a, head_b, tail_a, tail_b),
-                    holder,
-                    (whole_a, whole_b),
-                    whole,
-                    first.element("Div"),  # where the chosen order's elements are read
-                    first.frame_height,
-                )
-            ]
-        first.place(holder)
-        kept = _Together(heads)
-        follow: list[Any] = [*tail_a, *tail_b]
-        for flowable in follow:
-            flowable.within_figure = True  # no writing area in between (render.pdf)
-        return [kept, *follow]
+        (whole_a, _, whole_b, _), whole = figure._apart(first, boxes, a, None, b, None)
+        return [
+            _Stacked(
+                (head_a, head_b, tail_a, tail_b),
+                holder,
+                (whole_a, whole_b),
+                whole,
+                first.element("Div"),  # where the chosen order's elements are read
+                first.frame_height,
+            )
+        ]
     whole_a, _, whole_b, _ = boxes(a, None, b, None)
     after: list[Any] = whole_b
     for flowable in after:
@@ -198,10 +189,6 @@ def _left_empty(parts: list[tuple[float, bool, float]], room: float, page: float
             empty += room
             room = max(page - height, 0.0)
     return empty
-
-
-class _Together(KeepTogether):
-    """Both languages' urgent parts on one page; a writing area may stand before them."""
 
 
 def _urgent_and_rest(box: d.Alert) -> tuple[d.Alert, d.Alert | None, int]:
