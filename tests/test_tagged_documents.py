@@ -268,11 +268,16 @@ def expected_handout(lang: str, slug: str) -> list[list[tuple[str, str]]]:
                 lang, [code for _, code in own], [n for n, _ in own], why
             )
         layouts.append(grouped + notes)
+    # The red-flag box right after the title where language.yaml says so, else before the
+    # points.
+    early = bool(content(lang, "language.yaml").get("red_flags_first"))
+    box = urgent_box(ui, c, soon=True)
     head = [
         *letterhead(lang),
         ("H1", c["title"]),
         ("P", c["summary"]),
         ("P", c["disclaimer"]),
+        *(box if early else []),
         ("H2", ui["what_it_is"]),
         *[("P", t) for t in c["what_it_is"]],
         ("H2", ui["how_acupuncture_may_help"]),
@@ -285,7 +290,7 @@ def expected_handout(lang: str, slug: str) -> list[list[tuple[str, str]]]:
         *bullets(c["causes"]),
         ("H2", ui["what_to_expect"]),
         *bullets(c["what_to_expect"]),
-        *urgent_box(ui, c, soon=True),
+        *([] if early else box),
         ("H2", ui["self_care"]),
         *bullets(c["self_care"]),
         ("H2", ui["points"]),

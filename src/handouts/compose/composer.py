@@ -48,13 +48,17 @@ def compose(
     kind: str,
     personal: Personal | None = None,
     furigana: bool = False,
+    red_flags_first: bool | None = None,
 ) -> d.Document:
     """One document in one language; `furigana` adds readings where the language can have them
-    (an easy-Japanese edition has them always: language.yaml furigana)."""
+    (an easy-Japanese edition has them always: language.yaml furigana). `red_flags_first`: where
+    a handout gives its red-flag box (default: as language.yaml red_flags_first says)."""
     language = library.languages[lang]
     condition = language.conditions[slug]
+    if red_flags_first is None:
+        red_flags_first = language.style.red_flags_first
     if kind == "handout":
-        blocks = _handout_blocks(library, language, condition)
+        blocks = _handout_blocks(library, language, condition, red_flags_first)
     else:
         blocks = _aftercare_blocks(library, language, condition, personal)
     labels = language.labels
@@ -236,12 +240,30 @@ def long_date(day: datetime.date, code: str) -> str:
     return text
 
 
-def _handout_blocks(library: Library, language: Language, condition: Condition) -> list:
+def _handout_blocks(
+    library: Library, language: Language, condition: Condition, red_flags_first: bool
+) -> list:
     labels = language.labels
     blocks: list = [
         d.Title(condition.title, condition.summary),
         d.Paragraph(condition.disclaimer, muted=True),
     ]
+    # The red flags: what a patient must not miss, on page 1 (language.yaml red_flags_first:
+    # at once after the title where the text runs long), else before the points.
+    # (The urgent signs with whom to call stay together; the advice line may follow overleaf:
+    # keeping it too pushes the box to page 2 and a Letter handout over its budget.)
+    alert = d.Alert(
+        labels.see_a_doctor,
+        (
+            *urgent_parts(language, condition),
+            (labels.see_a_doctor_soon, tuple(condition.see_a_doctor.soon)),
+            (labels.urgent_no_email, ()),
+        ),
+        continued=labels.continued.format(heading=labels.see_a_doctor),
+        overtaken=red_flags_first,
+    )
+    if red_flags_first:
+        blocks.append(alert)
     blocks += [d.Heading(labels.what_it_is), *map(d.Paragraph, condition.what_it_is)]
     blocks += [
         d.Heading(labels.how_acupuncture_may_help),
@@ -265,20 +287,8 @@ def _handout_blocks(library: Library, language: Language, condition: Condition) 
             ),
         )
     )
-    # Red flags before the points: what a patient must not miss comes first.
-    # (The urgent signs with whom to call stay together; the advice line may follow overleaf:
-    # keeping it too pushes the box to page 2 and a Letter handout over its budget.)
-    blocks.append(
-        d.Alert(
-            labels.see_a_doctor,
-            (
-                *urgent_parts(language, condition),
-                (labels.see_a_doctor_soon, tuple(condition.see_a_doctor.soon)),
-                (labels.urgent_no_email, ()),
-            ),
-            continued=labels.continued.format(heading=labels.see_a_doctor),
-        )
-    )
+    if not red_flags_first:
+        blocks.append(alert)
     figure = points_figure(library, language, condition, compact=False)
     self_care = (d.Heading(labels.self_care), d.Bullets(tuple(condition.self_care)))
     blocks.append(dataclasses.replace(figure, beside=self_care))

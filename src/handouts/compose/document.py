@@ -98,6 +98,9 @@ class Alert(Record):
     parts: tuple[tuple[str, tuple[str, ...]], ...]
     kept: int = 1  # the first `kept` parts (the urgent signs, whom to call) stay together
     continued: str = ""  # the heading atop a part continued on the next page
+    # The text sections right after it (headings with their paragraphs) may fill the page
+    # before it where its kept part does not fit on the page begun (the box comes early).
+    overtaken: bool = False
 
 
 @dataclass(frozen=True, eq=False, repr=False)

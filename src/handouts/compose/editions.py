@@ -70,9 +70,11 @@ def compose_pair(
     personal: Personal | None = None,
     furigana: bool = False,
 ) -> d.Document:
-    """A bilingual document: every section in `first` and in `second`, aligned."""
-    a = compose(library, first, slug, kind, personal, furigana)
-    b = compose(library, second, slug, kind, personal, furigana)
+    """A bilingual document: every section in `first` and in `second`, aligned (the red-flag
+    box early in both where either language has it early)."""
+    early = any(library.languages[code].style.red_flags_first for code in (first, second))
+    a = compose(library, first, slug, kind, personal, furigana, early)
+    b = compose(library, second, slug, kind, personal, furigana, early)
     return dataclasses.replace(
         a,
         title=f"{a.title} / {b.title}",

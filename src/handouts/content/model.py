@@ -193,6 +193,12 @@ class LanguageStyle(Record):
         at_least=1,
         at_most=3,
     )
+    red_flags_first: bool = doc(
+        "true: a handout gives its red-flag box (when to call 119 or see a doctor) right "
+        "after the title, before what the condition is (an edition whose text runs long, "
+        "e.g. with furigana, would otherwise have it on page 2)",
+        default=False,
+    )
     source_language: Text | None = doc(
         "the language this one is translated (adapted) from and "
         "falls back to where a text is missing, e.g. ja for an "

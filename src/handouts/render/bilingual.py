@@ -9,6 +9,7 @@ labels in both languages.
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 from reportlab.platypus import Flowable, KeepTogether
 
@@ -16,6 +17,7 @@ from handouts.compose import document as d
 from handouts.render import figure
 from handouts.render.columns import SideBySide
 from handouts.render.ruby import ruby_texts
+from handouts.render.widgets import MIN_PART_ROWS
 
 # Blocks that need the whole width: their two languages follow each other.
 FULL_WIDTH = (d.Fields,)
@@ -52,12 +54,151 @@ def parallel(first, second, block: d.Parallel) -> list[Flowable]:
             first.place(beside)
             return [SideBySide(left, right, (half, half), gap)]
         side_by_side = False
+    if not side_by_side and isinstance(a, d.Alert):
+        return _stacked_boxes(first, second, block)
     left, right = _sides(first, second, block, half if side_by_side else first.width)
     if not side_by_side:
-        # Large print (one column), the personal details, tall boxes: one language, then the
-        # other.
+        # Large print (one column), the personal details: one language, then the other.
         return [*left, *right]
     return [SideBySide(left, right, (half, half), gap)]
+
+
+def _stacked_boxes(first, second, block: d.Parallel) -> list[Flowable]:
+    """Red-flag boxes one after the other, nothing floating in between (the writing area
+    comes before or after them): each box whole, or both urgent parts (the signs, whom to
+    call) then each language's rest under the box's heading "(continued)", whichever leaves
+    less of the pages empty where the page begun is known (_Stacked); two whole boxes where a
+    rest is too short to stand apart (an aftercare sheet's)."""
+    a, b = block.first[0], block.second[0]
+    urgent_a, rest_a, lines_a = _urgent_and_rest(a)
+    urgent_b, rest_b, lines_b = _urgent_and_rest(b)
+
+    def boxes(*blocks) -> list[list[Flowable]]:
+        """The flowables of `blocks`, two of each language."""
+        made = [first.flowables([x]) if x else [] for x in blocks[:2]]
+        with second.under(first.element("Div", lang=second.lang)):
+            return made + [second.flowables([x]) if x else [] for x in blocks[2:]]
+
+    if min(lines_a, lines_b) >= MIN_PART_ROWS:
+        (head_a, tail_a, head_b, tail_b), holder = figure._apart(
+            first, boxes, urgent_a, rest_a, urgent_b, rest_b
+        )
+        (whole_a, _, whole_b, _), whole = figure._apart(first, boxes, a, None, b, None)
+        return [
+            _Stacked(
+                (head_a, head_b, tail_a, tail_b),
+                holder,
+                (whole_a, whole_b),
+                whole,
+                first.element("Div"),  # where the chosen order's elements are read
+                first.frame_height,
+            )
+        ]
+    whole_a, _, whole_b, _ = boxes(a, None, b, None)
+    after: list[Any] = whole_b
+    for flowable in after:
+        flowable.within_figure = True
+    return [*whole_a, *after]
+
+
+class _Stacked(Flowable):
+    """Two languages' boxes when their urgent parts do not fit on one page together (large
+    print), laid out (by splitting, where the page begun is known) in the order that leaves
+    less of the pages empty: each box whole, one after the other (`whole`), or both urgent
+    parts, then each rest under its heading "(continued)" (`parts`). A box's urgent part moves
+    whole to the next page where it does not fit. The chosen order's structure elements go to
+    `slot` (their place in reading order), once: the draft and final layouts choose alike."""
+
+    memo_before = True  # the writing area is offered before it (render.pdf offer_memo)
+
+    def __init__(self, parts, parts_holder, whole, whole_holder, slot, frame_height: float):
+        super().__init__()
+        self.parts, self.whole = parts, whole
+        self.holders = {"parts": parts_holder, "whole": whole_holder}
+        self.slot, self.frame_height = slot, frame_height
+        self.chosen: str | None = None
+        # What it holds, for render.pdf _layout_marks.
+        self._content = [f for group in (*parts, *whole) for f in group]
+
+    def wrap(self, avail_width, avail_height):
+        return avail_width, avail_height + 1  # never placed whole: split at once
+
+    def elastic_parts(self) -> list:
+        return []
+
+    def split(self, avail_width, avail_height):
+        canvas = self.canv  # set by splitOn
+        urgent_a, urgent_b, rest_a, rest_b = self.parts
+        whole_a, whole_b = self.whole
+        if urgent_a[0].wrapOn(canvas, avail_width, avail_height)[1] > avail_height:
+            return []  # the first urgent part on the next page
+
+        def tall(flowables) -> float:
+            return sum(
+                f.wrapOn(canvas, avail_width, 1e9)[1] + f.getSpaceBefore() + f.getSpaceAfter()
+                for f in flowables
+            )
+
+        if self.chosen is None:
+            first, second = tall(urgent_a), tall(urgent_b)
+            # A rest's own heading: what a part continued on the next page adds there too.
+            more_a = tall(rest_a) - (tall(whole_a) - first)
+            more_b = tall(rest_b) - (tall(whole_b) - second)
+            parts = [
+                (first, False, 0.0),
+                (second, False, 0.0),
+                (tall(rest_a), True, more_a),
+                (tall(rest_b), True, more_b),
+            ]
+            whole = [
+                (first, False, 0.0),
+                (tall(whole_a) - first, True, more_a),
+                (second, False, 0.0),
+                (tall(whole_b) - second, True, more_b),
+            ]
+            page = self.frame_height
+            self.chosen = (
+                "parts"
+                if _left_empty(parts, avail_height, page) < _left_empty(whole, avail_height, page)
+                else "whole"
+            )
+            self.slot.adopt(self.holders[self.chosen])
+        order = self.parts if self.chosen == "parts" else self.whole
+        flat = [f for group in order for f in group]
+        if flat[0].wrapOn(canvas, avail_width, avail_height)[1] > avail_height:
+            # (what comes first must fit where it is split: a whole box begins here in part)
+            pieces = flat[0].splitOn(canvas, avail_width, avail_height)
+            return [*pieces, *flat[1:]] if pieces else []
+        return flat
+
+    def draw(self):  # pragma: no cover - always split before it is drawn
+        pass
+
+
+def _left_empty(parts: list[tuple[float, bool, float]], room: float, page: float) -> float:
+    """How much of the pages `parts` leave empty, laid out from a page with `room` left: each
+    part's height, whether it may run on to the next page, and what it adds there (its
+    heading again)."""
+    empty = 0.0
+    for height, flows, again in parts:
+        if height <= room:
+            room -= height
+        elif flows:
+            room = page - (height - room + again) % page
+        else:
+            empty += room
+            room = max(page - height, 0.0)
+    return empty
+
+
+def _urgent_and_rest(box: d.Alert) -> tuple[d.Alert, d.Alert | None, int]:
+    """The box's urgent part (its first `kept` parts, under its heading), the rest as a box
+    under the heading "(continued)" (None: no rest), and how many lines the rest has."""
+    urgent = dataclasses.replace(box, parts=box.parts[: box.kept])
+    rest = box.parts[box.kept :]
+    lines = sum(bool(lead) + len(items) for lead, items in rest)
+    tail = dataclasses.replace(box, heading=box.continued or box.heading, parts=rest, kept=0)
+    return urgent, tail if rest else None, lines
 
 
 def _sides(first, second, block: d.Parallel, width: float):

@@ -15,6 +15,7 @@ the chosen layout is read (views, then what stands beside or under them).
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 from reportlab.lib.colors import Color
 from reportlab.platypus import Flowable, KeepTogether
@@ -78,11 +79,11 @@ def flowables(r, b: d.PointsFigure) -> list[Flowable]:
         row, figures = _apart(r, _rows, r, b, views_width)
         r.place(figures, said, listed)
         pair = SideBySide(beside, [*head, *row], (r.width - views_width - gap, views_width), gap)
-        return [KeepTogether([pair, *notes, *legend])]
+        return _kept(r, [pair, *notes], legend)
     parts = [*head, *rows, *notes, *legend]
     if _height(r, parts) <= r.frame_height or len(b.views) == 1:
         r.place(figures, said, listed)
-        return [*beside, KeepTogether(parts)]
+        return [*beside, *_kept(r, [*head, *rows, *notes], legend)]
     # Large print: too tall for one page. The heading stays with the views (a page never ends
     # with it), the notes and the legend follow, entry by entry: the figure need not move
     # whole to the next page and leave this one half empty. Else the views go in groups,
@@ -95,6 +96,26 @@ def flowables(r, b: d.PointsFigure) -> list[Flowable]:
     groups = _by_rows(r, b, head)
     r.place(said)
     return [*beside, *groups, *notes]
+
+
+def _kept(r, figure: list[Flowable], legend: list[Any]) -> list[Flowable]:
+    """The views (with their heading and notes) and their legend on one page; when together
+    they are taller than a page, the views stay whole with the legend's first entry (or, with
+    the self-care beside them, the pair may run on) and the other entries follow one by one
+    (nothing floating in between): kept whole, the figure would leave the rest of the page
+    before it empty and still run onto the next."""
+    if _height(r, [*figure, *legend]) <= r.frame_height:
+        return [KeepTogether([*figure, *legend])]
+    if isinstance(figure[0], SideBySide):
+        # Views with the self-care beside them: the advice may run on to the next page (the
+        # views begin where they fit whole), the notes and the entries after it.
+        after: list[Any] = [*figure[1:], *legend]
+        for part in after:
+            part.within_figure = True
+        return [figure[0], *after]
+    for part in legend[1:]:
+        part.within_figure = True  # nothing floats in between the entries
+    return [_Views([*figure, *legend[:1]]), *legend[1:]]
 
 
 def _apart(r, make, *args, **kwargs):

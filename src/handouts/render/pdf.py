@@ -276,8 +276,21 @@ class _Renderer:
 
     def flowables(self, blocks) -> list[Flowable]:
         result: list[Flowable] = []
-        for block in blocks:
-            result.extend(self.DISPATCH[type(block)](self, block))
+        blocks = list(blocks)
+        index = 0
+        while index < len(blocks):
+            block = blocks[index]
+            made = self.DISPATCH[type(block)](self, block)
+            index += 1
+            if _overtaken(block):
+                # The text sections after the box may fill the page before it.
+                units = []
+                while index < len(blocks) and _text_section(blocks[index]):
+                    units.append(self.DISPATCH[type(blocks[index])](self, blocks[index]))
+                    index += 1
+                if units:
+                    made = [Overtaken(made, units)]
+            result.extend(made)
         return result
 
     # -- blocks -------------------------------------------------------------------------------
@@ -332,7 +345,7 @@ class _Renderer:
             # first part (the urgent signs) stays in one piece (URGENT_KEPT).
             rows: list[list] = []
             cell: list[Flowable] = [heading, Spacer(1, 2)]
-            urgent_rows = 0
+            urgent_rows = signs_rows = 0
             for index, (lead, items) in enumerate(b.parts):
                 if lead:
                     cell.append(self.tb(lead, "strong", space_before=3))
@@ -345,6 +358,8 @@ class _Renderer:
                 if cell and lead and not items:
                     rows.append([cell])
                     cell = []
+                if index == 0:
+                    signs_rows = len(rows)  # the lead-in and the urgent signs
                 if index == b.kept - 1:  # the urgent signs, whom to call, the advice line
                     urgent_rows = len(rows)
             if cell:
@@ -354,26 +369,31 @@ class _Renderer:
             for row in rows[:urgent_rows]
             for f in row[0]
         )
-        keep = (
-            [("NOSPLIT", (0, 0), (-1, urgent_rows - 1))]
-            if urgent_rows > 1 and tall < URGENT_KEPT * self.frame_height
-            else []
-        )
-        box = self.table(
-            rows,
-            [self.width],
-            ("BOX", (0, 0), (-1, -1), a.border, black),
-            ("BACKGROUND", (0, 0), (-1, -1), tint),
-            ("LEFTPADDING", (0, 0), (-1, -1), a.padding),
-            ("RIGHTPADDING", (0, 0), (-1, -1), a.padding),
-            ("TOPPADDING", (0, 0), (-1, 0), a.padding_top + self.ruby_pad),
-            ("BOTTOMPADDING", (0, -1), (-1, -1), a.padding_bottom),
-            # Each piece of a box split across pages is closed too.
-            ("LINEBELOW", (0, "splitlast"), (-1, "splitlast"), a.border, black),
-            ("LINEABOVE", (0, "splitfirst"), (-1, "splitfirst"), a.border, black),
-            *keep,
-            kind=AlertBox,
-        )
+        kept = urgent_rows > 1 and tall < URGENT_KEPT * self.frame_height
+
+        def make(kept_rows: int) -> AlertBox:
+            table = self.table(
+                rows,
+                [self.width],
+                ("BOX", (0, 0), (-1, -1), a.border, black),
+                ("BACKGROUND", (0, 0), (-1, -1), tint),
+                ("LEFTPADDING", (0, 0), (-1, -1), a.padding),
+                ("RIGHTPADDING", (0, 0), (-1, -1), a.padding),
+                ("TOPPADDING", (0, 0), (-1, 0), a.padding_top + self.ruby_pad),
+                ("BOTTOMPADDING", (0, -1), (-1, -1), a.padding_bottom),
+                # Each piece of a box split across pages is closed too.
+                ("LINEBELOW", (0, "splitlast"), (-1, "splitlast"), a.border, black),
+                ("LINEABOVE", (0, "splitfirst"), (-1, "splitfirst"), a.border, black),
+                *([("NOSPLIT", (0, 0), (-1, kept_rows - 1))] if kept else []),
+                kind=AlertBox,
+            )
+            assert isinstance(table, AlertBox)
+            return table
+
+        box = make(urgent_rows)
+        if kept and 1 < signs_rows < urgent_rows:
+            # Rather the advice line overleaf with the last line than that line alone.
+            box.loose = lambda: make(signs_rows)
         if b.continued:  # atop the part continued on the next page: the heading again
             again = self.table(
                 [
@@ -385,9 +405,7 @@ class _Renderer:
                 [sign_width, inner_width - sign_width],
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             )
-            box.continued = Running(  # type: ignore[attr-defined]  # an AlertBox
-                [Spacer(1, a.padding_top + self.ruby_pad), again, Spacer(1, 2)]
-            )
+            box.continued = Running([Spacer(1, a.padding_top + self.ruby_pad), again, Spacer(1, 2)])
         box.spaceBefore = self.s.body.size * self.style.page.section_gap
         return [box]
 
@@ -547,7 +565,10 @@ class _Renderer:
             if follows is not None:
                 result.append(area(False, follows))
             elif (
-                isinstance(flowable, (KeepTogether, Table))
+                (
+                    isinstance(flowable, (KeepTogether, Table))
+                    or getattr(flowable, "memo_before", False)
+                )
                 and index > 0
                 and not getattr(flowable, "within_figure", False)
             ):
@@ -581,6 +602,75 @@ class _Renderer:
         d.Memo: memo,
         d.Parallel: parallel,
     }
+
+
+def _overtaken(block) -> bool:
+    """A red-flag box (or a bilingual section of two) that text may go ahead of."""
+    first = block.first[0] if isinstance(block, d.Parallel) else block
+    return isinstance(first, d.Alert) and first.overtaken
+
+
+def _text_section(block) -> bool:
+    """A heading, paragraph or list (a bilingual section of them: a list of the two columns
+    has one of its own): text that may go ahead."""
+    inner = [*block.first, *block.second] if isinstance(block, d.Parallel) else [block]
+    return all(isinstance(b, (d.Heading, d.Paragraph, d.Bullets)) for b in inner)
+
+
+class Overtaken(Flowable):
+    """A box (`lead`: its flowables) and the text sections after it (`units`: each section's
+    flowables). Where the box cannot begin on the page begun (its kept part does not fit), the
+    sections that fit there go first, whole, and the box follows at the top of the next page:
+    the page is not left empty before it. Laid out by splitting (it never draws itself)."""
+
+    memo_before = True  # the writing area is offered before it (it fills a gap none fills)
+
+    def __init__(self, lead: list[Flowable], units: list[list[Flowable]]):
+        super().__init__()
+        self.lead, self.units = lead, units
+        # What it holds, for _layout_marks (reportlab marks them as it lays them out).
+        self._content = [*lead, *(f for unit in units for f in unit)]
+
+    def wrap(self, avail_width, avail_height):
+        return avail_width, avail_height + 1  # never placed whole: split at once
+
+    def split(self, avail_width, avail_height):
+        rest = [f for unit in self.units for f in unit]
+        first = self.lead[0]
+        canvas = self.canv  # set by splitOn: a KeepTogether measures on it
+        if first.wrapOn(canvas, avail_width, avail_height)[1] <= avail_height:
+            return [*self.lead, *rest]
+        # (A KeepTogether that does not fit "splits" into a page break and itself: the box
+        # does not begin here.)
+        parts = (
+            []
+            if isinstance(first, KeepTogether)
+            else first.splitOn(canvas, avail_width, avail_height)
+        )
+        if parts:  # the box begins here (what comes first must fit where it is split)
+            return [*parts, *self.lead[1:], *rest]
+        taken: list[Flowable] = []
+        used = 0.0
+        for unit in self.units:
+            need = sum(
+                f.wrapOn(canvas, avail_width, 1e9)[1]
+                + f.getSpaceAfter()
+                + (f.getSpaceBefore() if taken or index else 0)
+                for index, f in enumerate(unit)
+            )
+            if used + need > avail_height:
+                break
+            taken += unit
+            used += need
+        if not taken:
+            return []  # the box on the next page, the text after it
+        return [*taken, *self.lead, *rest[len(taken) :]]
+
+    def elastic_parts(self) -> list:
+        return []
+
+    def draw(self):  # pragma: no cover - always split before it is drawn
+        pass
 
 
 def fill_in_rows(

@@ -7,9 +7,11 @@ are text of the element they are given.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import Any
 
 from reportlab.lib.colors import Color, black, white
-from reportlab.platypus import Flowable, Table
+from reportlab.platypus import Flowable, KeepTogether, Table
 
 from handouts.render.tagging import LAYOUT, Element, Marking, TextTags, artifact, content
 from handouts.render.text import TextStyle
@@ -54,14 +56,27 @@ class WarningSign(Flowable):
         marking.end()
 
 
+# A red-flag box split across pages has at least this many items (rows) in each part: never one
+# line carried alone under its heading again.
+MIN_PART_ROWS = 2
+
+
 class AlertBox(Table):
     """The red-flag box (a table of one row per item, render.pdf): a part that continues on
     the next page opens with `continued` (its heading again, with "(continued)")."""
 
     continued: Flowable | None = None
+    # The same box with only the urgent signs and their lead-in kept together (not the advice
+    # line after them): made when a part would otherwise be one line alone.
+    loose: Callable[[], AlertBox] | None = None
 
     def split(self, avail_width, avail_height):
-        parts = super().split(avail_width, avail_height)
+        parts, shifted = self._parts(avail_width, avail_height)
+        if shifted:
+            # Split earlier than the page allows: the rest of the page stays empty (the part
+            # continued must not begin here and split again, its last line alone).
+            head = parts[0]
+            head.spaceAfter = max(avail_height - head.wrap(avail_width, avail_height)[1], 0.0)
         for part in parts:
             part.continued = self.continued
         if len(parts) == 2 and self.continued is not None:
@@ -76,6 +91,27 @@ class AlertBox(Table):
             tail._cellvalues = rows
             tail._argH = [None, *tail._argH[1:]]
         return parts
+
+    def _parts(self, avail_width, avail_height) -> tuple[list, bool]:
+        """The parts of the box split here, and whether they are split earlier than the page
+        allows."""
+        parts: list[Any] = super().split(avail_width, avail_height)
+        if len(parts) != 2 or len(parts[1]._cellvalues) >= MIN_PART_ROWS:
+            return parts, False
+        # The last item alone under "(continued)": the item before it goes along, where the
+        # first part keeps two items (and the signs stay with their lead-in).
+        rows = len(parts[0]._cellvalues)
+        if rows - 1 < MIN_PART_ROWS:
+            return parts, False
+        heights: list[float] = self._rowHeights  # type: ignore[attr-defined]  # set by wrap
+        shorter = sum(heights[: rows - 1]) + 0.001
+        for table in (self, self.loose() if self.loose else None):
+            if table is None:
+                continue
+            fewer: list[Any] = Table.split(table, avail_width, shorter)
+            if len(fewer) == 2 and len(fewer[0]._cellvalues) >= MIN_PART_ROWS:
+                return fewer, True
+        return parts, False
 
 
 class Running(Flowable):
@@ -165,10 +201,13 @@ class MemoArea(Flowable):
         if after + self.before.getSpaceBefore() <= avail_height:
             return False
         # A box that may continue on the next page (the red-flag box) leaves no gap when its
-        # first rows fit here.
+        # first rows fit here; so does one that lets text go ahead of it (render.pdf
+        # Overtaken) when that text fits here. (A KeepTogether "splits" into a page break.)
         return not (
-            isinstance(self.before, Table)
-            and self.before.split(avail_width, avail_height - self.before.getSpaceBefore())
+            not isinstance(self.before, KeepTogether)
+            and self.before.splitOn(
+                self.canv, avail_width, avail_height - self.before.getSpaceBefore()
+            )
         )
 
     @property

@@ -1,0 +1,171 @@
+"""How the red-flag box flows through the pages, on documents built by the command line: the easy
+handouts give it on page 1; a box split across pages never carries one line alone under its
+heading "(continued)"; in a bilingual document whose boxes stand one after the other, the writing
+area never stands between the two languages' boxes; every document stays within its budget."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from helpers import CONTENT, page_factor, pdf_pages_text, read_yaml, run_cli
+
+EASY = "ja-x-easy"
+
+
+def flat(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def ui(lang: str) -> dict:
+    return read_yaml(CONTENT / lang / "ui.yaml")
+
+
+def pages(path: Path) -> list[str]:
+    return [flat(text) for text in pdf_pages_text(path)]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> dict[str, Path]:
+    """The easy handouts on A4 and Letter; every bilingual edition on A4, Letter and in large
+    print on A4 (where the boxes stand one after the other and split)."""
+    out = tmp_path_factory.mktemp("flow")
+    runs = [
+        ("a4", ("--lang", EASY, "--kind", "handout")),
+        ("letter", ("--lang", EASY, "--kind", "handout", "--paper", "letter")),
+        ("a4", ("--edition", "bilingual")),
+        ("letter", ("--edition", "bilingual", "--paper", "letter")),
+        ("large", ("--edition", "bilingual", "--large-print")),
+    ]
+    for variant, options in runs:
+        result = run_cli("build", *options, "--out", str(out / variant))
+        assert result.returncode == 0, result.stderr
+    return {
+        f"{pdf.parent.parent.name}/{pdf.parent.name}/{pdf.name}": pdf
+        for pdf in sorted(out.rglob("*.pdf"))
+    }
+
+
+def test_the_easy_handouts_give_the_urgent_signs_and_whom_to_call_on_page_1(built):
+    """A patient finds when to call 119 on the first page: the urgent lead-in (119) and every
+    urgent sign of the condition there."""
+    easy = {
+        name: path
+        for name, path in built.items()
+        if name.split("/")[1] == EASY and "-handout" in name and "bilingual" not in name
+    }
+    assert len(easy) == 4, sorted(built)
+    words = ui(EASY)
+    for name, path in easy.items():
+        slug = path.name.split("-handout")[0]
+        condition = read_yaml(CONTENT / EASY / "conditions" / f"{slug}.yaml")
+        first = pages(path)[0]
+        for text in (words["see_a_doctor"], words["see_a_doctor_urgent"]):
+            assert flat(text) in first, (name, text)
+        for sign in condition["see_a_doctor"]["urgent"]:
+            assert flat(sign) in first, (name, sign)
+
+
+def test_a_box_never_carries_its_last_line_alone(built):
+    """Where a red-flag box continues on the next page, more than its last line (the
+    no-email line) goes there: never a lone line under the heading again."""
+    continued = 0
+    for name, path in built.items():
+        langs = {name.split("/")[1], "en"} if "bilingual" in name else {name.split("/")[1]}
+        for lang in langs:
+            words = ui(lang)
+            heading = flat(words["continued"].format(heading=words["see_a_doctor"]))
+            last = flat(words["urgent_no_email"])
+            for number, text in enumerate(pages(path), start=1):
+                for found in re.finditer(re.escape(heading), text):
+                    continued += 1
+                    after = text[found.end() :]
+                    assert not after.startswith(last), f"{name} page {number}: {lang} line alone"
+    assert continued >= 8  # boxes do continue in these documents
+
+
+def place(texts: list[str], needle: str, last: bool = False) -> tuple[int, int]:
+    """(page, offset in its text) of the first (or last) place `needle` is found."""
+    found = [
+        (number, hit.start())
+        for number, text in enumerate(texts)
+        for hit in re.finditer(re.escape(flat(needle)), text)
+    ]
+    assert found, needle
+    return found[-1] if last else found[0]
+
+
+def test_the_writing_area_never_stands_between_the_two_languages_boxes(built):
+    """In a bilingual document, between the first language's red-flag box and the end of the
+    second's there is no writing area (it comes before both or after both)."""
+    checked = 0
+    for name, path in built.items():
+        if "bilingual" not in name:
+            continue
+        lang = name.split("/")[1]
+        texts = pages(path)
+        first, second = ui("en"), ui(lang)
+        start = min(place(texts, w["see_a_doctor_urgent"]) for w in (first, second))
+        end = max(place(texts, w["urgent_no_email"], last=True) for w in (first, second))
+        memo = flat(first["memo"])
+        for number, text in enumerate(texts):
+            for hit in re.finditer(re.escape(memo), text):
+                assert not start < (number, hit.start()) < end, f"{name}: page {number + 1}"
+        checked += 1
+    assert checked == 24
+
+
+def test_every_document_is_within_its_budget(built):
+    """Twice the budget of the longer language for a bilingual document (the easy edition's
+    own is doubled), three times that in large print."""
+    for name, path in built.items():
+        variant, lang, file = name.split("/")
+        budget = (2 if "-handout" in file else 1) * page_factor(lang)
+        if "bilingual" in file:
+            budget *= 2
+        if variant.startswith("large"):
+            budget *= 3
+        assert len(pdf_pages_text(path)) <= budget, name
+
+
+def test_text_fills_the_page_before_a_box_that_does_not_fit_there(tmp_path):
+    """Large print: the easy handout's box (red_flags_first) cannot stand under the title, so
+    the sections after it fill page 1 (not a writing area, not blank) and it opens page 2."""
+    result = run_cli(
+        "build", "--lang", EASY, "--kind", "handout", "--large-print", "--out", str(tmp_path)
+    )
+    assert result.returncode == 0, result.stderr
+    words = ui(EASY)
+    found = sorted(tmp_path.rglob("*-handout-large.pdf"))
+    assert len(found) == 2
+    for path in found:
+        texts = pages(path)
+        for heading in (words["what_it_is"], words["how_acupuncture_may_help"]):
+            assert flat(heading) in texts[0], (path.name, heading)
+        assert flat(words["memo"]) not in texts[0], path.name
+        assert flat(words["see_a_doctor_urgent"]) in texts[1], path.name
+
+
+def test_no_page_holds_only_the_end_of_one_box(built):
+    """Large print: one box's continuation is never all a page holds (the other language's
+    box moved whole to the next page, leaving the rest of it empty)."""
+    clinic = flat(read_yaml(CONTENT / "en" / "clinic.yaml")["name"])
+    large = {name: path for name, path in built.items() if name.startswith("large/")}
+    assert len(large) == 8
+    for name, path in large.items():
+        langs = ("en", name.split("/")[1])
+        for number, text in enumerate(pages(path), start=1):
+            body = text[: text.rfind(clinic)]  # the header and footer are drawn last
+            for lang in langs:
+                words = ui(lang)
+                other = ui(next(x for x in langs if x != lang))
+                heading = flat(words["continued"].format(heading=words["see_a_doctor"]))
+                alone = (
+                    body.startswith(heading)
+                    and body.endswith(flat(words["urgent_no_email"]))
+                    and flat(other["urgent_no_email"]) not in body
+                    and flat(other["see_a_doctor"]) not in body
+                )
+                assert not alone, f"{name} page {number}: only the end of the {lang} box"
