@@ -130,7 +130,11 @@ class _Stacked(Flowable):
         canvas = self.canv  # set by splitOn
         urgent_a, urgent_b, rest_a, rest_b = self.parts
         whole_a, whole_b = self.whole
-        if urgent_a[0].wrapOn(canvas, avail_width, avail_height)[1] > avail_height:
+
+        def needs(f) -> float:  # as the frame adds it: with its space before
+            return f.wrapOn(canvas, avail_width, avail_height)[1] + f.getSpaceBefore()
+
+        if needs(urgent_a[0]) > avail_height:
             return []  # the first urgent part on the next page
 
         def tall(flowables) -> float:
@@ -139,22 +143,31 @@ class _Stacked(Flowable):
                 for f in flowables
             )
 
+        def start(rest) -> float:
+            """What a page must hold to begin a rest there: its first MIN_PART_ROWS rows
+            (AlertBox.split carries no fewer; with less room it begins overleaf)."""
+            box = rest[0]
+            box.wrapOn(canvas, avail_width, 1e9)
+            rows = getattr(box, "_rowHeights", None)
+            return box.getSpaceBefore() + sum(rows[:MIN_PART_ROWS]) if rows else tall(rest)
+
         if self.chosen is None:
             first, second = tall(urgent_a), tall(urgent_b)
             # A rest's own heading: what a part continued on the next page adds there too.
             more_a = tall(rest_a) - (tall(whole_a) - first)
             more_b = tall(rest_b) - (tall(whole_b) - second)
+            start_a, start_b = start(rest_a), start(rest_b)
             parts = [
-                (first, False, 0.0),
-                (second, False, 0.0),
-                (tall(rest_a), True, more_a),
-                (tall(rest_b), True, more_b),
+                (first, False, 0.0, first),
+                (second, False, 0.0, second),
+                (tall(rest_a), True, more_a, start_a),
+                (tall(rest_b), True, more_b, start_b),
             ]
             whole = [
-                (first, False, 0.0),
-                (tall(whole_a) - first, True, more_a),
-                (second, False, 0.0),
-                (tall(whole_b) - second, True, more_b),
+                (first, False, 0.0, first),
+                (tall(whole_a) - first, True, more_a, start_a),
+                (second, False, 0.0, second),
+                (tall(whole_b) - second, True, more_b, start_b),
             ]
             page = self.frame_height
             self.chosen = (
@@ -165,9 +178,10 @@ class _Stacked(Flowable):
             self.slot.adopt(self.holders[self.chosen])
         order = self.parts if self.chosen == "parts" else self.whole
         flat = [f for group in order for f in group]
-        if flat[0].wrapOn(canvas, avail_width, avail_height)[1] > avail_height:
+        if needs(flat[0]) > avail_height:
             # (what comes first must fit where it is split: a whole box begins here in part)
-            pieces = flat[0].splitOn(canvas, avail_width, avail_height)
+            room = avail_height - flat[0].getSpaceBefore()
+            pieces = flat[0].splitOn(canvas, avail_width, room)
             return [*pieces, *flat[1:]] if pieces else []
         return flat
 
@@ -175,18 +189,20 @@ class _Stacked(Flowable):
         pass
 
 
-def _left_empty(parts: list[tuple[float, bool, float]], room: float, page: float) -> float:
+def _left_empty(parts: list[tuple[float, bool, float, float]], room: float, page: float) -> float:
     """How much of the pages `parts` leave empty, laid out from a page with `room` left: each
-    part's height, whether it may run on to the next page, and what it adds there (its
-    heading again)."""
+    part's height, whether it may run on to the next page, what it adds there (its heading
+    again) and the least of it a page must hold for it to begin there."""
     empty = 0.0
-    for height, flows, again in parts:
+    for height, flows, again, start in parts:
+        if height > room and (not flows or room < start):
+            empty += room  # it begins on the next page
+            room = page
         if height <= room:
             room -= height
         elif flows:
             room = page - (height - room + again) % page
         else:
-            empty += room
             room = max(page - height, 0.0)
     return empty
 
