@@ -31,6 +31,10 @@ from handouts.render.widgets import Badge, Diamond, badge_radius
 # Views narrower than this share of the width leave room for the blocks that go with the figure
 # (a handout's self-care) beside them.
 BESIDE_VIEWS_AT_MOST = 0.64
+# ... and only when those blocks, in the narrow column left, are not much taller than the views:
+# else a column of a few characters a line runs far below them (easy Japanese with furigana),
+# and the blocks read better at full width before the figure.
+BESIDE_TALLER_AT_MOST = 1.5
 
 
 class _Views(KeepTogether):
@@ -76,10 +80,13 @@ def flowables(r, b: d.PointsFigure) -> list[Flowable]:
     ):
         # Narrow views leave room: the companion blocks (self-care) stand to their left.
         views_width = max(r.width * 0.5, rows[0].width_at(diagram.min_height) + gap)
-        row, figures = _apart(r, _rows, r, b, views_width)
-        r.place(figures, said, listed)
-        pair = SideBySide(beside, [*head, *row], (r.width - views_width - gap, views_width), gap)
-        return _kept(r, [pair, *notes], legend)
+        row, near = _apart(r, _rows, r, b, views_width)
+        side_width = r.width - views_width - gap
+        views_height = _height(r, [*head, *row], views_width)
+        if _height(r, beside, side_width) <= BESIDE_TALLER_AT_MOST * views_height:
+            r.place(near, said, listed)
+            pair = SideBySide(beside, [*head, *row], (side_width, views_width), gap)
+            return _kept(r, [pair, *notes], legend)
     parts = [*head, *rows, *notes, *legend]
     if _height(r, parts) <= r.frame_height or len(b.views) == 1:
         r.place(figures, said, listed)
@@ -125,9 +132,10 @@ def _apart(r, make, *args, **kwargs):
         return make(*args, **kwargs), holder
 
 
-def _height(r, parts: list[Flowable]) -> float:
+def _height(r, parts: list[Flowable], width: float | None = None) -> float:
     return sum(
-        p.wrap(r.width, r.frame_height)[1] + p.getSpaceBefore() + p.getSpaceAfter() for p in parts
+        p.wrap(width or r.width, r.frame_height)[1] + p.getSpaceBefore() + p.getSpaceAfter()
+        for p in parts
     )
 
 
