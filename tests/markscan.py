@@ -105,7 +105,7 @@ def marks_and_leaders(page: pdfscan.Page) -> tuple[list[Mark], dict[int, list], 
 
 
 # -- distances (negative or zero: touching or overlapping) ---------------------------------------
-def _dist_seg(p: Pt, a: Pt, b: Pt) -> float:
+def segment_distance(p: Pt, a: Pt, b: Pt) -> float:
     dx, dy = b[0] - a[0], b[1] - a[1]
     length = dx * dx + dy * dy
     t = (
@@ -142,15 +142,15 @@ def _poly_gap(a: tuple[Pt, ...], b: tuple[Pt, ...]) -> float:
     if any(_cross(*e, *f) for e in _edges(a) for f in _edges(b)):
         return -1.0
     return min(
-        min(_dist_seg(p, *e) for p in a for e in _edges(b)),
-        min(_dist_seg(p, *e) for p in b for e in _edges(a)),
+        min(segment_distance(p, *e) for p in a for e in _edges(b)),
+        min(segment_distance(p, *e) for p in b for e in _edges(a)),
     )
 
 
 def _point_gap(p: Pt, polygon: tuple[Pt, ...]) -> float:
     if _inside(p, polygon):
         return -1.0
-    return min(_dist_seg(p, *e) for e in _edges(polygon))
+    return min(segment_distance(p, *e) for e in _edges(polygon))
 
 
 def gap(a: Mark, b: Mark) -> float:
@@ -170,10 +170,10 @@ def segment_gap(mark: Mark, start: Pt, end: Pt) -> float:
         ):
             return -1.0
         return min(
-            min(_dist_seg(p, start, end) for p in mark.corners),
-            min(_dist_seg(q, *e) for q in (start, end) for e in _edges(mark.corners)),
+            min(segment_distance(p, start, end) for p in mark.corners),
+            min(segment_distance(q, *e) for q in (start, end) for e in _edges(mark.corners)),
         )
-    return _dist_seg(mark.centre, start, end) - mark.radius
+    return segment_distance(mark.centre, start, end) - mark.radius
 
 
 def box_gap(mark: Mark, box: tuple[float, float, float, float]) -> float:

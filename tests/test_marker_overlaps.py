@@ -117,14 +117,11 @@ def _dot(canvas, number: int, x: float, y: float, r: float = 1.8, badge=None) ->
 
 
 def _diamond(canvas, x: float, y: float, half: float = 3.4) -> None:
-    path = canvas.beginPath()
-    path.moveTo(x, y + half)
-    path.lineTo(x + half, y)
-    path.lineTo(x, y - half)
-    path.lineTo(x - half, y)
-    path.close()
-    canvas.setLineWidth(1.2)
-    canvas.drawPath(path, stroke=1, fill=1)
+    from reportlab.lib.colors import black
+
+    from handouts.render.widgets import draw_diamond
+
+    draw_diamond(canvas, x, y, half, 1.2, black)
 
 
 def test_the_scan_finds_marks_that_touch():

@@ -20,6 +20,7 @@ import yaml
 
 import pdfscan
 from helpers import CONTENT, bundled_documents, decode_qr, page_image, run_cli
+from markscan import segment_distance
 from test_kinsoku import group_lines, page_chars
 
 MM = 72 / 25.4
@@ -205,7 +206,7 @@ def test_marker_badges_never_overlap_badges_leaders_or_text(scanned):
                     if other == key:
                         continue
                     for start, end in segments:
-                        gap = _segment_distance(circle[:2], start, end)
+                        gap = segment_distance(circle[:2], start, end)
                         assert gap >= circle[2] - 0.3, (name, number, key, "leader", other)
                 for text in page.texts:
                     if any(tag == "/Badge" for tag, _ in text.tags):
@@ -215,17 +216,6 @@ def test_marker_badges_never_overlap_badges_leaders_or_text(scanned):
                     )
                 checked += 1
     assert checked > 100
-
-
-def _segment_distance(p, a, b) -> float:
-    dx, dy = b[0] - a[0], b[1] - a[1]
-    length = dx * dx + dy * dy
-    t = (
-        0.0
-        if length == 0
-        else max(0.0, min(1.0, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / length))
-    )
-    return math.hypot(p[0] - a[0] - t * dx, p[1] - a[1] - t * dy)
 
 
 def test_leader_lines_never_cross(scanned):
