@@ -315,7 +315,12 @@ def test_fallback_text_blocks_carry_their_language_for_tagging(tmp_path):
     styles = render_pdf.Styles(library.page_style("ja"), doc.typography)
     fallback = render_pdf.Styles(library.page_style("en"), doc.fallback_typography)
     renderer = render_pdf._Renderer(doc, styles, 500, fallback)
-    blocks = [f for f in renderer.flowables(doc.blocks) if hasattr(f, "lang")]
+    def within(flowables):  # what a wrapper holds too (the sections a box lets go first)
+        for f in flowables:
+            yield f
+            yield from within(getattr(f, "_content", ()))
+
+    blocks = [f for f in within(renderer.flowables(doc.blocks)) if hasattr(f, "lang")]
     english = {f.text for f in blocks if f.lang == "en"}
     assert any("back ache" in t.lower() for t in english)
     ui = yaml.safe_load((content / "ja" / "ui.yaml").read_text(encoding="utf-8"))
