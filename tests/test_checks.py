@@ -315,6 +315,7 @@ def test_fallback_text_blocks_carry_their_language_for_tagging(tmp_path):
     styles = render_pdf.Styles(library.page_style("ja"), doc.typography)
     fallback = render_pdf.Styles(library.page_style("en"), doc.fallback_typography)
     renderer = render_pdf._Renderer(doc, styles, 500, fallback)
+
     def within(flowables):  # what a wrapper holds too (the sections a box lets go first)
         for f in flowables:
             yield f
