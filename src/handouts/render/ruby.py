@@ -18,9 +18,8 @@ structure tree reads the kanji once too.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-from handouts.records import Record
+from handouts.records import Record, record
 
 PRIVATE_USE = 0xE000  # placeholders: U+E000 upwards (never in content: check refuses)
 KANA_BESIDE = re.compile(r"[\u3041-\u309F\u30A0-\u30FF]")  # a long reading may reach over these
@@ -30,7 +29,7 @@ GAP = 0.06  # between the base's top and the reading, as a share of the size
 CLEARANCE = 0.4
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class Cluster(Record):
     text: str  # the base text (with a number before a counter: 30分)
     rubies: tuple[tuple[int, int, str], ...]  # (start, end, reading) within `text`

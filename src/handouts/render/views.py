@@ -13,11 +13,10 @@ import hashlib
 import json
 import re
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
 from pathlib import Path
 
 from handouts import cache
-from handouts.records import Record
+from handouts.records import Record, record
 
 NS = "{http://www.w3.org/2000/svg}"
 CACHE_FORMAT = 2  # bump when the cached operators or geometry change shape
@@ -28,7 +27,7 @@ _TOKEN = re.compile(r"[MmLlHhVvCcSsQqTtZz]|[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\
 Pt = tuple[float, float]
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class ViewArt(Record):
     width: float  # viewBox size, SVG units
     height: float
