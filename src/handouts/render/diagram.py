@@ -74,6 +74,10 @@ class DiagramRow(Flowable):
         self.margin = 2 * self.radius + self.d.dot + 2 * self.d.clearance + 5
         self.spacing = max(self.margin, self.d.gap)
         self.view_height: float = self.d.min_height
+        # The view height this row's first wrap chose (None: not wrapped since the last set
+        # of view_height by pdf._draft_at): a first wrap below the height asked for was capped
+        # by the width (pdf._taller_views).
+        self.first_height: float | None = None
         self.avail_width = None
         # R / L labels centred on the drawing's top edge reach above the row: keep them clear
         # of a heading above, with their furigana.
@@ -128,6 +132,8 @@ class DiagramRow(Flowable):
         self.view_height = max(
             min(self.view_height, self.height_for(avail_width)), self.d.min_height
         )
+        if self.first_height is None:
+            self.first_height = self.view_height
         widths = self._widths(self.view_height)
         # Room the row does not need spreads the views apart (captions and badges get it).
         self.spread = (avail_width - self.width_at(self.view_height)) / (len(self.views) + 1)
