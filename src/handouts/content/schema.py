@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import difflib
 import math
 import types
 import typing
@@ -72,6 +71,8 @@ def replace(obj: Any, **changes) -> Any:
 
 
 def _closest(word: str, choices) -> str | None:
+    import difflib  # here: only a misspelt key needs it (not a warm start)
+
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return close[0] if close else None
 

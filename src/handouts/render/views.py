@@ -12,7 +12,6 @@ import functools
 import hashlib
 import json
 import re
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from handouts import cache
@@ -83,6 +82,8 @@ def _from_json(data: dict) -> ViewArt:
 
 # -- parsing ------------------------------------------------------------------------------------
 def _parse(data: bytes, path: Path) -> ViewArt:
+    import xml.etree.ElementTree as ET  # here: a warm start reads the view from the cache
+
     root = ET.fromstring(data)
     box = [float(v) for v in root.get("viewBox", "").replace(",", " ").split()]
     if len(box) != 4:
