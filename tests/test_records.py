@@ -12,15 +12,15 @@ from handouts.compose.editions import compose_job
 from handouts.compose.personal import personal_details
 from handouts.content.loader import load_library
 from handouts.deliver.build import Job, Options
-from handouts.records import Record
+from handouts.records import MutableRecord, Record
 from helpers import CONTENT
 
 LIBRARY, _ = load_library(CONTENT)
 
 
-def records_in(value, found: dict[int, Record]) -> None:
-    """Every Record reachable from `value` (through dataclass fields, sequences and dicts)."""
-    if isinstance(value, Record):
+def records_in(value, found: dict[int, Record | MutableRecord]) -> None:
+    """Every record reachable from `value` (through dataclass fields, sequences and dicts)."""
+    if isinstance(value, (Record, MutableRecord)):
         if id(value) in found:
             return
         found[id(value)] = value
@@ -44,7 +44,7 @@ def generated(cls: type) -> type:
             (f.name, f.type, dataclasses.field(compare=f.compare, hash=f.hash, repr=f.repr))
             for f in dataclasses.fields(cls)
         ],
-        frozen=True,
+        frozen=cls.__dataclass_params__.frozen,
     )
 
 
@@ -56,8 +56,8 @@ def hash_of(value) -> int | str:
 
 
 @pytest.fixture(scope="module")
-def records() -> list[Record]:
-    found: dict[int, Record] = {}
+def records() -> list[Record | MutableRecord]:
+    found: dict[int, Record | MutableRecord] = {}
     records_in(LIBRARY, found)
     personal = personal_details(
         LIBRARY, "en", patient="Test Patient", date="2026-11-21", points="GB30,LR3"
@@ -78,9 +78,10 @@ GENERATED = ("__init__", "__setattr__", "__delattr__", "__eq__", "__repr__")
 def test_records_are_declared_without_generated_methods(records):
     classes = {type(record) for record in records}
     assert len(classes) >= 30  # content, style and document classes are all here
+    assert {"Library", "Language", "Document"} <= {cls.__name__ for cls in classes}
     for cls in classes:
         assert not any(name in vars(cls) for name in GENERATED), cls
-        assert cls.__dataclass_params__.frozen, cls
+        assert cls.__dataclass_params__.frozen == issubclass(cls, Record), cls
         assert dataclasses.is_dataclass(cls) and cls.__doc__, cls
 
 
@@ -113,6 +114,11 @@ def test_init_and_frozen_fields_behave_as_generated(records):
                 reference(*args, **kwargs)
             assert str(ours.value).split("(", 1)[1] == str(theirs.value).split("(", 1)[1]
         for record in (made, twin):
+            if issubclass(cls, MutableRecord):  # as generated: fields change
+                setattr(record, first, 1)
+                delattr(record, first)
+                assert not hasattr(record, first)
+                continue
             with pytest.raises(dataclasses.FrozenInstanceError):
                 setattr(record, first, 1)
             with pytest.raises(dataclasses.FrozenInstanceError):
@@ -133,7 +139,7 @@ def generated_with_defaults(cls: type) -> type:
             )
             for f in dataclasses.fields(cls)
         ],
-        frozen=True,
+        frozen=cls.__dataclass_params__.frozen,
     )
 
 
@@ -141,9 +147,11 @@ def test_a_record_is_declared_as_a_frozen_dataclass_of_a_record():
     from handouts.records import record
 
     with pytest.raises(TypeError):
-        record(frozen=False, eq=False, repr=False)
+        record(frozen=True, eq=True, repr=False)
     with pytest.raises(TypeError):
         record(frozen=True, eq=False, repr=False)(type("NotARecord", (), {}))
+    with pytest.raises(TypeError):  # a frozen record's base
+        record(eq=False, repr=False)(type("Frozen", (Record,), {}))
 
 
 def test_eq_hash_and_repr_are_the_generated_ones(records):
@@ -159,7 +167,7 @@ def test_eq_hash_and_repr_are_the_generated_ones(records):
         assert record == same and hash_of(record) == hash_of(same)
         assert record.__eq__(twin) is NotImplemented  # another class, as generated
         assert record != object()
-    by_class: dict[type, list[Record]] = {}
+    by_class: dict[type, list[Record | MutableRecord]] = {}
     for record in records:
         by_class.setdefault(type(record), []).append(record)
     for cls, members in by_class.items():

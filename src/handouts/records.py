@@ -13,7 +13,15 @@ constructor calls and assignments as for any frozen dataclass) and at run time: 
 knows its fields (fields, replace, asdict, is_dataclass work) and its parameters say frozen.
 But nothing is generated for it: __init__, __setattr__, __delattr__, __eq__, __hash__ and
 __repr__ come from Record, behaving as the generated ones do (the same fields in the same order,
-the same errors, the same NotImplemented for another class, the same text).
+the same errors, the same NotImplemented for another class, the same text). Likewise a dataclass
+whose fields may change,
+
+    @record(eq=False, repr=False)
+    class Name(MutableRecord): ...
+
+gets __init__, __eq__ and __repr__ from MutableRecord, and no hash, as @dataclass would make
+them. (A class made in the thousands, such as linebreak.Piece, keeps @dataclass: its generated
+__init__ is faster than Record's.)
 """
 
 from __future__ import annotations
@@ -28,21 +36,37 @@ if TYPE_CHECKING:
     from dataclasses import dataclass as record
 else:
 
-    def record(*, frozen: bool, eq: bool, repr: bool) -> Callable[[type], type]:
-        """@dataclass(frozen=True, eq=False, repr=False) for a subclass of Record (the module)."""
-        if not (frozen and not eq and not repr):
-            raise TypeError("a record is declared frozen=True, eq=False, repr=False")
-        return _record
+    def record(*, frozen: bool = False, eq: bool, repr: bool) -> Callable[[type], type]:
+        """@dataclass(frozen=True, eq=False, repr=False) for a subclass of Record, or
+        @dataclass(eq=False, repr=False) for a subclass of MutableRecord (see the module)."""
+        if eq or repr:
+            raise TypeError("a record is declared eq=False, repr=False: its base gives them")
+        return _frozen_record if frozen else _mutable_record
 
 
 @dataclasses.dataclass(frozen=True, eq=False, repr=False)
 class _Frozen:
-    """Its dataclass parameters are every record's (the methods they name are Record's)."""
+    """Its dataclass parameters are every Record's (the methods they name are Record's)."""
 
 
-def _record(cls: type) -> type:
+@dataclasses.dataclass(eq=False, repr=False)
+class _Mutable:
+    """Its dataclass parameters are every MutableRecord's."""
+
+
+def _frozen_record(cls: type) -> type:
     if not issubclass(cls, Record):
-        raise TypeError(f"{cls.__qualname__}: a record is a subclass of records.Record")
+        raise TypeError(f"{cls.__qualname__}: a frozen record is a subclass of records.Record")
+    return _record(cls, _Frozen)
+
+
+def _mutable_record(cls: type) -> type:
+    if not issubclass(cls, MutableRecord):
+        raise TypeError(f"{cls.__qualname__}: a record is a subclass of records.MutableRecord")
+    return _record(cls, _Mutable)
+
+
+def _record(cls: type, template: type) -> type:
     if cls.__doc__ is None:  # else @dataclass makes one with inspect.signature (~50 µs a class)
         cls.__doc__ = cls.__name__
     cls = dataclasses.dataclass(init=False, repr=False, eq=False)(cls)  # fields only
@@ -52,7 +76,7 @@ def _record(cls: type) -> type:
     defaulted = [_init_of(cls)[1].get(f.name) is not None for f in fields]
     if defaulted != sorted(defaulted):  # what @dataclass's __init__ would refuse
         raise TypeError(f"{cls.__qualname__}: a field without a default follows one with")
-    cls.__dataclass_params__ = _Frozen.__dataclass_params__  # type: ignore[attr-defined]
+    cls.__dataclass_params__ = template.__dataclass_params__  # type: ignore[attr-defined]
     return cls
 
 
@@ -60,9 +84,8 @@ def _fields(cls: type) -> tuple[dataclasses.Field, ...]:
     return dataclasses.fields(cls)
 
 
-class Record:
-    """Base of a frozen dataclass: its __init__, frozen attributes, equality, hash and repr
-    (see the module)."""
+class _Fields:
+    """A record's __init__, equality and repr (see the module)."""
 
     __slots__ = ()
 
@@ -77,7 +100,8 @@ class Record:
                 f"__init__() takes {took} positional argument{plural}"
                 f" but {len(args) + 1} were given"
             )
-        assign = object.__setattr__  # what a frozen dataclass's __init__ uses
+        assign = object.__setattr__  # what a frozen dataclass's __init__ uses (and, as no
+        # MutableRecord defines __setattr__, what `self.name = value` does for one)
         for name, value in zip(names, args):
             if name in kwargs:
                 raise TypeError(f"__init__() got multiple values for argument {name!r}")
@@ -105,20 +129,11 @@ class Record:
                 f"__init__() missing {len(missing)} required positional argument{plural}: {listed}"
             )
 
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}")
-
-    def __delattr__(self, name: str) -> None:
-        raise dataclasses.FrozenInstanceError(f"cannot delete field {name!r}")
-
     def __eq__(self, other: object) -> bool:
         if other.__class__ is self.__class__:
             compared = _methods(self.__class__)[0]
             return compared(self) == compared(other)
         return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(_methods(self.__class__)[1](self))
 
     @reprlib.recursive_repr()
     def __repr__(self) -> str:
@@ -129,6 +144,29 @@ class Record:
             + ", ".join(f"{name}={getattr(self, name)!r}" for name in shown)
             + ")"
         )
+
+
+class Record(_Fields):
+    """Base of a frozen dataclass: its __init__, frozen attributes, equality, hash and repr
+    (see the module)."""
+
+    __slots__ = ()
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise dataclasses.FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def __hash__(self) -> int:
+        return hash(_methods(self.__class__)[1](self))
+
+
+class MutableRecord(_Fields):
+    """Base of a dataclass whose fields may change: its __init__, equality and repr (and, as
+    for such a dataclass, no hash)."""
+
+    __slots__ = ()
 
 
 _METHODS: dict[type, tuple[Callable, Callable, tuple[str, ...]]] = {}

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
-from handouts.records import Record, record
+from handouts.records import MutableRecord, Record, record
 
 
 class Fallback(str):
@@ -195,8 +195,8 @@ class Typography(Record):
     phrases: str | None = None  # break only between phrases found by this analyser
 
 
-@dataclass
-class Document:
+@record(eq=False, repr=False)
+class Document(MutableRecord):
     lang: str
     kind: str  # "handout" or "aftercare"
     title: str  # PDF metadata: never personal data

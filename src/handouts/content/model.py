@@ -7,14 +7,14 @@ required key is missing.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import ClassVar
 
 from handouts.content.schema import doc
 from handouts.content.style import Style, StyleSheet, resolve
 from handouts.content.yamlsrc import Text
-from handouts.records import Record, record
+from handouts.records import MutableRecord, Record, record
 
 
 # content/handouts.yaml ---------------------------------------------------------------------
@@ -430,8 +430,8 @@ class Condition(Record):
 
 
 # The resolved library ----------------------------------------------------------------------------
-@dataclass
-class Language:
+@record(eq=False, repr=False)
+class Language(MutableRecord):
     code: str
     style: LanguageStyle
     clinic: ClinicText
@@ -448,8 +448,8 @@ class Language:
         return self.code.split("-x-")[0].replace("-", "_")
 
 
-@dataclass
-class Library:
+@record(eq=False, repr=False)
+class Library(MutableRecord):
     """All content, validated: what compose and render work from."""
 
     root: Path

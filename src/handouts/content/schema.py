@@ -16,7 +16,7 @@ from typing import Any
 from handouts.characters import BIDI_CONTROLS, describe, hard_controls, invisible, is_blank
 from handouts.content.yamlsrc import INVALID, Map, Seq, Text
 from handouts.errors import Diagnostics, Mark
-from handouts.records import Record
+from handouts.records import Record, record
 
 
 def doc(
@@ -41,7 +41,7 @@ def doc(
 TEXT_LIMIT = 2500
 
 
-@dataclasses.dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class Marks(Record):
     """Where a model object came from: its mapping, and the value of each key given."""
 

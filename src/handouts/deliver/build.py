@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,7 +39,7 @@ from handouts.content.schema import suggest
 from handouts.deliver import manifest
 from handouts.errors import Diagnostic, HandoutsError, display_path
 from handouts.output import write_atomic
-from handouts.records import Record, record
+from handouts.records import MutableRecord, Record, record
 
 if TYPE_CHECKING:
     from handouts.content.model import Library
@@ -84,8 +84,8 @@ class Job(Record):
         return (self.lang,) if self.lead is None else (self.lead, self.lang)
 
 
-@dataclass
-class Summary:
+@record(eq=False, repr=False)
+class Summary(MutableRecord):
     built: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)

@@ -12,7 +12,6 @@ the marker numbers on their own. Leader lines are artifacts (decoration).
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from pathlib import Path
 
 from reportlab.lib.colors import Color, black, white
@@ -21,6 +20,7 @@ from reportlab.platypus import Flowable
 from handouts.compose.document import View
 from handouts.content.style import Style
 from handouts.errors import HandoutsError
+from handouts.records import MutableRecord, record
 from handouts.render import layoutcache, leaders
 from handouts.render.linebreak import fill, pieces_of
 from handouts.render.tagging import LAYOUT, Element, Marking
@@ -29,8 +29,8 @@ from handouts.render.views import ViewArt, operators_for, view_art
 from handouts.render.widgets import badge_radius, draw_badge, draw_diamond
 
 
-@dataclass
-class ViewPlacement:
+@record(eq=False, repr=False)
+class ViewPlacement(MutableRecord):
     view: View
     art: ViewArt
     left: float  # x of the SVG origin on the page
