@@ -185,7 +185,7 @@ def imported_modules(*args: str) -> set[str]:
 def test_check_imports_no_pdf_making_modules():
     run_cli("check")  # fill the view cache
     modules = imported_modules("check")
-    for heavy in ("qrcode", "svglib", "reportlab.graphics", "multiprocessing"):
+    for heavy in ("qrcode", "svglib", "reportlab.graphics", "multiprocessing", "yaml"):
         assert not any(m == heavy or m.startswith(heavy + ".") for m in modules), heavy
 
 
@@ -205,8 +205,39 @@ def test_cold_build_imports_only_what_one_document_needs(tmp_path):
         "multiprocessing",
         "concurrent.futures.process",
         "platformdirs",
+        "yaml",  # the few small YAML files read first are remembered (yamlsrc.remembered)
     ):
         assert not any(m == heavy or m.startswith(heavy + ".") for m in modules), heavy
+
+
+def test_small_yaml_files_are_remembered_by_their_bytes(tmp_path, monkeypatch):
+    from handouts.content.yamlsrc import REMEMBERED, quick_mapping
+
+    monkeypatch.setenv("HANDOUTS_CACHE", str(tmp_path / "cache"))
+    path = tmp_path / "language.yaml"
+    path.write_text("source_language: en\nfurigana: {always: true}\n", encoding="utf-8")
+    assert quick_mapping(path) == {"source_language": "en", "furigana": {"always": True}}
+    (entry,) = (tmp_path / "cache" / REMEMBERED).iterdir()
+    assert quick_mapping(path) == {"source_language": "en", "furigana": {"always": True}}
+    path.write_text("source_language: ja\n", encoding="utf-8")  # other bytes: read again
+    assert quick_mapping(path) == {"source_language": "ja"}
+    entry.write_bytes(entry.read_bytes()[:-3] + b"xyz")  # damaged: read again
+    assert quick_mapping(path) == {"source_language": "ja"}
+    path.write_text("source_language: [\n", encoding="utf-8")  # broken: empty, as before
+    assert quick_mapping(path) == {}
+    path.write_text("updated: 2026-11-21\n", encoding="utf-8")  # a date: read every time
+    assert str(quick_mapping(path)["updated"]) == "2026-11-21"
+    assert str(quick_mapping(path)["updated"]) == "2026-11-21"
+
+
+def test_the_yaml_library_is_told_without_importing_it():
+    import yaml
+
+    from handouts.content.yamlsrc import parser_identity
+
+    identity = parser_identity()
+    assert identity is not None and f"-{yaml.__version__}.dist-info" in identity
+    assert ("'_yaml" in identity) == bool(getattr(yaml, "__with_libyaml__", False))
 
 
 def test_page_count_without_a_pdf_is_the_rendered_count():

@@ -161,10 +161,12 @@ def test_an_entry_is_only_used_for_its_own_files_and_versions(tmp_path, monkeypa
     assert loadcache.key(content) != key
     monkeypatch.undo()
     monkeypatch.setenv("HANDOUTS_CACHE", str(tmp_path / "cache"))
-    import yaml
+    from handouts.content import yamlsrc
 
-    monkeypatch.setattr(yaml, "__version__", "0.0")
+    monkeypatch.setattr(yamlsrc, "parser_identity", lambda: "another PyYAML")
     assert loadcache.key(content) != key
+    monkeypatch.setattr(yamlsrc, "parser_identity", lambda: None)  # cannot tell: no entry
+    assert loadcache.key(content) is None
 
 
 def test_a_load_with_errors_is_not_stored(tmp_path, monkeypatch):

@@ -1,5 +1,6 @@
-"""records.Record: the equality, hash and repr of our frozen dataclasses are what @dataclass
-would generate for them, on the real content, a handout and a personal sheet's documents."""
+"""records.Record: the __init__, frozen attributes, equality, hash and repr of our frozen
+dataclasses are what @dataclass would generate for them, on the real content, a handout and a
+personal sheet's documents."""
 
 from __future__ import annotations
 
@@ -11,15 +12,15 @@ from handouts.compose.editions import compose_job
 from handouts.compose.personal import personal_details
 from handouts.content.loader import load_library
 from handouts.deliver.build import Job, Options
-from handouts.records import Record
+from handouts.records import MutableRecord, Record
 from helpers import CONTENT
 
 LIBRARY, _ = load_library(CONTENT)
 
 
-def records_in(value, found: dict[int, Record]) -> None:
-    """Every Record reachable from `value` (through dataclass fields, sequences and dicts)."""
-    if isinstance(value, Record):
+def records_in(value, found: dict[int, Record | MutableRecord]) -> None:
+    """Every record reachable from `value` (through dataclass fields, sequences and dicts)."""
+    if isinstance(value, (Record, MutableRecord)):
         if id(value) in found:
             return
         found[id(value)] = value
@@ -43,7 +44,7 @@ def generated(cls: type) -> type:
             (f.name, f.type, dataclasses.field(compare=f.compare, hash=f.hash, repr=f.repr))
             for f in dataclasses.fields(cls)
         ],
-        frozen=True,
+        frozen=cls.__dataclass_params__.frozen,
     )
 
 
@@ -55,8 +56,8 @@ def hash_of(value) -> int | str:
 
 
 @pytest.fixture(scope="module")
-def records() -> list[Record]:
-    found: dict[int, Record] = {}
+def records() -> list[Record | MutableRecord]:
+    found: dict[int, Record | MutableRecord] = {}
     records_in(LIBRARY, found)
     personal = personal_details(
         LIBRARY, "en", patient="Test Patient", date="2026-11-21", points="GB30,LR3"
@@ -71,12 +72,86 @@ def records() -> list[Record]:
     return list(found.values())
 
 
-def test_records_are_declared_without_generated_eq_and_repr(records):
+GENERATED = ("__init__", "__setattr__", "__delattr__", "__eq__", "__repr__")
+
+
+def test_records_are_declared_without_generated_methods(records):
     classes = {type(record) for record in records}
     assert len(classes) >= 30  # content, style and document classes are all here
+    assert {"Library", "Language", "Document"} <= {cls.__name__ for cls in classes}
     for cls in classes:
-        assert "__eq__" not in vars(cls) and "__repr__" not in vars(cls), cls
-        assert cls.__dataclass_params__.frozen, cls
+        assert not any(name in vars(cls) for name in GENERATED), cls
+        assert cls.__dataclass_params__.frozen == issubclass(cls, Record), cls
+        assert dataclasses.is_dataclass(cls) and cls.__doc__, cls
+
+
+def test_init_and_frozen_fields_behave_as_generated(records):
+    for cls in {type(record) for record in records}:
+        reference = generated_with_defaults(cls)
+        fields = dataclasses.fields(cls)
+        required = [f.name for f in fields if f.default is f.default_factory is dataclasses.MISSING]
+        values = {f.name: object() for f in fields}
+        for made in (cls(**values), cls(*values.values())):
+            assert list(vars(made)) == [f.name for f in fields]  # set in order, as generated
+            assert all(getattr(made, name) is value for name, value in values.items())
+        given = {name: values[name] for name in required}
+        made, twin = cls(**given), reference(**given)
+        assert vars(made) == vars(twin), cls  # the same defaults
+        for f in fields:
+            if f.default_factory is not dataclasses.MISSING:  # a new value for each record
+                assert getattr(made, f.name) is not getattr(cls(**given), f.name)
+        first = fields[0].name
+        wrong_calls = [
+            ((*values.values(), object()), {}),  # too many
+            ((), {**values, "unknown": 1}),
+            (tuple(values.values()), {first: 1}),  # twice
+            *([((), {})] if required else []),
+        ]
+        for args, kwargs in wrong_calls:
+            with pytest.raises(TypeError) as ours:
+                cls(*args, **kwargs)
+            with pytest.raises(TypeError) as theirs:
+                reference(*args, **kwargs)
+            assert str(ours.value).split("(", 1)[1] == str(theirs.value).split("(", 1)[1]
+        for record in (made, twin):
+            if issubclass(cls, MutableRecord):  # as generated: fields change
+                setattr(record, first, 1)
+                delattr(record, first)
+                assert not hasattr(record, first)
+                continue
+            with pytest.raises(dataclasses.FrozenInstanceError):
+                setattr(record, first, 1)
+            with pytest.raises(dataclasses.FrozenInstanceError):
+                record.new = 1
+            with pytest.raises(dataclasses.FrozenInstanceError):
+                delattr(record, first)
+
+
+def generated_with_defaults(cls: type) -> type:
+    """`generated`, with the fields' defaults and factories too."""
+    return dataclasses.make_dataclass(
+        cls.__qualname__,
+        [
+            (
+                f.name,
+                f.type,
+                dataclasses.field(default=f.default, default_factory=f.default_factory),
+            )
+            for f in dataclasses.fields(cls)
+        ],
+        frozen=cls.__dataclass_params__.frozen,
+    )
+
+
+def test_a_record_is_declared_as_a_frozen_dataclass_of_a_record():
+    from handouts.records import record
+
+    with pytest.raises(TypeError):
+        record(frozen=True, eq=True, repr=False)
+    with pytest.raises(TypeError):
+        record(frozen=True, eq=False, repr=False)(type("NotARecord", (), {}))
+    with pytest.raises(TypeError):  # a frozen record's base
+        record(eq=False, repr=False)(type("Frozen", (Record,), {}))
 
 
 def test_eq_hash_and_repr_are_the_generated_ones(records):
@@ -92,7 +167,7 @@ def test_eq_hash_and_repr_are_the_generated_ones(records):
         assert record == same and hash_of(record) == hash_of(same)
         assert record.__eq__(twin) is NotImplemented  # another class, as generated
         assert record != object()
-    by_class: dict[type, list[Record]] = {}
+    by_class: dict[type, list[Record | MutableRecord]] = {}
     for record in records:
         by_class.setdefault(type(record), []).append(record)
     for cls, members in by_class.items():

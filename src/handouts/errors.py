@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 
 import click
 
-from handouts.records import Record
+from handouts.records import Record, record
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class Mark(Record):
     """A place in a content file (1-based line and column)."""
 
@@ -22,7 +21,7 @@ class Mark(Record):
         return f"{display_path(self.path)}:{self.line}:{self.column}"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class Diagnostic(Record):
     """One problem found in content, printed as `path:line:col: severity: message`."""
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from dataclasses import dataclass
 from urllib.parse import quote
 
 from handouts import __version__
 from handouts.characters import is_control
 from handouts.compose import document as d
 from handouts.content.model import Condition, Language, Library
-from handouts.records import Record
+from handouts.records import Record, record
 
 KINDS = ("handout", "aftercare")
 PAGE_BUDGET = {"handout": 2, "aftercare": 1}
@@ -21,7 +20,7 @@ PERSONAL_PAGES = 1
 FURIGANA_PAGES = 2  # furigana on request: the page budget is doubled (see page_budget)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class Personal(Record):
     """What a practitioner adds to an aftercare sheet. Never written to out/ or metadata."""
 
@@ -526,7 +525,7 @@ def _view_alt(
     return alt
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class EmailText(Record):
     """What an email says, in the patient's language (MIME and SMTP live in
     handouts.deliver.mail)."""

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
-from handouts.records import Record
+from handouts.records import MutableRecord, Record, record
 
 
 class Fallback(str):
@@ -49,29 +49,29 @@ def source_of(text: str, index: int) -> str:
     return f"the text '{text[:30]}'"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class Title(Record):
     text: str
     subtitle: str | None = None
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class Heading(Record):
     text: str
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class Paragraph(Record):
     text: str
     muted: bool = False
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class Bullets(Record):
     items: tuple[str, ...]
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class Columns(Record):
     """Two blocks side by side (each a list of blocks)."""
 
@@ -79,7 +79,7 @@ class Columns(Record):
     right: tuple
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class Parallel(Record):
     """One section in two languages (a bilingual edition): side by side where both fit, else
     the first then the second. `first` is in the document's language, `second` in its second
@@ -89,7 +89,7 @@ class Parallel(Record):
     second: tuple
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class Alert(Record):
     """A visually distinct box with a warning sign: heading, then lead-in lines each followed
     by bullets."""
@@ -103,7 +103,7 @@ class Alert(Record):
     overtaken: bool = False
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class Memo(Record):
     """Room to write: a heading and writing lines filling what the page leaves free."""
 
@@ -111,14 +111,14 @@ class Memo(Record):
     optional: bool = False  # only where the pages leave room for it anyway
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class FillIn(Record):
     """Labels with a writing line each (name, date, next visit on a generic sheet)."""
 
     labels: tuple[str, ...]
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class Marker(Record):
     number: int  # 0: an unnumbered mark (a point not treated today)
     x: float  # in the view's SVG units
@@ -126,7 +126,7 @@ class Marker(Record):
     emphasis: str = "normal"  # "normal", "highlight" (treated) or "untreated"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class View(Record):
     id: str
     svg: Path
@@ -135,7 +135,7 @@ class View(Record):
     alt: str = ""  # what it shows, for screen readers (the PDF's alternate text)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class LegendEntry(Record):
     number: int
     code: str
@@ -146,7 +146,7 @@ class LegendEntry(Record):
     emphasis: str = "normal"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class PointsFigure(Record):
     heading: str
     views: tuple[View, ...]
@@ -158,7 +158,7 @@ class PointsFigure(Record):
     sides: tuple[str, str] = ("R", "L")  # labels of the patient's right and left
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class Fields(Record):
     """Personal details: label/value pairs, a free-text note across the whole box, and the
     next appointment, set large so that it is found at a glance."""
@@ -168,7 +168,7 @@ class Fields(Record):
     appointment: tuple[str, str] | None = None  # (label, date and time)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class Footer(Record):
     clinic_name: str
     address: str
@@ -184,7 +184,7 @@ class Footer(Record):
     first: Footer | None = None
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class Typography(Record):
     font: str
     words: bool
@@ -204,8 +204,8 @@ class Typography(Record):
     soft_analyser: str | None = None
 
 
-@dataclass
-class Document:
+@record(eq=False, repr=False)
+class Document(MutableRecord):
     lang: str
     kind: str  # "handout" or "aftercare"
     title: str  # PDF metadata: never personal data

@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 import re
 from pathlib import Path
-from xml.parsers import expat
 
 from handouts.content.sourcefile import read_source
 from handouts.errors import Diagnostics, Mark
@@ -125,6 +124,8 @@ def path_problem(data: str) -> str | None:
 
 class _ViewChecker:
     def __init__(self, path: str, source: str, diagnostics: Diagnostics):
+        from xml.parsers import expat  # here: a warm start checks no view (loadcache)
+
         self.path, self.source, self.diags = path, source, diagnostics
         self.lines = source.split("\n")
         self.parser = expat.ParserCreate(namespace_separator=" ")
@@ -148,6 +149,8 @@ class _ViewChecker:
             self.diags.error(mark or self.here(), message, hint)
 
     def run(self) -> tuple[float, float] | None:
+        from xml.parsers import expat
+
         parser = self.parser
         parser.StartElementHandler = self.start
         parser.EndElementHandler = self.end

@@ -21,9 +21,8 @@ from __future__ import annotations
 import functools
 import re
 import threading
-from dataclasses import dataclass
 
-from handouts.records import Record
+from handouts.records import Record, record
 
 KANJI_CHARS = r"\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF々〆ヶ"
 KANA = re.compile(r"^[\u3041-\u3096\u30A1-\u30FAー]+$")
@@ -46,7 +45,7 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class Ruby(Record):
     """A reading over text[start:end] (a run of kanji, or a whole word where it cannot be
     split, e.g. 2日 ふつか)."""

@@ -50,11 +50,13 @@ def entry_name(root: Path) -> str:
 
 def key(root: Path) -> str | None:
     """A hash of everything a load of `root` depends on; None if a file cannot be read."""
-    import yaml
-
     from handouts.content.contentfiles import files_below
     from handouts.content.fingerprint import code_fingerprint
+    from handouts.content.yamlsrc import parser_identity
 
+    parser = parser_identity()  # PyYAML's version and binding, without importing it
+    if parser is None:
+        return None
     digest = hashlib.sha256(
         repr(
             (
@@ -62,8 +64,7 @@ def key(root: Path) -> str | None:
                 __version__,
                 code_fingerprint(),
                 sys.version,
-                yaml.__version__,
-                getattr(yaml, "__with_libyaml__", False),
+                parser,
                 pickle.HIGHEST_PROTOCOL,
                 str(root),
             )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from handouts.content import model, style as handouts_style
@@ -14,13 +13,14 @@ from handouts.content.loadlanguage import LanguageLoader, TranslationFile
 from handouts.content.registrycheck import check_clinic, check_registry
 from handouts.content.schema import suggest
 from handouts.errors import Diagnostics, Mark
+from handouts.records import MutableRecord, record
 
 # BCP 47: a language, its subtags, and optionally private-use subtags (ja-x-easy: easy Japanese).
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*(-x(-[A-Za-z0-9]{1,8})+)?$")
 
 
-@dataclass
-class Loaded:
+@record(eq=False, repr=False)
+class Loaded(MutableRecord):
     """The outcome of loading: the library (None when errors), diagnostics and translation states.
 
     `partial` is what loaded despite errors elsewhere (None if the shared files or the source

@@ -5,7 +5,7 @@ and conditions."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
@@ -23,13 +23,14 @@ from handouts.content.translation import (
 )
 from handouts.content.yamlsrc import Map, Text, as_fallback
 from handouts.errors import Mark
+from handouts.records import MutableRecord, record
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 READINGS = "readings.yaml"  # <lang>/readings.yaml: furigana readings by word (optional)
 
 
-@dataclass
-class TranslationFile:
+@record(eq=False, repr=False)
+class TranslationFile(MutableRecord):
     """One translated file and how it relates to its source."""
 
     lang: str

@@ -7,18 +7,18 @@ required key is missing.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import ClassVar
 
 from handouts.content.schema import doc
 from handouts.content.style import Style, StyleSheet, resolve
 from handouts.content.yamlsrc import Text
-from handouts.records import Record
+from handouts.records import MutableRecord, Record, record
 
 
 # content/handouts.yaml ---------------------------------------------------------------------
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class Settings(Record):
     text_limit: ClassVar[int] = 200
     source_language: Text = doc("code of the language translations are made from, e.g. en")
@@ -29,7 +29,7 @@ class Settings(Record):
 
 
 # content/clinic.yaml -----------------------------------------------------------------------
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class ClinicData(Record):
     text_limit: ClassVar[int] = 200
     email: Text = doc("the clinic's email address (sender of emails, mailto QR code)")
@@ -60,7 +60,7 @@ class ClinicData(Record):
 
 
 # content/points.yaml -----------------------------------------------------------------------
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class PointEntry(Record):
     meridian: Text = doc("meridian name, e.g. Liver")
     aliases: list[Text] = doc("other codes in common use, e.g. [LV3]", default_factory=list)
@@ -70,13 +70,13 @@ class PointEntry(Record):
     y: float | None = doc("y position in the view's SVG user units", default=None, at_least=0)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class Registry(Record):
     points: dict[str, PointEntry] = doc("WHO code -> point entry")
 
 
 # content/<lang>/language.yaml ----------------------------------------------------------------
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class LineBreaking(Record):
     words: bool = doc("true: break lines only at spaces; false: between any two characters")
     no_line_start: Text | None = doc("characters that must not begin a line", default=None)
@@ -121,7 +121,7 @@ class LineBreaking(Record):
     )
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class PlainLanguage(Record):
     forbidden: list[Text] = doc(
         "claims a handout must never make, e.g. cure, guarantee", default_factory=list
@@ -155,7 +155,7 @@ class PlainLanguage(Record):
     )
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class Furigana(Record):
     analyser: Text = doc(
         "where readings come from: sudachi (SudachiPy with its core "
@@ -174,7 +174,7 @@ class Furigana(Record):
     )
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class LanguageStyle(Record):
     text_limit: ClassVar[int] = 200
     name: Text = doc("the language's own name, e.g. 日本語")
@@ -212,7 +212,7 @@ class LanguageStyle(Record):
 
 
 # content/<lang>/clinic.yaml ------------------------------------------------------------------
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class ClinicText(Record):
     text_limit: ClassVar[int] = 200
     name: Text = doc("clinic name as written in this language")
@@ -226,7 +226,7 @@ class ClinicText(Record):
 
 
 # content/<lang>/ui.yaml ------------------------------------------------------------------------
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class Labels(Record):
     text_limit: ClassVar[int] = 300  # one line each; the email texts are the longest
     handout_label: Text = doc("small label above a handout title")
@@ -344,7 +344,7 @@ class Labels(Record):
 
 
 # content/<lang>/points.yaml --------------------------------------------------------------------
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class PointText(Record):
     name: Text = doc("point name in this language")
     location: Text = doc("where the point is, in plain words")
@@ -353,7 +353,7 @@ class PointText(Record):
 
 
 # content/<lang>/readings.yaml (optional) -----------------------------------------------------
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class DateReadings(Record):
     months: dict[str, Text] = doc(
         'month number -> reading over the number and 月 (4: しがつ); "*": over 月 only (がつ)',
@@ -369,7 +369,7 @@ class DateReadings(Record):
     )
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class Readings(Record):
     words: dict[str, Text] = doc(
         "word -> its reading in kana, e.g. 坐骨: ざこつ (digits stay "
@@ -388,7 +388,7 @@ class Readings(Record):
 
 
 # content/<lang>/aftercare.yaml -----------------------------------------------------------------
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class Aftercare(Record):
     title: Text = doc("title of the aftercare sheet", max_length=150)
     intro: Text = doc("one sentence")
@@ -402,13 +402,13 @@ class Aftercare(Record):
 
 
 # content/<lang>/conditions/<slug>.yaml ----------------------------------------------------------
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class ConditionPoint(Record):
     code: Text = doc("WHO point code from content/points.yaml, e.g. GB30")
     why: Text = doc("why this point is used for this condition")
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class RedFlags(Record):
     soon: list[Text] = doc("see your doctor soon if ... (fever, weight loss, night pain, ...)")
     urgent: list[Text] = doc(
@@ -418,7 +418,7 @@ class RedFlags(Record):
     )
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class Review(Record):
     by: Text = doc("who reviewed the content")
     role: Text = doc("the reviewer's role, e.g. licensed acupuncturist")
@@ -428,7 +428,7 @@ class Review(Record):
     )
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class Condition(Record):
     title: Text = doc("condition name", max_length=150)
     summary: Text = doc("one or two sentences")
@@ -451,8 +451,8 @@ class Condition(Record):
 
 
 # The resolved library ----------------------------------------------------------------------------
-@dataclass
-class Language:
+@record(eq=False, repr=False)
+class Language(MutableRecord):
     code: str
     style: LanguageStyle
     clinic: ClinicText
@@ -469,8 +469,8 @@ class Language:
         return self.code.split("-x-")[0].replace("-", "_")
 
 
-@dataclass
-class Library:
+@record(eq=False, repr=False)
+class Library(MutableRecord):
     """All content, validated: what compose and render work from."""
 
     root: Path

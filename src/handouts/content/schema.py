@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import difflib
 import math
 import types
 import typing
@@ -17,7 +16,7 @@ from typing import Any
 from handouts.characters import BIDI_CONTROLS, describe, hard_controls, invisible, is_blank
 from handouts.content.yamlsrc import INVALID, Map, Seq, Text
 from handouts.errors import Diagnostics, Mark
-from handouts.records import Record
+from handouts.records import Record, record
 
 
 def doc(
@@ -42,7 +41,7 @@ def doc(
 TEXT_LIMIT = 2500
 
 
-@dataclasses.dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class Marks(Record):
     """Where a model object came from: its mapping, and the value of each key given."""
 
@@ -72,6 +71,8 @@ def replace(obj: Any, **changes) -> Any:
 
 
 def _closest(word: str, choices) -> str | None:
+    import difflib  # here: only a misspelt key needs it (not a warm start)
+
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return close[0] if close else None
 

@@ -15,14 +15,13 @@ import math
 import re
 import types
 import typing
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from handouts.content.schema import doc, suggest
 from handouts.content.yamlsrc import Map, Seq, load_yaml
 from handouts.errors import Diagnostics, Mark
-from handouts.records import Record
+from handouts.records import Record, record
 
 FILE = "styles.yaml"
 VARIANTS = ("letter", "large-print")  # layers applied for --paper letter, --large-print
@@ -43,7 +42,7 @@ class ColorName(str):
 
 
 # The resolved style: every field is required after merging the layers. ------------------------
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class TextSpec(Record):
     size: float = doc("font size in points")
     leading: float = doc("line height as a multiple of the size")
@@ -51,7 +50,7 @@ class TextSpec(Record):
     color: RGB = doc("colour: #rrggbb or a name under colors:")
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class Page(Record):
     width: Length = doc("paper width", at_least=200, at_most=2000)
     height: Length = doc("paper height", at_least=200, at_most=2000)
@@ -71,7 +70,7 @@ class Page(Record):
     )
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class Colors(Record):
     text: RGB = doc("body text")
     muted: RGB = doc("secondary text: disclaimer, labels")
@@ -81,13 +80,13 @@ class Colors(Record):
     side: RGB = doc("R / L labels beside the views")
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class Header(Record):
     rule: Length = doc("width of the rule under the header")
     gap: Length = doc("from the top of the header text to the body")
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class Footer(Record):
     qr_size: Length = doc("side of each QR code")
     quiet_zone: Length = doc("free space around each code")
@@ -98,7 +97,7 @@ class Footer(Record):
     body_gap: Length = doc("space between the body and the footer rule")
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class Alert(Record):
     border: Length = doc("frame width of the red-flag box")
     padding: Length = doc("space inside the frame, left and right")
@@ -108,14 +107,14 @@ class Alert(Record):
     pictogram_stroke: Length = doc("line width of the warning triangle")
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class Fields(Record):
     border: Length = doc("frame of the personal details box")
     rule: Length = doc("rules between its rows")
     padding: Length = doc("space inside its cells")
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class FillIn(Record):
     line: Length = doc("width of a writing line")
     height: Length = doc("room to write by hand above each line")
@@ -127,7 +126,7 @@ class FillIn(Record):
     )
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class Memo(Record):
     lines: int = doc("fewest writing lines in the questions area", at_least=1, at_most=20)
     line_gap: Length = doc("distance between writing lines", at_least=10, at_most=100)
@@ -135,7 +134,7 @@ class Memo(Record):
     max_lines: int = doc("most writing lines, however much room is left", at_least=1, at_most=40)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class Diagram(Record):
     min_height: Length = doc("smallest printed height of a leg view", at_least=20, at_most=800)
     max_height: Length = doc(
@@ -188,7 +187,7 @@ TEXT_STYLES = (
 )
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class Style(Record):
     """Everything about a document's look that is not its words or fonts."""
 
@@ -205,7 +204,7 @@ class Style(Record):
 
 
 # A layer: any part of a Style, plus `parent:` and variant sections. ------------------------------
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class TextLayer(Record):
     parent: str | None = doc("text style to start from", default=None)
     size: Length | None = doc("font size", default=None, at_least=6, at_most=72)
@@ -229,7 +228,7 @@ SECTIONS: dict[str, Any] = {
 }
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class StyleSheet(Record):
     """The checked layers of styles.yaml (lengths in points, colours as written)."""
 

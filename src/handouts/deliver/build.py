@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,7 +39,7 @@ from handouts.content.schema import suggest
 from handouts.deliver import manifest
 from handouts.errors import Diagnostic, HandoutsError, display_path
 from handouts.output import write_atomic
-from handouts.records import Record
+from handouts.records import MutableRecord, Record, record
 
 if TYPE_CHECKING:
     from handouts.content.model import Library
@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 # Third-party libraries that draw the documents: their installed versions are part of the code.
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class Options(Record):
     paper: str = "a4"
     large_print: bool = False
@@ -65,7 +65,7 @@ class Options(Record):
         )
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class Job(Record):
     lang: str
     slug: str
@@ -84,8 +84,8 @@ class Job(Record):
         return (self.lang,) if self.lead is None else (self.lead, self.lang)
 
 
-@dataclass
-class Summary:
+@record(eq=False, repr=False)
+class Summary(MutableRecord):
     built: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
@@ -93,7 +93,7 @@ class Summary:
     errors: list[Diagnostic] = field(default_factory=list)  # that failed documents
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class Catalogue(Record):
     """Which languages and conditions exist, from folder and file names alone."""
 

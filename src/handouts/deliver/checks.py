@@ -7,7 +7,6 @@ Texts are found by walking the model's dataclasses, so a new field is checked wi
 
 from __future__ import annotations
 
-import calendar
 import dataclasses
 import datetime
 import hashlib
@@ -425,6 +424,8 @@ def check_claims(language: Language, values: Iterable[Text]) -> list[Diagnostic]
 # 5. Review due ------------------------------------------------------------------------------------
 def months_before(day: datetime.date, months: int) -> datetime.date:
     """The same day of the month `months` earlier (clamped to the month's last day)."""
+    import calendar  # here: a build imports this module but does not need it
+
     year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
     last = calendar.monthrange(year, month + 1)[1]
     return datetime.date(year, month + 1, min(day.day, last))

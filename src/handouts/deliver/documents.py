@@ -7,20 +7,20 @@ budgets, what the email says and attaches) is applied here, the same way for all
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from handouts.compose.composer import EmailText, Personal, email_text, safe_filename
 from handouts.content.model import Library
 from handouts.deliver.build import Job, Options, plan, render_one
 from handouts.errors import HandoutsError
-from handouts.records import Record
+from handouts.records import Record, record
 
 if TYPE_CHECKING:  # the email package costs a cold aftercare sheet ~5 ms; only mail needs it
     from email.message import EmailMessage
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class Made(Record):
     """A rendered document; `personal` is what the practitioner's input became."""
 

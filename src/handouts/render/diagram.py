@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import itertools
 import math
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from reportlab.lib.colors import Color, black, white
@@ -23,6 +23,7 @@ from reportlab.platypus import Flowable
 from handouts.compose.document import View
 from handouts.content.style import Style
 from handouts.errors import HandoutsError
+from handouts.records import MutableRecord, record
 from handouts.render import layoutcache, leaders
 from handouts.render.linebreak import fill, pieces_of
 from handouts.render.tagging import LAYOUT, Element, Marking
@@ -35,8 +36,8 @@ from handouts.render.widgets import badge_radius, draw_badge, draw_diamond
 SMALLEST_MARK = 0.75
 
 
-@dataclass
-class ViewPlacement:
+@record(eq=False, repr=False)
+class ViewPlacement(MutableRecord):
     view: View
     art: ViewArt
     left: float  # x of the SVG origin on the page
@@ -114,6 +115,10 @@ class DiagramRow(Flowable):
             ),
         )
         self.view_height: float = self.least
+        # The view height this row's first wrap chose (None: not wrapped since the last set
+        # of view_height by pdf._draft_at): a first wrap below the height asked for was capped
+        # by the width (pdf._taller_views).
+        self.first_height: float | None = None
         self.avail_width = None
         # R / L labels centred on the drawing's top edge reach above the row: keep them clear
         # of a heading above, with their furigana.
@@ -183,6 +188,8 @@ class DiagramRow(Flowable):
         self.view_height = max(
             min(self.view_height, self.height_for(avail_width)), self.d.min_height
         )
+        if self.first_height is None:
+            self.first_height = self.view_height
         widths = self._widths(self.view_height)
         # Room the row does not need spreads the views apart (captions and badges get it).
         self.spread = (avail_width - self.width_at(self.view_height)) / (len(self.views) + 1)

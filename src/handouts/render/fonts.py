@@ -4,16 +4,15 @@ cache, render/fontcache.py)."""
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 
 from reportlab.pdfbase import pdfmetrics
 
 from handouts.content.fontfiles import font_path
-from handouts.records import Record
+from handouts.records import Record, record
 from handouts.render.fontcache import load_font
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class FontPair(Record):
     regular: str
     bold: str

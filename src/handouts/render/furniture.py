@@ -15,13 +15,12 @@ alternate text says what it opens, and its caption) whose annotation is on every
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from reportlab.lib.colors import Color
 from reportlab.pdfgen.canvas import Canvas
 
 from handouts.compose import document as d
 from handouts.content.style import Style
+from handouts.records import MutableRecord, record
 from handouts.render import qr
 from handouts.render.linebreak import fill, pieces_of
 from handouts.render.ruby import CLEARANCE, readings_of, ruby_texts
@@ -29,8 +28,8 @@ from handouts.render.tagging import Element, Marking, tree_of
 from handouts.render.text import TextStyle, draw_line, draw_owned_line, measure
 
 
-@dataclass
-class Footer:
+@record(eq=False, repr=False)
+class Footer(MutableRecord):
     """The footer, laid out once per document."""
 
     lines: list  # (TextStyle, Line, index of its text in FOOTER_TEXTS)
@@ -43,8 +42,8 @@ class Footer:
 FOOTER_TEXTS = ("phone", "hours", "address", "email", "reviewed")  # document.Footer fields
 
 
-@dataclass
-class Contact:
+@record(eq=False, repr=False)
+class Contact(MutableRecord):
     """The structure elements of the header's and footer's content: the clinic's name on the
     first page (read first), its details and codes on the last (read last)."""
 

@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import bisect
 import math
-from dataclasses import dataclass
 
-from handouts.records import Record
+from handouts.records import Record, record
 
 Pt = tuple[float, float]
 Seg = tuple[Pt, Pt]
@@ -26,7 +25,7 @@ CROSSING = math.radians(40)  # a leader may cross a crease or bone line only thi
 SEARCH_LIMIT = 20000  # candidate pairs tried before giving up
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class Scene(Record):
     """What the badges and leaders of a row of views must keep clear of. Segments carry the
     index of the view they belong to (-1: every point must respect them)."""

@@ -26,10 +26,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from handouts.records import Record
+from handouts.records import Record, record
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class BreakRules(Record):
     words: bool
     no_line_start: frozenset[str] = frozenset()

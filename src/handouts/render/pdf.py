@@ -936,6 +936,11 @@ def _taller_views(
         last = _draft_at(height + step, rows, flowables, template, marks, placements)
         if last.page <= pages:
             height = height + step
+            if all(row.first_height is not None and row.first_height < height for row in rows):
+                # Each row's first wrap capped the height to its width: every later try (all
+                # taller) wraps each row to the same height, so lays out exactly this draft,
+                # keeps the page count, and the search would end by drafting it once more.
+                return last
         step /= 2
     if last.page <= pages and rows[0].view_height == height:
         return last
@@ -947,7 +952,7 @@ def _taller_views(
 def _draft_at(height: float, rows, flowables, template, marks, placements) -> _Template:
     """A draft layout with the body views `height` tall."""
     for row in rows:
-        row.view_height = max(height, row.least)
+        row.view_height, row.first_height = max(height, row.least), None
     for placement in placements:
         placement.taken_by = None
     _restore(marks)

@@ -18,9 +18,8 @@ structure tree reads the kanji once too.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-from handouts.records import Record
+from handouts.records import Record, record
 
 PRIVATE_USE = 0xE000  # placeholders: U+E000 upwards (never in content: check refuses)
 # A long reading may reach over these beside its base: kana and punctuation (、。「」（）・),
@@ -37,7 +36,7 @@ GAP = 0.06  # between the base's top and the reading, as a share of the size
 CLEARANCE = 0.4
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class Cluster(Record):
     text: str  # the base text (with a number before a counter: 30分)
     rubies: tuple[tuple[int, int, str], ...]  # (start, end, reading) within `text`

@@ -12,12 +12,10 @@ import functools
 import hashlib
 import json
 import re
-import xml.etree.ElementTree as ET
-from dataclasses import dataclass
 from pathlib import Path
 
 from handouts import cache
-from handouts.records import Record
+from handouts.records import Record, record
 
 NS = "{http://www.w3.org/2000/svg}"
 CACHE_FORMAT = 2  # bump when the cached operators or geometry change shape
@@ -28,7 +26,7 @@ _TOKEN = re.compile(r"[MmLlHhVvCcSsQqTtZz]|[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\
 Pt = tuple[float, float]
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class ViewArt(Record):
     width: float  # viewBox size, SVG units
     height: float
@@ -84,6 +82,8 @@ def _from_json(data: dict) -> ViewArt:
 
 # -- parsing ------------------------------------------------------------------------------------
 def _parse(data: bytes, path: Path) -> ViewArt:
+    import xml.etree.ElementTree as ET  # here: a warm start reads the view from the cache
+
     root = ET.fromstring(data)
     box = [float(v) for v in root.get("viewBox", "").replace(",", " ").split()]
     if len(box) != 4:
