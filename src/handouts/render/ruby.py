@@ -142,10 +142,11 @@ class RubyText:
         after), but a gap between the base's characters is never wider than MAX_SPREAD of the
         size: wider gaps read as word breaks (救 急 車), so the rest is left blank at the
         cluster's sides, the base centred under its reading. A cluster that starts a line
-        (`edges`: starts, ends it) has its reading flush with the line's start, reaching over
-        the kana after it by as much as it may (JLREQ 3.3.8), its base unspread and what is
-        still left blank at the line's start, not between the base and its kana (救急車　を);
-        one that ends a line, likewise with the line's end."""
+        (`edges`: starts, ends it) has its reading and its base flush with the line's start
+        (JLREQ 3.3.8), the reading reaching over the kana after it by as much as it may, the
+        base unspread and what is still left blank after it, inside the line (the line's
+        first kanji stands where every line starts); one that ends a line, likewise with the
+        line's end."""
         style, x = self.style, 0.0
         bases, readings = [], []
         at = 0
@@ -174,15 +175,10 @@ class RubyText:
                 gap = min((room - base_width) / len(base), most)
                 spread = base_width + gap * (len(base) - 1)
                 centred = reading_width / 2 - left - spread / 2  # under the reading's middle
-                if head != tail:  # what is left blank goes towards the line's edge, the base
-                    # at most a reading character from the reading's middle
-                    first = (
-                        min(room - spread, centred + self.size)
-                        if head
-                        else max(0.0, centred - self.size)
-                    )
-                else:  # the base centred under the reading, inside the cluster
-                    first = centred
+                # At a line's edge the base is flush with it, the blank inside the line; else
+                # the base is centred under the reading, inside the cluster.
+                edge = 0.0 if head else room - spread
+                first = edge if head != tail else centred
                 first = min(max(first, 0.0), room - spread)
                 for index, char in enumerate(base):
                     bases.append((char, x + first + index * gap + style.width(base[:index])))
