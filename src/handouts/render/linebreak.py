@@ -210,11 +210,26 @@ def _phrases(
     return frozenset(index for index, start in enumerate(at) if start in starts)
 
 
-_KANA = re.compile(r"[\u3041-\u309F]")
-_OPENS_PHRASE = re.compile(
-    r"[\u3400-\u9FFF\uF900-\uFAFF\u30A0-\u30FFA-Za-z0-9\uE000-\uF8FF（「『【〔［｛〈《]"
-)
 _ENDS_PHRASE = "、。，．！？）」』】〕］｝〉》：；"
+_OPENING_BRACKETS = "（「『【〔［｛〈《"
+
+
+# (Range tests, not a regex class: compiling wide character ranges costs ms at every start.)
+def _is_hiragana(char: str) -> bool:
+    return "\u3041" <= char <= "\u309f"
+
+
+def _opens_phrase(char: str) -> bool:
+    """A kanji, katakana, Latin letter or digit, a ruby cluster's placeholder, or an opening
+    bracket."""
+    return (
+        "\u3400" <= char <= "\u9fff"
+        or "\uf900" <= char <= "\ufaff"
+        or "\u30a0" <= char <= "\u30ff"
+        or "\ue000" <= char <= "\uf8ff"
+        or (char.isascii() and char.isalnum())
+        or char in _OPENING_BRACKETS
+    )
 
 
 def _soft_starts(text: str, style: Any, rules: BreakRules) -> frozenset[int]:
@@ -230,7 +245,7 @@ def _soft_starts(text: str, style: Any, rules: BreakRules) -> frozenset[int]:
         for index in range(1, len(text))
         if text[index - 1] in _ENDS_PHRASE
         or text[index - 1].isspace()
-        or (_KANA.match(text[index - 1]) and _OPENS_PHRASE.match(text[index]))
+        or (_is_hiragana(text[index - 1]) and _opens_phrase(text[index]))
     )
 
 
