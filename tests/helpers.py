@@ -308,6 +308,10 @@ def check(content: Path, *options: str) -> subprocess.CompletedProcess:
     return run_cli("check", "--content", str(content), *options)
 
 
+def build(content: Path, out: Path, *options: str) -> subprocess.CompletedProcess:
+    return run_cli("build", "--content", str(content), "--out", str(out), *options)
+
+
 def edit(path: Path, old: str, new: str) -> None:
     """Replace the first `old` in a content file (which must contain it)."""
     text = path.read_text(encoding="utf-8")

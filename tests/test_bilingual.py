@@ -11,7 +11,7 @@ import re
 import pytest
 
 from handouts.compose import document as d
-from helpers import read_yaml, run_cli, write_content
+from helpers import build, read_yaml, run_cli, write_content
 
 
 def texts_of(blocks) -> list[str]:
@@ -169,20 +169,11 @@ def test_a_translation_may_say_a_section_in_more_paragraphs(tmp_path):
         path.read_text("utf-8").replace("what_it_is:\n", f"what_it_is:\n  - {split}\n", 1),
         encoding="utf-8",
     )
-    result = run_cli(
-        "build",
-        "--content",
-        str(content),
-        "--out",
-        str(tmp_path / "out"),
-        "--edition",
-        "bilingual",
-        "--lang",
-        "ja",
-        "--condition",
-        "knee-ache",
-        "--kind",
-        "handout",
+    result = build(
+        content,
+        tmp_path / "out",
+        *("--edition", "bilingual", "--lang", "ja", "--condition", "knee-ache"),
+        *("--kind", "handout"),
     )
     assert result.returncode == 0, result.stdout + result.stderr
     text = "".join(pdf_pages_text(tmp_path / "out" / "ja" / "knee-ache-handout-bilingual.pdf"))

@@ -8,7 +8,17 @@ import re
 
 import yaml
 
-from helpers import TODAY, check, edit, fonts, pdf_pages_text, place_of, run_cli, write_content
+from helpers import (
+    TODAY,
+    build,
+    check,
+    edit,
+    fonts,
+    pdf_pages_text,
+    place_of,
+    run_cli,
+    write_content,
+)
 
 
 def assert_error_at(result, path, line, column, pattern):
@@ -358,20 +368,11 @@ def test_a_bilingual_edition_over_its_budget_is_reported(tmp_path):
             break
     else:
         raise AssertionError("no length of what_it_is overruns the bilingual budget")
-    built = run_cli(
-        "build",
-        "--content",
-        str(content),
-        "--out",
-        str(tmp_path / "out"),
-        "--edition",
-        "bilingual",
-        "--lang",
-        "ja",
-        "--condition",
-        "knee-ache",
-        "--kind",
-        "handout",
+    built = build(
+        content,
+        tmp_path / "out",
+        *("--edition", "bilingual", "--lang", "ja", "--condition", "knee-ache"),
+        *("--kind", "handout"),
     )
     assert built.returncode == 1
     assert f"{pages} pages, {pages - 4} over the budget of 4" in built.stdout + built.stderr
