@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from handouts.content.loader import load
 from handouts.content.model import LanguageStyle
+from handouts.content.texts import document_texts, texts
 from handouts.content.yamlsrc import load_yaml
 from handouts.deliver import checks
 from handouts.errors import Diagnostic, Diagnostics, HandoutsError
@@ -217,12 +218,12 @@ def assert_loads_cleanly(content: Path, relative: str, text: str) -> None:
     if loaded.library is not None:
         # Valid but unusual content: the cheap content checks must cope too (no rendering).
         for language in loaded.library.languages.values():
-            found = checks.check_claims(language, checks.texts(language, skip=(LanguageStyle,)))
+            found = checks.check_claims(language, texts(language, skip=(LanguageStyle,)))
             for slug, condition in language.conditions.items():
                 found += checks.check_review(condition, loaded.library.settings.review_max_months)
                 for kind in ("handout", "aftercare"):
                     found += checks.check_readability(
-                        language, slug, checks.document_texts(language, slug, kind)
+                        language, slug, document_texts(language, slug, kind)
                     )[0]
             assert_diagnostics(found)
 

@@ -277,8 +277,9 @@ def missing_glyphs(library: Library, job: Job) -> list[Diagnostic]:
     found as `handouts check` finds them, each at its place in the content. Checked: every
     text the document may print (its condition, points, aftercare, labels, clinic)."""
     from handouts.content.model import Review
+    from handouts.content.texts import texts
     from handouts.content.yamlsrc import plain_text
-    from handouts.deliver.checks import check_glyphs, texts
+    from handouts.deliver.checks import check_glyphs
 
     language = library.languages[job.lang]
     condition = language.conditions[job.slug]

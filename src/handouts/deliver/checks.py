@@ -1,26 +1,24 @@
-"""Content checks beyond the schema: glyphs, page budgets, plain language, claims, review due,
-the clinic's phone and the numbers every urgent box must name.
+"""Content checks beyond the schema: glyphs, plain language, claims, review due, the clinic's
+phone and the numbers every urgent box must name; `run_checks` runs them with the page budgets
+(deliver/budgets.py) and the furigana readings (deliver/readingcheck.py).
 
 `run_checks` returns diagnostics (sorted by place) and one readability figure per document.
-Texts are found by walking the model's dataclasses, so a new field is checked without code here.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
-import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 from handouts import clock
 from handouts.compose.composer import KINDS
 from handouts.content.fontfiles import charset
-from handouts.content.languagecheck import DATE_PATTERNS
 from handouts.content.model import Condition, Language, LanguageStyle, Library, Review
+from handouts.content.texts import document_texts, texts
 from handouts.content.yamlsrc import Text
-from handouts.errors import Diagnostic, HandoutsError, Mark
+from handouts.errors import Diagnostic, Mark
 
 WEIGHTS = ("regular", "bold")
 # CJK ideographs, kana and full-width forms, tested per character: as a regex class, these
@@ -29,10 +27,6 @@ CJK_RANGES = (("\u2e80", "\u9fff"), ("\uf900", "\ufaff"), ("\uff00", "\uffef"))
 EN_SENTENCE = re.compile(r"\S.*?(?:[.!?]+(?=[\s\"'”’)]|$)|$)", re.DOTALL)
 JA_SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]*")
 WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)*")
-
-
-# The analyser and dictionary whose readings `check` remembers (a new version reads anew).
-ANALYSER_PACKAGES = ("sudachipy", "sudachidict_core")
 
 
 def run_checks(library: Library) -> tuple[list[Diagnostic], list[str]]:
@@ -55,6 +49,8 @@ def run_checks(library: Library) -> tuple[list[Diagnostic], list[str]]:
                 figures.append(figure)
     # What every document is made from, read once for the checks that remember their results.
     from handouts.content.contentfiles import group_digests
+    from handouts.deliver.budgets import check_page_budgets
+    from handouts.deliver.readingcheck import check_readings
 
     digests = group_digests(library.root)
     found += check_page_budgets(library, digests)
@@ -67,37 +63,6 @@ def run_checks(library: Library) -> tuple[list[Diagnostic], list[str]]:
 def _place(d: Diagnostic) -> tuple:
     mark = d.mark or Mark("")
     return mark.path, mark.line, mark.column, d.severity, d.message
-
-
-def texts(value, skip: tuple[type, ...] = ()) -> Iterator[Text]:
-    """Every Text reachable from a model value (dataclasses, dicts, lists), in field order."""
-    if isinstance(value, Text):
-        yield value
-    elif isinstance(value, skip):
-        return
-    elif dataclasses.is_dataclass(value):
-        for field in dataclasses.fields(value):
-            yield from texts(getattr(value, field.name), skip)
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from texts(item, skip)
-    elif isinstance(value, (list, tuple)):
-        for item in value:
-            yield from texts(item, skip)
-
-
-def document_texts(language: Language, slug: str, kind: str) -> list[Text]:
-    """The texts a reader meets in one document (the reviewer's name is not printed)."""
-    condition = language.conditions[slug]
-    if kind == "handout":
-        points = [language.points[p.code] for p in condition.points]
-        return [*texts(condition, skip=(Review,)), *texts(points)]
-    return [
-        *texts(language.aftercare),
-        *texts(condition.aftercare),
-        *texts(condition.precautions),
-        *texts(condition.see_a_doctor.urgent),
-    ]
 
 
 # 1. Glyph coverage ------------------------------------------------------------------------------
@@ -132,119 +97,7 @@ def check_glyphs(language: Language, values: Iterable[Text]) -> list[Diagnostic]
     return found
 
 
-# 2. Page budget -----------------------------------------------------------------------------------
-# Every print variant has a budget (large print's is style page.budget_factor times more): a
-# document that fits A4 may still overrun Letter, which is shorter.
-PRINT_VARIANTS = (("a4", False), ("letter", False), ("a4", True), ("letter", True))
-
-
-def variant_name(paper: str, large_print: bool) -> str:
-    """How a message names a print variant: A4, Letter, A4 large print."""
-    return ("A4" if paper == "a4" else paper.capitalize()) + (" large print" if large_print else "")
-
-
-def check_page_budgets(library: Library, digests: dict) -> list[Diagnostic]:
-    """Lay out every generic document on each paper size, in normal and large print: each
-    language alone, and each translation beside the source language as `build --edition
-    bilingual` makes it. Over budget means the content must be shortened; the message names
-    the variants that overrun.
-
-    Only the layout runs (render.pdf.count_pages): no header, footer, QR codes, font subsets or
-    PDF file, which are the same for every document and cost half of a render. `digests`:
-    contentfiles.group_digests of the library's folder.
-    """
-    from handouts.compose.composer import compose, printed_budget
-    from handouts.compose.editions import compose_pair, edition_budget
-    from handouts.content.contentfiles import document_inputs, inputs_digest
-
-    source = str(library.settings.source_language)
-    languages = sorted(library.languages)
-    editions = [(lang,) for lang in languages] + [
-        (source, lang) for lang in languages if lang != source
-    ]
-    found = []
-    parents = library.parents()
-    for edition in editions:
-        lang = edition[-1]
-        named = "" if len(edition) == 1 else f" (bilingual, beside {edition[0]})"
-        for slug in library.conditions:
-            inputs = inputs_digest(digests, document_inputs(list(edition), slug, parents))
-            relative = f"{lang}/conditions/{slug}.yaml"
-            mark = Mark(str(library.root / relative))
-            for kind in KINDS:
-                over, failed = [], None
-                try:
-                    doc = (
-                        compose(library, lang, slug, kind)
-                        if len(edition) == 1
-                        else compose_pair(library, *edition, slug, kind)
-                    )
-                    for paper, large in PRINT_VARIANTS:
-                        style = library.page_style(edition[0], paper, large)
-                        budget = printed_budget(edition_budget(library, edition, kind), style)
-                        job = (inputs, edition, slug, kind, paper, large)
-                        pages = _page_count(library, doc, job)
-                        if pages > budget:
-                            over.append(
-                                f"{pages} pages on {variant_name(paper, large)}, "
-                                f"{pages - budget} over the budget of {budget}"
-                            )
-                except HandoutsError as exc:
-                    failed = f"{relative}: {kind}{named}: {exc.format_message()}"
-                if failed is None and not over:
-                    continue
-                message = failed or f"{relative}: {kind}{named} needs " + "; ".join(over)
-                hint = "shorten the longest parts: " + _longest_parts(
-                    library.languages[lang], slug, kind
-                )
-                found.append(Diagnostic(mark, message, hint))
-    return found
-
-
-def _page_count(library: Library, doc, job: tuple) -> int:
-    """render.pdf.count_pages, remembered in the cache under everything a count depends on:
-    the document's content files (job: contentfiles.document_inputs), the code, fonts and
-    drawing libraries (fingerprint.code_fingerprint) and the
-    date. An unchanged library is checked again without laying anything out (or importing
-    reportlab); a count that fails is not stored, so its error is shown every time."""
-    from handouts import cache
-    from handouts.content.fingerprint import code_fingerprint
-
-    key = hashlib.sha256(repr((code_fingerprint(), job, str(clock.today()))).encode()).hexdigest()
-    entry = cache.load("pages", key, key)
-    if entry is not None and entry.isdigit():
-        return int(entry)
-    from handouts.deliver.build import document_styles
-    from handouts.render.pdf import count_pages
-
-    *_, paper, large_print = job
-    pages = count_pages(doc, *document_styles(library, doc, paper, large_print))
-    cache.store("pages", key, key, str(pages).encode("ascii"))
-    return pages
-
-
-def _longest_parts(language: Language, slug: str, kind: str) -> str:
-    """The two largest parts of a document by characters, named by their YAML keys."""
-    condition = language.conditions[slug]
-    if kind == "handout":
-        parts = {
-            f.name: getattr(condition, f.name)
-            for f in dataclasses.fields(Condition)
-            if f.name not in ("aftercare", "review")
-        }
-    else:
-        care = language.aftercare
-        parts = {
-            f"aftercare.yaml {f.name}": getattr(care, f.name) for f in dataclasses.fields(care)
-        }
-        parts[f"conditions/{slug}.yaml aftercare"] = condition.aftercare
-        parts[f"conditions/{slug}.yaml precautions"] = condition.precautions
-        parts[f"conditions/{slug}.yaml see_a_doctor urgent"] = condition.see_a_doctor.urgent
-    sizes = sorted(((sum(map(len, texts(v))), k) for k, v in parts.items()), reverse=True)
-    return ", ".join(f"{key} ({size} characters)" for size, key in sizes[:2])
-
-
-# 3. Plain language --------------------------------------------------------------------------------
+# 2. Plain language --------------------------------------------------------------------------------
 def sentences(values: Iterable[Text], pattern: re.Pattern) -> list[tuple[Text, int, str]]:
     """(text, start index, sentence): sentences end at final punctuation or a text's end."""
     return [
@@ -393,7 +246,7 @@ def check_sentences(library: Library, language: Language) -> list[Diagnostic]:
     return found
 
 
-# 4. Forbidden claims ------------------------------------------------------------------------------
+# 3. Forbidden claims ------------------------------------------------------------------------------
 def claim_pattern(term: str) -> re.Pattern:
     """Latin terms match whole words (so 'cure' is not found in 'secure'); CJK terms anywhere."""
     body = r"\s+".join(re.escape(word) for word in term.split())
@@ -421,7 +274,7 @@ def check_claims(language: Language, values: Iterable[Text]) -> list[Diagnostic]
     ]
 
 
-# 5. Review due ------------------------------------------------------------------------------------
+# 4. Review due ------------------------------------------------------------------------------------
 def months_before(day: datetime.date, months: int) -> datetime.date:
     """The same day of the month `months` earlier (clamped to the month's last day)."""
     import calendar  # here: a build imports this module but does not need it
@@ -497,7 +350,7 @@ def _review_key_mark(by: Text, key: str) -> Mark:
     return Mark(by.path, line, start - by.source.rfind("\n", 0, start))
 
 
-# 6. Clinic contact and emergency numbers ----------------------------------------------------
+# 5. Clinic contact and emergency numbers ----------------------------------------------------
 PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{4,}[0-9]$")
 
 
@@ -552,229 +405,3 @@ def check_urgent_numbers(library: Library, language: Language) -> list[Diagnosti
                 )
             )
     return found
-
-
-# 7. Furigana readings -----------------------------------------------------------------------------
-def check_readings(library: Library, digests: dict) -> list[Diagnostic]:
-    """Each language's readings.yaml: words with kanji, read in kana that fits their kana, used
-    by some text, point names read as points.yaml reads them; and in every language with
-    furigana, every kanji of every text read by something (else a patient gets none)."""
-    from handouts.content import furigana
-    from handouts.content.contentfiles import inputs_digest
-    from handouts.content.fingerprint import code_fingerprint, installed_versions
-
-    # What the remembered analyses depend on but the language: every content file, the code and
-    # fonts, the installed analyser and dictionary.
-    depends = (
-        code_fingerprint(),
-        inputs_digest(digests, sorted(digests)),
-        installed_versions(ANALYSER_PACKAGES),
-    )
-    found = []
-    for code, language in sorted(library.languages.items()):
-        own = library.root / code / "readings.yaml"
-        readers = [
-            lang
-            for lang in library.languages.values()
-            if lang is language or code in library.fallbacks(lang.code)
-        ]
-        used = "\n".join(t for lang in readers for t in texts(lang, skip=(LanguageStyle, Review)))
-        names = {str(p.name): p for p in language.points.values()}
-        for word, reading in language.readings.words.items():
-            if getattr(reading, "path", None) != str(own):
-                continue  # the language it is made from checks it
-            problem = _reading_problem(word, reading, furigana)
-            if (
-                problem is None
-                and word in names
-                and names[word].reading is not None
-                and furigana.hiragana(reading) != furigana.hiragana(str(names[word].reading))
-            ):
-                problem = (
-                    f"'{word}' is a point name: points.yaml reads it '{names[word].reading}'",
-                    "one reading per name: keep the one in points.yaml",
-                )
-            if problem is None and word not in used:
-                found.append(
-                    Diagnostic(
-                        reading.mark,
-                        f"reading of '{word}': no text uses this word",
-                        "remove it, or check its spelling",
-                        "warning",
-                    )
-                )
-            elif problem is not None:
-                found.append(
-                    Diagnostic(reading.mark, f"reading of '{word}': {problem[0]}", problem[1])
-                )
-        for counter, table in language.readings.counters.items():
-            for key, reading in table.items():
-                if getattr(reading, "path", None) != str(own):
-                    continue
-                problem = None
-                if not furigana.has_kanji(counter):
-                    problem = (f"counter '{counter}' has no kanji", "counters such as 本 or 分")
-                elif key != "*" and not key.isdigit():
-                    problem = (
-                        f"counter '{counter}': '{key}' is not a digit",
-                        'the last digit(s) of the number, or "*" for any other',
-                    )
-                elif not furigana.KANA.match(reading):
-                    problem = (
-                        f"counter '{counter}': '{reading}' is not kana",
-                        "write the reading in hiragana",
-                    )
-                if problem:
-                    found.append(Diagnostic(reading.mark, problem[0], problem[1]))
-        found += _date_reading_problems(language.readings.dates, str(own), furigana)
-        if language.style.furigana is not None:
-            found += _unread_remembered(library, language, furigana, depends)
-    return found
-
-
-def _unread_remembered(
-    library: Library, language: Language, furigana, depends: tuple
-) -> list[Diagnostic]:
-    """_unread, remembered in the cache under everything it depends on: every file of the
-    content, the code and fonts (fingerprint.code_fingerprint), the language and the installed
-    analyser and dictionary. Analysing every text (SudachiPy's dictionary alone takes ~50 ms to
-    load) is most of a cold check; an unchanged library is checked again without it. Only
-    content is stored: check reads no patient data."""
-    from handouts import cache
-
-    key = hashlib.sha256(repr((*depends, language.code)).encode()).hexdigest()
-    entry = cache.load("readings", key, key)
-    if entry is not None:
-        try:
-            return [_diagnostic(row) for row in cache.unpack(entry)]
-        except (ValueError, TypeError):
-            pass  # not what we write: analyse again
-    found = _unread(library, language, furigana)
-    if all(d.mark is not None for d in found):
-        cache.store(
-            "readings",
-            key,
-            key,
-            cache.pack(
-                [
-                    [d.mark.path, d.mark.line, d.mark.column, d.message, d.hint, d.severity]
-                    for d in found
-                    if d.mark is not None
-                ]
-            ),
-        )
-    return found
-
-
-def _diagnostic(row) -> Diagnostic:
-    """A Diagnostic from a stored row; ValueError if the row is not one."""
-    if not isinstance(row, list) or len(row) != 6:
-        raise ValueError("not a stored diagnostic")
-    path, line, column, message, hint, severity = row
-    if not (
-        type(path) is str
-        and type(line) is int
-        and type(column) is int
-        and type(message) is str
-        and (hint is None or type(hint) is str)
-        and severity in ("error", "warning")
-    ):
-        raise ValueError("not a stored diagnostic")
-    return Diagnostic(Mark(path, line, column), message, hint, severity)
-
-
-def _date_reading_problems(dates, own: str, furigana) -> list[Diagnostic]:
-    """readings.yaml `dates`: months and days keyed by number (or "*"), weekdays by one
-    character, each read in kana."""
-    found = []
-    for part, table in (
-        ("months", dates.months),
-        ("days", dates.days),
-        ("weekdays", dates.weekdays),
-    ):
-        for key, reading in table.items():
-            if getattr(reading, "path", None) != own:
-                continue
-            if part == "weekdays" and len(key) != 1:
-                found.append(
-                    Diagnostic(
-                        reading.mark,
-                        f"dates: weekday '{key}' is not one character",
-                        "the weekday as a date prints it: 月",
-                    )
-                )
-            elif part != "weekdays" and key != "*" and not key.isdigit():
-                found.append(
-                    Diagnostic(
-                        reading.mark,
-                        f"dates: {part} '{key}' is not a number",
-                        'the number as printed, or "*" for any other',
-                    )
-                )
-            elif not furigana.KANA.match(reading):
-                found.append(
-                    Diagnostic(
-                        reading.mark,
-                        f"dates: '{reading}' is not kana",
-                        "write the reading in hiragana",
-                    )
-                )
-    return found
-
-
-def _reading_problem(word: str, reading: Text, furigana) -> tuple[str, str] | None:
-    if not furigana.has_kanji(word):
-        return "it has no kanji", "only words with kanji need a reading"
-    digits = {c for c in word if c.isdigit()}
-    bad = next(
-        (i for i, c in enumerate(reading) if not (furigana.KANA.match(c) or c in digits)), None
-    )
-    if bad is not None:
-        return (
-            f"'{reading[bad]}' (U+{ord(reading[bad]):04X}) in '{reading}' is not kana",
-            "write the reading in hiragana (digits as they stand in the word)",
-        )
-    if furigana.align(word, reading) is None:
-        return (
-            f"'{reading}' does not fit the kana of '{word}'",
-            "the reading keeps the word's kana as they are, e.g. 使い捨て: つかいすて",
-        )
-    return None
-
-
-def _unread(library: Library, language: Language, furigana) -> list[Diagnostic]:
-    """Kanji of the language's texts that no reading covers (the analyser does not know them)."""
-    from handouts.errors import HandoutsError
-
-    try:
-        reader = furigana.annotator(language)
-        found = []
-        for point_code, point in language.points.items():
-            if point.reading is None and furigana.has_kanji(point.name):
-                found.append(
-                    Diagnostic(
-                        point.name.mark,
-                        f"point {point_code}: the name '{point.name}' has no reading",
-                        "add reading: in kana",
-                    )
-                )
-        patterns = {id(getattr(language.labels, name)) for name in DATE_PATTERNS}
-        for text in texts(language, skip=(LanguageStyle, Review)):
-            if id(text) in patterns:
-                continue  # date patterns (y年M月d日) are not printed as they are
-            for index, run in reader.unread(text):
-                found.append(
-                    Diagnostic(
-                        text.mark_of(index),
-                        f"no reading for '{run}'",
-                        f"add it to {library.root / language.code}/readings.yaml"
-                        f" (words: {run}: its reading in kana)",
-                        "warning",
-                    )
-                )
-        return found
-    except ImportError as exc:
-        raise HandoutsError(
-            f"furigana needs SudachiPy and its dictionary ({exc}): "
-            "pip install sudachipy sudachidict-core"
-        ) from None
