@@ -30,6 +30,11 @@ KANA_BESIDE = re.compile(
 # The widest gap between the characters of a base spread under a longer reading, as a share of
 # the base's size (an eighth of an em: wider, one word reads as several).
 MAX_SPREAD = 0.125
+# Mid-line, the most blank left beside kana after a base (a share of the size: a quarter em, the
+# space JLREQ sets between Japanese and Latin text, reads as no break); more goes inside the
+# base, between the words of a compound first, each at most WORDS apart.
+QUARTER = 0.25
+WORDS = 0.5
 GAP = 0.06  # between the base's top and the reading, as a share of the size
 # Readings over the first line under a border or rule (a box, the footer's rule) keep clear of
 # it: the text starts lower by this share of a reading's size.
@@ -121,10 +126,27 @@ class RubyText:
                 return 0.0
             wide = self.style.width(self.text[near])
             if 0 <= far < len(self.text) and self.text[far] in self.clusters:
-                return max(0.0, min(self.size / 2, (wide - self.size / 2) / 2))
+                # the readings half a reading character apart at least
+                inner = self._inner(self.clusters[self.text[far]], far < near)
+                return max(0.0, min(self.size, wide, wide + inner - self.size / 2))
             return min(self.size, wide)
 
         return limit(index - 1, index - 2), limit(index + 1, index + 2)
+
+    def _inner(self, cluster: Cluster, end: bool) -> float:
+        """The blank between a cluster's start (`end`: its end) and its first (last) reading;
+        below 0 as far as that reading may reach out on that side (longer than its base: as
+        far as it is longer, at most a reading character; the cluster beyond the kana
+        between takes as much less)."""
+        groups = _groups(cluster.rubies)
+        start, stop, reading = groups[-1] if end else groups[0]
+        base = self.style.width(cluster.text[start:stop])
+        wide = self._reading_width(reading)
+        if wide > base:
+            return -min(self.size, wide - base)
+        spacing = (base - wide) / len(reading) / 2
+        outside = self.style.width(cluster.text[stop:] if end else cluster.text[:start])
+        return outside + spacing
 
     def _layout(
         self,
@@ -150,6 +172,7 @@ class RubyText:
         style, x = self.style, 0.0
         bases, readings = [], []
         at = 0
+        splits = {start for start, _, _ in cluster.rubies}
         for number, (start, end, reading) in enumerate(_groups(cluster.rubies)):
             if start > at:
                 bases.append((cluster.text[at:start], x))
@@ -157,29 +180,58 @@ class RubyText:
             base = cluster.text[start:end]
             base_width = style.width(base)
             reading_width = self._reading_width(reading)
-            if reading_width > base_width:  # the reading reaches over, the base spreads
+            if reading_width > base_width:  # the reading reaches over, the base may spread
                 excess = reading_width - base_width
                 head = edges[0] and start == 0 and number == 0
                 tail = edges[1] and end == len(cluster.text)
-                left = left_limit if start == 0 and number == 0 and not head else 0.0
-                right = right_limit if end == len(cluster.text) and not tail else 0.0
-                if head == tail:  # centred, or as near it as the kana beside allow
-                    half_left, half_right = min(left, excess / 2), min(right, excess / 2)
-                    left = min(left, excess - half_right)
-                    right = min(right, excess - half_left)
-                else:  # flush with the line's start or end
-                    left, right = min(left, excess), min(right, excess)
+                may_left = left_limit if start == 0 and number == 0 and not head else 0.0
+                may_right = right_limit if end == len(cluster.text) and not tail else 0.0
+                # Over the kana beside: centred where both sides allow, else as far as each
+                # side allows.
+                half_left, half_right = min(may_left, excess / 2), min(may_right, excess / 2)
+                left = min(may_left, excess - half_right)
+                right = min(may_right, excess - half_left)
                 room = reading_width - left - right
-                # At a line's edge the blank goes to the edge: no spreading.
-                most = MAX_SPREAD * style.size if head == tail else 0.0
-                gap = min((room - base_width) / len(base), most)
-                spread = base_width + gap * (len(base) - 1)
-                centred = reading_width / 2 - left - spread / 2  # under the reading's middle
-                # At a line's edge the base is flush with it, the blank inside the line; else
-                # the base is centred under the reading, inside the cluster.
-                edge = 0.0 if head else room - spread
-                first = edge if head != tail else centred
-                first = min(max(first, 0.0), room - spread)
+                blank = room - base_width  # what the kana beside cannot take
+                if head != tail:
+                    # At a line's start (end): reading and base flush with the line's edge,
+                    # the blank shared 1:1 between the base's characters and its other end
+                    # (JLREQ 3.3.8 c, d; JIS X 4051).
+                    gap = blank / len(base)
+                    first = 0.0 if head else gap
+                elif head:  # alone on its line: 1:2:1 (JLREQ 3.3.6 b)
+                    gap = blank / len(base)
+                    first = gap / 2
+                else:
+                    # Mid-line, the blank goes where the reading may not reach (a kanji,
+                    # another reading: JLREQ 3.3.8 a), the kana beside (a particle,
+                    # okurigana) kept close to their word; half and half where both sides
+                    # are alike. Where that leaves more than a quarter em beside kana, the
+                    # words of a compound part (東京 消防庁), then, last, the kanji spread
+                    # by at most MAX_SPREAD: one word spread reads as several.
+                    if (may_left > 0.0) == (may_right > 0.0):
+                        share = (0.5, 0.5)
+                    else:
+                        share = (1.0, 0.0) if may_right > 0.0 else (0.0, 1.0)
+                    # the largest share of the blank beside kana
+                    kana = max(
+                        (part for part, may in zip(share, (may_left, may_right)) if may > 0.0),
+                        default=0.0,
+                    )
+                    over = max(0.0, blank * kana - QUARTER * style.size) / kana if kana else 0.0
+                    cuts = [cut - start for cut in splits if start < cut < end]
+                    apart = min(over / len(cuts), WORDS * style.size) if cuts else 0.0
+                    over -= apart * len(cuts)
+                    gap = 0.0
+                    if len(base) > 1:
+                        gap = min(over / (len(base) - 1), MAX_SPREAD * style.size)
+                    spread = base_width + apart * len(cuts) + gap * (len(base) - 1)
+                    first = (room - spread) * share[0]
+                    self._place(bases, base, x + first, gap, apart, cuts)
+                    readings.append((reading, x - left, 0.0))
+                    x += room
+                    at = end
+                    continue
                 for index, char in enumerate(base):
                     bases.append((char, x + first + index * gap + style.width(base[:index])))
                 readings.append((reading, x - left, 0.0))
@@ -194,6 +246,13 @@ class RubyText:
             bases.append((cluster.text[at:], x))
             x += style.width(cluster.text[at:])
         return x, bases, readings
+
+    def _place(self, bases, base: str, x: float, gap: float, apart: float, cuts) -> None:
+        """The characters of `base` from x, `gap` between each, `apart` more at each cut."""
+        style = self.style
+        for index, char in enumerate(base):
+            extra = apart * sum(1 for cut in cuts if cut <= index)
+            bases.append((char, x + index * gap + extra + style.width(base[:index])))
 
     def _reading_width(self, reading: str) -> float:
         return self.reading_fonts.width(reading, self.size, False)
