@@ -200,3 +200,24 @@ def test_large_print_japanese_breaks_lines_between_phrases(tmp_path):
                     inside.append(f"{before[-6:]}／{after[:6]}")
     assert breaks > 100
     assert len(inside) <= 0.06 * breaks, inside
+
+
+def test_no_line_breaks_inside_a_number_with_its_counter(easy):
+    """1日か／2日 read as two durations: a number with its counter, its range or alternative
+    and the particle after it (language.yaml keep_together) stays on one line, with furigana
+    (each number and counter one cluster) as without."""
+    language = read_yaml(CONTENT / "ja" / "language.yaml")
+    run = re.compile(language["line_breaking"]["keep_together"][-1])
+    checked = 0
+    for path in easy:
+        document = pdfium.PdfDocument(path)
+        lines = [line for page in document for line in group_lines(page_chars(page)) if line]
+        for before, after in zip(lines, lines[1:]):
+            joined = before + after
+            for match in run.finditer(joined):
+                checked += match.end() - match.start() >= 4
+                head = joined[match.start() : len(before)]
+                if head.isdigit():  # page numbers, a line of digits: no counter to keep
+                    continue
+                assert not match.start() < len(before) < match.end(), (path.name, before, after)
+    assert checked > 10, checked
