@@ -27,8 +27,8 @@ PRIVATE_USE = 0xE000  # placeholders: U+E000 upwards (never in content: check re
 KANA_BESIDE = re.compile(
     r"[\u3001-\u3003\u3008-\u3011\u3014-\u301F\u3041-\u309F\u30A0-\u30FF\uFF01-\uFF0F\uFF1A-\uFF20\uFF3B-\uFF40\uFF5B-\uFF65]"
 )
-# The widest gap between the characters of a base spread under a longer reading, as a share of
-# the base's size (an eighth of an em: wider, one word reads as several).
+# Mid-line, the widest gap between the characters of a base spread under a longer reading, as a
+# share of the base's size (an eighth of an em: wider, one word reads as several).
 MAX_SPREAD = 0.125
 # Mid-line, the most blank left beside kana after a base (a share of the size: a quarter em, the
 # space JLREQ sets between Japanese and Latin text, reads as no break); more goes inside the
@@ -158,17 +158,20 @@ class RubyText:
         """(width, [(base chunk, x)], [(reading, x, character spacing)]) of a cluster, x from
         the cluster's start (a reading reaching over the kana before it starts below 0).
 
-        A reading longer than its base (JLREQ 3.3.6 group ruby, 3.3.8): it first reaches over
-        the kana beside the cluster (`left_limit`, `right_limit`); what is still too long is
-        shared out 1:2:1 (half a share before the base, one between its characters, half
-        after), but a gap between the base's characters is never wider than MAX_SPREAD of the
-        size: wider gaps read as word breaks (救 急 車), so the rest is left blank at the
-        cluster's sides, the base centred under its reading. A cluster that starts a line
-        (`edges`: starts, ends it) has its reading and its base flush with the line's start
-        (JLREQ 3.3.8), the reading reaching over the kana after it by as much as it may, the
-        base unspread and what is still left blank after it, inside the line (the line's
-        first kanji stands where every line starts); one that ends a line, likewise with the
-        line's end."""
+        A reading longer than its base (JLREQ 3.3.6 group ruby, 3.3.8) first reaches over the
+        kana beside the cluster (`left_limit`, `right_limit`), centred where both sides allow.
+        What is still too long is left blank:
+        - a cluster that starts a line (`edges`: starts, ends it) has its reading and its base
+          flush with the line's start, the blank shared 1:1 between the gaps of the base's
+          characters and the base's end (JLREQ 3.3.8 c, JIS X 4051): the line's first kanji
+          stands where every line starts and no blank parts the word from its particle (糖尿病
+          があり was drawn 糖尿病　があり); one that ends a line, likewise with the line's end;
+        - mid-line the base is not spread (one word would read as several: 症 状): the blank
+          goes where the reading may not reach (a kanji, another reading), the kana beside
+          (a particle, okurigana) kept close to their word; half on each side where both are
+          alike. Only where that leaves more than QUARTER of an em beside kana does the rest
+          go inside the base: between the words of a compound (東京 消防庁, up to WORDS), last
+          between its kanji (up to MAX_SPREAD)."""
         style, x = self.style, 0.0
         bases, readings = [], []
         at = 0
