@@ -165,7 +165,9 @@ class RubyText:
           flush with the line's start, the blank shared 1:1 between the gaps of the base's
           characters and the base's end (JLREQ 3.3.8 c, JIS X 4051): the line's first kanji
           stands where every line starts and no blank parts the word from its particle (糖尿病
-          があり was drawn 糖尿病　があり); one that ends a line, likewise with the line's end;
+          があり was drawn 糖尿病　があり); one that ends a line has them flush with the line's
+          end, the blank before the base (JLREQ's 1:1 spread the base of a ragged line's end:
+          受付の時間:準 備 中);
         - mid-line the base is not spread (one word would read as several: 症 状): the blank
           goes where the reading may not reach (a kanji, another reading), the kana beside
           (a particle, okurigana) kept close to their word; half on each side where both are
@@ -196,12 +198,16 @@ class RubyText:
                 right = min(may_right, excess - half_left)
                 room = reading_width - left - right
                 blank = room - base_width  # what the kana beside cannot take
-                if head != tail:
-                    # At a line's start (end): reading and base flush with the line's edge,
-                    # the blank shared 1:1 between the base's characters and its other end
-                    # (JLREQ 3.3.8 c, d; JIS X 4051).
+                if head and not tail:
+                    # At a line's start: reading and base flush with the line's edge, the
+                    # blank shared 1:1 between the base's characters and its end (JLREQ
+                    # 3.3.8 c; JIS X 4051).
                     gap = blank / len(base)
-                    first = 0.0 if head else gap
+                    first = 0.0
+                elif tail and not head:
+                    # At a line's end (most are ragged: 受付の時間：準備中): reading and base
+                    # flush with it, the blank before the base, where no kana of its own are.
+                    gap, first = 0.0, blank
                 elif head:  # alone on its line: 1:2:1 (JLREQ 3.3.6 b)
                     gap = blank / len(base)
                     first = gap / 2
