@@ -13,6 +13,7 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 from handouts import clock
 from handouts.compose.composer import KINDS
@@ -43,6 +44,7 @@ def run_checks(library: Library) -> tuple[list[Diagnostic], list[str]]:
         shared = [*texts(library.clinic), *texts(library.settings)]  # printed in every footer
         found += check_glyphs(language, [*texts(language, skip=(LanguageStyle,)), *shared])
         found += check_claims(language, texts(language, skip=(LanguageStyle,)))
+        found += check_brackets(language, texts(language, skip=(LanguageStyle,)))
         found += check_urgent_numbers(library, language)
         found += check_sentences(library, language)
         for slug in library.conditions:
@@ -419,6 +421,34 @@ def check_claims(language: Language, values: Iterable[Text]) -> list[Diagnostic]
         for term, pattern in patterns
         for match in pattern.finditer(text)
     ]
+
+
+# 4b. Bracket widths -------------------------------------------------------------------------------
+HALF_WIDTH_BRACKETS = {"(": "（", ")": "）", "[": "［", "]": "］"}
+
+
+def check_brackets(language: Language, values: Iterable[Text]) -> list[Diagnostic]:
+    """A language that writes brackets full-width (language.yaml full_width_brackets: （血栓）)
+    shows a half-width one ((血栓)) as a mismatch beside the others. Only its own files: a text
+    it falls back to (English) keeps its own brackets."""
+    if not language.style.full_width_brackets:
+        return []
+    found = []
+    for text in values:
+        if language.code not in Path(text.path).parts:
+            continue
+        for index, char in enumerate(text):
+            wide = HALF_WIDTH_BRACKETS.get(char)
+            if wide is not None:
+                found.append(
+                    Diagnostic(
+                        text.mark_of(index),
+                        f"{language.code}: half-width bracket '{char}' in a language that "
+                        f"writes brackets full-width",
+                        f"write '{wide}' (language.yaml full_width_brackets)",
+                    )
+                )
+    return found
 
 
 # 5. Review due ------------------------------------------------------------------------------------
