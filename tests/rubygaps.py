@@ -23,6 +23,7 @@ class Base(NamedTuple):
     reading: str
     reading_left: float
     reading_right: float
+    raised: float  # how far the reading's baseline stands above the base's
     following: str  # the next character drawn on the same baseline ("" at a line's end)
     following_left: float
     same_font: bool  # the next character is in the base's font (not a bold name's text)
@@ -100,6 +101,7 @@ def bases(pdf: bytes, advance) -> list[Base]:
                     "".join(o[0] for o in sorted(reading, key=lambda o: o[1])),
                     min(o[1] for o in reading),
                     max(o[1] + advance(o[0], o[4]) for o in reading),
+                    min(o[2] for o in reading) - baseline,
                     after[0][:1] if same_line else "",
                     after[1] if same_line else 0.0,
                     same_line and after[3] == last[3],

@@ -68,7 +68,7 @@ def test_a_base_keeps_close_to_the_kana_after_it(easy):
     (a particle, okurigana) wider than MAX_BLANK: 糖尿病 があり at a line's start (the blank
     now shared 1:1 between the kanji and the base's end, JLREQ 3.3.8 c), 救急車　を (the
     reading may reach over を: よ over 呼 after it stays over its own base). Readings stay
-    over their bases: each covers its base (reading longer) or lies within it, above it."""
+    over their bases: each covers its base (reading longer) or is centred within it, above it."""
     from handouts.render.text import font_chain
 
     fonts = font_chain("BIZUDPGothic")
@@ -81,9 +81,12 @@ def test_a_base_keeps_close_to_the_kana_after_it(easy):
                 if wider:
                     assert base.reading_left <= base.left + tolerance, (path.name, base)
                     assert base.reading_right >= base.right - tolerance, (path.name, base)
-                else:
+                else:  # centred over it (JLREQ 1:2:1)
                     assert base.left - tolerance <= base.reading_left, (path.name, base)
                     assert base.reading_right <= base.right + tolerance, (path.name, base)
+                    middle = (base.reading_left + base.reading_right - base.left - base.right) / 2
+                    assert abs(middle) <= tolerance, (path.name, base)
+                assert base.raised > 0.8 * base.size, (path.name, base)
             if not (base.same_font and KANA_AFTER.match(base.following)):
                 continue
             checked += 1
