@@ -208,6 +208,29 @@ def test_forbidden_claims_in_english_and_japanese(tmp_path):
     assert "hint: say what it may help with" in result.stderr
 
 
+def test_half_width_brackets_in_a_language_that_writes_them_full_width(tmp_path):
+    """ja's language.yaml asks for full-width brackets (（血栓）): a half-width one is named at
+    its place with the one to write; English keeps its own; without the setting, no report."""
+    content = write_content(tmp_path)
+    ja = content / "ja" / "conditions" / "knee-ache.yaml"
+    edit(ja, "summary: ", "summary: 血のかたまり(血栓)です。")
+    en = content / "en" / "conditions" / "back-ache.yaml"
+    edit(en, "disclaimer: ", "disclaimer: A blood clot (thrombosis). ")
+    result = check(content)
+    assert_error_at(
+        result,
+        ja,
+        *place_of(ja, "(血栓"),
+        r"ja: half-width bracket '\(' in a language that writes brackets full-width",
+    )
+    assert_error_at(result, ja, *place_of(ja, ")です"), r"ja: half-width bracket '\)'")
+    assert "hint: write '（' (language.yaml full_width_brackets)" in result.stderr
+    assert f"{en}:" not in result.stderr, result.stderr
+    language = content / "ja" / "language.yaml"
+    edit(language, "full_width_brackets: true", "full_width_brackets: false")
+    assert "half-width bracket" not in check(content).stderr
+
+
 def test_words_containing_a_forbidden_word_are_allowed(tmp_path):
     content = write_content(tmp_path)
     path = content / "en" / "conditions" / "back-ache.yaml"

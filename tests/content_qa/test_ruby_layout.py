@@ -13,12 +13,20 @@ import pytest
 
 from helpers import CONTENT, copy_content, read_yaml, run_cli, write_yaml
 from pdfruby import clusters
+from rubygaps import bases
 from test_kinsoku import group_lines, page_chars
 
 KANJI = re.compile(r"^[\u4E00-\u9FFF々]+$")
-# The widest gap the renderer leaves between a base's kanji (render.ruby.MAX_SPREAD), with room
-# for the glyph boxes (ink, not advance).
-MAX_SPREAD = 0.125
+KANA_AFTER = re.compile(r"[\u3041-\u30FF]")
+# The widest average gap between a base's kanji: a base starting or ending a line shares its
+# blank 1:1 with its far side (JLREQ 3.3.8 c, d); mid-line a base spreads by at most an eighth
+# of an em (render.ruby.MAX_SPREAD), its words by more. With room for the glyph boxes (ink:
+# 0.18 em between 糖尿病 at a line start measures 0.25).
+MAX_SPREAD = 0.3
+# The widest blank between a base and the kana after it on its line, in ems of the base: a
+# quarter em, the space JLREQ (3.6) sets between Japanese and Latin text, reads as no break;
+# the reviewer saw 糖尿病 があり (0.54 em) and 救急車　を (0.81 em) as two words.
+MAX_BLANK = 0.25
 EASY = "ja-x-easy"
 
 
@@ -40,8 +48,8 @@ def easy(tmp_path_factory):
 
 def test_a_words_kanji_stay_together_under_a_longer_reading(easy):
     """救急車 (きゅうきゅうしゃ) used to be drawn 救 急 車, half an em between its kanji: three
-    words to the eye. Now the reading reaches over the kana beside it and the kanji are never
-    further apart than an eighth of an em."""
+    words to the eye. Now the reading reaches over the kana beside it and the kanji are on
+    average never further apart than a quarter em (at a line's start or end, JLREQ's 1:1)."""
     checked = 0
     for path in easy:
         for cluster in clusters(path.read_bytes()):
@@ -53,6 +61,39 @@ def test_a_words_kanji_stay_together_under_a_longer_reading(easy):
             assert width <= most, (path.name, cluster.base, cluster.reading, width, most)
             checked += 1
     assert checked > 200
+
+
+def test_a_base_keeps_close_to_the_kana_after_it(easy):
+    """A reading longer than its base leaves no blank between the base and the kana after it
+    (a particle, okurigana) wider than MAX_BLANK: 糖尿病 があり at a line's start (the blank
+    now shared 1:1 between the kanji and the base's end, JLREQ 3.3.8 c), 救急車　を (the
+    reading may reach over を: よ over 呼 after it stays over its own base). Readings stay
+    over their bases: each covers its base (reading longer) or is centred within it, above it."""
+    from handouts.render.text import font_chain
+
+    fonts = font_chain("BIZUDPGothic")
+    checked, near = 0, 0
+    for path in easy:
+        for base in bases(path.read_bytes(), lambda text, size: fonts.width(text, size, False)):
+            if KANJI.match(base.text):
+                wider = base.reading_right - base.reading_left > base.right - base.left
+                tolerance = 0.02 * base.size
+                if wider:
+                    assert base.reading_left <= base.left + tolerance, (path.name, base)
+                    assert base.reading_right >= base.right - tolerance, (path.name, base)
+                else:  # centred over it (JLREQ 1:2:1)
+                    assert base.left - tolerance <= base.reading_left, (path.name, base)
+                    assert base.reading_right <= base.right + tolerance, (path.name, base)
+                    middle = (base.reading_left + base.reading_right - base.left - base.right) / 2
+                    assert abs(middle) <= tolerance, (path.name, base)
+                assert base.raised > 0.8 * base.size, (path.name, base)
+            if not (base.same_font and KANA_AFTER.match(base.following)):
+                continue
+            checked += 1
+            blank = (base.following_left - base.right) / base.size
+            near += blank > 0.05
+            assert blank <= MAX_BLANK + 0.01, (path.name, base.text, base.following, blank)
+    assert checked > 500 and near > 5, (checked, near)
 
 
 def test_kanji_that_touch_are_read_as_one_group(easy):
@@ -162,3 +203,24 @@ def test_large_print_japanese_breaks_lines_between_phrases(tmp_path):
                     inside.append(f"{before[-6:]}／{after[:6]}")
     assert breaks > 100
     assert len(inside) <= 0.06 * breaks, inside
+
+
+def test_no_line_breaks_inside_a_number_with_its_counter(easy):
+    """1日か／2日 read as two durations: a number with its counter, its range or alternative
+    and the particle after it (language.yaml keep_together) stays on one line, with furigana
+    (each number and counter one cluster) as without."""
+    language = read_yaml(CONTENT / "ja" / "language.yaml")
+    run = re.compile(language["line_breaking"]["keep_together"][-1])
+    checked = 0
+    for path in easy:
+        document = pdfium.PdfDocument(path)
+        lines = [line for page in document for line in group_lines(page_chars(page)) if line]
+        for before, after in zip(lines, lines[1:]):
+            joined = before + after
+            for match in run.finditer(joined):
+                checked += match.end() - match.start() >= 4
+                head = joined[match.start() : len(before)]
+                if head.isdigit():  # page numbers, a line of digits: no counter to keep
+                    continue
+                assert not match.start() < len(before) < match.end(), (path.name, before, after)
+    assert checked > 10, checked

@@ -209,6 +209,11 @@ class LanguageStyle(Record):
     furigana: Furigana | None = doc(
         "readings (ruby) above kanji: for languages written with kanji", default=None
     )
+    full_width_brackets: bool = doc(
+        "true: this language's texts write brackets full-width, （ ） ［ ］ (Japanese); "
+        "`handouts check` reports each half-width ( ) [ ] in them",
+        default=False,
+    )
 
 
 # content/<lang>/clinic.yaml ------------------------------------------------------------------

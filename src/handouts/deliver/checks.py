@@ -1,6 +1,6 @@
-"""Content checks beyond the schema: glyphs, plain language, claims, review due, the clinic's
-phone and the numbers every urgent box must name; `run_checks` runs them with the page budgets
-(deliver/budgets.py) and the furigana readings (deliver/readingcheck.py).
+"""Content checks beyond the schema: glyphs, plain language, claims, bracket widths, review due,
+the clinic's phone and the numbers every urgent box must name; `run_checks` runs them with the
+page budgets (deliver/budgets.py) and the furigana readings (deliver/readingcheck.py).
 
 `run_checks` returns diagnostics (sorted by place) and one readability figure per document.
 """
@@ -11,6 +11,7 @@ import datetime
 import re
 import unicodedata
 from collections.abc import Iterable
+from pathlib import Path
 
 from handouts import clock
 from handouts.compose.composer import KINDS
@@ -37,6 +38,7 @@ def run_checks(library: Library) -> tuple[list[Diagnostic], list[str]]:
         shared = [*texts(library.clinic), *texts(library.settings)]  # printed in every footer
         found += check_glyphs(language, [*texts(language, skip=(LanguageStyle,)), *shared])
         found += check_claims(language, texts(language, skip=(LanguageStyle,)))
+        found += check_brackets(language, texts(language, skip=(LanguageStyle,)))
         found += check_urgent_numbers(library, language)
         found += check_sentences(library, language)
         for slug in library.conditions:
@@ -274,7 +276,35 @@ def check_claims(language: Language, values: Iterable[Text]) -> list[Diagnostic]
     ]
 
 
-# 4. Review due ------------------------------------------------------------------------------------
+# 4. Bracket widths -------------------------------------------------------------------------------
+HALF_WIDTH_BRACKETS = {"(": "（", ")": "）", "[": "［", "]": "］"}
+
+
+def check_brackets(language: Language, values: Iterable[Text]) -> list[Diagnostic]:
+    """A language that writes brackets full-width (language.yaml full_width_brackets: （血栓）)
+    shows a half-width one ((血栓)) as a mismatch beside the others. Only its own files: a text
+    it falls back to (English) keeps its own brackets."""
+    if not language.style.full_width_brackets:
+        return []
+    found = []
+    for text in values:
+        if language.code not in Path(text.path).parts:
+            continue
+        for index, char in enumerate(text):
+            wide = HALF_WIDTH_BRACKETS.get(char)
+            if wide is not None:
+                found.append(
+                    Diagnostic(
+                        text.mark_of(index),
+                        f"{language.code}: half-width bracket '{char}' in a language that "
+                        f"writes brackets full-width",
+                        f"write '{wide}' (language.yaml full_width_brackets)",
+                    )
+                )
+    return found
+
+
+# 5. Review due ------------------------------------------------------------------------------------
 def months_before(day: datetime.date, months: int) -> datetime.date:
     """The same day of the month `months` earlier (clamped to the month's last day)."""
     import calendar  # here: a build imports this module but does not need it
@@ -350,7 +380,7 @@ def _review_key_mark(by: Text, key: str) -> Mark:
     return Mark(by.path, line, start - by.source.rfind("\n", 0, start))
 
 
-# 5. Clinic contact and emergency numbers ----------------------------------------------------
+# 6. Clinic contact and emergency numbers ----------------------------------------------------
 PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{4,}[0-9]$")
 
 

@@ -155,7 +155,10 @@ def pieces_of(
             pending = pending or bool(text)
             continue
         own = getattr(style, "rules", None) or rules
-        parts = [(text.strip(), False)] if keep else segments(text, own, _phrases(text, style, own))
+        breaks = _phrases(text, style, own)
+        if breaks is None and not keep:
+            breaks = _kept(text, style, own)
+        parts = [(text.strip(), False)] if keep else segments(text, own, breaks)
         soft = _soft_starts(text, style, own) if own.prefer_phrases and not keep else None
         lead = pending or text[:1].isspace()
         at = 0  # where the piece stands in `text`
@@ -208,6 +211,28 @@ def _phrases(
         for match in re.finditer(run, whole):
             starts -= set(range(match.start() + 1, match.end()))
     return frozenset(index for index, start in enumerate(at) if start in starts)
+
+
+def _kept(text: str, style: Any, rules: BreakRules) -> frozenset[int] | None:
+    """Where a text may break outside its runs kept together (`keep`: 1日か2日, read in the
+    base text: a furigana cluster's placeholder stands for its kanji and number; a run the
+    number pattern would cut short, 1日 of 1日か2日, kept whole too); None: anywhere."""
+    if not rules.keep:
+        return None
+    clusters = getattr(getattr(style, "ruby", None), "clusters", None) or {}
+    plain, at = [], []
+    length = 0
+    for char in text:
+        at.append(length)
+        base = clusters[char].text if char in clusters else char
+        plain.append(base)
+        length += len(base)
+    whole = "".join(plain)
+    inside: set[int] = set()
+    for run in rules.keep:
+        for match in re.finditer(run, whole):
+            inside.update(range(match.start() + 1, match.end()))
+    return frozenset(index for index, start in enumerate(at) if index and start not in inside)
 
 
 _ENDS_PHRASE = "、。，．！？）」』】〕］｝〉》：；"

@@ -27,9 +27,14 @@ PRIVATE_USE = 0xE000  # placeholders: U+E000 upwards (never in content: check re
 KANA_BESIDE = re.compile(
     r"[\u3001-\u3003\u3008-\u3011\u3014-\u301F\u3041-\u309F\u30A0-\u30FF\uFF01-\uFF0F\uFF1A-\uFF20\uFF3B-\uFF40\uFF5B-\uFF65]"
 )
-# The widest gap between the characters of a base spread under a longer reading, as a share of
-# the base's size (an eighth of an em: wider, one word reads as several).
+# Mid-line, the widest gap between the characters of a base spread under a longer reading, as a
+# share of the base's size (an eighth of an em: wider, one word reads as several).
 MAX_SPREAD = 0.125
+# Mid-line, the most blank left beside kana after a base (a share of the size: a quarter em, the
+# space JLREQ sets between Japanese and Latin text, reads as no break); more goes inside the
+# base, between the words of a compound first, each at most WORDS apart.
+QUARTER = 0.25
+WORDS = 0.5
 GAP = 0.06  # between the base's top and the reading, as a share of the size
 # Readings over the first line under a border or rule (a box, the footer's rule) keep clear of
 # it: the text starts lower by this share of a reading's size.
@@ -121,10 +126,27 @@ class RubyText:
                 return 0.0
             wide = self.style.width(self.text[near])
             if 0 <= far < len(self.text) and self.text[far] in self.clusters:
-                return max(0.0, min(self.size / 2, (wide - self.size / 2) / 2))
+                # the readings half a reading character apart at least
+                inner = self._inner(self.clusters[self.text[far]], far < near)
+                return max(0.0, min(self.size, wide, wide + inner - self.size / 2))
             return min(self.size, wide)
 
         return limit(index - 1, index - 2), limit(index + 1, index + 2)
+
+    def _inner(self, cluster: Cluster, end: bool) -> float:
+        """The blank between a cluster's start (`end`: its end) and its first (last) reading;
+        below 0 as far as that reading may reach out on that side (longer than its base: as
+        far as it is longer, at most a reading character; the cluster beyond the kana
+        between takes as much less)."""
+        groups = _groups(cluster.rubies)
+        start, stop, reading = groups[-1] if end else groups[0]
+        base = self.style.width(cluster.text[start:stop])
+        wide = self._reading_width(reading)
+        if wide > base:
+            return -min(self.size, wide - base)
+        spacing = (base - wide) / len(reading) / 2
+        outside = self.style.width(cluster.text[stop:] if end else cluster.text[:start])
+        return outside + spacing
 
     def _layout(
         self,
@@ -136,20 +158,26 @@ class RubyText:
         """(width, [(base chunk, x)], [(reading, x, character spacing)]) of a cluster, x from
         the cluster's start (a reading reaching over the kana before it starts below 0).
 
-        A reading longer than its base (JLREQ 3.3.6 group ruby, 3.3.8): it first reaches over
-        the kana beside the cluster (`left_limit`, `right_limit`); what is still too long is
-        shared out 1:2:1 (half a share before the base, one between its characters, half
-        after), but a gap between the base's characters is never wider than MAX_SPREAD of the
-        size: wider gaps read as word breaks (救 急 車), so the rest is left blank at the
-        cluster's sides, the base centred under its reading. A cluster that starts a line
-        (`edges`: starts, ends it) has its reading and its base flush with the line's start
-        (JLREQ 3.3.8), the reading reaching over the kana after it by as much as it may, the
-        base unspread and what is still left blank after it, inside the line (the line's
-        first kanji stands where every line starts); one that ends a line, likewise with the
-        line's end."""
+        A reading longer than its base (JLREQ 3.3.6 group ruby, 3.3.8) first reaches over the
+        kana beside the cluster (`left_limit`, `right_limit`), centred where both sides allow.
+        What is still too long is left blank:
+        - a cluster that starts a line (`edges`: starts, ends it) has its reading and its base
+          flush with the line's start, the blank shared 1:1 between the gaps of the base's
+          characters and the base's end (JLREQ 3.3.8 c, JIS X 4051): the line's first kanji
+          stands where every line starts and no blank parts the word from its particle (糖尿病
+          があり was drawn 糖尿病　があり); one that ends a line has them flush with the line's
+          end, the blank before the base (JLREQ's 1:1 spread the base of a ragged line's end:
+          受付の時間:準 備 中);
+        - mid-line the base is not spread (one word would read as several: 症 状): the blank
+          goes where the reading may not reach (a kanji, another reading), the kana beside
+          (a particle, okurigana) kept close to their word; half on each side where both are
+          alike. Only where that leaves more than QUARTER of an em beside kana does the rest
+          go inside the base: between the words of a compound (東京 消防庁, up to WORDS), last
+          between its kanji (up to MAX_SPREAD)."""
         style, x = self.style, 0.0
         bases, readings = [], []
         at = 0
+        splits = {start for start, _, _ in cluster.rubies}
         for number, (start, end, reading) in enumerate(_groups(cluster.rubies)):
             if start > at:
                 bases.append((cluster.text[at:start], x))
@@ -157,29 +185,62 @@ class RubyText:
             base = cluster.text[start:end]
             base_width = style.width(base)
             reading_width = self._reading_width(reading)
-            if reading_width > base_width:  # the reading reaches over, the base spreads
+            if reading_width > base_width:  # the reading reaches over, the base may spread
                 excess = reading_width - base_width
                 head = edges[0] and start == 0 and number == 0
                 tail = edges[1] and end == len(cluster.text)
-                left = left_limit if start == 0 and number == 0 and not head else 0.0
-                right = right_limit if end == len(cluster.text) and not tail else 0.0
-                if head == tail:  # centred, or as near it as the kana beside allow
-                    half_left, half_right = min(left, excess / 2), min(right, excess / 2)
-                    left = min(left, excess - half_right)
-                    right = min(right, excess - half_left)
-                else:  # flush with the line's start or end
-                    left, right = min(left, excess), min(right, excess)
+                may_left = left_limit if start == 0 and number == 0 and not head else 0.0
+                may_right = right_limit if end == len(cluster.text) and not tail else 0.0
+                # Over the kana beside: centred where both sides allow, else as far as each
+                # side allows.
+                half_left, half_right = min(may_left, excess / 2), min(may_right, excess / 2)
+                left = min(may_left, excess - half_right)
+                right = min(may_right, excess - half_left)
                 room = reading_width - left - right
-                # At a line's edge the blank goes to the edge: no spreading.
-                most = MAX_SPREAD * style.size if head == tail else 0.0
-                gap = min((room - base_width) / len(base), most)
-                spread = base_width + gap * (len(base) - 1)
-                centred = reading_width / 2 - left - spread / 2  # under the reading's middle
-                # At a line's edge the base is flush with it, the blank inside the line; else
-                # the base is centred under the reading, inside the cluster.
-                edge = 0.0 if head else room - spread
-                first = edge if head != tail else centred
-                first = min(max(first, 0.0), room - spread)
+                blank = room - base_width  # what the kana beside cannot take
+                if head and not tail:
+                    # At a line's start: reading and base flush with the line's edge, the
+                    # blank shared 1:1 between the base's characters and its end (JLREQ
+                    # 3.3.8 c; JIS X 4051).
+                    gap = blank / len(base)
+                    first = 0.0
+                elif tail and not head:
+                    # At a line's end (most are ragged: 受付の時間：準備中): reading and base
+                    # flush with it, the blank before the base, where no kana of its own are.
+                    gap, first = 0.0, blank
+                elif head:  # alone on its line: 1:2:1 (JLREQ 3.3.6 b)
+                    gap = blank / len(base)
+                    first = gap / 2
+                else:
+                    # Mid-line, the blank goes where the reading may not reach (a kanji,
+                    # another reading: JLREQ 3.3.8 a), the kana beside (a particle,
+                    # okurigana) kept close to their word; half and half where both sides
+                    # are alike. Where that leaves more than a quarter em beside kana, the
+                    # words of a compound part (東京 消防庁), then, last, the kanji spread
+                    # by at most MAX_SPREAD: one word spread reads as several.
+                    if (may_left > 0.0) == (may_right > 0.0):
+                        share = (0.5, 0.5)
+                    else:
+                        share = (1.0, 0.0) if may_right > 0.0 else (0.0, 1.0)
+                    # the largest share of the blank beside kana
+                    kana = max(
+                        (part for part, may in zip(share, (may_left, may_right)) if may > 0.0),
+                        default=0.0,
+                    )
+                    over = max(0.0, blank * kana - QUARTER * style.size) / kana if kana else 0.0
+                    cuts = [cut - start for cut in splits if start < cut < end]
+                    apart = min(over / len(cuts), WORDS * style.size) if cuts else 0.0
+                    over -= apart * len(cuts)
+                    gap = 0.0
+                    if len(base) > 1:
+                        gap = min(over / (len(base) - 1), MAX_SPREAD * style.size)
+                    spread = base_width + apart * len(cuts) + gap * (len(base) - 1)
+                    first = (room - spread) * share[0]
+                    self._place(bases, base, x + first, gap, apart, cuts)
+                    readings.append((reading, x - left, 0.0))
+                    x += room
+                    at = end
+                    continue
                 for index, char in enumerate(base):
                     bases.append((char, x + first + index * gap + style.width(base[:index])))
                 readings.append((reading, x - left, 0.0))
@@ -194,6 +255,13 @@ class RubyText:
             bases.append((cluster.text[at:], x))
             x += style.width(cluster.text[at:])
         return x, bases, readings
+
+    def _place(self, bases, base: str, x: float, gap: float, apart: float, cuts) -> None:
+        """The characters of `base` from x, `gap` between each, `apart` more at each cut."""
+        style = self.style
+        for index, char in enumerate(base):
+            extra = apart * sum(1 for cut in cuts if cut <= index)
+            bases.append((char, x + index * gap + extra + style.width(base[:index])))
 
     def _reading_width(self, reading: str) -> float:
         return self.reading_fonts.width(reading, self.size, False)
