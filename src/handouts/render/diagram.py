@@ -100,7 +100,7 @@ class DiagramRow(Flowable):
         self.balanced = caption_parts is not None
         self.caption_parts = caption_parts or tuple(((v.caption, caption),) for v in views)
         # R / L labels drawn otherwise than in `side`: label -> its (text, style) parts (with
-        # furigana: a text with placeholders in a RubyStyle; a bilingual page: 'R / 右', each
+        # furigana: a text with placeholders in a RubyStyle; a bilingual page: 'R 右', each
         # language in its own font)
         self.side_texts = side_texts or {}
         # How far the R / L labels keep from the body outline (points), and how far their
