@@ -424,7 +424,9 @@ class DiagramRow(Flowable):
 def _caption(text: str, style: TextStyle, width: float, balanced: bool = False):
     """A caption's lines (cached: rows are wrapped many times while pages are laid out).
     `balanced`: lines that must wrap are of even length (the narrowest width that takes no
-    more lines), not a full line and a runt ("Front of the / legs" -> "Front of / the legs")."""
+    more lines), not a full line and a runt ("Front of the / legs" -> "Front of / the legs"),
+    unless a little wider they break between phrases more often (すねから / 足首の内側, not
+    すねから足 / 首の内側)."""
     key = (text, round(width, 1), balanced)
     captions = style.__dict__.setdefault("_captions", {})
     lines = captions.get(key)
@@ -440,9 +442,26 @@ def _caption(text: str, style: TextStyle, width: float, balanced: bool = False):
                     low = middle
                 else:
                     high = middle
-            lines = fill(pieces, high, rules, measure, style.size)
+            # From there a little wider at a time: the narrowest lines that break between
+            # phrases the most often (each line a phrase or more, where the language has them).
+            even: list = []
+            for trial in itertools.count():
+                at = min(high + trial * style.size / 4, width)
+                wrapped = fill(pieces, at, rules, measure, style.size)
+                if len(wrapped) == len(lines):
+                    even.append(wrapped)
+                    if not _mid_phrase(wrapped):
+                        break
+                if at >= width:
+                    break
+            lines = min(even, key=_mid_phrase, default=lines)
         captions[key] = lines
     return lines
+
+
+def _mid_phrase(lines) -> int:
+    """How many of the lines begin inside a phrase (a worse place to break)."""
+    return sum(not line.pieces[0].phrase for line in lines[1:] if line.pieces)
 
 
 def _part_gap(style: TextStyle) -> float:
