@@ -1,9 +1,10 @@
 """The bilingual edition's figure as built by the command line (bundled content, en beside ja
-and beside easy Japanese, A4 and large print): each view's caption in the first language on its
-own line(s), the second language's under them, no ' / ', both centred on the view, the first
-lines of a row's captions on one baseline, nothing over another caption or a drawing; the side
-labels 'R 右' without a slash; the legend's two entries of a point on one baseline, each in its
-own font, each number centred on its entry's first line."""
+and beside easy Japanese; A4, large print on A4 and on Letter): each view's caption in the first
+language on its own line(s), the second language's under them, no ' / ', both centred on the
+view, the first lines of a row's captions on one baseline, nothing over another caption or a
+drawing, neighbours an em apart; the side labels 'R 右' without a slash; the legend's two
+entries of a point on one baseline, each in its own font, each number centred on its entry's
+first line."""
 
 from __future__ import annotations
 
@@ -23,7 +24,11 @@ EN_FONTS = {"NotoSans-Regular", "NotoSans-Bold"}
 CENTRED = 2.0  # points: a caption line's ink centre from the view's centre (glyph bearings)
 
 
-@pytest.fixture(scope="module", params=[(), ("--large-print",)], ids=["a4", "large"])
+@pytest.fixture(
+    scope="module",
+    params=[(), ("--large-print",), ("--large-print", "--paper", "letter")],
+    ids=["a4", "large", "large-letter"],
+)
 def built(request, tmp_path_factory):
     out = tmp_path_factory.mktemp("bilingual-captions")
     result = run_cli(
@@ -171,6 +176,10 @@ def test_each_caption_is_one_language_then_the_other_centred_under_its_view(buil
                     for other, theirs in every:
                         if theirs is not ink:
                             assert not overlap(ink, theirs), (path.name, name, other)
+                        # Neighbours side by side never read as one line: an em apart at least.
+                        if other != name and min(ink[3], theirs[3]) > max(ink[1], theirs[1]):
+                            apart = max(theirs[0] - ink[2], ink[0] - theirs[2])
+                            assert apart >= ink[3] - ink[1], (path.name, name, other, apart)
     assert checked >= 8
 
 

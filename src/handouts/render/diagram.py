@@ -229,7 +229,9 @@ class DiagramRow(Flowable):
         halves = [
             max(style.width(text) for text, style in parts) / 2 for parts in self.caption_parts
         ]
-        gap = self.caption.size * 0.6
+        # Between neighbours' captions: with two languages' captions, on lines of their own
+        # and seldom wrapped, an em and a half, so that two never read as one line.
+        gap = self.caption.size * (1.5 if self.balanced else 0.6)
         rooms = []
         for i, centre in enumerate(centres):
             left = (
