@@ -230,8 +230,8 @@ class DiagramRow(Flowable):
             max(style.width(text) for text, style in parts) / 2 for parts in self.caption_parts
         ]
         # Between neighbours' captions: with two languages' captions, on lines of their own
-        # and seldom wrapped, an em and a half, so that two never read as one line.
-        gap = self.caption.size * (1.5 if self.balanced else 0.6)
+        # and seldom wrapped, more than an em, so that two never read as one line.
+        gap = self.caption.size * (1.2 if self.balanced else 0.6)
         rooms = []
         for i, centre in enumerate(centres):
             left = (
