@@ -4,7 +4,7 @@ language on its own line(s), the second language's under them, no ' / ', both ce
 view, the first lines of a row's captions on one baseline, nothing over another caption or a
 drawing, neighbours an em apart; the side labels 'R 右' without a slash; the legend's two
 entries of a point on one baseline, each in its own font, each number centred on its entry's
-first line."""
+first line; the figure's heading and note in both languages on one baseline too."""
 
 from __future__ import annotations
 
@@ -251,3 +251,33 @@ def test_a_points_two_legend_entries_share_their_first_baseline(built):
 
 def _middle(boxes) -> float:
     return (min(b[1] for b in boxes) + max(b[3] for b in boxes)) / 2
+
+
+def test_the_figures_heading_and_notes_stand_on_one_baseline_in_both_languages(built):
+    """The heading over the views and the note under them ('These points are on both sides
+    ...'): each language's first line on the same baseline, furigana or not."""
+    en = ui("en")
+    for lang, paths in built.items():
+        second = ui(lang)
+        for path in paths:
+            document = pdfium.PdfDocument(path)
+            found = 0
+            for number in range(len(document)):
+                textpage = document[number].get_textpage()
+                for key in ("points", "points_bilateral"):
+                    a, b = (baselines(textpage, texts[key][:12]) for texts in (en, second))
+                    if a and b:
+                        found += 1
+                        assert abs(max(a) - max(b)) < 0.05, (path.name, key, a, b)
+            assert found >= 2, path.name
+
+
+def baselines(textpage, text: str) -> list[float]:
+    """The baseline of each place `text` begins on the page."""
+    searcher = textpage.search(text, match_case=True)
+    found = []
+    while (hit := searcher.get_next()) is not None:
+        x, y = ctypes.c_double(), ctypes.c_double()
+        raw.FPDFText_GetCharOrigin(textpage.raw, hit[0], ctypes.byref(x), ctypes.byref(y))
+        found.append(y.value)
+    return found

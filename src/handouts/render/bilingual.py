@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from reportlab.platypus import Flowable, KeepTogether
+from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from handouts.compose import document as d
 from handouts.render import figure
@@ -247,7 +247,9 @@ def _figure(first, second, a: d.PointsFigure, b: d.PointsFigure) -> list[Flowabl
     head_a = narrow_a.heading(d.Heading(a.heading))
     with narrow_b.under(first.element("Div", lang=second.lang)):
         head_b = narrow_b.heading(d.Heading(b.heading))
-    heads = SideBySide(head_a, head_b, (half, half), gap)
+    heads = SideBySide(
+        *_level(head_a, head_b, first.s.heading, second.s.heading), (half, half), gap
+    )
     # The views' captions: the first language's on its own lines, the second's under them,
     # each in its own caption style (the alternate text keeps both: 'A / B').
     views = tuple(
@@ -272,12 +274,26 @@ def _figure(first, second, a: d.PointsFigure, b: d.PointsFigure) -> list[Flowabl
     notes_a = figure._notes(narrow_a, a, half)
     with narrow_b.under(first.element("Div", lang=second.lang)):
         notes_b = figure._notes(narrow_b, b, half)
-    notes = SideBySide(notes_a, notes_b, (half, half), gap)
+    notes = SideBySide(*_level(notes_a, notes_b, first.s.muted, second.s.muted), (half, half), gap)
     items = first.element("L")
     legend = [
         _legend_row(first, second, items, x, y, a.compact) for x, y in zip(a.legend, b.legend)
     ]
     return [KeepTogether([heads, *rows, notes]), *legend]
+
+
+def _level(left: list, right: list, a, b) -> tuple[list, list]:
+    """Two languages' columns whose first lines are in styles `a` and `b`, their first lines
+    on one baseline: the one whose baseline is nearer its top (no room for furigana above it,
+    a smaller leading) begins lower by the difference (a column's first space before is
+    dropped: the spacer takes its place)."""
+    drop = -b.baseline(0.0) + a.baseline(0.0)
+    if not (left and right) or not drop:
+        return left, right
+    column = left if drop > 0 else right
+    column[0].spaceBefore = 0
+    column[:0] = [Spacer(0, abs(drop))]
+    return left, right
 
 
 def _in_style(renderer, texts: list[str], name: str) -> tuple[list[str], object]:
