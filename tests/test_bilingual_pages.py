@@ -128,7 +128,7 @@ def test_the_views_side_labels_are_in_both_languages(bilingual):
     document = pdfium.PdfDocument(path)
     pages = [document[i] for i in range(len(document))]
     for side in ("right", "left"):
-        label = f"{en[side]} / {ja[side]}"
+        label = f"{en[side]} {ja[side]}"  # 'R 右': no slash (test_bilingual_captions)
         found = [(page, box) for page in pages for box in find(page, label)]
         assert found, label
         for page, box in found:
@@ -144,7 +144,7 @@ def test_the_views_side_labels_are_in_both_languages(bilingual):
             assert fonts and fonts <= {"BIZUDPGothic-Bold", "BIZUDPGothic-Regular"}, fonts
     # Nowhere only one language's label (an 'R' alone beside a drawing).
     text = "".join(page.get_textpage().get_text_range() for page in pages)
-    assert text.count(f"{en['right']} / ") == text.count(f" / {ja['right']}")
+    assert text.count(f"{en['right']} {ja['right']}") == text.count(f" {ja['right']}")
 
 
 def horizontal_lines(pdf, index: int) -> list[tuple[float, float, float]]:

@@ -11,12 +11,13 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from reportlab.platypus import Flowable, KeepTogether
+from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from handouts.compose import document as d
 from handouts.render import figure
 from handouts.render.columns import SideBySide
 from handouts.render.ruby import ruby_texts
+from handouts.render.text import TextStyle
 from handouts.render.widgets import MIN_PART_ROWS
 
 # Blocks that need the whole width: their two languages follow each other.
@@ -246,12 +247,16 @@ def _figure(first, second, a: d.PointsFigure, b: d.PointsFigure) -> list[Flowabl
     head_a = narrow_a.heading(d.Heading(a.heading))
     with narrow_b.under(first.element("Div", lang=second.lang)):
         head_b = narrow_b.heading(d.Heading(b.heading))
-    heads = SideBySide(head_a, head_b, (half, half), gap)
+    heads = SideBySide(
+        *_level(head_a, head_b, first.s.heading, second.s.heading), (half, half), gap
+    )
+    # The views' captions: the first language's on its own lines, the second's under them,
+    # each in its own caption style (the alternate text keeps both: 'A / B').
     views = tuple(
         dataclasses.replace(view, caption=_pair(view.caption, other.caption))
         for view, other in zip(a.views, b.views)
     )
-    # The side labels in both languages ('R / 右'), each in its own font.
+    # The side labels in both languages ('R 右'), each in its own font.
     sides = (_pair(a.sides[0], b.sides[0]), _pair(a.sides[1], b.sides[1]))
     both = dataclasses.replace(a, views=views, notes=(), untreated=None, sides=sides)
     rows = figure._rows(
@@ -263,11 +268,13 @@ def _figure(first, second, a: d.PointsFigure, b: d.PointsFigure) -> list[Flowabl
             for label, x, y in zip(sides, a.sides, b.sides)
             if label != x
         },
+        _captions(first, second, a.views, b.views),
+        roomy_sides=True,
     )
     notes_a = figure._notes(narrow_a, a, half)
     with narrow_b.under(first.element("Div", lang=second.lang)):
         notes_b = figure._notes(narrow_b, b, half)
-    notes = SideBySide(notes_a, notes_b, (half, half), gap)
+    notes = SideBySide(*_level(notes_a, notes_b, first.s.muted, second.s.muted), (half, half), gap)
     items = first.element("L")
     legend = [
         _legend_row(first, second, items, x, y, a.compact) for x, y in zip(a.legend, b.legend)
@@ -275,17 +282,46 @@ def _figure(first, second, a: d.PointsFigure, b: d.PointsFigure) -> list[Flowabl
     return [KeepTogether([heads, *rows, notes]), *legend]
 
 
+def _level(left: list, right: list, a, b) -> tuple[list, list]:
+    """Two languages' columns whose first lines are in styles `a` and `b`, their first lines
+    on one baseline: the one whose baseline is nearer its top (no room for furigana above it,
+    a smaller leading) begins lower by the difference (a column's first space before is
+    dropped: the spacer takes its place)."""
+    drop = -b.baseline(0.0) + a.baseline(0.0)
+    if not (left and right) or not drop:
+        return left, right
+    column = left if drop > 0 else right
+    column[0].spaceBefore = 0
+    column[:0] = [Spacer(0, abs(drop))]
+    return left, right
+
+
+def _in_style(renderer, texts: list[str], name: str) -> tuple[list[str], object]:
+    """Short texts in one of `renderer`'s styles, with that language's furigana where it has
+    them: (the texts, with placeholders where they have readings; the style)."""
+    style = renderer.s[name]
+    if renderer.readings is not None and renderer.ruby_share:
+        return ruby_texts(renderer.readings, texts, style, renderer.ruby_share)
+    return texts, style
+
+
+def _captions(first, second, a: tuple[d.View, ...], b: tuple[d.View, ...]) -> tuple:
+    """Each view's caption as (text, style) parts: the first language's, then the second's
+    (the same text once), each in its own caption style with its furigana."""
+    texts_a, style_a = _in_style(first, [v.caption for v in a], "caption")
+    texts_b, style_b = _in_style(second, [v.caption for v in b], "caption")
+    return tuple(
+        ((x, style_a),) if view.caption == other.caption else ((x, style_a), (y, style_b))
+        for view, other, x, y in zip(a, b, texts_a, texts_b)
+    )
+
+
 def _side_parts(first, second, a: str, b: str) -> list:
-    """A side label in both languages: (text, style) parts, each language in its own side
-    style, with its furigana where that language has them."""
-    parts = []
-    for renderer, text in ((first, a), (second, b)):
-        style = renderer.s.side
-        if renderer.readings is not None and renderer.ruby_share:
-            (text,), style = ruby_texts(renderer.readings, [text], style, renderer.ruby_share)
-        parts.append((text, style))
-    (a_text, a_style), b_part = parts
-    return [(a_text, a_style), (" / ", a_style), b_part]
+    """A side label in both languages on one line, 'R 右' (no slash: a letter and a character
+    read as one label), each language in its own side style with its furigana."""
+    (a_text,), a_style = _in_style(first, [a], "side")
+    (b_text,), b_style = _in_style(second, [b], "side")
+    return [(a_text, a_style), (" ", a_style), (b_text, b_style)]
 
 
 def _legend_row(
@@ -293,12 +329,15 @@ def _legend_row(
 ) -> Flowable:
     """A point's legend entry (an LI of the list `items`): its number (Lbl), then the entry in
     each language (an LBody each, the second with its /Lang), each beside the number as on the
-    views (the second number an artifact: read once)."""
+    views (the second number an artifact: read once). The two entries' first lines stand on
+    one baseline (one with furigana above it, the other moved down to it), each number centred
+    on its own entry's first line of characters (not on the furigana's room above them)."""
     item = items.add("LI")
     label, body_a = item.add("Lbl"), item.add("LBody")
     body_b = item.add("LBody", lang=second.lang)
-    badge = figure.legend_badge(first, a, label)
-    again = figure.legend_badge(first, a, None, repeated=True)
+    line_a, line_b = first.s.body, second.s.body
+    badge = figure.legend_badge(first, a, label, line=_characters(line_a))
+    again = figure.legend_badge(first, a, None, repeated=True, line=_characters(line_b))
     column = 2 * badge.radius + 5
     gap = first.style.page.column_gap
     half = (first.width - 2 * column - gap) / 2
@@ -306,9 +345,25 @@ def _legend_row(
         figure.legend_text(first.narrow(half), a, compact, body_a),
         figure.legend_text(second.narrow(half), b, compact, body_b),
     ]
+    drop_a, drop_b = -line_a.baseline(0.0), -line_b.baseline(0.0)
+    pad_a, pad_b = max(drop_b - drop_a, 0.0), max(drop_a - drop_b, 0.0)
     return first.table(
         [[badge, cells[0], again, cells[1]]],
         [column, half + gap, column, half],
         ("RIGHTPADDING", (1, 0), (1, 0), gap),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 1 if compact else 2),
+        ("TOPPADDING", (0, 0), (0, 0), pad_a + line_a.above),
+        ("TOPPADDING", (1, 0), (1, 0), pad_a),
+        ("TOPPADDING", (2, 0), (2, 0), pad_b + line_b.above),
+        ("TOPPADDING", (3, 0), (3, 0), pad_b),
+    )
+
+
+def _characters(style):
+    """`style` without the room for furigana at the top of its lines: what a number beside
+    its first line is centred on."""
+    if not style.above:
+        return style
+    return TextStyle(
+        style.fonts, style.size, style.leading - style.above, style.rules, style.bold, style.color
     )

@@ -16,6 +16,7 @@ import itertools
 import math
 from dataclasses import field
 from pathlib import Path
+from typing import Any
 
 from reportlab.lib.colors import Color, black, white
 from reportlab.platypus import Flowable
@@ -88,12 +89,29 @@ class DiagramRow(Flowable):
         sides: tuple[str, str],
         figures: tuple[Element, ...] | None = None,
         side_texts: dict | None = None,
+        caption_parts: tuple[tuple[tuple[str, Any], ...], ...] | None = None,
+        roomy_sides: bool = False,
     ):
         super().__init__()
+        # Each view's caption as (text, style) parts, each wrapped on lines of its own under
+        # the part before (a bilingual page: the first language, then the second, each in its
+        # own font with its furigana), balanced where a part wraps; else the view's caption
+        # in `caption`, as it always was.
+        self.balanced = caption_parts is not None
+        self.caption_parts = caption_parts or tuple(((v.caption, caption),) for v in views)
         # R / L labels drawn otherwise than in `side`: label -> its (text, style) parts (with
-        # furigana: a text with placeholders in a RubyStyle; a bilingual page: 'R / 右', each
+        # furigana: a text with placeholders in a RubyStyle; a bilingual page: 'R 右', each
         # language in its own font)
         self.side_texts = side_texts or {}
+        # How far the R / L labels keep from the body outline (points), and how far their
+        # furigana reach above the letters' box: `roomy_sides` (a bilingual page's 'R 右', a
+        # letter beside a character, its reading above) a quarter of the size clear, the
+        # readings too; else 1 pt, the labels' box only (as always).
+        above = max(
+            (getattr(st, "above", 0.0) for parts in self.side_texts.values() for _, st in parts),
+            default=0.0,
+        )
+        self.side_room = (side.size * 0.25, above) if roomy_sides else (1.0, 0.0)
         self.views, self.style, self.d = views, style, style.diagram
         self.figures = figures or (None,) * len(views)  # a Figure element per view
         self.caption, self.number, self.side, self.side_labels = caption, number, side, sides
@@ -194,10 +212,10 @@ class DiagramRow(Flowable):
         # Room the row does not need spreads the views apart (captions and badges get it).
         self.spread = (avail_width - self.width_at(self.view_height)) / (len(self.views) + 1)
         self.captions = [
-            _caption(v.caption, self.caption, room)
-            for v, room in zip(self.views, self._caption_rooms(widths))
+            [(style, _caption(text, style, room, self.balanced)) for text, style in parts]
+            for parts, room in zip(self.caption_parts, self._caption_rooms(widths))
         ]
-        self.caption_height = max(len(lines) for lines in self.captions) * self.caption.leading
+        self.caption_height = max(_caption_height(parts) for parts in self.captions)
         self.height = self.view_height + 2 + self.caption_height
         return avail_width, self.height
 
@@ -208,8 +226,12 @@ class DiagramRow(Flowable):
         for width in widths:
             centres.append(x + width / 2)
             x += width + self.spacing + self.spread
-        halves = [self.caption.width(v.caption) / 2 for v in self.views]
-        gap = self.caption.size * 0.6
+        halves = [
+            max(style.width(text) for text, style in parts) / 2 for parts in self.caption_parts
+        ]
+        # Between neighbours' captions: with two languages' captions, on lines of their own
+        # and seldom wrapped, more than an em, so that two never read as one line.
+        gap = self.caption.size * (1.2 if self.balanced else 0.6)
         rooms = []
         for i, centre in enumerate(centres):
             left = (
@@ -270,6 +292,7 @@ class DiagramRow(Flowable):
             self.d.clearance,
             self.side.size,
             tuple((label, self._side_width(label)) for label in self.side_labels),
+            self.side_room,
         )
         # Only a generic row is kept in the cache: a personal one tells which points were treated.
         generic = all(m.emphasis == "normal" for v in self.views for m in v.markers)
@@ -326,18 +349,18 @@ class DiagramRow(Flowable):
                 x = lx - self._side_width(label) / 2
                 for text, style in self._side_parts(label):
                     x += style.draw(canvas, x, ly - self.side.size * 0.36, text)
-            for index, line in enumerate(caption):
-                width = sum(p.width for p in line.pieces) + sum(
-                    p.style.width(" ") for i, p in enumerate(line.pieces) if i and p.space
-                )
-                top = self.caption_height - index * self.caption.leading
-                draw_line(
-                    canvas,
-                    line,
-                    place.caption_x - width / 2,
-                    self.caption.baseline(top),
-                    self.caption.rules,
-                )
+            part_top = self.caption_height
+            for part, (style, lines) in enumerate(caption):
+                part_top -= _part_gap(style) if part else 0.0
+                for index, line in enumerate(lines):
+                    width = sum(p.width for p in line.pieces) + sum(
+                        p.style.width(" ") for i, p in enumerate(line.pieces) if i and p.space
+                    )
+                    top = part_top - index * style.leading
+                    draw_line(
+                        canvas, line, place.caption_x - width / 2, style.baseline(top), style.rules
+                    )
+                part_top -= len(lines) * style.leading
         self._markers(
             [
                 (*m, size, figure)
@@ -400,24 +423,68 @@ class DiagramRow(Flowable):
                 canvas.addLiteral("EMC")
 
 
-def _caption(text: str, style: TextStyle, width: float):
-    """A caption's lines (cached: rows are wrapped many times while pages are laid out)."""
-    key = (text, round(width, 1))
+def _caption(text: str, style: TextStyle, width: float, balanced: bool = False):
+    """A caption's lines (cached: rows are wrapped many times while pages are laid out).
+    `balanced`: lines that must wrap are of even length (the narrowest width that takes no
+    more lines), not a full line and a runt ("Front of the / legs" -> "Front of / the legs"),
+    unless a little wider they break between phrases more often (すねから / 足首の内側, not
+    すねから足 / 首の内側)."""
+    key = (text, round(width, 1), balanced)
     captions = style.__dict__.setdefault("_captions", {})
     lines = captions.get(key)
     if lines is None:
         rules = style.rules
-        lines = captions[key] = fill(
-            pieces_of([(text, style, False)], rules, measure), width, rules, measure, style.size
-        )
+        pieces = pieces_of([(text, style, False)], rules, measure)
+        lines = fill(pieces, width, rules, measure, style.size)
+        if balanced and len(lines) > 1:
+            low, high = 0.0, width
+            for _ in range(12):  # to within width / 4096
+                middle = (low + high) / 2
+                if len(fill(pieces, middle, rules, measure, style.size)) > len(lines):
+                    low = middle
+                else:
+                    high = middle
+            # From there a little wider at a time: the narrowest lines that break between
+            # phrases the most often (each line a phrase or more, where the language has them).
+            even: list = []
+            for trial in itertools.count():
+                at = min(high + trial * style.size / 4, width)
+                wrapped = fill(pieces, at, rules, measure, style.size)
+                if len(wrapped) == len(lines):
+                    even.append(wrapped)
+                    if not _mid_phrase(wrapped):
+                        break
+                if at >= width:
+                    break
+            lines = min(even, key=_mid_phrase, default=lines)
+        captions[key] = lines
     return lines
+
+
+def _mid_phrase(lines) -> int:
+    """How many of the lines begin inside a phrase (a worse place to break)."""
+    return sum(not line.pieces[0].phrase for line in lines[1:] if line.pieces)
+
+
+def _part_gap(style: TextStyle) -> float:
+    """Space between a caption's parts (its two languages): a little more than between the
+    lines of one, so each language's lines read as one caption."""
+    return style.size * 0.15
+
+
+def _caption_height(parts: list) -> float:
+    return sum(
+        len(lines) * style.leading + (_part_gap(style) if index else 0.0)
+        for index, (style, lines) in enumerate(parts)
+    )
 
 
 @functools.lru_cache(maxsize=256)
 def _row_layout(key):
     """Badge centres by (view index, number), and R/L labels per view. Cached: the same views
     at the same size in many documents are laid out once per process."""
-    (views, frames, width, floor, ceiling, radius, dot, clearance, side_size, labels) = key
+    (views, frames, width, floor, ceiling, radius, dot, clearance, side_size, labels, room) = key
+    side_clearance, side_above = room
     names = dict(zip(("right", "left"), labels))
     dots, reach, walls, lines, boxes, bodies, centres, numbered = [], [], [], [], [], [], [], []
     sides: list[list] = []
@@ -439,12 +506,17 @@ def _row_layout(key):
             label, label_width = names.get(which, ("", 0.0))
             if label:
                 lx, ly = to_page(anchor)
-                half = label_width / 2 + 1
+                half = label_width / 2 + side_clearance
                 # The anchor is where the artist wants the label; at larger sizes the label
                 # may reach the body: move it outward until it is clear of the outline.
                 step = 1.0 if lx >= centre else -1.0
                 for _ in range(60):
-                    box = (lx - half, ly - side_size * 0.5, lx + half, ly + side_size * 0.5)
+                    box = (
+                        lx - half,
+                        ly - side_size * 0.5,
+                        lx + half,
+                        ly + side_size * 0.5 + side_above,
+                    )
                     if not any(leaders._seg_box(seg, box) for seg in outline):
                         break
                     lx += step

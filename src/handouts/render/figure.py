@@ -175,41 +175,58 @@ def _by_rows(r, b: d.PointsFigure, head: list[Flowable]) -> list[Flowable]:
     return result
 
 
-def _rows(r, b: d.PointsFigure, width: float, sides: dict | None = None) -> list[DiagramRow]:
+def _rows(
+    r,
+    b: d.PointsFigure,
+    width: float,
+    sides: dict | None = None,
+    captions: tuple | None = None,
+    roomy_sides: bool = False,
+) -> list[DiagramRow]:
     """The views in rows that each fit `width` at the smallest legible height. `sides`: how
-    the R / L labels are drawn, when not in the side style (label -> (text, style) parts)."""
+    the R / L labels are drawn, when not in the side style (label -> (text, style) parts);
+    `captions`: each view's caption as (text, style) parts (a bilingual page: one in each
+    language), when not the view's caption in the caption style; `roomy_sides`: the labels
+    keep further from the body (diagram.DiagramRow)."""
     s = r.s
     caption, views = s.caption, b.views
     readings, share, fonts = readings_of(r.doc)
     if readings is not None:  # furigana over the captions and R/L labels too
-        texts, caption = ruby_texts(readings, [v.caption for v in b.views], s.caption, share, fonts)
-        views = tuple(dataclasses.replace(v, caption=t) for v, t in zip(b.views, texts))
+        if captions is None:
+            texts, caption = ruby_texts(
+                readings, [v.caption for v in b.views], s.caption, share, fonts
+            )
+            views = tuple(dataclasses.replace(v, caption=t) for v, t in zip(b.views, texts))
         if sides is None:
             labels, side = ruby_texts(readings, b.sides, s.side, share, fonts)
             sides = {label: [(text, side)] for label, text in zip(b.sides, labels)}
-    rows: list[list[d.View]] = [[]]
-    for view in views:
-        trial = DiagramRow(
-            (*rows[-1], view), r.style, caption, s.number, s.side, b.sides, side_texts=sides
-        )
-        if rows[-1] and not trial.fits(width):
-            rows.append([view])
-        else:
-            rows[-1].append(view)
-    alts = {id(v): o.alt or o.caption for v, o in zip(views, b.views)}
-    return [
-        DiagramRow(
-            tuple(row),
+    parts = dict(zip(map(id, views), captions)) if captions is not None else None
+
+    def row(chosen, figures=None) -> DiagramRow:
+        return DiagramRow(
+            tuple(chosen),
             r.style,
             caption,
             s.number,
             s.side,
             b.sides,
-            tuple(r.element("Figure", alt=alts[id(view)]) for view in row),
+            figures,
             side_texts=sides,
+            caption_parts=None if parts is None else tuple(parts[id(v)] for v in chosen),
+            roomy_sides=roomy_sides,
         )
-        for row in rows
-        if row
+
+    rows: list[list[d.View]] = [[]]
+    for view in views:
+        if rows[-1] and not row((*rows[-1], view)).fits(width):
+            rows.append([view])
+        else:
+            rows[-1].append(view)
+    alts = {id(v): o.alt or o.caption for v, o in zip(views, b.views)}
+    return [
+        row(chosen, tuple(r.element("Figure", alt=alts[id(view)]) for view in chosen))
+        for chosen in rows
+        if chosen
     ]
 
 
@@ -273,16 +290,17 @@ def _legend(r, b: d.PointsFigure, width: float, compact: bool) -> list[Flowable]
     return entries
 
 
-def legend_badge(r, e: d.LegendEntry, label, repeated: bool = False) -> Badge:
+def legend_badge(r, e: d.LegendEntry, label, repeated: bool = False, line=None) -> Badge:
     """The numbered circle of a legend entry, as on the views; `label`: its Lbl element
-    (`repeated`: the same number again beside the entry in another language, an artifact)."""
+    (`repeated`: the same number again beside the entry in another language, an artifact);
+    centred on a line of `line` (the body style's)."""
     filled, diagram = e.emphasis == "highlight", r.style.diagram
     return Badge(
         e.number,
         r.s.number,
         filled,
         diagram.badge_stroke_treated if filled else diagram.badge_stroke,
-        r.s.body,
+        line or r.s.body,
         label,
         repeated,
     )
