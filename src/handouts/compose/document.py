@@ -58,6 +58,8 @@ class Title(Record):
 @record(frozen=True, eq=False, repr=False)
 class Heading(Record):
     text: str
+    # Atop its list continued in the next column or on the next page: "{text} (continued)".
+    continued: str = ""
 
 
 @record(frozen=True, eq=False, repr=False)
