@@ -653,14 +653,17 @@ def _text_section(block) -> bool:
 class Overtaken(Flowable):
     """A box (`lead`: its flowables) and the text sections after it (`units`: each section's
     flowables). Where the box cannot begin on the page begun (its kept part does not fit), the
-    sections that fit there go first, whole, and the box follows at the top of the next page:
-    the page is not left empty before it. Laid out by splitting (it never draws itself)."""
+    sections that fit there may go first (`ahead`), whole, and the box follows at the top of
+    the next page; else the box begins the next page, the writing area offered before it
+    (render: the text goes ahead only where that saves the document a page)."""
 
     memo_before = True  # the writing area is offered before it (it fills a gap none fills)
 
     def __init__(self, lead: list[Flowable], units: list[list[Flowable]]):
         super().__init__()
         self.lead, self.units = lead, units
+        self.ahead = False  # the text sections may go ahead of the box
+        self.passed = False  # in this layout, they could have (and did if `ahead`)
         # What it holds, for _layout_marks (reportlab marks them as it lays them out).
         self._content = [*lead, *(f for unit in units for f in unit)]
 
@@ -697,6 +700,9 @@ class Overtaken(Flowable):
             used += need
         if not taken:
             return []  # the box on the next page, the text after it
+        self.passed = True
+        if not self.ahead:
+            return []
         return [*taken, *self.lead, *rest[len(taken) :]]
 
     def elastic_parts(self) -> list:
@@ -896,6 +902,7 @@ def render(
         marks = _layout_marks(flowables)
         draft = template(io.BytesIO())
         draft.build(list(flowables), canvasmaker=_DraftCanvas)
+        draft = _text_ahead(draft, marks, renderer, flowables, template)
         draft, marks = _relaxed(
             draft,
             marks,
@@ -931,6 +938,30 @@ def render(
             f"({draft.page} -> {final.page} pages)"
         )
     return buffer.getvalue(), final.page
+
+
+def _text_ahead(draft: _Template, marks, renderer, flowables, template) -> _Template:
+    """The red-flag box right where the document puts it (after the title), the rest of its
+    page left to the writing area, unless letting the text after it go ahead (Overtaken)
+    saves the document a page: then that layout's draft."""
+    boxes = [f for f in flowables if isinstance(f, Overtaken)]
+    if not any(box.passed for box in boxes):
+        return draft
+    ahead = _draft_ahead(True, boxes, marks, renderer, flowables, template)
+    if ahead.page < draft.page:
+        return ahead
+    return _draft_ahead(False, boxes, marks, renderer, flowables, template)
+
+
+def _draft_ahead(ahead: bool, boxes, marks, renderer, flowables, template) -> _Template:
+    _restore(marks)
+    for placement in renderer.placements:
+        placement.taken_by = None
+    for box in boxes:
+        box.ahead, box.passed = ahead, False
+    draft = template(io.BytesIO())
+    draft.build(list(flowables), canvasmaker=_DraftCanvas)
+    return draft
 
 
 # Layout rules a document may give up (_Renderer.relax: 0 keeps them all, 2 none), when they
