@@ -197,3 +197,27 @@ def test_no_heading_stands_at_a_column_or_page_foot_with_one_item(built):
             assert not lonely, f"{name}: a heading with one item at a foot {lonely}"
             checked += 1
     assert checked == len(built) - len(ONE_ITEM)
+
+
+def test_legend_entries_run_on_under_the_points_heading_again(built):
+    """The point list's entries that run on to the next page (the views stay with the first)
+    stand under the figure's heading "(continued)": a patient who finds ⑦ alone on page 4 of
+    the easy sciatica handout, or ⑥ on page 5 of the large-print leg-pain handout, knows what
+    the list is. The page's text begins with it."""
+    cases = [
+        ("a4/ja-x-easy/sciatica-handout.pdf", EASY, 4, "7LI4"),  # badge ⑦, then the entry
+        ("large/en/leg-pain-handout-large.pdf", "en", 5, "6KI3"),
+    ]
+    for name, lang, number, entry in cases:
+        words = ui(lang)
+        again = squash(words["continued"].format(heading=words["points"]))
+        document = pdfium.PdfDocument(built[name])
+        assert len(document) == number, name
+        page = document[number - 1]
+        low, high = rules(page)
+        width, _ = page.get_size()
+        body = squash(page.get_textpage().get_text_bounded(0, low, width, high))
+        assert body.startswith(again), (name, body[:40])
+        assert body[len(again) :].startswith(entry), (name, body[:40])
+        before = squash(document[number - 2].get_textpage().get_text_range())
+        assert again not in before and squash(words["points"]) in before, name

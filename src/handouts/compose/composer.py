@@ -494,6 +494,7 @@ def points_figure(
         compact,
         untreated=f"{labels.points_not_treated} {named}" if codes else None,
         sides=(labels.side_right, labels.side_left),
+        continued=labels.continued.format(heading=heading),
     )
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from reportlab import rl_config
@@ -333,14 +333,19 @@ class _Renderer:
         with self.under(self.element("L")):
             items = [self.item(item, space_after=self.style.page.bullet_gap) for item in b.items]
         if self.section_continued:
-            again = self.continued_heading(self.section_continued)
-            for index, item in enumerate(items):
-                item.heading_again, item.opens = again, index == 0
+            self.continues(items, self.section_continued)
             if len(items) > 1:  # a heading never ends a page with one item of its list
                 items[0].keepWithNext = True
-            self.lists.append((items, again))
         self.section_continued = ""
         return items
+
+    def continues(self, items: Sequence[Flowable], text: str) -> None:
+        """`items` (a list's) continued at the top of a column or page have `text` (their
+        heading "(continued)") over them there."""
+        again = self.continued_heading(text)
+        for index, item in enumerate(items):
+            item.heading_again, item.opens = again, index == 0  # type: ignore[attr-defined]
+        self.lists.append((items, again))
 
     def relax(self, level: int) -> None:
         """Layout rules a document cannot afford, given up (on flowables whose keepWithNext
