@@ -142,6 +142,25 @@ def lonely_headings(path: Path) -> list[tuple[int, str]]:
     return found
 
 
+def stranded_continued_headings(path: Path, marks: tuple[str, ...]) -> list[tuple[int, str]]:
+    """(page, text) of every heading "(continued)" (its line ends with one of `marks`) with
+    nothing under it in its column: one left at a column's or page's foot, its list elsewhere."""
+    found = []
+    for number, page in enumerate(pdfium.PdfDocument(path), start=1):
+        chars = body_chars(page)
+        text = "".join(c[0] for c in chars)
+        for mark in marks:
+            for end in (i + len(mark) for i in range(len(text)) if text.startswith(mark, i)):
+                last = chars[end - 1]
+                line = [c for c in chars[:end] if abs(c[4] - last[4]) < 1 and c[1] <= last[1]]
+                start = min(line, key=lambda c: c[1])
+                bottom = min(c[2] for c in line)
+                column = in_column(chars, start[1], start[5])
+                if not [c for c in column if (c[2] + c[4]) / 2 < bottom]:
+                    found.append((number, text[max(end - 20, 0) : end]))
+    return found
+
+
 def ui(lang: str) -> dict:
     return read_yaml(CONTENT / lang / "ui.yaml")
 
@@ -161,6 +180,14 @@ def test_a_list_continued_in_the_next_column_or_on_the_next_page_has_its_heading
             assert not tops, f"{name}: a list continues with no heading over it {tops}"
             checked += 1
     assert checked == len(built) - len(NO_CONTINUED)
+
+
+def test_a_heading_continued_always_has_its_list_under_it(built):
+    """Never a heading "(continued)" alone at a column's foot (its list at the next page's
+    top): where the part of a list after it does not fit, the heading goes on with it."""
+    marks = tuple({ui(lang)["continued"].format(heading="") for lang in ("en", "ja", EASY)})
+    for name, path in built.items():
+        assert not stranded_continued_headings(path, marks), name
 
 
 def test_the_easy_sheet_of_ten_points_continues_if_something_happens_under_its_heading(built):

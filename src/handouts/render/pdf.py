@@ -318,7 +318,9 @@ class _Renderer:
 
         def make() -> Running:
             block = TextBlock(self.spans(text, "strong"), self.s.strong)
-            return Running([block])
+            again = Running([block])
+            again.keepWithNext = True  # never alone at a column's foot
+            return again
 
         return make
 
