@@ -231,9 +231,10 @@ def test_readings_are_drawn_over_their_bases_and_copied_text_is_the_base(tmp_pat
     assert not any(c.base for c in clusters(plain.read_bytes()))
 
     ui = yaml.safe_load((content / "ja" / "ui.yaml").read_text(encoding="utf-8"))
-    # (what is there or not as the pages fall: a box's heading atop its continuation, the
-    # optional writing area's heading)
-    moving = [ui["continued"].format(heading=ui["see_a_doctor"]), ui["memo"]]
+    # (what is there or not as the pages fall: a box's or a section's heading atop its
+    # continuation, the optional writing area's heading)
+    headings = [value for value in ui.values() if isinstance(value, str)]
+    moving = [ui["continued"].format(heading=heading) for heading in headings] + [ui["memo"]]
 
     def text(path):
         found = "".join(body(path).split())

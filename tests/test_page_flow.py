@@ -148,6 +148,26 @@ def test_text_fills_the_page_before_a_box_that_does_not_fit_there(tmp_path):
         assert flat(words["see_a_doctor_urgent"]) in texts[1], path.name
 
 
+def test_the_bilingual_large_print_boxes_follow_the_introduction(built):
+    """Bilingual large print (ja): the two boxes come right after the title and introduction,
+    before 'What it is' (letting that text go ahead saves these documents no page); the
+    writing area takes the rest of page 1, the first language's box opens page 2."""
+    found = {
+        name: path
+        for name, path in built.items()
+        if name.startswith("large/ja/") and "-handout" in name
+    }
+    assert len(found) == 2, sorted(built)
+    first, second = ui("en"), ui("ja")
+    for name, path in found.items():
+        texts = pages(path)
+        boxes = max(place(texts, w["urgent_no_email"], last=True) for w in (first, second))
+        for words in (first, second):
+            assert boxes < place(texts, words["what_it_is"]), (name, words["what_it_is"])
+        assert flat(first["memo"]) in texts[0], name
+        assert texts[1].startswith(flat(first["see_a_doctor"])), name
+
+
 def test_no_page_holds_only_the_end_of_one_box(built):
     """Large print: one box's continuation is never all a page holds (the other language's
     box moved whole to the next page, leaving the rest of it empty)."""

@@ -342,11 +342,13 @@ def without_furigana(lang: str, slug: str) -> bytes:
 
 def body_text(pdf, lang: str | None = None) -> Counter:
     """The body's characters, but for what is there or not as the pages fall (the furigana
-    take room): a red-flag box's heading repeated atop its continuation, the optional writing
-    area's heading."""
+    take room): a red-flag box's or a section's heading repeated atop its continuation, the
+    optional writing area's heading."""
     text = squeeze(body(pdf))
     ui = content(f"{lang or pdf.parent.name}/ui.yaml")
-    for heading in (ui["continued"].format(heading=ui["see_a_doctor"]), ui["memo"]):
+    headings = [value for value in ui.values() if isinstance(value, str)]
+    again = [ui["continued"].format(heading=heading) for heading in headings]
+    for heading in (*again, ui["memo"]):
         text = text.replace(squeeze(heading), "")
     return Counter(text)
 

@@ -9,7 +9,7 @@ from urllib.parse import quote
 from handouts import __version__
 from handouts.characters import is_control
 from handouts.compose import document as d
-from handouts.content.model import Condition, Language, Library
+from handouts.content.model import Condition, Labels, Language, Library
 from handouts.records import Record, record
 
 KINDS = ("handout", "aftercare")
@@ -239,6 +239,12 @@ def long_date(day: datetime.date, code: str) -> str:
     return text
 
 
+def _heading(labels: Labels, text: str) -> d.Heading:
+    """A section's heading, with what stands atop its list continued in the next column or on
+    the next page ("Symptoms (continued)")."""
+    return d.Heading(text, labels.continued.format(heading=text))
+
+
 def _handout_blocks(
     library: Library, language: Language, condition: Condition, red_flags_first: bool
 ) -> list:
@@ -263,9 +269,9 @@ def _handout_blocks(
     )
     if red_flags_first:
         blocks.append(alert)
-    blocks += [d.Heading(labels.what_it_is), *map(d.Paragraph, condition.what_it_is)]
+    blocks += [_heading(labels, labels.what_it_is), *map(d.Paragraph, condition.what_it_is)]
     blocks += [
-        d.Heading(labels.how_acupuncture_may_help),
+        _heading(labels, labels.how_acupuncture_may_help),
         *map(d.Paragraph, condition.how_acupuncture_may_help),
     ]
     # Four short lists in two columns: the condition, what to tell us before treatment and what
@@ -273,15 +279,15 @@ def _handout_blocks(
     blocks.append(
         d.Columns(
             (
-                d.Heading(labels.symptoms),
+                _heading(labels, labels.symptoms),
                 d.Bullets(tuple(condition.symptoms)),
-                d.Heading(labels.precautions),
+                _heading(labels, labels.precautions),
                 d.Bullets(tuple(condition.precautions)),
             ),
             (
-                d.Heading(labels.causes),
+                _heading(labels, labels.causes),
                 d.Bullets(tuple(condition.causes)),
-                d.Heading(labels.what_to_expect),
+                _heading(labels, labels.what_to_expect),
                 d.Bullets(tuple(condition.what_to_expect)),
             ),
         )
@@ -289,7 +295,7 @@ def _handout_blocks(
     if not red_flags_first:
         blocks.append(alert)
     figure = points_figure(library, language, condition, compact=False)
-    self_care = (d.Heading(labels.self_care), d.Bullets(tuple(condition.self_care)))
+    self_care = (_heading(labels, labels.self_care), d.Bullets(tuple(condition.self_care)))
     blocks.append(dataclasses.replace(figure, beside=self_care))
     # Room for the patient's questions where the pages leave it (every bundled handout has it,
     # test_pages; an untranslated text set in the source language may leave none).
@@ -350,19 +356,19 @@ def _aftercare_blocks(
     blocks.append(
         d.Columns(
             (
-                d.Heading(labels.aftercare_normal),
+                _heading(labels, labels.aftercare_normal),
                 d.Bullets(tuple(care.normal)),
-                d.Heading(labels.aftercare_do),
+                _heading(labels, labels.aftercare_do),
                 d.Bullets(tuple(care.do)),
-                d.Heading(labels.aftercare_avoid),
+                _heading(labels, labels.aftercare_avoid),
                 d.Bullets(tuple(care.avoid)),
-                d.Heading(labels.aftercare_condition.format(title=condition.title)),
+                _heading(labels, labels.aftercare_condition.format(title=condition.title)),
                 d.Bullets(tuple(condition.aftercare)),
             ),
             (
-                d.Heading(labels.aftercare_contact),
+                _heading(labels, labels.aftercare_contact),
                 d.Bullets(tuple(care.contact)),
-                d.Heading(labels.precautions_next),
+                _heading(labels, labels.precautions_next),
                 d.Bullets(tuple(condition.precautions)),
             ),
         )
@@ -488,6 +494,7 @@ def points_figure(
         compact,
         untreated=f"{labels.points_not_treated} {named}" if codes else None,
         sides=(labels.side_right, labels.side_left),
+        continued=labels.continued.format(heading=heading),
     )
 
 

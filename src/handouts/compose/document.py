@@ -58,6 +58,8 @@ class Title(Record):
 @record(frozen=True, eq=False, repr=False)
 class Heading(Record):
     text: str
+    # Atop its list continued in the next column or on the next page: "{text} (continued)".
+    continued: str = ""
 
 
 @record(frozen=True, eq=False, repr=False)
@@ -156,6 +158,7 @@ class PointsFigure(Record):
     beside: tuple = ()  # blocks that may sit beside the views when they leave room
     untreated: str | None = None  # legend line for the marks of points not treated today
     sides: tuple[str, str] = ("R", "L")  # labels of the patient's right and left
+    continued: str = ""  # atop the legend where it continues on the next page
 
 
 @record(frozen=True, eq=False, repr=False)

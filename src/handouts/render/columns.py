@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from reportlab.platypus import Flowable
 
+from handouts.render.text import continues
+
 
 def _fill(flowables: list[Flowable], width: float, height: float):
     """Take from `flowables` what fits in `height`: (fitting part, rest, height used)."""
@@ -62,6 +64,9 @@ class SideBySide(Flowable):
         heads, tails = [], []
         for flowables, width in zip(self.columns, self.widths):
             head, tail, _ = _fill(flowables, width, avail_height)
+            again = continues(tail[0]) if head and tail else None
+            if again is not None:  # a list continued: its heading atop the column again
+                tail = [again(), *tail]
             heads.append(head)
             tails.append(tail)
         if not any(heads) or any(tail and not head for head, tail in zip(heads, tails)):

@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from reportlab import rl_config
@@ -42,7 +42,7 @@ from handouts.render.diagram import DiagramRow
 from handouts.render.linebreak import BreakRules
 from handouts.render.ruby import CLEARANCE, readings_of, ruby_room, ruby_span, ruby_texts
 from handouts.render.tagging import Element, StructureTree, TextTags, table_artifacts
-from handouts.render.text import TextBlock, TextStyle, font_chain
+from handouts.render.text import TextBlock, TextStyle, continues, font_chain
 from handouts.render.widgets import (
     AlertBox,
     FillInRow,
@@ -157,6 +157,8 @@ class _Renderer:
         self.frame_height = frame_height  # a figure taller than this is split by view
         self.placements: list[Placement] = []  # floating blocks: reset for each pass
         self.section_marked = False  # the section's fallback label is drawn
+        self.section_continued = ""  # the heading atop the section's list where it continues
+        self.lists: list[tuple] = []  # each section's list items, their heading again (relax)
         self.style = styles.style
         # Sentences run on with a space in languages that break at spaces, directly otherwise.
         self.joiner = " " if styles.body.rules.words else ""
@@ -302,11 +304,25 @@ class _Renderer:
 
     def heading(self, b: d.Heading):
         self.section_marked = False  # a new section: its fallback text is marked
+        self.section_continued = b.continued  # atop its list where the list continues
         block = self.tb(
             b.text, "heading", "H2", space_before=self.s.body.size * self.style.page.section_gap
         )
         block.keepWithNext = True
         return [block]
+
+    def continued_heading(self, text: str) -> Callable[[], Running]:
+        """What stands atop a section's list continued in the next column or on the next page:
+        its heading again with "(continued)", a running artifact (read once, where the heading
+        first stands)."""
+
+        def make() -> Running:
+            block = TextBlock(self.spans(text, "strong"), self.s.strong)
+            again = Running([block])
+            again.keepWithNext = True  # never alone at a column's foot
+            return again
+
+        return make
 
     def paragraph(self, b: d.Paragraph):
         return [
@@ -317,7 +333,31 @@ class _Renderer:
 
     def bullets(self, b: d.Bullets):
         with self.under(self.element("L")):
-            return [self.item(item, space_after=self.style.page.bullet_gap) for item in b.items]
+            items = [self.item(item, space_after=self.style.page.bullet_gap) for item in b.items]
+        if self.section_continued:
+            self.continues(items, self.section_continued)
+            if len(items) > 1:  # a heading never ends a page with one item of its list
+                items[0].keepWithNext = True
+        self.section_continued = ""
+        return items
+
+    def continues(self, items: Sequence[Flowable], text: str) -> None:
+        """`items` (a list's) continued at the top of a column or page have `text` (their
+        heading "(continued)") over them there."""
+        again = self.continued_heading(text)
+        for index, item in enumerate(items):
+            item.heading_again, item.opens = again, index == 0  # type: ignore[attr-defined]
+        self.lists.append((items, again))
+
+    def relax(self, level: int) -> None:
+        """Layout rules a document cannot afford, given up (on flowables whose keepWithNext
+        is as made): 1, a heading may end a page or column with one item of its list; 2, a list
+        continued there has no heading "(continued)" either."""
+        for items, again in self.lists:
+            if level >= 1:
+                items[0].keepWithNext = False
+            for item in items:
+                item.heading_again = again if level < 2 else None
 
     def columns(self, b: d.Columns):
         left, right = self.flowables(b.left), self.flowables(b.right)
@@ -620,14 +660,17 @@ def _text_section(block) -> bool:
 class Overtaken(Flowable):
     """A box (`lead`: its flowables) and the text sections after it (`units`: each section's
     flowables). Where the box cannot begin on the page begun (its kept part does not fit), the
-    sections that fit there go first, whole, and the box follows at the top of the next page:
-    the page is not left empty before it. Laid out by splitting (it never draws itself)."""
+    sections that fit there may go first (`ahead`), whole, and the box follows at the top of
+    the next page; else the box begins the next page, the writing area offered before it
+    (render: the text goes ahead only where that saves the document a page)."""
 
     memo_before = True  # the writing area is offered before it (it fills a gap none fills)
 
     def __init__(self, lead: list[Flowable], units: list[list[Flowable]]):
         super().__init__()
         self.lead, self.units = lead, units
+        self.ahead = False  # the text sections may go ahead of the box
+        self.passed = False  # in this layout, they could have (and did if `ahead`)
         # What it holds, for _layout_marks (reportlab marks them as it lays them out).
         self._content = [*lead, *(f for unit in units for f in unit)]
 
@@ -664,6 +707,9 @@ class Overtaken(Flowable):
             used += need
         if not taken:
             return []  # the box on the next page, the text after it
+        self.passed = True
+        if not self.ahead:
+            return []
         return [*taken, *self.lead, *rest[len(taken) :]]
 
     def elastic_parts(self) -> list:
@@ -722,6 +768,14 @@ class _Template(BaseDocTemplate):
     def afterPage(self):
         frame = self.frame
         self.free[self.page] = frame._y - frame._y1p
+
+    def handle_flowable(self, flowables):
+        # A list continued at the top of a page: its section's heading "(continued)" first.
+        frame = getattr(self, "frame", None)
+        again = continues(flowables[0]) if flowables and frame is not None else None
+        if again is not None and frame._atTop:
+            flowables.insert(0, again())
+        super().handle_flowable(flowables)
 
 
 class _DraftCanvas(Canvas):
@@ -810,6 +864,7 @@ def render(
     if second is not None:  # the second language's renderer: the same pages, the same tree
         partner = _Renderer(doc, second, width, fallback, frame_top - frame_bottom, doc.second)
         partner.placements, partner.tags = renderer.placements, renderer.tags
+        partner.lists = renderer.lists
         renderer.partner = partner
     letterhead = renderer.element("P")  # the clinic's name atop the first page, read first
     flowables = renderer.offer_memo(renderer.flowables(doc.blocks))
@@ -854,6 +909,16 @@ def render(
         marks = _layout_marks(flowables)
         draft = template(io.BytesIO())
         draft.build(list(flowables), canvasmaker=_DraftCanvas)
+        draft = _text_ahead(draft, marks, renderer, flowables, template)
+        draft, marks = _relaxed(
+            draft,
+            marks,
+            renderer,
+            flowables,
+            template,
+            doc.page_budget * page.budget_factor,
+            frame_top - frame_bottom,
+        )
         if pages_only:
             return b"", draft.page
         if doc.kind == "aftercare":
@@ -880,6 +945,76 @@ def render(
             f"({draft.page} -> {final.page} pages)"
         )
     return buffer.getvalue(), final.page
+
+
+def _text_ahead(draft: _Template, marks, renderer, flowables, template) -> _Template:
+    """The red-flag box right where the document puts it (after the title), the rest of its
+    page left to the writing area, unless letting the text after it go ahead (Overtaken)
+    saves the document a page: then that layout's draft."""
+    boxes = [f for f in flowables if isinstance(f, Overtaken)]
+    if not any(box.passed for box in boxes):
+        return draft
+    ahead = _draft_ahead(True, boxes, marks, renderer, flowables, template)
+    if ahead.page < draft.page:
+        return ahead
+    return _draft_ahead(False, boxes, marks, renderer, flowables, template)
+
+
+def _draft_ahead(ahead: bool, boxes, marks, renderer, flowables, template) -> _Template:
+    _restore(marks)
+    for placement in renderer.placements:
+        placement.taken_by = None
+    for box in boxes:
+        box.ahead, box.passed = ahead, False
+    draft = template(io.BytesIO())
+    draft.build(list(flowables), canvasmaker=_DraftCanvas)
+    return draft
+
+
+# Layout rules a document may give up (_Renderer.relax: 0 keeps them all, 2 none), when they
+# send it over its page budget or cost it a page: tried when its last page is at least this
+# share empty (each try is one more draft layout).
+RELAXED = 2
+LIGHT_LAST_PAGE = 0.5
+
+
+def _relaxed(draft: _Template, marks, renderer, flowables, template, budget: int, frame: float):
+    """The draft (and its layout marks) at the first level of relaxed layout rules
+    (_Renderer.relax) that keeps the document within `budget` and takes no more pages than
+    with none of the rules (a heading kept with two items, a list's heading again where it
+    continues): the rules kept wherever they cost nothing."""
+    if draft.page <= budget and draft.free.get(draft.page, 0.0) < LIGHT_LAST_PAGE * frame:
+        return draft, marks
+    strict = marks  # the flowables' own marks: every level starts from them
+    drafts = {0: (draft, marks)}
+    last = 0  # the level whose layout the flowables hold
+
+    def pages(level: int) -> int:
+        nonlocal last
+        if level not in drafts:
+            drafts[level] = _draft_relaxed(level, strict, renderer, flowables, template)
+            last = level
+        return drafts[level][0].page
+
+    least = pages(RELAXED)
+    level = next(
+        n for n in range(RELAXED + 1) if pages(n) <= least and (pages(n) <= budget or n == RELAXED)
+    )
+    if level != last:  # the flowables must hold the chosen layout (a writing area's place)
+        drafts[level] = _draft_relaxed(level, strict, renderer, flowables, template)
+    return drafts[level]
+
+
+def _draft_relaxed(level: int, strict, renderer, flowables, template):
+    """A draft layout with the rules relaxed to `level`, and its layout marks."""
+    _restore(strict)
+    for placement in renderer.placements:
+        placement.taken_by = None
+    renderer.relax(level)
+    marks = _layout_marks(flowables)
+    draft = template(io.BytesIO())
+    draft.build(list(flowables), canvasmaker=_DraftCanvas)
+    return draft, marks
 
 
 def _layout_marks(flowables, found=None) -> list:

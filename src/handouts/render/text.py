@@ -8,6 +8,7 @@ sheet). A character no bundled font has stops the document with its place in the
 from __future__ import annotations
 
 import functools
+from typing import TYPE_CHECKING
 
 from reportlab.lib.colors import Color, black
 from reportlab.platypus import Flowable
@@ -18,6 +19,9 @@ from handouts.errors import HandoutsError
 from handouts.render.fonts import FontPair, family
 from handouts.render.linebreak import BreakRules, Line, fill, pieces_of
 from handouts.render.tagging import LAYOUT, Inline, Marking, TextTags
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 INVISIBLE = frozenset(" \t\n\u00a0")
 
@@ -149,6 +153,11 @@ class TextBlock(Flowable):
     (a fallback). `tags` says which structure elements own its text (render.tagging): it is
     marked as it is drawn, on a canvas that has a structure tree."""
 
+    # A list item: what stands atop it where it begins a column or page (its section's
+    # heading "(continued)"), unless it `opens` the list (its heading stands right above it).
+    heading_again: Callable[[], Flowable] | None = None
+    opens = False
+
     def __init__(
         self,
         spans: str | list[Span],
@@ -212,6 +221,8 @@ class TextBlock(Flowable):
         )
         tail.indent = self.indent
         head._owners = tail._owners = self._owners
+        head.heading_again = tail.heading_again = self.heading_again
+        head.opens = self.opens  # the tail continues the list
         head._ink = self._ink
         tail._ink = self._ink + sum(_ink(line.text) for line in lines[:fit])
         return [head, tail]
@@ -230,6 +241,13 @@ class TextBlock(Flowable):
             draw_line(canvas, line, self.indent, y, style.rules, owners)
         if owners:
             owners.marking.end()
+
+
+def continues(flowable: Flowable) -> Callable[[], Flowable] | None:
+    """What must stand atop `flowable` where it begins a column or page: its section's heading
+    "(continued)" when it continues a list (render.pdf); else None."""
+    made = getattr(flowable, "heading_again", None)
+    return None if made is None or getattr(flowable, "opens", False) else made
 
 
 def _ink(text: str) -> int:
