@@ -95,9 +95,9 @@ class DiagramRow(Flowable):
         super().__init__()
         # Each view's caption as (text, style) parts, each wrapped on lines of its own under
         # the part before (a bilingual page: the first language, then the second, each in its
-        # own font with its furigana), balanced where a part wraps; else the view's caption
-        # in `caption`, as it always was.
-        self.balanced = caption_parts is not None
+        # own font with its furigana); else the view's caption in `caption`. A caption that
+        # wraps is balanced and breaks between phrases where it can (_caption).
+        self.two_parts = caption_parts is not None
         self.caption_parts = caption_parts or tuple(((v.caption, caption),) for v in views)
         # R / L labels drawn otherwise than in `side`: label -> its (text, style) parts (with
         # furigana: a text with placeholders in a RubyStyle; a bilingual page: 'R 右', each
@@ -212,7 +212,7 @@ class DiagramRow(Flowable):
         # Room the row does not need spreads the views apart (captions and badges get it).
         self.spread = (avail_width - self.width_at(self.view_height)) / (len(self.views) + 1)
         self.captions = [
-            [(style, _caption(text, style, room, self.balanced)) for text, style in parts]
+            [(style, _caption(text, style, room)) for text, style in parts]
             for parts, room in zip(self.caption_parts, self._caption_rooms(widths))
         ]
         self.caption_height = max(_caption_height(parts) for parts in self.captions)
@@ -231,7 +231,7 @@ class DiagramRow(Flowable):
         ]
         # Between neighbours' captions: with two languages' captions, on lines of their own
         # and seldom wrapped, more than an em, so that two never read as one line.
-        gap = self.caption.size * (1.2 if self.balanced else 0.6)
+        gap = self.caption.size * (1.2 if self.two_parts else 0.6)
         rooms = []
         for i, centre in enumerate(centres):
             left = (
@@ -423,20 +423,20 @@ class DiagramRow(Flowable):
                 canvas.addLiteral("EMC")
 
 
-def _caption(text: str, style: TextStyle, width: float, balanced: bool = False):
+def _caption(text: str, style: TextStyle, width: float):
     """A caption's lines (cached: rows are wrapped many times while pages are laid out).
-    `balanced`: lines that must wrap are of even length (the narrowest width that takes no
-    more lines), not a full line and a runt ("Front of the / legs" -> "Front of / the legs"),
-    unless a little wider they break between phrases more often (すねから / 足首の内側, not
-    すねから足 / 首の内側)."""
-    key = (text, round(width, 1), balanced)
+    Lines that must wrap are of even length (the narrowest width that takes no more lines),
+    not a full line and a runt ("Front of the / legs" -> "Front of / the legs"), unless a
+    little wider they break between phrases more often (すねから / 足首の内側, not すねから足 /
+    首の内側: 首の内側 would read "inside of the neck")."""
+    key = (text, round(width, 1))
     captions = style.__dict__.setdefault("_captions", {})
     lines = captions.get(key)
     if lines is None:
         rules = style.rules
         pieces = pieces_of([(text, style, False)], rules, measure)
         lines = fill(pieces, width, rules, measure, style.size)
-        if balanced and len(lines) > 1:
+        if len(lines) > 1:
             low, high = 0.0, width
             for _ in range(12):  # to within width / 4096
                 middle = (low + high) / 2
