@@ -287,3 +287,32 @@ def test_the_views_grow_into_room_a_short_sheet_leaves_on_a_later_page(
     smallest = float(styles["base"]["diagram"]["min_height"].removesuffix("mm"))
     assert heights and min(heights) >= 1.3 * smallest, heights
     assert overlaps(target) == []
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_a_sheet_without_a_booked_visit_has_a_line_to_write_it_on(tmp_path, lang):
+    """Made before the next visit is booked (no --next), the sheet still asks for it: its label
+    on page 1 above a ruled line, between the personal details and the red-flag box."""
+    target = tmp_path / "sheet.pdf"
+    result = run_cli(
+        *("aftercare", "--lang", lang, "--condition", "sciatica"),
+        *("--patient", PATIENT[lang], "--date", "2026-11-21", "-o", str(target)),
+    )
+    assert result.returncode == 0, result.stderr
+    ui = load(f"{lang}/ui.yaml")
+    text = squeeze(pdfium.PdfDocument(target)[0].get_textpage().get_text_range())
+    label, patient = squeeze(ui["next_visit"]), squeeze(PATIENT[lang])
+    assert patient in text and label in text, text[:300]
+    assert text.index(patient) < text.index(label) < text.index(squeeze(ui["see_a_doctor"]))
+    # the ruled line: a long horizontal stroke starting right of the label, at its foot
+    page = pdfium.PdfDocument(target)[0]
+    textpage = page.get_textpage()
+    found = textpage.search(ui["next_visit"]).get_next()
+    assert found is not None
+    start, count = found
+    _, foot, right, _ = textpage.get_charbox(start + count - 1)
+    strokes = [o.get_bounds() for o in page.get_objects() if o.type == pdfium.raw.FPDF_PAGEOBJ_PATH]
+    assert any(
+        left >= right - 1 and x2 - left > 100 and top - bottom < 2 and abs(bottom - foot) < 6
+        for left, bottom, x2, top in strokes
+    ), (right, foot, strokes)

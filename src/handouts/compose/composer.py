@@ -334,6 +334,9 @@ def _aftercare_blocks(
     if personal is None:
         # A generic sheet: the practitioner writes name, date and next visit by hand.
         blocks.append(d.FillIn((labels.patient, labels.date, labels.next_visit)))
+    elif when is None:
+        # A personal sheet made before the next visit is booked: a line to write it on.
+        blocks.append(d.FillIn((labels.next_visit,)))
     # The condition's urgent red flags again, on the first page before everything else the
     # sheet says (the points treated, the everyday advice): what is an emergency and whom to
     # call is found first, in every edition (a bilingual or large-print sheet of many points
