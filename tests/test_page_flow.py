@@ -189,3 +189,48 @@ def test_no_page_holds_only_the_end_of_one_box(built):
                     and flat(other["see_a_doctor"]) not in body
                 )
                 assert not alone, f"{name} page {number}: only the end of the {lang} box"
+
+
+@pytest.fixture(scope="module")
+def large_print(tmp_path_factory) -> dict[str, Path]:
+    """Every handout in large print on A4 (lp/), and bilingual (large/)."""
+    out = tmp_path_factory.mktemp("large-print")
+    runs = [
+        ("lp", ("--large-print", "--kind", "handout")),
+        ("large", ("--edition", "bilingual", "--large-print", "--kind", "handout")),
+    ]
+    for variant, options in runs:
+        result = run_cli("build", *options, "--out", str(out / variant))
+        assert result.returncode == 0, result.stderr
+    return {
+        f"{pdf.parent.parent.name}/{pdf.parent.name}/{pdf.name}": pdf
+        for pdf in sorted(out.rglob("*.pdf"))
+    }
+
+
+def test_signs_to_see_a_doctor_soon_are_never_under_the_box_heading_without_their_lead_in(
+    large_print,
+):
+    """Large print, one language or two: where the box continues on a page with signs of its
+    later part (see a doctor soon), that part's lead-in stands on that page before them; under
+    the box's heading "(continued)" alone they would read as signs to call 119 for (Japanese
+    reviewer: easy leg-pain, large print)."""
+    split = 0
+    for name, path in large_print.items():
+        languages = [name.split("/")[1]] + (["en"] if name.startswith("large/") else [])
+        slug = Path(name).name.split("-handout")[0].split("-aftercare")[0]
+        for lang in languages:
+            words = ui(lang)
+            heading = flat(words["continued"].format(heading=words["see_a_doctor"]))
+            lead = flat(words["see_a_doctor_soon"])
+            condition = read_yaml(CONTENT / lang / "conditions" / f"{slug}.yaml")
+            signs = [flat(sign) for sign in condition["see_a_doctor"]["soon"]]
+            for number, text in enumerate(pages(path), start=1):
+                if heading not in text:
+                    continue
+                split += 1
+                after = text[text.index(heading) + len(heading) :]
+                found = [after.index(sign) for sign in signs if sign in after]
+                if found:
+                    assert lead in after and after.index(lead) < min(found), (name, number, lang)
+    assert split, "no box continued: the test would prove nothing"

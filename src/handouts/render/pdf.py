@@ -386,9 +386,15 @@ class _Renderer:
             rows: list[list] = []
             cell: list[Flowable] = [heading, Spacer(1, 2)]
             urgent_rows = signs_rows = 0
+            # Later parts (see a doctor soon): their first and last rows, their lead-in again.
+            led: list[tuple[int, int, Flowable]] = []
             for index, (lead, items) in enumerate(b.parts):
                 if lead:
                     cell.append(self.tb(lead, "strong", space_before=3))
+                    if index >= b.kept and len(items) > 1:
+                        repeated = TextBlock(self.spans(lead, "strong"), self.s.strong)
+                        last = len(rows) + len(items) - 1
+                        led.append((len(rows), last, Running([Spacer(1, 3), repeated])))
                 with self.under(self.element("L")):
                     for item in items:
                         rows.append(
@@ -410,6 +416,9 @@ class _Renderer:
             for f in row[0]
         )
         kept = urgent_rows > 1 and tall < URGENT_KEPT * self.frame_height
+        # A later part's lead-in keeps two of its signs (AlertBox.leads: where the part
+        # continues on the next page, its lead-in stands there again).
+        together = [("NOSPLIT", (0, first), (-1, first + 1)) for first, _, _ in led]
 
         def make(kept_rows: int) -> AlertBox:
             table = self.table(
@@ -425,9 +434,11 @@ class _Renderer:
                 ("LINEBELOW", (0, "splitlast"), (-1, "splitlast"), a.border, black),
                 ("LINEABOVE", (0, "splitfirst"), (-1, "splitfirst"), a.border, black),
                 *([("NOSPLIT", (0, 0), (-1, kept_rows - 1))] if kept else []),
+                *together,
                 kind=AlertBox,
             )
             assert isinstance(table, AlertBox)
+            table.leads = led
             return table
 
         box = make(urgent_rows)

@@ -69,6 +69,10 @@ class AlertBox(Table):
     # The same box with only the urgent signs and their lead-in kept together (not the advice
     # line after them): made when a part would otherwise be one line alone.
     loose: Callable[[], AlertBox] | None = None
+    # Parts led in by a sentence ("See your doctor soon if..."): first row, last row, the
+    # lead-in drawn again atop their continuation (under the heading alone, a sign to see a
+    # doctor soon would read as one to call 119 for).
+    leads: list[tuple[int, int, Flowable]] = []
 
     def split(self, avail_width, avail_height):
         parts, shifted = self._parts(avail_width, avail_height)
@@ -79,17 +83,29 @@ class AlertBox(Table):
             head.spaceAfter = max(avail_height - head.wrap(avail_width, avail_height)[1], 0.0)
         for part in parts:
             part.continued = self.continued
-        if len(parts) == 2 and self.continued is not None:
-            tail = parts[1]
-            # A new first row (the rows are shared with this table), its height measured anew.
-            rows = list(tail._cellvalues)
-            cell = rows[0][0]
-            rows[0] = [
-                [self.continued, *(cell if isinstance(cell, (list, tuple)) else [cell])],
-                *rows[0][1:],
+        if len(parts) == 2:
+            head, tail = parts
+            start = len(head._cellvalues)  # the tail's first row, in this table's rows
+            head.leads = [lead for lead in self.leads if lead[0] < start]
+            tail.leads = [
+                (max(first - start, 0), last - start, again)
+                for first, last, again in self.leads
+                if last >= start
             ]
-            tail._cellvalues = rows
-            tail._argH = [None, *tail._argH[1:]]
+            above = [again for first, last, again in self.leads if first < start <= last]
+            if self.continued is not None:
+                above.insert(0, self.continued)
+            if above:
+                # A new first row (the rows are shared with this table), its height measured
+                # anew.
+                rows = list(tail._cellvalues)
+                cell = rows[0][0]
+                rows[0] = [
+                    [*above, *(cell if isinstance(cell, (list, tuple)) else [cell])],
+                    *rows[0][1:],
+                ]
+                tail._cellvalues = rows
+                tail._argH = [None, *tail._argH[1:]]
         return parts
 
     def _parts(self, avail_width, avail_height) -> tuple[list, bool]:
