@@ -23,17 +23,13 @@ EASY = "ja-x-easy"
 TEN = "GB30,BL40,BL23,BL54,GB34,ST36,LI4,SP6,KI3,LR3"  # every point the clinic draws
 
 # Documents that give up the "(continued)" heading (and the two items under a heading): with
-# them they are over budget (ja sciatica bilingual Letter, 5 pages of 4) or a page longer (the
-# easy bilingual large-print leg-pain handout, 14 pages).
+# them they are over budget (ja sciatica bilingual Letter, 5 pages of 4).
 NO_CONTINUED = {
     "bilingual-letter/ja/sciatica-handout-bilingual-letter.pdf",
-    "bilingual-large/ja-x-easy/leg-pain-handout-bilingual-large.pdf",
 }
 # Documents that give up two items under a heading: with it, over budget (3 pages of 2, 5 of 4).
 ONE_ITEM = {
     "a4/ja/leg-pain-handout.pdf",
-    "bilingual/ja-x-easy/leg-pain-aftercare-bilingual.pdf",
-    "bilingual-large/ja-x-easy/leg-pain-handout-bilingual-large.pdf",
 }
 
 

@@ -106,11 +106,10 @@ class _Stacked(Flowable):
     """Two languages' boxes when their urgent parts do not fit on one page together (large
     print), laid out (by splitting, where the page begun is known) in the order that leaves
     less of the pages empty: each box whole, one after the other (`whole`), or both urgent
-    parts, then each rest under its heading "(continued)" (`parts`). A box's urgent part moves
-    whole to the next page where it does not fit. The chosen order's structure elements go to
+    parts, then each rest under its heading "(continued)" (`parts`). Where the first urgent part
+    does not fit on the page begun, the boxes stand whole, the first begun there. The chosen
+    order's structure elements go to
     `slot` (their place in reading order), once: the draft and final layouts choose alike."""
-
-    memo_before = True  # the writing area is offered before it (render.pdf offer_memo)
 
     def __init__(self, parts, parts_holder, whole, whole_holder, slot, frame_height: float):
         super().__init__()
@@ -135,8 +134,12 @@ class _Stacked(Flowable):
         def needs(f) -> float:  # as the frame adds it: with its space before
             return f.wrapOn(canvas, avail_width, avail_height)[1] + f.getSpaceBefore()
 
-        if needs(urgent_a[0]) > avail_height:
-            return []  # the first urgent part on the next page
+        if needs(urgent_a[0]) > avail_height and self.chosen is None:
+            # The first box begins here all the same and continues overleaf (its heading and
+            # lead-in again): a page's blank ahead of it would delay the warning. Each box
+            # whole, then.
+            self.chosen = "whole"
+            self.slot.adopt(self.holders[self.chosen])
 
         def tall(flowables) -> float:
             return sum(

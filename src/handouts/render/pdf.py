@@ -61,7 +61,7 @@ RUBY_STYLES = ("body", "muted", "strong", "heading", "title", "fill_in", "appoin
 # The urgent part of a red-flag box (the signs, whom to call) is never split across pages,
 # unless it is taller than this share of a page: all of a page (a gap before it is the price of
 # keeping the signs with the numbers to call; large print and furigana make it tall).
-URGENT_KEPT = 1.0
+URGENT_KEPT = 0.0
 
 
 class Styles:
@@ -391,7 +391,7 @@ class _Renderer:
             for index, (lead, items) in enumerate(b.parts):
                 if lead:
                     cell.append(self.tb(lead, "strong", space_before=3))
-                    if index >= b.kept and len(items) > 1:
+                    if len(items) > 1:
                         repeated = TextBlock(self.spans(lead, "strong"), self.s.strong)
                         last = len(rows) + len(items) - 1
                         led.append((len(rows), last, Running([Spacer(1, 3), repeated])))
@@ -616,10 +616,11 @@ class _Renderer:
             if follows is not None:
                 result.append(area(False, follows))
             elif (
-                (
-                    isinstance(flowable, (KeepTogether, Table))
-                    or getattr(flowable, "memo_before", False)
-                )
+                isinstance(flowable, (KeepTogether, Table))
+                # Never before the red-flag box: a page of blank lines ahead of it reads as a
+                # form and delays the warning (Japanese reviewers). The box begins on the page
+                # begun and continues on the next.
+                and not isinstance(flowable, AlertBox)
                 and index > 0
                 and not getattr(flowable, "within_figure", False)
             ):
@@ -674,8 +675,6 @@ class Overtaken(Flowable):
     sections that fit there may go first (`ahead`), whole, and the box follows at the top of
     the next page; else the box begins the next page, the writing area offered before it
     (render: the text goes ahead only where that saves the document a page)."""
-
-    memo_before = True  # the writing area is offered before it (it fills a gap none fills)
 
     def __init__(self, lead: list[Flowable], units: list[list[Flowable]]):
         super().__init__()
@@ -921,15 +920,8 @@ def render(
         draft = template(io.BytesIO())
         draft.build(list(flowables), canvasmaker=_DraftCanvas)
         draft = _text_ahead(draft, marks, renderer, flowables, template)
-        draft, marks = _relaxed(
-            draft,
-            marks,
-            renderer,
-            flowables,
-            template,
-            doc.page_budget * page.budget_factor,
-            frame_top - frame_bottom,
-        )
+        budget = doc.page_budget * page.budget_factor
+        draft, marks = _relaxed(draft, marks, renderer, flowables, template, budget)
         if pages_only:
             return b"", draft.page
         if doc.kind == "aftercare":
@@ -983,18 +975,16 @@ def _draft_ahead(ahead: bool, boxes, marks, renderer, flowables, template) -> _T
 
 
 # Layout rules a document may give up (_Renderer.relax: 0 keeps them all, 2 none), when they
-# send it over its page budget or cost it a page: tried when its last page is at least this
-# share empty (each try is one more draft layout).
+# send it over its page budget (each try is one more draft layout).
 RELAXED = 2
-LIGHT_LAST_PAGE = 0.5
 
 
-def _relaxed(draft: _Template, marks, renderer, flowables, template, budget: int, frame: float):
+def _relaxed(draft: _Template, marks, renderer, flowables, template, budget: int):
     """The draft (and its layout marks) at the first level of relaxed layout rules
-    (_Renderer.relax) that keeps the document within `budget` and takes no more pages than
-    with none of the rules (a heading kept with two items, a list's heading again where it
-    continues): the rules kept wherever they cost nothing."""
-    if draft.page <= budget and draft.free.get(draft.page, 0.0) < LIGHT_LAST_PAGE * frame:
+    (_Renderer.relax) that keeps the document within `budget` (a heading kept with two items,
+    a list's heading again where it continues): the rules kept wherever the budget allows,
+    even at the cost of a page (a heading or a list that a reader cannot place costs more)."""
+    if draft.page <= budget:
         return draft, marks
     strict = marks  # the flowables' own marks: every level starts from them
     drafts = {0: (draft, marks)}
@@ -1007,10 +997,7 @@ def _relaxed(draft: _Template, marks, renderer, flowables, template, budget: int
             last = level
         return drafts[level][0].page
 
-    least = pages(RELAXED)
-    level = next(
-        n for n in range(RELAXED + 1) if pages(n) <= least and (pages(n) <= budget or n == RELAXED)
-    )
+    level = next(n for n in range(RELAXED + 1) if pages(n) <= budget or n == RELAXED)
     if level != last:  # the flowables must hold the chosen layout (a writing area's place)
         drafts[level] = _draft_relaxed(level, strict, renderer, flowables, template)
     return drafts[level]
