@@ -58,11 +58,6 @@ rl_config.useA85 = 0  # binary streams: smaller files, and no slow pure-Python e
 # Text styles that carry furigana in a document that has them.
 RUBY_STYLES = ("body", "muted", "strong", "heading", "title", "fill_in", "appointment")
 
-# The urgent part of a red-flag box (the signs, whom to call) is never split across pages,
-# unless it is taller than this share of a page: all of a page (a gap before it is the price of
-# keeping the signs with the numbers to call; large print and furigana make it tall).
-URGENT_KEPT = 0.0
-
 
 class Styles:
     """The document's text styles: sizes and colours from the style data, font and line
@@ -381,14 +376,13 @@ class _Renderer:
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             )
             # One row per item, so that a long box may continue on the next page instead of
-            # leaving a gap; a heading or lead-in always stays with the item after it, and the
-            # first part (the urgent signs) stays in one piece (URGENT_KEPT).
+            # leaving a gap (or moving the warning overleaf); a heading or lead-in always stays
+            # with the items after it.
             rows: list[list] = []
             cell: list[Flowable] = [heading, Spacer(1, 2)]
-            urgent_rows = signs_rows = 0
-            # Later parts (see a doctor soon): their first and last rows, their lead-in again.
+            # Parts led in by a sentence: their first and last rows, their lead-in again.
             led: list[tuple[int, int, Flowable]] = []
-            for index, (lead, items) in enumerate(b.parts):
+            for lead, items in b.parts:
                 if lead:
                     cell.append(self.tb(lead, "strong", space_before=3))
                     if len(items) > 1:
@@ -404,47 +398,28 @@ class _Renderer:
                 if cell and lead and not items:
                     rows.append([cell])
                     cell = []
-                if index == 0:
-                    signs_rows = len(rows)  # the lead-in and the urgent signs
-                if index == b.kept - 1:  # the urgent signs, whom to call, the advice line
-                    urgent_rows = len(rows)
             if cell:
                 rows.append([cell])
-        tall = sum(
-            f.wrap(inner_width, 1e9)[1] + f.getSpaceBefore() + f.getSpaceAfter()
-            for row in rows[:urgent_rows]
-            for f in row[0]
-        )
-        kept = urgent_rows > 1 and tall < URGENT_KEPT * self.frame_height
-        # A later part's lead-in keeps two of its signs (AlertBox.leads: where the part
-        # continues on the next page, its lead-in stands there again).
+        # A lead-in keeps two of its signs (AlertBox.leads: where its part continues on the
+        # next page, the lead-in stands there again).
         together = [("NOSPLIT", (0, first), (-1, first + 1)) for first, _, _ in led]
-
-        def make(kept_rows: int) -> AlertBox:
-            table = self.table(
-                rows,
-                [self.width],
-                ("BOX", (0, 0), (-1, -1), a.border, black),
-                ("BACKGROUND", (0, 0), (-1, -1), tint),
-                ("LEFTPADDING", (0, 0), (-1, -1), a.padding),
-                ("RIGHTPADDING", (0, 0), (-1, -1), a.padding),
-                ("TOPPADDING", (0, 0), (-1, 0), a.padding_top + self.ruby_pad),
-                ("BOTTOMPADDING", (0, -1), (-1, -1), a.padding_bottom),
-                # Each piece of a box split across pages is closed too.
-                ("LINEBELOW", (0, "splitlast"), (-1, "splitlast"), a.border, black),
-                ("LINEABOVE", (0, "splitfirst"), (-1, "splitfirst"), a.border, black),
-                *([("NOSPLIT", (0, 0), (-1, kept_rows - 1))] if kept else []),
-                *together,
-                kind=AlertBox,
-            )
-            assert isinstance(table, AlertBox)
-            table.leads = led
-            return table
-
-        box = make(urgent_rows)
-        if kept and 1 < signs_rows < urgent_rows:
-            # Rather the advice line overleaf with the last line than that line alone.
-            box.loose = lambda: make(signs_rows)
+        box = self.table(
+            rows,
+            [self.width],
+            ("BOX", (0, 0), (-1, -1), a.border, black),
+            ("BACKGROUND", (0, 0), (-1, -1), tint),
+            ("LEFTPADDING", (0, 0), (-1, -1), a.padding),
+            ("RIGHTPADDING", (0, 0), (-1, -1), a.padding),
+            ("TOPPADDING", (0, 0), (-1, 0), a.padding_top + self.ruby_pad),
+            ("BOTTOMPADDING", (0, -1), (-1, -1), a.padding_bottom),
+            # Each piece of a box split across pages is closed too.
+            ("LINEBELOW", (0, "splitlast"), (-1, "splitlast"), a.border, black),
+            ("LINEABOVE", (0, "splitfirst"), (-1, "splitfirst"), a.border, black),
+            *together,
+            kind=AlertBox,
+        )
+        assert isinstance(box, AlertBox)
+        box.leads = led
         if b.continued:  # atop the part continued on the next page: the heading again
             again = self.table(
                 [

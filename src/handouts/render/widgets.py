@@ -7,7 +7,6 @@ are text of the element they are given.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from typing import Any
 
 from reportlab.lib.colors import Color, black, white
@@ -66,9 +65,6 @@ class AlertBox(Table):
     the next page opens with `continued` (its heading again, with "(continued)")."""
 
     continued: Flowable | None = None
-    # The same box with only the urgent signs and their lead-in kept together (not the advice
-    # line after them): made when a part would otherwise be one line alone.
-    loose: Callable[[], AlertBox] | None = None
     # Parts led in by a sentence ("See your doctor soon if..."): first row, last row, the
     # lead-in drawn again atop their continuation (under the heading alone, a sign to see a
     # doctor soon would read as one to call 119 for).
@@ -121,12 +117,9 @@ class AlertBox(Table):
             return parts, False
         heights: list[float] = self._rowHeights  # type: ignore[attr-defined]  # set by wrap
         shorter = sum(heights[: rows - 1]) + 0.001
-        for table in (self, self.loose() if self.loose else None):
-            if table is None:
-                continue
-            fewer: list[Any] = Table.split(table, avail_width, shorter)
-            if len(fewer) == 2 and len(fewer[0]._cellvalues) >= MIN_PART_ROWS:
-                return fewer, True
+        fewer: list[Any] = Table.split(self, avail_width, shorter)
+        if len(fewer) == 2 and len(fewer[0]._cellvalues) >= MIN_PART_ROWS:
+            return fewer, True
         return parts, False
 
 
