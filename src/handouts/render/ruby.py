@@ -135,12 +135,22 @@ class RubyText:
 
     def _limits(self, index: int) -> tuple[float, float]:
         """How far a long reading may reach over the characters before and after the cluster
-        at self.text[index] (JLREQ 3.3.8 a, JIS X 4051: over kana only, never over kanji,
-        another cluster or the text's edge; up to one reading character and no further than
-        the character is wide; over one that stands between two clusters, so little that
-        their readings stay half a reading character apart (a narrow （ between 症状 and 体),
-        the two sharing it half and half where both readings reach out (服用中、出血: neither
-        reached over the 、, and 服用中 stood 0.42 em from it))."""
+        at self.text[index] (JLREQ 3.3.8 a, JIS X 4051: over kana and punctuation only, never
+        over kanji, Latin letters, digits, another cluster or the text's edge; up to one
+        reading character and no further than the character is wide; over one that stands
+        between two clusters, so little that their readings stay half a reading character
+        apart (a narrow （ between 症状 and 体), the two sharing it half and half where both
+        readings reach out (服用中、出血: neither reached over the 、, and 服用中 stood 0.42 em
+        from it)).
+
+        Punctuation (brackets, comma, full stop, middle dot: PUNCTUATION): JLREQ lets a reading
+        overhang only a mark's blank half, and a proportional font's marks have none; but a
+        reading above a bracket cannot be taken for that bracket's reading (why overhang over
+        kanji is forbidden), and it stands above the em box, clear of the mark's ink. So a
+        reading reaches over a mark like over kana: up to one reading character, no further
+        than the mark is wide (BIZ UDPGothic: brackets and ・ 0.5 em, 、。 0.6 em; a reading
+        character is 0.56 em), never past it onto the character beyond (a kanji there would
+        seem to own the reading; at a line's edge it would stand in the margin)."""
 
         def limit(near: int, far: int) -> float:
             if not 0 <= near < len(self.text) or not KANA_BESIDE.match(self.text[near]):
