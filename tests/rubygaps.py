@@ -3,7 +3,8 @@
 pdfruby.clusters gives each cluster's base and reading by their ink; here the base's glyphs
 are placed by their origins and advances (pdfium's text objects, the /ActualText spans taken
 out), so a blank is measured between advance boxes, as a typesetter measures it: from the end
-of the base's last character to the start of the next character drawn on the same baseline.
+of the base's last character to the start of the next character drawn on the same baseline, and
+from the end of the text drawn just before it on that baseline to the base's first character.
 """
 
 from __future__ import annotations
@@ -27,6 +28,10 @@ class Base(NamedTuple):
     following: str  # the next character drawn on the same baseline ("" at a line's end)
     following_left: float
     same_font: bool  # the next character is in the base's font (not a bold name's text)
+    preceding: str = ""  # the character drawn just before the base on its baseline ("" first)
+    preceding_right: float = 0.0  # its origin plus its advance
+    preceding_same_font: bool = False  # in the base's font
+    baseline: float = 0.0  # the base's baseline (y)
 
 
 def _objects(page):
@@ -71,6 +76,7 @@ def bases(pdf: bytes, advance) -> list[Base]:
             while end < len(objects) and not objects[end][5]:
                 end += 1
             inside = objects[index + 1 : end]
+            opening = index
             index = end + 1
             text = next(texts)
             size = max(o[4] for o in inside)
@@ -91,6 +97,11 @@ def bases(pdf: bytes, advance) -> list[Base]:
             last = base[-1]
             after = next((o for o in objects[end + 1 :] if not o[5] and o[0]), None)
             same_line = after is not None and abs(after[2] - baseline) < 0.5 and after[1] >= last[1]
+            before = next((o for o in reversed(objects[:opening]) if not o[5] and o[0]), None)
+            first = min(o[1] for o in base)
+            before_line = (
+                before is not None and abs(before[2] - baseline) < 0.5 and before[1] < first
+            )
             found.append(
                 Base(
                     number,
@@ -105,6 +116,10 @@ def bases(pdf: bytes, advance) -> list[Base]:
                     after[0][:1] if same_line else "",
                     after[1] if same_line else 0.0,
                     same_line and after[3] == last[3],
+                    before[0][-1:] if before_line else "",
+                    before[1] + advance(before[0], before[4]) if before_line else 0.0,
+                    before_line and before[3] == last[3],
+                    baseline,
                 )
             )
     return found

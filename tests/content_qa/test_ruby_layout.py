@@ -224,3 +224,75 @@ def test_no_line_breaks_inside_a_number_with_its_counter(easy):
                     continue
                 assert not match.start() < len(before) < match.end(), (path.name, before, after)
     assert checked > 10, checked
+
+
+PUNCTUATION = re.compile(r"[、。「」（）・：]")
+# Bases whose kanji are spread as far as they may be (their words WORDS apart, their kanji
+# MAX_SPREAD) and still leave more than MAX_BLANK: 東京消防庁救急相談, nine kanji under a
+# reading 2.5 em longer, 0.29 em on each side (ems).
+SPREAD_OUT = {"東京消防庁救急相談": 0.3}
+
+
+def test_a_base_keeps_close_to_the_punctuation_beside_it(easy):
+    """A reading longer than its base reaches over the brackets, comma, full stop or middle dot
+    beside it as far as they are wide (BIZ UDPGothic draws （ ） half an em wide, tight to their
+    ink); what is left is never more than MAX_BLANK between the base and the punctuation: a
+    word in brackets shares it 1:2:1 with its kanji (（脊柱管狭窄症）: a quarter em inside each
+    bracket, read as spaces). A base that ends a ragged line keeps its blank before it (JLREQ
+    3.3.8 d: 受付時間：準備中), so its side before is not measured there, nor the side after
+    one that starts a line (the blank shared 1:1 with its kanji, JLREQ 3.3.8 c)."""
+    from handouts.render.text import font_chain
+
+    fonts = font_chain("BIZUDPGothic")
+    checked = 0
+    framed = []
+    wide = []
+    for path in easy:
+        for base in bases(path.read_bytes(), lambda text, size: fonts.width(text, size, False)):
+            if not KANJI.match(base.text):
+                continue
+            sides = []
+            starts = base.preceding in ("", " ", "•")  # a line (after a list's bullet)
+            if base.same_font and PUNCTUATION.match(base.following) and not starts:
+                sides.append(base.following_left - base.right)
+            if base.following and base.preceding_same_font and PUNCTUATION.match(base.preceding):
+                sides.append(base.left - base.preceding_right)
+            for blank in sides:
+                checked += 1
+                most = SPREAD_OUT.get(base.text, MAX_BLANK) + 0.01
+                if blank / base.size > most:
+                    wide.append((path.name, base.preceding, base.text, base.following, blank))
+            if len(sides) == 2 and base.text == "脊柱管狭窄症":
+                framed.append(max(sides) / base.size)
+    assert not wide, wide
+    assert checked > 300, checked
+    # the reviewer's 「（脊柱管狭窄症）」: tight inside its brackets
+    assert framed and max(framed) <= 0.1, framed
+
+
+def test_readings_never_reach_over_a_kanji_or_another_reading(easy):
+    """A reading may reach over kana and punctuation beside its base, never over a kanji (JLREQ
+    3.3.8: it would seem to be that kanji's reading) nor into the next reading (the two kept
+    half a reading character apart, over a 、 between them too: 服用中、出血)."""
+    from handouts.render.text import font_chain
+
+    fonts = font_chain("BIZUDPGothic")
+    tolerance = 0.02
+    checked = 0
+    for path in easy:
+        found = bases(path.read_bytes(), lambda text, size: fonts.width(text, size, False))
+        for base in found:
+            if base.same_font and KANJI.match(base.following):
+                assert base.reading_right <= base.following_left + tolerance, (path.name, base)
+            if base.following and base.preceding_same_font and KANJI.match(base.preceding):
+                assert base.reading_left >= base.preceding_right - tolerance, (path.name, base)
+        for first, second in zip(found, found[1:]):
+            same_line = first.page == second.page and abs(first.baseline - second.baseline) < 0.5
+            if not same_line or second.left < first.right or first.size != second.size:
+                continue
+            if second.left - first.right > 2 * first.size:
+                continue
+            checked += 1
+            apart = second.reading_left - first.reading_right
+            assert apart >= -tolerance, (path.name, first, second)
+    assert checked > 300, checked

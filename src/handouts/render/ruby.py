@@ -27,6 +27,10 @@ PRIVATE_USE = 0xE000  # placeholders: U+E000 upwards (never in content: check re
 KANA_BESIDE = re.compile(
     r"[\u3001-\u3003\u3008-\u3011\u3014-\u301F\u3041-\u309F\u30A0-\u30FF\uFF01-\uFF0F\uFF1A-\uFF20\uFF3B-\uFF40\uFF5B-\uFF65]"
 )
+# Of those, punctuation: brackets, comma, full stop, middle dot, colon (not kana).
+PUNCTUATION = re.compile(
+    r"[\u3001-\u3003\u3008-\u3011\u3014-\u301F\u30FB\uFF01-\uFF0F\uFF1A-\uFF20\uFF3B-\uFF40\uFF5B-\uFF64]"
+)
 # Mid-line, the widest gap between the characters of a base spread under a longer reading, as a
 # share of the base's size (an eighth of an em: wider, one word reads as several).
 MAX_SPREAD = 0.125
@@ -73,6 +77,16 @@ class RubyText:
             for index, char in enumerate(self.text)
             if char in self.clusters
         }
+        # Whether punctuation stands before and after each cluster (a word in brackets: its
+        # blank shared 1:2:1 with the base, _layout).
+        self.framed = {
+            char: all(
+                0 <= near < len(self.text) and PUNCTUATION.match(self.text[near])
+                for near in (index - 1, index + 1)
+            )
+            for index, char in enumerate(self.text)
+            if char in self.clusters
+        }
         # The clusters that start and end the line being drawn (line_edges): their readings
         # keep inside the line, never reaching over the line's edge.
         self.edges: tuple[str, str] = ("", "")
@@ -92,7 +106,10 @@ class RubyText:
             if cluster is None:
                 run += char
                 continue
-            total += self.style.width(run) + self._layout(cluster, *self.limits[char])[0]
+            total += (
+                self.style.width(run)
+                + self._layout(cluster, *self.limits[char], framed=self.framed[char])[0]
+            )
             run = ""
         return total + self.style.width(run)
 
@@ -106,29 +123,45 @@ class RubyText:
                 continue
             cluster = self.clusters[char]
             edges = (side == 0, side == 1)
+            framed = self.framed[char]
             extra.append(
                 max(
                     0.0,
-                    self._layout(cluster, *limits, edges)[0] - self._layout(cluster, *limits)[0],
+                    self._layout(cluster, *limits, edges, framed)[0]
+                    - self._layout(cluster, *limits, framed=framed)[0],
                 )
             )
         return extra[0], extra[1]
 
     def _limits(self, index: int) -> tuple[float, float]:
         """How far a long reading may reach over the characters before and after the cluster
-        at self.text[index] (JLREQ 3.3.8 a, JIS X 4051: over kana only, never over kanji,
-        another cluster or the text's edge; up to one reading character and no further than
-        the character is wide; over one that stands between two clusters, so little that
-        their readings stay half a reading character apart (a narrow （ between 症状 and 体))."""
+        at self.text[index] (JLREQ 3.3.8 a, JIS X 4051: over kana and punctuation only, never
+        over kanji, Latin letters, digits, another cluster or the text's edge; up to one
+        reading character and no further than the character is wide; over one that stands
+        between two clusters, so little that their readings stay half a reading character
+        apart (a narrow （ between 症状 and 体), the two sharing it half and half where both
+        readings reach out (服用中、出血: neither reached over the 、, and 服用中 stood 0.42 em
+        from it)).
+
+        Punctuation (brackets, comma, full stop, middle dot: PUNCTUATION): JLREQ lets a reading
+        overhang only a mark's blank half, and a proportional font's marks have none; but a
+        reading above a bracket cannot be taken for that bracket's reading (why overhang over
+        kanji is forbidden), and it stands above the em box, clear of the mark's ink. So a
+        reading reaches over a mark like over kana: up to one reading character, no further
+        than the mark is wide (BIZ UDPGothic: brackets and ・ 0.5 em, 、。 0.6 em; a reading
+        character is 0.56 em), never past it onto the character beyond (a kanji there would
+        seem to own the reading; at a line's edge it would stand in the margin)."""
 
         def limit(near: int, far: int) -> float:
             if not 0 <= near < len(self.text) or not KANA_BESIDE.match(self.text[near]):
                 return 0.0
             wide = self.style.width(self.text[near])
             if 0 <= far < len(self.text) and self.text[far] in self.clusters:
-                # the readings half a reading character apart at least
+                # the readings half a reading character apart at least; where the other one
+                # reaches out too, each may take half of what is between them
                 inner = self._inner(self.clusters[self.text[far]], far < near)
-                return max(0.0, min(self.size, wide, wide + inner - self.size / 2))
+                room = wide + max(0.0, inner) - self.size / 2
+                return max(0.0, min(self.size, wide, max(room + min(0.0, inner), room / 2)))
             return min(self.size, wide)
 
         return limit(index - 1, index - 2), limit(index + 1, index + 2)
@@ -154,6 +187,7 @@ class RubyText:
         left_limit: float = 0.0,
         right_limit: float = 0.0,
         edges: tuple[bool, bool] = (False, False),
+        framed: bool = False,
     ):
         """(width, [(base chunk, x)], [(reading, x, character spacing)]) of a cluster, x from
         the cluster's start (a reading reaching over the kana before it starts below 0).
@@ -173,7 +207,13 @@ class RubyText:
           (a particle, okurigana) kept close to their word; half on each side where both are
           alike. Only where that leaves more than QUARTER of an em beside kana does the rest
           go inside the base: between the words of a compound (東京 消防庁, up to WORDS), last
-          between its kanji (up to MAX_SPREAD)."""
+          between its kanji (up to MAX_SPREAD).
+        - mid-line between punctuation on both sides (`framed`: a word in brackets or quotes,
+          between commas), the blank is shared 1:2:1 between the base's characters and its two
+          sides (JLREQ 3.3.6 b), where that spreads the kanji by at most MAX_SPREAD: the
+          reading has reached over both punctuation marks as far as it may, and what is left
+          beside them read as spaces inside the brackets (（ 脊柱管狭窄症 ）, a quarter em on each
+          side, the words of the compound a quarter em apart too)."""
         style, x = self.style, 0.0
         bases, readings = [], []
         at = 0
@@ -218,6 +258,14 @@ class RubyText:
                     # are alike. Where that leaves more than a quarter em beside kana, the
                     # words of a compound part (東京 消防庁), then, last, the kanji spread
                     # by at most MAX_SPREAD: one word spread reads as several.
+                    if framed and may_left > 0.0 and may_right > 0.0 and len(base) > 1:
+                        gap = blank / len(base)
+                        if gap <= MAX_SPREAD * style.size:
+                            self._place(bases, base, x + gap / 2, gap, 0.0, [])
+                            readings.append((reading, x - left, 0.0))
+                            x += room
+                            at = end
+                            continue
                     if (may_left > 0.0) == (may_right > 0.0):
                         share = (0.5, 0.5)
                     else:
@@ -279,7 +327,9 @@ class RubyText:
                 x += style.draw(canvas, x, y, run)
                 run = ""
             edges = (char == self.edges[0], char == self.edges[1])
-            x += self._draw_cluster(canvas, x, y, cluster, *self.limits[char], edges)
+            x += self._draw_cluster(
+                canvas, x, y, cluster, *self.limits[char], edges, self.framed[char]
+            )
         if run:
             x += style.draw(canvas, x, y, run)
         return x - start
@@ -293,9 +343,10 @@ class RubyText:
         left: float,
         right: float,
         edges: tuple[bool, bool],
+        framed: bool = False,
     ) -> float:
         style = self.style
-        width, bases, readings = self._layout(cluster, left, right, edges)
+        width, bases, readings = self._layout(cluster, left, right, edges, framed)
         primary = style.fonts.primary
         top = y + primary.ascent * style.size + GAP * style.size
         if not self.tagged:
