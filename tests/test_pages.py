@@ -296,8 +296,10 @@ def test_phone_and_email_are_never_the_smallest_text(documents):
                 assert min(sizes) > smallest + 0.5, (name, number, needle, sizes, smallest)
 
 
-def test_the_urgent_signs_are_never_split_across_pages(documents):
-    """Safety (issue 9): the urgent lead-in (whom to call) and every urgent sign on one page."""
+def test_every_urgent_sign_stands_on_a_page_that_says_whom_to_call(documents):
+    """Safety (issue 9): wherever the box's urgent signs stand, on one page or continued on the
+    next, the urgent lead-in (call 119 or go to hospital now) stands on the same page: a sign
+    is never read without what to do about it."""
     for name, path in each(documents):
         lang = name.split("/")[1]
         slug = "sciatica" if "sciatica" in name else "leg-pain"
@@ -305,17 +307,18 @@ def test_the_urgent_signs_are_never_split_across_pages(documents):
         condition = yaml.safe_load(
             (CONTENT / lang / "conditions" / f"{slug}.yaml").read_text(encoding="utf-8")
         )
-        wanted = [ui["see_a_doctor_urgent"], *condition["see_a_doctor"]["urgent"]]
+        lead = "".join(ui["see_a_doctor_urgent"].split())
+        signs = ["".join(sign.split()) for sign in condition["see_a_doctor"]["urgent"]]
         pages = [
             "".join(page.get_textpage().get_text_range().split())
             for page in pdfium.PdfDocument(path)
         ]
-        holding = [
-            number
-            for number, text in enumerate(pages, start=1)
-            if all("".join(w.split()) in text for w in wanted)
-        ]
-        assert holding, f"{name}: the urgent signs are not all on one page"
+        for sign in signs:
+            holding = [number for number, text in enumerate(pages, start=1) if sign in text]
+            assert holding, f"{name}: {sign} is on no page"
+            for number in holding:
+                text = pages[number - 1]
+                assert lead in text and text.index(lead) < text.index(sign), (name, number, sign)
 
 
 def test_large_print_sets_nothing_below_14_pt(scanned):
