@@ -158,24 +158,34 @@ def test_no_line_ends_inside_a_katakana_word_or_a_latin_run(variants):
 
 
 def test_the_easy_edition_breaks_lines_between_phrases(variants):
-    from handouts.content.furigana import phrase_starts
+    """Between phrases; between two words of a phrase (妊娠して|いるかもしれない) only where
+    the line would otherwise end at its last phrase start less than ~70% full."""
+    from handouts.content.furigana import phrase_starts, word_starts
 
-    problems, pairs = [], 0
+    problems, pairs, inside = [], 0, 0
     for lang, pdf in all_pdfs(variants):
         if lang != "ja-x-easy":
             continue
         texts = content_texts(lang)
-        for before, after, text, at in continuations(printed_lines(pdf, texts), texts):
+        found = list(continuations(printed_lines(pdf, texts), texts))
+        column = max((len(before) for before, _, _, _ in found), default=0)  # at most
+        for before, after, text, at in found:
             pairs += 1
             starts = phrase_starts(text)
             if at in starts:
                 continue
             # A phrase longer than the whole line may break anywhere (kinsoku aside).
             line_from = at - len(before)
-            if not any(line_from < start < at for start in starts):
+            earlier = [start for start in starts if line_from < start < at]
+            if not earlier:
+                continue
+            # Between words: the line ending at its last phrase start would be short.
+            if at in word_starts(text) and max(earlier) - line_from < 0.7 * column:
+                inside += 1
                 continue
             problems.append(f"{pdf.name}: {before!r} | {after!r}")
     assert pairs > 100
+    assert inside > 0  # the reviewers' case: 妊娠している、または妊娠して|いるかもしれない。
     assert problems == []
 
 
@@ -211,3 +221,53 @@ def test_the_runt_reader_finds_a_runt():
         "'腰から脚に痛みが走りま' | 'す。'"
     ]
     assert runts(["腰から脚に痛みが", "走ります。"], texts) == []
+
+
+LONE_PARTICLE = re.compile(r"[はがをに](?![ぁ-ゖ])")
+REVIEWED = (
+    "お／電話",
+    "お／知らせ",
+    "お／願い",
+    "相／談",
+    "こむ／ら",
+    "使／います",
+    "場合／は",
+    "よって／は",
+)
+
+
+def test_no_line_starts_with_a_lone_particle_or_a_split_honorific(variants, tmp_path_factory):
+    """Japanese reviewers' breaks (お／電話, 東京消防庁救急相／談センター, こむ／ら返り,
+    軽い場合／は, 妊娠している、または／妊娠しているかもしれない。 in narrow columns): none
+    in any Japanese edition, also bilingual on Letter and with furigana; no line starts with
+    a lone particle (は、 が after its word) or with the noun an honorific お/ご was split
+    from."""
+    out = tmp_path_factory.mktemp("reviewed")
+    pdfs = all_pdfs(variants)
+    for options in (
+        ("--edition", "bilingual", "--paper", "letter", "--lang", "ja-x-easy"),
+        ("--furigana",),
+    ):
+        result = run_cli("build", "--out", str(out), "--lang", "ja", *options)
+        assert result.returncode == 0, result.stderr
+    for lang in EDITIONS:
+        pdfs += [(lang, pdf) for pdf in sorted((out / lang).glob("*.pdf"))]
+    problems, pairs = [], 0
+    for lang, pdf in pdfs:
+        texts = content_texts(lang)
+        for before, after, _, _ in continuations(printed_lines(pdf, texts), texts):
+            pairs += 1
+            joined = f"{before[-6:]}／{after[:6]}"
+            if (
+                any(seen in joined for seen in REVIEWED)
+                or LONE_PARTICLE.match(after)
+                or (before[-1] in "おご" and re.match(r"[一-龥]", after))
+            ):
+                problems.append(f"{pdf.name}: {joined}")
+    assert pairs > 300
+    assert problems == []
+
+
+def test_the_reader_finds_a_lone_particle():
+    assert LONE_PARTICLE.match("は、数週間ほどで")
+    assert not LONE_PARTICLE.match("はれたときは")

@@ -26,6 +26,8 @@ def rules(lang: str) -> BreakRules:
         lb.get("phrases"),
         float(lb.get("prefer_phrases") or 0.0),
         lb.get("phrase_fill", 0.7),
+        avoid=tuple(lb.get("avoid_line_start") or ()),
+        avoid_fill=lb.get("avoid_fill", 0.7),
     )
 
 
@@ -142,19 +144,36 @@ def test_a_katakana_word_longer_than_a_line_still_breaks():
 
 
 @pytest.mark.parametrize("width", range(10, 30))  # the longest phrase: 9 characters
-def test_the_easy_edition_breaks_between_phrases_only(width):
-    from handouts.content.furigana import phrase_starts
+def test_the_easy_edition_breaks_between_phrases_or_words_in_a_short_line(width):
+    """Between phrases; between the words of a phrase (受けて|ください) only where the line
+    ending at its last phrase start would be less than phrase_fill full."""
+    from handouts.content.furigana import phrase_starts, word_starts
 
     easy = rules("ja-x-easy")
     assert easy.phrases == "sudachi"
     text = "病院の治療といっしょに受けてください。痛みが強いときは、すぐに119番へ電話してください。"
-    starts = phrase_starts(text)
+    starts, words = phrase_starts(text), word_starts(text)
     lines = wrap(text, width, one_per_char, easy)
     assert "".join(lines) == text
     at = 0
     for line in lines[:-1]:
-        at += len(line)
-        assert at in starts, lines
+        line_from, at = at, at + len(line)
+        if at in starts:
+            continue
+        assert at in words, lines
+        last = max(start for start in starts if line_from < start < at)
+        assert last - line_from < easy.phrase_fill * width, lines
+
+
+def test_a_phrase_breaks_between_its_words_rather_than_leave_a_short_line():
+    easy = rules("ja-x-easy")
+    text = "妊娠している、または妊娠しているかもしれない。"
+    assert wrap(text, 16, one_per_char, easy) == [
+        "妊娠している、または妊娠して",
+        "いるかもしれない。",
+    ]
+    # A full enough line still ends between phrases.
+    assert wrap(text, 12, one_per_char, easy)[0] == "妊娠している、または"
 
 
 def test_phrases_are_words_with_their_particles_and_punctuation():
@@ -182,19 +201,41 @@ def test_a_phrase_longer_than_a_line_breaks_between_characters():
 def test_narrow_japanese_columns_break_between_phrases_not_inside_words():
     """足を高／くし: JIS allows it, but a reader sees 高 and くし apart. A column of at most
     prefer_phrases characters ends the line at the phrase before (足を／高くし) when the line
-    stays phrase_fill full and the paragraph takes no more lines; kinsoku still holds."""
+    stays phrase_fill full and the paragraph takes no more lines; kinsoku still holds. (Only
+    keeping a weak start off a line, 足／を, may cost the paragraph a line.)"""
     text = "気分が悪く倒れそうなら、横になって足を高くし、回復まで運転しないでください。"
     assert JA.prefer_phrases and 0 < JA.phrase_fill < 1
-    greedy = dataclasses.replace(JA, prefer_phrases=0.0)
+    greedy = dataclasses.replace(JA, prefer_phrases=0.0, avoid=())
     split = 0
     for width in range(8, int(JA.prefer_phrases) + 1):
         lines = wrap(text, width, one_per_char, JA, em=1.0)
         plain = wrap(text, width, one_per_char, greedy, em=1.0)
+        phrased = wrap(text, width, one_per_char, dataclasses.replace(JA, avoid=()), em=1.0)
+        assert len(phrased) <= len(plain) and len(lines) <= len(plain) + 1, width
         split += any(a.endswith("高") for a in plain[:-1])
-        assert "".join(lines) == text and len(lines) <= len(plain), width
+        assert "".join(lines) == text, width
         assert not any(a.endswith("高") for a in lines[:-1]), (width, lines)
         for before, after in zip(lines, lines[1:]):
             assert after[0] not in JIS_NO_LINE_START and before[-1] not in JIS_NO_LINE_END
         moved = [a for a, b in zip(lines, plain) if a != b]
         assert all(len(a) >= JA.phrase_fill * width for a in moved[:1]), (width, lines)
     assert split  # not vacuous: greedy filling does split 高く in some of these columns
+
+
+@pytest.mark.parametrize("lang", ["ja", "ja-x-easy"])
+@pytest.mark.parametrize("width", range(8, 30))
+def test_an_honorific_stays_with_its_noun_and_no_line_starts_with_a_lone_particle(lang, width):
+    text = (
+        "神経の根元が圧迫されて起こります。軽い場合は、数週間ほどで良くなります。"
+        "痛みが強まったときや心配なときは、お電話ください。急ぎのご用件はお知らせください。"
+    )
+    lines = wrap(text, width, one_per_char, rules(lang), em=1.0)
+    assert "".join(lines) == text
+    for before, after in zip(lines, lines[1:]):
+        assert not (before[-1] in "おご" and re.match("[一-龥]", after)), lines
+        assert not re.match(r"[はがをに](?![ぁ-ゖ])", after), lines
+
+
+def test_a_proper_noun_breaks_between_its_parts():
+    lines = wrap("迷ったら、東京消防庁救急相談センターへ。", 12, one_per_char, JA, em=1.0)
+    assert lines == ["迷ったら、東京消防庁", "救急相談センターへ。"]

@@ -163,6 +163,8 @@ def typography(language: Language, furigana: bool = False) -> d.Typography:
         prefer_phrases=float(breaking.prefer_phrases or 0.0),
         phrase_fill=float(breaking.phrase_fill),
         soft_analyser=str(style.furigana.analyser) if style.furigana and annotated else None,
+        avoid=tuple(str(a) for a in breaking.avoid_line_start),
+        avoid_fill=float(breaking.avoid_fill),
     )
 
 

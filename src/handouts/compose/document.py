@@ -199,12 +199,14 @@ class Typography(Record):
     ruby: float = 0.0  # furigana: their size as a share of the text's (0: none)
     keep: tuple[str, ...] = ()  # runs never broken inside (regular expressions)
     phrases: str | None = None  # break only between phrases found by this analyser
+    avoid: tuple[str, ...] = ()  # where a line should not start (regular expressions)
     # Columns at most this many characters wide break between phrases rather than inside a
     # word where the line stays `phrase_fill` full (0: never); the phrases by `soft_analyser`
     # (loaded for furigana), else where kana meets kanji.
     prefer_phrases: float = 0.0
     phrase_fill: float = 0.7
     soft_analyser: str | None = None
+    avoid_fill: float = 0.7
 
 
 @record(eq=False, repr=False)

@@ -322,8 +322,18 @@ def phrase_starts(text: str, analyser: str = "sudachi") -> frozenset[int]:
     return phrase_starts_fresh(text, analyser)
 
 
-def phrase_starts_fresh(text: str, analyser: str = "sudachi") -> frozenset[int]:
-    """phrase_starts, never cached (a note typed for one patient)."""
+@functools.lru_cache(maxsize=4096)
+def word_starts(text: str, analyser: str = "sudachi") -> frozenset[int]:
+    """Where a word starts inside or between phrases, a line's second-best place to break:
+    the phrase starts, and where a compound's noun (東京消防庁|救急相談センター) or a helping
+    verb after て (妊娠して|いる) starts; never before a particle, an ending or a suffix."""
+    return phrase_starts_fresh(text, analyser, words=True)
+
+
+def phrase_starts_fresh(
+    text: str, analyser: str = "sudachi", words: bool = False
+) -> frozenset[int]:
+    """phrase_starts, never cached (a note typed for one patient); `words`: word_starts."""
     starts, at = set(), 0
     before: tuple[str, str] | None = None  # the previous word's part of speech
     before_surface = ""
@@ -339,11 +349,16 @@ def phrase_starts_fresh(text: str, analyser: str = "sudachi") -> frozenset[int]:
             or (pos[0] == "補助記号" and pos[1] != "括弧開")
             or before[0] == "接頭辞"
             or (before[0] == "補助記号" and before[1] in ("括弧開", "一般"))  # （ 〜 ・
-            or (pos[0] == "名詞" and before[0] == "名詞" and pos[1] != "数詞")
             or (
-                pos[1] == "非自立可能"
-                and before[1] == "接続助詞"
-                and before_surface in ("て", "で")
+                not words
+                and (
+                    (pos[0] == "名詞" and before[0] == "名詞" and pos[1] != "数詞")
+                    or (
+                        pos[1] == "非自立可能"
+                        and before[1] == "接続助詞"
+                        and before_surface in ("て", "で")
+                    )
+                )
             )
             or (lemma == "する" and before[0] == "名詞")
         )

@@ -69,7 +69,7 @@ def check_style(
             f"unknown analyser '{breaking.phrases}'",
             f"known: {', '.join(ANALYSERS)}",
         )
-    for run in breaking.keep_together:
+    for run in [*breaking.keep_together, *breaking.avoid_line_start]:
         try:
             re.compile(str(run))
         except re.error as error:

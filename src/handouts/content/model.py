@@ -96,6 +96,12 @@ class LineBreaking(Record):
         "than a line breaks",
         default_factory=list,
     )
+    avoid_line_start: list[Text] = doc(
+        "where a line should not start if a better break is near (a lone particle "
+        "after its word: 場合／は), as regular expressions matched at the break; the "
+        "line then ends at the last better break if it stays `phrase_fill` full",
+        default_factory=list,
+    )
     phrases: Text | None = doc(
         "break lines only between phrases (bunsetsu: a word with its "
         "particles, auxiliaries and punctuation), found by this analyser: "
@@ -115,6 +121,13 @@ class LineBreaking(Record):
     phrase_fill: float = doc(
         "how full a line must stay when it breaks early between phrases "
         "(prefer_phrases), as a share of the column",
+        default=0.7,
+        at_least=0,
+        at_most=1,
+    )
+    avoid_fill: float = doc(
+        "how full a line must stay when it ends early so that the next one does not "
+        "start where avoid_line_start says, as a share of the column",
         default=0.7,
         at_least=0,
         at_most=1,

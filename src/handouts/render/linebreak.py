@@ -11,6 +11,9 @@ codes such as BL40; this module decides every break itself (JIS X 4051 basics):
 - with `phrases` (an analyser's name), lines break only between phrases (bunsetsu: a word with
   the particles, auxiliaries and punctuation after it; furigana.phrase_starts), a phrase longer
   than a line between characters;
+- a line does not start where `avoid` says (a lone particle 場合／は, a word's ending 使／います;
+  with the analyser loaded, inside any of its words): the line before ends at its last phrase
+  start (word start with the analyser) instead where it stays `avoid_fill` full;
 - no paragraph ends with a runt, a last line shorter than `min_last_line` characters: as JIS
   X 4051 does, the runt is first pulled back into the line before it by squeezing the blank
   half of that line's punctuation (`squeeze`), else characters are pushed down to join it.
@@ -44,6 +47,10 @@ class BreakRules(Record):
     prefer_phrases: float = 0.0
     phrase_fill: float = 0.7
     soft_analyser: str | None = None  # the phrases' analyser (loaded for furigana), else kana
+    # Where a line should not start when a better break is near (a lone particle: 場合／は),
+    # as regular expressions matched at the break (in the base text of furigana).
+    avoid: tuple[str, ...] = ()
+    avoid_fill: float = 0.7  # how full a line stays when it ends early for that
 
     def pattern(self) -> re.Pattern:
         return _pattern(self.units, self.keep)
@@ -65,6 +72,7 @@ class Piece:
     lead: float = 0.0
     trail: float = 0.0
     phrase: bool = True  # a phrase starts here (prefer_phrases: a good place for a break)
+    weak: bool = False  # a poor place for a line to start (inside a word, a lone particle)
 
     def edges(self) -> Piece:
         """The piece with its lead and trail measured (its style's edge_overhang)."""
@@ -155,16 +163,22 @@ def pieces_of(
             pending = pending or bool(text)
             continue
         own = getattr(style, "rules", None) or rules
-        breaks = _phrases(text, style, own)
+        # Breaking only between phrases, a line may still break between the words of one
+        # phrase (妊娠して|いるかもしれない) rather than stay less than `phrase_fill` full.
+        breaks = _phrases(text, style, own, finder="words")
         if breaks is None and not keep:
             breaks = _kept(text, style, own)
         parts = [(text.strip(), False)] if keep else segments(text, own, breaks)
-        soft = _soft_starts(text, style, own) if own.prefer_phrases and not keep else None
+        soft = None
+        if not keep and (own.prefer_phrases or own.phrases):
+            soft = _soft_starts(text, style, own)
+        weak = _weak_starts(text, style, own) if not keep else frozenset()
         lead = pending or text[:1].isspace()
         at = 0  # where the piece stands in `text`
         for index, (piece, space) in enumerate(parts):
             at = text.find(piece, at) if piece in text[at:] else at
             starts = soft is None or index == 0 or at in soft
+            is_weak = index > 0 and at in weak
             at += len(piece)
             piece = piece.replace("\u00a0", " ")  # a no-break space prints as a space
             space = space or (index == 0 and lead)
@@ -177,20 +191,22 @@ def pieces_of(
                     continue
             made = Piece(piece, space and bool(result), style, measure(style, piece))
             made.phrase = starts or space
+            made.weak = is_weak and not space
             result.append(made.edges())
         pending = text[-1:].isspace()
     return result
 
 
 def _phrases(
-    text: str, style: Any, rules: BreakRules, analyser: str | None = None
+    text: str, style: Any, rules: BreakRules, analyser: str | None = None, finder: str = ""
 ) -> frozenset[int] | None:
     """Where `text` may break when its rules break between phrases only: the indices of its
-    phrases' starts (a furigana cluster's placeholder stands for its base text)."""
+    phrases' starts (a furigana cluster's placeholder stands for its base text); `finder`
+    "words": where its words start (furigana.word_starts)."""
     analyser = analyser or rules.phrases
     if not analyser:
         return None
-    from handouts.content.furigana import phrase_starts, phrase_starts_fresh
+    from handouts.content.furigana import phrase_starts, phrase_starts_fresh, word_starts
 
     ruby = getattr(style, "ruby", None)
     clusters = getattr(ruby, "clusters", None) or {}
@@ -204,13 +220,43 @@ def _phrases(
     from handouts.compose.document import Given
 
     private = getattr(ruby, "private", False) or isinstance(text, Given)  # a typed note
-    find = phrase_starts_fresh if private else phrase_starts
     whole = "".join(plain)
-    starts = set(find(whole, analyser))
+    if finder == "words":
+        found = phrase_starts_fresh(whole, analyser, True) if private else word_starts(whole)
+    else:
+        found = (phrase_starts_fresh if private else phrase_starts)(whole, analyser)
+    starts = set(found)
     for run in rules.keep:  # a run kept together (指4本分) is one piece here too
         for match in re.finditer(run, whole):
             starts -= set(range(match.start() + 1, match.end()))
     return frozenset(index for index, start in enumerate(at) if start in starts)
+
+
+def _weak_starts(text: str, style: Any, rules: BreakRules) -> frozenset[int]:
+    """Where a line should not start if a better break is near: where an `avoid` pattern
+    matches (a lone particle after its word), and inside the analyser's words where it is
+    loaded (こむ|ら返り, 使|います)."""
+    if not rules.avoid and not (rules.phrases or rules.soft_analyser):
+        return frozenset()
+    clusters = getattr(getattr(style, "ruby", None), "clusters", None) or {}
+    plain, at = [], []
+    length = 0
+    for char in text:
+        at.append(length)
+        base = clusters[char].text if char in clusters else char
+        plain.append(base)
+        length += len(base)
+    whole = "".join(plain)
+    weak: set[int] = set()
+    for pattern in rules.avoid:
+        compiled = re.compile(pattern)
+        weak.update(index for index in range(1, len(whole)) if compiled.match(whole, index))
+    found = {index for index, start in enumerate(at) if start in weak}
+    analyser = rules.phrases or rules.soft_analyser
+    words = _phrases(text, style, rules, analyser, finder="words") if analyser else None
+    if words is not None:
+        found.update(index for index in range(1, len(text)) if index not in words)
+    return frozenset(found)
 
 
 def _kept(text: str, style: Any, rules: BreakRules) -> frozenset[int] | None:
@@ -237,6 +283,7 @@ def _kept(text: str, style: Any, rules: BreakRules) -> frozenset[int] | None:
 
 _ENDS_PHRASE = "、。，．！？）」』】〕］｝〉》：；"
 _OPENING_BRACKETS = "（「『【〔［｛〈《"
+_PARTICLES_BEFORE_KANA = "のやを"
 
 
 # (Range tests, not a regex class: compiling wide character ranges costs ms at every start.)
@@ -271,6 +318,25 @@ def _soft_starts(text: str, style: Any, rules: BreakRules) -> frozenset[int]:
         if text[index - 1] in _ENDS_PHRASE
         or text[index - 1].isspace()
         or (_is_hiragana(text[index - 1]) and _opens_phrase(text[index]))
+        or (
+            # A kana word after の, や or を that follows a kanji (筋肉の|こわばり, 足を|もむ),
+            # or after や and を that follow a kana (痛みや|こわばり; not しや|すい, はや|めて).
+            index >= 2
+            and _is_hiragana(text[index])
+            and (
+                (
+                    text[index - 1] in _PARTICLES_BEFORE_KANA
+                    and _opens_phrase(text[index - 2])
+                    and text[index - 2] not in _OPENING_BRACKETS
+                )
+                or (
+                    text[index - 1] in "やを"
+                    and _is_hiragana(text[index - 2])
+                    and text[index - 2] != "は"
+                    and text[index] != "す"
+                )
+            )
+        )
     )
 
 
@@ -282,6 +348,23 @@ def _phrase_cut(line: Line, width: float, rules: BreakRules, measure: Measure, e
             continue
         head = Line(line.pieces[:cut])
         if _line_width(head, measure, em, rules, tight=False) >= rules.phrase_fill * width:
+            return cut
+        return 0
+    return 0
+
+
+def _strong_cut(line: Line, width: float, rules: BreakRules, measure: Measure, em: float) -> int:
+    """Where to cut `line` (the next line would start weakly: 場合|は, 使|います) so that
+    it ends at its last better break, still `avoid_fill` full; 0: keep it as it is. A
+    better break is a phrase start, or a word start where the analyser knows the words
+    (without it, a break between two kanji may be inside a word: 軽い場|合は)."""
+    words = bool(rules.phrases or rules.soft_analyser)
+    for cut in range(len(line.pieces) - 1, 0, -1):
+        piece = line.pieces[cut]
+        if piece.weak or not (piece.phrase or words):
+            continue
+        head = Line(line.pieces[:cut])
+        if _line_width(head, measure, em, rules, tight=False) >= rules.avoid_fill * width:
             return cut
         return 0
     return 0
@@ -300,9 +383,16 @@ def fill(
     """Greedy line filling, then the runt rule; `em` is the size squeeze shares apply to.
     prefer_phrases: lines end between phrases where they would end inside a word, unless the
     paragraph would take more lines so (a page budget is never the price)."""
-    lines = _fill(pieces, width, rules, measure, em)
-    if rules.prefer_phrases and em > 0 and width <= rules.prefer_phrases * em:
-        lines = _fill(pieces, width, rules, measure, em, budget=len(lines))
+    narrow = bool(rules.prefer_phrases) and em > 0 and width <= rules.prefer_phrases * em
+    if rules.phrases:
+        # Between phrases only where the line stays phrase_fill full, else between words.
+        lines = _fill(pieces, width, rules, measure, em, prefer=True, careful=True)
+    else:
+        lines = _fill(pieces, width, rules, measure, em)
+        if narrow or (em > 0 and any(piece.weak for piece in pieces)):
+            lines = _fill(
+                pieces, width, rules, measure, em, budget=len(lines), prefer=narrow, careful=True
+            )
     if rules.min_last_line and len(lines) >= 2:
         _fix_runt(lines, width, rules, measure, em)
     return lines
@@ -315,9 +405,13 @@ def _fill(
     measure: Measure,
     em: float,
     budget: int | None = None,
+    prefer: bool = False,
+    careful: bool = False,
 ) -> list[Line]:
-    """Greedy filling; with a `budget` of lines, a line that would end inside a word ends at
-    its last phrase start instead where the rest still fits in the budget."""
+    """Greedy filling; `careful`: a line that would end inside a word ends at its last phrase
+    start instead (`prefer`), or one that would leave a weak start to the next line at its
+    last better break, where it stays phrase_fill full and the rest still fits in the
+    `budget` of lines (None: any number)."""
     lines: list[Line] = []
     line, used = Line(), 0.0
     queue = list(reversed(pieces))  # a stack: the next piece is at the end
@@ -338,11 +432,14 @@ def _fill(
                 queue.append(tail)
             continue
         queue.append(piece)  # to the next line; its `space` is ignored there
-        cut = 0 if budget is None or piece.phrase else _phrase_cut(line, width, rules, measure, em)
-        if cut and budget is not None:
-            rest = line.pieces[cut:] + list(reversed(queue))
-            if len(lines) + 1 + len(_fill(rest, width, rules, measure, em)) > budget:
+        cut = 0
+        if careful and prefer and not piece.phrase:
+            cut = _phrase_cut(line, width, rules, measure, em)
+            if cut and not _within(budget, lines, line, cut, queue, width, rules, measure, em):
                 cut = 0  # the paragraph would take a line more
+        if careful and not cut and piece.weak:
+            # (A paragraph may take a line more: a line starting 軽い場合／は reads badly.)
+            cut = _strong_cut(line, width, rules, measure, em)
         if cut:  # the line ends at its last phrase start instead of inside a word
             queue.extend(reversed(line.pieces[cut:]))
             del line.pieces[cut:]
@@ -351,6 +448,14 @@ def _fill(
     if line.pieces:
         lines.append(line)
     return lines
+
+
+def _within(budget, lines, line, cut, queue, width, rules, measure, em) -> bool:
+    """Does the paragraph still take at most `budget` lines if `line` is cut at `cut`?"""
+    if budget is None:
+        return True
+    rest = line.pieces[cut:] + list(reversed(queue))
+    return len(lines) + 1 + len(_fill(rest, width, rules, measure, em)) <= budget
 
 
 def _space(piece: Piece, measure: Measure) -> float:
@@ -385,8 +490,11 @@ def _fix_runt(
     if _line_width(joined, measure, em, rules, tight=True) <= width:
         lines[-2:] = [joined]
         return
-    # 2. Push pieces down from the line before until the last line is long enough.
-    while last.characters() < rules.min_last_line and len(before.pieces) > 1:
+    # 2. Push pieces down from the line before until the last line is long enough, and
+    # does not start weakly (使|います: the whole word goes down, if it fits).
+    while (last.characters() < rules.min_last_line or last.pieces[0].weak) and len(
+        before.pieces
+    ) > 1:
         last.pieces.insert(0, before.pieces.pop())
         if _line_width(last, measure, em, rules, tight=False) > width:
             before.pieces.append(last.pieces.pop(0))

@@ -78,6 +78,8 @@ class Styles:
             t.prefer_phrases,
             t.phrase_fill,
             t.soft_analyser,
+            t.avoid,
+            t.avoid_fill,
         )
         for name in TEXT_STYLES:
             spec = style.text[name]
