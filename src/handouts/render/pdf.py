@@ -291,7 +291,7 @@ class _Renderer:
                     units.append(self.DISPATCH[type(blocks[index])](self, blocks[index]))
                     index += 1
                 if units:
-                    made = [Overtaken(made, units)]
+                    made = [Overtaken(made, units, _first_alert(block).overtaken_freely)]
             result.extend(made)
         return result
 
@@ -644,9 +644,14 @@ class _Renderer:
     }
 
 
+def _first_alert(block):
+    """A block, or a bilingual section's first language's."""
+    return block.first[0] if isinstance(block, d.Parallel) else block
+
+
 def _overtaken(block) -> bool:
     """A red-flag box (or a bilingual section of two) that text may go ahead of."""
-    first = block.first[0] if isinstance(block, d.Parallel) else block
+    first = _first_alert(block)
     return isinstance(first, d.Alert) and first.overtaken
 
 
@@ -662,15 +667,30 @@ class Overtaken(Flowable):
     flowables). Where the box cannot begin on the page begun (its kept part does not fit), the
     sections that fit there may go first (`ahead`), whole, and the box follows at the top of
     the next page; else the box begins the next page, the writing area offered before it
-    (render: the text goes ahead only where that saves the document a page)."""
+    (render: the text goes ahead only where that saves the document a page, or `freely`). Two
+    boxes (a bilingual edition's, one after the other): where the first fits, the text may go
+    ahead of the second."""
 
     memo_before = True  # the writing area is offered before it (it fills a gap none fills)
 
-    def __init__(self, lead: list[Flowable], units: list[list[Flowable]]):
+    def __init__(
+        self,
+        lead: list[Flowable],
+        units: list[list[Flowable]],
+        freely: bool = False,
+        origin: Overtaken | None = None,
+    ):
         super().__init__()
         self.lead, self.units = lead, units
         self.ahead = False  # the text sections may go ahead of the box
         self.passed = False  # in this layout, they could have (and did if `ahead`)
+        # They go ahead of a second box (the first read) wherever they can without adding a
+        # page (render: _text_ahead), not only where that saves one.
+        self.freely = freely
+        self.ahead_of: set[int] = set()  # in this layout, the boxes they went ahead of
+        # Two boxes one after the other (a bilingual edition's): the text may go ahead of the
+        # second where the first fits; `origin` is the whole, whose flags count.
+        self.origin = origin or self
         # What it holds, for _layout_marks (reportlab marks them as it lays them out).
         self._content = [*lead, *(f for unit in units for f in unit)]
 
@@ -682,6 +702,8 @@ class Overtaken(Flowable):
         first = self.lead[0]
         canvas = self.canv  # set by splitOn: a KeepTogether measures on it
         if first.wrapOn(canvas, avail_width, avail_height)[1] <= avail_height:
+            if len(self.lead) > 1 and self.freely:  # the next box measured where it begins
+                return [first, Overtaken(self.lead[1:], self.units, True, self.origin)]
             return [*self.lead, *rest]
         # (A KeepTogether that does not fit "splits" into a page break and itself: the box
         # does not begin here.)
@@ -707,9 +729,10 @@ class Overtaken(Flowable):
             used += need
         if not taken:
             return []  # the box on the next page, the text after it
-        self.passed = True
-        if not self.ahead:
+        self.origin.passed = True
+        if not self.origin.ahead:
             return []
+        self.origin.ahead_of.add(len(self.origin.lead) - len(self.lead))
         return [*taken, *self.lead, *rest[len(taken) :]]
 
     def elastic_parts(self) -> list:
@@ -950,12 +973,17 @@ def render(
 def _text_ahead(draft: _Template, marks, renderer, flowables, template) -> _Template:
     """The red-flag box right where the document puts it (after the title), the rest of its
     page left to the writing area, unless letting the text after it go ahead (Overtaken)
-    saves the document a page: then that layout's draft."""
+    saves the document a page, or costs it none where the box lets it go ahead `freely` and
+    it went ahead of a second box only (an aftercare sheet's second language's, where nothing
+    else would fill the page's foot: the first box is still read first): then that layout's
+    draft."""
     boxes = [f for f in flowables if isinstance(f, Overtaken)]
     if not any(box.passed for box in boxes):
         return draft
     ahead = _draft_ahead(True, boxes, marks, renderer, flowables, template)
-    if ahead.page < draft.page:
+    if ahead.page < draft.page or (
+        ahead.page == draft.page and all(box.freely and 0 not in box.ahead_of for box in boxes)
+    ):
         return ahead
     return _draft_ahead(False, boxes, marks, renderer, flowables, template)
 
@@ -965,7 +993,7 @@ def _draft_ahead(ahead: bool, boxes, marks, renderer, flowables, template) -> _T
     for placement in renderer.placements:
         placement.taken_by = None
     for box in boxes:
-        box.ahead, box.passed = ahead, False
+        box.ahead, box.passed, box.ahead_of = ahead, False, set()
     draft = template(io.BytesIO())
     draft.build(list(flowables), canvasmaker=_DraftCanvas)
     return draft
