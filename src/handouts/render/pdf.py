@@ -338,6 +338,8 @@ class _Renderer:
             self.continues(items, self.section_continued)
             if len(items) > 1:  # a heading never ends a page with one item of its list
                 items[0].keepWithNext = True
+            if len(items) > 2:  # nor does a list go on under it again with its last item alone
+                items[-2].keepWithNext = True
         self.section_continued = ""
         return items
 
@@ -351,13 +353,16 @@ class _Renderer:
 
     def relax(self, level: int) -> None:
         """Layout rules a document cannot afford, given up (on flowables whose keepWithNext
-        is as made): 1, a heading may end a page or column with one item of its list; 2, a list
-        continued there has no heading "(continued)" either."""
+        is as made): 1, a list may go on in the next column or page with its last item alone;
+        2, a heading may end a page or column with one item of its list; 3, a list continued
+        there has no heading "(continued)" either."""
         for items, again in self.lists:
-            if level >= 1:
+            if level >= 1 and len(items) > 2:
+                items[-2].keepWithNext = False
+            if level >= 2:
                 items[0].keepWithNext = False
             for item in items:
-                item.heading_again = again if level < 2 else None
+                item.heading_again = again if level < 3 else None
 
     def columns(self, b: d.Columns):
         left, right = self.flowables(b.left), self.flowables(b.right)
@@ -999,18 +1004,18 @@ def _draft_ahead(ahead: bool, boxes, marks, renderer, flowables, template) -> _T
     return draft
 
 
-# Layout rules a document may give up (_Renderer.relax: 0 keeps them all, 2 none), when they
+# Layout rules a document may give up (_Renderer.relax: 0 keeps them all, 3 none), when they
 # send it over its page budget or cost it a page: tried when its last page is at least this
 # share empty (each try is one more draft layout).
-RELAXED = 2
+RELAXED = 3
 LIGHT_LAST_PAGE = 0.5
 
 
 def _relaxed(draft: _Template, marks, renderer, flowables, template, budget: int, frame: float):
     """The draft (and its layout marks) at the first level of relaxed layout rules
     (_Renderer.relax) that keeps the document within `budget` and takes no more pages than
-    with none of the rules (a heading kept with two items, a list's heading again where it
-    continues): the rules kept wherever they cost nothing."""
+    with none of the rules (a list's last two items together, a heading kept with two items, a
+    list's heading again where it continues): the rules kept wherever they cost nothing."""
     if draft.page <= budget and draft.free.get(draft.page, 0.0) < LIGHT_LAST_PAGE * frame:
         return draft, marks
     strict = marks  # the flowables' own marks: every level starts from them
