@@ -286,10 +286,15 @@ def test_the_easy_bilingual_aftercare_sheets_leave_no_page_half_empty(built):
     """The reviewers' case: the Japanese box did not fit under the English one on page 1, which
     ended 40% empty, and page 2 35% empty. The advice after the boxes goes ahead of the
     Japanese box where it fits (the box begins page 2 either way): pages 1 to 3 are at least
-    80% full, page 1 has "What is normal" in both languages, page 2 begins with the box."""
+    80% full, page 1 has "What is normal" in both languages, page 2 begins with the box (A4
+    and Letter)."""
     words, easy = ui("en"), ui(EASY)
-    for condition in ("leg-pain", "sciatica"):
-        name = f"bilingual/ja-x-easy/{condition}-aftercare-bilingual.pdf"
+    names = [
+        f"{variant}/ja-x-easy/{condition}-aftercare-{variant}.pdf"
+        for variant in ("bilingual", "bilingual-letter")
+        for condition in ("leg-pain", "sciatica")
+    ]
+    for name in names:
         document = pdfium.PdfDocument(built[name])
         assert len(document) == 4, name  # its budget
         for number in (1, 2, 3):
