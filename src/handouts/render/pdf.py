@@ -706,17 +706,22 @@ class Overtaken(Flowable):
         rest = [f for unit in self.units for f in unit]
         first = self.lead[0]
         canvas = self.canv  # set by splitOn: a KeepTogether measures on it
-        if first.wrapOn(canvas, avail_width, avail_height)[1] <= avail_height:
+        # What comes first must fit where it is split, with its space before as the frame
+        # adds it (none atop a page; less the space after the flowable before it).
+        frame = getattr(self, "_frame", None)
+        space = 0.0
+        if frame is not None and not frame._atTop:
+            space = first.getSpaceBefore()
+            if frame._oASpace:
+                space = max(space - frame._prevASpace, 0.0)
+        room = avail_height - space
+        if first.wrapOn(canvas, avail_width, room)[1] <= room:
             if len(self.lead) > 1 and self.freely:  # the next box measured where it begins
                 return [first, Overtaken(self.lead[1:], self.units, True, self.origin)]
             return [*self.lead, *rest]
         # (A KeepTogether that does not fit "splits" into a page break and itself: the box
         # does not begin here.)
-        parts = (
-            []
-            if isinstance(first, KeepTogether)
-            else first.splitOn(canvas, avail_width, avail_height)
-        )
+        parts = [] if isinstance(first, KeepTogether) else first.splitOn(canvas, avail_width, room)
         if parts:  # the box begins here (what comes first must fit where it is split)
             return [*parts, *self.lead[1:], *rest]
         taken: list[Flowable] = []
