@@ -350,6 +350,10 @@ def _aftercare_blocks(
             (*urgent, (labels.urgent_no_email, ())),
             kept=len(urgent),
             continued=labels.continued.format(heading=labels.see_a_doctor),
+            # Where a box must begin the next page (the second of two languages' boxes), the
+            # advice after it fills the page's foot instead of leaving it empty.
+            overtaken=True,
+            overtaken_freely=True,
         )
     )
     if personal is not None and personal.points:

@@ -103,6 +103,10 @@ class Alert(Record):
     # The text sections right after it (headings with their paragraphs) may fill the page
     # before it where its kept part does not fit on the page begun (the box comes early).
     overtaken: bool = False
+    # ... and they go first wherever the box would begin the next page anyway (its page's foot
+    # left empty: nothing floats there) and the document is no longer for it; else only where
+    # that saves a page.
+    overtaken_freely: bool = False
 
 
 @record(frozen=True, eq=False, repr=False)

@@ -194,9 +194,10 @@ class _Stacked(Flowable):
 
 
 def _left_empty(parts: list[tuple[float, bool, float, float]], room: float, page: float) -> float:
-    """How much of the pages `parts` leave empty, laid out from a page with `room` left: each
-    part's height, whether it may run on to the next page, what it adds there (its heading
-    again) and the least of it a page must hold for it to begin there."""
+    """How much of the pages `parts` leave empty or give to a heading again, laid out from a
+    page with `room` left: each part's height, whether it may run on to the next page, what it
+    adds there (its heading again: room the text after it does not get either) and the least
+    of it a page must hold for it to begin there."""
     empty = 0.0
     for height, flows, again, start in parts:
         if height > room and (not flows or room < start):
@@ -205,6 +206,7 @@ def _left_empty(parts: list[tuple[float, bool, float, float]], room: float, page
         if height <= room:
             room -= height
         elif flows:
+            empty += again
             room = page - (height - room + again) % page
         else:
             room = max(page - height, 0.0)

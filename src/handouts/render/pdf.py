@@ -288,7 +288,7 @@ class _Renderer:
                     units.append(self.DISPATCH[type(blocks[index])](self, blocks[index]))
                     index += 1
                 if units:
-                    made = [Overtaken(made, units)]
+                    made = [Overtaken(made, units, _first_alert(block).overtaken_freely)]
             result.extend(made)
         return result
 
@@ -335,6 +335,8 @@ class _Renderer:
             self.continues(items, self.section_continued)
             if len(items) > 1:  # a heading never ends a page with one item of its list
                 items[0].keepWithNext = True
+            if len(items) > 2:  # nor does a list go on under it again with its last item alone
+                items[-2].keepWithNext = True
         self.section_continued = ""
         return items
 
@@ -348,13 +350,16 @@ class _Renderer:
 
     def relax(self, level: int) -> None:
         """Layout rules a document cannot afford, given up (on flowables whose keepWithNext
-        is as made): 1, a heading may end a page or column with one item of its list; 2, a list
-        continued there has no heading "(continued)" either."""
+        is as made): 1, a list may go on in the next column or page with its last item alone;
+        2, a heading may end a page or column with one item of its list; 3, a list continued
+        there has no heading "(continued)" either."""
         for items, again in self.lists:
-            if level >= 1:
+            if level >= 1 and len(items) > 2:
+                items[-2].keepWithNext = False
+            if level >= 2:
                 items[0].keepWithNext = False
             for item in items:
-                item.heading_again = again if level < 2 else None
+                item.heading_again = again if level < 3 else None
 
     def columns(self, b: d.Columns):
         left, right = self.flowables(b.left), self.flowables(b.right)
@@ -633,9 +638,14 @@ class _Renderer:
     }
 
 
+def _first_alert(block):
+    """A block, or a bilingual section's first language's."""
+    return block.first[0] if isinstance(block, d.Parallel) else block
+
+
 def _overtaken(block) -> bool:
     """A red-flag box (or a bilingual section of two) that text may go ahead of."""
-    first = block.first[0] if isinstance(block, d.Parallel) else block
+    first = _first_alert(block)
     return isinstance(first, d.Alert) and first.overtaken
 
 
@@ -651,13 +661,28 @@ class Overtaken(Flowable):
     flowables). Where the box cannot begin on the page begun (its kept part does not fit), the
     sections that fit there may go first (`ahead`), whole, and the box follows at the top of
     the next page; else the box begins the next page, the writing area offered before it
-    (render: the text goes ahead only where that saves the document a page)."""
+    (render: the text goes ahead only where that saves the document a page, or `freely`). Two
+    boxes (a bilingual edition's, one after the other): where the first fits, the text may go
+    ahead of the second."""
 
-    def __init__(self, lead: list[Flowable], units: list[list[Flowable]]):
+    def __init__(
+        self,
+        lead: list[Flowable],
+        units: list[list[Flowable]],
+        freely: bool = False,
+        origin: Overtaken | None = None,
+    ):
         super().__init__()
         self.lead, self.units = lead, units
         self.ahead = False  # the text sections may go ahead of the box
         self.passed = False  # in this layout, they could have (and did if `ahead`)
+        # They go ahead of a second box (the first read) wherever they can without adding a
+        # page (render: _text_ahead), not only where that saves one.
+        self.freely = freely
+        self.ahead_of: set[int] = set()  # in this layout, the boxes they went ahead of
+        # Two boxes one after the other (a bilingual edition's): the text may go ahead of the
+        # second where the first fits; `origin` is the whole, whose flags count.
+        self.origin = origin or self
         # What it holds, for _layout_marks (reportlab marks them as it lays them out).
         self._content = [*lead, *(f for unit in units for f in unit)]
 
@@ -668,15 +693,22 @@ class Overtaken(Flowable):
         rest = [f for unit in self.units for f in unit]
         first = self.lead[0]
         canvas = self.canv  # set by splitOn: a KeepTogether measures on it
-        if first.wrapOn(canvas, avail_width, avail_height)[1] <= avail_height:
+        # What comes first must fit where it is split, with its space before as the frame
+        # adds it (none atop a page; less the space after the flowable before it).
+        frame = getattr(self, "_frame", None)
+        space = 0.0
+        if frame is not None and not frame._atTop:
+            space = first.getSpaceBefore()
+            if frame._oASpace:
+                space = max(space - frame._prevASpace, 0.0)
+        room = avail_height - space
+        if first.wrapOn(canvas, avail_width, room)[1] <= room:
+            if len(self.lead) > 1 and self.freely:  # the next box measured where it begins
+                return [first, Overtaken(self.lead[1:], self.units, True, self.origin)]
             return [*self.lead, *rest]
         # (A KeepTogether that does not fit "splits" into a page break and itself: the box
         # does not begin here.)
-        parts = (
-            []
-            if isinstance(first, KeepTogether)
-            else first.splitOn(canvas, avail_width, avail_height)
-        )
+        parts = [] if isinstance(first, KeepTogether) else first.splitOn(canvas, avail_width, room)
         if parts:  # the box begins here (what comes first must fit where it is split)
             return [*parts, *self.lead[1:], *rest]
         taken: list[Flowable] = []
@@ -694,9 +726,10 @@ class Overtaken(Flowable):
             used += need
         if not taken:
             return []  # the box on the next page, the text after it
-        self.passed = True
-        if not self.ahead:
+        self.origin.passed = True
+        if not self.origin.ahead:
             return []
+        self.origin.ahead_of.add(len(self.origin.lead) - len(self.lead))
         return [*taken, *self.lead, *rest[len(taken) :]]
 
     def elastic_parts(self) -> list:
@@ -930,12 +963,17 @@ def render(
 def _text_ahead(draft: _Template, marks, renderer, flowables, template) -> _Template:
     """The red-flag box right where the document puts it (after the title), the rest of its
     page left to the writing area, unless letting the text after it go ahead (Overtaken)
-    saves the document a page: then that layout's draft."""
+    saves the document a page, or costs it none where the box lets it go ahead `freely` and
+    it went ahead of a second box only (an aftercare sheet's second language's, where nothing
+    else would fill the page's foot: the first box is still read first): then that layout's
+    draft."""
     boxes = [f for f in flowables if isinstance(f, Overtaken)]
     if not any(box.passed for box in boxes):
         return draft
     ahead = _draft_ahead(True, boxes, marks, renderer, flowables, template)
-    if ahead.page < draft.page:
+    if ahead.page < draft.page or (
+        ahead.page == draft.page and all(box.freely and 0 not in box.ahead_of for box in boxes)
+    ):
         return ahead
     return _draft_ahead(False, boxes, marks, renderer, flowables, template)
 
@@ -945,22 +983,23 @@ def _draft_ahead(ahead: bool, boxes, marks, renderer, flowables, template) -> _T
     for placement in renderer.placements:
         placement.taken_by = None
     for box in boxes:
-        box.ahead, box.passed = ahead, False
+        box.ahead, box.passed, box.ahead_of = ahead, False, set()
     draft = template(io.BytesIO())
     draft.build(list(flowables), canvasmaker=_DraftCanvas)
     return draft
 
 
-# Layout rules a document may give up (_Renderer.relax: 0 keeps them all, 2 none), when they
+# Layout rules a document may give up (_Renderer.relax: 0 keeps them all, 3 none), when they
 # send it over its page budget (each try is one more draft layout).
-RELAXED = 2
+RELAXED = 3
 
 
 def _relaxed(draft: _Template, marks, renderer, flowables, template, budget: int):
     """The draft (and its layout marks) at the first level of relaxed layout rules
-    (_Renderer.relax) that keeps the document within `budget` (a heading kept with two items,
-    a list's heading again where it continues): the rules kept wherever the budget allows,
-    even at the cost of a page (a heading or a list that a reader cannot place costs more)."""
+    (_Renderer.relax) that keeps the document within `budget` (a list's last two items
+    together, a heading kept with two items, a list's heading again where it continues): the
+    rules kept wherever the budget allows, even at the cost of a page (a heading or a list that
+    a reader cannot place costs more)."""
     if draft.page <= budget:
         return draft, marks
     strict = marks  # the flowables' own marks: every level starts from them
