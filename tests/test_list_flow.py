@@ -3,9 +3,9 @@ and read back from the PDF (characters and their positions, pypdfium2): where a 
 at the top of the next column or page, its heading stands there again "(continued)"; a heading
 never stands at the foot of a column or page with only one item of its list under it.
 
-A document gives these rules up only where they would send it over its page budget or cost it a
-page (render.pdf._relaxed); the documents that do today are named below, and each must still
-need it (when one no longer does, it leaves the list).
+A document gives these rules up only where they would send it over its page budget
+(render.pdf._relaxed); the documents that do today are named below, and each must still need it
+(when one no longer does, it leaves the list).
 """
 
 from __future__ import annotations
@@ -198,16 +198,19 @@ def test_the_documents_are_the_ones_meant(built):
     assert set(built) >= NO_CONTINUED and set(built) >= ONE_ITEM and set(built) >= LAST_ALONE
 
 
-def test_a_list_continued_in_the_next_column_or_on_the_next_page_has_its_heading_again(built):
-    checked = 0
+def assert_only_named(built, find, named: set[str], what: str) -> None:
+    """`find` finds nothing in every document but those `named`, and something in each of
+    those (a document that no longer needs its exception leaves the list)."""
     for name, path in built.items():
-        tops = list_tops(path)
-        if name in NO_CONTINUED:
-            assert tops, f"{name} no longer needs to give up the continued heading"
+        found = find(path)
+        if name in named:
+            assert found, f"{name} no longer needs to give up {what}"
         else:
-            assert not tops, f"{name}: a list continues with no heading over it {tops}"
-            checked += 1
-    assert checked == len(built) - len(NO_CONTINUED)
+            assert not found, f"{name}: {what} given up {found}"
+
+
+def test_a_list_continued_in_the_next_column_or_on_the_next_page_has_its_heading_again(built):
+    assert_only_named(built, list_tops, NO_CONTINUED, "the continued heading")
 
 
 def test_a_heading_continued_always_has_its_list_under_it(built):
@@ -243,15 +246,7 @@ def test_the_easy_sheet_of_ten_points_continues_if_something_happens_under_its_h
 
 
 def test_no_heading_stands_at_a_column_or_page_foot_with_one_item(built):
-    checked = 0
-    for name, path in built.items():
-        lonely = lonely_headings(path)
-        if name in ONE_ITEM:
-            assert lonely, f"{name} no longer needs to give up two items under a heading"
-        else:
-            assert not lonely, f"{name}: a heading with one item at a foot {lonely}"
-            checked += 1
-    assert checked == len(built) - len(ONE_ITEM)
+    assert_only_named(built, lonely_headings, ONE_ITEM, "two items under a heading")
 
 
 def test_legend_entries_run_on_under_the_points_heading_again(built):
@@ -327,14 +322,10 @@ def test_the_ja_sciatica_bilingual_letter_handout_keeps_its_list_rules_in_four_p
 def test_a_list_continued_carries_two_items_at_least(built):
     """No list goes on in the next column or on the next page with its last item alone under
     its heading "(continued)" (like a red-flag box's part): the item before goes with it, but
-    where that sends a document over its budget or costs it a page (named)."""
+    where that sends a document over its budget (named)."""
     marks = tuple({ui(lang)["continued"].format(heading="") for lang in ("en", "ja", EASY)})
-    checked = 0
-    for name, path in built.items():
-        alone = [(page, text) for page, text, items in continued_lists(path, marks) if items < 2]
-        if name in LAST_ALONE:
-            assert alone, f"{name} no longer needs to leave an item alone"
-        else:
-            assert not alone, f"{name}: a list continued with one item {alone}"
-            checked += 1
-    assert checked == len(built) - len(LAST_ALONE)
+
+    def alone(path):
+        return [(page, text) for page, text, items in continued_lists(path, marks) if items < 2]
+
+    assert_only_named(built, alone, LAST_ALONE, "two items in a continued list")

@@ -28,6 +28,17 @@ def pages(path: Path) -> list[str]:
     return [flat(text) for text in pdf_pages_text(path)]
 
 
+def build_all(out: Path, runs: list[tuple[str, tuple[str, ...]]]) -> dict[str, Path]:
+    """Each run's `build` into out/<variant>; its PDFs by "variant/lang/name"."""
+    for variant, options in runs:
+        result = run_cli("build", *options, "--out", str(out / variant))
+        assert result.returncode == 0, result.stderr
+    return {
+        f"{pdf.parent.parent.name}/{pdf.parent.name}/{pdf.name}": pdf
+        for pdf in sorted(out.rglob("*.pdf"))
+    }
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> dict[str, Path]:
     """The easy handouts on A4 and Letter; every bilingual edition on A4, Letter and in large
@@ -40,13 +51,7 @@ def built(tmp_path_factory) -> dict[str, Path]:
         ("letter", ("--edition", "bilingual", "--paper", "letter")),
         ("large", ("--edition", "bilingual", "--large-print")),
     ]
-    for variant, options in runs:
-        result = run_cli("build", *options, "--out", str(out / variant))
-        assert result.returncode == 0, result.stderr
-    return {
-        f"{pdf.parent.parent.name}/{pdf.parent.name}/{pdf.name}": pdf
-        for pdf in sorted(out.rglob("*.pdf"))
-    }
+    return build_all(out, runs)
 
 
 def test_the_easy_handouts_give_the_urgent_signs_and_whom_to_call_on_page_1(built):
@@ -222,13 +227,7 @@ def large_print(tmp_path_factory) -> dict[str, Path]:
         ("lp", ("--large-print", "--kind", "handout")),
         ("large", ("--edition", "bilingual", "--large-print", "--kind", "handout")),
     ]
-    for variant, options in runs:
-        result = run_cli("build", *options, "--out", str(out / variant))
-        assert result.returncode == 0, result.stderr
-    return {
-        f"{pdf.parent.parent.name}/{pdf.parent.name}/{pdf.name}": pdf
-        for pdf in sorted(out.rglob("*.pdf"))
-    }
+    return build_all(out, runs)
 
 
 def test_signs_to_see_a_doctor_soon_are_never_under_the_box_heading_without_their_lead_in(
