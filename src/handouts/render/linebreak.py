@@ -232,12 +232,9 @@ def _phrases(
     return frozenset(index for index, start in enumerate(at) if start in starts)
 
 
-def _weak_starts(text: str, style: Any, rules: BreakRules) -> frozenset[int]:
-    """Where a line should not start if a better break is near: where an `avoid` pattern
-    matches (a lone particle after its word), and inside the analyser's words where it is
-    loaded (こむ|ら返り, 使|います)."""
-    if not rules.avoid and not (rules.phrases or rules.soft_analyser):
-        return frozenset()
+def _base_text(text: str, style: Any) -> tuple[str, list[int]]:
+    """The text as read (a furigana cluster's placeholder replaced by its kanji), and where in
+    it each character of `text` begins."""
     clusters = getattr(getattr(style, "ruby", None), "clusters", None) or {}
     plain, at = [], []
     length = 0
@@ -246,7 +243,16 @@ def _weak_starts(text: str, style: Any, rules: BreakRules) -> frozenset[int]:
         base = clusters[char].text if char in clusters else char
         plain.append(base)
         length += len(base)
-    whole = "".join(plain)
+    return "".join(plain), at
+
+
+def _weak_starts(text: str, style: Any, rules: BreakRules) -> frozenset[int]:
+    """Where a line should not start if a better break is near: where an `avoid` pattern
+    matches (a lone particle after its word), and inside the analyser's words where it is
+    loaded (こむ|ら返り, 使|います)."""
+    if not rules.avoid and not (rules.phrases or rules.soft_analyser):
+        return frozenset()
+    whole, at = _base_text(text, style)
     weak: set[int] = set()
     for pattern in rules.avoid:
         compiled = re.compile(pattern)
@@ -265,15 +271,7 @@ def _kept(text: str, style: Any, rules: BreakRules) -> frozenset[int] | None:
     number pattern would cut short, 1日 of 1日か2日, kept whole too); None: anywhere."""
     if not rules.keep:
         return None
-    clusters = getattr(getattr(style, "ruby", None), "clusters", None) or {}
-    plain, at = [], []
-    length = 0
-    for char in text:
-        at.append(length)
-        base = clusters[char].text if char in clusters else char
-        plain.append(base)
-        length += len(base)
-    whole = "".join(plain)
+    whole, at = _base_text(text, style)
     inside: set[int] = set()
     for run in rules.keep:
         for match in re.finditer(run, whole):
