@@ -68,8 +68,8 @@ def without_actual_text(pdf: bytes, invisible: bool = True) -> tuple[bytes, list
     return out.getvalue(), found
 
 
-def _objects(page):
-    """(text, box, size, invisible) of each text object of a page, in drawing order."""
+def text_objects(page):
+    """(object, text, font size, invisible) of each text object of a page, in drawing order."""
     import pypdfium2.raw as raw
 
     textpage = page.get_textpage()
@@ -83,7 +83,13 @@ def _objects(page):
         size = ctypes.c_float()
         raw.FPDFTextObj_GetFontSize(obj.raw, size)
         invisible = raw.FPDFTextObj_GetTextRenderMode(obj.raw) == raw.FPDF_TEXTRENDERMODE_INVISIBLE
-        yield text, Box(*obj.get_bounds()), size.value, invisible
+        yield obj, text, size.value, invisible
+
+
+def _objects(page):
+    """(text, box, size, invisible) of each text object of a page, in drawing order."""
+    for obj, text, size, invisible in text_objects(page):
+        yield text, Box(*obj.get_bounds()), size, invisible
 
 
 def clusters(pdf: bytes) -> list[Cluster]:

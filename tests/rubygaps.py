@@ -12,7 +12,7 @@ from __future__ import annotations
 import ctypes
 from typing import NamedTuple
 
-from pdfruby import without_actual_text
+from pdfruby import text_objects, without_actual_text
 
 
 class Base(NamedTuple):
@@ -38,22 +38,12 @@ def _objects(page):
     """(text, origin x, baseline y, font name, size, invisible) of each text object."""
     import pypdfium2.raw as raw
 
-    textpage = page.get_textpage()
-    for obj in page.get_objects():
-        if obj.type != raw.FPDF_PAGEOBJ_TEXT:
-            continue
-        length = raw.FPDFTextObj_GetText(obj.raw, textpage.raw, None, 0)
-        buffer = (ctypes.c_ushort * max(length // 2, 1))()
-        raw.FPDFTextObj_GetText(obj.raw, textpage.raw, buffer, length)
-        text = bytes(buffer).decode("utf-16-le").rstrip("\x00")
-        size = ctypes.c_float()
-        raw.FPDFTextObj_GetFontSize(obj.raw, size)
+    for obj, text, size, invisible in text_objects(page):
         matrix = obj.get_matrix()
-        invisible = raw.FPDFTextObj_GetTextRenderMode(obj.raw) == raw.FPDF_TEXTRENDERMODE_INVISIBLE
         font = raw.FPDFTextObj_GetFont(obj.raw)
         name = ctypes.create_string_buffer(256)
         raw.FPDFFont_GetBaseFontName(font, name, 256)
-        yield text, matrix.e, matrix.f, name.value, size.value * matrix.a, invisible
+        yield text, matrix.e, matrix.f, name.value, size * matrix.a, invisible
 
 
 def bases(pdf: bytes, advance) -> list[Base]:
