@@ -10,6 +10,7 @@ A document gives these rules up only where they would send it over its page budg
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -329,3 +330,22 @@ def test_a_list_continued_carries_two_items_at_least(built):
         return [(page, text) for page, text, items in continued_lists(path, marks) if items < 2]
 
     assert_only_named(built, alone, LAST_ALONE, "two items in a continued list")
+
+
+POINT_ENTRY = re.compile(r"[0-9]{1,2}(?:GB|BL|ST|LI|SP|KI|LR)[0-9]+")  # a badge, then its code
+
+
+def test_no_page_begins_with_a_point_entry_under_no_heading(built):
+    """Wherever the point list runs on to a page (the views left on the page before, or the
+    entries before it), the page opens with the points heading "(continued)", in both
+    languages in a bilingual edition, never with an entry whose list a reader cannot name
+    (Japanese reviewer: bilingual Letter p4, bilingual large print p11–13, easy large print
+    p7)."""
+    for name, path in built.items():
+        document = pdfium.PdfDocument(path)
+        for number in range(1, len(document)):
+            page = document[number]
+            low, high = rules(page)
+            width, _ = page.get_size()
+            body = squash(page.get_textpage().get_text_bounded(0, low, width, high))
+            assert not POINT_ENTRY.match(body), (name, number + 1, body[:40])

@@ -284,6 +284,17 @@ def _figure(first, second, a: d.PointsFigure, b: d.PointsFigure) -> list[Flowabl
     legend = [
         _legend_row(first, second, items, x, y, a.compact) for x, y in zip(a.legend, b.legend)
     ]
+    if a.continued and b.continued:  # entries run on to the next page: both headings again
+
+        def again() -> Flowable:
+            left = [narrow_a.continued_heading(a.continued)()]
+            right = [narrow_b.continued_heading(b.continued)()]
+            level = _level(left, right, first.s.strong, second.s.strong)
+            pair = SideBySide(*level, (half, half), gap)
+            pair.keepWithNext = True  # never alone at a page's foot
+            return pair
+
+        first.continues(legend, again, headed=False)
     return [KeepTogether([heads, *rows, notes]), *legend]
 
 

@@ -71,7 +71,7 @@ def flowables(r, b: d.PointsFigure) -> list[Flowable]:
     rows, figures = _apart(r, _rows, r, b, r.width)
     legend, listed = _apart(r, _legend, r, b, r.width, compact=False)
     if b.continued:  # the entries that run on to the next page: the heading again over them
-        r.continues(legend, b.continued)
+        r.continues(legend, r.continued_heading(b.continued), headed=False)
     notes, said = _apart(r, _notes, r, b)
     gap = r.style.page.column_gap
     if (

@@ -308,7 +308,7 @@ class _Renderer:
         block.keepWithNext = True
         return [block]
 
-    def continued_heading(self, text: str) -> Callable[[], Running]:
+    def continued_heading(self, text: str) -> Callable[[], Flowable]:
         """What stands atop a section's list continued in the next column or on the next page:
         its heading again with "(continued)", a running artifact (read once, where the heading
         first stands)."""
@@ -332,7 +332,7 @@ class _Renderer:
         with self.under(self.element("L")):
             items = [self.item(item, space_after=self.style.page.bullet_gap) for item in b.items]
         if self.section_continued:
-            self.continues(items, self.section_continued)
+            self.continues(items, self.continued_heading(self.section_continued))
             if len(items) > 1:  # a heading never ends a page with one item of its list
                 items[0].keepWithNext = True
             if len(items) > 2:  # nor does a list go on under it again with its last item alone
@@ -340,12 +340,18 @@ class _Renderer:
         self.section_continued = ""
         return items
 
-    def continues(self, items: Sequence[Flowable], text: str) -> None:
-        """`items` (a list's) continued at the top of a column or page have `text` (their
-        heading "(continued)") over them there."""
-        again = self.continued_heading(text)
+    def continues(
+        self,
+        items: Sequence[Flowable],
+        again: Callable[[], Flowable],
+        headed: bool = True,
+    ) -> None:
+        """`items` (a list's) continued at the top of a column or page have `again` (their
+        heading "(continued)", continued_heading) over them there; `headed`: the first item
+        stands right under the heading itself (a point legend's stands under the views)."""
         for index, item in enumerate(items):
-            item.heading_again, item.opens = again, index == 0  # type: ignore[attr-defined]
+            opens = headed and index == 0
+            item.heading_again, item.opens = again, opens  # type: ignore[attr-defined]
         self.lists.append((items, again))
 
     def relax(self, level: int) -> None:
