@@ -109,17 +109,22 @@ def list_tops(path: Path) -> list[tuple[int, float]]:
     return found
 
 
+def pages_with_bullets(path: Path):
+    """(page number, body characters, body text size: the bullets') of each page with a
+    bulleted list."""
+    for number, page in enumerate(pdfium.PdfDocument(path), start=1):
+        chars = body_chars(page)
+        bullets = [c for c in chars if c[0] == "•"]
+        if bullets:
+            yield number, chars, max(c[5] for c in bullets)
+
+
 def lonely_headings(path: Path) -> list[tuple[int, str]]:
     """(page, heading) of every heading with one bullet under it and nothing after that item in
     its column (no further item, no heading): a heading at a column's or page's foot whose list
     goes on elsewhere (every list of the content has two items or more)."""
     found = []
-    for number, page in enumerate(pdfium.PdfDocument(path), start=1):
-        chars = body_chars(page)
-        bullets = [c for c in chars if c[0] == "•"]
-        if not bullets:
-            continue
-        body = max(c[5] for c in bullets)
+    for number, chars, body in pages_with_bullets(path):
         large = sorted(
             (c for c in chars if c[5] > 1.1 * body and c[0] != "•"), key=lambda c: (-c[4], c[1])
         )
@@ -164,12 +169,7 @@ def continued_lists(path: Path, marks: tuple[str, ...]) -> list[tuple[int, str, 
     section's heading (the rest of an item begun before, above the first bullet, counts as
     one). A heading over a figure's entries (no bullets) is left out."""
     found = []
-    for number, page in enumerate(pdfium.PdfDocument(path), start=1):
-        chars = body_chars(page)
-        bullets = [c for c in chars if c[0] == "•"]
-        if not bullets:
-            continue
-        body = max(c[5] for c in bullets)
+    for number, chars, body in pages_with_bullets(path):
         text = "".join(c[0] for c in chars)
         for mark in marks:
             for end in (i + len(mark) for i in range(len(text)) if text.startswith(mark, i)):

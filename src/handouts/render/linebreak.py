@@ -209,18 +209,10 @@ def _phrases(
     from handouts.content.furigana import phrase_starts, phrase_starts_fresh, word_starts
 
     ruby = getattr(style, "ruby", None)
-    clusters = getattr(ruby, "clusters", None) or {}
-    plain, at = [], []  # the base text, and where each character of text starts
-    length = 0
-    for char in text:
-        at.append(length)
-        base = clusters[char].text if char in clusters else char
-        plain.append(base)
-        length += len(base)
+    whole, at = _base_text(text, style)  # where each character of text starts in `whole`
     from handouts.compose.document import Given
 
     private = getattr(ruby, "private", False) or isinstance(text, Given)  # a typed note
-    whole = "".join(plain)
     if finder == "words":
         found = phrase_starts_fresh(whole, analyser, True) if private else word_starts(whole)
     else:
