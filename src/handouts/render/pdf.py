@@ -335,8 +335,6 @@ class _Renderer:
             self.continues(items, self.continued_heading(self.section_continued))
             if len(items) > 1:  # a heading never ends a page with one item of its list
                 items[0].keepWithNext = True
-            if len(items) > 2:  # nor does a list go on under it again with its last item alone
-                items[-2].keepWithNext = True
         self.section_continued = ""
         return items
 
@@ -352,6 +350,8 @@ class _Renderer:
         for index, item in enumerate(items):
             opens = headed and index == 0
             item.heading_again, item.opens = again, opens  # type: ignore[attr-defined]
+        if len(items) > 2:  # nor does a list go on under it again with its last item alone
+            items[-2].keepWithNext = True
         self.lists.append((items, again))
 
     def relax(self, level: int) -> None:
