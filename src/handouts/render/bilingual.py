@@ -284,6 +284,8 @@ def _figure(first, second, a: d.PointsFigure, b: d.PointsFigure) -> list[Flowabl
     legend = [
         _legend_row(first, second, items, x, y, a.compact) for x, y in zip(a.legend, b.legend)
     ]
+    for row in legend:
+        row.within_figure = True  # type: ignore[attr-defined]  # no writing area between entries
     if a.continued and b.continued:  # entries run on to the next page: both headings again
 
         def again() -> Flowable:
