@@ -150,17 +150,23 @@ def stranded_continued_headings(path: Path, marks: tuple[str, ...]) -> list[tupl
     found = []
     for number, page in enumerate(pdfium.PdfDocument(path), start=1):
         chars = body_chars(page)
-        text = "".join(c[0] for c in chars)
-        for mark in marks:
-            for end in (i + len(mark) for i in range(len(text)) if text.startswith(mark, i)):
-                last = chars[end - 1]
-                line = [c for c in chars[:end] if abs(c[4] - last[4]) < 1 and c[1] <= last[1]]
-                start = min(line, key=lambda c: c[1])
-                bottom = min(c[2] for c in line)
-                column = in_column(chars, start[1], start[5])
-                if not [c for c in column if (c[2] + c[4]) / 2 < bottom]:
-                    found.append((number, text[max(end - 20, 0) : end]))
+        for end, start, bottom in continued_heading_lines(chars, marks):
+            column = in_column(chars, start[1], start[5])
+            if not [c for c in column if (c[2] + c[4]) / 2 < bottom]:
+                text = "".join(c[0] for c in chars)
+                found.append((number, text[max(end - 20, 0) : end]))
     return found
+
+
+def continued_heading_lines(chars: list[Char], marks: tuple[str, ...]):
+    """(end in the text, first character, bottom) of each line of `chars` that ends with one
+    of `marks` (a heading "(continued)")."""
+    text = "".join(c[0] for c in chars)
+    for mark in marks:
+        for end in (i + len(mark) for i in range(len(text)) if text.startswith(mark, i)):
+            last = chars[end - 1]
+            line = [c for c in chars[:end] if abs(c[4] - last[4]) < 1 and c[1] <= last[1]]
+            yield end, min(line, key=lambda c: c[1]), min(c[2] for c in line)
 
 
 def continued_lists(path: Path, marks: tuple[str, ...]) -> list[tuple[int, str, int]]:
@@ -171,22 +177,17 @@ def continued_lists(path: Path, marks: tuple[str, ...]) -> list[tuple[int, str, 
     found = []
     for number, chars, body in pages_with_bullets(path):
         text = "".join(c[0] for c in chars)
-        for mark in marks:
-            for end in (i + len(mark) for i in range(len(text)) if text.startswith(mark, i)):
-                last = chars[end - 1]
-                line = [c for c in chars[:end] if abs(c[4] - last[4]) < 1 and c[1] <= last[1]]
-                start = min(line, key=lambda c: c[1])
-                bottom = min(c[2] for c in line)
-                below = [c for c in in_column(chars, start[1], body) if (c[2] + c[4]) / 2 < bottom]
-                headings = [c[4] for c in below if c[5] > 1.1 * body and c[0] != "•"]
-                floor = max(headings, default=-1e9)  # the next section's heading
-                section = [c for c in below if (c[2] + c[4]) / 2 > floor]
-                items = [c for c in section if c[0] == "•"]
-                if not items:
-                    continue
-                first = max(c[4] for c in items)
-                begun = any((c[2] + c[4]) / 2 > first + body / 5 for c in section)
-                found.append((number, text[max(end - 20, 0) : end], len(items) + begun))
+        for end, start, bottom in continued_heading_lines(chars, marks):
+            below = [c for c in in_column(chars, start[1], body) if (c[2] + c[4]) / 2 < bottom]
+            headings = [c[4] for c in below if c[5] > 1.1 * body and c[0] != "•"]
+            floor = max(headings, default=-1e9)  # the next section's heading
+            section = [c for c in below if (c[2] + c[4]) / 2 > floor]
+            items = [c for c in section if c[0] == "•"]
+            if not items:
+                continue
+            first = max(c[4] for c in items)
+            begun = any((c[2] + c[4]) / 2 > first + body / 5 for c in section)
+            found.append((number, text[max(end - 20, 0) : end], len(items) + begun))
     return found
 
 

@@ -333,14 +333,8 @@ def _soft_starts(text: str, style: Any, rules: BreakRules) -> frozenset[int]:
 def _phrase_cut(line: Line, width: float, rules: BreakRules, measure: Measure, em: float) -> int:
     """prefer_phrases: where to cut `line` (which would end inside a word) so that it ends
     before its last phrase start, still `phrase_fill` full; 0: keep it as it is."""
-    for cut in range(len(line.pieces) - 1, 0, -1):
-        if not line.pieces[cut].phrase:
-            continue
-        head = Line(line.pieces[:cut])
-        if _line_width(head, measure, em, rules, tight=False) >= rules.phrase_fill * width:
-            return cut
-        return 0
-    return 0
+    least = rules.phrase_fill * width
+    return _last_cut(line, lambda piece: piece.phrase, least, rules, measure, em)
 
 
 def _strong_cut(line: Line, width: float, rules: BreakRules, measure: Measure, em: float) -> int:
@@ -349,14 +343,21 @@ def _strong_cut(line: Line, width: float, rules: BreakRules, measure: Measure, e
     better break is a phrase start, or a word start where the analyser knows the words
     (without it, a break between two kanji may be inside a word: 軽い場|合は)."""
     words = bool(rules.phrases or rules.soft_analyser)
+
+    def better(piece) -> bool:
+        return not piece.weak and (piece.phrase or words)
+
+    return _last_cut(line, better, rules.avoid_fill * width, rules, measure, em)
+
+
+def _last_cut(line: Line, good, least: float, rules: BreakRules, measure: Measure, em) -> int:
+    """The last piece of `line` before which `good` says a line may end, if the line ending
+    there is at least `least` wide; 0: none."""
     for cut in range(len(line.pieces) - 1, 0, -1):
-        piece = line.pieces[cut]
-        if piece.weak or not (piece.phrase or words):
+        if not good(line.pieces[cut]):
             continue
         head = Line(line.pieces[:cut])
-        if _line_width(head, measure, em, rules, tight=False) >= rules.avoid_fill * width:
-            return cut
-        return 0
+        return cut if _line_width(head, measure, em, rules, tight=False) >= least else 0
     return 0
 
 
